@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+GOVUK := node_modules/govuk-frontend/dist/govuk
+
+.PHONY: setup run serve test lint unit db demo assets chromium clean
+
+setup: $(VENV)/.installed node_modules/.installed assets db
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# The council's colour is configuration: a change to it is a rebuild of the CSS.
+assets: $(VENV)/.installed node_modules/.installed
+	mkdir -p static/dist static/assets
+	$(FLASK) council-scss > static/dist/_council.scss
+	npx sass --pkg-importer=node --load-path=static/dist --style=compressed --quiet-deps --no-source-map static/src/app.scss static/dist/app.css
+	cp $(GOVUK)/govuk-frontend.min.js static/dist/govuk-frontend.min.js
+	cp static/src/app.mjs static/dist/app.mjs
+	cp node_modules/htmx.org/dist/htmx.min.js static/dist/htmx.min.js
+	cp -r $(GOVUK)/assets/. static/assets/
+
+db: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+
+run: setup
+	@echo "The portal is at http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check portal tests bench
+	$(VENV)/bin/ruff format --check portal tests bench
+	$(VENV)/bin/mypy
+
+test: setup chromium lint
+	$(FLASK) db check
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static/dist static/assets instance

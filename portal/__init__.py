@@ -1,0 +1,64 @@
+"""The children's social care complaints portal."""
+
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from portal.config import INSTANCE_DIR, Config
+from portal.extensions import csrf, db, htmx, mail, migrate
+
+ROOT = INSTANCE_DIR.parent
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    elif config is not None:
+        app.config.from_object(config)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    htmx.init_app(app)
+
+    from portal import errors, templating
+    from portal.cli import register_cli
+    from portal.public import bp as public_bp
+
+    templating.init_app(app)
+    errors.init_app(app)
+    register_cli(app)
+    app.register_blueprint(public_bp)
+
+    # GOV.UK Frontend's CSS asks for fonts and icons at /assets.
+    app.add_url_rule(
+        "/assets/<path:filename>",
+        endpoint="govuk_assets",
+        view_func=lambda filename: app.send_static_file(f"assets/{filename}"),
+    )
+    return app

@@ -1,0 +1,62 @@
+"""Configuration: the only module that reads the environment.
+
+The council is configuration, not code: its name, colour, contact details and the
+jurisdiction whose law applies (England or Wales).
+"""
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+
+    # The CSRF token lives as long as the session: a person who takes an hour over
+    # "what happened" must not be refused when they finally press Continue.
+    WTF_CSRF_TIME_LIMIT = None
+    PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(24 * 3600)))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "false") == "true"
+
+    # How long a half-finished journey is kept on the server.
+    DRAFT_LIFETIME_HOURS = int(_env("DRAFT_LIFETIME_HOURS", "24"))
+
+    COUNCIL_NAME = _env("COUNCIL_NAME", "Northmoor Borough Council")
+    COUNCIL_SHORT_NAME = _env("COUNCIL_SHORT_NAME", "Northmoor")
+    COUNCIL_COLOUR = _env("COUNCIL_COLOUR", "#00594f")
+    COUNCIL_PHONE = _env("COUNCIL_PHONE", "0300 123 4567")
+    COUNCIL_ADDRESS = _env(
+        "COUNCIL_ADDRESS",
+        "Children's Complaints Team, Town Hall, 1 Market Street, Northmoor, NM1 1AA",
+    )
+    COUNCIL_EMAIL = _env("COUNCIL_EMAIL", "childrens.complaints@northmoor.example")
+    # "england" or "wales": decides which statute's clock applies.
+    JURISDICTION = _env("JURISDICTION", "england")
+    # England sets no acknowledgement period in law; this is the council's own target.
+    # In Wales the law says 2 working days and a longer target is not allowed.
+    ACKNOWLEDGEMENT_TARGET_WORKING_DAYS = int(_env("ACKNOWLEDGEMENT_TARGET_WORKING_DAYS", "3"))
+    REFERENCE_PREFIX = _env("REFERENCE_PREFIX", "CSC")
+    # Where "Exit this page" takes a person: somewhere ordinary and safe.
+    EXIT_PAGE_URL = _env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
+
+    MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(_env("MAIL_PORT", "8025"))
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "false") == "true"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "no-reply@northmoor.example")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")

@@ -1,0 +1,66 @@
+"""The words the procedure uses for who is writing and what they are sending."""
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a person sends us (domain.md, "What goes through which procedure")."""
+
+    COMPLAINT = "complaint"
+    COMPLIMENT = "compliment"
+    ADVOCACY = "advocacy"
+    REPRESENTATION = "representation"
+
+
+class SubmitterRole(StrEnum):
+    """Who is writing, as the annual report counts sources (domain.md, "Sources")."""
+
+    CHILD = "child"
+    PARENT = "parent"
+    FOSTER_CARER = "foster_carer"
+    KINSHIP_CARER = "kinship_carer"
+    RELATIVE = "relative"
+    PROFESSIONAL = "professional"
+    ADVOCATE = "advocate"
+    OTHER = "other"
+
+
+class ContactPreference(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    POST = "post"
+    ADVOCATE = "advocate"
+
+
+class AdvocacyAnswer(StrEnum):
+    """The answer to the s26A offer of an advocate, recorded for every child's complaint."""
+
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ALREADY_HAS_ONE = "already_has_one"
+    NOT_SURE = "not_sure"
+    FILED_BY_ADVOCATE = "filed_by_advocate"
+    REQUESTED = "requested"  # the submission is itself a request for an advocate
+
+
+class ChildAgreement(StrEnum):
+    AGREES = "agrees"
+    KNOWS_NOT_AGREED = "knows_not_agreed"
+    DOES_NOT_KNOW = "does_not_know"
+    NOT_SURE = "not_sure"
+
+
+class WhenItHappened(StrEnum):
+    STILL_HAPPENING = "still_happening"
+    LAST_MONTH = "last_month"
+    LAST_YEAR = "last_year"
+    OVER_A_YEAR = "over_a_year"
+    NOT_SURE = "not_sure"
+
+
+class SupportNeed(StrEnum):
+    INTERPRETER = "interpreter"
+    BSL = "bsl"
+    EASY_READ = "easy_read"
+    LARGE_PRINT = "large_print"
+    OTHER = "other"

@@ -1,0 +1,34 @@
+"""Error pages in the council's layout. Never a stack trace, never a Flask default."""
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        template = {404: "errors/not-found.html", 405: "errors/not-found.html"}.get(
+            code, "errors/bad-request.html" if code < 500 else "errors/server-error.html"
+        )
+        return render_template(template), code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error")
+        return render_template("errors/server-error.html"), 500
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        # Only our own static files run: no inline script, no framing (issue 6 adds more).
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Vary", "HX-Request")
+        return response

@@ -1,0 +1,18 @@
+"""Typed SQLAlchemy 2.0 models, one module per aggregate."""
+
+from typing import TYPE_CHECKING
+
+from portal.database import Base
+from portal.extensions import db
+
+# mypy cannot see through db.Model; the alias keeps the models typed (TOOLING.md).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+from portal.models.draft import Draft  # noqa: E402
+from portal.models.submission import ReferenceCounter, Submission  # noqa: E402
+from portal.models.team import Team  # noqa: E402
+
+__all__ = ["Model", "Draft", "ReferenceCounter", "Submission", "Team"]

@@ -1,0 +1,26 @@
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database import utcnow
+from portal.models import Model
+
+
+class Draft(Model):
+    """A journey in progress, kept on the server so a long answer never overflows a
+    cookie and a validation error, the back button or a reload loses nothing.
+
+    `answers` maps a step's slug to what was last posted on it, exactly as typed
+    (field name -> list of values); `complete` lists the steps that passed validation.
+    """
+
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    complete: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

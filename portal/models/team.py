@@ -1,0 +1,21 @@
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.models import Model
+
+
+class Team(Model):
+    """A team in children's services that cases go to (domain.md, "Teams")."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # What the public sees in "what is it about": plain words, no jargon.
+    public_name: Mapped[str] = mapped_column(sa.String(120))
+    public_description: Mapped[str] = mapped_column(sa.String(300), default="")
+    inbox_email: Mapped[str] = mapped_column(sa.String(254))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_advocacy_provider: Mapped[bool] = mapped_column(default=False)
+    shown_to_public: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,226 @@
+"""The public side: the start page, the four journeys, check your answers and the
+confirmation. Views translate HTTP only; the rules live in portal/domain and the
+database work in portal/services/intake.py."""
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
+
+from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
+from portal.domain.types import Kind, SubmitterRole
+from portal.models import Draft
+from portal.public import bp
+from portal.public.journey import (
+    CARRIED_TO_COMPLAINT,
+    KIND_SLUGS,
+    KINDS_BY_SLUG,
+    build_form,
+    check_draft,
+    role_of,
+    stored_form,
+    summary_rows,
+    typed_values,
+)
+from portal.services import intake
+
+FIRST_STEP = "who-are-you"
+SESSION_EXPIRED = "session-expired"
+
+
+def _kind(journey: str) -> Kind:
+    kind = KINDS_BY_SLUG.get(journey)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def _current_draft(kind: Kind) -> Draft | None:
+    draft_id = session.get("drafts", {}).get(kind.value)
+    return intake.find_draft(draft_id)
+
+
+def _remember(draft: Draft) -> None:
+    drafts = dict(session.get("drafts", {}))
+    drafts[draft.kind] = draft.id
+    session["drafts"] = drafts
+    session.permanent = True
+
+
+def _forget(kind: Kind) -> None:
+    drafts = dict(session.get("drafts", {}))
+    drafts.pop(kind.value, None)
+    session["drafts"] = drafts
+
+
+def _step_url(kind: Kind, step: str, **args: Any) -> str:
+    if step == CHECK_ANSWERS:
+        return url_for("public.check_answers", journey=KIND_SLUGS[kind])
+    return url_for("public.question", journey=KIND_SLUGS[kind], step=step, **args)
+
+
+def _audience(role: SubmitterRole | None) -> str:
+    return "child" if role is SubmitterRole.CHILD else "adult"
+
+
+@bp.get("/")
+def start() -> str:
+    return render_template("public/start.html", kind_slugs=KIND_SLUGS)
+
+
+@bp.get("/<journey>")
+def journey_start(journey: str) -> Response:
+    return redirect(_step_url(_kind(journey), FIRST_STEP))
+
+
+@bp.route("/<journey>/<step>", methods=["GET", "POST"])
+def question(journey: str, step: str) -> Response | str:
+    kind = _kind(journey)
+    if step not in STEP_SLUGS:
+        abort(404)
+    draft = _current_draft(kind)
+    role = role_of(draft)
+    if request.method == "POST" and draft is None and step != FIRST_STEP:
+        return _keep_after_expiry(kind, step)
+    if step != FIRST_STEP and step not in steps_for(kind, role):
+        return redirect(
+            _step_url(kind, steps_for(kind, role)[0] if role is None else CHECK_ANSWERS)
+        )
+
+    changing = request.args.get("change") == "yes"
+    if request.method == "POST":
+        form = build_form(step, kind, role, request.form)
+        valid = form.validate()
+        if draft is None:
+            draft = intake.start_draft(kind)
+            _remember(draft)
+        intake.save_step(draft, step, typed_values(form, request.form), complete=valid)
+        if valid:
+            if changing:
+                return redirect(_step_url(kind, CHECK_ANSWERS))
+            return redirect(_step_url(kind, _next_incomplete(draft, kind, after=step)))
+    else:
+        form = stored_form(draft, step, kind, role) if draft else build_form(step, kind, role)
+
+    back = previous_step(kind, role, step)
+    return render_template(
+        f"public/{step}.html",
+        form=form,
+        kind=kind,
+        journey=journey,
+        step=step,
+        role=role,
+        audience=_audience(role),
+        back_url=_step_url(kind, CHECK_ANSWERS)
+        if changing
+        else (_step_url(kind, back) if back else url_for("public.start")),
+        action=_step_url(kind, step, **({"change": "yes"} if changing else {})),
+    )
+
+
+def _next_incomplete(draft: Draft, kind: Kind, *, after: str) -> str:
+    slugs = steps_for(kind, role_of(draft))
+    later = slugs[slugs.index(after) + 1 :] if after in slugs else slugs
+    return later[0] if later else CHECK_ANSWERS
+
+
+def _keep_after_expiry(kind: Kind, step: str) -> Response:
+    """The person's session ended (or their draft expired) while they were typing.
+    Keep what they typed on this page, tell them, and take them back to the start
+    of the journey: the page they were on will show their words again."""
+    form = build_form(step, kind, None, request.form)
+    draft = intake.start_draft(kind)
+    intake.save_step(draft, step, typed_values(form, request.form), complete=False)
+    _remember(draft)
+    flash(SESSION_EXPIRED)
+    return redirect(_step_url(kind, FIRST_STEP))
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
+    """A form posted without a valid session: never lose what was typed, never submit."""
+    journey = (request.view_args or {}).get("journey", "")
+    step = (request.view_args or {}).get("step", "")
+    kind = KINDS_BY_SLUG.get(journey)
+    if kind is not None and step in STEP_SLUGS:
+        return _keep_after_expiry(kind, step)
+    return render_template("errors/session-ended.html"), 400
+
+
+@bp.route("/<journey>/check-answers", methods=["GET", "POST"])
+def check_answers(journey: str) -> Response | str:
+    kind = _kind(journey)
+    draft = _current_draft(kind)
+    if draft is None:
+        if request.method == "POST":
+            return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
+        return redirect(_step_url(kind, FIRST_STEP))
+    checked = check_draft(draft, kind)
+    if checked.first_incomplete:
+        return redirect(_step_url(kind, checked.first_incomplete))
+
+    if request.method == "POST":
+        if request.form.get("website"):
+            # Only a bot fills the hidden field: drop it without a word.
+            intake.discard_draft(draft)
+            _forget(kind)
+            return redirect(url_for("public.start"))
+        answers = checked.answers()
+        carried = dict(draft.answers)
+        submission = intake.record_submission(
+            intake.NewSubmission.from_answers(kind, answers), draft=draft
+        )
+        _forget(kind)
+        if kind is Kind.ADVOCACY and answers["what-happened"].get("also_complain") == "yes":
+            _remember(intake.copy_draft(carried, Kind.COMPLAINT, CARRIED_TO_COMPLAINT))
+        session["submitted"] = submission.reference
+        return redirect(url_for("public.confirmation", journey=journey))
+
+    role = role_of(draft)
+    return render_template(
+        "public/check-answers.html",
+        kind=kind,
+        journey=journey,
+        role=role,
+        audience=_audience(role),
+        rows=summary_rows(checked),
+        change_url=lambda step: _step_url(kind, step, change="yes"),
+        back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
+    )
+
+
+@bp.post("/<journey>/switch")
+def switch_kind(journey: str) -> Response:
+    """Complaint <-> representation without typing anything again."""
+    kind = _kind(journey)
+    if kind not in (Kind.COMPLAINT, Kind.REPRESENTATION):
+        abort(404)
+    draft = _current_draft(kind)
+    if draft is None:
+        return redirect(_step_url(kind, FIRST_STEP))
+    target = Kind.REPRESENTATION if kind is Kind.COMPLAINT else Kind.COMPLAINT
+    _forget(kind)
+    intake.change_kind(draft, target)
+    _remember(draft)
+    checked = check_draft(draft, target)
+    return redirect(_step_url(target, checked.first_incomplete or CHECK_ANSWERS))
+
+
+@bp.get("/<journey>/confirmation")
+def confirmation(journey: str) -> Response | str:
+    kind = _kind(journey)
+    reference = session.get("submitted")
+    submission = intake.find_submission(reference) if reference else None
+    if submission is None or submission.kind != kind.value:
+        return redirect(url_for("public.start"))
+    role = SubmitterRole(submission.submitter_role)
+    return render_template(
+        "public/confirmation.html",
+        kind=kind,
+        submission=submission,
+        role=role,
+        audience=_audience(role),
+        complaint_waiting=kind is Kind.ADVOCACY and _current_draft(Kind.COMPLAINT) is not None,
+        jurisdiction=current_app.config["JURISDICTION"],
+    )

@@ -1,0 +1,307 @@
+"""Use cases of the public side: drafts of a journey, and recording a submission.
+
+A submission, its reference and its flags commit in one transaction; nothing else
+in the public side commits.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal.database import utcnow
+from portal.domain.clock import london_date
+from portal.domain.flags import flags_for
+from portal.domain.references import format_reference
+from portal.domain.timescales import Deadline, acknowledgement_deadline
+from portal.domain.types import (
+    AdvocacyAnswer,
+    ChildAgreement,
+    ContactPreference,
+    Kind,
+    SubmitterRole,
+    WhenItHappened,
+)
+from portal.extensions import db
+from portal.models import Draft, ReferenceCounter, Submission, Team
+
+log = logging.getLogger(__name__)
+
+
+# --- drafts ---------------------------------------------------------------------------
+
+
+def start_draft(kind: Kind, *, now: datetime | None = None) -> Draft:
+    now = now or utcnow()
+    draft = Draft(
+        id=secrets.token_urlsafe(32),
+        kind=kind.value,
+        answers={},
+        complete={},
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def find_draft(draft_id: str | None, *, now: datetime | None = None) -> Draft | None:
+    """The draft if it exists and has not expired; expired drafts are never shown."""
+    if not draft_id:
+        return None
+    draft = db.session.get(Draft, draft_id)
+    if draft is None:
+        return None
+    lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
+    if draft.updated_at < (now or utcnow()) - lifetime:
+        return None
+    return draft
+
+
+def save_step(draft: Draft, step: str, typed: dict[str, list[str]], *, complete: bool) -> None:
+    """Keep what was posted on a step, valid or not, so nothing typed is lost."""
+    draft.answers = {**draft.answers, step: typed}
+    draft.complete = {**draft.complete, step: complete}
+    draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def change_kind(draft: Draft, kind: Kind) -> None:
+    """Complaint <-> representation at check your answers, keeping every answer."""
+    draft.kind = kind.value
+    draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def discard_draft(draft: Draft) -> None:
+    db.session.delete(draft)
+    db.session.commit()
+
+
+def copy_draft(source_answers: dict[str, Any], kind: Kind, steps: list[str]) -> Draft:
+    """A new draft that starts with answers the person already gave (for example a
+    complaint after a request for an advocate), so they are not asked twice."""
+    draft = start_draft(kind)
+    draft.answers = {step: source_answers[step] for step in steps if step in source_answers}
+    db.session.commit()
+    return draft
+
+
+def delete_expired_drafts(*, now: datetime | None = None) -> int:
+    lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
+    cutoff = (now or utcnow()) - lifetime
+    result = db.session.execute(sa.delete(Draft).where(Draft.updated_at < cutoff))
+    db.session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- teams shown to the public -----------------------------------------------------------
+
+
+def public_team_choices() -> list[tuple[str, str, str]]:
+    """(value, name, description) of the services a person can choose from."""
+    teams = db.session.scalars(
+        sa.select(Team)
+        .where(Team.is_active, Team.shown_to_public, sa.not_(Team.is_advocacy_provider))
+        .order_by(Team.sort_order, Team.public_name)
+    )
+    return [(str(t.id), t.public_name, t.public_description) for t in teams]
+
+
+def team_public_name(team_id: int | None) -> str | None:
+    if team_id is None:
+        return None
+    team = db.session.get(Team, team_id)
+    return team.public_name if team else None
+
+
+# --- recording a submission --------------------------------------------------------------
+
+
+@dataclass
+class NewSubmission:
+    """Every answer of a finished journey, checked by its forms."""
+
+    kind: Kind
+    role: SubmitterRole
+    name: str
+    contact_preference: ContactPreference
+    what_happened: str
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    organisation: str | None = None
+    child_name: str | None = None
+    child_date_of_birth: date | None = None
+    child_age: int | None = None
+    child_agreement: ChildAgreement | None = None
+    child_reply_preference: str | None = None
+    team_id: int | None = None
+    worker_name: str | None = None
+    when_it_happened: WhenItHappened | None = None
+    event_date: date | None = None
+    put_right: str | None = None
+    advocacy: AdvocacyAnswer | None = None
+    support_needs: list[str] = field(default_factory=list)
+    interpreter_language: str | None = None
+    other_support: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_answers(cls, kind: Kind, answers: dict[str, dict[str, Any]]) -> "NewSubmission":
+        def get(step: str, name: str) -> Any:
+            return answers.get(step, {}).get(name)
+
+        role = SubmitterRole(get("who-are-you", "role"))
+        team = get("what-it-is-about", "team")
+        advocacy = get("advocate", "advocacy")
+        if kind is Kind.ADVOCACY:
+            advocacy = AdvocacyAnswer.REQUESTED.value
+        elif role is SubmitterRole.ADVOCATE and kind in (Kind.COMPLAINT, Kind.REPRESENTATION):
+            advocacy = AdvocacyAnswer.FILED_BY_ADVOCATE.value
+        support = [s for s in (get("support", "support") or []) if s != "none"]
+        child_age = (
+            get("your-age", "age")
+            if role is SubmitterRole.CHILD
+            else get("about-the-child", "child_age")
+        )
+        agreement = get("the-childs-views", "child_agreement")
+        when = get("what-happened", "when_it_happened")
+        preference = ContactPreference(get("contact", "contact_preference"))
+        return cls(
+            kind=kind,
+            role=role,
+            name=get("contact", "name"),
+            contact_preference=preference,
+            email=get("contact", "email") or None,
+            phone=get("contact", "phone") or None,
+            address=(get("contact", "address") or None)
+            if preference is ContactPreference.POST
+            else None,
+            postcode=(get("contact", "postcode") or "").upper() or None,
+            organisation=get("your-organisation", "organisation") or None,
+            child_name=get("about-the-child", "child_name") or None,
+            child_date_of_birth=get("about-the-child", "child_date_of_birth"),
+            child_age=child_age,
+            child_agreement=ChildAgreement(agreement) if agreement else None,
+            child_reply_preference=get("the-childs-views", "child_reply_preference"),
+            team_id=int(team) if team and team.isdigit() else None,
+            worker_name=get("what-it-is-about", "worker_name") or None,
+            what_happened=get("what-happened", "what_happened"),
+            when_it_happened=WhenItHappened(when) if when else None,
+            event_date=get("what-happened", "event_date"),
+            put_right=get("put-it-right", "put_right"),
+            advocacy=AdvocacyAnswer(advocacy) if advocacy else None,
+            support_needs=support,
+            interpreter_language=get("support", "interpreter_language") or None,
+            other_support=get("support", "other_support") or None,
+            answers=_json_safe(answers),
+        )
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def acknowledgement_due(received_on: date) -> Deadline:
+    config = current_app.config
+    return acknowledgement_deadline(
+        received_on, config["JURISDICTION"], config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"]
+    )
+
+
+def _next_reference_number(year: int) -> int:
+    """Bump the year's counter in one atomic upsert: two submissions at the same
+    instant serialise on the counter row and never share a number."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(ReferenceCounter)
+        .values(year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[ReferenceCounter.year],
+            set_={"last_number": ReferenceCounter.last_number + 1},
+        )
+        .returning(ReferenceCounter.last_number)
+    )
+    return int(db.session.execute(statement).scalar_one())
+
+
+def record_submission(
+    new: NewSubmission, *, draft: Draft | None = None, now: datetime | None = None
+) -> Submission:
+    now = now or utcnow()
+    received_on = london_date(now)
+    deadline = acknowledgement_due(received_on)
+    number = _next_reference_number(received_on.year)
+    reference = format_reference(current_app.config["REFERENCE_PREFIX"], received_on.year, number)
+    submission = Submission(
+        reference=reference,
+        kind=new.kind.value,
+        submitter_role=new.role.value,
+        submitter_name=new.name,
+        organisation=new.organisation,
+        contact_preference=new.contact_preference.value,
+        email=new.email,
+        phone=new.phone,
+        postal_address=new.address,
+        postcode=new.postcode,
+        child_name=new.child_name,
+        child_date_of_birth=new.child_date_of_birth,
+        child_age=new.child_age,
+        child_agreement=new.child_agreement.value if new.child_agreement else None,
+        child_reply_preference=new.child_reply_preference,
+        about_team_id=new.team_id,
+        worker_name=new.worker_name,
+        what_happened=new.what_happened,
+        when_it_happened=new.when_it_happened.value if new.when_it_happened else None,
+        event_date=new.event_date,
+        put_right=new.put_right,
+        advocacy_answer=new.advocacy.value if new.advocacy else None,
+        support_needs=new.support_needs,
+        interpreter_language=new.interpreter_language,
+        other_support=new.other_support,
+        flags=[
+            flag.value
+            for flag in flags_for(
+                kind=new.kind,
+                role=new.role,
+                when=new.when_it_happened,
+                event_date=new.event_date,
+                received_on=received_on,
+                contact_preference=new.contact_preference,
+                child_agreement=new.child_agreement,
+                advocacy=new.advocacy,
+            )
+        ],
+        answers=new.answers,
+        received_at=now,
+        received_on=received_on,
+        acknowledge_by=deadline.due,
+        acknowledge_by_statutory=deadline.statutory,
+        jurisdiction=current_app.config["JURISDICTION"],
+    )
+    db.session.add(submission)
+    if draft is not None:
+        db.session.delete(draft)
+    db.session.commit()
+    # Ids and references only: never a name, address or what was written.
+    log.info("submission recorded", extra={"reference": reference, "kind": new.kind.value})
+    return submission
+
+
+def find_submission(reference: str) -> Submission | None:
+    return db.session.scalar(sa.select(Submission).where(Submission.reference == reference))

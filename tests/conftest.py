@@ -1,0 +1,68 @@
+"""Fixtures shared by every test folder: an app on a real database built by the real
+migrations (SQLite by default, PostgreSQL when DATABASE_URL says so)."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.extensions import db
+from portal.services.teams import load_demo_teams
+
+
+def _database_url(tmp_dir: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        return url
+    return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    app = create_app({**_config(url)})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+                connection.execute(sa.text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _config(url: str) -> dict[str, object]:
+    return {
+        key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()
+    } | {"SQLALCHEMY_DATABASE_URI": url}
+
+
+def empty_database() -> None:
+    """Every table emptied (the schema stays as the migrations built it)."""
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    for table in tables:
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(_config(database_url))
+    with app.app_context():
+        empty_database()
+        load_demo_teams()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
