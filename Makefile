@@ -33,8 +33,12 @@ db: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 
+# The web server, one outbox worker and a local SMTP server that prints every message.
 run: setup
-	@echo "The portal is at http://127.0.0.1:5000"
+	@echo "The portal is at http://127.0.0.1:5000 ; emails are printed below."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) -m aiosmtpd -n -l 127.0.0.1:$${MAIL_PORT:-8025} -c aiosmtpd.handlers.Debugging stdout & \
+	$(FLASK) outbox work & \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 chromium:

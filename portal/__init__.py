@@ -6,7 +6,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from portal.config import INSTANCE_DIR, Config
-from portal.extensions import csrf, db, htmx, mail, migrate
+from portal.extensions import csrf, db, htmx, limiter, mail, migrate
 
 ROOT = INSTANCE_DIR.parent
 
@@ -45,6 +45,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     mail.init_app(app)
     htmx.init_app(app)
+    limiter.init_app(app)
 
     from portal import errors, templating
     from portal.cli import register_cli

@@ -48,6 +48,25 @@ class Config:
     # Where "Exit this page" takes a person: somewhere ordinary and safe.
     EXIT_PAGE_URL = _env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 
+    # Where links in emails point (the tracking page).
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Until routing rules exist, a submission whose person was not sure goes here.
+    DEFAULT_TEAM_NAME = _env("DEFAULT_TEAM_NAME", "First Response / Referral and Assessment")
+
+    # The outbox worker: retries grow from the base (30 s, 60 s, 2 min ...); after the
+    # last try a message is marked failed and shown to staff; a message left "sending"
+    # by a crashed worker is taken again after the stuck time.
+    OUTBOX_RETRY_BASE_SECONDS = float(_env("OUTBOX_RETRY_BASE_SECONDS", "30"))
+    OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_STUCK_AFTER_SECONDS = float(_env("OUTBOX_STUCK_AFTER_SECONDS", "300"))
+    OUTBOX_POLL_SECONDS = float(_env("OUTBOX_POLL_SECONDS", "1"))
+    SMTP_TIMEOUT_SECONDS = float(_env("SMTP_TIMEOUT_SECONDS", "30"))
+
+    # Without REDIS_URL the limits live in memory (fine for one development process).
+    RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    TRACKING_RATE_LIMIT = _env("TRACKING_RATE_LIMIT", "20 per minute;200 per day")
+
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "8025"))
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "false") == "true"
@@ -58,5 +77,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    # Tests deliver to a real local SMTP server (aiosmtpd), never a fake mailer.
+    MAIL_SUPPRESS_SEND = False
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")

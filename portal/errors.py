@@ -8,9 +8,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        template = {404: "errors/not-found.html", 405: "errors/not-found.html"}.get(
-            code, "errors/bad-request.html" if code < 500 else "errors/server-error.html"
-        )
+        template = {
+            404: "errors/not-found.html",
+            405: "errors/not-found.html",
+            429: "errors/too-many-requests.html",
+        }.get(code, "errors/bad-request.html" if code < 500 else "errors/server-error.html")
         return render_template(template), code
 
     @app.errorhandler(Exception)

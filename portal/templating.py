@@ -1,11 +1,12 @@
 """What every template can use: the council's details, dates in words, error summaries."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
 from wtforms import Form
 
+from portal.domain.clock import london_date
 from portal.public.fields import GovDateField
 
 
@@ -14,6 +15,10 @@ def long_date(value: date | None) -> str:
     if value is None:
         return ""
     return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def london_date_filter(value: datetime | None) -> date | None:
+    return london_date(value) if value is not None else None
 
 
 def short_date(value: date | None) -> str:
@@ -60,5 +65,6 @@ def acknowledgement_days() -> int:
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
+    app.add_template_filter(london_date_filter, "london_date")
     app.add_template_global(error_list)
     app.context_processor(lambda: {"council": council()})

@@ -1,16 +1,90 @@
-"""How long the council has for each step, by jurisdiction (domain.md, "Timescales").
+"""How long the council has for each step, one table per procedure (domain.md,
+"Timescales, England", "Timescales, Wales", "The corporate procedure").
 
-Issue 3 grows this into a table per procedure; the acknowledgement is needed from the
-first submission on.
+The tables are data. Where the law sets no limit (acknowledgement in England) the
+council's target is configuration; where the council promises something different from
+the law, both dates are kept and shown (`Deadline.statutory` and `Deadline.local_target`).
 """
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from portal.domain.clock import add_working_days
 
+
+class Procedure(StrEnum):
+    """Which rules a case follows; routing decides, staff can change it with a reason."""
+
+    ENGLAND_CHILDREN = "england_children_2006"  # SI 2006/1738
+    WALES_CHILDREN = "wales_children_2014"  # WSI 2014/1795
+    CORPORATE = "corporate"  # the ombudsman's Complaint Handling Code
+
+
+class Step(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    STAGE1_RESPONSE = "stage1_response"
+    STAGE1_EXTENDED = "stage1_extended"  # the longest stage 1 may take, extension agreed
+    DISCUSSION = "discussion"  # Wales: the offered discussion, from the acknowledgement
+    RESOLUTION_LETTER = "resolution_letter"  # Wales: written terms, from the discussion
+    REQUEST_STAGE2 = "request_stage2"  # the window to ask for stage 2, from the response
+    STAGE2_RESPONSE = "stage2_response"
+    STAGE2_LONGEST = "stage2_longest"
+    REQUEST_STAGE3 = "request_stage3"
+    STAGE3_PANEL = "stage3_panel"  # the panel meets, from the request
+    STAGE3_REPORT = "stage3_report"  # the panel's report, from the meeting
+    STAGE3_COUNCIL_RESPONSE = "stage3_council_response"  # from the report
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A limit in working days, counted from `counted_from` (a step or "receipt")."""
+
+    working_days: int
+    counted_from: str
+    source: str
+
+
+TABLES: dict[Procedure, dict[Step, Limit]] = {
+    Procedure.ENGLAND_CHILDREN: {
+        # No statutory acknowledgement period in England: the local target is configuration.
+        Step.STAGE1_RESPONSE: Limit(10, "receipt", "SI 2006/1738, stage 1 (domain.md)"),
+        Step.STAGE1_EXTENDED: Limit(20, "receipt", "SI 2006/1738, stage 1 (domain.md)"),
+        Step.REQUEST_STAGE2: Limit(20, Step.STAGE1_RESPONSE, "SI 2006/1738, stage 1 (domain.md)"),
+        Step.STAGE2_RESPONSE: Limit(25, Step.REQUEST_STAGE2, "SI 2006/1738, stage 2 (domain.md)"),
+        Step.STAGE2_LONGEST: Limit(65, Step.REQUEST_STAGE2, "SI 2006/1738, stage 2 (domain.md)"),
+        Step.REQUEST_STAGE3: Limit(20, Step.STAGE2_RESPONSE, "domain.md, stage 3 (S)"),
+        Step.STAGE3_PANEL: Limit(30, Step.REQUEST_STAGE3, "SI 2006/1738 reg 19"),
+        Step.STAGE3_REPORT: Limit(5, Step.STAGE3_PANEL, "SI 2006/1738, stage 3"),
+        Step.STAGE3_COUNCIL_RESPONSE: Limit(15, Step.STAGE3_REPORT, "SI 2006/1738, stage 3"),
+    },
+    Procedure.WALES_CHILDREN: {
+        Step.ACKNOWLEDGE: Limit(2, "receipt", "WSI 2014/1795 (domain.md)"),
+        Step.DISCUSSION: Limit(10, Step.ACKNOWLEDGE, "WSI 2014/1795 (domain.md)"),
+        Step.RESOLUTION_LETTER: Limit(5, Step.DISCUSSION, "WSI 2014/1795 (domain.md)"),
+        Step.STAGE2_RESPONSE: Limit(25, Step.REQUEST_STAGE2, "WSI 2014/1795 (domain.md)"),
+        # The window to ask for stage 2 and any stage 2 extension are unconfirmed
+        # in Wales (domain.md, (U)): they come from the council's configuration.
+    },
+    Procedure.CORPORATE: {
+        Step.ACKNOWLEDGE: Limit(5, "receipt", "Complaint Handling Code (domain.md)"),
+        Step.STAGE1_RESPONSE: Limit(10, Step.ACKNOWLEDGE, "Complaint Handling Code (domain.md)"),
+        Step.STAGE1_EXTENDED: Limit(20, Step.ACKNOWLEDGE, "Complaint Handling Code (domain.md)"),
+        Step.STAGE2_RESPONSE: Limit(20, Step.ACKNOWLEDGE, "Complaint Handling Code (domain.md)"),
+        Step.STAGE2_LONGEST: Limit(40, Step.ACKNOWLEDGE, "council policy (up to 20 more)"),
+    },
+}
+
 # Wales: SI 2014/1795 sets 2 working days. England sets none (a local target only).
-WALES_ACKNOWLEDGEMENT_WORKING_DAYS = 2
+WALES_ACKNOWLEDGEMENT_WORKING_DAYS = TABLES[Procedure.WALES_CHILDREN][Step.ACKNOWLEDGE].working_days
+
+
+def statutory_procedure(jurisdiction: str) -> Procedure:
+    if jurisdiction == "england":
+        return Procedure.ENGLAND_CHILDREN
+    if jurisdiction == "wales":
+        return Procedure.WALES_CHILDREN
+    raise ValueError(f"unknown jurisdiction {jurisdiction!r}")
 
 
 @dataclass(frozen=True)
@@ -22,11 +96,33 @@ class Deadline:
     local_target: date | None
 
 
+def deadline(
+    procedure: Procedure,
+    step: Step,
+    start: date,
+    local_targets: dict[Step, int] | None = None,
+) -> Deadline:
+    """When `step` is due, counted from `start` (the date of what it is counted from).
+
+    `local_targets` holds the council's own targets in working days. A step with
+    neither a statutory limit nor a local target has no deadline (ValueError)."""
+    limit = TABLES[procedure].get(step)
+    target = (local_targets or {}).get(step)
+    statutory = add_working_days(start, limit.working_days) if limit else None
+    local = add_working_days(start, target) if target is not None else None
+    dates = [d for d in (statutory, local) if d is not None]
+    if not dates:
+        raise ValueError(
+            f"{procedure.value} sets no time for {step.value} and no local target is set"
+        )
+    return Deadline(due=min(dates), statutory=statutory, local_target=local)
+
+
 def acknowledgement_deadline(received_on: date, jurisdiction: str, target_days: int) -> Deadline:
-    local = add_working_days(received_on, target_days)
-    if jurisdiction == "wales":
-        statutory = add_working_days(received_on, WALES_ACKNOWLEDGEMENT_WORKING_DAYS)
-        return Deadline(due=min(statutory, local), statutory=statutory, local_target=local)
-    if jurisdiction == "england":
-        return Deadline(due=local, statutory=None, local_target=local)
-    raise ValueError(f"unknown jurisdiction {jurisdiction!r}")
+    """Acknowledge by: England, the council's target; Wales, 2 working days by law."""
+    return deadline(
+        statutory_procedure(jurisdiction),
+        Step.ACKNOWLEDGE,
+        received_on,
+        {Step.ACKNOWLEDGE: target_days},
+    )

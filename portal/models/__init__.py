@@ -12,7 +12,18 @@ else:
     Model = db.Model
 
 from portal.models.draft import Draft  # noqa: E402
+from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
 from portal.models.submission import ReferenceCounter, Submission  # noqa: E402
+from portal.models.task import Task  # noqa: E402
 from portal.models.team import Team  # noqa: E402
 
-__all__ = ["Model", "Draft", "ReferenceCounter", "Submission", "Team"]
+__all__ = [
+    "Model",
+    "Draft",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ReferenceCounter",
+    "Submission",
+    "Task",
+    "Team",
+]

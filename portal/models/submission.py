@@ -47,11 +47,24 @@ class Submission(Model):
     # Every answer as checked, for the record and for the annual report's audit.
     answers: Mapped[dict[str, Any]]
 
+    # The advocate a child asked us to reply through (the acknowledgement goes there).
+    advocate_name: Mapped[str | None] = mapped_column(sa.String(200))
+    advocate_email: Mapped[str | None] = mapped_column(sa.String(254))
+
+    # The team it went to on receipt (routing rules decide; until then, the chosen one).
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
+    procedure: Mapped[str] = mapped_column(sa.String(30))
+    # Only a hash: the token itself is in the person's acknowledgement link.
+    tracking_token_hash: Mapped[str] = mapped_column(sa.String(64))
+
     received_at: Mapped[datetime] = mapped_column(index=True)
     received_on: Mapped[date] = mapped_column(index=True)  # London local date
     acknowledge_by: Mapped[date]
     acknowledge_by_statutory: Mapped[date | None]
     jurisdiction: Mapped[str] = mapped_column(sa.String(10))
+    stage1_due: Mapped[date | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))
 
 
 class ReferenceCounter(Model):

@@ -438,14 +438,30 @@ class ContactForm(QuestionForm):
         widget=GovTextInput(),
     )
 
+    advocate_name = StringField(
+        "Your advocate's name",
+        filters=[clean_text],
+        validators=[max_length(NAME_LIMIT, "Your advocate's name")],
+        widget=GovTextInput(),
+    )
+    advocate_email = StringField(
+        "Your advocate's email address",
+        filters=[clean_text],
+        validators=[max_length(254, "Your advocate's email address"), email_address()],
+        widget=GovTextInput(),
+    )
+
     REQUIRED_FOR = {
         ContactPreference.EMAIL.value: ("email", "Enter your email address"),
         ContactPreference.PHONE.value: ("phone", "Enter your phone number"),
         ContactPreference.POST.value: ("address", "Enter your address"),
+        ContactPreference.ADVOCATE.value: ("advocate_email", "Enter your advocate's email address"),
     }
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         if not self.child:
+            del self.advocate_name
+            del self.advocate_email
             self.contact_preference.choices = [
                 choice
                 for choice in self.contact_preference.choices

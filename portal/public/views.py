@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
 from portal.domain.types import Kind, SubmitterRole
+from portal.extensions import limiter
 from portal.models import Draft
 from portal.public import bp
 from portal.public.journey import (
@@ -23,7 +24,7 @@ from portal.public.journey import (
     summary_rows,
     typed_values,
 )
-from portal.services import intake
+from portal.services import intake, tracking
 
 FIRST_STEP = "who-are-you"
 SESSION_EXPIRED = "session-expired"
@@ -224,3 +225,23 @@ def confirmation(journey: str) -> Response | str:
         complaint_waiting=kind is Kind.ADVOCACY and _current_draft(Kind.COMPLAINT) is not None,
         jurisdiction=current_app.config["JURISDICTION"],
     )
+
+
+@bp.get("/track/<reference>/<token>")
+@limiter.limit(lambda: str(current_app.config["TRACKING_RATE_LIMIT"]))
+def track(reference: str, token: str) -> Response | str:
+    submission = tracking.find_for_tracking(reference, token)
+    if submission is None:
+        abort(404)
+    role = SubmitterRole(submission.submitter_role)
+    response = Response(
+        render_template(
+            "public/track.html",
+            submission=submission,
+            kind=Kind(submission.kind),
+            audience=_audience(role),
+        )
+    )
+    # The address holds a secret: keep the page out of shared caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -4,6 +4,7 @@ A submission, its reference and its flags commit in one transaction; nothing els
 in the public side commits.
 """
 
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from portal.database import utcnow
 from portal.domain.clock import london_date
 from portal.domain.flags import flags_for
 from portal.domain.references import format_reference
-from portal.domain.timescales import Deadline, acknowledgement_deadline
+from portal.domain.timescales import Deadline, acknowledgement_deadline, statutory_procedure
 from portal.domain.types import (
     AdvocacyAnswer,
     ChildAgreement,
@@ -29,6 +30,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.models import Draft, ReferenceCounter, Submission, Team
+from portal.services import acknowledgements
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +154,8 @@ class NewSubmission:
     support_needs: list[str] = field(default_factory=list)
     interpreter_language: str | None = None
     other_support: str | None = None
+    advocate_name: str | None = None
+    advocate_email: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -175,6 +179,7 @@ class NewSubmission:
         agreement = get("the-childs-views", "child_agreement")
         when = get("what-happened", "when_it_happened")
         preference = ContactPreference(get("contact", "contact_preference"))
+        through_advocate = preference is ContactPreference.ADVOCATE
         return cls(
             kind=kind,
             role=role,
@@ -202,6 +207,8 @@ class NewSubmission:
             support_needs=support,
             interpreter_language=get("support", "interpreter_language") or None,
             other_support=get("support", "other_support") or None,
+            advocate_name=(get("contact", "advocate_name") or None) if through_advocate else None,
+            advocate_email=(get("contact", "advocate_email") or None) if through_advocate else None,
             answers=_json_safe(answers),
         )
 
@@ -240,6 +247,19 @@ def _next_reference_number(year: int) -> int:
     return int(db.session.execute(statement).scalar_one())
 
 
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _routed_team_id(chosen: int | None) -> int | None:
+    """The team a submission goes to on receipt. Routing rules replace this in the
+    back office; until then the person's choice, else the configured default team."""
+    if chosen is not None and db.session.get(Team, chosen) is not None:
+        return chosen
+    default = current_app.config["DEFAULT_TEAM_NAME"]
+    return db.session.scalar(sa.select(Team.id).where(Team.name == default))
+
+
 def record_submission(
     new: NewSubmission, *, draft: Draft | None = None, now: datetime | None = None
 ) -> Submission:
@@ -247,6 +267,7 @@ def record_submission(
     received_on = london_date(now)
     deadline = acknowledgement_due(received_on)
     number = _next_reference_number(received_on.year)
+    tracking_token = secrets.token_urlsafe(24)
     reference = format_reference(current_app.config["REFERENCE_PREFIX"], received_on.year, number)
     submission = Submission(
         reference=reference,
@@ -288,6 +309,11 @@ def record_submission(
             )
         ],
         answers=new.answers,
+        advocate_name=new.advocate_name,
+        advocate_email=new.advocate_email,
+        team_id=_routed_team_id(new.team_id),
+        procedure=statutory_procedure(current_app.config["JURISDICTION"]).value,
+        tracking_token_hash=hash_token(tracking_token),
         received_at=now,
         received_on=received_on,
         acknowledge_by=deadline.due,
@@ -295,6 +321,9 @@ def record_submission(
         jurisdiction=current_app.config["JURISDICTION"],
     )
     db.session.add(submission)
+    submission.stage1_due = acknowledgements.stage1_due(submission)
+    # The acknowledgement commits with the submission: it cannot be lost.
+    acknowledgements.queue_messages(submission, tracking_token)
     if draft is not None:
         db.session.delete(draft)
     db.session.commit()

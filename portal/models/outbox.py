@@ -1,0 +1,47 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import utcnow
+from portal.models import Model
+
+if TYPE_CHECKING:
+    from portal.models.submission import Submission
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Model):
+    """An email saved in the same transaction as what caused it, sent later by a
+    worker (`flask outbox work`). Rendered when saved, so a send is only a send."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    text_body: Mapped[str] = mapped_column(sa.Text)
+    html_body: Mapped[str] = mapped_column(sa.Text)
+    # Higher first: a safeguarding alert goes ahead of everything else.
+    priority: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(sa.String(40))
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped["Submission | None"] = relationship()

@@ -1,0 +1,140 @@
+"""What a submission sets off: the acknowledgement to the person (and their advocate),
+a note to the team it went to, a referral to the advocacy provider, or a staff task to
+acknowledge by phone or letter. All queued in the submission's own transaction.
+
+Nothing sent to the person repeats what they wrote: a child's inbox may be read by the
+very adults the child wrote about.
+"""
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+
+from portal.domain.timescales import Procedure, Step, deadline
+from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
+from portal.extensions import db
+from portal.models import Submission, Task, Team
+from portal.services import outbox
+
+ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
+
+
+def stage1_due(submission: Submission) -> date | None:
+    """When the first response is due, as far as it is known on receipt."""
+    if submission.kind != Kind.COMPLAINT.value:
+        return None
+    procedure = Procedure(submission.procedure)
+    if procedure is Procedure.ENGLAND_CHILDREN:
+        return deadline(procedure, Step.STAGE1_RESPONSE, submission.received_on).due
+    # Wales and the corporate code count from the acknowledgement: use the date it is due.
+    step = Step.DISCUSSION if procedure is Procedure.WALES_CHILDREN else Step.STAGE1_RESPONSE
+    return deadline(procedure, step, submission.acknowledge_by).due
+
+
+def _stage1_extended(submission: Submission) -> date | None:
+    if submission.kind != Kind.COMPLAINT.value:
+        return None
+    procedure = Procedure(submission.procedure)
+    if procedure is Procedure.ENGLAND_CHILDREN:
+        return deadline(procedure, Step.STAGE1_EXTENDED, submission.received_on).due
+    if procedure is Procedure.CORPORATE:
+        return deadline(procedure, Step.STAGE1_EXTENDED, submission.acknowledge_by).due
+    return None
+
+
+def tracking_url(reference: str, token: str) -> str:
+    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    return f"{base}/track/{reference}/{token}"
+
+
+def _render(name: str, **context: Any) -> tuple[str, str]:
+    return (
+        render_template(f"emails/{name}.txt", **context),
+        render_template(f"emails/{name}.html", **context),
+    )
+
+
+def queue_messages(submission: Submission, tracking_token: str) -> None:
+    """Queue everything a new submission sets off; the caller commits."""
+    config = current_app.config
+    child = submission.submitter_role == SubmitterRole.CHILD.value
+    context = {
+        "submission": submission,
+        "child": child,
+        "stage1_due": stage1_due(submission),
+        "stage1_extended": _stage1_extended(submission),
+        "track_url": tracking_url(submission.reference, tracking_token),
+        "council_name": config["COUNCIL_NAME"],
+        "council_phone": config["COUNCIL_PHONE"],
+        "council_email": config["COUNCIL_EMAIL"],
+        "council_address": config["COUNCIL_ADDRESS"],
+        "jurisdiction": submission.jurisdiction,
+    }
+    subject = f"{config['COUNCIL_NAME']}: your reference {submission.reference}"
+    reached = False
+    if submission.contact_preference == ContactPreference.EMAIL.value and submission.email:
+        text, html = _render("acknowledgement", **context)
+        outbox.queue(
+            purpose="acknowledgement",
+            recipient=submission.email,
+            subject=subject,
+            text_body=text,
+            html_body=html,
+            submission=submission,
+        )
+        reached = True
+    if submission.advocate_email:
+        text, html = _render(
+            "acknowledgement", **(context | {"child": False, "for_advocate": True})
+        )
+        outbox.queue(
+            purpose="acknowledgement",
+            recipient=submission.advocate_email,
+            subject=subject,
+            text_body=text,
+            html_body=html,
+            submission=submission,
+        )
+        reached = True
+    if not reached:
+        db.session.add(
+            Task(
+                submission=submission,
+                kind=ACKNOWLEDGE_WITHOUT_EMAIL,
+                description=f"Acknowledge by phone or letter by {submission.acknowledge_by:%A} "
+                f"{submission.acknowledge_by.day} {submission.acknowledge_by:%B %Y}",
+                due_on=submission.acknowledge_by,
+            )
+        )
+
+    team = db.session.get(Team, submission.team_id) if submission.team_id else None
+    if team is not None and team.is_active:
+        text, html = _render("team-notification", **context, team=team)
+        outbox.queue(
+            purpose="team_notification",
+            recipient=team.inbox_email,
+            subject=f"New {submission.kind}: {submission.reference}",
+            text_body=text,
+            html_body=html,
+            submission=submission,
+        )
+
+    if submission.advocacy_answer in (
+        AdvocacyAnswer.ACCEPTED.value,
+        AdvocacyAnswer.REQUESTED.value,
+    ):
+        provider = db.session.scalar(
+            sa.select(Team).where(Team.is_advocacy_provider, Team.is_active).order_by(Team.id)
+        )
+        if provider is not None:
+            text, html = _render("advocacy-referral", **context, team=provider)
+            outbox.queue(
+                purpose="advocacy_referral",
+                recipient=provider.inbox_email,
+                subject=f"Advocacy request: {submission.reference}",
+                text_body=text,
+                html_body=html,
+                submission=submission,
+            )

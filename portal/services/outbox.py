@@ -1,0 +1,220 @@
+"""Save a message first, send it later (STYLE.md principle 10).
+
+`queue` adds a message in the caller's transaction. `work_once` claims what is due and
+sends it. Claiming is one UPDATE whose subquery takes rows with FOR UPDATE SKIP LOCKED on
+PostgreSQL (SQLite has one writer at a time, so the UPDATE alone is atomic there): two
+workers never claim the same message. A worker that dies after claiming leaves the message
+"sending"; after OUTBOX_STUCK_AFTER_SECONDS another worker claims it again. A crash between
+the SMTP server accepting a message and the worker recording it may therefore send that
+message twice, never zero times (docs/outbox.md).
+"""
+
+import logging
+import secrets
+import smtplib
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_mail import Message
+
+from portal.database import utcnow
+from portal.extensions import db, mail
+from portal.models import OutboxMessage, OutboxStatus, Submission
+
+log = logging.getLogger(__name__)
+
+ACKNOWLEDGEMENT_PURPOSES = frozenset({"acknowledgement"})
+
+
+def queue(
+    *,
+    purpose: str,
+    recipient: str,
+    subject: str,
+    text_body: str,
+    html_body: str,
+    submission: Submission | None = None,
+    priority: int = 0,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Add a message to the caller's transaction; the caller commits."""
+    message = OutboxMessage(
+        submission=submission,
+        purpose=purpose,
+        recipient=recipient,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        priority=priority,
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now or utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Grows with each failed try: base, 2 x base, 4 x base ..., at most an hour."""
+    base = float(current_app.config["OUTBOX_RETRY_BASE_SECONDS"])
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600.0))
+
+
+def claim(batch_size: int, *, now: datetime | None = None) -> list[OutboxMessage]:
+    """Claim up to `batch_size` due messages for this worker, atomically."""
+    now = now or utcnow()
+    stuck_before = now - timedelta(seconds=current_app.config["OUTBOX_STUCK_AFTER_SECONDS"])
+    due = sa.or_(
+        sa.and_(
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            OutboxMessage.next_attempt_at <= now,
+        ),
+        sa.and_(
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.claimed_at < stuck_before,
+        ),
+    )
+    candidates = (
+        sa.select(OutboxMessage.id)
+        .where(due)
+        .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    token = secrets.token_hex(16)
+    db.session.execute(
+        sa.update(OutboxMessage)
+        # `due` again: on SQLite a row another worker claimed meanwhile no longer matches.
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
+        .values(
+            status=OutboxStatus.SENDING.value,
+            claimed_at=now,
+            claim_token=token,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.claim_token == token)
+            .order_by(OutboxMessage.priority.desc(), OutboxMessage.id)
+        )
+    )
+
+
+def _as_mail(message: OutboxMessage) -> Message:
+    return Message(
+        subject=message.subject,
+        recipients=[message.recipient],
+        body=message.text_body,
+        html=message.html_body,
+        extra_headers={"X-Portal-Message-Id": str(message.id)},
+    )
+
+
+def _record_sent(message: OutboxMessage, when: datetime) -> None:
+    message.status = OutboxStatus.SENT.value
+    message.sent_at = when
+    message.last_error = None
+    submission = message.submission
+    if (
+        submission is not None
+        and message.purpose in ACKNOWLEDGEMENT_PURPOSES
+        and submission.acknowledged_at is None
+    ):
+        submission.acknowledged_at = when
+        submission.acknowledged_how = "email"
+
+
+def _record_failure(message: OutboxMessage, error: Exception, when: datetime) -> None:
+    reason = f"{type(error).__name__}: {error}"[:500]
+    message.last_error = reason
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.FAILED.value
+        log.warning(
+            "outbox message %s failed for good after %s tries", message.id, message.attempts
+        )
+    else:
+        message.status = OutboxStatus.PENDING.value
+        message.next_attempt_at = when + retry_delay(message.attempts)
+        log.info("outbox message %s will be retried (try %s)", message.id, message.attempts)
+
+
+SMTP_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
+
+
+def send(messages: list[OutboxMessage]) -> tuple[int, int]:
+    """Send claimed messages over one SMTP connection; record each result at once."""
+    sent = failed = 0
+    try:
+        with mail.connect() as connection:
+            for message in messages:
+                try:
+                    connection.send(_as_mail(message))
+                except SMTP_ERRORS as error:
+                    _record_failure(message, error, utcnow())
+                    failed += 1
+                else:
+                    _record_sent(message, utcnow())
+                    sent += 1
+                    log.info("outbox message %s sent (%s)", message.id, message.purpose)
+                # Record each result straight away: a crash now re-sends at most this one.
+                db.session.commit()
+    except SMTP_ERRORS as error:
+        # Could not connect (or the connection broke): whatever was not recorded is retried.
+        when = utcnow()
+        for message in messages:
+            if message.status == OutboxStatus.SENDING.value:
+                _record_failure(message, error, when)
+                failed += 1
+        db.session.commit()
+    return sent, failed
+
+
+@dataclass
+class WorkResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def work_once(*, batch_size: int = 50) -> WorkResult:
+    """Send everything that is due now, then return (the cron mode)."""
+    result = WorkResult()
+    while True:
+        messages = claim(batch_size)
+        if not messages:
+            return result
+        sent, failed = send(messages)
+        result.sent += sent
+        result.failed += failed
+        if sent == 0:
+            # The server is refusing everything: leave the rest for their retry time.
+            return result
+
+
+def work_forever(
+    *, poll_seconds: float, should_stop: Callable[[], bool], batch_size: int = 50
+) -> None:
+    while not should_stop():
+        result = work_once(batch_size=batch_size)
+        if result.sent == 0:
+            time.sleep(poll_seconds)
+
+
+def retry(message_id: int) -> bool:
+    """Staff ask for a failed message to be tried again."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status != OutboxStatus.FAILED.value:
+        return False
+    message.status = OutboxStatus.PENDING.value
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    db.session.commit()
+    return True
