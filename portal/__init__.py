@@ -48,13 +48,17 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from portal import errors, templating
+    from portal.backoffice import auth
+    from portal.backoffice import bp as backoffice_bp
     from portal.cli import register_cli
     from portal.public import bp as public_bp
 
     templating.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
     register_cli(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(backoffice_bp)
 
     # GOV.UK Frontend's CSS asks for fonts and icons at /assets.
     app.add_url_rule(

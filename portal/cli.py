@@ -6,7 +6,8 @@ import socket
 import click
 from flask import Flask
 
-from portal.services import intake, outbox, teams
+from portal.backoffice.access import Role
+from portal.services import intake, outbox, routing_rules, staff, teams
 
 
 def register_cli(app: Flask) -> None:
@@ -19,9 +20,36 @@ def register_cli(app: Flask) -> None:
 
     @demo.command("load")
     def demo_load() -> None:
-        """Load a realistic set of teams (safe to run again)."""
-        added = teams.load_demo_teams()
-        click.echo(f"Demo teams: {added} added.")
+        """Load demo teams, categories, routing rules and staff (safe to run again)."""
+        click.echo(f"Demo teams: {teams.load_demo_teams()} added.")
+        click.echo(f"Categories: {teams.load_default_categories()} added.")
+        click.echo(f"Routing rules: {routing_rules.load_demo_rules()} added.")
+        accounts = staff.load_demo_accounts()
+        click.echo("Sign in to the back office at http://127.0.0.1:5000/staff/sign-in as:")
+        for email, role in accounts:
+            click.echo(f"  {email:<28} ({role})  password: {staff.DEMO_PASSWORD}")
+
+    @app.cli.group("staff")
+    def staff_group() -> None:
+        """Back-office accounts."""
+
+    @staff_group.command("create")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--team", "team_name", help="The team's name (team members only).")
+    @click.password_option()
+    def staff_create(
+        email: str, name: str, role: str, team_name: str | None, password: str
+    ) -> None:
+        """Create a staff account."""
+        try:
+            created = staff.create_staff(
+                email=email, name=name, password=password, role=Role(role), team_name=team_name
+            )
+        except staff.StaffError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Created account {created.id} ({role}).")
 
     @app.cli.group()
     def drafts() -> None:

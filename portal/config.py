@@ -44,6 +44,22 @@ class Config:
     # England sets no acknowledgement period in law; this is the council's own target.
     # In Wales the law says 2 working days and a longer target is not allowed.
     ACKNOWLEDGEMENT_TARGET_WORKING_DAYS = int(_env("ACKNOWLEDGEMENT_TARGET_WORKING_DAYS", "3"))
+    # Some councils promise a stage 1 response sooner (or later) than the law's 10 working
+    # days: both dates are kept and shown. Empty: no local target.
+    STAGE1_LOCAL_TARGET_WORKING_DAYS = _env("STAGE1_LOCAL_TARGET_WORKING_DAYS", "")
+    # Stage 2's clock: from the "request" (the ombudsman's view) or the agreed "statement".
+    STAGE2_CLOCK_START = _env("STAGE2_CLOCK_START", "request")
+    # The window to ask for the next stage; later requests are flagged, never refused.
+    NEXT_STAGE_WINDOW_WORKING_DAYS = int(_env("NEXT_STAGE_WINDOW_WORKING_DAYS", "20"))
+    # How soon the advocacy provider should have picked up a request.
+    ADVOCACY_TARGET_WORKING_DAYS = int(_env("ADVOCACY_TARGET_WORKING_DAYS", "5"))
+
+    # Staff sign-in: lock an account for a while after repeated failures; sign out after
+    # a spell of inactivity.
+    SIGN_IN_MAX_FAILURES = int(_env("SIGN_IN_MAX_FAILURES", "5"))
+    SIGN_IN_LOCK_MINUTES = int(_env("SIGN_IN_LOCK_MINUTES", "15"))
+    STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30"))
+
     REFERENCE_PREFIX = _env("REFERENCE_PREFIX", "CSC")
     # Where "Exit this page" takes a person: somewhere ordinary and safe.
     EXIT_PAGE_URL = _env("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")

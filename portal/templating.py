@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, current_app
 from wtforms import Form
 
-from portal.domain.clock import london_date
+from portal.domain.clock import LONDON, london_date
 from portal.public.fields import GovDateField
 
 
@@ -19,6 +19,14 @@ def long_date(value: date | None) -> str:
 
 def london_date_filter(value: datetime | None) -> date | None:
     return london_date(value) if value is not None else None
+
+
+def london_time(value: datetime | None) -> str:
+    """"25 November 2026, 6:58pm" in London time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y}, {local:%-I:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def short_date(value: date | None) -> str:
@@ -65,6 +73,7 @@ def acknowledgement_days() -> int:
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
+    app.add_template_filter(london_time)
     app.add_template_filter(london_date_filter, "london_date")
     app.add_template_global(error_list)
     app.context_processor(lambda: {"council": council()})

@@ -11,14 +11,25 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
+from portal.models.audit import AuditEvent  # noqa: E402
+from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
 from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
+from portal.models.routing import Category, RoutingRule, submission_categories  # noqa: E402
+from portal.models.staff import Staff  # noqa: E402
 from portal.models.submission import ReferenceCounter, Submission  # noqa: E402
 from portal.models.task import Task  # noqa: E402
 from portal.models.team import Team  # noqa: E402
 
 __all__ = [
     "Model",
+    "AuditEvent",
+    "Category",
+    "ComplaintPoint",
+    "Lesson",
+    "RoutingRule",
+    "Staff",
+    "submission_categories",
     "Draft",
     "OutboxMessage",
     "OutboxStatus",

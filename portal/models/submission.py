@@ -1,10 +1,15 @@
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models import Model
+
+if TYPE_CHECKING:
+    from portal.models.case import ComplaintPoint, Lesson
+    from portal.models.routing import Category
+    from portal.models.team import Team
 
 
 class Submission(Model):
@@ -65,6 +70,77 @@ class Submission(Model):
     stage1_due: Mapped[date | None]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))
+
+    # --- the case, worked in the back office -----------------------------------------
+    # Bumped on every change: a second member of staff saving a stale copy is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    stage: Mapped[str] = mapped_column(
+        sa.String(20), default="triage", server_default="triage", index=True
+    )
+    assigned_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rules.id"))
+    routing_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    # What the council owes next and by when (recomputed on every change; sorts the queue).
+    next_due_on: Mapped[date | None] = mapped_column(index=True)
+    next_due_what: Mapped[str | None] = mapped_column(sa.String(60))
+    next_due_statutory: Mapped[date | None]
+
+    accepted_on: Mapped[date | None]
+    resolved_informally_on: Mapped[date | None]
+    informal_resolution_terms: Mapped[str | None] = mapped_column(sa.Text)
+    withdrawn_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    stage1_extended_on: Mapped[date | None]
+    stage1_extension_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    stage1_responded_on: Mapped[date | None]
+    stage2_requested_on: Mapped[date | None]
+    stage2_request_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    stage2_statement_on: Mapped[date | None]
+    investigators_appointed_on: Mapped[date | None]
+    investigating_officer: Mapped[str | None] = mapped_column(sa.String(200))
+    independent_person: Mapped[str | None] = mapped_column(sa.String(200))
+    stage2_extended_to: Mapped[date | None]
+    stage2_extension_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    stage2_adjudicated_on: Mapped[date | None]
+    stage2_cost_pence: Mapped[int | None]
+    stage3_requested_on: Mapped[date | None]
+    stage3_request_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    panel_on: Mapped[date | None]
+    panel_members: Mapped[str | None] = mapped_column(sa.String(600))
+    panel_report_on: Mapped[date | None]
+    panel_recommendations: Mapped[str | None] = mapped_column(sa.Text)
+    stage3_responded_on: Mapped[date | None]
+    ombudsman_referred_on: Mapped[date | None]
+    ombudsman_reference: Mapped[str | None] = mapped_column(sa.String(40))
+    ombudsman_decided_on: Mapped[date | None]
+    ombudsman_decision: Mapped[str | None] = mapped_column(sa.String(30))
+
+    # The case's overall outcome, and the redress given.
+    outcome: Mapped[str | None] = mapped_column(sa.String(30))
+    redress_apology: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    redress_explanation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    redress_service_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    ex_gratia_pence: Mapped[int | None]
+
+    # "Someone else": does the person have sufficient interest in the child's welfare?
+    sufficient_interest: Mapped[bool | None]
+    sufficient_interest_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    sufficient_interest_decided_on: Mapped[date | None]
+
+    advocacy_status: Mapped[str | None] = mapped_column(sa.String(20))
+    advocacy_due_on: Mapped[date | None]
+    advocate_assigned: Mapped[str | None] = mapped_column(sa.String(200))
+    thanked_on: Mapped[date | None]  # compliments: the team has been thanked
+    reclassified_from: Mapped[str | None] = mapped_column(sa.String(20))
+
+    categories: Mapped[list["Category"]] = relationship(
+        secondary="submission_categories", order_by="Category.position"
+    )
+    points: Mapped[list["ComplaintPoint"]] = relationship(order_by="ComplaintPoint.id")
+    lessons: Mapped[list["Lesson"]] = relationship(order_by="Lesson.id")
+    team: Mapped["Team | None"] = relationship(foreign_keys=[team_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ReferenceCounter(Model):

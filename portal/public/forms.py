@@ -224,6 +224,15 @@ class YourAgeForm(QuestionForm):
         if self.age.process_errors:
             self.age.process_errors = ["Enter your age as a number, like 12"]
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # `required` sees no number and would say "Enter how old you are" to someone
+        # who typed "ten": tell them what was wrong with what they typed instead.
+        typed = bool(self.age.raw_data and self.age.raw_data[0].strip())
+        if typed and self.age.process_errors:
+            self.age.errors = list(self.age.process_errors)
+        return valid
+
 
 class WhatItIsAboutForm(QuestionForm):
     team = RadioField(

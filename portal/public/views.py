@@ -196,7 +196,8 @@ def switch_kind(journey: str) -> Response:
     """Complaint <-> representation without typing anything again."""
     kind = _kind(journey)
     if kind not in (Kind.COMPLAINT, Kind.REPRESENTATION):
-        abort(404)
+        # Only a complaint and a representation swap: anything else goes back to checking.
+        return redirect(_step_url(kind, CHECK_ANSWERS))
     draft = _current_draft(kind)
     if draft is None:
         return redirect(_step_url(kind, FIRST_STEP))

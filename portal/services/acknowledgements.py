@@ -33,7 +33,7 @@ def stage1_due(submission: Submission) -> date | None:
     return deadline(procedure, step, submission.acknowledge_by).due
 
 
-def _stage1_extended(submission: Submission) -> date | None:
+def stage1_extended_due(submission: Submission) -> date | None:
     if submission.kind != Kind.COMPLAINT.value:
         return None
     procedure = Procedure(submission.procedure)
@@ -64,7 +64,7 @@ def queue_messages(submission: Submission, tracking_token: str) -> None:
         "submission": submission,
         "child": child,
         "stage1_due": stage1_due(submission),
-        "stage1_extended": _stage1_extended(submission),
+        "stage1_extended": stage1_extended_due(submission),
         "track_url": tracking_url(submission.reference, tracking_token),
         "council_name": config["COUNCIL_NAME"],
         "council_phone": config["COUNCIL_PHONE"],

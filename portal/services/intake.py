@@ -16,10 +16,11 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.database import utcnow
-from portal.domain.clock import london_date
+from portal.domain import timescales
+from portal.domain.clock import add_working_days, london_date
 from portal.domain.flags import flags_for
 from portal.domain.references import format_reference
-from portal.domain.timescales import Deadline, acknowledgement_deadline, statutory_procedure
+from portal.domain.timescales import Deadline, Procedure, Step, statutory_procedure
 from portal.domain.types import (
     AdvocacyAnswer,
     ChildAgreement,
@@ -30,7 +31,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.models import Draft, ReferenceCounter, Submission, Team
-from portal.services import acknowledgements
+from portal.services import acknowledgements, routing_rules
 
 log = logging.getLogger(__name__)
 
@@ -223,11 +224,13 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def acknowledgement_due(received_on: date) -> Deadline:
+def acknowledgement_due(received_on: date, procedure: Procedure | None = None) -> Deadline:
+    """The council's target, held to the procedure's own limit where it has one
+    (Wales 2 working days; the corporate code 5)."""
     config = current_app.config
-    return acknowledgement_deadline(
-        received_on, config["JURISDICTION"], config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"]
-    )
+    procedure = procedure or statutory_procedure(config["JURISDICTION"])
+    target = {Step.ACKNOWLEDGE: int(config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"])}
+    return timescales.deadline(procedure, Step.ACKNOWLEDGE, received_on, target)
 
 
 def _next_reference_number(year: int) -> int:
@@ -251,13 +254,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _routed_team_id(chosen: int | None) -> int | None:
-    """The team a submission goes to on receipt. Routing rules replace this in the
-    back office; until then the person's choice, else the configured default team."""
-    if chosen is not None and db.session.get(Team, chosen) is not None:
-        return chosen
-    default = current_app.config["DEFAULT_TEAM_NAME"]
-    return db.session.scalar(sa.select(Team.id).where(Team.name == default))
+def _advocacy_status(answer: AdvocacyAnswer | None) -> str | None:
+    """Where the s26A offer stands: requested or accepted goes to the provider."""
+    if answer is None:
+        return None
+    if answer in (AdvocacyAnswer.ACCEPTED, AdvocacyAnswer.REQUESTED):
+        return "requested"
+    if answer is AdvocacyAnswer.FILED_BY_ADVOCATE or answer is AdvocacyAnswer.ALREADY_HAS_ONE:
+        return "has_advocate"
+    return "offered"
 
 
 def record_submission(
@@ -265,7 +270,18 @@ def record_submission(
 ) -> Submission:
     now = now or utcnow()
     received_on = london_date(now)
-    deadline = acknowledgement_due(received_on)
+    routing = routing_rules.decide(
+        routing_rules.facts_for(
+            kind=new.kind.value,
+            role=new.role.value,
+            chosen_team_id=new.team_id,
+            child_age=new.child_age,
+            child_date_of_birth=new.child_date_of_birth,
+            text=f"{new.what_happened}\n{new.put_right or ''}",
+            on=received_on,
+        )
+    )
+    deadline = acknowledgement_due(received_on, routing.procedure)
     number = _next_reference_number(received_on.year)
     tracking_token = secrets.token_urlsafe(24)
     reference = format_reference(current_app.config["REFERENCE_PREFIX"], received_on.year, number)
@@ -311,8 +327,20 @@ def record_submission(
         answers=new.answers,
         advocate_name=new.advocate_name,
         advocate_email=new.advocate_email,
-        team_id=_routed_team_id(new.team_id),
-        procedure=statutory_procedure(current_app.config["JURISDICTION"]).value,
+        team_id=routing.team_id,
+        procedure=routing.procedure.value,
+        routing_rule_id=routing.rule_id,
+        routing_reason=routing.rule_name,
+        stage="triage",
+        next_due_on=deadline.due,
+        next_due_what="Acknowledge",
+        next_due_statutory=deadline.statutory,
+        advocacy_status=_advocacy_status(new.advocacy),
+        advocacy_due_on=(
+            add_working_days(received_on, current_app.config["ADVOCACY_TARGET_WORKING_DAYS"])
+            if _advocacy_status(new.advocacy) == "requested"
+            else None
+        ),
         tracking_token_hash=hash_token(tracking_token),
         received_at=now,
         received_on=received_on,

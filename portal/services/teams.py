@@ -93,3 +93,38 @@ def load_demo_teams() -> int:
         added += 1
     db.session.commit()
     return added
+
+
+# domain.md, "Categories": the ten of a published scheme, editable by the manager.
+DEFAULT_CATEGORIES = [
+    ("legislation", "About legislation"),
+    ("policy", "About policy"),
+    ("confidentiality", "Breach of confidentiality"),
+    ("broken_promise", "Broken promise or appointment"),
+    ("delay_failed_service", "Delay or failed service"),
+    ("denial_change_service", "Denial, withdrawal or change of service"),
+    ("information", "Lack of or incorrect information"),
+    ("not_to_standard", "Not to standard"),
+    ("staff_attitude", "Staff attitude or conduct"),
+    ("other", "Other"),
+]
+
+
+def load_default_categories() -> int:
+    from portal.models import Category
+
+    existing = set(db.session.scalars(sa.select(Category.slug)))
+    added = 0
+    for position, (slug, name) in enumerate(DEFAULT_CATEGORIES):
+        if slug not in existing:
+            db.session.add(Category(slug=slug, name=name, position=position))
+            added += 1
+    db.session.commit()
+    return added
+
+
+def all_teams(*, include_inactive: bool = True) -> list[Team]:
+    query = sa.select(Team).order_by(Team.sort_order, Team.name)
+    if not include_inactive:
+        query = query.where(Team.is_active)
+    return list(db.session.scalars(query))

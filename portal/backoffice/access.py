@@ -1,0 +1,44 @@
+"""Who may do what in the back office. Every back-office route names the permission it
+needs (tests/integration/test_access.py walks the URL map and fails on a route without one).
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MANAGER = "manager"  # the complaints manager: everything
+    TEAM_MEMBER = "team_member"  # the cases of their own team
+    AUDITOR = "auditor"  # read-only, and the reports
+
+
+class Permission(StrEnum):
+    VIEW_CASES = "view_cases"
+    WORK_CASES = "work_cases"  # change a case: triage, stages, outcomes
+    SEE_ALL_TEAMS = "see_all_teams"
+    MANAGE_TEAMS = "manage_teams"  # teams, routing rules, categories
+    VIEW_REPORTS = "view_reports"
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.MANAGER: frozenset(Permission),
+    Role.TEAM_MEMBER: frozenset({Permission.VIEW_CASES, Permission.WORK_CASES}),
+    Role.AUDITOR: frozenset(
+        {
+            Permission.VIEW_CASES,
+            Permission.SEE_ALL_TEAMS,
+            Permission.VIEW_REPORTS,
+            Permission.VIEW_AUDIT,
+        }
+    ),
+}
+
+ROLE_NAMES = {
+    Role.MANAGER: "Complaints manager",
+    Role.TEAM_MEMBER: "Team member",
+    Role.AUDITOR: "Auditor",
+}
+
+
+def can(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]

@@ -1,0 +1,417 @@
+"""Back-office forms, in GOV.UK wording, rendered with the GOV.UK macros."""
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional
+
+from portal.domain.stages import Move
+from portal.public.fields import GovDateField, clean_text, max_length, required
+from portal.services.cases import OMBUDSMAN_DECISIONS, OUTCOMES
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address", validators=[required("Enter your email address")], widget=GovTextInput()
+    )
+    password = PasswordField(
+        "Password", validators=[required("Enter your password")], widget=GovPasswordInput()
+    )
+
+
+class CaseForm(FlaskForm):
+    """Every form that changes a case carries the version the person was looking at."""
+
+    version = HiddenField()
+
+
+class MoveForm(CaseForm):
+    on = GovDateField("Date", what="The date", validators=[required("Enter the date")])
+    # Details, used by the moves that need them (see MOVE_FIELDS).
+    informal_resolution_terms = TextAreaField(
+        "What was agreed with the person",
+        filters=[clean_text],
+        validators=[max_length(3000, "What was agreed")],
+        widget=GovTextArea(),
+    )
+    stage1_extension_reason = TextAreaField(
+        "Why more time is needed, and when the complainant agreed",
+        filters=[clean_text],
+        validators=[max_length(500, "The reason")],
+        widget=GovTextArea(),
+    )
+    outcome = RadioField("Overall finding", choices=list(OUTCOMES.items()), widget=GovRadioInput())
+    redress = SelectMultipleField(
+        "Redress",
+        choices=[
+            ("apology", "Apology"),
+            ("explanation", "Explanation"),
+            ("service_review", "Service review"),
+        ],
+        widget=GovCheckboxesInput(),
+    )
+    ex_gratia = DecimalField(
+        "Ex gratia payment for time and trouble, in pounds (optional)",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message="Enter an amount between 0 and 100,000"),
+        ],
+        widget=GovTextInput(),
+    )
+    investigating_officer = StringField(
+        "Investigating officer",
+        filters=[clean_text],
+        validators=[max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    independent_person = StringField(
+        "Independent person",
+        description="Not a member or officer of the council, nor their spouse or civil partner",
+        filters=[clean_text],
+        validators=[max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    stage2_extended_to = GovDateField("New date for the stage 2 response", what="The new date")
+    stage2_extension_reason = TextAreaField(
+        "Why, as told to the complainant",
+        filters=[clean_text],
+        validators=[max_length(500, "The reason")],
+        widget=GovTextArea(),
+    )
+    stage2_cost = DecimalField(
+        "Cost of the investigation, in pounds",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1000000, message="Enter an amount between 0 and 1,000,000"),
+        ],
+        widget=GovTextInput(),
+    )
+    panel_members = TextAreaField(
+        "Panel members (three independent people)",
+        description="The stage 2 independent person may not sit on the panel",
+        filters=[clean_text],
+        validators=[max_length(600, "Panel members")],
+        widget=GovTextArea(),
+    )
+    panel_recommendations = TextAreaField(
+        "The panel's recommendations",
+        filters=[clean_text],
+        validators=[max_length(5000, "The recommendations")],
+        widget=GovTextArea(),
+    )
+    ombudsman_reference = StringField(
+        "Ombudsman's reference (optional)",
+        filters=[clean_text],
+        validators=[max_length(40, "The reference")],
+        widget=GovTextInput(),
+    )
+    ombudsman_decision = RadioField(
+        "The ombudsman's decision",
+        choices=list(OMBUDSMAN_DECISIONS.items()),
+        widget=GovRadioInput(),
+    )
+
+    REQUIRED: dict[str, str] = {
+        "outcome": "Select the overall finding",
+        "informal_resolution_terms": "Enter what was agreed",
+        "stage1_extension_reason": "Enter why more time is needed",
+        "investigating_officer": "Enter the investigating officer's name",
+        "independent_person": "Enter the independent person's name",
+        "stage2_extended_to": "Enter the new date",
+        "stage2_extension_reason": "Enter why, as told to the complainant",
+        "panel_members": "Enter the panel members",
+        "ombudsman_decision": "Select the ombudsman's decision",
+    }
+
+    def __init__(self, *args: Any, move: Move, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.move = move
+        keep = set(MOVE_FIELDS.get(move, ())) | {"on", "version", "csrf_token"}
+        for name in list(self._fields):
+            if name not in keep:
+                del self[name]
+        if move is Move.RESPOND_STAGE3:
+            self.outcome.label.text = "The council's decision on the panel's findings"
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, message in self.REQUIRED.items():
+            if name in self._fields and not self[name].data and not self[name].errors:
+                self[name].errors = [message]
+                valid = False
+        return valid
+
+    def details(self) -> dict[str, Any]:
+        details: dict[str, Any] = {}
+        for name in MOVE_FIELDS.get(self.move, ()):
+            value = self[name].data
+            if name == "redress":
+                chosen = value or []
+                details |= {
+                    f"redress_{r}": r in chosen
+                    for r in ("apology", "explanation", "service_review")
+                }
+            elif name in ("ex_gratia", "stage2_cost"):
+                target = "ex_gratia_pence" if name == "ex_gratia" else "stage2_cost_pence"
+                details[target] = int(value * 100) if value is not None else None
+            else:
+                details[name] = value
+        return details
+
+
+MOVE_FIELDS: dict[Move, tuple[str, ...]] = {
+    Move.RESOLVE_INFORMALLY: ("informal_resolution_terms",),
+    Move.EXTEND_STAGE1: ("stage1_extension_reason",),
+    Move.RESPOND_STAGE1: ("outcome", "redress", "ex_gratia"),
+    Move.APPOINT_INVESTIGATORS: ("investigating_officer", "independent_person"),
+    Move.EXTEND_STAGE2: ("stage2_extended_to", "stage2_extension_reason"),
+    Move.ADJUDICATE_STAGE2: ("outcome", "redress", "ex_gratia", "stage2_cost"),
+    Move.SET_PANEL: ("panel_members",),
+    Move.PANEL_REPORT: ("panel_recommendations",),
+    Move.RESPOND_STAGE3: ("outcome",),
+    Move.REFER_OMBUDSMAN: ("ombudsman_reference",),
+    Move.OMBUDSMAN_DECISION: ("ombudsman_decision",),
+}
+
+
+class AssignForm(CaseForm):
+    team = SelectField("Team", coerce=str, widget=GovSelect())
+    person = SelectField("Person (optional)", coerce=str, widget=GovSelect())
+    reason = StringField(
+        "Why (if you are changing the team)",
+        filters=[clean_text],
+        validators=[max_length(300, "The reason")],
+        widget=GovTextInput(),
+    )
+
+
+class AcknowledgementForm(CaseForm):
+    how = RadioField(
+        "How was it acknowledged?",
+        choices=[
+            ("phone", "By phone"),
+            ("letter", "By letter"),
+            ("email", "By email, outside the portal"),
+            ("in_person", "In person"),
+        ],
+        validators=[required("Select how it was acknowledged")],
+        widget=GovRadioInput(),
+    )
+    on = GovDateField("Date", what="The date", validators=[required("Enter the date")])
+
+
+class ReclassifyForm(CaseForm):
+    kind = RadioField(
+        "What is it?",
+        choices=[
+            ("complaint", "A complaint"),
+            ("representation", "A representation"),
+            ("compliment", "A compliment"),
+        ],
+        validators=[required("Select what it is")],
+        widget=GovRadioInput(),
+    )
+    reason = TextAreaField(
+        "Why",
+        filters=[clean_text],
+        validators=[required("Enter why"), max_length(500, "The reason")],
+        widget=GovTextArea(),
+    )
+
+
+class ProcedureForm(CaseForm):
+    procedure = RadioField(
+        "Procedure", validators=[required("Select the procedure")], widget=GovRadioInput()
+    )
+    reason = TextAreaField(
+        "Why",
+        filters=[clean_text],
+        validators=[required("Enter why the procedure is changing"), max_length(500, "The reason")],
+        widget=GovTextArea(),
+    )
+
+
+class SufficientInterestForm(CaseForm):
+    decision = RadioField(
+        "Does the person have sufficient interest in the child's welfare?",
+        choices=[("yes", "Yes: the complaint goes ahead"), ("no", "No: tell the person")],
+        validators=[required("Select yes or no")],
+        widget=GovRadioInput(),
+    )
+    reason = TextAreaField(
+        "Reasons, taking account of the child's views",
+        filters=[clean_text],
+        validators=[required("Enter the reasons"), max_length(500, "The reasons")],
+        widget=GovTextArea(),
+    )
+    on = GovDateField("Date decided", what="The date", validators=[required("Enter the date")])
+
+
+class AdvocacyForm(CaseForm):
+    status = RadioField(
+        "Where does the advocacy request stand?",
+        validators=[required("Select where it stands")],
+        widget=GovRadioInput(),
+    )
+    advocate = StringField(
+        "Advocate's name (optional)",
+        filters=[clean_text],
+        validators=[max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+
+
+class ThankForm(CaseForm):
+    on = GovDateField(
+        "Date the team was thanked", what="The date", validators=[required("Enter the date")]
+    )
+
+
+class CategoriesForm(CaseForm):
+    categories = SelectMultipleField("Categories", coerce=str, widget=GovCheckboxesInput())
+
+
+class PointForm(CaseForm):
+    stage = RadioField(
+        "Stage",
+        choices=[("1", "Stage 1"), ("2", "Stage 2"), ("3", "Stage 3")],
+        validators=[required("Select the stage")],
+        widget=GovRadioInput(),
+    )
+    summary = TextAreaField(
+        "The complaint point",
+        filters=[clean_text],
+        validators=[required("Enter the complaint point"), max_length(1000, "The point")],
+        widget=GovTextArea(),
+    )
+    outcome = RadioField(
+        "Finding",
+        choices=list(OUTCOMES.items()),
+        validators=[required("Select the finding")],
+        widget=GovRadioInput(),
+    )
+
+
+class LessonForm(CaseForm):
+    lesson = TextAreaField(
+        "What was learned",
+        filters=[clean_text],
+        validators=[required("Enter what was learned"), max_length(2000, "The lesson")],
+        widget=GovTextArea(),
+    )
+    action = TextAreaField(
+        "What will change",
+        filters=[clean_text],
+        validators=[required("Enter the action"), max_length(2000, "The action")],
+        widget=GovTextArea(),
+    )
+    due = GovDateField("By when (optional)", what="The date")
+
+
+class RuleForm(FlaskForm):
+    name = StringField(
+        "Rule name",
+        filters=[clean_text],
+        validators=[required("Enter a name for the rule"), max_length(120, "The name")],
+        widget=GovTextInput(),
+    )
+    team = SelectField(
+        "Send to team", coerce=str, validators=[required("Select a team")], widget=GovSelect()
+    )
+    procedure = RadioField("Procedure", widget=GovRadioInput())
+    kinds = SelectMultipleField(
+        "Kind (leave empty for any)",
+        choices=[
+            ("complaint", "Complaint"),
+            ("representation", "Representation"),
+            ("compliment", "Compliment"),
+            ("advocacy", "Advocacy request"),
+        ],
+        widget=GovCheckboxesInput(),
+    )
+    chosen_teams = SelectMultipleField(
+        "Service the person chose (leave empty for any)", coerce=str, widget=GovCheckboxesInput()
+    )
+    roles = SelectMultipleField(
+        "Who the person is (leave empty for anyone)", widget=GovCheckboxesInput()
+    )
+    age_min = IntegerField(
+        "Child's age from (optional)",
+        validators=[Optional(), NumberRange(0, 25, "Enter an age from 0 to 25")],
+        widget=GovTextInput(),
+    )
+    age_max = IntegerField(
+        "Child's age to (optional)",
+        validators=[Optional(), NumberRange(0, 25, "Enter an age from 0 to 25")],
+        widget=GovTextInput(),
+    )
+    words = TextAreaField(
+        "Words in what happened (one per line; any of them matches)",
+        filters=[clean_text],
+        validators=[max_length(2000, "The words")],
+        widget=GovTextArea(),
+    )
+    is_active = BooleanField("This rule is on", widget=GovCheckboxInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if (
+            self.age_min.data is not None
+            and self.age_max.data is not None
+            and self.age_min.data > self.age_max.data
+        ):
+            self.age_max.errors = ["The age to must be the same as or more than the age from"]
+            valid = False
+        return valid
+
+
+class PreviewForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        "Kind",
+        choices=[
+            ("complaint", "Complaint"),
+            ("representation", "Representation"),
+            ("compliment", "Compliment"),
+            ("advocacy", "Advocacy request"),
+        ],
+        widget=GovSelect(),
+    )
+    role = SelectField("Who the person is", widget=GovSelect())
+    chosen_team = SelectField("Service chosen", coerce=str, widget=GovSelect())
+    age = IntegerField(
+        "Child's age",
+        validators=[Optional(), NumberRange(0, 25, "Enter an age from 0 to 25")],
+        widget=GovTextInput(),
+    )
+    text = TextAreaField(
+        "What happened",
+        filters=[clean_text],
+        validators=[max_length(5000, "What happened")],
+        widget=GovTextArea(),
+    )

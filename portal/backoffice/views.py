@@ -1,0 +1,604 @@
+"""The back office: sign in, the triage queue, the case and its stages, routing rules.
+Views translate HTTP; every rule is in portal/domain and every change in portal/services."""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from portal.backoffice import bp
+from portal.backoffice.access import ROLE_NAMES, Permission, Role, can
+from portal.backoffice.auth import PUBLIC, enforce_idle_timeout, requires
+from portal.backoffice.forms import (
+    AcknowledgementForm,
+    AdvocacyForm,
+    AssignForm,
+    CategoriesForm,
+    LessonForm,
+    MoveForm,
+    PointForm,
+    PreviewForm,
+    ProcedureForm,
+    ReclassifyForm,
+    RuleForm,
+    SignInForm,
+    SufficientInterestForm,
+    ThankForm,
+)
+from portal.domain.clock import LONDON
+from portal.domain.stages import MOVE_LABELS, Move, MoveRefused, allowed_moves
+from portal.domain.timescales import Procedure
+from portal.domain.types import Kind, SubmitterRole
+from portal.extensions import htmx, limiter
+from portal.models import Staff, Submission
+from portal.public.forms import ROLE_CHOICES
+from portal.services import acknowledgements, audit, cases, routing_rules, teams, triage
+from portal.services import staff as staff_service
+from portal.services.cases import CaseChanged
+
+PROCEDURE_NAMES = {
+    Procedure.ENGLAND_CHILDREN.value: "Children's statutory procedure (England, 2006)",
+    Procedure.WALES_CHILDREN.value: "Children's statutory procedure (Wales, 2014)",
+    Procedure.CORPORATE.value: "The council's corporate procedure",
+}
+KIND_NAMES = {
+    "complaint": "Complaint",
+    "compliment": "Compliment",
+    "advocacy": "Advocacy request",
+    "representation": "Representation",
+}
+STAGE_NAMES = {
+    "triage": "Triage",
+    "stage1": "Stage 1",
+    "stage2": "Stage 2",
+    "stage3": "Stage 3",
+    "ombudsman": "Ombudsman",
+    "closed": "Closed",
+}
+ROLE_LABELS = dict(ROLE_CHOICES)
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def me() -> Staff:
+    return current_user._get_current_object()
+
+
+@bp.before_request
+def idle_timeout() -> Any:
+    return enforce_idle_timeout()
+
+
+@bp.context_processor
+def names() -> dict[str, Any]:
+    role = Role(current_user.role) if current_user.is_authenticated else None
+    return {
+        "KIND_NAMES": KIND_NAMES,
+        "STAGE_NAMES": STAGE_NAMES,
+        "PROCEDURE_NAMES": PROCEDURE_NAMES,
+        "ROLE_LABELS": ROLE_LABELS,
+        "staff_role_name": ROLE_NAMES[role] if role else "",
+        "staff_can": (lambda permission: can(role, Permission(permission)))
+        if role
+        else (lambda permission: False),
+    }
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@requires(PUBLIC)
+@limiter.limit("20 per minute", methods=["POST"])
+def sign_in() -> Response | str:
+    form = SignInForm()
+    locked_message = None
+    if form.validate_on_submit():
+        result = staff_service.sign_in(form.email.data, form.password.data)
+        if result.staff is not None:
+            login_user(result.staff)
+            target = request.args.get("next", "")
+            if not target.startswith("/staff/") or target.startswith("//"):
+                target = url_for("backoffice.queue")
+            return redirect(target)
+        if result.locked_until:
+            until = result.locked_until.astimezone(LONDON)
+            at = f"{until:%-I:%M}{'am' if until.hour < 12 else 'pm'}"
+            locked_message = (
+                f"This account is locked after too many wrong passwords. Try again after {at}."
+            )
+            form.email.errors = [locked_message]
+        else:
+            form.email.errors = ["Enter a correct email address and password"]
+    return render_template("backoffice/sign-in.html", form=form)
+
+
+@bp.post("/sign-out")
+@requires(Permission.VIEW_CASES)
+def sign_out() -> Response:
+    logout_user()
+    flash("You have signed out.", "signed_out")
+    return redirect(url_for("backoffice.sign_in"))
+
+
+# --- the triage queue ------------------------------------------------------------------------
+
+
+def _queue_filters(args: MultiDict[str, str]) -> triage.QueueFilters:
+    team = args.get("team", "")
+    page = args.get("page", "1")
+    return triage.QueueFilters(
+        kind=args.get("kind", "") if args.get("kind", "") in KIND_NAMES else "",
+        team_id=int(team) if team.isdigit() else None,
+        stage=args.get("stage", "") if args.get("stage", "") in STAGE_NAMES else "",
+        status=args.get("status", "") if args.get("status", "") in triage.STATUS_NAMES else "",
+        reference=args.get("reference", "")[:30],
+        page=int(page) if page.isdigit() else 1,
+    )
+
+
+@bp.get("/")
+@requires(Permission.VIEW_CASES)
+def queue() -> str:
+    filters = _queue_filters(request.args)
+    page = triage.queue(me(), filters, today=today())
+    context = {
+        "page": page,
+        "filters": filters,
+        "teams": teams.all_teams(),
+        "status_names": triage.STATUS_NAMES,
+        "query": {k: v for k, v in request.args.items() if k != "page"},
+    }
+    if htmx:
+        return render_template("backoffice/_queue-results.html", **context)
+    return render_template("backoffice/queue.html", **context)
+
+
+# --- the case ----------------------------------------------------------------------------------
+
+
+def _case_or_404(reference: str) -> Submission:
+    case = cases.find(me(), reference)
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.get("/cases/<reference>")
+@requires(Permission.VIEW_CASES)
+def case(reference: str) -> str:
+    found = _case_or_404(reference)
+    cases.record_view(me(), found)
+    return render_template(
+        "backoffice/case.html",
+        case=found,
+        moves=[(m, MOVE_LABELS[m]) for m in allowed_moves(cases.progress_of(found), today())],
+        trail=audit.for_case(found),
+        tasks=cases.open_tasks(found),
+        teams=teams.all_teams(),
+        staff_names={s.id: s.name for s in staff_service.team_members(None)},
+        outcomes=cases.CASE_OUTCOMES,
+        advocacy_statuses=cases.ADVOCACY_STATUSES,
+        ombudsman_decisions=cases.OMBUDSMAN_DECISIONS,
+    )
+
+
+def _date(field: Any) -> date:
+    """A required date field's value, once its form has validated."""
+    assert isinstance(field.data, date)
+    return field.data
+
+
+def _version(form: Any) -> int:
+    value = form.version.data or ""
+    return int(value) if str(value).isdigit() else -1
+
+
+def _action_page(
+    case: Submission, form: Any, title: str, template: str = "backoffice/action.html", **extra: Any
+) -> str:
+    return render_template(template, case=case, form=form, title=title, **extra)
+
+
+def _done(case: Submission, message: str) -> Response:
+    flash(message, "success")
+    return redirect(url_for("backoffice.case", reference=case.reference))
+
+
+@bp.route("/cases/<reference>/move/<move>", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def move(reference: str, move: str) -> Response | str:
+    found = _case_or_404(reference)
+    try:
+        chosen = Move(move)
+    except ValueError:
+        abort(404)
+    form = MoveForm(move=chosen, data={"version": found.version})
+    if form.validate_on_submit():
+        try:
+            cases.apply(
+                me(),
+                found,
+                cases.MoveInput(chosen, _date(form.on), form.details()),
+                version=_version(form),
+            )
+        except (MoveRefused, CaseChanged) as refused:
+            form.on.errors = [str(refused)]
+        else:
+            return _done(found, f"{MOVE_LABELS[chosen]}: saved.")
+    return _action_page(found, form, MOVE_LABELS[chosen], "backoffice/move.html", move=chosen)
+
+
+@bp.route("/cases/<reference>/assign", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def assign(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = AssignForm(
+        data={
+            "version": found.version,
+            "team": str(found.team_id or ""),
+            "person": str(found.assigned_staff_id or ""),
+        }
+    )
+    form.team.choices = [("", "Choose a team")] + [
+        (str(t.id), t.name) for t in teams.all_teams(include_inactive=False)
+    ]
+    form.person.choices = [("", "No one yet")] + [
+        (str(s.id), s.name) for s in staff_service.team_members(None)
+    ]
+    if form.validate_on_submit():
+        try:
+            cases.assign(
+                me(),
+                found,
+                team_id=int(form.team.data) if form.team.data else None,
+                person_id=int(form.person.data) if form.person.data else None,
+                reason=form.reason.data or "",
+                version=_version(form),
+            )
+        except CaseChanged as changed:
+            form.team.errors = [str(changed)]
+        except ValueError as problem:
+            form.team.errors = [str(problem)]
+        else:
+            if htmx:
+                return render_template("backoffice/_assigned.html", case=found)
+            if request.args.get("from") == "queue":
+                flash(f"{found.reference} assigned.", "success")
+                return redirect(url_for("backoffice.queue"))
+            return _done(found, "Assignment saved.")
+    return _action_page(found, form, "Assign the case")
+
+
+@bp.route("/cases/<reference>/acknowledge", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def acknowledge(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = AcknowledgementForm(data={"version": found.version})
+    if form.validate_on_submit():
+        try:
+            cases.record_acknowledgement(
+                me(), found, how=form.how.data, on=_date(form.on), version=_version(form)
+            )
+        except (CaseChanged, ValueError) as problem:
+            form.on.errors = [str(problem)]
+        else:
+            return _done(found, "Acknowledgement recorded.")
+    return _action_page(found, form, "Record an acknowledgement made by phone or letter")
+
+
+@bp.get("/cases/<reference>/acknowledgement-letter")
+@requires(Permission.VIEW_CASES)
+def acknowledgement_letter(reference: str) -> str:
+    found = _case_or_404(reference)
+    cases.record_letter_printed(me(), found)
+    return render_template(
+        "backoffice/acknowledgement-letter.html",
+        case=found,
+        stage1_due=found.stage1_due,
+        stage1_extended=acknowledgements.stage1_extended_due(found),
+        printed_on=today(),
+    )
+
+
+@bp.route("/cases/<reference>/reclassify", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def reclassify(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = ReclassifyForm(data={"version": found.version})
+    if form.validate_on_submit():
+        try:
+            cases.reclassify(
+                me(),
+                found,
+                kind=Kind(form.kind.data),
+                reason=form.reason.data,
+                version=_version(form),
+            )
+        except (CaseChanged, ValueError) as problem:
+            form.kind.errors = [str(problem)]
+        else:
+            return _done(found, "Reclassified.")
+    return _action_page(found, form, "Reclassify")
+
+
+@bp.route("/cases/<reference>/procedure", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def procedure(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = ProcedureForm(data={"version": found.version})
+    form.procedure.choices = list(PROCEDURE_NAMES.items())
+    if form.validate_on_submit():
+        try:
+            cases.change_procedure(
+                me(),
+                found,
+                procedure=Procedure(form.procedure.data),
+                reason=form.reason.data,
+                version=_version(form),
+            )
+        except (CaseChanged, ValueError) as problem:
+            form.procedure.errors = [str(problem)]
+        else:
+            return _done(found, "Procedure changed.")
+    return _action_page(found, form, "Change the procedure")
+
+
+@bp.route("/cases/<reference>/sufficient-interest", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def sufficient_interest(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = SufficientInterestForm(data={"version": found.version})
+    if form.validate_on_submit():
+        try:
+            cases.decide_sufficient_interest(
+                me(),
+                found,
+                has_interest=form.decision.data == "yes",
+                reason=form.reason.data,
+                on=_date(form.on),
+                version=_version(form),
+            )
+        except CaseChanged as problem:
+            form.decision.errors = [str(problem)]
+        else:
+            return _done(
+                found,
+                "Decision recorded."
+                + ("" if form.decision.data == "yes" else " Tell the person, with the reasons."),
+            )
+    return _action_page(found, form, "Decide on sufficient interest")
+
+
+@bp.route("/cases/<reference>/advocacy", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def advocacy(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = AdvocacyForm(
+        data={
+            "version": found.version,
+            "status": found.advocacy_status,
+            "advocate": found.advocate_assigned,
+        }
+    )
+    form.status.choices = list(cases.ADVOCACY_STATUSES.items())
+    if form.validate_on_submit():
+        try:
+            cases.update_advocacy(
+                me(),
+                found,
+                status=form.status.data,
+                advocate=form.advocate.data,
+                version=_version(form),
+            )
+        except (CaseChanged, ValueError) as problem:
+            form.status.errors = [str(problem)]
+        else:
+            return _done(found, "Advocacy updated.")
+    return _action_page(found, form, "Advocacy")
+
+
+@bp.route("/cases/<reference>/thank", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def thank(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = ThankForm(data={"version": found.version})
+    if form.validate_on_submit():
+        try:
+            cases.thank(me(), found, on=_date(form.on), version=_version(form))
+        except CaseChanged as problem:
+            form.on.errors = [str(problem)]
+        else:
+            return _done(found, "Compliment recorded as passed on.")
+    return _action_page(found, form, "Record that the team was thanked")
+
+
+@bp.route("/cases/<reference>/categories", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def categories(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = CategoriesForm(
+        data={"version": found.version, "categories": [str(c.id) for c in found.categories]}
+    )
+    form.categories.choices = [(str(c.id), c.name) for c in cases.categories()]
+    if form.validate_on_submit():
+        try:
+            cases.set_categories(
+                me(),
+                found,
+                category_ids=[int(c) for c in form.categories.data or []],
+                version=_version(form),
+            )
+        except CaseChanged as problem:
+            form.categories.errors = [str(problem)]
+        else:
+            return _done(found, "Categories saved.")
+    return _action_page(found, form, "Categories")
+
+
+@bp.route("/cases/<reference>/points", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def points(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = PointForm(data={"version": found.version})
+    if form.validate_on_submit():
+        cases.add_point(
+            me(), found, stage=form.stage.data, summary=form.summary.data, outcome=form.outcome.data
+        )
+        return _done(found, "Complaint point added.")
+    return _action_page(found, form, "Add a complaint point and its finding")
+
+
+@bp.route("/cases/<reference>/lessons", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def lessons(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = LessonForm(data={"version": found.version})
+    if form.validate_on_submit():
+        cases.add_lesson(
+            me(),
+            found,
+            lesson=form.lesson.data,
+            action=form.action.data,
+            action_due_on=form.due.data,
+        )
+        return _done(found, "Lesson added.")
+    return _action_page(found, form, "Add a lesson learned")
+
+
+# --- routing rules ------------------------------------------------------------------------------
+
+
+def _rule_form(formdata: Any = None, **data: Any) -> RuleForm:
+    form = RuleForm(formdata=formdata, data=data or None)
+    team_choices = [(str(t.id), t.name) for t in teams.all_teams(include_inactive=False)]
+    form.team.choices = [("", "Choose a team")] + team_choices
+    form.chosen_teams.choices = team_choices
+    form.roles.choices = [(r.value, ROLE_LABELS[r.value]) for r in SubmitterRole]
+    form.procedure.choices = [("", "The statutory children's procedure")] + [
+        (Procedure.CORPORATE.value, PROCEDURE_NAMES[Procedure.CORPORATE.value])
+    ]
+    return form
+
+
+def _rule_input(form: RuleForm) -> routing_rules.RuleInput:
+    return routing_rules.RuleInput(
+        name=form.name.data,
+        team_id=int(form.team.data),
+        procedure=form.procedure.data or None,
+        kinds=list(form.kinds.data or []),
+        chosen_team_ids=[int(t) for t in form.chosen_teams.data or []],
+        roles=list(form.roles.data or []),
+        age_min=form.age_min.data,
+        age_max=form.age_max.data,
+        words=(form.words.data or "").splitlines(),
+        is_active=bool(form.is_active.data),
+    )
+
+
+@bp.get("/routing-rules")
+@requires(Permission.MANAGE_TEAMS)
+def routing_rules_list() -> str:
+    preview = PreviewForm(request.args if request.args else None)
+    _preview_choices(preview)
+    result = None
+    if request.args and preview.validate():
+        result = routing_rules.decide(
+            routing_rules.facts_for(
+                kind=preview.kind.data,
+                role=preview.role.data,
+                chosen_team_id=int(preview.chosen_team.data)
+                if preview.chosen_team.data.isdigit()
+                else None,
+                child_age=preview.age.data,
+                child_date_of_birth=None,
+                text=preview.text.data or "",
+                on=today(),
+            )
+        )
+    team_names = {t.id: t.name for t in teams.all_teams()}
+    context = {
+        "rules": routing_rules.all_rules(),
+        "team_names": team_names,
+        "preview": preview,
+        "result": result,
+    }
+    if htmx and request.args:
+        return render_template("backoffice/_rule-preview.html", **context)
+    return render_template("backoffice/routing-rules.html", **context)
+
+
+def _preview_choices(form: PreviewForm) -> None:
+    form.role.choices = [(r.value, ROLE_LABELS[r.value]) for r in SubmitterRole]
+    form.chosen_team.choices = [("", "I'm not sure")] + [
+        (str(t.id), t.name) for t in teams.all_teams(include_inactive=False)
+    ]
+
+
+@bp.route("/routing-rules/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_TEAMS)
+def routing_rule_new() -> Response | str:
+    form = _rule_form(request.form if request.method == "POST" else None, is_active=True)
+    if form.validate_on_submit():
+        routing_rules.save_rule(_rule_input(form), staff=me())
+        flash("Rule added.", "success")
+        return redirect(url_for("backoffice.routing_rules_list"))
+    return render_template("backoffice/routing-rule.html", form=form, title="Add a routing rule")
+
+
+@bp.route("/routing-rules/<int:rule_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_TEAMS)
+def routing_rule_edit(rule_id: int) -> Response | str:
+    row = next((r for r in routing_rules.all_rules() if r.id == rule_id), None)
+    if row is None:
+        abort(404)
+    if request.method == "POST":
+        form = _rule_form(request.form)
+    else:
+        form = _rule_form(
+            name=row.name,
+            team=str(row.team_id),
+            procedure=row.procedure or "",
+            kinds=row.kinds,
+            chosen_teams=[str(t) for t in row.chosen_team_ids],
+            roles=row.roles,
+            age_min=row.age_min,
+            age_max=row.age_max,
+            words="\n".join(row.words),
+            is_active=row.is_active,
+        )
+    if form.validate_on_submit():
+        routing_rules.save_rule(_rule_input(form), staff=me(), rule_id=rule_id)
+        flash("Rule saved.", "success")
+        return redirect(url_for("backoffice.routing_rules_list"))
+    return render_template(
+        "backoffice/routing-rule.html", form=form, title=f"Edit rule: {row.name}", rule=row
+    )
+
+
+@bp.post("/routing-rules/<int:rule_id>/move")
+@requires(Permission.MANAGE_TEAMS)
+def routing_rule_move(rule_id: int) -> Response:
+    try:
+        routing_rules.move_rule(
+            rule_id, -1 if request.form.get("direction") == "up" else 1, staff=me()
+        )
+    except LookupError:
+        abort(404)
+    return redirect(url_for("backoffice.routing_rules_list"))
+
+
+@bp.post("/routing-rules/<int:rule_id>/delete")
+@requires(Permission.MANAGE_TEAMS)
+def routing_rule_delete(rule_id: int) -> Response:
+    try:
+        routing_rules.delete_rule(rule_id, staff=me())
+    except LookupError:
+        abort(404)
+    flash("Rule deleted.", "success")
+    return redirect(url_for("backoffice.routing_rules_list"))

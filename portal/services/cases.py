@@ -1,0 +1,445 @@
+"""The case through its stages, in the back office. Every change checks the version the
+member of staff was looking at, records who changed which fields in the audit trail,
+and recomputes what the council owes next, all in one transaction."""
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.backoffice.access import Permission, Role, can
+from portal.domain import stages
+from portal.domain.clock import LONDON, add_working_days
+from portal.domain.stages import Move, Progress, Stage, Stage2ClockStart
+from portal.domain.timescales import Procedure, Step
+from portal.domain.types import Kind
+from portal.extensions import db
+from portal.models import Category, ComplaintPoint, Lesson, Staff, Submission, Task, Team
+from portal.services import audit
+
+OUTCOMES = {
+    "upheld": "Upheld",
+    "partially_upheld": "Partially upheld",
+    "not_upheld": "Not upheld",
+    "no_finding": "No finding",
+}
+CASE_OUTCOMES = OUTCOMES | {"withdrawn": "Withdrawn", "resolved_informally": "Resolved informally"}
+OMBUDSMAN_DECISIONS = {
+    "upheld": "Upheld (fault found)",
+    "not_upheld": "Not upheld",
+    "not_investigated": "Not investigated",
+    "premature": "Premature: sent back to the council",
+}
+
+# The dates a move sets on the case, by move.
+MOVE_DATE_FIELD: dict[Move, str] = {
+    Move.ACCEPT: "accepted_on",
+    Move.RESOLVE_INFORMALLY: "resolved_informally_on",
+    Move.WITHDRAW: "withdrawn_on",
+    Move.CLOSE: "closed_on",
+    Move.EXTEND_STAGE1: "stage1_extended_on",
+    Move.RESPOND_STAGE1: "stage1_responded_on",
+    Move.REQUEST_STAGE2: "stage2_requested_on",
+    Move.AGREE_STATEMENT: "stage2_statement_on",
+    Move.APPOINT_INVESTIGATORS: "investigators_appointed_on",
+    Move.ADJUDICATE_STAGE2: "stage2_adjudicated_on",
+    Move.REQUEST_STAGE3: "stage3_requested_on",
+    Move.SET_PANEL: "panel_on",
+    Move.PANEL_REPORT: "panel_report_on",
+    Move.RESPOND_STAGE3: "stage3_responded_on",
+    Move.REFER_OMBUDSMAN: "ombudsman_referred_on",
+    Move.OMBUDSMAN_DECISION: "ombudsman_decided_on",
+}
+
+# Details a move may carry, beyond its date.
+MOVE_DETAILS: dict[Move, tuple[str, ...]] = {
+    Move.RESOLVE_INFORMALLY: ("informal_resolution_terms",),
+    Move.EXTEND_STAGE1: ("stage1_extension_reason",),
+    Move.RESPOND_STAGE1: (
+        "outcome",
+        "redress_apology",
+        "redress_explanation",
+        "redress_service_review",
+        "ex_gratia_pence",
+    ),
+    Move.APPOINT_INVESTIGATORS: ("investigating_officer", "independent_person"),
+    Move.EXTEND_STAGE2: ("stage2_extended_to", "stage2_extension_reason"),
+    Move.ADJUDICATE_STAGE2: (
+        "outcome",
+        "stage2_cost_pence",
+        "redress_apology",
+        "redress_explanation",
+        "redress_service_review",
+        "ex_gratia_pence",
+    ),
+    Move.SET_PANEL: ("panel_members",),
+    Move.PANEL_REPORT: ("panel_recommendations",),
+    Move.RESPOND_STAGE3: ("outcome",),
+    Move.REFER_OMBUDSMAN: ("ombudsman_reference",),
+    Move.OMBUDSMAN_DECISION: ("ombudsman_decision",),
+}
+
+
+class CaseChanged(RuntimeError):
+    """Someone else saved the case since this member of staff opened it."""
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+# --- who sees what ---------------------------------------------------------------------
+
+
+def visible_to(staff: Staff) -> sa.ColumnElement[bool]:
+    """A team member sees their own team's cases only; a case they cannot see is
+    answered exactly like a case that does not exist."""
+    if can(Role(staff.role), Permission.SEE_ALL_TEAMS):
+        return sa.true()
+    return Submission.team_id == staff.team_id
+
+
+def find(staff: Staff, reference: str) -> Submission | None:
+    return db.session.scalar(
+        sa.select(Submission).where(Submission.reference == reference, visible_to(staff))
+    )
+
+
+def record_view(staff: Staff, case: Submission) -> None:
+    audit.record("viewed", staff=staff, submission=case)
+    db.session.commit()
+
+
+# --- progress and what is due ----------------------------------------------------------
+
+
+def progress_of(case: Submission) -> Progress:
+    values = {
+        f.name: getattr(case, f.name)
+        for f in dataclasses.fields(Progress)
+        if hasattr(case, f.name) and f.name not in ("procedure", "flags")
+    }
+    return Progress(
+        procedure=Procedure(case.procedure), flags=frozenset(case.flags or []), **values
+    )
+
+
+def _stage2_start() -> Stage2ClockStart:
+    return Stage2ClockStart(current_app.config["STAGE2_CLOCK_START"])
+
+
+def local_targets() -> dict[Step, int]:
+    targets = {Step.ACKNOWLEDGE: int(current_app.config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"])}
+    stage1 = current_app.config.get("STAGE1_LOCAL_TARGET_WORKING_DAYS")
+    if stage1:
+        targets[Step.STAGE1_RESPONSE] = int(stage1)
+    return targets
+
+
+def refresh_due(case: Submission) -> None:
+    """Recompute the stage and what the council owes next (it sorts the queue)."""
+    progress = progress_of(case)
+    case.stage = stages.current_stage(progress).value
+    due = stages.next_due(
+        progress,
+        acknowledge_by=case.acknowledge_by,
+        acknowledged=case.acknowledged_at is not None or case.kind == Kind.COMPLIMENT.value,
+        local_targets=local_targets(),
+        stage2_start=_stage2_start(),
+    )
+    if case.kind == Kind.ADVOCACY.value and due is None and case.advocacy_status == "requested":
+        case.next_due_on, case.next_due_what, case.next_due_statutory = (
+            case.advocacy_due_on,
+            "Advocate arranged",
+            None,
+        )
+        return
+    if (
+        case.kind == Kind.COMPLIMENT.value
+        and due is None
+        and case.thanked_on is None
+        and case.stage != Stage.CLOSED
+    ):
+        case.next_due_on, case.next_due_what, case.next_due_statutory = None, "Thank the team", None
+        return
+    case.next_due_on = due.deadline.due if due else None
+    case.next_due_what = due.what if due else None
+    case.next_due_statutory = due.deadline.statutory if due else None
+
+
+def _snapshot(case: Submission, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in names}
+
+
+def _check_version(case: Submission, version: int) -> None:
+    if case.version != version:
+        raise CaseChanged(
+            "Someone else changed this case while you were working on it. Nothing has been "
+            "saved: check the case as it is now and save again."
+        )
+
+
+def _save(
+    staff: Staff,
+    case: Submission,
+    action: str,
+    before: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> None:
+    refresh_due(case)
+    after = _snapshot(case, list(before))
+    audit.record(
+        action,
+        staff=staff,
+        submission=case,
+        detail={"changes": audit.changes(before, after)} | (extra or {}),
+    )
+    db.session.commit()
+
+
+def _require(staff: Staff, permission: Permission) -> None:
+    if not can(Role(staff.role), permission):
+        raise NotAllowed(permission.value)
+
+
+# --- moves through the procedure ---------------------------------------------------------
+
+
+@dataclass
+class MoveInput:
+    move: Move
+    on: date
+    details: dict[str, Any]
+
+
+def window_days(procedure: Procedure) -> int:
+    return int(current_app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"])
+
+
+def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> None:
+    """Apply a move of the procedure, or raise stages.MoveRefused saying why."""
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    progress = stages.apply_move(
+        progress_of(case), data.move, data.on, extended_to=data.details.get("stage2_extended_to")
+    )
+    names = [MOVE_DATE_FIELD[data.move]] if data.move in MOVE_DATE_FIELD else []
+    names += list(MOVE_DETAILS.get(data.move, ()))
+    names += ["stage", "next_due_on", "stage2_request_late", "stage3_request_late", "outcome"]
+    before = _snapshot(case, list(dict.fromkeys(names)))
+    if data.move in MOVE_DATE_FIELD:
+        setattr(case, MOVE_DATE_FIELD[data.move], getattr(progress, MOVE_DATE_FIELD[data.move]))
+    for name in MOVE_DETAILS.get(data.move, ()):
+        if name in data.details:
+            setattr(case, name, data.details[name])
+    if data.move is Move.REQUEST_STAGE2:
+        case.stage2_request_late = stages.is_late_request(
+            data.on, case.stage1_responded_on, window_days(Procedure(case.procedure))
+        )
+    if data.move is Move.REQUEST_STAGE3:
+        case.stage3_request_late = stages.is_late_request(
+            data.on, case.stage2_adjudicated_on, window_days(Procedure(case.procedure))
+        )
+    if data.move is Move.WITHDRAW:
+        case.outcome = "withdrawn"
+    if data.move is Move.RESOLVE_INFORMALLY:
+        case.outcome = "resolved_informally"
+    _save(staff, case, f"move:{data.move.value}", before)
+
+
+# --- triage actions -----------------------------------------------------------------------
+
+
+def assign(
+    staff: Staff,
+    case: Submission,
+    *,
+    team_id: int | None,
+    person_id: int | None,
+    reason: str,
+    version: int,
+) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    before = _snapshot(case, ["team_id", "assigned_staff_id", "routing_reason"])
+    if team_id is not None and db.session.get(Team, team_id) is None:
+        raise ValueError("Select a team")
+    if team_id is not None and team_id != case.team_id:
+        case.team_id = team_id
+        case.routing_rule_id = None
+        case.routing_reason = f"Re-routed by staff: {reason}" if reason else "Re-routed by staff"
+    if person_id is not None:
+        person = db.session.get(Staff, person_id)
+        if person is None:
+            raise ValueError("Select a person")
+        case.assigned_staff_id = person.id
+    _save(staff, case, "assigned", before, {"reason": reason})
+
+
+def change_procedure(
+    staff: Staff, case: Submission, *, procedure: Procedure, reason: str, version: int
+) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    if not reason.strip():
+        raise ValueError("Enter why the procedure is changing")
+    before = _snapshot(case, ["procedure", "next_due_on"])
+    case.procedure = procedure.value
+    _save(staff, case, "procedure_changed", before, {"reason": reason})
+
+
+def record_acknowledgement(
+    staff: Staff, case: Submission, *, how: str, on: date, version: int
+) -> None:
+    """An acknowledgement made by phone or letter (or an email sent outside the portal)."""
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    if on < case.received_on:
+        raise ValueError("The acknowledgement cannot be before the submission was received")
+    before = _snapshot(case, ["acknowledged_at", "acknowledged_how", "next_due_on"])
+    case.acknowledged_at = datetime.combine(on, time(12, 0), LONDON)
+    case.acknowledged_how = how
+    for task in db.session.scalars(
+        sa.select(Task).where(Task.submission_id == case.id, Task.done_at.is_(None))
+    ):
+        task.done_at = case.acknowledged_at
+    _save(staff, case, "acknowledged", before)
+
+
+def reclassify(staff: Staff, case: Submission, *, kind: Kind, reason: str, version: int) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    if kind.value == case.kind:
+        raise ValueError("It is already recorded as that")
+    if not reason.strip():
+        raise ValueError("Enter why it is being reclassified")
+    before = _snapshot(case, ["kind", "reclassified_from", "stage", "next_due_on"])
+    case.reclassified_from = case.kind
+    case.kind = kind.value
+    _save(staff, case, "reclassified", before, {"reason": reason})
+
+
+def decide_sufficient_interest(
+    staff: Staff, case: Submission, *, has_interest: bool, reason: str, on: date, version: int
+) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    before = _snapshot(
+        case,
+        ["sufficient_interest", "sufficient_interest_reason", "sufficient_interest_decided_on"],
+    )
+    case.sufficient_interest = has_interest
+    case.sufficient_interest_reason = reason
+    case.sufficient_interest_decided_on = on
+    _save(staff, case, "sufficient_interest_decided", before)
+
+
+def update_advocacy(
+    staff: Staff, case: Submission, *, status: str, advocate: str | None, version: int
+) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    if status not in ADVOCACY_STATUSES:
+        raise ValueError("Select where the advocacy request stands")
+    before = _snapshot(case, ["advocacy_status", "advocate_assigned", "next_due_on"])
+    case.advocacy_status = status
+    case.advocate_assigned = advocate or None
+    _save(staff, case, "advocacy_updated", before)
+
+
+ADVOCACY_STATUSES = {
+    "offered": "Offered",
+    "requested": "Requested: waiting for the provider",
+    "accepted": "Accepted by the provider",
+    "declined": "Declined",
+    "assigned": "Advocate assigned",
+    "has_advocate": "Already has an advocate",
+}
+
+
+def thank(staff: Staff, case: Submission, *, on: date, version: int) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    before = _snapshot(case, ["thanked_on", "closed_on", "stage"])
+    case.thanked_on = on
+    case.closed_on = case.closed_on or on
+    _save(staff, case, "compliment_thanked", before)
+
+
+def set_categories(
+    staff: Staff, case: Submission, *, category_ids: list[int], version: int
+) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    before = {"categories": [c.slug for c in case.categories]}
+    case.categories = list(
+        db.session.scalars(sa.select(Category).where(Category.id.in_(category_ids)))
+    )
+    refresh_due(case)
+    audit.record(
+        "categories_set",
+        staff=staff,
+        submission=case,
+        detail={
+            "changes": audit.changes(before, {"categories": [c.slug for c in case.categories]})
+        },
+    )
+    db.session.commit()
+
+
+def add_point(staff: Staff, case: Submission, *, stage: str, summary: str, outcome: str) -> None:
+    _require(staff, Permission.WORK_CASES)
+    if outcome not in OUTCOMES:
+        raise ValueError("Select the finding")
+    db.session.add(
+        ComplaintPoint(submission_id=case.id, stage=stage, summary=summary, outcome=outcome)
+    )
+    audit.record(
+        "point_added", staff=staff, submission=case, detail={"stage": stage, "outcome": outcome}
+    )
+    db.session.commit()
+
+
+def add_lesson(
+    staff: Staff, case: Submission, *, lesson: str, action: str, action_due_on: date | None
+) -> None:
+    _require(staff, Permission.WORK_CASES)
+    db.session.add(
+        Lesson(
+            submission_id=case.id,
+            team_id=case.team_id,
+            lesson=lesson,
+            action=action,
+            action_due_on=action_due_on,
+        )
+    )
+    audit.record("lesson_added", staff=staff, submission=case)
+    db.session.commit()
+
+
+def record_letter_printed(staff: Staff, case: Submission) -> None:
+    audit.record("letter_printed", staff=staff, submission=case)
+    db.session.commit()
+
+
+def open_tasks(case: Submission) -> list[Task]:
+    return list(
+        db.session.scalars(
+            sa.select(Task).where(Task.submission_id == case.id, Task.done_at.is_(None))
+        )
+    )
+
+
+def categories() -> list[Category]:
+    return list(
+        db.session.scalars(
+            sa.select(Category).where(Category.is_active).order_by(Category.position)
+        )
+    )
+
+
+def advocacy_due(received_on: date) -> date:
+    return add_working_days(received_on, int(current_app.config["ADVOCACY_TARGET_WORKING_DAYS"]))

@@ -1,0 +1,200 @@
+"""Routing rules as data: the complaints manager edits them; intake applies them."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.domain.routing import Facts, Routing, Rule, age_on, route
+from portal.domain.timescales import Procedure, statutory_procedure
+from portal.extensions import db
+from portal.models import RoutingRule, Staff, Team
+from portal.services import audit
+
+
+def _as_rule(row: RoutingRule) -> Rule:
+    return Rule(
+        id=row.id,
+        name=row.name,
+        team_id=row.team_id,
+        procedure=Procedure(row.procedure) if row.procedure else None,
+        kinds=frozenset(row.kinds or []),
+        chosen_team_ids=frozenset(int(t) for t in row.chosen_team_ids or []),
+        roles=frozenset(row.roles or []),
+        age_min=row.age_min,
+        age_max=row.age_max,
+        words=tuple(row.words or []),
+    )
+
+
+def all_rules() -> list[RoutingRule]:
+    return list(
+        db.session.scalars(sa.select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
+    )
+
+
+def active_rules() -> list[Rule]:
+    return [_as_rule(row) for row in all_rules() if row.is_active]
+
+
+def default_team_id() -> int | None:
+    name = current_app.config["DEFAULT_TEAM_NAME"]
+    return db.session.scalar(sa.select(Team.id).where(Team.name == name, Team.is_active))
+
+
+def facts_for(
+    *,
+    kind: str,
+    role: str,
+    chosen_team_id: int | None,
+    child_age: int | None,
+    child_date_of_birth: date | None,
+    text: str,
+    on: date,
+) -> Facts:
+    age = age_on(child_date_of_birth, on) if child_date_of_birth else child_age
+    return Facts(kind=kind, role=role, chosen_team_id=chosen_team_id, child_age=age, text=text)
+
+
+def decide(facts: Facts) -> Routing:
+    statutory = statutory_procedure(current_app.config["JURISDICTION"])
+    return route(active_rules(), facts, default_team_id=default_team_id(), statutory=statutory)
+
+
+@dataclass
+class RuleInput:
+    name: str
+    team_id: int
+    procedure: str | None
+    kinds: list[str]
+    chosen_team_ids: list[int]
+    roles: list[str]
+    age_min: int | None
+    age_max: int | None
+    words: list[str]
+    is_active: bool = True
+
+
+def _fields(row: RoutingRule) -> dict[str, object]:
+    return {
+        "name": row.name,
+        "team_id": row.team_id,
+        "procedure": row.procedure,
+        "kinds": list(row.kinds or []),
+        "chosen_team_ids": list(row.chosen_team_ids or []),
+        "roles": list(row.roles or []),
+        "age_min": row.age_min,
+        "age_max": row.age_max,
+        "words": list(row.words or []),
+        "is_active": row.is_active,
+    }
+
+
+def save_rule(data: RuleInput, *, staff: Staff, rule_id: int | None = None) -> RoutingRule:
+    if rule_id is None:
+        last = db.session.scalar(sa.select(sa.func.max(RoutingRule.position))) or 0
+        row = RoutingRule(position=last + 10, name=data.name, team_id=data.team_id)
+        db.session.add(row)
+        before: dict[str, object] = {}
+    else:
+        found = db.session.get(RoutingRule, rule_id)
+        if found is None:
+            raise LookupError("no such rule")
+        row = found
+        before = _fields(row)
+    row.name = data.name
+    row.team_id = data.team_id
+    row.procedure = data.procedure or None
+    row.kinds = data.kinds
+    row.chosen_team_ids = data.chosen_team_ids
+    row.roles = data.roles
+    row.age_min = data.age_min
+    row.age_max = data.age_max
+    row.words = [w.strip() for w in data.words if w.strip()]
+    row.is_active = data.is_active
+    db.session.flush()
+    audit.record(
+        "routing_rule_saved",
+        staff=staff,
+        detail={"rule_id": row.id, "changes": audit.changes(before, _fields(row))},
+    )
+    db.session.commit()
+    return row
+
+
+def move_rule(rule_id: int, direction: int, *, staff: Staff) -> None:
+    """Move a rule one place up (-1) or down (+1): order decides which rule wins."""
+    rules = all_rules()
+    index = next((i for i, r in enumerate(rules) if r.id == rule_id), None)
+    if index is None:
+        raise LookupError("no such rule")
+    other = index + direction
+    if 0 <= other < len(rules):
+        rules[index], rules[other] = rules[other], rules[index]
+        for position, row in enumerate(rules):
+            row.position = (position + 1) * 10
+        audit.record(
+            "routing_rule_moved", staff=staff, detail={"rule_id": rule_id, "direction": direction}
+        )
+        db.session.commit()
+
+
+def delete_rule(rule_id: int, *, staff: Staff) -> None:
+    row = db.session.get(RoutingRule, rule_id)
+    if row is None:
+        raise LookupError("no such rule")
+    audit.record(
+        "routing_rule_deleted", staff=staff, detail={"rule_id": rule_id, "rule": _fields(row)}
+    )
+    db.session.delete(row)
+    db.session.commit()
+
+
+# Demo rules in the spirit of domain.md: leaving care by age; child protection and court
+# reports to the corporate procedure; the advocacy provider for advocacy requests.
+DEMO_RULES: list[tuple[str, str, str | None, dict[str, Any]]] = [
+    (
+        "Requests for an advocate go to the advocacy provider",
+        "Advocacy provider (Coram Voice)",
+        None,
+        {"kinds": ["advocacy"]},
+    ),
+    (
+        "Child protection decisions follow the corporate procedure",
+        "Family Support and Child Protection",
+        Procedure.CORPORATE.value,
+        {"words": ["child protection conference", "child protection plan", "section 47"]},
+    ),
+    (
+        "Court reports follow the corporate procedure",
+        "Family Support and Child Protection",
+        Procedure.CORPORATE.value,
+        {"words": ["court report", "section 7 report", "section 37"]},
+    ),
+    (
+        "Young people aged 16 to 25 go to leaving care",
+        "Leaving Care",
+        None,
+        {"age_min": 16, "age_max": 25},
+    ),
+]
+
+
+def load_demo_rules() -> int:
+    if db.session.scalar(sa.select(sa.func.count(RoutingRule.id))):
+        return 0
+    teams = {t.name: t.id for t in db.session.scalars(sa.select(Team))}
+    for position, (name, team, procedure, conditions) in enumerate(DEMO_RULES):
+        db.session.add(
+            RoutingRule(
+                position=(position + 1) * 10,
+                name=name,
+                team_id=teams[team],
+                procedure=procedure,
+                **conditions,
+            )
+        )
+    db.session.commit()
+    return len(DEMO_RULES)

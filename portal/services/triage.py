@@ -1,0 +1,129 @@
+"""The triage queue: every open submission, what is owed next and by when."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from portal.domain.clock import add_working_days
+from portal.domain.stages import Stage
+from portal.extensions import db
+from portal.models import Staff, Submission, Team
+from portal.services.cases import visible_to
+
+PAGE_SIZE = 50
+DUE_SOON_WORKING_DAYS = 2
+
+STATUS_NAMES = {
+    "overdue": "Overdue",
+    "due_soon": "Due within 2 working days",
+    "on_track": "On track",
+}
+
+
+@dataclass
+class QueueFilters:
+    kind: str = ""
+    team_id: int | None = None
+    stage: str = ""
+    status: str = ""
+    reference: str = ""
+    page: int = 1
+
+
+@dataclass
+class QueueRow:
+    reference: str
+    kind: str
+    received_on: date
+    next_due_on: date | None
+    next_due_what: str | None
+    stage: str
+    team_name: str | None
+    status: str
+    flags: list[str]
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+
+def due_status(next_due_on: date | None, today: date, soon: date) -> str:
+    if next_due_on is None:
+        return "on_track"
+    if next_due_on < today:
+        return "overdue"
+    if next_due_on <= soon:
+        return "due_soon"
+    return "on_track"
+
+
+def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    status = sa.case(
+        (Submission.next_due_on < today, "overdue"),
+        (Submission.next_due_on <= soon, "due_soon"),
+        else_="on_track",
+    )
+    conditions = [Submission.stage != Stage.CLOSED.value, visible_to(staff)]
+    if filters.kind:
+        conditions.append(Submission.kind == filters.kind)
+    if filters.team_id:
+        conditions.append(Submission.team_id == filters.team_id)
+    if filters.stage:
+        conditions.append(Submission.stage == filters.stage)
+    if filters.reference:
+        conditions.append(Submission.reference.ilike(f"%{filters.reference.strip()}%"))
+
+    counts = {name: 0 for name in STATUS_NAMES}
+    for name, count in db.session.execute(
+        sa.select(status, sa.func.count()).where(*conditions).group_by(status)
+    ):
+        counts[name] = count
+    if filters.status in STATUS_NAMES:
+        conditions.append(status == filters.status)
+    total = counts[filters.status] if filters.status in STATUS_NAMES else sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    rows = db.session.execute(
+        sa.select(
+            Submission.reference,
+            Submission.kind,
+            Submission.received_on,
+            Submission.next_due_on,
+            Submission.next_due_what,
+            Submission.stage,
+            Team.name,
+            Submission.flags,
+        )
+        .outerjoin(Team, Team.id == Submission.team_id)
+        .where(*conditions)
+        .order_by(Submission.next_due_on.is_(None), Submission.next_due_on, Submission.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return QueuePage(
+        rows=[
+            QueueRow(
+                reference=r[0],
+                kind=r[1],
+                received_on=r[2],
+                next_due_on=r[3],
+                next_due_what=r[4],
+                stage=r[5],
+                team_name=r[6],
+                status=due_status(r[3], today, soon),
+                flags=list(r[7] or []),
+            )
+            for r in rows
+        ],
+        counts=counts,
+        total=total,
+        page=page,
+        pages=pages,
+    )
