@@ -22,7 +22,7 @@ def london_date_filter(value: datetime | None) -> date | None:
 
 
 def london_time(value: datetime | None) -> str:
-    """"25 November 2026, 6:58pm" in London time."""
+    """ "25 November 2026, 6:58pm" in London time."""
     if value is None:
         return ""
     local = value.astimezone(LONDON)

@@ -152,6 +152,7 @@ def queue() -> str:
         "filters": filters,
         "teams": teams.all_teams(),
         "status_names": triage.STATUS_NAMES,
+        "today": today(),
         "query": {k: v for k, v in request.args.items() if k != "page"},
     }
     if htmx:
@@ -205,9 +206,37 @@ def _action_page(
     return render_template(template, case=case, form=form, title=title, **extra)
 
 
-def _done(case: Submission, message: str) -> Response:
+def _done(case: Submission, message: str) -> Response | str:
+    """After a change: the updated queue row for an inline (htmx) action, the queue for
+    the same action without JavaScript, otherwise the case page."""
+    if request.args.get("from") == "queue":
+        if htmx:
+            return _queue_row(case.reference, message=message)
+        flash(f"{case.reference}: {message}", "success")
+        return redirect(url_for("backoffice.queue"))
     flash(message, "success")
     return redirect(url_for("backoffice.case", reference=case.reference))
+
+
+def _queue_row(reference: str, *, message: str = "", error: str = "") -> str:
+    row = triage.row_for(me(), reference, today=today())
+    return render_template(
+        "backoffice/_queue-row.html",
+        row=row,
+        row_message=message,
+        row_error=error,
+        teams=teams.all_teams(),
+        status_names=triage.STATUS_NAMES,
+        today=today(),
+    )
+
+
+def _inline_error(case: Submission, form: Any) -> str | None:
+    """An inline action that failed: with htmx, the row shows the first error."""
+    if request.args.get("from") == "queue" and htmx and form.errors:
+        first = next(iter(form.errors.values()))
+        return _queue_row(case.reference, error=str(first[0]))
+    return None
 
 
 @bp.route("/cases/<reference>/move/<move>", methods=["GET", "POST"])
@@ -266,13 +295,8 @@ def assign(reference: str) -> Response | str:
         except ValueError as problem:
             form.team.errors = [str(problem)]
         else:
-            if htmx:
-                return render_template("backoffice/_assigned.html", case=found)
-            if request.args.get("from") == "queue":
-                flash(f"{found.reference} assigned.", "success")
-                return redirect(url_for("backoffice.queue"))
             return _done(found, "Assignment saved.")
-    return _action_page(found, form, "Assign the case")
+    return _inline_error(found, form) or _action_page(found, form, "Assign the case")
 
 
 @bp.route("/cases/<reference>/acknowledge", methods=["GET", "POST"])
@@ -289,7 +313,9 @@ def acknowledge(reference: str) -> Response | str:
             form.on.errors = [str(problem)]
         else:
             return _done(found, "Acknowledgement recorded.")
-    return _action_page(found, form, "Record an acknowledgement made by phone or letter")
+    return _inline_error(found, form) or _action_page(
+        found, form, "Record an acknowledgement made by phone or letter"
+    )
 
 
 @bp.get("/cases/<reference>/acknowledgement-letter")
@@ -324,7 +350,7 @@ def reclassify(reference: str) -> Response | str:
             form.kind.errors = [str(problem)]
         else:
             return _done(found, "Reclassified.")
-    return _action_page(found, form, "Reclassify")
+    return _inline_error(found, form) or _action_page(found, form, "Reclassify")
 
 
 @bp.route("/cases/<reference>/procedure", methods=["GET", "POST"])

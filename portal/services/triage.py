@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,6 +35,9 @@ class QueueFilters:
 @dataclass
 class QueueRow:
     reference: str
+    version: int
+    team_id: int | None
+    acknowledged: bool
     kind: str
     received_on: date
     next_due_on: date | None
@@ -91,16 +95,7 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
     rows = db.session.execute(
-        sa.select(
-            Submission.reference,
-            Submission.kind,
-            Submission.received_on,
-            Submission.next_due_on,
-            Submission.next_due_what,
-            Submission.stage,
-            Team.name,
-            Submission.flags,
-        )
+        _row_columns()
         .outerjoin(Team, Team.id == Submission.team_id)
         .where(*conditions)
         .order_by(Submission.next_due_on.is_(None), Submission.next_due_on, Submission.id)
@@ -108,22 +103,53 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
         .offset((page - 1) * PAGE_SIZE)
     )
     return QueuePage(
-        rows=[
-            QueueRow(
-                reference=r[0],
-                kind=r[1],
-                received_on=r[2],
-                next_due_on=r[3],
-                next_due_what=r[4],
-                stage=r[5],
-                team_name=r[6],
-                status=due_status(r[3], today, soon),
-                flags=list(r[7] or []),
-            )
-            for r in rows
-        ],
+        rows=[_row(r, today, soon) for r in rows],
         counts=counts,
         total=total,
         page=page,
         pages=pages,
     )
+
+
+def _row_columns() -> Any:  # a Select of the queue columns
+    return sa.select(
+        Submission.reference,
+        Submission.kind,
+        Submission.received_on,
+        Submission.next_due_on,
+        Submission.next_due_what,
+        Submission.stage,
+        Team.name,
+        Submission.flags,
+        Submission.version,
+        Submission.team_id,
+        Submission.acknowledged_at,
+    )
+
+
+def _row(r: Any, today: date, soon: date) -> QueueRow:
+    return QueueRow(
+        reference=r[0],
+        kind=r[1],
+        received_on=r[2],
+        next_due_on=r[3],
+        next_due_what=r[4],
+        stage=r[5],
+        team_name=r[6],
+        status=due_status(r[3], today, soon),
+        flags=list(r[7] or []),
+        version=r[8],
+        team_id=r[9],
+        acknowledged=r[10] is not None,
+    )
+
+
+def row_for(staff: Staff, reference: str, *, today: date) -> QueueRow | None:
+    """One row of the queue, as it is now (after an inline action)."""
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    found = db.session.execute(
+        _row_columns()
+        .outerjoin(Team, Team.id == Submission.team_id)
+        .where(Submission.reference == reference, visible_to(staff))
+    ).first()
+    return _row(found, today, soon) if found else None
