@@ -1,0 +1,98 @@
+"""Access rules are a convention enforced by a test: every back-office route declares
+one, and each role gets exactly what its rule allows."""
+
+import pytest
+import sqlalchemy as sa
+from backoffice_helpers import make_staff, new_complaint, sign_in
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.backoffice.access import ROLE_PERMISSIONS, Permission, Role
+from portal.backoffice.auth import PUBLIC
+from portal.extensions import db
+from portal.models import RoutingRule
+from portal.services import routing_rules
+
+
+def backoffice_rules(app: Flask) -> list:
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("backoffice.")]
+
+
+def test_every_back_office_route_declares_an_access_rule(app: Flask) -> None:
+    missing = [
+        rule.rule
+        for rule in backoffice_rules(app)
+        if not hasattr(app.view_functions[rule.endpoint], "access_rule")
+    ]
+    assert backoffice_rules(app), "the back office has no routes"
+    assert missing == []
+
+
+def test_back_office_urls_are_kebab_case(app: Flask) -> None:
+    for rule in backoffice_rules(app):
+        static_parts = [part for part in rule.rule.split("/") if part and not part.startswith("<")]
+        for part in static_parts:
+            assert part == part.lower() and "_" not in part, rule.rule
+
+
+def _url_for_rule(rule, reference: str, rule_id: int) -> str:
+    url = rule.rule
+    url = url.replace("<reference>", reference).replace("<int:rule_id>", str(rule_id))
+    return url.replace("<move>", "accept")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
+    app: Flask, client: FlaskClient, role: Role
+) -> None:
+    routing_rules.load_demo_rules()
+    case = new_complaint(team="Looked After Children")
+    rule_id = db.session.scalar(sa.select(RoutingRule.id))
+    sign_in(client, make_staff(role, team="Looked After Children"))
+    allowed = ROLE_PERMISSIONS[role]
+    for rule in backoffice_rules(app):
+        access = app.view_functions[rule.endpoint].access_rule
+        if access == PUBLIC or "GET" not in rule.methods or rule.endpoint == "backoffice.sign_out":
+            continue
+        url = _url_for_rule(rule, case.reference, rule_id)
+        status = client.get(url).status_code
+        if Permission(access) in allowed:
+            assert status == 200, (role, url, status)
+        else:
+            assert status == 403, (role, url, status)
+    # Posting is refused the same way as looking.
+    for rule in backoffice_rules(app):
+        access = app.view_functions[rule.endpoint].access_rule
+        if access == PUBLIC or "POST" not in rule.methods or Permission(access) in allowed:
+            continue
+        url = _url_for_rule(rule, case.reference, rule_id)
+        assert client.post(url, data={}).status_code in (400, 403), (role, url)
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in_from_every_route(
+    app: Flask, client: FlaskClient
+) -> None:
+    case = new_complaint()
+    for rule in backoffice_rules(app):
+        access = app.view_functions[rule.endpoint].access_rule
+        if access == PUBLIC or "GET" not in rule.methods:
+            continue
+        response = client.get(_url_for_rule(rule, case.reference, 1))
+        assert response.status_code == 302, rule.rule
+        assert "/staff/sign-in" in response.location
+
+
+def test_a_team_member_cannot_see_another_teams_case_even_by_guessing_its_reference(
+    app: Flask, client: FlaskClient
+) -> None:
+    theirs = new_complaint(team="Fostering")
+    ours = new_complaint(team="Looked After Children")
+    sign_in(client, make_staff(Role.TEAM_MEMBER, team="Looked After Children"))
+    assert client.get(f"/staff/cases/{ours.reference}").status_code == 200
+    hidden = client.get(f"/staff/cases/{theirs.reference}")
+    missing = client.get("/staff/cases/CSC-2099-9999")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_data() == missing.get_data()
+    queue = client.get("/staff/").get_data(as_text=True)
+    assert ours.reference in queue
+    assert theirs.reference not in queue
