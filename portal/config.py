@@ -83,6 +83,19 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     TRACKING_RATE_LIMIT = _env("TRACKING_RATE_LIMIT", "20 per minute;200 per day")
 
+    # Safeguarding: who is alerted when a submission shows signs of immediate danger, and
+    # the numbers a child is shown at once. DANGER_PHRASES_FILE adds the council's own
+    # words to the shipped list.
+    SAFEGUARDING_TEAM_NAME = _env(
+        "SAFEGUARDING_TEAM_NAME", "First Response / Referral and Assessment"
+    )
+    COMPLAINTS_MANAGER_EMAIL = _env(
+        "COMPLAINTS_MANAGER_EMAIL", "complaints.manager@northmoor.example"
+    )
+    FRONT_DOOR_PHONE = _env("FRONT_DOOR_PHONE", "0300 123 4000")
+    OUT_OF_HOURS_PHONE = _env("OUT_OF_HOURS_PHONE", "0300 123 4999")
+    DANGER_PHRASES_FILE = os.environ.get("DANGER_PHRASES_FILE")
+
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "8025"))
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "false") == "true"

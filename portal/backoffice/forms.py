@@ -415,3 +415,13 @@ class PreviewForm(FlaskForm):
         validators=[max_length(5000, "What happened")],
         widget=GovTextArea(),
     )
+
+
+class SafeguardingForm(CaseForm):
+    action = TextAreaField(
+        "What was done",
+        description="For example: called the child back, referred to the front door.",
+        filters=[clean_text],
+        validators=[required("Enter what was done"), max_length(3000, "What was done")],
+        widget=GovTextArea(),
+    )

@@ -24,6 +24,7 @@ from portal.backoffice.forms import (
     ProcedureForm,
     ReclassifyForm,
     RuleForm,
+    SafeguardingForm,
     SignInForm,
     SufficientInterestForm,
     ThankForm,
@@ -35,7 +36,15 @@ from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import htmx, limiter
 from portal.models import Staff, Submission
 from portal.public.forms import ROLE_CHOICES
-from portal.services import acknowledgements, audit, cases, routing_rules, teams, triage
+from portal.services import (
+    acknowledgements,
+    audit,
+    cases,
+    routing_rules,
+    safeguarding,
+    teams,
+    triage,
+)
 from portal.services import staff as staff_service
 from portal.services.cases import CaseChanged
 
@@ -330,6 +339,19 @@ def acknowledgement_letter(reference: str) -> str:
         stage1_extended=acknowledgements.stage1_extended_due(found),
         printed_on=today(),
     )
+
+
+@bp.route("/cases/<reference>/safeguarding", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def safeguarding_action(reference: str) -> Response | str:
+    found = _case_or_404(reference)
+    form = SafeguardingForm(data={"version": found.version})
+    if form.validate_on_submit():
+        safeguarding.record_action(me(), found, action=form.action.data)
+        return _done(
+            found, "What was done is recorded. The case no longer sits at the top of the queue."
+        )
+    return _action_page(found, form, "Record what was done about possible danger")
 
 
 @bp.route("/cases/<reference>/reclassify", methods=["GET", "POST"])

@@ -37,12 +37,18 @@ def _childs_age(kind: Kind, role: SubmitterRole | None) -> bool:
     return kind is not Kind.COMPLIMENT and role is SubmitterRole.CHILD
 
 
+def _child_only(kind: Kind, role: SubmitterRole | None) -> bool:
+    # One plain question about danger on the child's route (portal/domain/safeguarding.py).
+    return role is SubmitterRole.CHILD
+
+
 def _complaint_only(kind: Kind, role: SubmitterRole | None) -> bool:
     return kind is Kind.COMPLAINT
 
 
 STEPS: tuple[Step, ...] = (
     Step("who-are-you", _always),
+    Step("are-you-safe", _child_only),
     Step("your-organisation", _organisation),
     Step("about-the-child", _about_the_child),
     Step("the-childs-views", _about_the_child),

@@ -71,6 +71,14 @@ class Submission(Model):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))
 
+    # Signs of immediate danger: the submission goes to the top of the queue and staff
+    # are alerted until someone records what was done (portal/domain/safeguarding.py).
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True)
+    danger_signs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    safeguarding_actioned_at: Mapped[datetime | None]
+    safeguarding_action: Mapped[str | None] = mapped_column(sa.Text)
+    safeguarding_actioned_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+
     # --- the case, worked in the back office -----------------------------------------
     # Bumped on every change: a second member of staff saving a stale copy is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")

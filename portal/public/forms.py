@@ -101,6 +101,16 @@ class WhoAreYouForm(QuestionForm):
     )
 
 
+class AreYouSafeForm(QuestionForm):
+    in_danger = RadioField(
+        "Are you or another child in danger now?",
+        description="This means someone is hurting you, or might hurt you, or you feel unsafe.",
+        choices=[("yes", "Yes"), ("no", "No"), ("not_sure", "I'm not sure")],
+        validators=[required("Choose yes, no or I'm not sure")],
+        widget=GovRadioInput(),
+    )
+
+
 class OrganisationForm(QuestionForm):
     organisation = StringField(
         "What is the name of your organisation?",
@@ -543,6 +553,7 @@ class SupportForm(QuestionForm):
 
 FORMS: dict[str, type[QuestionForm]] = {
     "who-are-you": WhoAreYouForm,
+    "are-you-safe": AreYouSafeForm,
     "your-organisation": OrganisationForm,
     "about-the-child": AboutTheChildForm,
     "the-childs-views": ChildViewsForm,

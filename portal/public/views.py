@@ -24,7 +24,7 @@ from portal.public.journey import (
     summary_rows,
     typed_values,
 )
-from portal.services import intake, tracking
+from portal.services import intake, safeguarding, tracking
 
 FIRST_STEP = "who-are-you"
 SESSION_EXPIRED = "session-expired"
@@ -98,9 +98,11 @@ def question(journey: str, step: str) -> Response | str:
             _remember(draft)
         intake.save_step(draft, step, typed_values(form, request.form), complete=valid)
         if valid:
-            if changing:
-                return redirect(_step_url(kind, CHECK_ANSWERS))
-            return redirect(_step_url(kind, _next_incomplete(draft, kind, after=step)))
+            following = CHECK_ANSWERS if changing else _next_incomplete(draft, kind, after=step)
+            if safeguarding.check_step(form.answers()).found:
+                # Show what to do now, before anything else; they can still carry on.
+                return redirect(url_for("public.get_help_now", journey=journey, then=following))
+            return redirect(_step_url(kind, following))
     else:
         form = stored_form(draft, step, kind, role) if draft else build_form(step, kind, role)
 
@@ -147,6 +149,19 @@ def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
     if kind is not None and step in STEP_SLUGS:
         return _keep_after_expiry(kind, step)
     return render_template("errors/session-ended.html"), 400
+
+
+@bp.get("/<journey>/get-help-now")
+def get_help_now(journey: str) -> str:
+    kind = _kind(journey)
+    then = request.args.get("then", "")
+    following = then if then in STEP_SLUGS or then == CHECK_ANSWERS else CHECK_ANSWERS
+    return render_template(
+        "public/get-help-now.html",
+        next_url=_step_url(kind, following),
+        front_door_phone=current_app.config["FRONT_DOOR_PHONE"],
+        out_of_hours_phone=current_app.config["OUT_OF_HOURS_PHONE"],
+    )
 
 
 @bp.route("/<journey>/check-answers", methods=["GET", "POST"])

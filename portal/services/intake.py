@@ -31,7 +31,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.models import Draft, ReferenceCounter, Submission, Team
-from portal.services import acknowledgements, routing_rules
+from portal.services import acknowledgements, routing_rules, safeguarding
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,10 @@ def copy_draft(source_answers: dict[str, Any], kind: Kind, steps: list[str]) -> 
     complaint after a request for an advocate), so they are not asked twice."""
     draft = start_draft(kind)
     draft.answers = {step: source_answers[step] for step in steps if step in source_answers}
+    # They passed their checks when the first journey was sent (check your answers checks
+    # them all again before this one is): without this the person's role is unknown and
+    # they are sent back to "who are you".
+    draft.complete = {step: True for step in draft.answers}
     db.session.commit()
     return draft
 
@@ -348,8 +352,14 @@ def record_submission(
         acknowledge_by_statutory=deadline.statutory,
         jurisdiction=current_app.config["JURISDICTION"],
     )
+    danger = safeguarding.check_submission(new.answers)
+    submission.urgent = danger.found
+    submission.danger_signs = list(danger.matched)
     db.session.add(submission)
     submission.stage1_due = acknowledgements.stage1_due(submission)
+    if danger.found:
+        # Ahead of everything else in the outbox, in the same transaction.
+        safeguarding.queue_alerts(submission)
     # The acknowledgement commits with the submission: it cannot be lost.
     acknowledgements.queue_messages(submission, tracking_token)
     if draft is not None:

@@ -119,6 +119,11 @@ def _as_mail(message: OutboxMessage) -> Message:
     )
 
 
+def _reference(message: OutboxMessage) -> str:
+    """What a log line may say about a message besides its id: never the recipient."""
+    return message.submission.reference if message.submission is not None else "-"
+
+
 def _record_sent(message: OutboxMessage, when: datetime) -> None:
     message.status = OutboxStatus.SENT.value
     message.sent_at = when
@@ -139,12 +144,20 @@ def _record_failure(message: OutboxMessage, error: Exception, when: datetime) ->
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = OutboxStatus.FAILED.value
         log.warning(
-            "outbox message %s failed for good after %s tries", message.id, message.attempts
+            "outbox message %s (%s) failed for good after %s tries",
+            message.id,
+            _reference(message),
+            message.attempts,
         )
     else:
         message.status = OutboxStatus.PENDING.value
         message.next_attempt_at = when + retry_delay(message.attempts)
-        log.info("outbox message %s will be retried (try %s)", message.id, message.attempts)
+        log.info(
+            "outbox message %s (%s) will be retried (try %s)",
+            message.id,
+            _reference(message),
+            message.attempts,
+        )
 
 
 SMTP_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
@@ -164,7 +177,12 @@ def send(messages: list[OutboxMessage]) -> tuple[int, int]:
                 else:
                     _record_sent(message, utcnow())
                     sent += 1
-                    log.info("outbox message %s sent (%s)", message.id, message.purpose)
+                    log.info(
+                        "outbox message %s (%s) sent (%s)",
+                        message.id,
+                        _reference(message),
+                        message.purpose,
+                    )
                 # Record each result straight away: a crash now re-sends at most this one.
                 db.session.commit()
     except SMTP_ERRORS as error:

@@ -198,3 +198,7 @@ def load_demo_rules() -> int:
         )
     db.session.commit()
     return len(DEMO_RULES)
+
+
+def team_named(name: str) -> Team | None:
+    return db.session.scalar(sa.select(Team).where(Team.name == name, Team.is_active))

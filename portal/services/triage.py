@@ -38,6 +38,7 @@ class QueueRow:
     version: int
     team_id: int | None
     acknowledged: bool
+    urgent: bool
     kind: str
     received_on: date
     next_due_on: date | None
@@ -55,6 +56,10 @@ class QueuePage:
     total: int = 0
     page: int = 1
     pages: int = 1
+
+
+def needs_safeguarding() -> sa.ColumnElement[bool]:
+    return sa.and_(Submission.urgent, Submission.safeguarding_actioned_at.is_(None))
 
 
 def due_status(next_due_on: date | None, today: date, soon: date) -> str:
@@ -98,7 +103,13 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
         _row_columns()
         .outerjoin(Team, Team.id == Submission.team_id)
         .where(*conditions)
-        .order_by(Submission.next_due_on.is_(None), Submission.next_due_on, Submission.id)
+        .order_by(
+            # Possible danger stays on top until someone records what was done.
+            sa.not_(needs_safeguarding()),
+            Submission.next_due_on.is_(None),
+            Submission.next_due_on,
+            Submission.id,
+        )
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
@@ -124,6 +135,7 @@ def _row_columns() -> Any:  # a Select of the queue columns
         Submission.version,
         Submission.team_id,
         Submission.acknowledged_at,
+        needs_safeguarding(),
     )
 
 
@@ -141,6 +153,7 @@ def _row(r: Any, today: date, soon: date) -> QueueRow:
         version=r[8],
         team_id=r[9],
         acknowledged=r[10] is not None,
+        urgent=bool(r[11]),
     )
 
 
