@@ -29,6 +29,10 @@ class Config:
 
     # How long a half-finished journey is kept on the server.
     DRAFT_LIFETIME_HOURS = int(_env("DRAFT_LIFETIME_HOURS", "24"))
+    # Save and come back later: how long the emailed link works, and how many wrong
+    # answers (or codes) are allowed before the saved answers are deleted.
+    SAVE_RETURN_DAYS = int(_env("SAVE_RETURN_DAYS", "7"))
+    SAVE_RETURN_MAX_TRIES = int(_env("SAVE_RETURN_MAX_TRIES", "5"))
 
     COUNCIL_NAME = _env("COUNCIL_NAME", "Northmoor Borough Council")
     COUNCIL_SHORT_NAME = _env("COUNCIL_SHORT_NAME", "Northmoor")

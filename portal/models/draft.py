@@ -24,3 +24,14 @@ class Draft(Model):
     complete: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    # Save and come back later: a one-time link (only its hash here), then the answer
+    # to a question the person chose, or a code we email, before anything is shown.
+    saved_until: Mapped[datetime | None] = mapped_column(index=True)
+    return_email: Mapped[str | None] = mapped_column(sa.String(254))
+    return_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    return_question: Mapped[str | None] = mapped_column(sa.String(40))
+    return_answer_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    return_code_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    return_code_expires_at: Mapped[datetime | None]
+    return_tries: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -565,3 +565,48 @@ FORMS: dict[str, type[QuestionForm]] = {
     "contact": ContactForm,
     "support": SupportForm,
 }
+
+
+class SaveForLaterForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        description="We will send you a link to carry on. It works for 7 days.",
+        filters=[clean_text],
+        validators=[
+            required("Enter your email address"),
+            max_length(254, "Email address"),
+            email_address(),
+        ],
+        widget=GovTextInput(),
+    )
+    question = RadioField(
+        "Choose a question only you know the answer to",
+        validators=[required("Choose a question")],
+        widget=GovRadioInput(),
+    )
+    answer = StringField(
+        "Your answer",
+        description="You will need this to see your answers again.",
+        filters=[clean_text],
+        validators=[required("Enter your answer"), max_length(100, "Your answer")],
+        widget=GovTextInput(),
+    )
+
+
+class ReturnAnswerForm(FlaskForm):
+    answer = StringField(
+        "Your answer",
+        filters=[clean_text],
+        validators=[required("Enter your answer"), max_length(100, "Your answer")],
+        widget=GovTextInput(),
+    )
+
+
+class ReturnCodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        description="The 6 numbers we sent to your email.",
+        filters=[clean_text],
+        validators=[required("Enter the code"), max_length(10, "The code")],
+        widget=GovTextInput(),
+    )

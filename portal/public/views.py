@@ -13,6 +13,7 @@ from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import limiter
 from portal.models import Draft
 from portal.public import bp
+from portal.public.forms import ReturnAnswerForm, ReturnCodeForm, SaveForLaterForm
 from portal.public.journey import (
     CARRIED_TO_COMPLAINT,
     KIND_SLUGS,
@@ -24,7 +25,7 @@ from portal.public.journey import (
     summary_rows,
     typed_values,
 )
-from portal.services import intake, safeguarding, tracking
+from portal.services import intake, safeguarding, save_return, tracking
 
 FIRST_STEP = "who-are-you"
 SESSION_EXPIRED = "session-expired"
@@ -97,6 +98,8 @@ def question(journey: str, step: str) -> Response | str:
             draft = intake.start_draft(kind)
             _remember(draft)
         intake.save_step(draft, step, typed_values(form, request.form), complete=valid)
+        if request.form.get("save-and-return"):
+            return redirect(url_for("public.save_for_later", journey=journey, step=step))
         if valid:
             following = CHECK_ANSWERS if changing else _next_incomplete(draft, kind, after=step)
             if safeguarding.check_step(form.answers()).found:
@@ -261,3 +264,66 @@ def track(reference: str, token: str) -> Response | str:
     # The address holds a secret: keep the page out of shared caches.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- save and come back later -------------------------------------------------------------
+
+
+@bp.route("/<journey>/save-for-later", methods=["GET", "POST"])
+def save_for_later(journey: str) -> Response | str:
+    kind = _kind(journey)
+    draft = _current_draft(kind)
+    if draft is None:
+        return redirect(_step_url(kind, FIRST_STEP))
+    step = request.args.get("step", FIRST_STEP)
+    form = SaveForLaterForm()
+    form.question.choices = list(save_return.QUESTIONS.items())
+    if form.validate_on_submit():
+        save_return.save(
+            draft,
+            email=form.email.data,
+            question=form.question.data,
+            answer=form.answer.data,
+            return_url=url_for("public.carry_on", token=""),
+        )
+        # This browser forgets the answers: on a shared computer nobody else can see them.
+        _forget(kind)
+        return render_template("public/saved.html", email=form.email.data)
+    back = _step_url(kind, step if step in STEP_SLUGS else FIRST_STEP)
+    return render_template("public/save-for-later.html", form=form, back_url=back)
+
+
+@bp.route("/continue/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def carry_on(token: str) -> Response | str | tuple[str, int]:
+    draft = save_return.find(token)
+    if draft is None:
+        return render_template("public/link-not-working.html"), 404
+    by_code = request.args.get("by") == "code"
+    form: Any = ReturnCodeForm() if by_code else ReturnAnswerForm()
+    if not by_code:
+        form.answer.label.text = save_return.QUESTIONS.get(
+            draft.return_question or "", "Your answer"
+        )
+    if request.method == "POST" and request.form.get("send-code"):
+        save_return.send_code(draft)
+        flash("code-sent")
+        return redirect(url_for("public.carry_on", token=token, by="code"))
+    if form.validate_on_submit():
+        check = (
+            save_return.check_code(draft, form.code.data)
+            if by_code
+            else save_return.check_answer(draft, form.answer.data)
+        )
+        if check.locked:
+            return render_template("public/link-not-working.html", locked=True), 404
+        if check.ok:
+            resumed = save_return.resume(draft)
+            _remember(resumed)
+            kind = Kind(resumed.kind)
+            checked = check_draft(resumed, kind)
+            return redirect(_step_url(kind, checked.first_incomplete or CHECK_ANSWERS))
+        field = form.code if by_code else form.answer
+        tries = "1 more try" if check.tries_left == 1 else f"{check.tries_left} more tries"
+        field.errors = [f"That is not right. You have {tries}."]
+    return render_template("public/carry-on.html", form=form, by_code=by_code, token=token)

@@ -61,6 +61,8 @@ def find_draft(draft_id: str | None, *, now: datetime | None = None) -> Draft | 
     draft = db.session.get(Draft, draft_id)
     if draft is None:
         return None
+    if draft.saved_until is not None:
+        return None  # saved for later: only the emailed link and its check bring it back
     lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
     if draft.updated_at < (now or utcnow()) - lifetime:
         return None
@@ -102,8 +104,13 @@ def copy_draft(source_answers: dict[str, Any], kind: Kind, steps: list[str]) -> 
 
 def delete_expired_drafts(*, now: datetime | None = None) -> int:
     lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
-    cutoff = (now or utcnow()) - lifetime
-    result = db.session.execute(sa.delete(Draft).where(Draft.updated_at < cutoff))
+    now = now or utcnow()
+    cutoff = now - lifetime
+    expired = sa.or_(
+        sa.and_(Draft.saved_until.is_(None), Draft.updated_at < cutoff),
+        Draft.saved_until < now,
+    )
+    result = db.session.execute(sa.delete(Draft).where(expired))
     db.session.commit()
     return int(getattr(result, "rowcount", 0) or 0)
 
