@@ -87,6 +87,15 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     TRACKING_RATE_LIMIT = _env("TRACKING_RATE_LIMIT", "20 per minute;200 per day")
 
+    # Files sent with a submission: how many, how big, where they are kept (outside the
+    # web root), and the ClamAV daemon that scans them ("host:port" or a socket path;
+    # empty: files are kept and marked unscanned for staff).
+    ATTACHMENT_MAX_FILES = int(_env("ATTACHMENT_MAX_FILES", "5"))
+    ATTACHMENT_MAX_MB = int(_env("ATTACHMENT_MAX_MB", "10"))
+    UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    CLAMAV_ADDRESS = _env("CLAMAV_ADDRESS", "")
+    MAX_CONTENT_LENGTH = (int(_env("ATTACHMENT_MAX_MB", "10")) + 1) * 1024 * 1024
+
     # Safeguarding: who is alerted when a submission shows signs of immediate danger, and
     # the numbers a child is shown at once. DANGER_PHRASES_FILE adds the council's own
     # words to the shipped list.

@@ -4,7 +4,7 @@ Views translate HTTP; every rule is in portal/domain and every change in portal/
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -38,6 +38,7 @@ from portal.models import Staff, Submission
 from portal.public.forms import ROLE_CHOICES
 from portal.services import (
     acknowledgements,
+    attachments,
     audit,
     cases,
     routing_rules,
@@ -189,6 +190,7 @@ def case(reference: str) -> str:
         case=found,
         moves=[(m, MOVE_LABELS[m]) for m in allowed_moves(cases.progress_of(found), today())],
         trail=audit.for_case(found),
+        files=attachments.for_case(found),
         tasks=cases.open_tasks(found),
         teams=teams.all_teams(),
         staff_names={s.id: s.name for s in staff_service.team_members(None)},
@@ -339,6 +341,26 @@ def acknowledgement_letter(reference: str) -> str:
         stage1_extended=acknowledgements.stage1_extended_due(found),
         printed_on=today(),
     )
+
+
+@bp.get("/cases/<reference>/files/<int:attachment_id>")
+@requires(Permission.VIEW_CASES)
+def download(reference: str, attachment_id: int) -> Response:
+    """Always a download, never shown in the browser: a file is not trusted content."""
+    found = _case_or_404(reference)
+    stored = attachments.open_for_staff(me(), found, attachment_id)
+    if stored is None or not stored[0].exists():
+        abort(404)
+    path, attachment = stored
+    response = send_file(
+        path,
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/cases/<reference>/safeguarding", methods=["GET", "POST"])

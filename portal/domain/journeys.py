@@ -37,6 +37,11 @@ def _childs_age(kind: Kind, role: SubmitterRole | None) -> bool:
     return kind is not Kind.COMPLIMENT and role is SubmitterRole.CHILD
 
 
+def _files(kind: Kind, role: SubmitterRole | None) -> bool:
+    # A letter or a photo can say what words cannot; an advocacy request needs none.
+    return kind is not Kind.ADVOCACY
+
+
 def _child_only(kind: Kind, role: SubmitterRole | None) -> bool:
     # One plain question about danger on the child's route (portal/domain/safeguarding.py).
     return role is SubmitterRole.CHILD
@@ -56,6 +61,7 @@ STEPS: tuple[Step, ...] = (
     Step("what-it-is-about", _always),
     Step("what-happened", _always),
     Step("put-it-right", _complaint_only),
+    Step("files", _files),
     Step("advocate", must_offer_advocate),
     Step("contact", _always),
     Step("support", _always),

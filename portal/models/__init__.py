@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
+from portal.models.attachment import Attachment  # noqa: E402
 from portal.models.audit import AuditEvent  # noqa: E402
 from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
@@ -23,6 +24,7 @@ from portal.models.team import Team  # noqa: E402
 
 __all__ = [
     "Model",
+    "Attachment",
     "AuditEvent",
     "Category",
     "ComplaintPoint",

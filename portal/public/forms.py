@@ -551,6 +551,11 @@ class SupportForm(QuestionForm):
         return valid
 
 
+class FilesForm(QuestionForm):
+    """Files are uploaded one at a time on their own page (public/views.py); the step
+    has no fields of its own, and sending no file is fine."""
+
+
 FORMS: dict[str, type[QuestionForm]] = {
     "who-are-you": WhoAreYouForm,
     "are-you-safe": AreYouSafeForm,
@@ -564,6 +569,7 @@ FORMS: dict[str, type[QuestionForm]] = {
     "advocate": AdvocateForm,
     "contact": ContactForm,
     "support": SupportForm,
+    "files": FilesForm,
 }
 
 

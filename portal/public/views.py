@@ -25,7 +25,7 @@ from portal.public.journey import (
     summary_rows,
     typed_values,
 )
-from portal.services import intake, safeguarding, save_return, tracking
+from portal.services import attachments, intake, safeguarding, save_return, tracking
 
 FIRST_STEP = "who-are-you"
 SESSION_EXPIRED = "session-expired"
@@ -154,6 +154,53 @@ def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
     return render_template("errors/session-ended.html"), 400
 
 
+@bp.route("/<journey>/files", methods=["GET", "POST"])
+def files(journey: str) -> Response | str:
+    """Files are sent one at a time (it works on any phone, with or without JavaScript);
+    a file that fails a check is refused with the reason and nothing else is lost."""
+    kind = _kind(journey)
+    draft = _current_draft(kind)
+    role = role_of(draft)
+    if draft is None or "files" not in steps_for(kind, role):
+        return redirect(_step_url(kind, FIRST_STEP))
+    changing = request.args.get("change") == "yes"
+    error = None
+    if request.method == "POST":
+        if request.form.get("remove", "").isdigit():
+            attachments.remove_from_draft(draft, int(request.form["remove"]))
+            return redirect(request.full_path)
+        upload = request.files.get("file")
+        if request.form.get("upload") or (upload and upload.filename):
+            if upload is None or not upload.filename:
+                error = "Select a file"
+            else:
+                try:
+                    attachments.add_to_draft(draft, upload.filename, upload.read())
+                except attachments.FileRejected as rejected:
+                    error = str(rejected)
+                else:
+                    return redirect(request.full_path)
+        else:
+            intake.save_step(draft, "files", {}, complete=True)
+            if request.form.get("save-and-return"):
+                return redirect(url_for("public.save_for_later", journey=journey, step="files"))
+            following = CHECK_ANSWERS if changing else _next_incomplete(draft, kind, after="files")
+            return redirect(_step_url(kind, following))
+    back = previous_step(kind, role, "files")
+    return render_template(
+        "public/files.html",
+        files=attachments.for_draft(draft),
+        error=error,
+        audience=_audience(role),
+        max_files=current_app.config["ATTACHMENT_MAX_FILES"],
+        max_mb=current_app.config["ATTACHMENT_MAX_MB"],
+        back_url=_step_url(kind, CHECK_ANSWERS)
+        if changing
+        else _step_url(kind, back or FIRST_STEP),
+        action=_step_url(kind, "files", **({"change": "yes"} if changing else {})),
+    )
+
+
 @bp.get("/<journey>/get-help-now")
 def get_help_now(journey: str) -> str:
     kind = _kind(journey)
@@ -204,6 +251,7 @@ def check_answers(journey: str) -> Response | str:
         role=role,
         audience=_audience(role),
         rows=summary_rows(checked),
+        files=attachments.for_draft(draft),
         change_url=lambda step: _step_url(kind, step, change="yes"),
         back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
     )

@@ -31,7 +31,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.models import Draft, ReferenceCounter, Submission, Team
-from portal.services import acknowledgements, routing_rules, safeguarding
+from portal.services import acknowledgements, attachments, routing_rules, safeguarding
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ def copy_draft(source_answers: dict[str, Any], kind: Kind, steps: list[str]) -> 
 
 
 def delete_expired_drafts(*, now: datetime | None = None) -> int:
+    """Drafts past their time, and any files uploaded to them, are deleted."""
     lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
     now = now or utcnow()
     cutoff = now - lifetime
@@ -110,9 +111,13 @@ def delete_expired_drafts(*, now: datetime | None = None) -> int:
         sa.and_(Draft.saved_until.is_(None), Draft.updated_at < cutoff),
         Draft.saved_until < now,
     )
-    result = db.session.execute(sa.delete(Draft).where(expired))
+    ids = list(db.session.scalars(sa.select(Draft.id).where(expired)))
+    for draft in db.session.scalars(sa.select(Draft).where(Draft.id.in_(ids))):
+        for attachment in attachments.for_draft(draft):
+            attachments.remove_from_draft(draft, attachment.id)
+    db.session.execute(sa.delete(Draft).where(Draft.id.in_(ids)))
     db.session.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return len(ids)
 
 
 # --- teams shown to the public -----------------------------------------------------------
@@ -370,6 +375,8 @@ def record_submission(
     # The acknowledgement commits with the submission: it cannot be lost.
     acknowledgements.queue_messages(submission, tracking_token)
     if draft is not None:
+        db.session.flush()
+        attachments.move_to_submission(draft, submission)
         db.session.delete(draft)
     db.session.commit()
     # Ids and references only: never a name, address or what was written.

@@ -1,0 +1,177 @@
+"""Files sent with a submission: checked from their content, images re-encoded (which
+drops hidden content and location data), scanned when a scanner is configured, and kept
+outside the web root under a random name."""
+
+import hashlib
+import io
+import secrets
+import socket
+import struct
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.domain.files import IMAGES, FileType, safe_filename, sniff
+from portal.extensions import db
+from portal.models import Attachment, Draft, Staff, Submission
+from portal.services import audit
+
+# A picture this big is an attack on memory, not a photo of a letter.
+Image.MAX_IMAGE_PIXELS = 50_000_000
+
+
+class FileRejected(ValueError):
+    """A file we cannot accept; the message says why, in GOV.UK wording."""
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _reencode(content: bytes, file_type: FileType) -> bytes:
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+                upright = upright.convert("RGBA")
+            # Only the pixels are copied: no EXIF, location, comments or hidden chunks.
+            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+            out = io.BytesIO()
+            if file_type is FileType.JPEG:
+                clean.convert("RGB").save(out, "JPEG", quality=90)
+            else:
+                clean.save(out, "PNG")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
+        raise FileRejected("The selected file could not be opened: try another picture") from error
+    return out.getvalue()
+
+
+def scan(content: bytes) -> str:
+    """ "clean", or "unscanned" when no scanner is configured. Raises FileRejected for
+    a file the scanner finds infected, or when the configured scanner cannot be reached."""
+    address = str(current_app.config.get("CLAMAV_ADDRESS") or "")
+    if not address:
+        return "unscanned"
+    try:
+        if ":" in address and not address.startswith("/"):
+            host, port = address.rsplit(":", 1)
+            connection = socket.create_connection((host, int(port)), timeout=30)
+        else:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connection.settimeout(30)
+            connection.connect(address)
+        with connection:
+            connection.sendall(b"zINSTREAM\0")
+            for start in range(0, len(content), 65536):
+                chunk = content[start : start + 65536]
+                connection.sendall(struct.pack("!L", len(chunk)) + chunk)
+            connection.sendall(struct.pack("!L", 0))
+            reply = connection.recv(4096).decode(errors="replace")
+    except OSError as error:
+        raise FileRejected(
+            "The selected file could not be checked for viruses: try again later"
+        ) from error
+    if "FOUND" in reply:
+        raise FileRejected("The selected file contains a virus")
+    if "OK" not in reply:
+        raise FileRejected("The selected file could not be checked for viruses: try again later")
+    return "clean"
+
+
+def for_draft(draft: Draft) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            sa.select(Attachment).where(Attachment.draft_id == draft.id).order_by(Attachment.id)
+        )
+    )
+
+
+def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment:
+    config = current_app.config
+    if len(for_draft(draft)) >= config["ATTACHMENT_MAX_FILES"]:
+        raise FileRejected(f"You can send up to {config['ATTACHMENT_MAX_FILES']} files")
+    if not content:
+        raise FileRejected("The selected file is empty")
+    if len(content) > config["ATTACHMENT_MAX_MB"] * 1024 * 1024:
+        raise FileRejected(
+            f"The selected file must be smaller than {config['ATTACHMENT_MAX_MB']}MB"
+        )
+    file_type = sniff(content)
+    if file_type is None:
+        raise FileRejected("The selected file must be a PDF, JPG, PNG or Word document")
+    if file_type in IMAGES:
+        content = _reencode(content, file_type)
+    scan_status = scan(content)
+    key = secrets.token_hex(24)
+    (_folder() / key).write_bytes(content)
+    attachment = Attachment(
+        draft_id=draft.id,
+        filename=safe_filename(filename, file_type),
+        file_type=file_type.value,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        storage_key=key,
+        scan_status=scan_status,
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment
+
+
+def remove_from_draft(draft: Draft, attachment_id: int) -> None:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.draft_id != draft.id:
+        return
+    (_folder() / attachment.storage_key).unlink(missing_ok=True)
+    db.session.delete(attachment)
+    db.session.commit()
+
+
+def move_to_submission(draft: Draft, submission: Submission) -> None:
+    """In the submission's transaction: the draft's files now belong to the case."""
+    for attachment in for_draft(draft):
+        attachment.submission_id = submission.id
+        attachment.draft_id = None
+
+
+def for_case(case: Submission) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            sa.select(Attachment).where(Attachment.submission_id == case.id).order_by(Attachment.id)
+        )
+    )
+
+
+def open_for_staff(
+    staff: Staff, case: Submission, attachment_id: int
+) -> tuple[Path, Attachment] | None:
+    """The stored file of one of this case's attachments (audited), or None."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.submission_id != case.id:
+        return None
+    audit.record(
+        "file_downloaded", staff=staff, submission=case, detail={"attachment_id": attachment.id}
+    )
+    db.session.commit()
+    return _folder() / attachment.storage_key, attachment
+
+
+def delete_files_of_expired_drafts() -> int:
+    """Files of drafts that were deleted (their draft_id was cleared) and never sent."""
+    orphans = list(
+        db.session.scalars(
+            sa.select(Attachment).where(
+                Attachment.draft_id.is_(None), Attachment.submission_id.is_(None)
+            )
+        )
+    )
+    for attachment in orphans:
+        (_folder() / attachment.storage_key).unlink(missing_ok=True)
+        db.session.delete(attachment)
+    db.session.commit()
+    return len(orphans)
