@@ -47,6 +47,9 @@ class Config:
     JURISDICTION = _env("JURISDICTION", "england")
     # England sets no acknowledgement period in law; this is the council's own target.
     # In Wales the law says 2 working days and a longer target is not allowed.
+    # Welsh on every public page: always for a council in Wales, by choice in England.
+    WELSH_ENABLED = _env("WELSH_ENABLED", "true" if JURISDICTION == "wales" else "false") == "true"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     ACKNOWLEDGEMENT_TARGET_WORKING_DAYS = int(_env("ACKNOWLEDGEMENT_TARGET_WORKING_DAYS", "3"))
     # Some councils promise a stage 1 response sooner (or later) than the law's 10 working
     # days: both dates are kept and shown. Empty: no local target.
