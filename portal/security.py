@@ -18,7 +18,8 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {}
 
 # Control characters other than tab and newline: they carry no meaning in a complaint
 # and can break terminals, CSV exports and PDF rendering.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Zero-width joiners (U+200C, U+200D) stay: Persian, Urdu and emoji need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def sanitise(text: str) -> str:
@@ -26,7 +27,9 @@ def sanitise(text: str) -> str:
     characters, Unicode in one normal form, Unix line endings, no outer whitespace."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text).strip()
-    inert = bleach.clean(
-        text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=set(), strip=False
-    )
+    # Escape first, so that nothing typed (a tag, a comment, an entity such as "&lt;")
+    # is read as markup; bleach with an empty allow-list is then the guarantee that no
+    # markup is kept. Unescaping gives back exactly the characters that were typed.
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    inert = bleach.clean(escaped, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, strip=True)
     return html.unescape(inert)

@@ -50,7 +50,10 @@ def uk_phone(
             number = phonenumbers.parse(field.data, "GB")
         except phonenumbers.NumberParseException as error:
             raise ValidationError(message) from error
-        if not phonenumbers.is_valid_number(number):
+        # Possible (the right length for its kind): the GOV.UK examples are unallocated
+        # drama numbers, and a real number we cannot classify must not be refused.
+        reason = phonenumbers.is_possible_number_with_reason(number)
+        if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
             raise ValidationError(message)
 
     return check

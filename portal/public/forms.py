@@ -493,7 +493,9 @@ class ContactForm(QuestionForm):
         valid = super().validate(extra_validators)
         # Only the chosen way's details are needed; the others stay optional.
         chosen = self.REQUIRED_FOR.get(self.contact_preference.data or "")
-        if chosen:
+        # An adult has no advocate fields: "advocate" left from answering as a child is
+        # already refused as a choice, and must not break the page.
+        if chosen and chosen[0] in self:
             field = self[chosen[0]]
             if not field.data and not field.errors:
                 field.errors = [chosen[1]]
@@ -554,6 +556,11 @@ class SupportForm(QuestionForm):
 class FilesForm(QuestionForm):
     """Files are uploaded one at a time on their own page (public/views.py); the step
     has no fields of its own, and sending no file is fine."""
+
+    class Meta:
+        # The files page records no answers, so no token is kept with the step to check
+        # again when check your answers is shown (CSRFProtect guards the page's posts).
+        csrf = False
 
 
 FORMS: dict[str, type[QuestionForm]] = {

@@ -128,7 +128,10 @@ def question(journey: str, step: str) -> Response | str:
 def _next_incomplete(draft: Draft, kind: Kind, *, after: str) -> str:
     slugs = steps_for(kind, role_of(draft))
     later = slugs[slugs.index(after) + 1 :] if after in slugs else slugs
-    return later[0] if later else CHECK_ANSWERS
+    # Skip what is already answered (e.g. after switching to a complaint, only the new
+    # question is asked before going back to check your answers).
+    waiting = [slug for slug in later if not draft.complete.get(slug)]
+    return waiting[0] if waiting else CHECK_ANSWERS
 
 
 def _keep_after_expiry(kind: Kind, step: str) -> Response:
@@ -166,8 +169,10 @@ def files(journey: str) -> Response | str:
     changing = request.args.get("change") == "yes"
     error = None
     if request.method == "POST":
-        if request.form.get("remove", "").isdigit():
-            attachments.remove_from_draft(draft, int(request.form["remove"]))
+        remove = request.form.get("remove", "")
+        if remove:
+            if remove.isdecimal() and len(remove) < 10:
+                attachments.remove_from_draft(draft, int(remove))
             return redirect(request.full_path)
         upload = request.files.get("file")
         if request.form.get("upload") or (upload and upload.filename):

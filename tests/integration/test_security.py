@@ -1,0 +1,253 @@
+"""The public form is open to anyone: every POST needs the session's token, nothing
+typed runs as markup, and a bot that fills the hidden field sends nothing."""
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from journey_helpers import (
+    JOURNEYS,
+    Journey,
+    answers_for,
+    page_of,
+    step_of,
+    submissions,
+)
+
+from portal.domain.journeys import STEPS
+
+# "files" has a route of its own (uploads); every other step is a question page.
+QUESTION_SLUGS = [step.slug for step in STEPS if step.slug != "files"]
+SWITCHABLE = ["complaint", "representation"]
+
+# Each step of each journey, posted with no token or with a forged one (in turn).
+STEP_POSTS = [
+    (kind, step, [None, "forged"][n % 2])
+    for n, (kind, step) in enumerate((k, s) for k in JOURNEYS for s in QUESTION_SLUGS)
+]
+
+# A value for each kind of address argument, so every POST route can be tried.
+SAMPLE_ARGUMENTS = {
+    "journey": "make-a-complaint",
+    "step": "contact",
+    "reference": "CSC-2026-0001",
+    "move": "stage-2",
+    "rule_id": "1",
+    "token": "a-token",
+}
+
+
+def _role_for(step: str) -> str:
+    return {"your-organisation": "professional", "your-age": "child", "are-you-safe": "child"}.get(
+        step, "parent"
+    )
+
+
+def test_every_post_route_in_the_app_refuses_a_request_without_the_token(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/")  # a session, but no token sent
+    tried = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in (rule.methods or set()):
+            continue
+        missing = set(rule.arguments) - set(SAMPLE_ARGUMENTS)
+        assert not missing, f"add a sample value for {sorted(missing)} ({rule.rule})"
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(?:\w+:)?{name}>", SAMPLE_ARGUMENTS[name], url)
+        response = client.post(url, data={})
+        # Refused outright, or (a question page) treated as a session that has ended.
+        refused = response.status_code == 400 or (
+            rule.endpoint == "public.question"
+            and response.status_code == 302
+            and step_of(response.location) == "who-are-you"
+        )
+        assert refused, (url, response.status_code, response.location)
+        tried.append(rule.endpoint)
+    assert {"public.question", "public.check_answers", "public.switch_kind"} <= set(tried)
+    assert submissions() == []
+
+
+@pytest.mark.parametrize(
+    "kind, step, token", STEP_POSTS, ids=[f"{k}-{s}-{t or 'none'}" for k, s, t in STEP_POSTS]
+)
+def test_a_question_posted_without_the_sessions_token_does_not_move_the_journey_on(
+    client: FlaskClient, kind: str, step: str, token: str | None
+) -> None:
+    journey = Journey(client, kind)
+    journey.answer("who-are-you", {"role": _role_for(step)})
+    body = answers_for(kind, _role_for(step))[step]
+
+    response = journey.post(step, body, token=token)
+
+    # Treated as a session that has ended: back to the start, nothing counted as answered.
+    assert response.status_code == 302
+    assert response.location.endswith(f"/{JOURNEYS[kind]}/who-are-you")
+    assert "You were away for a while" in page_of(client.get(response.location)).notification_banner
+    # With the token, the same post is accepted (so the refusal above was the token's).
+    journey.answer("who-are-you", {"role": _role_for(step)})
+    accepted = journey.post(step, body)
+    assert accepted.status_code == 302
+    assert step_of(accepted.location) != "who-are-you"
+
+
+@pytest.mark.parametrize("kind", [k for k in JOURNEYS if k != "advocacy"])
+def test_a_file_step_posted_without_the_sessions_token_is_refused(
+    client: FlaskClient, kind: str
+) -> None:
+    journey = Journey(client, kind)
+    journey.answer("who-are-you", {"role": "parent"})
+
+    assert journey.post("files", {}, token=None).status_code == 400
+    assert journey.post("files", {}, token="forged").status_code == 400
+    assert journey.post("files", {}).status_code == 302
+
+
+@pytest.mark.parametrize("kind", list(JOURNEYS))
+@pytest.mark.parametrize("token", [None, "forged"], ids=["no-token", "wrong-token"])
+def test_sending_without_the_sessions_token_records_nothing(
+    client: FlaskClient, kind: str, token: str | None
+) -> None:
+    journey = Journey(client, kind)
+    journey.fill(answers_for(kind, "parent"))
+    data = {"csrf_token": token} if token else {}
+
+    response = client.post(f"/{JOURNEYS[kind]}/check-answers", data=data)
+
+    assert response.status_code == 400
+    assert submissions() == []
+    # The answers are still there, and send properly with the token.
+    journey.send_and_confirm()
+    assert len(submissions()) == 1
+
+
+@pytest.mark.parametrize("kind", SWITCHABLE)
+@pytest.mark.parametrize("token", [None, "forged"], ids=["no-token", "wrong-token"])
+def test_switching_without_the_sessions_token_changes_nothing(
+    client: FlaskClient, kind: str, token: str | None
+) -> None:
+    journey = Journey(client, kind)
+    journey.fill(answers_for(kind, "parent"))
+    data = {"csrf_token": token} if token else {}
+
+    response = client.post(f"/{JOURNEYS[kind]}/switch", data=data)
+
+    assert response.status_code == 400
+    assert journey.check_answers().status == 200
+
+
+# --- nothing typed runs as markup ---------------------------------------------------------
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</textarea><script>alert(2)</script>",
+    "<svg/onload=alert(3)>",
+    "{{ 7 * 7 }} {% if true %}x{% endif %}",
+    "javascript:alert(document.cookie)",
+    "'; DROP TABLE submissions; --",
+    "Zoë O'Brien 🙂 مرحبا",
+]
+
+
+def _free_text_everywhere(kind: str, role: str, text: str) -> dict[str, dict[str, object]]:
+    answers = answers_for(kind, role)
+    answers["your-organisation"] = (
+        {"organisation": text}
+        if role == "advocate"
+        else {"professional_type": "health", "organisation": text}
+    )
+    answers["about-the-child"] = {
+        "child_name": text,
+        "child_date_of_birth": ["1", "9", "2014"],
+        "child_age": "",
+    }
+    answers["what-happened"] = {**answers["what-happened"], "what_happened": text}
+    answers["put-it-right"] = {"put_right": text}
+    answers["contact"] = {
+        "name": text,
+        "contact_preference": "post",
+        "address": text,
+        "postcode": "NM1 1AA",
+    }
+    answers["support"] = {
+        "support": ["interpreter", "other"],
+        "interpreter_language": text,
+        "other_support": text,
+    }
+    if kind == "compliment":
+        answers["what-it-is-about"] = {**answers["what-it-is-about"], "worker_name": text}
+    return answers  # type: ignore[return-value]
+
+
+def _markup_free(page_html: str, text: str) -> bool:
+    return not any(c in text for c in "<>") or text not in page_html
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("kind, role", [("complaint", "advocate"), ("compliment", "professional")])
+def test_hostile_text_in_every_free_text_field_is_shown_as_text_and_stored_as_typed(
+    client: FlaskClient, kind: str, role: str, text: str
+) -> None:
+    journey = Journey(client, kind)
+    journey.fill(_free_text_everywhere(kind, role, text))  # type: ignore[arg-type]
+
+    check = journey.check_answers()
+    shown_as_text = [answer for answer in check.summary_answers.values() if answer == text]
+    free_text_fields = {"complaint": 8, "compliment": 7}[kind]
+    assert len(shown_as_text) == free_text_fields
+    assert _markup_free(check.html, text)
+    assert check.inline_scripts == []
+
+    confirmation = journey.send_and_confirm()
+    assert _markup_free(confirmation.html, text)
+    assert confirmation.inline_scripts == []
+
+    [stored] = submissions()
+    assert stored.submitter_name == text
+    assert stored.organisation == text
+    assert stored.what_happened == text
+    assert stored.postal_address == text
+    assert stored.interpreter_language == text
+    assert stored.other_support == text
+    if kind == "complaint":
+        assert (stored.child_name, stored.put_right) == (text, text)
+    else:
+        assert stored.worker_name == text
+
+
+def test_hostile_text_shown_again_after_an_error_stays_text(client: FlaskClient) -> None:
+    journey = Journey(client, "complaint")
+    journey.answer("who-are-you", {"role": "parent"})
+    text = "</textarea><script>alert(1)</script>"
+
+    page = page_of(journey.post("what-happened", {"what_happened": text}))
+
+    assert page.error_summary
+    assert page.value_of("what_happened") == text
+    assert text not in page.html
+    assert page.inline_scripts == []
+
+
+# --- bots ------------------------------------------------------------------------------
+
+
+def test_a_filled_in_honeypot_sends_nothing(client: FlaskClient) -> None:
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+
+    response = journey.send(website="http://cheap-pills.example")
+
+    assert response.status_code == 302
+    assert submissions() == []
+    # The draft is gone too: a bot gets nothing to try again with.
+    assert step_of(client.get("/make-a-complaint/check-answers").location) == "who-are-you"
+
+
+def test_an_empty_honeypot_does_not_get_in_the_way(client: FlaskClient) -> None:
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+
+    assert journey.send(website="").status_code == 302
+    assert len(submissions()) == 1

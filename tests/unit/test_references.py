@@ -1,0 +1,55 @@
+"""Case references: `CSC-2026-0042`, readable over the phone and free of personal data."""
+
+import pytest
+
+from portal.domain.references import REFERENCE_PATTERN, format_reference, normalise_reference
+
+
+@pytest.mark.parametrize(
+    "number, reference",
+    [(1, "CSC-2026-0001"), (42, "CSC-2026-0042"), (9999, "CSC-2026-9999")],
+)
+def test_a_reference_is_the_prefix_the_year_and_a_four_figure_number(
+    number: int, reference: str
+) -> None:
+    assert format_reference("CSC", 2026, number) == reference
+    assert REFERENCE_PATTERN.match(reference)
+
+
+def test_a_busy_year_simply_gets_longer_numbers() -> None:
+    reference = format_reference("CSC", 2026, 10_000)
+    assert reference == "CSC-2026-10000"
+    assert REFERENCE_PATTERN.match(reference)
+
+
+@pytest.mark.parametrize("number", [0, -1])
+def test_numbers_start_at_one(number: int) -> None:
+    with pytest.raises(ValueError):
+        format_reference("CSC", 2026, number)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "CSC-2026-0042",
+        "csc-2026-0042",
+        " csc 2026 42 ",
+        "CSC_2026_42",
+        "csc2026-0042",
+        "CSC20260042",
+    ],
+)
+def test_a_reference_typed_loosely_is_read_as_the_stored_one(typed: str) -> None:
+    assert normalise_reference(typed) == "CSC-2026-0042"
+
+
+@pytest.mark.parametrize("typed", ["hello", "CSC-26-42", "12345"])
+def test_something_that_is_not_a_reference_does_not_become_one(typed: str) -> None:
+    assert not REFERENCE_PATTERN.match(normalise_reference(typed))
+
+
+@pytest.mark.parametrize(
+    "text", ["CSC-2026-042", "csc-2026-0042", "CSC-26-0042", "CSC-2026-0042 ", "C-2026-0042"]
+)
+def test_the_pattern_accepts_only_the_stored_form(text: str) -> None:
+    assert REFERENCE_PATTERN.match(text) is None
