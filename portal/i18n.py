@@ -3,7 +3,7 @@ offered on every public page when the council turns it on (always in Wales). The
 person's language is remembered on their submission, for the acknowledgement and later
 emails."""
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -15,6 +15,10 @@ def welsh_enabled() -> bool:
 
 
 def current_language() -> str:
+    # Outside a request (a submission recorded by a service or a command) there is no
+    # visitor to ask: English.
+    if not has_request_context():
+        return "en"
     language = session.get("language", "en")
     return language if language in LANGUAGES and (language == "en" or welsh_enabled()) else "en"
 

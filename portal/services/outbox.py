@@ -3,10 +3,12 @@
 `queue` adds a message in the caller's transaction. `work_once` claims what is due and
 sends it. Claiming is one UPDATE whose subquery takes rows with FOR UPDATE SKIP LOCKED on
 PostgreSQL (SQLite has one writer at a time, so the UPDATE alone is atomic there): two
-workers never claim the same message. A worker that dies after claiming leaves the message
-"sending"; after OUTBOX_STUCK_AFTER_SECONDS another worker claims it again. A crash between
-the SMTP server accepting a message and the worker recording it may therefore send that
-message twice, never zero times (docs/outbox.md).
+workers never claim the same message. A live worker renews its claim as it goes, so a
+slow SMTP server does not make the rest of its batch look stuck; a worker that dies
+after claiming leaves the message "sending", and after OUTBOX_STUCK_AFTER_SECONDS another
+worker claims it again. A crash between the SMTP server accepting a message and the
+worker recording it may therefore send that message twice, never zero times
+(docs/outbox.md).
 """
 
 import logging
@@ -30,6 +32,11 @@ log = logging.getLogger(__name__)
 
 ACKNOWLEDGEMENT_PURPOSES = frozenset({"acknowledgement"})
 
+# Who waits longest matters most: a safeguarding alert first (100, set by the
+# safeguarding service), then a code someone is waiting for on the page, then the
+# acknowledgements the law times, then notes to staff.
+PRIORITY = {"save_return_code": 60, "save_return_link": 50, "acknowledgement": 20}
+
 
 def queue(
     *,
@@ -50,7 +57,7 @@ def queue(
         subject=subject,
         text_body=text_body,
         html_body=html_body,
-        priority=priority,
+        priority=priority or PRIORITY.get(purpose, 0),
         status=OutboxStatus.PENDING.value,
         attempts=0,
         next_attempt_at=now or utcnow(),
@@ -160,12 +167,31 @@ def _record_failure(message: OutboxMessage, error: Exception, when: datetime) ->
         )
 
 
+def _renew_claim(token: str | None, when: datetime) -> None:
+    """A worker still working through its batch is not stuck: keep its claim fresh, so
+    a slow SMTP server never lets another worker take (and send again) what waits
+    behind the current message."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.claim_token == token,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+        )
+        .values(claimed_at=when)
+        .execution_options(synchronize_session=False)
+    )
+
+
 SMTP_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
 
 
 def send(messages: list[OutboxMessage]) -> tuple[int, int]:
     """Send claimed messages over one SMTP connection; record each result at once."""
     sent = failed = 0
+    token = messages[0].claim_token if messages else None
+    renewed_at = messages[0].claimed_at if messages else None
+    # Renewing well inside the stuck time is enough, and spares a write per message.
+    renew_every = timedelta(seconds=current_app.config["OUTBOX_STUCK_AFTER_SECONDS"] / 4)
     try:
         with mail.connect() as connection:
             for message in messages:
@@ -184,6 +210,10 @@ def send(messages: list[OutboxMessage]) -> tuple[int, int]:
                         message.purpose,
                     )
                 # Record each result straight away: a crash now re-sends at most this one.
+                now = utcnow()
+                if renewed_at is None or now - renewed_at >= renew_every:
+                    _renew_claim(token, now)
+                    renewed_at = now
                 db.session.commit()
     except SMTP_ERRORS as error:
         # Could not connect (or the connection broke): whatever was not recorded is retried.
