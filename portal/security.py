@@ -19,7 +19,9 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {}
 # Control characters other than tab and newline: they carry no meaning in a complaint
 # and can break terminals, CSV exports and PDF rendering.
 # Zero-width joiners (U+200C, U+200D) stay: Persian, Urdu and emoji need them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def sanitise(text: str) -> str:

@@ -39,9 +39,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _config(url: str) -> dict[str, object]:
-    return {
-        key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()
-    } | {"SQLALCHEMY_DATABASE_URI": url}
+    return {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()} | {
+        "SQLALCHEMY_DATABASE_URI": url
+    }
 
 
 def empty_database() -> None:

@@ -15,6 +15,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     DecimalField,
+    Field,
+    Form,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -24,11 +26,49 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, StopValidation
 
 from portal.domain.stages import Move
-from portal.public.fields import GovDateField, clean_text, max_length, required
+from portal.public.fields import GovDateField, Validator, clean_text, max_length, required
 from portal.services.cases import OMBUDSMAN_DECISIONS, OUTCOMES
+
+
+def required_date(message: str) -> Validator:
+    """Like `required`, but a date typed wrongly keeps its own message ("The date must be
+    a real date") instead of being told to enter a date it can see it entered."""
+
+    def check(form: Form, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None:
+            raise StopValidation(message)
+
+    return check
+
+
+class PoundsField(DecimalField):
+    """An amount in pounds. What cannot be read as one is answered in plain words, not
+    WTForms' "Not a valid decimal value."."""
+
+    def __init__(self, label: str, *, not_an_amount: str, **kwargs: Any) -> None:
+        super().__init__(label, places=2, **kwargs)
+        self.not_an_amount = not_an_amount
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.not_an_amount) from error
+
+
+class AgeField(IntegerField):
+    """A child's age in years, with a plain message for what is not a number."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter the age as a number, like 16") from error
 
 
 class SignInForm(FlaskForm):
@@ -47,7 +87,7 @@ class CaseForm(FlaskForm):
 
 
 class MoveForm(CaseForm):
-    on = GovDateField("Date", what="The date", validators=[required("Enter the date")])
+    on = GovDateField("Date", what="The date", validators=[required_date("Enter the date")])
     # Details, used by the moves that need them (see MOVE_FIELDS).
     informal_resolution_terms = TextAreaField(
         "What was agreed with the person",
@@ -61,7 +101,13 @@ class MoveForm(CaseForm):
         validators=[max_length(500, "The reason")],
         widget=GovTextArea(),
     )
-    outcome = RadioField("Overall finding", choices=list(OUTCOMES.items()), widget=GovRadioInput())
+    # Radios need their own `required`: otherwise WTForms says "Not a valid choice." first.
+    outcome = RadioField(
+        "Overall finding",
+        choices=list(OUTCOMES.items()),
+        validators=[required("Select the overall finding")],
+        widget=GovRadioInput(),
+    )
     redress = SelectMultipleField(
         "Redress",
         choices=[
@@ -71,9 +117,9 @@ class MoveForm(CaseForm):
         ],
         widget=GovCheckboxesInput(),
     )
-    ex_gratia = DecimalField(
+    ex_gratia = PoundsField(
         "Ex gratia payment for time and trouble, in pounds (optional)",
-        places=2,
+        not_an_amount="Enter the ex gratia payment as an amount in pounds, like 50 or 49.99",
         validators=[
             Optional(),
             NumberRange(min=0, max=100000, message="Enter an amount between 0 and 100,000"),
@@ -100,9 +146,9 @@ class MoveForm(CaseForm):
         validators=[max_length(500, "The reason")],
         widget=GovTextArea(),
     )
-    stage2_cost = DecimalField(
+    stage2_cost = PoundsField(
         "Cost of the investigation, in pounds",
-        places=2,
+        not_an_amount="Enter the cost as an amount in pounds, like 2450 or 2450.50",
         validators=[
             Optional(),
             NumberRange(min=0, max=1000000, message="Enter an amount between 0 and 1,000,000"),
@@ -131,6 +177,7 @@ class MoveForm(CaseForm):
     ombudsman_decision = RadioField(
         "The ombudsman's decision",
         choices=list(OMBUDSMAN_DECISIONS.items()),
+        validators=[required("Select the ombudsman's decision")],
         widget=GovRadioInput(),
     )
 
@@ -200,10 +247,11 @@ MOVE_FIELDS: dict[Move, tuple[str, ...]] = {
 class AssignForm(CaseForm):
     team = SelectField("Team", coerce=str, widget=GovSelect())
     person = SelectField("Person (optional)", coerce=str, widget=GovSelect())
+    # Kept on the case as "Re-routed by staff: <reason>", which holds 200 characters.
     reason = StringField(
         "Why (if you are changing the team)",
         filters=[clean_text],
-        validators=[max_length(300, "The reason")],
+        validators=[max_length(180, "The reason")],
         widget=GovTextInput(),
     )
 
@@ -220,7 +268,7 @@ class AcknowledgementForm(CaseForm):
         validators=[required("Select how it was acknowledged")],
         widget=GovRadioInput(),
     )
-    on = GovDateField("Date", what="The date", validators=[required("Enter the date")])
+    on = GovDateField("Date", what="The date", validators=[required_date("Enter the date")])
 
 
 class ReclassifyForm(CaseForm):
@@ -267,7 +315,7 @@ class SufficientInterestForm(CaseForm):
         validators=[required("Enter the reasons"), max_length(500, "The reasons")],
         widget=GovTextArea(),
     )
-    on = GovDateField("Date decided", what="The date", validators=[required("Enter the date")])
+    on = GovDateField("Date decided", what="The date", validators=[required_date("Enter the date")])
 
 
 class AdvocacyForm(CaseForm):
@@ -286,7 +334,7 @@ class AdvocacyForm(CaseForm):
 
 class ThankForm(CaseForm):
     on = GovDateField(
-        "Date the team was thanked", what="The date", validators=[required("Enter the date")]
+        "Date the team was thanked", what="The date", validators=[required_date("Enter the date")]
     )
 
 
@@ -341,7 +389,8 @@ class RuleForm(FlaskForm):
     team = SelectField(
         "Send to team", coerce=str, validators=[required("Select a team")], widget=GovSelect()
     )
-    procedure = RadioField("Procedure", widget=GovRadioInput())
+    # "": the statutory children's procedure, chosen unless the manager picks another.
+    procedure = RadioField("Procedure", default="", widget=GovRadioInput())
     kinds = SelectMultipleField(
         "Kind (leave empty for any)",
         choices=[
@@ -358,12 +407,12 @@ class RuleForm(FlaskForm):
     roles = SelectMultipleField(
         "Who the person is (leave empty for anyone)", widget=GovCheckboxesInput()
     )
-    age_min = IntegerField(
+    age_min = AgeField(
         "Child's age from (optional)",
         validators=[Optional(), NumberRange(0, 25, "Enter an age from 0 to 25")],
         widget=GovTextInput(),
     )
-    age_max = IntegerField(
+    age_max = AgeField(
         "Child's age to (optional)",
         validators=[Optional(), NumberRange(0, 25, "Enter an age from 0 to 25")],
         widget=GovTextInput(),
@@ -404,7 +453,7 @@ class PreviewForm(FlaskForm):
     )
     role = SelectField("Who the person is", widget=GovSelect())
     chosen_team = SelectField("Service chosen", coerce=str, widget=GovSelect())
-    age = IntegerField(
+    age = AgeField(
         "Child's age",
         validators=[Optional(), NumberRange(0, 25, "Enter an age from 0 to 25")],
         widget=GovTextInput(),

@@ -211,6 +211,15 @@ def _version(form: Any) -> int:
     return int(value) if str(value).isdigit() else -1
 
 
+def _refused(form: Any, field: Any, found: Submission, problem: Exception) -> None:
+    """Say beside `field` why nothing was saved. When someone else saved the case first,
+    what was typed stays and the form now carries the case's current version: after
+    checking the case, pressing Save again saves it."""
+    field.errors = [str(problem)]
+    if isinstance(problem, CaseChanged):
+        form.version.data = found.version
+
+
 def _action_page(
     case: Submission, form: Any, title: str, template: str = "backoffice/action.html", **extra: Any
 ) -> str:
@@ -268,7 +277,7 @@ def move(reference: str, move: str) -> Response | str:
                 version=_version(form),
             )
         except (MoveRefused, CaseChanged) as refused:
-            form.on.errors = [str(refused)]
+            _refused(form, form.on, found, refused)
         else:
             return _done(found, f"{MOVE_LABELS[chosen]}: saved.")
     return _action_page(found, form, MOVE_LABELS[chosen], "backoffice/move.html", move=chosen)
@@ -301,10 +310,10 @@ def assign(reference: str) -> Response | str:
                 reason=form.reason.data or "",
                 version=_version(form),
             )
-        except CaseChanged as changed:
-            form.team.errors = [str(changed)]
-        except ValueError as problem:
-            form.team.errors = [str(problem)]
+        except cases.ReasonNeeded as problem:
+            form.reason.errors = [str(problem)]
+        except (CaseChanged, ValueError) as problem:
+            _refused(form, form.team, found, problem)
         else:
             return _done(found, "Assignment saved.")
     return _inline_error(found, form) or _action_page(found, form, "Assign the case")
@@ -321,7 +330,7 @@ def acknowledge(reference: str) -> Response | str:
                 me(), found, how=form.how.data, on=_date(form.on), version=_version(form)
             )
         except (CaseChanged, ValueError) as problem:
-            form.on.errors = [str(problem)]
+            _refused(form, form.on, found, problem)
         else:
             return _done(found, "Acknowledgement recorded.")
     return _inline_error(found, form) or _action_page(
@@ -391,7 +400,7 @@ def reclassify(reference: str) -> Response | str:
                 version=_version(form),
             )
         except (CaseChanged, ValueError) as problem:
-            form.kind.errors = [str(problem)]
+            _refused(form, form.kind, found, problem)
         else:
             return _done(found, "Reclassified.")
     return _inline_error(found, form) or _action_page(found, form, "Reclassify")
@@ -413,7 +422,7 @@ def procedure(reference: str) -> Response | str:
                 version=_version(form),
             )
         except (CaseChanged, ValueError) as problem:
-            form.procedure.errors = [str(problem)]
+            _refused(form, form.procedure, found, problem)
         else:
             return _done(found, "Procedure changed.")
     return _action_page(found, form, "Change the procedure")
@@ -435,7 +444,7 @@ def sufficient_interest(reference: str) -> Response | str:
                 version=_version(form),
             )
         except CaseChanged as problem:
-            form.decision.errors = [str(problem)]
+            _refused(form, form.decision, found, problem)
         else:
             return _done(
                 found,
@@ -467,7 +476,7 @@ def advocacy(reference: str) -> Response | str:
                 version=_version(form),
             )
         except (CaseChanged, ValueError) as problem:
-            form.status.errors = [str(problem)]
+            _refused(form, form.status, found, problem)
         else:
             return _done(found, "Advocacy updated.")
     return _action_page(found, form, "Advocacy")
@@ -482,7 +491,7 @@ def thank(reference: str) -> Response | str:
         try:
             cases.thank(me(), found, on=_date(form.on), version=_version(form))
         except CaseChanged as problem:
-            form.on.errors = [str(problem)]
+            _refused(form, form.on, found, problem)
         else:
             return _done(found, "Compliment recorded as passed on.")
     return _action_page(found, form, "Record that the team was thanked")
@@ -505,7 +514,7 @@ def categories(reference: str) -> Response | str:
                 version=_version(form),
             )
         except CaseChanged as problem:
-            form.categories.errors = [str(problem)]
+            _refused(form, form.categories, found, problem)
         else:
             return _done(found, "Categories saved.")
     return _action_page(found, form, "Categories")
@@ -596,10 +605,11 @@ def routing_rules_list() -> str:
         "rules": routing_rules.all_rules(),
         "team_names": team_names,
         "preview": preview,
+        "form": preview,  # the layout puts "Error: " in the title when it has errors
         "result": result,
     }
     if htmx and request.args:
-        return render_template("backoffice/_rule-preview.html", **context)
+        return render_template("backoffice/_rule-preview.html", fragment=True, **context)
     return render_template("backoffice/routing-rules.html", **context)
 
 

@@ -130,7 +130,8 @@ def check_move(p: Progress, move: Move, on: date) -> None:
     stage = current_stage(p)
     if on < p.received_on:
         raise _refuse("The date is before the complaint was received.")
-    if stage is Stage.CLOSED and move is not Move.REFER_OMBUDSMAN:
+    # A closed case may still go to the ombudsman, and the decision must be recordable.
+    if stage is Stage.CLOSED and move not in (Move.REFER_OMBUDSMAN, Move.OMBUDSMAN_DECISION):
         raise _refuse("The case is closed. Reopen it before recording anything else.")
     match move:
         case Move.ACCEPT | Move.RESOLVE_INFORMALLY:
@@ -195,8 +196,17 @@ def check_move(p: Progress, move: Move, on: date) -> None:
                 raise _refuse("A decision comes after a referral, once.")
 
 
-def apply_move(p: Progress, move: Move, on: date, *, extended_to: date | None = None) -> Progress:
-    """The progress after `move` on `on` (checked first)."""
+def apply_move(
+    p: Progress,
+    move: Move,
+    on: date,
+    *,
+    extended_to: date | None = None,
+    stage2_start: Stage2ClockStart | None = None,
+) -> Progress:
+    """The progress after `move` on `on` (checked first). `stage2_start` is where stage 2's
+    clock starts (the request unless the council counts from the agreed statement): its
+    65 working days at most count from there too."""
     check_move(p, move, on)
     match move:
         case Move.ACCEPT:
@@ -218,7 +228,7 @@ def apply_move(p: Progress, move: Move, on: date, *, extended_to: date | None = 
         case Move.APPOINT_INVESTIGATORS:
             return replace(p, investigators_appointed_on=on)
         case Move.EXTEND_STAGE2:
-            longest = stage2_longest(p)
+            longest = stage2_longest(p, stage2_start or Stage2ClockStart.REQUEST)
             if extended_to is None or extended_to <= on:
                 raise _refuse("Give the new date for the stage 2 response, after today.")
             if longest is not None and extended_to > longest:

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import flag_modified
 
 from portal.backoffice.access import Permission, Role, can
 from portal.domain import stages
@@ -89,6 +90,10 @@ class CaseChanged(RuntimeError):
 
 class NotAllowed(PermissionError):
     pass
+
+
+class ReasonNeeded(ValueError):
+    """A change staff must explain: re-routing a case to another team."""
 
 
 # --- who sees what ---------------------------------------------------------------------
@@ -233,7 +238,11 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
     progress = stages.apply_move(
-        progress_of(case), data.move, data.on, extended_to=data.details.get("stage2_extended_to")
+        progress_of(case),
+        data.move,
+        data.on,
+        extended_to=data.details.get("stage2_extended_to"),
+        stage2_start=_stage2_start(),
     )
     names = [MOVE_DATE_FIELD[data.move]] if data.move in MOVE_DATE_FIELD else []
     names += list(MOVE_DETAILS.get(data.move, ()))
@@ -277,9 +286,11 @@ def assign(
     if team_id is not None and db.session.get(Team, team_id) is None:
         raise ValueError("Select a team")
     if team_id is not None and team_id != case.team_id:
+        if not reason.strip():
+            raise ReasonNeeded("Enter why you are changing the team")
         case.team_id = team_id
         case.routing_rule_id = None
-        case.routing_reason = f"Re-routed by staff: {reason}" if reason else "Re-routed by staff"
+        case.routing_reason = f"Re-routed by staff: {reason}"
     if person_id is not None:
         person = db.session.get(Staff, person_id)
         if person is None:
@@ -387,6 +398,9 @@ def set_categories(
     case.categories = list(
         db.session.scalars(sa.select(Category).where(Category.id.in_(category_ids)))
     )
+    # The categories live in their own table: touch the case itself so its version moves
+    # on and a copy opened before this change is refused.
+    flag_modified(case, "stage")
     refresh_due(case)
     audit.record(
         "categories_set",

@@ -143,6 +143,11 @@ def _record_sent(message: OutboxMessage, when: datetime) -> None:
     ):
         submission.acknowledged_at = when
         submission.acknowledged_how = "email"
+        # What is owed next moves on (the queue stops showing "Acknowledge"). Imported
+        # here: cases reaches the back office, which is not loaded by a bare worker.
+        from portal.services.cases import refresh_due
+
+        refresh_due(submission)
 
 
 def _record_failure(message: OutboxMessage, error: Exception, when: datetime) -> None:

@@ -10,7 +10,7 @@ from flask import current_app
 from portal.domain.routing import Facts, Routing, Rule, age_on, route
 from portal.domain.timescales import Procedure, statutory_procedure
 from portal.extensions import db
-from portal.models import RoutingRule, Staff, Team
+from portal.models import RoutingRule, Staff, Submission, Team
 from portal.services import audit
 
 
@@ -147,6 +147,14 @@ def delete_rule(rule_id: int, *, staff: Staff) -> None:
         raise LookupError("no such rule")
     audit.record(
         "routing_rule_deleted", staff=staff, detail={"rule_id": rule_id, "rule": _fields(row)}
+    )
+    # Cases it routed keep the rule's name (routing_reason) and let go of its id, which
+    # the foreign key would otherwise refuse to lose.
+    db.session.execute(
+        sa.update(Submission)
+        .where(Submission.routing_rule_id == rule_id)
+        .values(routing_rule_id=None)
+        .execution_options(synchronize_session=False)
     )
     db.session.delete(row)
     db.session.commit()

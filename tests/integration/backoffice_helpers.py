@@ -1,13 +1,18 @@
 """Helpers for back-office tests: staff accounts, signing in, and a case to work on."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
+from journey_helpers import Page, squash
+from werkzeug.test import TestResponse
 
 from portal.backoffice.access import Role
-from portal.domain.types import ContactPreference, Kind, SubmitterRole
+from portal.domain.clock import LONDON
+from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import Submission, Team
 from portal.services import intake, staff
@@ -55,6 +60,7 @@ def new_complaint(
     email: str | None = "parent@example.com",
     kind: Kind = Kind.COMPLAINT,
     child_age: int | None = 9,
+    advocacy: AdvocacyAnswer | None = None,
 ) -> Submission:
     """A submission recorded through the real intake service (routing rules apply)."""
     return intake.record_submission(
@@ -70,6 +76,161 @@ def new_complaint(
             child_name="Sam" if role is not SubmitterRole.CHILD else None,
             child_age=child_age,
             team_id=team_id(team),
+            advocacy=advocacy,
+            answers={"what-happened": {"what_happened": text}},
         ),
         now=when or datetime.now(UTC),
     )
+
+
+# --- reading and filling in back-office pages ---------------------------------------------
+
+
+class OwnContextClient(FlaskClient):
+    """A browser whose every request runs in an application context of its own, as in
+    production. The `app` fixture keeps one context open for the whole test, and a plain
+    test client's requests reuse it: `g` (the signed-in member of staff, the CSRF token)
+    and the database session would carry over from one request, or one person, to the
+    next."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def browser(app: Flask) -> FlaskClient:
+    return OwnContextClient(app, app.response_class, use_cookies=True)
+
+
+def sign_in_as_manager(client: FlaskClient) -> str:
+    email = make_staff(Role.MANAGER)
+    sign_in(client, email)
+    return email
+
+
+def date_parts(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+def received_at(day: date) -> datetime:
+    """Midday in London on `day`: the moment a submission is received."""
+    return datetime.combine(day, time(12, 0), LONDON)
+
+
+def look(client: FlaskClient, url: str, *, htmx: bool = False) -> Page:
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code, response.location)
+    return read(response)
+
+
+def read(response: TestResponse) -> Page:
+    """The page as a person reads it: a line break separates words."""
+    return Page(response.get_data(as_text=True).replace("<br>", "<br> "), response.status_code)
+
+
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], *, htmx: bool = False
+) -> TestResponse:
+    """Open the form at `url` as a person would, then send it with `data` filled in. The
+    page's own hidden fields (the CSRF token, the case's version) go with it unless
+    `data` says otherwise."""
+    form_page = look(client, url.split("?")[0])
+    hidden = {
+        e.attrs["name"]: e.attrs.get("value", "")
+        for e in form_page.find_all("input")
+        if e.attrs.get("type") == "hidden" and e.attrs.get("name")
+    }
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(url, data={**hidden, **data}, headers=headers)
+
+
+def save(client: FlaskClient, url: str, data: dict[str, Any]) -> Page:
+    """Send a form that must be accepted; return the page it leads to."""
+    response = post_form(client, url, data)
+    if response.status_code != 302:
+        refused = read(response)
+        raise AssertionError(f"{url} was refused: {refused.error_summary}")
+    return look(client, response.location)
+
+
+def press(client: FlaskClient, on_page: str, action: str, data: dict[str, Any]) -> Page:
+    """Press a button on `on_page` that posts to `action` (a form with no page of its
+    own, like moving a rule); returns the page it leads to."""
+    token = look(client, on_page).csrf_token
+    response = client.post(action, data={"csrf_token": token, **data})
+    assert response.status_code == 302, (action, response.status_code)
+    return look(client, response.location)
+
+
+def move(client: FlaskClient, reference: str, move: str, on: date, **details: Any) -> Page:
+    """Record a step of the procedure on the case; returns the case page."""
+    return save(
+        client,
+        f"/staff/cases/{reference}/move/{move}",
+        {"on": date_parts(on), **details},
+    )
+
+
+def case_page(client: FlaskClient, reference: str) -> Page:
+    return look(client, f"/staff/cases/{reference}")
+
+
+def summary(page: Page) -> dict[str, str]:
+    """The case page's summary rows, key -> value as shown (whitespace squashed)."""
+    return {key: squash(value) for key, value in page.summary_answers.items()}
+
+
+def queue_row(client: FlaskClient, reference: str) -> str:
+    """The text of the case's row in the triage queue, found by searching its reference."""
+    page = look(client, f"/staff/?reference={reference}")
+    row = page.by_id(f"row-{reference}")
+    assert row is not None, f"{reference} is not in the queue"
+    return row.text
+
+
+def queue_references(page: Page) -> list[str]:
+    return [
+        e.attrs["id"].removeprefix("row-")
+        for e in page.find_all("tr")
+        if e.attrs.get("id", "").startswith("row-")
+    ]
+
+
+def errors_shown_twice(page: Page) -> dict[str, str]:
+    """Every error in the summary, checked to appear beside the field it links to;
+    returns {field id: message}."""
+    summary_errors = page.error_summary
+    assert summary_errors, "the page shows no error summary"
+    assert page.title.startswith("Error: "), page.title
+    inline = page.inline_errors
+    shown = {}
+    for href, message in summary_errors:
+        target = href.removeprefix("#")
+        assert page.by_id(target) is not None, f"the summary links to a missing {href}"
+        field = target.removesuffix("-day")
+        assert inline.get(field) == message, (field, message, inline)
+        shown[field] = message
+    assert len(inline) == len(summary_errors), (inline, summary_errors)
+    return shown
+
+
+def table_after(page: Page, heading: str) -> list[list[str]]:
+    """The body rows of the first table after the heading, as the text of each cell."""
+    found = next(e for e in page.elements if e.tag in ("h1", "h2") and e.text == heading)
+    rows: list[list[str]] = []
+    for element in page.elements[page.elements.index(found) + 1 :]:
+        if element.tag == "tr":
+            rows.append([])
+        elif element.tag in ("td", "th") and rows:
+            rows[-1].append(element.text)
+        elif element.tag in ("h2", "table") and rows:
+            break
+    return rows[1:]  # the first is the table's header
+
+
+def audit_trail(page: Page) -> list[str]:
+    """The case's audit trail, newest first: "who: what; changes" for each event."""
+    return [
+        f"{who}: {what}; {changed}" for _, who, what, changed in table_after(page, "Audit trail")
+    ]

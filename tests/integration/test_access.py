@@ -1,16 +1,18 @@
 """Access rules are a convention enforced by a test: every back-office route declares
 one, and each role gets exactly what its rule allows."""
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from backoffice_helpers import make_staff, new_complaint, sign_in
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 
 from portal.backoffice.access import ROLE_PERMISSIONS, Permission, Role
 from portal.backoffice.auth import PUBLIC
 from portal.extensions import db
-from portal.models import RoutingRule
+from portal.models import Attachment, RoutingRule, Submission
 from portal.services import routing_rules
 
 
@@ -35,10 +37,30 @@ def test_back_office_urls_are_kebab_case(app: Flask) -> None:
             assert part == part.lower() and "_" not in part, rule.rule
 
 
-def _url_for_rule(rule, reference: str, rule_id: int) -> str:
+def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) -> str:
     url = rule.rule
     url = url.replace("<reference>", reference).replace("<int:rule_id>", str(rule_id))
+    url = url.replace("<int:attachment_id>", str(attachment_id))
     return url.replace("<move>", "accept")
+
+
+def _attach_a_file(case: Submission) -> int:
+    """A file on the case, stored as the upload service stores it."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "access-test-key").write_bytes(b"%PDF-1.4 test")
+    attachment = Attachment(
+        submission_id=case.id,
+        filename="letter.pdf",
+        file_type="pdf",
+        size=13,
+        sha256="0" * 64,
+        storage_key="access-test-key",
+        scan_status="unscanned",
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment.id
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -47,6 +69,7 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
 ) -> None:
     routing_rules.load_demo_rules()
     case = new_complaint(team="Looked After Children")
+    attachment_id = _attach_a_file(case)
     rule_id = db.session.scalar(sa.select(RoutingRule.id))
     sign_in(client, make_staff(role, team="Looked After Children"))
     allowed = ROLE_PERMISSIONS[role]
@@ -54,7 +77,7 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
         access = app.view_functions[rule.endpoint].access_rule
         if access == PUBLIC or "GET" not in rule.methods or rule.endpoint == "backoffice.sign_out":
             continue
-        url = _url_for_rule(rule, case.reference, rule_id)
+        url = _url_for_rule(rule, case.reference, rule_id, attachment_id)
         status = client.get(url).status_code
         if Permission(access) in allowed:
             assert status == 200, (role, url, status)

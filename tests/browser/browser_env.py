@@ -1,0 +1,89 @@
+"""Where the browser tests run: the portal on 127.0.0.1 in a background thread, a second
+small site for "Exit this page" to lead to, and Debian's Chromium."""
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# A step that takes longer than this is a fault to report, not a reason to wait.
+TIMEOUT_MS = 10_000
+
+EXIT_PAGE_TITLE = "Weather forecast"
+EXIT_PAGE = (
+    f"<!DOCTYPE html><html lang='en'><head><title>{EXIT_PAGE_TITLE}</title></head>"
+    "<body><h1>Weather forecast</h1><p>Sunny spells.</p></body></html>"
+)
+
+
+def somewhere_else(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+    """The ordinary, unrelated site "Exit this page" leads to in the tests: a second local
+    server, so leaving the portal can be seen without going on the internet."""
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+    return [EXIT_PAGE.encode()]
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+@contextmanager
+def serving(app: WSGIApplication) -> Iterator[str]:
+    """A WSGI app on 127.0.0.1 at a free port, in a background thread; yields its URL."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
+    thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        httpd.server_close()
+
+
+@dataclass
+class LiveServer:
+    url: str
+    exit_url: str  # the EXIT_PAGE_URL the portal is configured with
+    app: Flask
+    reset_database: Callable[[], None]
+
+
+@dataclass
+class Contexts:
+    """New browser contexts for one test, all closed when it ends."""
+
+    browser: Browser
+    server: LiveServer
+    opened: list[BrowserContext] = field(default_factory=list)
+
+    def new(self, **options: Any) -> BrowserContext:
+        context = self.browser.new_context(base_url=self.server.url, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        self.opened.append(context)
+        return context
+
+    def page(self, **options: Any) -> Page:
+        return self.new(**options).new_page()
+
+    def close(self) -> None:
+        for context in self.opened:
+            context.close()

@@ -1,0 +1,338 @@
+"""A walk through every public page, and the checks made on what it meets: axe-core in
+the browser, the Nu HTML checker on the HTML the server sent, and the text of <main>
+for the readability test.
+
+The walk is done once for the test session (the `crawl` fixture); the tests then judge
+each page on its own, so a failure names the page.
+"""
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_env import ROOT
+from playwright.sync_api import Page
+from portal_browser import (
+    CHILD_WORDS,
+    EMPTY_BUTTON,
+    ORGANISATION_ROUTES,
+    ROUTES,
+    PointerFiller,
+    answer,
+    audience,
+    journey_path,
+    page_name,
+    pages_of,
+)
+
+from portal.domain.types import Kind, SubmitterRole
+from portal.public.journey import KIND_SLUGS
+
+# --- axe-core -----------------------------------------------------------------------------
+
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+AXE_RUN = """(tags) => axe.run(document, {
+    runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations'],
+}).then((result) => result.violations)"""
+
+
+def run_axe(page: Page, source: str) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 AA violations on the page as it is now. The pages' CSP allows
+    no inline script, so axe's source is evaluated through the DevTools protocol."""
+    page.evaluate(source)
+    return list(page.evaluate(AXE_RUN, AXE_TAGS))
+
+
+def govuk_conditional_reveal(violation: dict[str, Any], node: dict[str, Any]) -> bool:
+    """GOV.UK Frontend's script marks a radio that reveals a follow-up question with
+    aria-expanded. ARIA 1.2 does not list aria-expanded for radios, so axe reports it; the
+    GOV.UK Design System keeps it on purpose, because screen readers announce the change
+    to their users (alphagov/govuk-frontend#979, still open). This and nothing else is
+    let through: aria-expanded, set by GOV.UK's script, on a GOV.UK radio whose
+    aria-controls names a GOV.UK conditional reveal."""
+    if violation["id"] != "aria-allowed-attr":
+        return False
+    html = node["html"]
+    failed = node["any"] + node["all"] + node["none"]
+    found = [
+        str(value) for check in failed for value in (check.get("data") or {}).get("values", [])
+    ]
+    return (
+        html.startswith('<input class="govuk-radios__input"')
+        and 'aria-controls="conditional-' in html
+        and all(check["id"] == "aria-allowed-attr" for check in failed)
+        and bool(found)
+        and all(item.startswith("aria-expanded=") for item in found)
+    )
+
+
+def real_violations(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """axe's violations less GOV.UK's deliberate aria-expanded on conditional radios."""
+    kept = []
+    for violation in violations:
+        nodes = [n for n in violation["nodes"] if not govuk_conditional_reveal(violation, n)]
+        if nodes:
+            kept.append({**violation, "nodes": nodes})
+    return kept
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"      {summary[:400]}")
+    return "\n".join(lines)
+
+
+# --- the walk -----------------------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    """One public page as a person met it."""
+
+    name: str
+    url: str
+    status: int
+    html: str  # as the server sent it: what a browser without JavaScript gets
+    violations: list[dict[str, Any]]  # axe's, on the page with its scripts run
+    main_text: str  # the rendered text of <main>, as a person reads it
+
+
+@dataclass
+class Crawl:
+    pages: dict[str, Snapshot]
+    failures: dict[str, str]  # a route that broke off, and why
+
+    def get(self, name: str) -> Snapshot:
+        if name not in self.pages:
+            why = "\n".join(f"{route}: {reason}" for route, reason in self.failures.items())
+            pytest.fail(f"the walk never reached {name!r}\n{why or 'no route failed'}")
+        return self.pages[name]
+
+
+_CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
+_JOURNEYS = re.compile("|".join(re.escape(f"/{slug}/") for slug in KIND_SLUGS.values()))
+
+
+def same_markup(html: str) -> str:
+    """The page's markup less what differs between otherwise identical pages: the
+    session's CSRF token and the journey named in its links."""
+    return _JOURNEYS.sub("/(journey)/", _CSRF.sub('name="csrf_token"', html))
+
+
+class Walker:
+    """Goes through the pages with a pointer, taking a snapshot of each page named."""
+
+    def __init__(self, page: Page, axe_source: str) -> None:
+        self.page = page
+        self.axe_source = axe_source
+        self.pages: dict[str, Snapshot] = {}
+        self.fill = PointerFiller(page)
+        self.response: Any = None  # the response that loaded the page now shown
+        # axe's findings by markup: a question asked in the same words in two journeys
+        # is the same page, and axe's answer for it is the same.
+        self.checked: dict[str, list[dict[str, Any]]] = {}
+
+    def record(self, name: str) -> None:
+        assert self.response is not None, f"no response for {name}"
+        html = self.response.text()
+        markup = same_markup(html)
+        if markup not in self.checked:
+            self.checked[markup] = run_axe(self.page, self.axe_source)
+        self.pages[name] = Snapshot(
+            name=name,
+            url=self.page.url,
+            status=self.response.status,
+            html=html,
+            violations=self.checked[markup],
+            main_text=self.page.inner_text("main"),
+        )
+
+    def goto(self, path: str, name: str | None = None) -> None:
+        self.response = self.page.goto(path)
+        if name:
+            self.record(name)
+
+    def press(self, button: str, name: str | None = None) -> None:
+        self.response = self.fill.press_button(button)
+        if name:
+            self.record(name)
+
+    def question(self, kind: Kind, role: SubmitterRole, who: str, step: str) -> None:
+        """The page as it arrives, the page sent empty, then the page answered."""
+        assert self.page.url.endswith(journey_path(kind, step)), (
+            f"expected {journey_path(kind, step)}, the browser is on {self.page.url}"
+        )
+        if page_name(kind, who, step) not in self.pages:
+            self.record(page_name(kind, who, step))
+            self.press(EMPTY_BUTTON.get(step, "Continue"), page_name(kind, who, step, errors=True))
+            assert self.page.locator(".govuk-error-summary").is_visible(), (
+                f"sending {step} empty showed no error summary"
+            )
+        answer(self.fill, kind, role, step, also_complain="yes")
+        self.press("Continue")
+
+    def walk(
+        self,
+        kind: Kind,
+        role: SubmitterRole,
+        *,
+        who: str,
+        stop_after: str | None = None,
+        at_check_answers: Callable[[], None] | None = None,
+    ) -> None:
+        self.goto(journey_path(kind, "who-are-you"))
+        for step in pages_of(kind, role)[:-1]:
+            self.question(kind, role, who, step)
+            if step == stop_after:
+                return
+        assert self.page.url.endswith(journey_path(kind, "check-answers")), self.page.url
+        self.record(page_name(kind, who, "check-answers"))
+        if at_check_answers:
+            at_check_answers()
+        self.press("Send", page_name(kind, who, "confirmation"))
+
+    def session_ends_at_check_answers(self) -> None:
+        """The person's cookie is gone when they press a button on check your answers;
+        then, for the walk to go on, it comes back."""
+        here = self.page.url
+        cookies = self.page.context.cookies()
+        self.page.context.clear_cookies()
+        self.press("Send it without making a formal complaint", "session ended")
+        assert self.page.locator("h1").inner_text() == "Your session has ended"
+        self.page.context.add_cookies(cookies)  # type: ignore[arg-type]
+        self.goto(here)
+
+    def session_expires_on_a_question(self) -> None:
+        """A person away too long: their cookie is gone when they press Continue."""
+        self.goto(journey_path(Kind.COMPLAINT, "who-are-you"))
+        self.fill.radio("role", "parent")
+        self.press("Continue")
+        self.fill.text("child_name", "Sam Taylor")
+        self.page.context.clear_cookies()
+        self.press("Continue", "session expired")
+        assert self.page.url.endswith(journey_path(Kind.COMPLAINT, "who-are-you")), self.page.url
+        assert self.page.locator(".govuk-notification-banner").is_visible()
+
+    def child_in_danger_saves_for_later(self) -> None:
+        """A child says they are in danger, is shown how to get help now, carries on,
+        then saves their answers to come back later, and later finds the link used."""
+        self.goto(journey_path(Kind.COMPLAINT, "who-are-you"))
+        answer(self.fill, Kind.COMPLAINT, SubmitterRole.CHILD, "who-are-you")
+        self.press("Continue")
+        answer(self.fill, Kind.COMPLAINT, SubmitterRole.CHILD, "are-you-safe", in_danger="yes")
+        self.press("Continue", "get help now")
+        assert "/get-help-now" in self.page.url, self.page.url
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name="Carry on").click()
+        assert self.page.url.endswith(journey_path(Kind.COMPLAINT, "your-age")), self.page.url
+        self.press("Save and come back later", "save for later")
+        self.press("Save and send the link", "save for later (errors)")
+        self.fill.text("email", CHILD_WORDS.email)
+        self.fill.radio("question", "favourite_food")
+        self.fill.text("answer", "Pizza")
+        self.press("Save and send the link", "saved")
+        assert self.page.locator("h1").inner_text() == "Your answers are saved"
+        self.goto("/continue/not-a-real-link", "link not working")
+        assert self.response.status == 404
+
+
+def walk_everything(page: Page, axe_source: str) -> Crawl:
+    """One visitor after another in the same browser: each starts with no cookies, so
+    with a new session, and the browser keeps its cache of the CSS and scripts."""
+    walker = Walker(page, axe_source)
+    failures: dict[str, str] = {}
+
+    def attempt(route: str, steps: Callable[[], None]) -> None:
+        page.context.clear_cookies()
+        try:
+            steps()
+        except Exception as error:  # reported by the tests of the pages it missed
+            failures[route] = f"{type(error).__name__} at {page.url}: {error}"
+
+    attempt("start", lambda: walker.goto("/", "start"))
+    attempt("page not found", lambda: walker.goto("/no-such-page", "page not found"))
+    for kind, role in ROUTES:
+        ends = kind is Kind.COMPLAINT and role is not SubmitterRole.CHILD
+        attempt(
+            f"{kind.value} as {role.value}",
+            lambda kind=kind, role=role, ends=ends: walker.walk(
+                kind,
+                role,
+                who=audience(role),
+                at_check_answers=walker.session_ends_at_check_answers if ends else None,
+            ),
+        )
+    for kind, role in ORGANISATION_ROUTES:
+        attempt(
+            f"{kind.value} as {role.value}",
+            lambda kind=kind, role=role: walker.walk(
+                kind, role, who=role.value, stop_after="your-organisation"
+            ),
+        )
+    attempt("session expired", walker.session_expires_on_a_question)
+    attempt("in danger, then save for later", walker.child_in_danger_saves_for_later)
+    return Crawl(walker.pages, failures)
+
+
+# --- the Nu HTML checker ------------------------------------------------------------------
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# C1 only: the JIT's second tier costs more than it saves in one short run; the checker
+# then needs a larger stack than the default.
+JAVA = ["java", "-XX:TieredStopAtLevel=1", "-Xss8m", "-jar", str(VNU_JAR)]
+CANARY = (
+    "<!DOCTYPE html><html lang='en'><head><title>x</title></head><body><p><div></p></body></html>"
+)
+
+
+@dataclass
+class NuReport:
+    errors: dict[str, list[dict[str, Any]]]  # page name -> the checker's messages
+    canary: list[dict[str, Any]]  # its messages for a page that is wrong on purpose
+
+
+def check_html(pages: dict[str, Snapshot], folder: Path) -> NuReport:
+    """The Nu HTML checker, run once over every page (it costs about a second a call),
+    plus one page that is wrong on purpose, to show that it is checking."""
+    files = {"canary.html": "canary"}
+    (folder / "canary.html").write_text(CANARY, encoding="utf-8")
+    for index, snapshot in enumerate(pages.values()):
+        filename = f"page-{index:03d}.html"
+        (folder / filename).write_text(snapshot.html, encoding="utf-8")
+        files[filename] = snapshot.name
+    done = subprocess.run(
+        [*JAVA, "--errors-only", "--format", "json", *(str(folder / f) for f in files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    try:
+        messages = json.loads(done.stderr)["messages"]
+    except ValueError as error:
+        raise AssertionError(f"the Nu checker did not run:\n{done.stderr[-2000:]}") from error
+    found: dict[str, list[dict[str, Any]]] = {name: [] for name in files.values()}
+    for message in messages:
+        filename = message.get("url", "").rsplit("/", 1)[-1]
+        found.setdefault(files.get(filename, filename), []).append(message)
+    return NuReport(found, found.pop("canary"))
+
+
+def describe_nu(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"  line {m.get('lastLine', '?')}: {m.get('message')}\n"
+        f"    {' '.join(str(m.get('extract', '')).split())}"
+        for m in messages
+    )
