@@ -4,11 +4,28 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket, BytecodeCache
 
 from portal.config import INSTANCE_DIR, Config
 from portal.extensions import csrf, db, htmx, limiter, mail, migrate
 
 ROOT = INSTANCE_DIR.parent
+
+
+class _SharedBytecodeCache(BytecodeCache):
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _SharedBytecodeCache()
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -26,6 +43,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.from_object(config)
     INSTANCE_DIR.mkdir(exist_ok=True)
 
+    # Compiled templates are shared by every app built in this process (the tests build
+    # one per test); Jinja keys each by name and source checksum, so an edit recompiles.
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": COMPILED_TEMPLATES}
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(ROOT / "templates")),

@@ -29,7 +29,14 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, StopValidation
 
 from portal.domain.stages import Move
-from portal.public.fields import GovDateField, Validator, clean_text, max_length, required
+from portal.public.fields import (
+    GovDateField,
+    Validator,
+    clean_text,
+    email_address,
+    max_length,
+    required,
+)
 from portal.services.cases import OMBUDSMAN_DECISIONS, OUTCOMES
 
 
@@ -474,3 +481,64 @@ class SafeguardingForm(CaseForm):
         validators=[required("Enter what was done"), max_length(3000, "What was done")],
         widget=GovTextArea(),
     )
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        "Team name (staff see this)",
+        filters=[clean_text],
+        validators=[required("Enter the team's name"), max_length(120, "The team's name")],
+        widget=GovTextInput(),
+    )
+    public_name = StringField(
+        "What the public sees",
+        description="Plain words a child understands, like \u201cChildren in care\u201d",
+        filters=[clean_text],
+        validators=[
+            required("Enter what the public sees"),
+            max_length(120, "What the public sees"),
+        ],
+        widget=GovTextInput(),
+    )
+    public_description = StringField(
+        "A short description for the public (optional)",
+        filters=[clean_text],
+        validators=[max_length(300, "The description")],
+        widget=GovTextInput(),
+    )
+    inbox_email = StringField(
+        "Team inbox email address",
+        filters=[clean_text],
+        validators=[
+            required("Enter the team's inbox email address"),
+            max_length(254, "The email address"),
+            email_address(),
+        ],
+        widget=GovTextInput(),
+    )
+    is_active = BooleanField("The team is active", widget=GovCheckboxInput())
+    shown_to_public = BooleanField(
+        "People can choose it in \u201cwhat is it about\u201d", widget=GovCheckboxInput()
+    )
+    is_advocacy_provider = BooleanField("This is the advocacy provider", widget=GovCheckboxInput())
+
+    def fields(self) -> dict[str, object]:
+        return {
+            "name": self.name.data,
+            "public_name": self.public_name.data,
+            "public_description": self.public_description.data or "",
+            "inbox_email": self.inbox_email.data,
+            "is_active": bool(self.is_active.data),
+            "shown_to_public": bool(self.shown_to_public.data),
+            "is_advocacy_provider": bool(self.is_advocacy_provider.data),
+        }
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        "Category name",
+        filters=[clean_text],
+        validators=[required("Enter the category's name"), max_length(120, "The category's name")],
+        widget=GovTextInput(),
+    )
+    is_active = BooleanField("Staff can choose this category", widget=GovCheckboxInput())

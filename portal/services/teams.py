@@ -1,9 +1,12 @@
 """Teams in children's services (domain.md, "Teams children's complaints go to")."""
 
+import re
+
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Team
+from portal.models import Category, Staff, Team
+from portal.services import audit
 
 # (name, what the public sees, a plain description, inbox, advocacy provider)
 DEMO_TEAMS: list[tuple[str, str, str, str, bool]] = [
@@ -111,8 +114,6 @@ DEFAULT_CATEGORIES = [
 
 
 def load_default_categories() -> int:
-    from portal.models import Category
-
     existing = set(db.session.scalars(sa.select(Category.slug)))
     added = 0
     for position, (slug, name) in enumerate(DEFAULT_CATEGORIES):
@@ -128,3 +129,87 @@ def all_teams(*, include_inactive: bool = True) -> list[Team]:
     if not include_inactive:
         query = query.where(Team.is_active)
     return list(db.session.scalars(query))
+
+
+# --- the complaints manager edits teams and categories -----------------------------------
+
+
+class TeamError(ValueError):
+    """A team or category that cannot be saved; the message says why."""
+
+
+def _team_fields(team: Team) -> dict[str, object]:
+    return {
+        "name": team.name,
+        "public_name": team.public_name,
+        "public_description": team.public_description,
+        "inbox_email": team.inbox_email,
+        "is_active": team.is_active,
+        "shown_to_public": team.shown_to_public,
+        "is_advocacy_provider": team.is_advocacy_provider,
+    }
+
+
+def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = None) -> Team:
+    name = str(fields["name"])
+    clash = db.session.scalar(
+        sa.select(Team.id).where(Team.name == name, Team.id != (team_id or 0))
+    )
+    if clash is not None:
+        raise TeamError("There is already a team with that name")
+    if team_id is None:
+        last = db.session.scalar(sa.select(sa.func.max(Team.sort_order))) or 0
+        team = Team(name=name, public_name=name, inbox_email="", sort_order=last + 1)
+        db.session.add(team)
+        before: dict[str, object] = {}
+    else:
+        found = db.session.get(Team, team_id)
+        if found is None:
+            raise LookupError("no such team")
+        team = found
+        before = _team_fields(team)
+    for key, value in fields.items():
+        setattr(team, key, value)
+    db.session.flush()
+    audit.record(
+        "team_saved",
+        staff=staff,
+        detail={"team_id": team.id, "changes": audit.changes(before, _team_fields(team))},
+    )
+    db.session.commit()
+    return team
+
+
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)))
+
+
+def save_category(
+    *, name: str, is_active: bool, staff: Staff, category_id: int | None = None
+) -> None:
+    if category_id is None:
+        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "category"
+        if db.session.scalar(sa.select(Category.id).where(Category.slug == slug)) is not None:
+            raise TeamError("There is already a category with that name")
+        last = db.session.scalar(sa.select(sa.func.max(Category.position))) or 0
+        category = Category(slug=slug, name=name, is_active=is_active, position=last + 1)
+        db.session.add(category)
+        before: dict[str, object] = {}
+    else:
+        found = db.session.get(Category, category_id)
+        if found is None:
+            raise LookupError("no such category")
+        category = found
+        before = {"name": category.name, "is_active": category.is_active}
+        category.name = name
+        category.is_active = is_active
+    db.session.flush()
+    audit.record(
+        "category_saved",
+        staff=staff,
+        detail={
+            "category_id": category.id,
+            "changes": audit.changes(before, {"name": name, "is_active": is_active}),
+        },
+    )
+    db.session.commit()

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from portal.backoffice.access import ROLE_PERMISSIONS, Permission, Role
 from portal.backoffice.auth import PUBLIC
 from portal.extensions import db
-from portal.models import Attachment, RoutingRule, Submission
-from portal.services import routing_rules
+from portal.models import Attachment, Category, RoutingRule, Submission, Team
+from portal.services import routing_rules, teams
 
 
 def backoffice_rules(app: Flask) -> list:
@@ -38,9 +38,13 @@ def test_back_office_urls_are_kebab_case(app: Flask) -> None:
 
 
 def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) -> str:
+    """The route with real ids of things that exist, so a refusal is about access."""
     url = rule.rule
     url = url.replace("<reference>", reference).replace("<int:rule_id>", str(rule_id))
     url = url.replace("<int:attachment_id>", str(attachment_id))
+    team = db.session.scalar(sa.select(Team.id).order_by(Team.id))
+    category = db.session.scalar(sa.select(Category.id).order_by(Category.id))
+    url = url.replace("<int:team_id>", str(team)).replace("<int:category_id>", str(category))
     return url.replace("<move>", "accept")
 
 
@@ -68,6 +72,7 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
     app: Flask, client: FlaskClient, role: Role
 ) -> None:
     routing_rules.load_demo_rules()
+    teams.load_default_categories()
     case = new_complaint(team="Looked After Children")
     attachment_id = _attach_a_file(case)
     rule_id = db.session.scalar(sa.select(RoutingRule.id))
@@ -95,6 +100,7 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
 def test_someone_not_signed_in_is_sent_to_sign_in_from_every_route(
     app: Flask, client: FlaskClient
 ) -> None:
+    teams.load_default_categories()
     case = new_complaint()
     for rule in backoffice_rules(app):
         access = app.view_functions[rule.endpoint].access_rule
