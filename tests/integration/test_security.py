@@ -34,6 +34,8 @@ SAMPLE_ARGUMENTS = {
     "reference": "CSC-2026-0001",
     "move": "stage-2",
     "rule_id": "1",
+    "team_id": "1",
+    "category_id": "1",
     "token": "a-token",
 }
 
