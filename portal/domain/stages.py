@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from portal.domain.clock import add_working_days, working_days_between
+from portal.domain.clock import add_working_days
 from portal.domain.timescales import TABLES, Deadline, Procedure, Step, deadline
 
 
@@ -347,7 +347,3 @@ def is_late_request(
     if previous_response_on is None:
         return False
     return requested_on > add_working_days(previous_response_on, window_days)
-
-
-def working_days_taken(start: date, end: date) -> int:
-    return working_days_between(start, end)

@@ -159,19 +159,3 @@ def open_for_staff(
     )
     db.session.commit()
     return _folder() / attachment.storage_key, attachment
-
-
-def delete_files_of_expired_drafts() -> int:
-    """Files of drafts that were deleted (their draft_id was cleared) and never sent."""
-    orphans = list(
-        db.session.scalars(
-            sa.select(Attachment).where(
-                Attachment.draft_id.is_(None), Attachment.submission_id.is_(None)
-            )
-        )
-    )
-    for attachment in orphans:
-        (_folder() / attachment.storage_key).unlink(missing_ok=True)
-        db.session.delete(attachment)
-    db.session.commit()
-    return len(orphans)

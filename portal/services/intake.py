@@ -133,13 +133,6 @@ def public_team_choices() -> list[tuple[str, str, str]]:
     return [(str(t.id), t.public_name, t.public_description) for t in teams]
 
 
-def team_public_name(team_id: int | None) -> str | None:
-    if team_id is None:
-        return None
-    team = db.session.get(Team, team_id)
-    return team.public_name if team else None
-
-
 # --- recording a submission --------------------------------------------------------------
 
 
