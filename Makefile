@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: setup run serve test lint unit db demo assets chromium clean
+.PHONY: setup run serve test lint unit db demo assets chromium clean translations messages
 
-setup: $(VENV)/.installed node_modules/.installed assets db
+setup: $(VENV)/.installed node_modules/.installed assets translations db
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -29,6 +29,15 @@ assets: $(VENV)/.installed node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js static/dist/htmx.min.js
 	cp -r $(GOVUK)/assets/. static/assets/
 
+# The Welsh catalogue is kept as text (portal/translations/cy/LC_MESSAGES/messages.po)
+# and compiled here; `make messages` brings it up to date after strings change.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -d portal/translations -D messages
+
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -c Translators: --sort-output --omit-header -o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/messages.pot -d portal/translations -D messages
+
 db: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo load
@@ -39,7 +48,7 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) -m aiosmtpd -n -l 127.0.0.1:$${MAIL_PORT:-8025} -c aiosmtpd.handlers.Debugging stdout & \
 	$(FLASK) outbox work & \
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	WELSH_ENABLED=$${WELSH_ENABLED:-true} $(FLASK) run --host 127.0.0.1 --port 5000
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
@@ -54,4 +63,4 @@ test: setup chromium lint
 	$(VENV)/bin/pytest
 
 clean:
-	rm -rf $(VENV) node_modules static/dist static/assets instance
+	rm -rf $(VENV) node_modules static/dist static/assets instance portal/translations/*/LC_MESSAGES/*.mo

@@ -36,6 +36,8 @@ class Config:
 
     COUNCIL_NAME = _env("COUNCIL_NAME", "Northmoor Borough Council")
     COUNCIL_SHORT_NAME = _env("COUNCIL_SHORT_NAME", "Northmoor")
+    COUNCIL_NAME_CY = _env("COUNCIL_NAME_CY", "")
+    COUNCIL_SHORT_NAME_CY = _env("COUNCIL_SHORT_NAME_CY", "")
     COUNCIL_COLOUR = _env("COUNCIL_COLOUR", "#00594f")
     COUNCIL_PHONE = _env("COUNCIL_PHONE", "0300 123 4567")
     COUNCIL_ADDRESS = _env(

@@ -3,8 +3,10 @@ offered on every public page when the council turns it on (always in Wales). The
 person's language is remembered on their submission, for the acknowledgement and later
 emails."""
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale, refresh
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 babel = Babel()
@@ -19,12 +21,18 @@ def current_language() -> str:
     # visitor to ask: English.
     if not has_request_context():
         return "en"
+    if request.blueprint == "backoffice":
+        # Staff work in English; a manager who looked at the Welsh pages keeps it.
+        return "en"
     language = session.get("language", "en")
     return language if language in LANGUAGES and (language == "en" or welsh_enabled()) else "en"
 
 
 def _remember_choice() -> None:
     """`?lang=cy` on any page switches language, and it is remembered."""
+    # Flask-Babel keeps the locale on `g`, which outlives a request when an app
+    # context is already pushed (a command, a test): work it out afresh each time.
+    refresh()
     chosen = request.args.get("lang")
     if chosen in LANGUAGES and (chosen == "en" or welsh_enabled()):
         session["language"] = chosen
@@ -36,9 +44,22 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def languages() -> dict[str, object]:
+        # The locale in force: the visitor's, or the one an email is being written in.
+        language = str(get_locale() or "en")
+        other = "en" if language == "cy" else "cy"
         return {
-            "language": current_language(),
-            "other_language": "en" if current_language() == "cy" else "cy",
+            "language": language,
+            "other_language": other,
             "LANGUAGES": LANGUAGES,
             "welsh_enabled": welsh_enabled(),
+            "switch_language_url": switch_language_url(other),
         }
+
+
+def switch_language_url(language: str) -> str:
+    """This page again in the other language, keeping its other query arguments (a
+    queue filter, a save-and-return token)."""
+    if not has_request_context():
+        return ""
+    arguments = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*arguments, ('lang', language)])}"

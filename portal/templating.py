@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import format_date, get_locale
 from wtforms import Form
 
 from portal.domain.clock import LONDON, london_date
@@ -11,10 +12,11 @@ from portal.public.fields import GovDateField
 
 
 def long_date(value: date | None) -> str:
-    """ "Wednesday 31 December 2025": the way GOV.UK writes a due date."""
+    """ "Wednesday 31 December 2025" ("Dydd Mercher 31 Rhagfyr 2025" in Welsh): the way
+    GOV.UK writes a due date."""
     if value is None:
         return ""
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    return format_date(value, "EEEE d MMMM y")
 
 
 def london_date_filter(value: datetime | None) -> date | None:
@@ -26,13 +28,17 @@ def london_time(value: datetime | None) -> str:
     if value is None:
         return ""
     local = value.astimezone(LONDON)
-    return f"{local.day} {local:%B %Y}, {local:%-I:%M}{'am' if local.hour < 12 else 'pm'}"
+    # GOV.UK style: "6:58pm", lower case and no space, in either language.
+    clock = f"{local:%-I:%M}" + ("am" if local.hour < 12 else "pm")
+    if str(get_locale()) == "cy":
+        clock = f"{local:%-I:%M}" + ("yb" if local.hour < 12 else "yh")
+    return f"{format_date(local.date(), 'd MMMM y')}, {clock}"
 
 
 def short_date(value: date | None) -> str:
     if value is None:
         return ""
-    return f"{value.day} {value:%B %Y}"
+    return format_date(value, "d MMMM y")
 
 
 def error_list(form: Form) -> list[dict[str, str]]:
@@ -49,9 +55,12 @@ def error_list(form: Form) -> list[dict[str, str]]:
 
 def council() -> dict[str, Any]:
     config = current_app.config
+    welsh = str(get_locale()) == "cy"
     return {
-        "name": config["COUNCIL_NAME"],
-        "short_name": config["COUNCIL_SHORT_NAME"],
+        # A council in Wales has a Welsh name ("Cyngor Sir Ceredigion"); without one
+        # configured the English name is used on Welsh pages too.
+        "name": (welsh and config["COUNCIL_NAME_CY"]) or config["COUNCIL_NAME"],
+        "short_name": (welsh and config["COUNCIL_SHORT_NAME_CY"]) or config["COUNCIL_SHORT_NAME"],
         "phone": config["COUNCIL_PHONE"],
         "address": config["COUNCIL_ADDRESS"],
         "email": config["COUNCIL_EMAIL"],

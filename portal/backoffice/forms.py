@@ -506,6 +506,19 @@ class TeamForm(FlaskForm):
         validators=[max_length(300, "The description")],
         widget=GovTextInput(),
     )
+    public_name_cy = StringField(
+        "What the public sees, in Welsh (optional)",
+        description="Shown on the Welsh pages; without it they show the English",
+        filters=[clean_text],
+        validators=[max_length(120, "The Welsh name")],
+        widget=GovTextInput(),
+    )
+    public_description_cy = StringField(
+        "The description in Welsh (optional)",
+        filters=[clean_text],
+        validators=[max_length(300, "The Welsh description")],
+        widget=GovTextInput(),
+    )
     inbox_email = StringField(
         "Team inbox email address",
         filters=[clean_text],
@@ -527,6 +540,8 @@ class TeamForm(FlaskForm):
             "name": self.name.data,
             "public_name": self.public_name.data,
             "public_description": self.public_description.data or "",
+            "public_name_cy": self.public_name_cy.data or "",
+            "public_description_cy": self.public_description_cy.data or "",
             "inbox_email": self.inbox_email.data,
             "is_active": bool(self.is_active.data),
             "shown_to_public": bool(self.shown_to_public.data),

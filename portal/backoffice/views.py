@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_login import current_user, login_user, logout_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -345,13 +346,15 @@ def acknowledge(reference: str) -> Response | str:
 def acknowledgement_letter(reference: str) -> str:
     found = _case_or_404(reference)
     cases.record_letter_printed(me(), found)
-    return render_template(
-        "backoffice/acknowledgement-letter.html",
-        case=found,
-        stage1_due=found.stage1_due,
-        stage1_extended=acknowledgements.stage1_extended_due(found),
-        printed_on=today(),
-    )
+    # The letter is in the language the person wrote in.
+    with force_locale(found.language):
+        return render_template(
+            "backoffice/acknowledgement-letter.html",
+            case=found,
+            stage1_due=found.stage1_due,
+            stage1_extended=acknowledgements.stage1_extended_due(found),
+            printed_on=today(),
+        )
 
 
 @bp.get("/cases/<reference>/files/<int:attachment_id>")

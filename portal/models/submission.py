@@ -67,6 +67,8 @@ class Submission(Model):
     acknowledge_by: Mapped[date]
     acknowledge_by_statutory: Mapped[date | None]
     jurisdiction: Mapped[str] = mapped_column(sa.String(10))
+    # The language the person used ("en" or "cy"): every email and letter to them is in it.
+    language: Mapped[str] = mapped_column(sa.String(2), server_default="en")
     stage1_due: Mapped[date | None]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))

@@ -14,6 +14,11 @@ class Team(Model):
     # What the public sees in "what is it about": plain words, no jargon.
     public_name: Mapped[str] = mapped_column(sa.String(120))
     public_description: Mapped[str] = mapped_column(sa.String(300), default="")
+    # The same in Welsh, for councils that offer Welsh; empty falls back to English.
+    public_name_cy: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    public_description_cy: Mapped[str] = mapped_column(
+        sa.String(300), default="", server_default=""
+    )
     inbox_email: Mapped[str] = mapped_column(sa.String(254))
     is_active: Mapped[bool] = mapped_column(default=True)
     is_advocacy_provider: Mapped[bool] = mapped_column(default=False)

@@ -11,11 +11,20 @@ from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf import wtforms_widgets
 from wtforms import Field, Form
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.security import sanitise
+
+# GOV.UK wording, translated when shown (lazily: these are read at import time).
+PHONE_MESSAGE = _l("Enter a phone number, like 01632 960 001 or 07700 900 982")
+EMAIL_MESSAGE = _l("Enter an email address in the correct format, like name@example.com")
+POSTCODE_MESSAGE = _l("Enter a real postcode, like NM1 1AA")
+A_DATE = _l("The date")
 
 UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
@@ -35,13 +44,19 @@ def required(message: str) -> Validator:
 def max_length(limit: int, what: str) -> Validator:
     def check(form: Form, field: Field) -> None:
         if field.data and len(field.data) > limit:
-            raise ValidationError(f"{what} must be {limit:,} characters or fewer")
+            raise ValidationError(
+                _(
+                    "%(what)s must be %(limit)s characters or fewer",
+                    what=what,
+                    limit=format_number(limit),
+                )
+            )
 
     return check
 
 
 def uk_phone(
-    message: str = "Enter a phone number, like 01632 960 001 or 07700 900 982",
+    message: Any = PHONE_MESSAGE,
 ) -> Validator:
     def check(form: Form, field: Field) -> None:
         if not field.data:
@@ -60,7 +75,7 @@ def uk_phone(
 
 
 def email_address(
-    message: str = "Enter an email address in the correct format, like name@example.com",
+    message: Any = EMAIL_MESSAGE,
 ) -> Validator:
     def check(form: Form, field: Field) -> None:
         if not field.data:
@@ -73,7 +88,7 @@ def email_address(
     return check
 
 
-def uk_postcode(message: str = "Enter a real postcode, like NM1 1AA") -> Validator:
+def uk_postcode(message: Any = POSTCODE_MESSAGE) -> Validator:
     def check(form: Form, field: Field) -> None:
         if field.data and not UK_POSTCODE.match(field.data.upper()):
             raise ValidationError(message)
@@ -86,15 +101,53 @@ def clean_text(value: Any) -> Any:
     return sanitise(value) if isinstance(value, str) else value
 
 
+class TranslatedError:
+    """GOV.UK's error message starts with a hidden "Error:" for screen readers; the
+    widgets of govuk-frontend-wtf leave it in English. Mixed into each widget below."""
+
+    def render(self, params: dict[str, Any]) -> Any:
+        if params.get("errorMessage"):
+            params["errorMessage"]["visuallyHiddenText"] = _("Error")
+        return super().render(params)  # type: ignore[misc]
+
+
+class GovTextInput(TranslatedError, wtforms_widgets.GovTextInput):
+    pass
+
+
+class GovRadioInput(TranslatedError, wtforms_widgets.GovRadioInput):
+    pass
+
+
+class GovCheckboxesInput(TranslatedError, wtforms_widgets.GovCheckboxesInput):
+    pass
+
+
+class GovCharacterCount(TranslatedError, wtforms_widgets.GovCharacterCount):
+    pass
+
+
+class TranslatedDateInput(TranslatedError, wtforms_widgets.GovDateInput):
+    """The GOV.UK date boxes with "Day", "Month" and "Year" in the person's language
+    (govuk-frontend-wtf writes them in English)."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        labels = [_("Day"), _("Month"), _("Year")]
+        for item, label in zip(params.get("items", []), labels, strict=False):
+            item["label"] = label
+        return params
+
+
 class GovDateField(Field):
     """Day, month and year boxes (GOV.UK date input), read as a real date.
 
     Messages follow the GOV.UK pattern: "<What> must be a real date", "must be in the past".
     """
 
-    widget = GovDateInput()
+    widget = TranslatedDateInput()
 
-    def __init__(self, label: str = "", what: str = "The date", **kwargs: Any) -> None:
+    def __init__(self, label: Any = "", what: Any = A_DATE, **kwargs: Any) -> None:
         super().__init__(label, **kwargs)
         self.what = what
         self.parts: tuple[str, str, str] = ("", "", "")
@@ -108,14 +161,16 @@ class GovDateField(Field):
         if not any(values):
             return
         if not all(v.isdigit() for v in values):
-            raise ValueError(f"{self.what} must be a real date")
+            raise ValueError(_("%(what)s must be a real date", what=self.what))
         day, month, year = (int(v) for v in values)
         if year < 1900:
-            raise ValueError(f"{self.what} must include a year with 4 numbers, like 2015")
+            raise ValueError(
+                _("%(what)s must include a year with 4 numbers, like 2015", what=self.what)
+            )
         try:
             self.data = date(year, month, day)
         except ValueError as error:
-            raise ValueError(f"{self.what} must be a real date") from error
+            raise ValueError(_("%(what)s must be a real date", what=self.what)) from error
 
     def _value(self) -> str:
         return " ".join(self.parts)
@@ -128,6 +183,6 @@ class GovDateField(Field):
 def not_in_future(today: Callable[[], date], what: str) -> Validator:
     def check(form: Form, field: Field) -> None:
         if field.data and field.data > today():
-            raise ValidationError(f"{what} must be today or in the past")
+            raise ValidationError(_("%(what)s must be today or in the past", what=what))
 
     return check

@@ -6,13 +6,8 @@ A child's words are tested to read at grade 6 or below (tests/browser/test_reada
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovTextInput,
-)
 from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
@@ -27,7 +22,11 @@ from portal.domain.types import (
     WhenItHappened,
 )
 from portal.public.fields import (
+    GovCharacterCount,
+    GovCheckboxesInput,
     GovDateField,
+    GovRadioInput,
+    GovTextInput,
     clean_text,
     email_address,
     max_length,
@@ -81,48 +80,48 @@ class QuestionForm(FlaskForm):
 
 
 ROLE_CHOICES = [
-    (SubmitterRole.CHILD.value, "I am a child or young person, and this is about me"),
-    (SubmitterRole.PARENT.value, "A parent, or someone with parental responsibility"),
-    (SubmitterRole.FOSTER_CARER.value, "A foster carer"),
-    (SubmitterRole.KINSHIP_CARER.value, "A special guardian or kinship carer"),
-    (SubmitterRole.RELATIVE.value, "Another relative, like a grandparent, aunt or brother"),
-    (SubmitterRole.PROFESSIONAL.value, "A professional, like a teacher, nurse or doctor"),
-    (SubmitterRole.ADVOCATE.value, "An advocate, writing for a child"),
-    (SubmitterRole.OTHER.value, "Someone else"),
+    (SubmitterRole.CHILD.value, _l("I am a child or young person, and this is about me")),
+    (SubmitterRole.PARENT.value, _l("A parent, or someone with parental responsibility")),
+    (SubmitterRole.FOSTER_CARER.value, _l("A foster carer")),
+    (SubmitterRole.KINSHIP_CARER.value, _l("A special guardian or kinship carer")),
+    (SubmitterRole.RELATIVE.value, _l("Another relative, like a grandparent, aunt or brother")),
+    (SubmitterRole.PROFESSIONAL.value, _l("A professional, like a teacher, nurse or doctor")),
+    (SubmitterRole.ADVOCATE.value, _l("An advocate, writing for a child")),
+    (SubmitterRole.OTHER.value, _l("Someone else")),
 ]
 
 
 class WhoAreYouForm(QuestionForm):
     role = RadioField(
-        "Who are you?",
+        _l("Who are you?"),
         choices=ROLE_CHOICES,
-        validators=[required("Select who you are")],
+        validators=[required(_l("Select who you are"))],
         widget=GovRadioInput(),
     )
 
 
 class AreYouSafeForm(QuestionForm):
     in_danger = RadioField(
-        "Are you or another child in danger now?",
-        description="This means someone is hurting you, or might hurt you, or you feel unsafe.",
-        choices=[("yes", "Yes"), ("no", "No"), ("not_sure", "I'm not sure")],
-        validators=[required("Choose yes, no or I'm not sure")],
+        _l("Are you or another child in danger now?"),
+        description=_l("This means someone is hurting you, or might hurt you, or you feel unsafe."),
+        choices=[("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("I'm not sure"))],
+        validators=[required(_l("Choose yes, no or I'm not sure"))],
         widget=GovRadioInput(),
     )
 
 
 class OrganisationForm(QuestionForm):
     organisation = StringField(
-        "What is the name of your organisation?",
+        _l("What is the name of your organisation?"),
         filters=[clean_text],
         widget=GovTextInput(),
     )
     professional_type = RadioField(
-        "Where do you work?",
+        _l("Where do you work?"),
         choices=[
-            ("school", "A school or college"),
-            ("health", "Health, like a GP or hospital"),
-            ("other", "Somewhere else"),
+            ("school", _l("A school or college")),
+            ("health", _l("Health, like a GP or hospital")),
+            ("other", _l("Somewhere else")),
         ],
         widget=GovRadioInput(),
     )
@@ -130,38 +129,40 @@ class OrganisationForm(QuestionForm):
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         if self.submitter_role is SubmitterRole.ADVOCATE:
             del self.professional_type
-            self.organisation.description = "For example, the advocacy service you work for"
+            self.organisation.description = _l("For example, the advocacy service you work for")
             self.organisation.validators = [
-                required("Enter the name of your organisation"),
-                max_length(NAME_LIMIT, "The name of your organisation"),
+                required(_l("Enter the name of your organisation")),
+                max_length(NAME_LIMIT, _l("The name of your organisation")),
             ]
         else:
-            self.organisation.label.text = "What is the name of your organisation? (optional)"
-            self.organisation.validators = [max_length(NAME_LIMIT, "The name of your organisation")]
-            self.professional_type.validators = [required("Select where you work")]
+            self.organisation.label.text = _l("What is the name of your organisation? (optional)")
+            self.organisation.validators = [
+                max_length(NAME_LIMIT, _l("The name of your organisation"))
+            ]
+            self.professional_type.validators = [required(_l("Select where you work"))]
 
 
 class AboutTheChildForm(QuestionForm):
     child_name = StringField(
-        "What is the child's name?",
+        _l("What is the child's name?"),
         filters=[clean_text],
         validators=[
-            required("Enter the child's name"),
-            max_length(NAME_LIMIT, "The child's name"),
+            required(_l("Enter the child's name")),
+            max_length(NAME_LIMIT, _l("The child's name")),
         ],
         widget=GovTextInput(),
     )
     child_date_of_birth = GovDateField(
-        "What is their date of birth?",
-        what="Their date of birth",
-        description="For example, 27 3 2012. If you do not know it, tell us their age below.",
-        validators=[Optional(), not_in_future(today, "Their date of birth")],
+        _l("What is their date of birth?"),
+        what=_l("Their date of birth"),
+        description=_l("For example, 27 3 2012. If you do not know it, tell us their age below."),
+        validators=[Optional(), not_in_future(today, _l("Their date of birth"))],
     )
     child_age = IntegerField(
-        "If you do not know their date of birth, how old are they?",
+        _l("If you do not know their date of birth, how old are they?"),
         validators=[
             Optional(),
-            NumberRange(min=0, max=25, message="Enter an age between 0 and 25"),
+            NumberRange(min=0, max=25, message=_l("Enter an age between 0 and 25")),
         ],
         widget=GovTextInput(),
     )
@@ -173,56 +174,56 @@ class AboutTheChildForm(QuestionForm):
         # IntegerField's own message is not GOV.UK wording.
         age = self.child_age
         if age.process_errors:
-            age.process_errors = ["Enter their age as a number, like 12"]
+            age.process_errors = [_l("Enter their age as a number, like 12")]
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         dob = self.child_date_of_birth
         age_typed = bool(self.child_age.raw_data and self.child_age.raw_data[0].strip())
         if dob.raw_parts is None and not age_typed:
-            dob.errors = ["Enter their date of birth or their age"]
+            dob.errors = [_l("Enter their date of birth or their age")]
             valid = False
         return valid
 
 
 class ChildViewsForm(QuestionForm):
     child_agreement = RadioField(
-        "Does the child know about this, and do they agree with it?",
+        _l("Does the child know about this, and do they agree with it?"),
         choices=[
-            (ChildAgreement.AGREES.value, "Yes, they know and agree"),
-            (ChildAgreement.KNOWS_NOT_AGREED.value, "They know, but they do not agree"),
-            (ChildAgreement.DOES_NOT_KNOW.value, "No, they do not know"),
-            (ChildAgreement.NOT_SURE.value, "I'm not sure"),
+            (ChildAgreement.AGREES.value, _l("Yes, they know and agree")),
+            (ChildAgreement.KNOWS_NOT_AGREED.value, _l("They know, but they do not agree")),
+            (ChildAgreement.DOES_NOT_KNOW.value, _l("No, they do not know")),
+            (ChildAgreement.NOT_SURE.value, _l("I'm not sure")),
         ],
-        validators=[required("Select whether the child knows and agrees")],
+        validators=[required(_l("Select whether the child knows and agrees"))],
         widget=GovRadioInput(),
     )
     child_reply_preference = RadioField(
-        "How does the child want to hear what happens?",
+        _l("How does the child want to hear what happens?"),
         choices=[
-            ("through_me", "Through me"),
-            ("through_advocate", "Through their advocate"),
-            ("meeting", "In a meeting, with someone they trust"),
-            (NOT_SURE, "I'm not sure"),
+            ("through_me", _l("Through me")),
+            ("through_advocate", _l("Through their advocate")),
+            ("meeting", _l("In a meeting, with someone they trust")),
+            (NOT_SURE, _l("I'm not sure")),
         ],
-        validators=[required("Select how the child wants to hear what happens")],
+        validators=[required(_l("Select how the child wants to hear what happens"))],
         widget=GovRadioInput(),
     )
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         if self.journey_kind is Kind.ADVOCACY:
-            self.child_agreement.label.text = (
+            self.child_agreement.label.text = _l(
                 "Does the child know you are asking for an advocate, and do they agree?"
             )
 
 
 class YourAgeForm(QuestionForm):
     age = IntegerField(
-        "How old are you?",
-        description="You can use the procedure up to the age of 25 if you have left care.",
+        _l("How old are you?"),
+        description=_l("You can use the procedure up to the age of 25 if you have left care."),
         validators=[
-            required("Enter how old you are"),
-            NumberRange(min=0, max=25, message="Enter an age between 0 and 25"),
+            required(_l("Enter how old you are")),
+            NumberRange(min=0, max=25, message=_l("Enter an age between 0 and 25")),
         ],
         widget=GovTextInput(),
     )
@@ -232,7 +233,7 @@ class YourAgeForm(QuestionForm):
     ) -> None:
         super().process(formdata, obj, data, **kwargs)
         if self.age.process_errors:
-            self.age.process_errors = ["Enter your age as a number, like 12"]
+            self.age.process_errors = [_l("Enter your age as a number, like 12")]
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -246,235 +247,251 @@ class YourAgeForm(QuestionForm):
 
 class WhatItIsAboutForm(QuestionForm):
     team = RadioField(
-        "Which service is it about?",
-        validators=[required("Select which service it is about, or I'm not sure")],
+        _l("Which service is it about?"),
+        validators=[required(_l("Select which service it is about, or I'm not sure"))],
         widget=GovRadioInput(),
     )
     worker_name = StringField(
-        "Is there a worker you want to thank? Tell us their name (optional)",
+        _l("Is there a worker you want to thank? Tell us their name (optional)"),
         filters=[clean_text],
-        validators=[max_length(NAME_LIMIT, "The worker's name")],
+        validators=[max_length(NAME_LIMIT, _l("The worker's name"))],
         widget=GovTextInput(),
     )
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         self.team.choices = [(value, label) for value, label, _ in teams] + [
-            (NOT_SURE, "I'm not sure")
+            (NOT_SURE, _l("I'm not sure"))
         ]
         self.team_hints = {value: hint for value, _, hint in teams}
         if self.child:
-            self.team.label.text = "Who is it about?"
-            self.team.validators = [required("Choose who it is about, or I'm not sure")]
+            self.team.label.text = _l("Who is it about?")
+            self.team.validators = [required(_l("Choose who it is about, or I'm not sure"))]
         if self.journey_kind is not Kind.COMPLIMENT:
             del self.worker_name
         else:
-            self.team.label.text = "Which team do you want to thank?"
-            self.team.validators = [required("Select which team, or I'm not sure")]
+            self.team.label.text = _l("Which team do you want to thank?")
+            self.team.validators = [required(_l("Select which team, or I'm not sure"))]
             if self.child:
-                self.worker_name.label.text = (
+                self.worker_name.label.text = _l(
                     "Is there a worker you want to thank? Tell us their name (you can leave it out)"
                 )
 
 
 WHEN_CHOICES = [
-    (WhenItHappened.STILL_HAPPENING.value, "It is still happening"),
-    (WhenItHappened.LAST_MONTH.value, "In the last month"),
-    (WhenItHappened.LAST_YEAR.value, "Between 1 and 12 months ago"),
-    (WhenItHappened.OVER_A_YEAR.value, "More than a year ago"),
-    (WhenItHappened.NOT_SURE.value, "I'm not sure"),
+    (WhenItHappened.STILL_HAPPENING.value, _l("It is still happening")),
+    (WhenItHappened.LAST_MONTH.value, _l("In the last month")),
+    (WhenItHappened.LAST_YEAR.value, _l("Between 1 and 12 months ago")),
+    (WhenItHappened.OVER_A_YEAR.value, _l("More than a year ago")),
+    (WhenItHappened.NOT_SURE.value, _l("I'm not sure")),
 ]
 
 
 class WhatHappenedForm(QuestionForm):
     what_happened = TextAreaField(
-        "What happened?",
+        _l("What happened?"),
         filters=[clean_text],
         widget=GovCharacterCount(),
     )
     when_it_happened = RadioField(
-        "When did it happen?",
+        _l("When did it happen?"),
         choices=WHEN_CHOICES,
-        validators=[required("Select when it happened")],
+        validators=[required(_l("Select when it happened"))],
         widget=GovRadioInput(),
     )
     event_date = GovDateField(
-        "If you know the date it happened, tell us (optional)",
-        what="The date it happened",
-        description="For example, 14 6 2026",
-        validators=[Optional(), not_in_future(today, "The date it happened")],
+        _l("If you know the date it happened, tell us (optional)"),
+        what=_l("The date it happened"),
+        description=_l("For example, 14 6 2026"),
+        validators=[Optional(), not_in_future(today, _l("The date it happened"))],
     )
     also_complain = RadioField(
-        "Do you want to make a complaint as well?",
+        _l("Do you want to make a complaint as well?"),
         choices=[
-            ("yes", "Yes, I want to make a complaint too"),
-            ("already", "I have already made a complaint"),
-            ("no", "No"),
+            ("yes", _l("Yes, I want to make a complaint too")),
+            ("already", _l("I have already made a complaint")),
+            ("no", _l("No")),
         ],
-        validators=[required("Select whether you want to make a complaint as well")],
+        validators=[required(_l("Select whether you want to make a complaint as well"))],
         widget=GovRadioInput(),
     )
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         words = {
             (Kind.COMPLAINT, False): (
-                "What happened?",
-                "Tell us what went wrong, who was involved and how it affected you or the child.",
-                "Enter what happened",
+                _l("What happened?"),
+                _l(
+                    "Tell us what went wrong, who was involved and how it affected you or the "
+                    "child."
+                ),
+                _l("Enter what happened"),
             ),
             (Kind.COMPLAINT, True): (
-                "What happened?",
-                "Tell us what went wrong and how it made you feel.",
-                "Tell us what happened",
+                _l("What happened?"),
+                _l("Tell us what went wrong and how it made you feel."),
+                _l("Tell us what happened"),
             ),
             (Kind.REPRESENTATION, False): (
-                "What is wrong?",
-                "Tell us what is wrong and how it affects you or the child.",
-                "Enter what is wrong",
+                _l("What is wrong?"),
+                _l("Tell us what is wrong and how it affects you or the child."),
+                _l("Enter what is wrong"),
             ),
             (Kind.REPRESENTATION, True): (
-                "What is wrong?",
-                "Tell us what is wrong and how it makes you feel.",
-                "Tell us what is wrong",
+                _l("What is wrong?"),
+                _l("Tell us what is wrong and how it makes you feel."),
+                _l("Tell us what is wrong"),
             ),
             (Kind.COMPLIMENT, False): (
-                "What would you like to tell us?",
-                "Tell us what the team or worker did well.",
-                "Enter what you would like to tell us",
+                _l("What would you like to tell us?"),
+                _l("Tell us what the team or worker did well."),
+                _l("Enter what you would like to tell us"),
             ),
             (Kind.COMPLIMENT, True): (
-                "What would you like to tell us?",
-                "Tell us what they did well.",
-                "Tell us what you want to say",
+                _l("What would you like to tell us?"),
+                _l("Tell us what they did well."),
+                _l("Tell us what you want to say"),
             ),
             (Kind.ADVOCACY, False): (
-                "What would you like help with?",
-                "Tell us what the child wants to say, or what is going on.",
-                "Enter what you would like help with",
+                _l("What would you like help with?"),
+                _l("Tell us what the child wants to say, or what is going on."),
+                _l("Enter what you would like help with"),
             ),
             (Kind.ADVOCACY, True): (
-                "What would you like help with?",
-                "Tell us what you want to say, or what is going on.",
-                "Tell us what you want help with",
+                _l("What would you like help with?"),
+                _l("Tell us what you want to say, or what is going on."),
+                _l("Tell us what you want help with"),
             ),
         }
         label, hint, missing = words[(self.journey_kind, self.child)]
         self.what_happened.label.text = label
         self.what_happened.description = hint
-        self.what_happened.validators = [required(missing), max_length(STORY_LIMIT, "Your answer")]
+        self.what_happened.validators = [
+            required(missing),
+            max_length(STORY_LIMIT, _l("Your answer")),
+        ]
         if self.journey_kind not in (Kind.COMPLAINT, Kind.REPRESENTATION):
             del self.when_it_happened
             del self.event_date
         if self.journey_kind is not Kind.ADVOCACY:
             del self.also_complain
         elif self.child:
-            self.also_complain.label.text = "Do you want to make a complaint too?"
+            self.also_complain.label.text = _l("Do you want to make a complaint too?")
 
 
 class PutItRightForm(QuestionForm):
     put_right = TextAreaField(
-        "What would put it right?",
-        description="For example, an apology, a change to what happens, or a meeting.",
+        _l("What would put it right?"),
+        description=_l("For example, an apology, a change to what happens, or a meeting."),
         filters=[clean_text],
-        validators=[required("Enter what would put it right"), max_length(3000, "Your answer")],
+        validators=[
+            required(_l("Enter what would put it right")),
+            max_length(3000, _l("Your answer")),
+        ],
         widget=GovCharacterCount(),
     )
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         if self.child:
-            self.put_right.label.text = "What would make it better?"
-            self.put_right.description = "For example, saying sorry, or a change to what happens."
+            self.put_right.label.text = _l("What would make it better?")
+            self.put_right.description = _l(
+                "For example, saying sorry, or a change to what happens."
+            )
             self.put_right.validators = [
-                required("Tell us what would make it better"),
-                max_length(3000, "Your answer"),
+                required(_l("Tell us what would make it better")),
+                max_length(3000, _l("Your answer")),
             ]
 
 
 class AdvocateForm(QuestionForm):
     advocacy = RadioField(
-        "Would the child like an advocate?",
+        _l("Would the child like an advocate?"),
         choices=[
-            (AdvocacyAnswer.ACCEPTED.value, "Yes, please arrange an advocate"),
-            (AdvocacyAnswer.ALREADY_HAS_ONE.value, "They already have an advocate"),
-            (AdvocacyAnswer.DECLINED.value, "No, thank you"),
-            (AdvocacyAnswer.NOT_SURE.value, "Not sure yet: please tell me more"),
+            (AdvocacyAnswer.ACCEPTED.value, _l("Yes, please arrange an advocate")),
+            (AdvocacyAnswer.ALREADY_HAS_ONE.value, _l("They already have an advocate")),
+            (AdvocacyAnswer.DECLINED.value, _l("No, thank you")),
+            (AdvocacyAnswer.NOT_SURE.value, _l("Not sure yet: please tell me more")),
         ],
-        validators=[required("Select whether the child would like an advocate")],
+        validators=[required(_l("Select whether the child would like an advocate"))],
         widget=GovRadioInput(),
     )
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         if self.child:
-            self.advocacy.label.text = "Would you like someone to help you speak up (an advocate)?"
+            self.advocacy.label.text = _l(
+                "Would you like someone to help you speak up (an advocate)?"
+            )
             self.advocacy.choices = [
-                (AdvocacyAnswer.ACCEPTED.value, "Yes, please"),
-                (AdvocacyAnswer.ALREADY_HAS_ONE.value, "I already have one"),
-                (AdvocacyAnswer.DECLINED.value, "No, thank you"),
-                (AdvocacyAnswer.NOT_SURE.value, "I'm not sure. Tell me more"),
+                (AdvocacyAnswer.ACCEPTED.value, _l("Yes, please")),
+                (AdvocacyAnswer.ALREADY_HAS_ONE.value, _l("I already have one")),
+                (AdvocacyAnswer.DECLINED.value, _l("No, thank you")),
+                (AdvocacyAnswer.NOT_SURE.value, _l("I'm not sure. Tell me more")),
             ]
-            self.advocacy.validators = [required("Choose if you would like an advocate")]
+            self.advocacy.validators = [required(_l("Choose if you would like an advocate"))]
 
 
 class ContactForm(QuestionForm):
     name = StringField(
-        "What is your name?",
+        _l("What is your name?"),
         filters=[clean_text],
-        validators=[required("Enter your name"), max_length(NAME_LIMIT, "Your name")],
+        validators=[required(_l("Enter your name")), max_length(NAME_LIMIT, _l("Your name"))],
         widget=GovTextInput(),
     )
     contact_preference = RadioField(
-        "How should we contact you?",
+        _l("How should we contact you?"),
         choices=[
-            (ContactPreference.EMAIL.value, "Email"),
-            (ContactPreference.PHONE.value, "Phone"),
-            (ContactPreference.POST.value, "Post"),
-            (ContactPreference.ADVOCATE.value, "Through my advocate"),
+            (ContactPreference.EMAIL.value, _l("Email")),
+            (ContactPreference.PHONE.value, _l("Phone")),
+            (ContactPreference.POST.value, _l("Post")),
+            (ContactPreference.ADVOCATE.value, _l("Through my advocate")),
         ],
-        validators=[required("Select how we should contact you")],
+        validators=[required(_l("Select how we should contact you"))],
         widget=GovRadioInput(),
     )
     email = StringField(
-        "Email address",
+        _l("Email address"),
         filters=[clean_text],
-        validators=[max_length(254, "Email address"), email_address()],
+        validators=[max_length(254, _l("Email address")), email_address()],
         widget=GovTextInput(),
     )
     phone = StringField(
-        "Phone number",
+        _l("Phone number"),
         filters=[clean_text],
-        validators=[max_length(40, "Phone number"), uk_phone()],
+        validators=[max_length(40, _l("Phone number")), uk_phone()],
         widget=GovTextInput(),
     )
     address = TextAreaField(
-        "Address",
+        _l("Address"),
         filters=[clean_text],
-        validators=[max_length(SHORT_LIMIT, "Address")],
+        validators=[max_length(SHORT_LIMIT, _l("Address"))],
         widget=GovCharacterCount(),
     )
     postcode = StringField(
-        "Postcode",
+        _l("Postcode"),
         filters=[clean_text],
-        validators=[max_length(10, "Postcode"), uk_postcode()],
+        validators=[max_length(10, _l("Postcode")), uk_postcode()],
         widget=GovTextInput(),
     )
 
     advocate_name = StringField(
-        "Your advocate's name",
+        _l("Your advocate's name"),
         filters=[clean_text],
-        validators=[max_length(NAME_LIMIT, "Your advocate's name")],
+        validators=[max_length(NAME_LIMIT, _l("Your advocate's name"))],
         widget=GovTextInput(),
     )
     advocate_email = StringField(
-        "Your advocate's email address",
+        _l("Your advocate's email address"),
         filters=[clean_text],
-        validators=[max_length(254, "Your advocate's email address"), email_address()],
+        validators=[max_length(254, _l("Your advocate's email address")), email_address()],
         widget=GovTextInput(),
     )
 
     REQUIRED_FOR = {
-        ContactPreference.EMAIL.value: ("email", "Enter your email address"),
-        ContactPreference.PHONE.value: ("phone", "Enter your phone number"),
-        ContactPreference.POST.value: ("address", "Enter your address"),
-        ContactPreference.ADVOCATE.value: ("advocate_email", "Enter your advocate's email address"),
+        ContactPreference.EMAIL.value: ("email", _l("Enter your email address")),
+        ContactPreference.PHONE.value: ("phone", _l("Enter your phone number")),
+        ContactPreference.POST.value: ("address", _l("Enter your address")),
+        ContactPreference.ADVOCATE.value: (
+            "advocate_email",
+            _l("Enter your advocate's email address"),
+        ),
     }
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
@@ -487,7 +504,7 @@ class ContactForm(QuestionForm):
                 if choice[0] != ContactPreference.ADVOCATE.value
             ]
         else:
-            self.contact_preference.label.text = "How should we get in touch with you?"
+            self.contact_preference.label.text = _l("How should we get in touch with you?")
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -505,36 +522,36 @@ class ContactForm(QuestionForm):
             and not self.postcode.data
             and not self.postcode.errors
         ):
-            self.postcode.errors = ["Enter your postcode"]
+            self.postcode.errors = [_l("Enter your postcode")]
             valid = False
         return valid
 
 
 class SupportForm(QuestionForm):
     support = SelectMultipleField(
-        "Do you need any help to talk to us?",
-        description="Select all that apply.",
+        _l("Do you need any help to talk to us?"),
+        description=_l("Select all that apply."),
         choices=[
-            (SupportNeed.INTERPRETER.value, "An interpreter"),
-            (SupportNeed.BSL.value, "British Sign Language (BSL)"),
-            (SupportNeed.EASY_READ.value, "Easy read letters"),
-            (SupportNeed.LARGE_PRINT.value, "Large print"),
-            (SupportNeed.OTHER.value, "Something else"),
-            ("none", "No, I do not need help"),
+            (SupportNeed.INTERPRETER.value, _l("An interpreter")),
+            (SupportNeed.BSL.value, _l("British Sign Language (BSL)")),
+            (SupportNeed.EASY_READ.value, _l("Easy read letters")),
+            (SupportNeed.LARGE_PRINT.value, _l("Large print")),
+            (SupportNeed.OTHER.value, _l("Something else")),
+            ("none", _l("No, I do not need help")),
         ],
-        validators=[required("Select the help you need, or no, I do not need help")],
+        validators=[required(_l("Select the help you need, or no, I do not need help"))],
         widget=GovCheckboxesInput(),
     )
     interpreter_language = StringField(
-        "Which language?",
+        _l("Which language?"),
         filters=[clean_text],
-        validators=[max_length(100, "The language")],
+        validators=[max_length(100, _l("The language"))],
         widget=GovTextInput(),
     )
     other_support = StringField(
-        "What help do you need?",
+        _l("What help do you need?"),
         filters=[clean_text],
-        validators=[max_length(SHORT_LIMIT, "Your answer")],
+        validators=[max_length(SHORT_LIMIT, _l("Your answer"))],
         widget=GovTextInput(),
     )
 
@@ -542,13 +559,15 @@ class SupportForm(QuestionForm):
         valid = super().validate(extra_validators)
         chosen = self.support.data or []
         if "none" in chosen and len(chosen) > 1:
-            self.support.errors = ["Select the help you need, or select no, I do not need help"]
+            self.support.errors = [_l("Select the help you need, or select no, I do not need help")]
             valid = False
         if SupportNeed.INTERPRETER.value in chosen and not self.interpreter_language.data:
-            self.interpreter_language.errors = ["Enter the language you need an interpreter for"]
+            self.interpreter_language.errors = [
+                _l("Enter the language you need an interpreter for")
+            ]
             valid = False
         if SupportNeed.OTHER.value in chosen and not self.other_support.data:
-            self.other_support.errors = ["Enter the help you need"]
+            self.other_support.errors = [_l("Enter the help you need")]
             valid = False
         return valid
 
@@ -582,44 +601,44 @@ FORMS: dict[str, type[QuestionForm]] = {
 
 class SaveForLaterForm(FlaskForm):
     email = StringField(
-        "Email address",
-        description="We will send you a link to carry on. It works for 7 days.",
+        _l("Email address"),
+        description=_l("We will send you a link to carry on. It works for 7 days."),
         filters=[clean_text],
         validators=[
-            required("Enter your email address"),
-            max_length(254, "Email address"),
+            required(_l("Enter your email address")),
+            max_length(254, _l("Email address")),
             email_address(),
         ],
         widget=GovTextInput(),
     )
     question = RadioField(
-        "Choose a question only you know the answer to",
-        validators=[required("Choose a question")],
+        _l("Choose a question only you know the answer to"),
+        validators=[required(_l("Choose a question"))],
         widget=GovRadioInput(),
     )
     answer = StringField(
-        "Your answer",
-        description="You will need this to see your answers again.",
+        _l("Your answer"),
+        description=_l("You will need this to see your answers again."),
         filters=[clean_text],
-        validators=[required("Enter your answer"), max_length(100, "Your answer")],
+        validators=[required(_l("Enter your answer")), max_length(100, _l("Your answer"))],
         widget=GovTextInput(),
     )
 
 
 class ReturnAnswerForm(FlaskForm):
     answer = StringField(
-        "Your answer",
+        _l("Your answer"),
         filters=[clean_text],
-        validators=[required("Enter your answer"), max_length(100, "Your answer")],
+        validators=[required(_l("Enter your answer")), max_length(100, _l("Your answer"))],
         widget=GovTextInput(),
     )
 
 
 class ReturnCodeForm(FlaskForm):
     code = StringField(
-        "Code",
-        description="The 6 numbers we sent to your email.",
+        _l("Code"),
+        description=_l("The 6 numbers we sent to your email."),
         filters=[clean_text],
-        validators=[required("Enter the code"), max_length(10, "The code")],
+        validators=[required(_l("Enter the code")), max_length(10, _l("The code"))],
         widget=GovTextInput(),
     )

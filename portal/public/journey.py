@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import format_date
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
 
@@ -96,7 +97,7 @@ def display_value(field: Field) -> str | None:
     if isinstance(field, RadioField):
         return str(dict(field.choices).get(data, data))
     if isinstance(field, GovDateField) and isinstance(data, date):
-        return f"{data.day} {data:%B %Y}"
+        return format_date(data, "d MMMM y")
     return str(data)
 
 

@@ -5,6 +5,8 @@ database work in portal/services/intake.py."""
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -177,7 +179,7 @@ def files(journey: str) -> Response | str:
         upload = request.files.get("file")
         if request.form.get("upload") or (upload and upload.filename):
             if upload is None or not upload.filename:
-                error = "Select a file"
+                error = _("Select a file")
             else:
                 try:
                     attachments.add_to_draft(draft, upload.filename, upload.read())
@@ -356,7 +358,7 @@ def carry_on(token: str) -> Response | str | tuple[str, int]:
     form: Any = ReturnCodeForm() if by_code else ReturnAnswerForm()
     if not by_code:
         form.answer.label.text = save_return.QUESTIONS.get(
-            draft.return_question or "", "Your answer"
+            draft.return_question or "", _("Your answer")
         )
     if request.method == "POST" and request.form.get("send-code"):
         save_return.send_code(draft)
@@ -377,6 +379,11 @@ def carry_on(token: str) -> Response | str | tuple[str, int]:
             checked = check_draft(resumed, kind)
             return redirect(_step_url(kind, checked.first_incomplete or CHECK_ANSWERS))
         field = form.code if by_code else form.answer
-        tries = "1 more try" if check.tries_left == 1 else f"{check.tries_left} more tries"
-        field.errors = [f"That is not right. You have {tries}."]
+        field.errors = [
+            ngettext(
+                "That is not right. You have %(num)d more try.",
+                "That is not right. You have %(num)d more tries.",
+                check.tries_left,
+            )
+        ]
     return render_template("public/carry-on.html", form=form, by_code=by_code, token=token)

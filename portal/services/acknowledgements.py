@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from portal.domain.timescales import Procedure, Step, deadline
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
@@ -44,9 +46,15 @@ def stage1_extended_due(submission: Submission) -> date | None:
     return None
 
 
-def tracking_url(reference: str, token: str) -> str:
+def tracking_url(reference: str, token: str, language: str = "en") -> str:
     base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-    return f"{base}/track/{reference}/{token}"
+    # The link opens in the language the person wrote in.
+    return f"{base}/track/{reference}/{token}" + ("?lang=cy" if language == "cy" else "")
+
+
+def council_name(language: str) -> str:
+    config = current_app.config
+    return str((language == "cy" and config["COUNCIL_NAME_CY"]) or config["COUNCIL_NAME"])
 
 
 def _render(name: str, **context: Any) -> tuple[str, str]:
@@ -57,22 +65,37 @@ def _render(name: str, **context: Any) -> tuple[str, str]:
 
 
 def queue_messages(submission: Submission, tracking_token: str) -> None:
-    """Queue everything a new submission sets off; the caller commits."""
+    """Queue everything a new submission sets off; the caller commits. What goes to
+    the person is in their language; what goes to staff and providers is in English."""
+    with force_locale(submission.language):
+        _queue_acknowledgements(submission, tracking_token)
+    with force_locale("en"):
+        _queue_staff_messages(submission, tracking_token)
+
+
+def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
     config = current_app.config
-    child = submission.submitter_role == SubmitterRole.CHILD.value
-    context = {
+    return {
         "submission": submission,
-        "child": child,
+        "child": submission.submitter_role == SubmitterRole.CHILD.value,
         "stage1_due": stage1_due(submission),
         "stage1_extended": stage1_extended_due(submission),
-        "track_url": tracking_url(submission.reference, tracking_token),
-        "council_name": config["COUNCIL_NAME"],
+        "track_url": tracking_url(submission.reference, tracking_token, submission.language),
+        "council_name": council_name(submission.language),
         "council_phone": config["COUNCIL_PHONE"],
         "council_email": config["COUNCIL_EMAIL"],
         "council_address": config["COUNCIL_ADDRESS"],
         "jurisdiction": submission.jurisdiction,
     }
-    subject = f"{config['COUNCIL_NAME']}: your reference {submission.reference}"
+
+
+def _queue_acknowledgements(submission: Submission, tracking_token: str) -> None:
+    context = _context(submission, tracking_token)
+    subject = _(
+        "%(council)s: your reference %(reference)s",
+        council=context["council_name"],
+        reference=submission.reference,
+    )
     reached = False
     if submission.contact_preference == ContactPreference.EMAIL.value and submission.email:
         text, html = _render("acknowledgement", **context)
@@ -109,6 +132,9 @@ def queue_messages(submission: Submission, tracking_token: str) -> None:
             )
         )
 
+
+def _queue_staff_messages(submission: Submission, tracking_token: str) -> None:
+    context = _context(submission, tracking_token)
     team = db.session.get(Team, submission.team_id) if submission.team_id else None
     if team is not None and team.is_active:
         text, html = _render("team-notification", **context, team=team)

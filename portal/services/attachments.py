@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.domain.files import IMAGES, FileType, safe_filename, sniff
@@ -47,7 +48,9 @@ def _reencode(content: bytes, file_type: FileType) -> bytes:
             else:
                 clean.save(out, "PNG")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
-        raise FileRejected("The selected file could not be opened: try another picture") from error
+        raise FileRejected(
+            _("The selected file could not be opened: try another picture")
+        ) from error
     return out.getvalue()
 
 
@@ -74,12 +77,12 @@ def scan(content: bytes) -> str:
             reply = connection.recv(4096).decode(errors="replace")
     except OSError as error:
         raise FileRejected(
-            "The selected file could not be checked for viruses: try again later"
+            _("The selected file could not be checked for viruses: try again later")
         ) from error
     if "FOUND" in reply:
-        raise FileRejected("The selected file contains a virus")
+        raise FileRejected(_("The selected file contains a virus"))
     if "OK" not in reply:
-        raise FileRejected("The selected file could not be checked for viruses: try again later")
+        raise FileRejected(_("The selected file could not be checked for viruses: try again later"))
     return "clean"
 
 
@@ -94,16 +97,18 @@ def for_draft(draft: Draft) -> list[Attachment]:
 def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment:
     config = current_app.config
     if len(for_draft(draft)) >= config["ATTACHMENT_MAX_FILES"]:
-        raise FileRejected(f"You can send up to {config['ATTACHMENT_MAX_FILES']} files")
+        raise FileRejected(
+            _("You can send up to %(count)d files", count=config["ATTACHMENT_MAX_FILES"])
+        )
     if not content:
-        raise FileRejected("The selected file is empty")
+        raise FileRejected(_("The selected file is empty"))
     if len(content) > config["ATTACHMENT_MAX_MB"] * 1024 * 1024:
         raise FileRejected(
-            f"The selected file must be smaller than {config['ATTACHMENT_MAX_MB']}MB"
+            _("The selected file must be smaller than %(size)dMB", size=config["ATTACHMENT_MAX_MB"])
         )
     file_type = sniff(content)
     if file_type is None:
-        raise FileRejected("The selected file must be a PDF, JPG, PNG or Word document")
+        raise FileRejected(_("The selected file must be a PDF, JPG, PNG or Word document"))
     if file_type in IMAGES:
         content = _reencode(content, file_type)
     scan_status = scan(content)

@@ -30,6 +30,7 @@ from portal.domain.types import (
     WhenItHappened,
 )
 from portal.extensions import db
+from portal.i18n import current_language
 from portal.models import Draft, ReferenceCounter, Submission, Team
 from portal.services import acknowledgements, attachments, routing_rules, safeguarding
 
@@ -124,12 +125,22 @@ def delete_expired_drafts(*, now: datetime | None = None) -> int:
 
 
 def public_team_choices() -> list[tuple[str, str, str]]:
-    """(value, name, description) of the services a person can choose from."""
+    """(value, name, description) of the services a person can choose from, in the
+    person's language where the council has given the Welsh."""
     teams = db.session.scalars(
         sa.select(Team)
         .where(Team.is_active, Team.shown_to_public, sa.not_(Team.is_advocacy_provider))
         .order_by(Team.sort_order, Team.public_name)
     )
+    if current_language() == "cy":
+        return [
+            (
+                str(t.id),
+                t.public_name_cy or t.public_name,
+                t.public_description_cy or t.public_description,
+            )
+            for t in teams
+        ]
     return [(str(t.id), t.public_name, t.public_description) for t in teams]
 
 
@@ -356,6 +367,7 @@ def record_submission(
         acknowledge_by=deadline.due,
         acknowledge_by_statutory=deadline.statutory,
         jurisdiction=current_app.config["JURISDICTION"],
+        language=current_language(),
     )
     danger = safeguarding.check_submission(new.answers)
     submission.urgent = danger.found

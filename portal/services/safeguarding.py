@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 from portal.database import utcnow
 from portal.domain.safeguarding import DEFAULT_PHRASES, DangerCheck, check_text, load_phrases
@@ -63,8 +64,10 @@ def queue_alerts(submission: Submission) -> None:
         "council_name": config["COUNCIL_NAME"],
         "case_url": f"{base_url}/staff/cases/{submission.reference}",
     }
-    text = render_template("emails/safeguarding-alert.txt", **context)
-    html = render_template("emails/safeguarding-alert.html", **context)
+    # Staff read alerts in English, whatever language the child wrote in.
+    with force_locale("en"):
+        text = render_template("emails/safeguarding-alert.txt", **context)
+        html = render_template("emails/safeguarding-alert.html", **context)
     for recipient in dict.fromkeys(recipients):
         outbox.queue(
             purpose="safeguarding_alert",

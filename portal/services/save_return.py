@@ -10,18 +10,22 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.database import utcnow
 from portal.extensions import db
+from portal.i18n import current_language
 from portal.models import Draft
 from portal.services import outbox
+from portal.services.acknowledgements import council_name
 
 QUESTIONS = {
-    "first_pet": "What was the name of your first pet?",
-    "favourite_food": "What is your favourite food?",
-    "best_friend": "What is your best friend's first name?",
-    "favourite_place": "Where is your favourite place to go?",
+    "first_pet": _l("What was the name of your first pet?"),
+    "favourite_food": _l("What is your favourite food?"),
+    "best_friend": _l("What is your best friend's first name?"),
+    "favourite_place": _l("Where is your favourite place to go?"),
 }
 CODE_LIFETIME = timedelta(minutes=15)
 
@@ -56,11 +60,14 @@ def save(
     draft.return_tries = 0
     draft.updated_at = now
     link = f"{str(current_app.config['PUBLIC_BASE_URL']).rstrip('/')}{return_url}{token}"
-    context = {"link": link, "until": until, "council_name": current_app.config["COUNCIL_NAME"]}
+    if current_language() == "cy":
+        link += "?lang=cy"
+    council = council_name(current_language())
+    context = {"link": link, "until": until, "council_name": council}
     outbox.queue(
         purpose="save_return_link",
         recipient=email,
-        subject=f"{current_app.config['COUNCIL_NAME']}: carry on where you left off",
+        subject=_("%(council)s: carry on where you left off", council=council),
         text_body=render_template("emails/save-return.txt", **context),
         html_body=render_template("emails/save-return.html", **context),
         now=now,
@@ -108,12 +115,13 @@ def send_code(draft: Draft, *, now: datetime | None = None) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     draft.return_code_hash = generate_password_hash(code)
     draft.return_code_expires_at = now + CODE_LIFETIME
-    context = {"code": code, "council_name": current_app.config["COUNCIL_NAME"]}
+    council = council_name(current_language())
+    context = {"code": code, "council_name": council}
     assert draft.return_email
     outbox.queue(
         purpose="save_return_code",
         recipient=draft.return_email,
-        subject=f"{current_app.config['COUNCIL_NAME']}: your code",
+        subject=_("%(council)s: your code", council=council),
         text_body=render_template("emails/save-return-code.txt", **context),
         html_body=render_template("emails/save-return-code.html", **context),
         now=now,

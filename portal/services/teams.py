@@ -76,6 +76,33 @@ DEMO_TEAMS: list[tuple[str, str, str, str, bool]] = [
 ]
 
 
+# What the public sees, in Welsh (by the team's public name in English).
+DEMO_TEAMS_WELSH: dict[str, tuple[str, str]] = {
+    "First contact with children's services": (
+        "Cysylltu \u00e2 gwasanaethau plant am y tro cyntaf",
+        "Pan ofynnodd rhywun i ni am help am y tro cyntaf, neu pan wnaethon ni wirio bod "
+        "plentyn yn iawn am y tro cyntaf",
+    ),
+    "A social worker helping a family": (
+        "Gweithiwr cymdeithasol yn helpu teulu",
+        "Gweithwyr cymdeithasol sy'n helpu plant a theuluoedd gartref",
+    ),
+    "Children in care": (
+        "Plant mewn gofal",
+        "Help i blant sy'n byw gyda gofalwyr maeth neu mewn cartref plant",
+    ),
+    "Leaving care": (
+        "Gadael gofal",
+        "Help i bobl ifanc 16 i 25 oed sydd wedi bod mewn gofal",
+    ),
+    "Fostering": ("Maethu", "Help a hyfforddiant i ofalwyr maeth"),
+    "Adoption": ("Mabwysiadu", "Mabwysiadu, a help ar \u00f4l mabwysiadu"),
+    "Children with disabilities": ("Plant anabl", "Help i blant anabl a'u teuluoedd"),
+    "Early help": ("Help cynnar", "Help i deuluoedd cyn i broblemau fynd yn fwy"),
+    "Advocacy": ("Eiriolaeth", "Pobl sy'n helpu plant i ddweud eu barn"),
+}
+
+
 def load_demo_teams() -> int:
     existing = set(db.session.scalars(sa.select(Team.name)))
     added = 0
@@ -87,6 +114,8 @@ def load_demo_teams() -> int:
                 name=name,
                 public_name=public_name,
                 public_description=description,
+                public_name_cy=DEMO_TEAMS_WELSH.get(public_name, ("", ""))[0],
+                public_description_cy=DEMO_TEAMS_WELSH.get(public_name, ("", ""))[1],
                 inbox_email=inbox,
                 is_advocacy_provider=advocacy,
                 shown_to_public=not advocacy,
@@ -143,6 +172,8 @@ def _team_fields(team: Team) -> dict[str, object]:
         "name": team.name,
         "public_name": team.public_name,
         "public_description": team.public_description,
+        "public_name_cy": team.public_name_cy,
+        "public_description_cy": team.public_description_cy,
         "inbox_email": team.inbox_email,
         "is_active": team.is_active,
         "shown_to_public": team.shown_to_public,
