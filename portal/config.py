@@ -128,3 +128,5 @@ class TestConfig(Config):
     MAIL_SUPPRESS_SEND = False
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
+    # The language switch is on every page the tests (axe, the Nu checker) look at.
+    WELSH_ENABLED = True

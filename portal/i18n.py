@@ -21,11 +21,16 @@ def current_language() -> str:
     # visitor to ask: English.
     if not has_request_context():
         return "en"
-    if request.blueprint == "backoffice":
+    if staff_page():
         # Staff work in English; a manager who looked at the Welsh pages keeps it.
         return "en"
     language = session.get("language", "en")
     return language if language in LANGUAGES and (language == "en" or welsh_enabled()) else "en"
+
+
+def staff_page() -> bool:
+    """A back-office page (or a missing one under its address)."""
+    return request.blueprint == "backoffice" or request.path.startswith("/staff/")
 
 
 def _remember_choice() -> None:
@@ -51,15 +56,18 @@ def init_app(app: Flask) -> None:
             "language": language,
             "other_language": other,
             "LANGUAGES": LANGUAGES,
-            "welsh_enabled": welsh_enabled(),
+            # No switch on staff pages: they are in English.
+            "welsh_enabled": welsh_enabled() and not (has_request_context() and staff_page()),
             "switch_language_url": switch_language_url(other),
         }
 
 
 def switch_language_url(language: str) -> str:
     """This page again in the other language, keeping its other query arguments (a
-    queue filter, a save-and-return token)."""
+    save-and-return step, a filter). Only a query ("?lang=cy"), which the browser
+    resolves against the page's own address: the page never repeats its path, which
+    may hold a tracking token, and a missing page looks the same whatever was asked."""
     if not has_request_context():
         return ""
     arguments = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    return f"{request.path}?{urlencode([*arguments, ('lang', language)])}"
+    return "?" + urlencode([*arguments, ("lang", language)])
