@@ -1,18 +1,23 @@
-"""Command-line tasks: `flask demo load`, `flask drafts purge`."""
+"""Command-line tasks: `flask demo load`, `flask drafts purge`, `flask report annual`."""
 
+import json
 import signal
 import socket
+from datetime import datetime
+from typing import Any
 
 import click
 from flask import Flask
 
 from portal.backoffice.access import Role
-from portal.services import intake, outbox, routing_rules, staff, teams
+from portal.domain.clock import LONDON
+from portal.services import intake, outbox, reports, routing_rules, staff, teams
 
 
 def register_cli(app: Flask) -> None:
     register_asset_commands(app)
     register_outbox_commands(app)
+    register_report_commands(app)
 
     @app.cli.group()
     def demo() -> None:
@@ -104,3 +109,33 @@ def register_outbox_commands(app: Flask) -> None:
             click.echo(f"Message {message_id} will be sent again.")
         else:
             raise click.ClickException(f"Message {message_id} is not a failed message.")
+
+
+def london_today() -> Any:
+    return datetime.now(LONDON).date()
+
+
+def register_report_commands(app: Flask) -> None:
+    @app.cli.group("report")
+    def report_group() -> None:
+        """The statutory annual report (docs/report.md)."""
+
+    @report_group.command("annual")
+    @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+    @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+    @click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json")
+    @click.option("--category", help="Count only this category in the team and outcome table")
+    def annual(start: Any, end: Any, output: str, category: str | None) -> None:
+        """Print the report for a period (the financial year so far without dates)."""
+        if bool(start) != bool(end):
+            raise click.UsageError("Give both --from and --to, or neither")
+        if start and end and end < start:
+            raise click.UsageError("--to must be on or after --from")
+        period = reports.period_from(
+            start.date() if start else None, end.date() if end else None, london_today()
+        )
+        report = reports.annual_report(period, category=category)
+        if output == "csv":
+            click.echo(reports.as_csv(report), nl=False)
+        else:
+            click.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -16,6 +16,7 @@ from portal.models.audit import AuditEvent  # noqa: E402
 from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
 from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
+from portal.models.report import ComparatorFigure, PastCase, ReportContext  # noqa: E402
 from portal.models.routing import Category, RoutingRule, submission_categories  # noqa: E402
 from portal.models.staff import Staff  # noqa: E402
 from portal.models.submission import ReferenceCounter, Submission  # noqa: E402
@@ -27,6 +28,9 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Category",
+    "ComparatorFigure",
+    "PastCase",
+    "ReportContext",
     "ComplaintPoint",
     "Lesson",
     "RoutingRule",

@@ -1,0 +1,328 @@
+"""The statutory annual report from the portal's own records (docs/report.md): the cases
+received in a period, live and imported, read once and counted by the rules in
+portal/domain/reports.py; the context figures and other councils' figures the
+complaints manager types in."""
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.domain import reports
+from portal.domain.clock import london_date, working_days_between
+from portal.domain.reports import Period, ReportCase
+from portal.extensions import db
+from portal.models import Category, Lesson, Submission, Team, submission_categories
+from portal.models.report import ComparatorFigure, PastCase, ReportContext
+
+CONTEXT_FIELDS = ("social_care_contacts", "referrals", "children_looked_after")
+
+
+def _stage_reached(case: Any) -> str | None:
+    if case.stage3_requested_on:
+        return "3"
+    if case.stage2_requested_on:
+        return "2"
+    if case.accepted_on:
+        return "1"
+    if case.resolved_informally_on:
+        return "informal"
+    return None
+
+
+def _live_cases(period: Period) -> list[ReportCase]:
+    by_statement = current_app.config["STAGE2_CLOCK_START"] == "statement"
+    team_name = Team.name.label("team_name")
+    rows = db.session.execute(
+        sa.select(
+            Submission.id,
+            Submission.kind,
+            Submission.received_on,
+            Submission.submitter_role,
+            team_name,
+            Submission.accepted_on,
+            Submission.resolved_informally_on,
+            Submission.stage2_requested_on,
+            Submission.stage3_requested_on,
+            Submission.outcome,
+            Submission.acknowledged_at,
+            Submission.stage1_responded_on,
+            Submission.stage1_extended_on,
+            Submission.stage2_statement_on,
+            Submission.stage2_adjudicated_on,
+            Submission.stage2_extended_to,
+            Submission.panel_on,
+            Submission.stage3_responded_on,
+            Submission.stage2_cost_pence,
+            Submission.ex_gratia_pence,
+            Submission.ombudsman_referred_on,
+            Submission.ombudsman_decision,
+            Submission.advocacy_answer,
+            Submission.worker_name.is_not(None).label("worker_named"),
+        )
+        .outerjoin(Team, Team.id == Submission.team_id)
+        .where(Submission.received_on.between(period.start, period.end))
+    ).all()
+    categories: dict[int, list[str]] = defaultdict(list)
+    for submission_id, slug in db.session.execute(
+        sa.select(submission_categories.c.submission_id, Category.slug)
+        .join(Category, Category.id == submission_categories.c.category_id)
+        .join(Submission, Submission.id == submission_categories.c.submission_id)
+        .where(Submission.received_on.between(period.start, period.end))
+    ):
+        categories[submission_id].append(slug)
+    cases = []
+    for row in rows:
+        started = row.stage2_requested_on
+        if by_statement and row.stage2_statement_on:
+            started = row.stage2_statement_on
+        decided = row.ombudsman_decision
+        cases.append(
+            ReportCase(
+                kind=row.kind,
+                received_on=row.received_on,
+                submitter_role=row.submitter_role,
+                team=row.team_name,
+                categories=tuple(categories[row.id]),
+                stage_reached=_stage_reached(row),
+                outcome=row.outcome,
+                acknowledged_on=london_date(row.acknowledged_at) if row.acknowledged_at else None,
+                stage1_responded_on=row.stage1_responded_on,
+                stage1_extended=row.stage1_extended_on is not None,
+                stage2_started_on=started,
+                stage2_adjudicated_on=row.stage2_adjudicated_on,
+                stage2_extended=row.stage2_extended_to is not None,
+                stage3_requested_on=row.stage3_requested_on,
+                panel_on=row.panel_on,
+                stage3_responded_on=row.stage3_responded_on,
+                stage2_cost_pence=row.stage2_cost_pence,
+                ex_gratia_pence=row.ex_gratia_pence,
+                ombudsman=decided or ("referred" if row.ombudsman_referred_on else None),
+                advocacy_answer=row.advocacy_answer,
+                worker_named=bool(row.worker_named),
+            )
+        )
+    return cases
+
+
+def _past_cases(period: Period) -> list[ReportCase]:
+    rows = db.session.execute(
+        sa.select(PastCase, Team.name, Category.slug)
+        .outerjoin(Team, Team.id == PastCase.team_id)
+        .outerjoin(Category, Category.id == PastCase.category_id)
+        .where(PastCase.received_on.between(period.start, period.end))
+    ).all()
+    return [
+        ReportCase(
+            kind=past.kind,
+            received_on=past.received_on,
+            submitter_role=past.submitter_role,
+            team=team,
+            categories=(slug,) if slug else (),
+            stage_reached=past.stage_reached,
+            outcome=past.outcome,
+            acknowledged_on=past.acknowledged_on,
+            stage1_responded_on=past.stage1_responded_on,
+            stage1_extended=past.stage1_extended,
+            stage2_cost_pence=past.stage2_cost_pence,
+            ombudsman=past.ombudsman,
+        )
+        for past, team, slug in rows
+    ]
+
+
+def cases_in(period: Period) -> list[ReportCase]:
+    return _live_cases(period) + _past_cases(period)
+
+
+def _lessons(period: Period) -> tuple[reports.Lesson, ...]:
+    lesson_team = sa.orm.aliased(Team)
+    case_team = sa.orm.aliased(Team)
+    rows = db.session.execute(
+        sa.select(Lesson.lesson, Lesson.action, lesson_team.name, case_team.name)
+        .join(Submission, Submission.id == Lesson.submission_id)
+        .outerjoin(lesson_team, lesson_team.id == Lesson.team_id)
+        .outerjoin(case_team, case_team.id == Submission.team_id)
+        .where(Submission.received_on.between(period.start, period.end))
+        .order_by(sa.func.coalesce(lesson_team.name, case_team.name), Lesson.id)
+    )
+    return tuple(
+        reports.Lesson(team=own or case or "No team", lesson=lesson, action=action)
+        for lesson, action, own, case in rows
+    )
+
+
+def team_names() -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(Team.name)
+            .where(sa.not_(Team.is_advocacy_provider))
+            .order_by(Team.sort_order, Team.name)
+        )
+    )
+
+
+def category_slugs() -> list[str]:
+    return list(db.session.scalars(sa.select(Category.slug).order_by(Category.position)))
+
+
+def category_names() -> dict[str, str]:
+    return dict(
+        db.session.execute(sa.select(Category.slug, Category.name).order_by(Category.position))
+        .tuples()
+        .all()
+    )
+
+
+def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[str, object]:
+    return reports.figures(
+        cases_in(period),
+        working_days=working_days_between,
+        teams=team_names(),
+        categories=category_slugs(),
+        lessons=_lessons(period) if with_lessons else (),
+        category=category,
+    )
+
+
+def context_for(period: Period) -> dict[str, int | None]:
+    found = db.session.scalar(
+        sa.select(ReportContext).where(
+            ReportContext.period_start == period.start, ReportContext.period_end == period.end
+        )
+    )
+    return {name: getattr(found, name) if found else None for name in CONTEXT_FIELDS}
+
+
+def save_context(period: Period, figures: dict[str, int | None]) -> None:
+    found = db.session.scalar(
+        sa.select(ReportContext).where(
+            ReportContext.period_start == period.start, ReportContext.period_end == period.end
+        )
+    )
+    if found is None:
+        found = ReportContext(period_start=period.start, period_end=period.end)
+        db.session.add(found)
+    for name in CONTEXT_FIELDS:
+        setattr(found, name, figures.get(name))
+    db.session.commit()
+
+
+def comparators() -> list[ComparatorFigure]:
+    return list(
+        db.session.scalars(
+            sa.select(ComparatorFigure).order_by(ComparatorFigure.year, ComparatorFigure.council)
+        )
+    )
+
+
+def save_comparator(council: str, year: str, complaints: int, referrals: int | None) -> None:
+    found = db.session.scalar(
+        sa.select(ComparatorFigure).where(
+            ComparatorFigure.council == council, ComparatorFigure.year == year
+        )
+    )
+    if found is None:
+        found = ComparatorFigure(council=council, year=year, complaints=complaints)
+        db.session.add(found)
+    found.complaints = complaints
+    found.referrals = referrals
+    db.session.commit()
+
+
+def remove_comparator(comparator_id: int) -> None:
+    found = db.session.get(ComparatorFigure, comparator_id)
+    if found is not None:
+        db.session.delete(found)
+        db.session.commit()
+
+
+def annual_report(period: Period, *, category: str | None = None) -> dict[str, Any]:
+    """The whole report for a period, with the previous period's figures beside it."""
+    before = reports.previous(period)
+    now = _figures(period, category, with_lessons=True)
+    earlier = _figures(before, category, with_lessons=False)
+    earlier.pop("lessons")
+    context = context_for(period)
+    complaints = now["complaints"]["received"]  # type: ignore[index]
+    ours = {
+        "council": current_app.config["COUNCIL_NAME"],
+        "year": period.label(),
+        "complaints": complaints,
+        "referrals": context["referrals"],
+        "complaints_per_referrals_percent": reports.rates(
+            complaints, {"referrals": context["referrals"]}
+        )["complaints_per_referrals_percent"],
+    }
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "previous_period": {"from": before.start.isoformat(), "to": before.end.isoformat()},
+        "category": category,
+        **now,
+        "previous": earlier,
+        "context": context,
+        "rates": reports.rates(complaints, context),
+        "comparison": [ours]
+        + [
+            {
+                "council": other.council,
+                "year": other.year,
+                "complaints": other.complaints,
+                "referrals": other.referrals,
+                "complaints_per_referrals_percent": reports.rates(
+                    other.complaints, {"referrals": other.referrals}
+                )["complaints_per_referrals_percent"],
+            }
+            for other in comparators()
+        ],
+    }
+
+
+def as_csv(report: dict[str, Any]) -> str:
+    """Every figure as one row: section, figure, this period, the previous, change %."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "figure", "this_period", "previous_period", "change_percent"])
+    for section, values in report.items():
+        if section in ("period", "previous_period", "category", "previous", "comparison"):
+            continue
+        if section == "lessons":
+            for lesson in values:
+                writer.writerow(["lessons", lesson["team"], lesson["lesson"], lesson["action"], ""])
+            continue
+        before = report["previous"].get(section, {})
+        for figure, now, earlier in _flatten(values, before):
+            writer.writerow([section, figure, _cell(now), _cell(earlier), _change(now, earlier)])
+    return out.getvalue()
+
+
+def _flatten(now: Any, before: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    if not isinstance(now, dict):
+        return [(prefix, now, before)]
+    rows = []
+    for key, value in now.items():
+        earlier = before.get(key) if isinstance(before, dict) else None
+        rows += _flatten(value, earlier, f"{prefix}.{key}" if prefix else str(key))
+    return rows
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _change(now: Any, before: Any) -> str:
+    if isinstance(now, int) and isinstance(before, int) and not isinstance(now, bool):
+        change = reports.change(now, before)
+        return "" if change is None else str(change)
+    return ""
+
+
+def period_from(start: date | None, end: date | None, today: date) -> Period:
+    """The dates asked for, or the financial year that contains today."""
+    if start and end:
+        return Period(start, end)
+    return reports.financial_year(today)
