@@ -17,6 +17,7 @@ class Permission(StrEnum):
     SEE_ALL_TEAMS = "see_all_teams"
     MANAGE_TEAMS = "manage_teams"  # teams, routing rules, categories
     VIEW_REPORTS = "view_reports"
+    EDIT_REPORTS = "edit_reports"  # the report's context figures and other councils'
     VIEW_AUDIT = "view_audit"
 
 

@@ -78,6 +78,16 @@ class AgeField(IntegerField):
             raise ValueError("Enter the age as a number, like 16") from error
 
 
+class CountField(IntegerField):
+    """A whole number of things, with a plain message for what is not one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a whole number, like 7140") from error
+
+
 class SignInForm(FlaskForm):
     email = StringField(
         "Email address", validators=[required("Enter your email address")], widget=GovTextInput()
@@ -557,3 +567,57 @@ class CategoryForm(FlaskForm):
         widget=GovTextInput(),
     )
     is_active = BooleanField("Staff can choose this category", widget=GovCheckboxInput())
+
+
+# --- the annual report -------------------------------------------------------------------
+
+
+class ReportContextForm(FlaskForm):
+    """Figures from outside the portal that turn complaint counts into rates."""
+
+    social_care_contacts = CountField(
+        "Contacts with children's social care in the period (optional)",
+        validators=[Optional(), NumberRange(min=0, message="Enter a number of 0 or more")],
+        widget=GovTextInput(),
+    )
+    referrals = CountField(
+        "Referrals to children's social care (optional)",
+        validators=[Optional(), NumberRange(min=0, message="Enter a number of 0 or more")],
+        widget=GovTextInput(),
+    )
+    children_looked_after = CountField(
+        "Children looked after (optional)",
+        validators=[Optional(), NumberRange(min=0, message="Enter a number of 0 or more")],
+        widget=GovTextInput(),
+    )
+
+
+class ComparatorForm(FlaskForm):
+    """Another council's published figures for a year."""
+
+    council = StringField(
+        "Council",
+        filters=[clean_text],
+        validators=[required("Enter the council's name"), max_length(120, "The council's name")],
+        widget=GovTextInput(),
+    )
+    year = StringField(
+        "Year",
+        description="As their report gives it, for example 2025 to 26",
+        filters=[clean_text],
+        validators=[required("Enter the year"), max_length(20, "The year")],
+        widget=GovTextInput(),
+    )
+    complaints = CountField(
+        "Complaints",
+        validators=[
+            required("Enter the number of complaints"),
+            NumberRange(min=0, message="Enter a number of 0 or more"),
+        ],
+        widget=GovTextInput(),
+    )
+    comparator_referrals = CountField(
+        "Referrals (optional)",
+        validators=[Optional(), NumberRange(min=0, message="Enter a number of 0 or more")],
+        widget=GovTextInput(),
+    )

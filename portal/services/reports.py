@@ -16,8 +16,9 @@ from portal.domain import reports
 from portal.domain.clock import london_date, working_days_between
 from portal.domain.reports import Period, ReportCase
 from portal.extensions import db
-from portal.models import Category, Lesson, Submission, Team, submission_categories
+from portal.models import Category, Lesson, Staff, Submission, Team, submission_categories
 from portal.models.report import ComparatorFigure, PastCase, ReportContext
+from portal.services import audit
 
 CONTEXT_FIELDS = ("social_care_contacts", "referrals", "children_looked_after")
 
@@ -171,11 +172,8 @@ def category_slugs() -> list[str]:
 
 
 def category_names() -> dict[str, str]:
-    return dict(
-        db.session.execute(sa.select(Category.slug, Category.name).order_by(Category.position))
-        .tuples()
-        .all()
-    )
+    rows = db.session.execute(sa.select(Category.slug, Category.name).order_by(Category.position))
+    return {slug: name for slug, name in rows}
 
 
 def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[str, object]:
@@ -198,7 +196,7 @@ def context_for(period: Period) -> dict[str, int | None]:
     return {name: getattr(found, name) if found else None for name in CONTEXT_FIELDS}
 
 
-def save_context(period: Period, figures: dict[str, int | None]) -> None:
+def save_context(period: Period, figures: dict[str, int | None], *, staff: Staff) -> None:
     found = db.session.scalar(
         sa.select(ReportContext).where(
             ReportContext.period_start == period.start, ReportContext.period_end == period.end
@@ -209,6 +207,11 @@ def save_context(period: Period, figures: dict[str, int | None]) -> None:
         db.session.add(found)
     for name in CONTEXT_FIELDS:
         setattr(found, name, figures.get(name))
+    audit.record(
+        "report_context_saved",
+        staff=staff,
+        detail={"from": period.start, "to": period.end} | dict(figures),
+    )
     db.session.commit()
 
 
@@ -220,7 +223,9 @@ def comparators() -> list[ComparatorFigure]:
     )
 
 
-def save_comparator(council: str, year: str, complaints: int, referrals: int | None) -> None:
+def save_comparator(
+    council: str, year: str, complaints: int, referrals: int | None, *, staff: Staff
+) -> None:
     found = db.session.scalar(
         sa.select(ComparatorFigure).where(
             ComparatorFigure.council == council, ComparatorFigure.year == year
@@ -231,12 +236,20 @@ def save_comparator(council: str, year: str, complaints: int, referrals: int | N
         db.session.add(found)
     found.complaints = complaints
     found.referrals = referrals
+    audit.record(
+        "comparator_saved",
+        staff=staff,
+        detail={"council": council, "year": year, "complaints": complaints, "referrals": referrals},
+    )
     db.session.commit()
 
 
-def remove_comparator(comparator_id: int) -> None:
+def remove_comparator(comparator_id: int, *, staff: Staff) -> None:
     found = db.session.get(ComparatorFigure, comparator_id)
     if found is not None:
+        audit.record(
+            "comparator_removed", staff=staff, detail={"council": found.council, "year": found.year}
+        )
         db.session.delete(found)
         db.session.commit()
 

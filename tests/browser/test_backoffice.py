@@ -54,6 +54,8 @@ BACKOFFICE_PAGES = [
     "add a routing rule (errors)",
     "edit a routing rule",
     "teams and categories",
+    "annual report",
+    "annual report (errors)",
 ]
 
 
@@ -129,6 +131,9 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         assert page.locator(".govuk-error-summary").is_visible()
         walker.goto(f"/staff/routing-rules/{rule_id}", "edit a routing rule")
         walker.goto("/staff/teams", "teams and categories")
+        walker.goto("/staff/reports/annual", "annual report")
+        walker.press("Add the figures", "annual report (errors)")
+        assert page.locator(".govuk-error-summary").is_visible()
     except Exception as error:  # reported by the tests of the pages it missed
         failures["back office"] = f"{type(error).__name__} at {walker.page.url}: {error}"
     try:

@@ -37,6 +37,8 @@ SAMPLE_ARGUMENTS = {
     "team_id": "1",
     "category_id": "1",
     "token": "a-token",
+    "section": "stages",
+    "comparator_id": "1",
 }
 
 

@@ -1,0 +1,303 @@
+"""The annual report's figures as the tables the committee reads: one table per
+section, each figure beside the previous period's with the change in per cent. The page,
+each section's CSV and the PDF are all made from these tables, so they always agree."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.domain.reports import FINDINGS, KINDS, OMBUDSMAN, ROLES, change
+
+KIND_NAMES = {
+    "complaint": "Complaints",
+    "compliment": "Compliments",
+    "advocacy": "Advocacy requests",
+    "representation": "Representations",
+    "total": "All contacts",
+}
+ROLE_NAMES = {
+    "child": "Child or young person",
+    "parent": "Parent or person with parental responsibility",
+    "foster_carer": "Foster carer",
+    "kinship_carer": "Special guardian or kinship carer",
+    "relative": "Other relative",
+    "professional": "Professional",
+    "advocate": "Advocate, for a child",
+    "other": "Someone else",
+}
+FINDING_NAMES = {
+    "upheld": "Upheld",
+    "partially_upheld": "Partially upheld",
+    "not_upheld": "Not upheld",
+    "no_finding": "No finding",
+}
+OMBUDSMAN_NAMES = {
+    "referred": "Referred to the ombudsman",
+    "upheld": "Upheld (fault found)",
+    "not_upheld": "Not upheld",
+    "not_investigated": "Not investigated",
+    "premature": "Premature: sent back to the council",
+}
+TIMELINESS_NAMES = {
+    "acknowledged": "Complaints acknowledged",
+    "acknowledged_within_3": "Acknowledged within 3 working days",
+    "acknowledged_within_3_percent": "Acknowledged within 3 working days (%)",
+    "stage1_responses": "Stage 1 responses",
+    "stage1_in_10": "Stage 1 responses within 10 working days",
+    "stage1_in_11_to_20": "Stage 1 responses in 11 to 20 working days",
+    "stage1_over_20": "Stage 1 responses after more than 20 working days",
+    "stage1_in_10_percent": "Stage 1 responses within 10 working days (%)",
+    "stage1_average_working_days": "Average working days to a stage 1 response",
+    "stage1_extended": "Stage 1 extensions agreed",
+    "stage1_within_agreed_extension": "Stage 1 responses within an agreed extension",
+    "stage2_adjudications": "Stage 2 adjudications",
+    "stage2_in_25": "Stage 2 within 25 working days",
+    "stage2_in_26_to_65": "Stage 2 in 26 to 65 working days (with an extension)",
+    "stage2_over_65": "Stage 2 after more than 65 working days",
+    "stage2_extended": "Stage 2 extensions",
+    "stage2_average_working_days": "Average working days for stage 2",
+    "stage3_panels": "Stage 3 review panels held",
+    "stage3_panel_in_30": "Panels held within 30 working days of the request",
+    "stage3_responses": "Stage 3 responses",
+    "stage3_average_working_days": "Average working days from stage 3 request to response",
+}
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    # (label, value) pairs drawn as bars; the table above always carries the numbers.
+    chart: list[tuple[str, int]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def chart_max(self) -> int:
+        return max((value for _, value in self.chart), default=0) or 1
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if value is None else value for value in row])
+        return out.getvalue()
+
+
+COMPARED = ["", "This period", "Previous period", "Change (%)"]
+
+
+def _compare(label: str, now: Any, before: Any) -> list[Any]:
+    moved = None
+    if isinstance(now, int) and isinstance(before, int) and not isinstance(now, bool):
+        moved = change(now, before)
+    return [label, now, before, moved]
+
+
+def _section(
+    slug: str, title: str, now: dict[str, Any], before: dict[str, Any], names: dict[str, str]
+) -> Table:
+    rows = [_compare(names.get(key, key), now.get(key), before.get(key)) for key in names]
+    return Table(slug, title, [title, *COMPARED[1:]], rows)
+
+
+def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table]:
+    before = report["previous"]
+    complaints, earlier = report["complaints"], before["complaints"]
+
+    contacts = _section(
+        "contacts", "Contacts received", report["contacts"], before["contacts"], KIND_NAMES
+    )
+    contacts.chart = [(KIND_NAMES[k], report["contacts"][k]) for k in KINDS]
+
+    informal = Table(
+        "informal",
+        "Resolved informally",
+        ["Resolved informally", *COMPARED[1:]],
+        [
+            _compare(
+                "Complaints resolved informally",
+                complaints["resolved_informally"],
+                earlier["resolved_informally"],
+            ),
+            _compare(
+                "As a share of all contacts (%)",
+                complaints["resolved_informally_percent_of_contacts"],
+                earlier["resolved_informally_percent_of_contacts"],
+            ),
+        ],
+    )
+
+    stage_names = {
+        "received": "Complaints received",
+        "stage1": "Reached stage 1",
+        "stage2": "Reached stage 2",
+        "stage3": "Reached stage 3",
+        "resolved_at_stage1_percent": "Resolved at stage 1 (%)",
+    }
+    stages = _section("stages", "Complaints by stage", complaints, earlier, stage_names)
+    stages.chart = [(stage_names[k], complaints[k]) for k in ("stage1", "stage2", "stage3")]
+    stages.note = "A complaint that went on to stage 2 counts at stage 1 and at stage 2."
+
+    by_category = _section(
+        "categories",
+        "Complaints by category",
+        report["by_category"],
+        before["by_category"],
+        {slug: category_names.get(slug, slug) for slug in report["by_category"]},
+    )
+    by_category.chart = [
+        (category_names.get(slug, slug), count) for slug, count in report["by_category"].items()
+    ]
+    by_category.note = "A complaint about more than one thing counts in each of its categories."
+
+    team_rows = [
+        [team, *(row[f] for f in FINDINGS), sum(row.values())]
+        for team, row in report["by_team_outcome"].items()
+    ]
+    team_rows.append(
+        ["All teams"]
+        + [sum(row[f] for row in report["by_team_outcome"].values()) for f in FINDINGS]
+        + [sum(sum(row.values()) for row in report["by_team_outcome"].values())]
+    )
+    team_outcome = Table(
+        "team-outcome",
+        "Complaints by team and outcome",
+        ["Team", *(FINDING_NAMES[f] for f in FINDINGS), "Total"],
+        team_rows,
+        note=(
+            f"Only complaints in the category “{category_names.get(report['category'], '')}”."
+            if report.get("category")
+            else "Complaints with a finding, by the team they went to."
+        ),
+    )
+
+    source = _section(
+        "source", "Complaints by who made them", report["by_source"], before["by_source"],
+        {role: ROLE_NAMES[role] for role in ROLES},
+    )  # fmt: skip
+    source.chart = [(ROLE_NAMES[role], report["by_source"][role]) for role in ROLES]
+
+    timeliness = _section(
+        "timeliness", "Timeliness", report["timeliness"], before["timeliness"], TIMELINESS_NAMES
+    )
+    costs = _section(
+        "costs",
+        "Stage 2 and 3 costs and ex gratia payments",
+        report["costs"],
+        before["costs"],
+        {
+            "stage2_cases": "Stage 2 investigations with a cost",
+            "stage2_total": "Stage 2 cost (£)",
+            "ex_gratia_payments": "Ex gratia payments",
+            "ex_gratia_total": "Ex gratia total (£)",
+        },
+    )
+    costs.note = "Stage 3 panels' costs are not recorded in the portal."
+    ombudsman = _section(
+        "ombudsman", "The ombudsman", report["ombudsman"], before["ombudsman"],
+        {key: OMBUDSMAN_NAMES[key] for key in OMBUDSMAN},
+    )  # fmt: skip
+    advocacy = _section(
+        "advocacy",
+        "Advocacy",
+        report["advocacy"],
+        before["advocacy"],
+        {
+            "requests": "Requests for an advocate",
+            "children_who_complained": "Complaints by or for a child",
+            "offered": "Of those, an advocate was offered",
+            "took_up": "Of those, the child took up the offer or already had one",
+            "take_up_percent": "Take-up (%)",
+        },
+    )
+    compliments = _by_team_table(
+        "compliments", "Compliments by team", report["compliments"], before["compliments"]
+    )
+    compliments.rows.append(
+        _compare(
+            "Naming a worker",
+            report["compliments"]["about_a_named_worker"],
+            before["compliments"]["about_a_named_worker"],
+        )
+    )
+    representations = _by_team_table(
+        "representations",
+        "Representations by team",
+        report["representations"],
+        before["representations"],
+    )
+    lessons = Table(
+        "lessons",
+        "Lessons learned and actions",
+        ["Team", "Lesson", "Action"],
+        [[item["team"], item["lesson"], item["action"]] for item in report["lessons"]],
+    )
+    return [
+        contacts,
+        informal,
+        stages,
+        by_category,
+        team_outcome,
+        source,
+        timeliness,
+        costs,
+        ombudsman,
+        advocacy,
+        compliments,
+        representations,
+        lessons,
+        _context_table(report),
+        _comparison_table(report),
+    ]
+
+
+def _by_team_table(slug: str, title: str, now: dict[str, Any], before: dict[str, Any]) -> Table:
+    teams = list(dict.fromkeys([*now["by_team"], *before["by_team"]]))
+    rows = [
+        _compare(team, now["by_team"].get(team, 0), before["by_team"].get(team, 0))
+        for team in teams
+    ]
+    rows.append(_compare("Total", now["total"], before["total"]))
+    table = Table(slug, title, ["Team", *COMPARED[1:]], rows)
+    table.chart = [(team, now["by_team"].get(team, 0)) for team in teams]
+    return table
+
+
+def _context_table(report: dict[str, Any]) -> Table:
+    context, rates = report["context"], report["rates"]
+    names = {
+        "social_care_contacts": "Contacts with children's social care",
+        "referrals": "Referrals",
+        "children_looked_after": "Children looked after",
+    }
+    rows = [[names[key], context[key], rates[f"complaints_per_{key}_percent"]] for key in names]
+    return Table(
+        "context",
+        "Complaints in context",
+        ["Figure for the period", "Number", "Complaints as a share (%)"],
+        rows,
+        note="The complaints manager enters these figures below.",
+    )
+
+
+def _comparison_table(report: dict[str, Any]) -> Table:
+    return Table(
+        "comparison",
+        "Other councils",
+        ["Council", "Year", "Complaints", "Referrals", "Complaints per 100 referrals (%)"],
+        [
+            [
+                c["council"],
+                c["year"],
+                c["complaints"],
+                c["referrals"],
+                c["complaints_per_referrals_percent"],
+            ]
+            for c in report["comparison"]
+        ],
+        note="Figures from other councils' published annual reports, entered below.",
+    )
