@@ -10,14 +10,16 @@ import click
 from flask import Flask
 
 from portal.backoffice.access import Role
+from portal.cli_import import register_import_commands
 from portal.domain.clock import LONDON
-from portal.services import intake, outbox, reports, routing_rules, staff, teams
+from portal.services import demo_cases, intake, outbox, reports, routing_rules, staff, teams
 
 
 def register_cli(app: Flask) -> None:
     register_asset_commands(app)
     register_outbox_commands(app)
     register_report_commands(app)
+    register_import_commands(app)
 
     @app.cli.group()
     def demo() -> None:
@@ -25,11 +27,13 @@ def register_cli(app: Flask) -> None:
 
     @demo.command("load")
     def demo_load() -> None:
-        """Load demo teams, categories, routing rules and staff (safe to run again)."""
+        """Load demo teams, categories, routing rules, staff and cases (safe to run again)."""
         click.echo(f"Demo teams: {teams.load_demo_teams()} added.")
         click.echo(f"Categories: {teams.load_default_categories()} added.")
         click.echo(f"Routing rules: {routing_rules.load_demo_rules()} added.")
         accounts = staff.load_demo_accounts()
+        # Two years of made-up cases, so the queue and the annual report have something.
+        click.echo(f"Demo cases: {demo_cases.load_demo_cases(london_today())} added.")
         click.echo("Sign in to the back office at http://127.0.0.1:5000/staff/sign-in as:")
         for email, role in accounts:
             click.echo(f"  {email:<28} ({role})  password: {staff.DEMO_PASSWORD}")

@@ -175,7 +175,9 @@ def figures(
         team_outcome[team] = dict.fromkeys(FINDINGS, 0)
     for case in complaints:
         if case.outcome in FINDINGS and (category is None or category in case.categories):
-            team_outcome[case.team or "No team"][case.outcome] += 1
+            # A team not in the list (the advocacy provider, one since removed) still counts.
+            row = team_outcome.setdefault(case.team or "No team", dict.fromkeys(FINDINGS, 0))
+            row[case.outcome] += 1
     team_outcome = {t: row for t, row in team_outcome.items() if t in teams or any(row.values())}
 
     acknowledged = [c for c in complaints if c.acknowledged_on is not None]
@@ -206,7 +208,11 @@ def figures(
     representations = [c for c in cases if c.kind == "representation"]
     children = [c for c in complaints if c.submitter_role in ("child", "advocate")]
     offered = [c for c in children if c.advocacy_answer]
-    took_up = [c for c in offered if c.advocacy_answer in ("accepted", "already_has_one")]
+    took_up = [
+        c
+        for c in offered
+        if c.advocacy_answer in ("accepted", "already_has_one", "filed_by_advocate")
+    ]
 
     return {
         "contacts": contacts | {"total": len(cases)},

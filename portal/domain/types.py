@@ -64,3 +64,19 @@ class SupportNeed(StrEnum):
     EASY_READ = "easy_read"
     LARGE_PRINT = "large_print"
     OTHER = "other"
+
+
+# The default scheme of ten categories of complaint (domain.md, "Categories"): shipped as
+# the categories staff can edit, and the slugs an import of past cases may use.
+NATIONAL_CATEGORIES = {
+    "legislation": "About legislation",
+    "policy": "About policy",
+    "confidentiality": "Breach of confidentiality",
+    "broken_promise": "Broken promise or appointment",
+    "delay_failed_service": "Delay or failed service",
+    "denial_change_service": "Denial, withdrawal or change of service",
+    "information": "Lack of or incorrect information",
+    "not_to_standard": "Not to standard",
+    "staff_attitude": "Staff attitude or conduct",
+    "other": "Other",
+}

@@ -602,7 +602,6 @@ FORMS: dict[str, type[QuestionForm]] = {
 class SaveForLaterForm(FlaskForm):
     email = StringField(
         _l("Email address"),
-        description=_l("We will send you a link to carry on. It works for 7 days."),
         filters=[clean_text],
         validators=[
             required(_l("Enter your email address")),

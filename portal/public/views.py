@@ -332,6 +332,12 @@ def save_for_later(journey: str) -> Response | str:
         return redirect(_step_url(kind, FIRST_STEP))
     step = request.args.get("step", FIRST_STEP)
     form = SaveForLaterForm()
+    days = current_app.config["SAVE_RETURN_DAYS"]
+    form.email.description = ngettext(
+        "We will send you a link to carry on. It works for %(num)d day.",
+        "We will send you a link to carry on. It works for %(num)d days.",
+        days,
+    )
     form.question.choices = list(save_return.QUESTIONS.items())
     if form.validate_on_submit():
         save_return.save(
@@ -343,7 +349,7 @@ def save_for_later(journey: str) -> Response | str:
         )
         # This browser forgets the answers: on a shared computer nobody else can see them.
         _forget(kind)
-        return render_template("public/saved.html", email=form.email.data)
+        return render_template("public/saved.html", email=form.email.data, days=days)
     back = _step_url(kind, step if step in STEP_SLUGS else FIRST_STEP)
     return render_template("public/save-for-later.html", form=form, back_url=back)
 

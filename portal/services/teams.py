@@ -4,6 +4,7 @@ import re
 
 import sqlalchemy as sa
 
+from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
 from portal.models import Category, Staff, Team
 from portal.services import audit
@@ -128,18 +129,7 @@ def load_demo_teams() -> int:
 
 
 # domain.md, "Categories": the ten of a published scheme, editable by the manager.
-DEFAULT_CATEGORIES = [
-    ("legislation", "About legislation"),
-    ("policy", "About policy"),
-    ("confidentiality", "Breach of confidentiality"),
-    ("broken_promise", "Broken promise or appointment"),
-    ("delay_failed_service", "Delay or failed service"),
-    ("denial_change_service", "Denial, withdrawal or change of service"),
-    ("information", "Lack of or incorrect information"),
-    ("not_to_standard", "Not to standard"),
-    ("staff_attitude", "Staff attitude or conduct"),
-    ("other", "Other"),
-]
+DEFAULT_CATEGORIES = list(NATIONAL_CATEGORIES.items())
 
 
 def load_default_categories() -> int:

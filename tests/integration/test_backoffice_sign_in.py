@@ -288,6 +288,9 @@ def test_flask_demo_load_prints_one_account_per_role_and_can_run_twice(app: Flas
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
     assert "Routing rules: 0 added." in again.output
+    # Two years of demo cases, once: the queue and the annual report have something.
+    assert re.search(r"Demo cases: [1-9]\d+ added\.", first.output), first.output
+    assert "Demo cases: 0 added." in again.output
     assert db.session.scalar(sa.select(sa.func.count(Staff.id))) == 3
     for email, _, password in accounts:
         client = browser(app)
