@@ -48,7 +48,8 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) -m aiosmtpd -n -l 127.0.0.1:$${MAIL_PORT:-8025} -c aiosmtpd.handlers.Debugging stdout & \
 	$(FLASK) outbox work & \
-	WELSH_ENABLED=$${WELSH_ENABLED:-true} $(FLASK) run --host 127.0.0.1 --port 5000
+	WELSH_ENABLED=$${WELSH_ENABLED:-true} SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
+	$(FLASK) run --host 127.0.0.1 --port 5000
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

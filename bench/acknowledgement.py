@@ -152,6 +152,8 @@ def build_app(database_url: str, smtp_port: int) -> Any:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_port,
+            # The bench's clients speak plain http on 127.0.0.1.
+            "SESSION_COOKIE_SECURE": False,
         }
     )
 

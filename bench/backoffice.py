@@ -84,7 +84,9 @@ def drop_database(server_url: str, name: str) -> None:
 def make_app(url: str) -> Any:
     from portal import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
+    )
 
 
 # --- building the cases --------------------------------------------------------------------

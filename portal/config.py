@@ -25,7 +25,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(24 * 3600)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "false") == "true"
+    # Secure outside development: `make run` (plain http on 127.0.0.1) turns it off.
+    SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "true") == "true"
 
     # How long a half-finished journey is kept on the server.
     DRAFT_LIFETIME_HOURS = int(_env("DRAFT_LIFETIME_HOURS", "24"))
@@ -91,6 +92,9 @@ class Config:
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     TRACKING_RATE_LIMIT = _env("TRACKING_RATE_LIMIT", "20 per minute;200 per day")
+    # Sending a complaint (and starting a save-and-return) per address: generous enough
+    # for a school or a care home sharing one address, tight enough to stop a flood.
+    SUBMISSION_RATE_LIMIT = _env("SUBMISSION_RATE_LIMIT", "10 per minute;60 per hour")
 
     # Files sent with a submission: how many, how big, where they are kept (outside the
     # web root), and the ClamAV daemon that scans them ("host:port" or a socket path;
@@ -127,6 +131,10 @@ class TestConfig(Config):
     # Tests deliver to a real local SMTP server (aiosmtpd), never a fake mailer.
     MAIL_SUPPRESS_SEND = False
     SECRET_KEY = "test-secret"
+    # The test client speaks plain http.
+    SESSION_COOKIE_SECURE = False
+    # Every test sends from 127.0.0.1; the limit's own test sets a low one.
+    SUBMISSION_RATE_LIMIT = "10000 per minute"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
     # The language switch is on every page the tests (axe, the Nu checker) look at.
     WELSH_ENABLED = True

@@ -1,6 +1,6 @@
 """Error pages in the council's layout. Never a stack trace, never a Flask default."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
-        # Only our own static files run: no inline script, no framing (issue 6 adds more).
+        # Only our own static files run: no inline script or style, no framing.
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,5 +32,15 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # Nothing here needs a camera, a microphone, the person's location or payment.
+        response.headers.setdefault(
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        )
+        if request.is_secure:
+            # Only over HTTPS: a browser ignores it otherwise, and a mistake is sticky.
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         response.headers.setdefault("Vary", "HX-Request")
         return response

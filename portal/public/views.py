@@ -222,6 +222,7 @@ def get_help_now(journey: str) -> str:
 
 
 @bp.route("/<journey>/check-answers", methods=["GET", "POST"])
+@limiter.limit(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]), methods=["POST"])
 def check_answers(journey: str) -> Response | str:
     kind = _kind(journey)
     draft = _current_draft(kind)

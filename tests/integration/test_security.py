@@ -255,3 +255,50 @@ def test_an_empty_honeypot_does_not_get_in_the_way(client: FlaskClient) -> None:
 
     assert journey.send(website="").status_code == 302
     assert len(submissions()) == 1
+
+
+# --- headers, cookies and limits --------------------------------------------------------
+
+
+def test_every_response_carries_the_security_headers(client: FlaskClient) -> None:
+    for url in ("/", "/make-a-complaint/who-are-you", "/staff/sign-in", "/no-such-page"):
+        headers = client.get(url).headers
+        policy = headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, url
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert "geolocation=()" in headers["Permissions-Policy"]
+        # Plain http: no HSTS (a browser would ignore it; behind TLS it is sent).
+        assert "Strict-Transport-Security" not in headers
+    secure = client.get("/", base_url="https://portal.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_the_session_cookie_is_secure_httponly_and_lax_outside_development(
+    database_url: str,
+) -> None:
+    from portal import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
+    with app.test_client() as browser:
+        cookie = browser.get("/make-a-complaint/who-are-you", base_url="https://portal.example")
+        (session,) = [c for c in cookie.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session
+
+
+def test_sending_is_limited_per_address_and_what_was_typed_is_kept(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["SUBMISSION_RATE_LIMIT"] = "2 per minute"
+    for _ in range(2):
+        journey = Journey(client, "complaint")
+        journey.complete("parent")
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    refused = journey.send()
+    assert refused.status_code == 429
+    assert "Too many" in page_of(refused).text
+    assert len(submissions()) == 2
+    # The answers wait on check your answers for when the limit has passed.
+    assert "Nobody came to the review meeting." in journey.check_answers().text
