@@ -143,6 +143,12 @@ class Submission(Model):
     thanked_on: Mapped[date | None]  # compliments: the team has been thanked
     reclassified_from: Mapped[str | None] = mapped_column(sa.String(20))
 
+    # Retention (docs/retention.md): a case under legal hold is never purged; a purged
+    # case keeps only what the annual report counts.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    legal_hold_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    purged_at: Mapped[datetime | None]
+
     categories: Mapped[list["Category"]] = relationship(
         secondary="submission_categories", order_by="Category.position"
     )
