@@ -12,13 +12,23 @@ from flask import Flask
 from portal.backoffice.access import Role
 from portal.cli_import import register_import_commands
 from portal.domain.clock import LONDON
-from portal.services import demo_cases, intake, outbox, reports, routing_rules, staff, teams
+from portal.services import (
+    demo_cases,
+    intake,
+    outbox,
+    reports,
+    retention,
+    routing_rules,
+    staff,
+    teams,
+)
 
 
 def register_cli(app: Flask) -> None:
     register_asset_commands(app)
     register_outbox_commands(app)
     register_report_commands(app)
+    register_retention_commands(app)
     register_import_commands(app)
 
     @app.cli.group()
@@ -143,3 +153,26 @@ def register_report_commands(app: Flask) -> None:
             click.echo(reports.as_csv(report), nl=False)
         else:
             click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+def register_retention_commands(app: Flask) -> None:
+    @app.cli.group("retention")
+    def retention_group() -> None:
+        """Removing personal data once it has been kept long enough (docs/retention.md)."""
+
+    @retention_group.command("purge")
+    @click.option("--dry-run", is_flag=True, help="List what would go, and change nothing.")
+    def purge(dry_run: bool) -> None:
+        """Remove the personal data of cases past their retention period."""
+        today = london_today()
+        if dry_run:
+            found = retention.due_for_purge(today)
+            retention.record_dry_run(found)
+            for item in found:
+                click.echo(f"{item.reference}  ended {item.ended_on}  due {item.due_on}")
+            click.echo(f"{len(found)} case(s) would have their personal data removed.")
+            return
+        done = retention.purge(today)
+        for item in done:
+            click.echo(f"{item.reference}  personal data removed")
+        click.echo(f"{len(done)} case(s) purged; cases under legal hold were left alone.")

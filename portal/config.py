@@ -91,6 +91,8 @@ class Config:
     # Without REDIS_URL the limits live in memory (fine for one development process).
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Complaint files are commonly kept 6 years after the case ends (domain.md).
+    RETENTION_YEARS = int(_env("RETENTION_YEARS", "6"))
     TRACKING_RATE_LIMIT = _env("TRACKING_RATE_LIMIT", "20 per minute;200 per day")
     # Sending a complaint (and starting a save-and-return) per address: generous enough
     # for a school or a care home sharing one address, tight enough to stop a flood.

@@ -18,6 +18,7 @@ class Permission(StrEnum):
     MANAGE_TEAMS = "manage_teams"  # teams, routing rules, categories
     VIEW_REPORTS = "view_reports"
     EDIT_REPORTS = "edit_reports"  # the report's context figures and other councils'
+    MANAGE_RECORDS = "manage_records"  # legal holds; what is kept and for how long
     VIEW_AUDIT = "view_audit"
 
 

@@ -493,6 +493,32 @@ class SafeguardingForm(CaseForm):
     )
 
 
+class LegalHoldForm(CaseForm):
+    hold = RadioField(
+        "Legal hold",
+        choices=[
+            ("place", "Place the case under legal hold: it is never purged"),
+            ("lift", "Lift the legal hold: the case is purged when its time comes"),
+        ],
+        validators=[required("Select whether to place or lift the hold")],
+        widget=GovRadioInput(),
+    )
+    reason = TextAreaField(
+        "Why (needed to place a hold)",
+        description="For example, the instruction of an inquiry not to destroy its records.",
+        filters=[clean_text],
+        validators=[max_length(500, "Why")],
+        widget=GovTextArea(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.hold.data == "place" and not self.reason.data:
+            self.reason.errors = ["Enter why the case is held"]
+            valid = False
+        return valid
+
+
 class TeamForm(FlaskForm):
     name = StringField(
         "Team name (staff see this)",

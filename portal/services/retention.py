@@ -1,0 +1,172 @@
+"""Removing a case's personal data when its retention period has passed
+(docs/retention.md). What the annual report counts stays: the kind, the dates, the team,
+the categories, the outcome and the costs. Everything that could identify a person goes:
+names, contact details, what they wrote, files, emails, and the words in the case's
+audit details."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.database import utcnow
+from portal.domain import retention
+from portal.extensions import db
+from portal.models import (
+    Attachment,
+    AuditEvent,
+    ComplaintPoint,
+    OutboxMessage,
+    Staff,
+    Submission,
+)
+from portal.services import audit
+
+REMOVED = "removed under the retention policy"
+
+# Personal data on the case, and what it becomes. A named worker's compliment still
+# counts as naming a worker (an empty name, not none).
+CLEARED: dict[str, object] = {
+    "submitter_name": "",
+    "organisation": None,
+    "email": None,
+    "phone": None,
+    "postal_address": None,
+    "postcode": None,
+    "child_name": None,
+    "child_date_of_birth": None,
+    "child_age": None,
+    "what_happened": "",
+    "event_date": None,
+    "put_right": None,
+    "interpreter_language": None,
+    "other_support": None,
+    "answers": {},
+    "advocate_name": None,
+    "advocate_email": None,
+    "danger_signs": [],
+    "safeguarding_action": None,
+    "informal_resolution_terms": None,
+    "stage1_extension_reason": None,
+    "investigating_officer": None,
+    "independent_person": None,
+    "stage2_extension_reason": None,
+    "panel_members": None,
+    "panel_recommendations": None,
+    "ombudsman_reference": None,
+    "sufficient_interest_reason": None,
+    "advocate_assigned": None,
+    "legal_hold_reason": None,
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    reference: str
+    ended_on: date
+    due_on: date
+
+
+def _years() -> int:
+    return int(current_app.config["RETENTION_YEARS"])
+
+
+def due_for_purge(today: date) -> list[Due]:
+    """Cases whose personal data is due to go, oldest first; none under legal hold."""
+    rows = db.session.execute(
+        sa.select(
+            Submission.reference,
+            Submission.closed_on,
+            Submission.withdrawn_on,
+            Submission.thanked_on,
+            Submission.legal_hold,
+        )
+        .where(Submission.purged_at.is_(None), sa.not_(Submission.legal_hold))
+        .where(
+            sa.or_(
+                Submission.closed_on.is_not(None),
+                Submission.withdrawn_on.is_not(None),
+                Submission.thanked_on.is_not(None),
+            )
+        )
+    )
+    found = []
+    for reference, closed_on, withdrawn_on, thanked_on, held in rows:
+        ending = retention.Ending(closed_on, withdrawn_on, thanked_on, held)
+        due_on = retention.due(ending, _years(), today)
+        ended = retention.ended_on(ending)
+        if due_on is not None and ended is not None:
+            found.append(Due(reference, ended, due_on))
+    return sorted(found, key=lambda d: (d.due_on, d.reference))
+
+
+def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
+    """Remove the personal data of every case due; one transaction per case, so a failure
+    part way leaves each case either whole or purged."""
+    purged = []
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    for item in due_for_purge(today):
+        case = db.session.scalars(
+            sa.select(Submission).where(Submission.reference == item.reference)
+        ).one()
+        if case.legal_hold or case.purged_at is not None:  # changed since it was listed
+            continue
+        files = list(
+            db.session.scalars(sa.select(Attachment).where(Attachment.submission_id == case.id))
+        )
+        for name, value in CLEARED.items():
+            setattr(case, name, value)
+        if case.worker_name is not None:
+            case.worker_name = ""
+        case.purged_at = utcnow()
+        case.version += 1
+        for point in db.session.scalars(
+            sa.select(ComplaintPoint).where(ComplaintPoint.submission_id == case.id)
+        ):
+            point.summary = ""
+        for attachment in files:
+            db.session.delete(attachment)
+        db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.submission_id == case.id))
+        # The trail keeps who did what and when; the words in its details go too. The
+        # trail is otherwise never changed (services/audit.py), so this is a plain update.
+        db.session.execute(
+            sa.update(AuditEvent)
+            .where(AuditEvent.submission_id == case.id)
+            .values(detail={"detail": REMOVED})
+        )
+        audit.record(
+            "personal_data_purged",
+            staff=staff,
+            submission=case,
+            detail={"ended_on": item.ended_on, "due_on": item.due_on, "files": len(files)},
+        )
+        db.session.commit()
+        # The files go once the record of them has gone: a crash between leaves a file
+        # nothing points to, never a record pointing at nothing.
+        for attachment in files:
+            (folder / attachment.storage_key).unlink(missing_ok=True)
+        purged.append(item)
+    return purged
+
+
+def record_dry_run(found: list[Due], *, staff: Staff | None = None) -> None:
+    audit.record("retention_dry_run", staff=staff, detail={"due": len(found)})
+    db.session.commit()
+
+
+def set_legal_hold(staff: Staff, case: Submission, *, hold: bool, reason: str | None) -> None:
+    before = {"legal_hold": case.legal_hold, "legal_hold_reason": case.legal_hold_reason}
+    case.legal_hold = hold
+    case.legal_hold_reason = reason if hold else None
+    case.version += 1
+    audit.record(
+        "legal_hold_placed" if hold else "legal_hold_lifted",
+        staff=staff,
+        submission=case,
+        detail=audit.changes(
+            before, {"legal_hold": case.legal_hold, "legal_hold_reason": case.legal_hold_reason}
+        ),
+    )
+    db.session.commit()
