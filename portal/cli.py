@@ -145,6 +145,9 @@ def register_report_commands(app: Flask) -> None:
             raise click.UsageError("Give both --from and --to, or neither")
         if start and end and end < start:
             raise click.UsageError("--to must be on or after --from")
+        if category and category not in reports.category_names():
+            known = ", ".join(reports.category_names())
+            raise click.UsageError(f"--category must be one of {known}")
         period = reports.period_from(
             start.date() if start else None, end.date() if end else None, london_today()
         )

@@ -45,17 +45,17 @@ def quarter(containing: date) -> Period:
 
 
 def previous(period: Period) -> Period:
-    """The period just before, of the same length (a year before a financial year)."""
+    """The same dates a year earlier (for a financial year, the financial year before),
+    so a quarter or a month is compared with the same season."""
     fy = financial_year(period.start)
     if period == fy:
         return financial_year(date(period.start.year - 1, 6, 1))
-    try:
-        return Period(
-            period.start.replace(year=period.start.year - 1),
-            period.end.replace(year=period.end.year - 1),
-        )
-    except ValueError:  # 29 February
-        return Period(period.start - timedelta(days=365), period.end - timedelta(days=365))
+    return Period(_a_year_before(period.start), _a_year_before(period.end))
+
+
+def _a_year_before(day: date) -> date:
+    # 29 February a year earlier is 28 February.
+    return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 def percent(part: int, whole: int) -> Decimal | None:

@@ -252,6 +252,8 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
         setattr(case, MOVE_DATE_FIELD[data.move], getattr(progress, MOVE_DATE_FIELD[data.move]))
     for name in MOVE_DETAILS.get(data.move, ()):
         if name in data.details:
+            if name == "ex_gratia_pence" and data.details[name] is None:
+                continue  # left blank at stage 2: the payment made at stage 1 stands
             setattr(case, name, data.details[name])
     if data.move is Move.REQUEST_STAGE2:
         case.stage2_request_late = stages.is_late_request(

@@ -301,7 +301,14 @@ def as_csv(report: dict[str, Any]) -> str:
     writer = csv.writer(out)
     writer.writerow(["section", "figure", "this_period", "previous_period", "change_percent"])
     for section, values in report.items():
-        if section in ("period", "previous_period", "category", "previous", "comparison"):
+        if section in ("period", "previous_period", "category", "previous"):
+            continue
+        if section == "comparison":
+            for other in values:
+                figure = f"{other['council']} {other['year']}.complaints_per_referrals_percent"
+                writer.writerow(
+                    ["comparison", figure, _cell(other["complaints_per_referrals_percent"]), "", ""]
+                )
             continue
         if section == "lessons":
             for lesson in values:
@@ -316,10 +323,13 @@ def as_csv(report: dict[str, Any]) -> str:
 def _flatten(now: Any, before: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
     if not isinstance(now, dict):
         return [(prefix, now, before)]
+    earlier = before if isinstance(before, dict) else {}
     rows = []
-    for key, value in now.items():
-        earlier = before.get(key) if isinstance(before, dict) else None
-        rows += _flatten(value, earlier, f"{prefix}.{key}" if prefix else str(key))
+    # A team with nothing this period still shows last period's figure beside a 0.
+    for key in [*now, *(k for k in earlier if k not in now)]:
+        then = earlier.get(key)
+        value = now.get(key, 0 if isinstance(then, int) else None)
+        rows += _flatten(value, then, f"{prefix}.{key}" if prefix else str(key))
     return rows
 
 
