@@ -519,6 +519,30 @@ class LegalHoldForm(CaseForm):
         return valid
 
 
+class SubjectAccessForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        description="The person's, or the advocate's who wrote for a child",
+        filters=[clean_text],
+        validators=[Optional(), max_length(254, "The email address"), email_address()],
+        widget=GovTextInput(),
+    )
+    reference = StringField(
+        "Or a case reference",
+        description="For example, CSC-2026-0042",
+        filters=[clean_text],
+        validators=[max_length(20, "The reference")],
+        widget=GovTextInput(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.email.data and not self.reference.data:
+            self.email.errors = ["Enter an email address or a case reference"]
+            valid = False
+        return valid
+
+
 class TeamForm(FlaskForm):
     name = StringField(
         "Team name (staff see this)",

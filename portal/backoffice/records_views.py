@@ -1,14 +1,17 @@
-"""What is kept about a case, and for how long: the legal hold that stops a case's
-personal data being purged (docs/retention.md)."""
+"""What is kept about a case and for how long: the legal hold that stops a case's
+personal data being purged, and subject access requests (docs/retention.md)."""
 
+import json
+
+from flask import render_template, request
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.access import Permission
 from portal.backoffice.auth import requires
-from portal.backoffice.forms import LegalHoldForm
+from portal.backoffice.forms import LegalHoldForm, SubjectAccessForm
 from portal.backoffice.views import _action_page, _case_or_404, _done, me
-from portal.services import retention
+from portal.services import retention, subject_access
 
 
 @bp.route("/cases/<reference>/legal-hold", methods=["GET", "POST"])
@@ -30,3 +33,21 @@ def legal_hold(reference: str) -> Response | str:
     return _action_page(found, form, "Legal hold")
 
 
+@bp.get("/subject-access")
+@requires(Permission.MANAGE_RECORDS)
+def subject_access_request() -> Response | str:
+    """Everything held about a person, by email address or case reference: a readable
+    page, or the same as a JSON download."""
+    form = SubjectAccessForm(request.args, meta={"csrf": False})
+    found = None
+    if request.args and form.validate():
+        found = subject_access.export(
+            me(), email=form.email.data or "", reference=form.reference.data or ""
+        )
+        if request.args.get("format") == "json":
+            return Response(
+                json.dumps(found, indent=2, ensure_ascii=False, default=str),
+                mimetype="application/json",
+                headers={"Content-Disposition": 'attachment; filename="subject-access.json"'},
+            )
+    return render_template("backoffice/subject-access.html", form=form, found=found)

@@ -1,0 +1,138 @@
+"""A subject access request: everything the portal holds about a person, found by their
+email address (as the person or as a child's advocate) or by a case reference, as JSON
+and as a readable page (docs/retention.md, "Subject access"). Every export is in the
+audit trail of each case it includes."""
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.database import utcnow
+from portal.extensions import db
+from portal.models import (
+    Attachment,
+    AuditEvent,
+    ComplaintPoint,
+    Draft,
+    Lesson,
+    OutboxMessage,
+    Staff,
+    Submission,
+    Team,
+)
+from portal.services import audit
+
+# Not the person's data: how the portal keeps the case, not what it holds about them.
+INTERNAL = {"tracking_token_hash", "version", "id", "team_id", "about_team_id"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def find(*, email: str = "", reference: str = "") -> list[Submission]:
+    query = sa.select(Submission).order_by(Submission.received_at)
+    if reference:
+        query = query.where(Submission.reference == reference.strip().upper())
+    elif email:
+        address = email.strip().lower()
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Submission.email) == address,
+                sa.func.lower(Submission.advocate_email) == address,
+            )
+        )
+    else:
+        return []
+    return list(db.session.scalars(query))
+
+
+def _case(case: Submission) -> dict[str, Any]:
+    record = {
+        column.key: _plain(getattr(case, column.key))
+        for column in Submission.__table__.columns
+        if column.key not in INTERNAL
+    }
+    team = db.session.get(Team, case.team_id) if case.team_id else None
+    record["team"] = team.name if team else None
+    record["categories"] = [category.name for category in case.categories]
+    record["complaint_points"] = [
+        {"stage": p.stage, "summary": p.summary, "outcome": p.outcome}
+        for p in db.session.scalars(
+            sa.select(ComplaintPoint).where(ComplaintPoint.submission_id == case.id)
+        )
+    ]
+    record["lessons"] = [
+        {"lesson": lesson.lesson, "action": lesson.action}
+        for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.submission_id == case.id))
+    ]
+    record["files"] = [
+        {
+            "filename": f.filename,
+            "type": f.file_type,
+            "size": f.size,
+            "received": _plain(f.created_at),
+        }
+        for f in db.session.scalars(
+            sa.select(Attachment).where(Attachment.submission_id == case.id)
+        )
+    ]
+    record["emails"] = [
+        {
+            "purpose": m.purpose,
+            "to": m.recipient,
+            "subject": m.subject,
+            "status": m.status,
+            "sent_at": _plain(m.sent_at),
+            "text": m.text_body,
+        }
+        for m in db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.submission_id == case.id)
+            .order_by(OutboxMessage.id)
+        )
+    ]
+    record["audit_trail"] = [
+        {"at": _plain(event.at), "action": event.action, "by": name, "detail": event.detail}
+        for event, name in db.session.execute(
+            sa.select(AuditEvent, Staff.name)
+            .outerjoin(Staff, Staff.id == AuditEvent.staff_id)
+            .where(AuditEvent.submission_id == case.id)
+            .order_by(AuditEvent.id)
+        )
+    ]
+    return record
+
+
+def _drafts(email: str) -> list[dict[str, Any]]:
+    if not email:
+        return []
+    drafts = db.session.scalars(
+        sa.select(Draft).where(sa.func.lower(Draft.return_email) == email.strip().lower())
+    )
+    return [
+        {"kind": d.kind, "answers": d.answers, "kept_until": _plain(d.saved_until)} for d in drafts
+    ]
+
+
+def export(staff: Staff, *, email: str = "", reference: str = "") -> dict[str, Any]:
+    """Everything held, and a record in each case's trail that it was exported."""
+    found = find(email=email, reference=reference)
+    result = {
+        "generated_at": _plain(utcnow()),
+        "searched_for": {"email": email or None, "reference": reference or None},
+        "cases": [_case(case) for case in found],
+        "saved_answers_not_sent": _drafts(email),
+    }
+    for case in found:
+        audit.record(
+            "subject_access_export",
+            staff=staff,
+            submission=case,
+            detail={"searched_by": "email" if email else "reference"},
+        )
+    db.session.commit()
+    return result

@@ -1,0 +1,59 @@
+"""A subject access request: the complaints manager finds everything held about a person
+by email address or by case reference, reads it on a page or downloads it as JSON, and
+the export is in each case's audit trail."""
+
+import json
+
+import sqlalchemy as sa
+from backoffice_helpers import errors_shown_twice, look, new_complaint, sign_in_as_manager
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.extensions import db
+from portal.models import AuditEvent
+
+
+def test_everything_about_a_person_by_email_and_nothing_about_anyone_else(
+    app: Flask, client: FlaskClient
+) -> None:
+    theirs = new_complaint(email="Parent.One@example.com", text="The review was cancelled.")
+    other = new_complaint(email="someone.else@example.com", text="Another family's words.")
+    sign_in_as_manager(client)
+    page = look(client, "/staff/subject-access?email=parent.one@example.com")
+    assert "1 case found" in page.text
+    assert theirs.reference in page.text and "The review was cancelled." in page.text
+    assert other.reference not in page.text and "Another family" not in page.text
+    # The emails sent about it are there too.
+    assert "acknowledgement" in page.text
+
+    download = client.get("/staff/subject-access?email=parent.one@example.com&format=json")
+    assert download.mimetype == "application/json"
+    assert "attachment" in download.headers["Content-Disposition"]
+    held = json.loads(download.get_data(as_text=True))
+    (case,) = held["cases"]
+    assert case["reference"] == theirs.reference
+    assert case["what_happened"] == "The review was cancelled."
+    assert case["email"] == "Parent.One@example.com"
+    assert {"emails", "audit_trail", "files", "categories"} <= set(case)
+    assert "tracking_token_hash" not in case
+    exported = db.session.scalars(
+        sa.select(AuditEvent.submission_id).where(AuditEvent.action == "subject_access_export")
+    ).all()
+    assert set(exported) == {theirs.id}
+
+
+def test_by_case_reference(app: Flask, client: FlaskClient) -> None:
+    case = new_complaint()
+    sign_in_as_manager(client)
+    page = look(client, f"/staff/subject-access?reference={case.reference.lower()}")
+    assert "1 case found" in page.text and case.reference in page.text
+
+
+def test_a_search_needs_an_email_address_or_a_reference(app: Flask, client: FlaskClient) -> None:
+    sign_in_as_manager(client)
+    empty = look(client, "/staff/subject-access?email=&reference=")
+    assert errors_shown_twice(empty) == {"email": "Enter an email address or a case reference"}
+    wrong = look(client, "/staff/subject-access?email=not-an-address")
+    assert "email" in errors_shown_twice(wrong)
+    first_visit = look(client, "/staff/subject-access")
+    assert not first_visit.error_summary
