@@ -21,6 +21,7 @@ from portal.services import (
     routing_rules,
     staff,
     teams,
+    two_factor,
 )
 
 
@@ -51,6 +52,16 @@ def register_cli(app: Flask) -> None:
     @app.cli.group("staff")
     def staff_group() -> None:
         """Back-office accounts."""
+
+    @staff_group.command("reset-second-factor")
+    @click.argument("email")
+    def reset_second_factor(email: str) -> None:
+        """Remove a person's authenticator app (lost phone and recovery codes)."""
+        found = staff.find_by_email(email)
+        if found is None:
+            raise click.ClickException("There is no account with that email address")
+        two_factor.reset(found)
+        click.echo("Done: at their next sign-in they set up a new authenticator app.")
 
     @staff_group.command("create")
     @click.option("--email", required=True)

@@ -2,4 +2,9 @@ from flask import Blueprint
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 
-from portal.backoffice import records_views, report_views, views  # noqa: E402,F401
+from portal.backoffice import (  # noqa: E402,F401
+    account_views,
+    records_views,
+    report_views,
+    views,
+)

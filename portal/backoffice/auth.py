@@ -1,4 +1,5 @@
-"""Signing in, the idle timeout, and the access rule every back-office route declares."""
+"""Signing in (a password, then a code when the account has an authenticator app), the
+idle timeout, and the access rule every back-office route declares."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,6 +13,7 @@ from portal.backoffice.access import Permission, Role, can
 from portal.database import utcnow
 from portal.models import Staff
 from portal.services import staff as staff_service
+from portal.services import two_factor
 
 login_manager = LoginManager()
 login_manager.login_view = "backoffice.sign_in"
@@ -63,6 +65,54 @@ def enforce_idle_timeout() -> Any:
         flash("You were signed out because you had not done anything for a while.", "signed_out")
         return redirect(url_for("backoffice.sign_in", next=request.path))
     session["staff_seen"] = now
+    return None
+
+
+# Between the right password and the code: who is signing in, until when, and where to.
+PENDING = "sign_in_pending"
+PENDING_SECONDS = 5 * 60
+
+
+def await_code(staff: Staff, target: str) -> None:
+    """The password was right and a code must follow: remember who, for a short while.
+    Nobody is signed in until the code is right."""
+    session[PENDING] = {
+        "staff_id": staff.id,
+        "until": utcnow().timestamp() + PENDING_SECONDS,
+        "next": target,
+    }
+
+
+def code_step_started() -> bool:
+    """A right password was given in this browser, whether or not its time is up."""
+    return PENDING in session
+
+
+def awaiting_code() -> tuple[int, str] | None:
+    """The staff id and destination of a sign-in waiting for its code, if it has not
+    expired."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or float(pending.get("until", 0)) < utcnow().timestamp():
+        session.pop(PENDING, None)
+        return None
+    return int(pending["staff_id"]), str(pending.get("next", ""))
+
+
+def forget_code_step() -> None:
+    session.pop(PENDING, None)
+
+
+# While a complaints manager has no authenticator app, these are the only pages open.
+_OPEN_BEFORE_SET_UP = frozenset({"backoffice.authenticator_app", "backoffice.sign_out"})
+
+
+def enforce_second_factor_set_up() -> Any:
+    """A complaints manager signed in without an authenticator app is sent to set one
+    up from every other back-office page."""
+    if not current_user.is_authenticated or request.endpoint in _OPEN_BEFORE_SET_UP:
+        return None
+    if two_factor.set_up_needed(current_user._get_current_object()):
+        return redirect(url_for("backoffice.authenticator_app"))
     return None
 
 

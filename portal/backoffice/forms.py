@@ -671,3 +671,25 @@ class ComparatorForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, message="Enter a number of 0 or more")],
         widget=GovTextInput(),
     )
+
+
+class SignInCodeForm(FlaskForm):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        "Enter the 6-digit code from your authenticator app",
+        validators=[required("Enter the 6-digit code from your authenticator app")],
+        widget=GovTextInput(),
+        description="The code changes every 30 seconds. If you do not have your phone, "
+        "enter one of your recovery codes instead.",
+    )
+
+
+class AppCodeForm(FlaskForm):
+    """Setting up an authenticator app: a code from it shows it was set up right."""
+
+    code = StringField(
+        "Enter the 6-digit code your app shows",
+        validators=[required("Enter the 6-digit code your app shows")],
+        widget=GovTextInput(),
+    )

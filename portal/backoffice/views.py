@@ -12,7 +12,13 @@ from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.access import ROLE_NAMES, Permission, Role, can
-from portal.backoffice.auth import PUBLIC, enforce_idle_timeout, requires
+from portal.backoffice.auth import (
+    PUBLIC,
+    await_code,
+    enforce_idle_timeout,
+    enforce_second_factor_set_up,
+    requires,
+)
 from portal.backoffice.forms import (
     AcknowledgementForm,
     AdvocacyForm,
@@ -48,6 +54,7 @@ from portal.services import (
     safeguarding,
     teams,
     triage,
+    two_factor,
 )
 from portal.services import staff as staff_service
 from portal.services.cases import CaseChanged
@@ -87,6 +94,11 @@ def idle_timeout() -> Any:
     return enforce_idle_timeout()
 
 
+@bp.before_request
+def second_factor_set_up() -> Any:
+    return enforce_second_factor_set_up()
+
+
 @bp.context_processor
 def names() -> dict[str, Any]:
     role = Role(current_user.role) if current_user.is_authenticated else None
@@ -96,6 +108,8 @@ def names() -> dict[str, Any]:
         "PROCEDURE_NAMES": PROCEDURE_NAMES,
         "ROLE_LABELS": ROLE_LABELS,
         "staff_role_name": ROLE_NAMES[role] if role else "",
+        # A complaints manager without an authenticator app sees only its set-up page.
+        "set_up_needed": bool(role) and two_factor.set_up_needed(me()),
         "staff_can": (lambda permission: can(role, Permission(permission)))
         if role
         else (lambda permission: False),
@@ -114,10 +128,13 @@ def sign_in() -> Response | str:
     if form.validate_on_submit():
         result = staff_service.sign_in(form.email.data, form.password.data)
         if result.staff is not None:
-            login_user(result.staff)
             target = request.args.get("next", "")
             if not target.startswith("/staff/") or target.startswith("//"):
                 target = url_for("backoffice.queue")
+            if result.needs_code:
+                await_code(result.staff, target)
+                return redirect(url_for("backoffice.sign_in_code"))
+            login_user(result.staff)
             return redirect(target)
         if result.locked_until:
             until = result.locked_until.astimezone(LONDON)

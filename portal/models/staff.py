@@ -25,6 +25,19 @@ class Staff(UserMixin, Model):  # type: ignore[misc]
     last_sign_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # The second factor (services/two_factor.py). `totp_secret` is the authenticator app
+    # in use, set once a code from it has been confirmed; a new app's secret waits in
+    # `totp_pending_secret` until then, so moving to a new phone never leaves the account
+    # without one. The last 30-second step accepted stops a code being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+    # Keyed hashes of the unused recovery codes; each code works once.
+    recovery_code_hashes: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, server_default="[]"
+    )
+
     @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account cannot sign in
         return self.is_active_account

@@ -56,38 +56,56 @@ def create_staff(
 class SignIn:
     staff: Staff | None
     locked_until: datetime | None = None
+    # The password was right and the account has an authenticator app: signing in is not
+    # finished until a code from it is given (services/two_factor.py).
+    needs_code: bool = False
 
 
 def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn:
     """Check a password. Repeated failures lock the account for a while."""
     now = now or utcnow()
-    config = current_app.config
     staff = db.session.scalar(sa.select(Staff).where(Staff.email == email.strip().lower()))
     if staff is None:
         check_password_hash(_DUMMY_HASH, password)
         return SignIn(None)
-    if staff.locked_until and staff.locked_until > now:
-        return SignIn(None, locked_until=staff.locked_until)
+    if locked := locked_until(staff, now):
+        return SignIn(None, locked_until=locked)
     if not staff.is_active_account or not check_password_hash(staff.password_hash, password):
-        staff.failed_sign_ins += 1
-        if staff.failed_sign_ins >= config["SIGN_IN_MAX_FAILURES"]:
-            staff.locked_until = now + timedelta(minutes=config["SIGN_IN_LOCK_MINUTES"])
-            staff.failed_sign_ins = 0
-            audit.record("account_locked", staff=staff)
-            log.warning("staff account %s locked after repeated failures", staff.id)
-        db.session.commit()
-        return SignIn(
-            None,
-            locked_until=staff.locked_until
-            if staff.locked_until and staff.locked_until > now
-            else None,
-        )
+        return SignIn(None, locked_until=count_failure(staff, now))
+    if staff.totp_secret is not None:
+        # The count of failures goes on until the code is right: a right password must
+        # not wipe the wrong codes guessed before it.
+        return SignIn(staff, needs_code=True)
+    finish_sign_in(staff, now, second_factor="none")
+    return SignIn(staff)
+
+
+def locked_until(staff: Staff, now: datetime) -> datetime | None:
+    """When the account's lock ends, if it is locked now."""
+    return staff.locked_until if staff.locked_until and staff.locked_until > now else None
+
+
+def count_failure(staff: Staff, now: datetime) -> datetime | None:
+    """A wrong password or a wrong code. Returns when the lock ends, if this failure
+    locked the account."""
+    config = current_app.config
+    staff.failed_sign_ins += 1
+    if staff.failed_sign_ins >= config["SIGN_IN_MAX_FAILURES"]:
+        staff.locked_until = now + timedelta(minutes=config["SIGN_IN_LOCK_MINUTES"])
+        staff.failed_sign_ins = 0
+        audit.record("account_locked", staff=staff)
+        log.warning("staff account %s locked after repeated failures", staff.id)
+    db.session.commit()
+    return locked_until(staff, now)
+
+
+def finish_sign_in(staff: Staff, now: datetime, *, second_factor: str) -> None:
+    """The person has shown all they must: the count of failures starts again."""
     staff.failed_sign_ins = 0
     staff.locked_until = None
     staff.last_sign_in_at = now
-    audit.record("signed_in", staff=staff)
+    audit.record("signed_in", staff=staff, detail={"second_factor": second_factor})
     db.session.commit()
-    return SignIn(staff)
 
 
 def get(staff_id: int) -> Staff | None:
@@ -115,3 +133,7 @@ def load_demo_accounts() -> list[tuple[str, str]]:
         if db.session.scalar(sa.select(Staff.id).where(Staff.email == email)) is None:
             create_staff(email=email, name=name, password=DEMO_PASSWORD, role=role, team_name=team)
     return [(email, role.value) for email, _, role, _ in DEMO_ACCOUNTS]
+
+
+def find_by_email(email: str) -> Staff | None:
+    return db.session.scalar(sa.select(Staff).where(Staff.email == email.strip().lower()))

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 
+import pyotp
 import pytest
 from browser_env import ROOT, TIMEOUT_MS, Contexts, LiveServer
 from page_checks import (
@@ -28,11 +29,17 @@ from playwright.sync_api import Browser, Page
 from portal.backoffice.access import Role
 from portal.domain.types import Kind
 from portal.extensions import db
-from portal.services import routing_rules
+from portal.services import routing_rules, staff
 
 # The back-office helpers of tests/integration: staff accounts and cases, made the same way.
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
-from backoffice_helpers import PASSWORD, make_staff, new_complaint, received_at  # noqa: E402
+from backoffice_helpers import (  # noqa: E402
+    PASSWORD,
+    authenticator_code,
+    make_staff,
+    new_complaint,
+    received_at,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +51,8 @@ STAGE1_DUE = "Stage 1 response by Wednesday 7 January 2026"
 BACKOFFICE_PAGES = [
     "sign in",
     "sign in (errors)",
+    "enter the code",
+    "enter the code (errors)",
     "triage queue",
     "triage queue (actions open)",
     "case",
@@ -56,6 +65,11 @@ BACKOFFICE_PAGES = [
     "teams and categories",
     "annual report",
     "annual report (errors)",
+    "your account",
+    "set up a new authenticator app",
+    "set up a new authenticator app (errors)",
+    "save these recovery codes",
+    "set up your authenticator app (a new manager)",
 ]
 
 
@@ -76,12 +90,29 @@ def manager_email() -> str:
     return f"{Role.MANAGER.value}-all@council.example"
 
 
-def sign_in(page: Page) -> None:
+NEW_MANAGER = "new.manager@council.example"
+
+
+def code_now(server: LiveServer, email: str) -> str:
+    """What the person's authenticator app shows now."""
+    with server.app.app_context():
+        code = authenticator_code(email)
+        db.session.remove()
+    return code
+
+
+def sign_in(page: Page, server: LiveServer) -> None:
+    """The complaints manager signs in: the password, then the code from the app."""
     page.goto("/staff/sign-in")
     page.get_by_label("Email address", exact=True).fill(manager_email())
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in", exact=True).click()
+    assert page.url.endswith("/staff/sign-in/code"), page.url
+    code = page.get_by_label("Enter the 6-digit code from your authenticator app", exact=True)
+    code.fill(code_now(server, manager_email()))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
     assert page.url.endswith("/staff/"), page.url
 
 
@@ -96,6 +127,10 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
     with server.app.app_context():
         routing_rules.load_demo_rules()
         rule_id = routing_rules.all_rules()[0].id
+        # A complaints manager made by `flask staff create`: no authenticator app yet.
+        staff.create_staff(
+            email=NEW_MANAGER, name="New Manager", password=PASSWORD, role=Role.MANAGER
+        )
         db.session.remove()
     complaint = refs[Kind.COMPLAINT]
     context = browser.new_context(base_url=server.url)
@@ -109,7 +144,11 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         assert page.locator(".govuk-error-summary").is_visible()
         walker.fill.text("email", manager_email())
         walker.fill.text("password", PASSWORD)
-        walker.press("Sign in", "triage queue")
+        walker.press("Sign in", "enter the code")
+        walker.press("Continue", "enter the code (errors)")
+        assert page.locator(".govuk-error-summary").is_visible()
+        walker.fill.text("code", code_now(server, manager_email()))
+        walker.press("Continue", "triage queue")
         assert page.locator(f"#row-{complaint}").is_visible()
         # The inline actions, open: axe does not judge what is hidden.
         page.locator(f"#row-{complaint} summary").click()
@@ -134,6 +173,20 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         walker.goto("/staff/reports/annual", "annual report")
         walker.press("Add the figures", "annual report (errors)")
         assert page.locator(".govuk-error-summary").is_visible()
+        walker.goto("/staff/account", "your account")
+        walker.goto("/staff/account/authenticator-app", "set up a new authenticator app")
+        walker.press("Continue", "set up a new authenticator app (errors)")
+        assert page.locator(".govuk-error-summary").is_visible()
+        key = page.locator("#key").inner_text().replace(" ", "")
+        walker.fill.text("code", pyotp.TOTP(key).now())
+        walker.press("Continue", "save these recovery codes")
+        assert page.locator("#recovery-codes li").count() == 10
+        # A new complaints manager is walked through setting up the app.
+        walker.press("Sign out")
+        walker.fill.text("email", NEW_MANAGER)
+        walker.fill.text("password", PASSWORD)
+        walker.press("Sign in", "set up your authenticator app (a new manager)")
+        assert page.locator("h1").inner_text() == "Set up your authenticator app"
     except Exception as error:  # reported by the tests of the pages it missed
         failures["back office"] = f"{type(error).__name__} at {walker.page.url}: {error}"
     try:
@@ -197,7 +250,7 @@ def test_filter_open_accept_and_assign_without_javascript(
     refs = some_cases(live_server)
     complaint = refs[Kind.COMPLAINT]
     page = contexts.page(java_script_enabled=False)
-    sign_in(page)
+    sign_in(page, live_server)
     for ref in refs.values():
         assert page.locator(f"#row-{ref}").is_visible(), f"{ref} is not in the queue"
 
@@ -254,7 +307,7 @@ def test_filter_open_accept_and_assign_without_javascript(
 
 def test_the_kind_filter_updates_the_queue_in_place(live_server: LiveServer, page: Page) -> None:
     refs = some_cases(live_server)
-    sign_in(page)
+    sign_in(page, live_server)
     # A full page load would lose this; an htmx swap keeps it.
     page.evaluate("() => { window.stillTheSamePage = true; }")
     page.get_by_label("Kind", exact=True).select_option(label="Compliment")

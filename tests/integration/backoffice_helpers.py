@@ -1,9 +1,11 @@
 """Helpers for back-office tests: staff accounts, signing in, and a case to work on."""
 
 import re
-from datetime import UTC, date, datetime, time
+import time as clock
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pyotp
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,8 +16,8 @@ from portal.backoffice.access import Role
 from portal.domain.clock import LONDON
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import Submission, Team
-from portal.services import intake, staff
+from portal.models import Staff, Submission, Team
+from portal.services import intake, staff, two_factor
 
 PASSWORD = "a-long-test-password"
 
@@ -27,22 +29,69 @@ def csrf_token(html: str) -> str:
 
 
 def make_staff(role: Role, *, team: str | None = None, email: str | None = None) -> str:
+    """An account that can sign in. A complaints manager has an authenticator app
+    already, as every manager must (the tests sign in with codes from it)."""
     email = email or f"{role.value}-{team or 'all'}@council.example".replace(" ", "-").lower()
     if role is Role.TEAM_MEMBER and team is None:
         team = "Looked After Children"
     staff.create_staff(
         email=email, name=f"{role.value} person", password=PASSWORD, role=role, team_name=team
     )
+    if role is Role.MANAGER:
+        give_authenticator_app(email)
     return email
 
 
-def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
+def give_authenticator_app(email: str) -> list[str]:
+    """Set up an authenticator app through the service, as the person did an hour ago
+    on the set-up page; returns their recovery codes."""
+    person = db.session.scalars(sa.select(Staff).where(Staff.email == email)).one()
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    secret = two_factor.new_key(person)
+    return two_factor.confirm(person, pyotp.TOTP(secret).at(an_hour_ago), now=an_hour_ago)
+
+
+def authenticator_code(email: str) -> str:
+    """The code the person's app shows now. The portal takes each code once, and a code
+    a step either side of now: a test that signs the same person in again within 30
+    seconds gets the next step's code, and after that waits for a new one, as a person
+    would."""
+    while True:
+        secret, last_step = db.session.execute(
+            sa.select(Staff.totp_secret, Staff.totp_last_step).where(Staff.email == email)
+        ).one()
+        assert secret, f"{email} has no authenticator app"
+        totp = pyotp.TOTP(secret)
+        now = clock.time()
+        step = totp.timecode(datetime.fromtimestamp(now, UTC))
+        for offset in (0, 1):
+            if last_step is None or step + offset > last_step:
+                return totp.at(now, counter_offset=offset)
+        clock.sleep(totp.interval - now % totp.interval + 0.05)
+
+
+CODE_PAGE = "/staff/sign-in/code"
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> TestResponse:
+    """Sign in with the password and, when the account has an authenticator app, its
+    code. Returns the last response (a redirect)."""
     page = client.get("/staff/sign-in").get_data(as_text=True)
     response = client.post(
         "/staff/sign-in",
         data={"csrf_token": csrf_token(page), "email": email, "password": password},
     )
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    if response.location == CODE_PAGE:
+        response = give_code(client, authenticator_code(email))
+        assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    return response
+
+
+def give_code(client: FlaskClient, code: str) -> TestResponse:
+    """Answer "Enter the 6-digit code from your authenticator app"."""
+    page = client.get(CODE_PAGE).get_data(as_text=True)
+    return client.post(CODE_PAGE, data={"csrf_token": csrf_token(page), "code": code})
 
 
 def team_id(name: str) -> int:

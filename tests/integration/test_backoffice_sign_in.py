@@ -1,7 +1,7 @@
-"""Staff sign in with hashed passwords, are locked out for a while after repeated wrong
-passwords (and told so plainly), are signed out after a spell of inactivity, and sign
-out themselves. Accounts are made with `flask staff create`; `flask demo load` makes one
-of each role."""
+"""Staff sign in with hashed passwords (and, with an authenticator app, a code from it:
+test_two_factor.py), are locked out for a while after repeated wrong passwords (and told
+so plainly), are signed out after a spell of inactivity, and sign out themselves.
+Accounts are made with `flask staff create`; `flask demo load` makes one of each role."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from backoffice_helpers import (
+    CODE_PAGE,
     PASSWORD,
+    authenticator_code,
     browser,
     errors_shown_twice,
+    give_code,
     look,
     make_staff,
     new_complaint,
@@ -41,6 +44,12 @@ def signed_in(client: FlaskClient) -> bool:
     return client.get("/staff/").status_code == 200
 
 
+def with_code(client: FlaskClient, email: str, after_password: TestResponse) -> TestResponse:
+    """A manager's right password leads to the code page; the code finishes signing in."""
+    assert (after_password.status_code, after_password.location) == (302, CODE_PAGE)
+    return give_code(client, authenticator_code(email))
+
+
 @pytest.fixture
 def person(app: Flask) -> FlaskClient:
     return browser(app)
@@ -48,7 +57,7 @@ def person(app: Flask) -> FlaskClient:
 
 def test_a_member_of_staff_signs_in_and_lands_on_the_queue(person: FlaskClient) -> None:
     email = make_staff(Role.MANAGER)
-    response = try_password(person, email.upper(), PASSWORD)
+    response = with_code(person, email, try_password(person, email.upper(), PASSWORD))
     assert (response.status_code, response.location) == (302, "/staff/")
     page = look(person, "/staff/")
     assert "manager person (Complaints manager)" in page.find_all("nav")[0].text
@@ -106,7 +115,7 @@ def test_once_the_lock_has_passed_the_right_password_works_again(
     # Fifteen minutes later.
     staff.locked_until = datetime.now(UTC) - timedelta(seconds=1)
     db.session.commit()
-    assert try_password(person, email, PASSWORD).status_code == 302
+    with_code(person, email, try_password(person, email, PASSWORD))
     assert signed_in(person)
 
 
@@ -117,7 +126,7 @@ def test_a_successful_sign_in_starts_the_count_of_wrong_passwords_again(
     email = make_staff(Role.MANAGER)
     try_password(person, email, "guess")
     try_password(person, email, "guess")
-    assert try_password(person, email, PASSWORD).status_code == 302
+    assert with_code(person, email, try_password(person, email, PASSWORD)).status_code == 302
     other = browser(app)
     try_password(other, email, "guess")
     try_password(other, email, "guess")
@@ -153,12 +162,11 @@ def test_after_a_spell_of_inactivity_staff_are_signed_out_and_told_why(
     )
     assert not signed_in(person)
     # Signing in again goes back to the page they asked for.
+    email = "manager-all@council.example"
     response = post_form(
-        person,
-        f"/staff/sign-in?next=/staff/cases/{ref}",
-        {"email": "manager-all@council.example", "password": PASSWORD},
+        person, f"/staff/sign-in?next=/staff/cases/{ref}", {"email": email, "password": PASSWORD}
     )
-    assert response.location == f"/staff/cases/{ref}"
+    assert with_code(person, email, response).location == f"/staff/cases/{ref}"
 
 
 def test_activity_within_the_idle_limit_keeps_staff_signed_in(person: FlaskClient) -> None:
@@ -184,7 +192,7 @@ def test_signing_in_never_sends_staff_off_the_back_office(person: FlaskClient, t
     response = post_form(
         person, f"/staff/sign-in?next={target}", {"email": email, "password": PASSWORD}
     )
-    assert response.location == "/staff/"
+    assert with_code(person, email, response).location == "/staff/"
 
 
 # --- accounts from the command line ---------------------------------------------------------
@@ -208,8 +216,10 @@ def test_flask_staff_create_makes_an_account_that_can_sign_in(app: Flask) -> Non
     assert result.exit_code == 0, result.output
     assert re.fullmatch(r"Created account \d+ \(manager\)\.\n", result.output)
     client = browser(app)
-    sign_in(client, "jo.manager@council.example", "correct horse battery")
-    assert signed_in(client)
+    response = sign_in(client, "jo.manager@council.example", "correct horse battery")
+    # A new complaints manager sets up an authenticator app before anything else.
+    assert response.location == "/staff/"
+    assert client.get("/staff/").location == "/staff/account/authenticator-app"
 
 
 def test_flask_staff_create_asks_for_the_password_twice_when_not_given(app: Flask) -> None:
@@ -292,7 +302,12 @@ def test_flask_demo_load_prints_one_account_per_role_and_can_run_twice(app: Flas
     assert re.search(r"Demo cases: [1-9]\d+ added\.", first.output), first.output
     assert "Demo cases: 0 added." in again.output
     assert db.session.scalar(sa.select(sa.func.count(Staff.id))) == 3
-    for email, _, password in accounts:
+    for email, role, password in accounts:
         client = browser(app)
         sign_in(client, email, password)
-        assert signed_in(client)
+        if role == "manager":
+            # Walked through setting up an authenticator app on the first sign-in.
+            page = look(client, client.get("/staff/").location)
+            assert page.title.startswith("Set up your authenticator app")
+        else:
+            assert signed_in(client)

@@ -1,0 +1,137 @@
+"""The second factor in the back office: the code asked for after the password, setting
+up an authenticator app, recovery codes, and "Your account" where other roles turn it on
+or off (docs/security.md)."""
+
+import segno
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_login import login_user
+from werkzeug.wrappers import Response
+
+from portal.backoffice import bp
+from portal.backoffice.access import Permission
+from portal.backoffice.auth import (
+    PUBLIC,
+    awaiting_code,
+    code_step_started,
+    forget_code_step,
+    requires,
+)
+from portal.backoffice.forms import AppCodeForm, SignInCodeForm
+from portal.backoffice.views import me
+from portal.domain.clock import LONDON
+from portal.extensions import limiter
+from portal.services import two_factor
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@requires(PUBLIC)
+@limiter.limit("20 per minute", methods=["POST"])
+def sign_in_code() -> Response | str:
+    started = code_step_started()
+    pending = awaiting_code()
+    if pending is None:
+        if started:
+            flash("Sign in again: the code was not entered within 5 minutes.", "signed_out")
+        return redirect(url_for("backoffice.sign_in"))
+    staff_id, target = pending
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        result = two_factor.sign_in_with_code(staff_id, form.code.data)
+        if result.staff is not None:
+            forget_code_step()
+            login_user(result.staff)
+            if result.recovery_codes_left is not None:
+                flash(
+                    f"You used a recovery code. You have {result.recovery_codes_left} left: "
+                    "get new ones from Your account if you are running out.",
+                    "success",
+                )
+            return redirect(target or url_for("backoffice.queue"))
+        if result.locked_until:
+            forget_code_step()
+            until = result.locked_until.astimezone(LONDON)
+            at = f"{until:%-I:%M}{'am' if until.hour < 12 else 'pm'}"
+            form.code.errors = [
+                f"This account is locked after too many wrong codes. Try again after {at}."
+            ]
+        else:
+            form.code.errors = [
+                "Enter the code your authenticator app shows now, or a recovery code you "
+                "have not used"
+            ]
+    return render_template("backoffice/sign-in-code.html", form=form)
+
+
+@bp.get("/account")
+@requires(Permission.VIEW_CASES)
+def account() -> str:
+    staff = me()
+    return render_template(
+        "backoffice/account.html",
+        staff=staff,
+        has_factor=two_factor.has_factor(staff),
+        required=two_factor.required(staff),
+        codes_left=two_factor.recovery_codes_left(staff),
+    )
+
+
+def _qr_code(uri: str) -> str:
+    """The otpauth link as a QR code, an SVG data URI (the CSP allows data: images, not
+    inline styles). Black on white with a quiet zone, whatever the page's colours."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, dark="#000", light="#fff")
+
+
+@bp.route("/account/authenticator-app", methods=["GET", "POST"])
+@requires(Permission.VIEW_CASES)
+def authenticator_app() -> Response | str:
+    staff = me()
+    form = AppCodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm(staff, form.code.data)
+        except two_factor.CodeRefused as refused:
+            form.code.errors = [str(refused)]
+        else:
+            # Shown in this response and never again: only their hashes are kept.
+            return _recovery_codes_page(codes, first=True)
+    secret = two_factor.new_key(staff)
+    uri = two_factor.otpauth_uri(staff, secret)
+    return render_template(
+        "backoffice/authenticator-app.html",
+        form=form,
+        key=two_factor.grouped(secret),
+        uri=uri,
+        qr_code=_qr_code(uri),
+        issuer=two_factor.issuer(),
+        replacing=two_factor.has_factor(staff),
+        required=two_factor.required(staff),
+    )
+
+
+@bp.post("/account/recovery-codes")
+@requires(Permission.VIEW_CASES)
+def recovery_codes() -> Response | str:
+    try:
+        codes = two_factor.replace_recovery_codes(me())
+    except two_factor.CodeRefused:
+        return redirect(url_for("backoffice.account"))
+    return _recovery_codes_page(codes, first=False)
+
+
+def _recovery_codes_page(codes: list[str], *, first: bool) -> Response:
+    response = make_response(
+        render_template("backoffice/recovery-codes.html", codes=codes, first=first)
+    )
+    response.headers["Cache-Control"] = "no-store"  # not kept in the browser's history
+    return response
+
+
+@bp.post("/account/authenticator-app/turn-off")
+@requires(Permission.VIEW_CASES)
+def turn_off_authenticator_app() -> Response:
+    try:
+        two_factor.turn_off(me())
+    except two_factor.FactorRequired:
+        abort(403)  # the page offers no such button to a complaints manager
+    flash("Your authenticator app is turned off: you sign in with your password only.", "success")
+    return redirect(url_for("backoffice.account"))

@@ -1,0 +1,238 @@
+"""A second factor for staff: a code from an authenticator app (TOTP, RFC 6238), and
+recovery codes for a day without the phone. Complaints managers must use one; other
+roles may (docs/security.md).
+
+Secrets and codes never go in a log or the audit trail: both carry the account's id
+and what happened, nothing that would let someone sign in.
+"""
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyotp
+from flask import current_app
+
+from portal.backoffice.access import Role
+from portal.database import utcnow
+from portal.extensions import db
+from portal.models import Staff
+from portal.services import audit
+from portal.services import staff as staff_service
+
+log = logging.getLogger(__name__)
+
+RECOVERY_CODE_COUNT = 10
+# No 0/o or 1/i/l: a recovery code is copied by hand from paper.
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_RECOVERY_LENGTH = 10  # about 50 bits: far beyond guessing under the sign-in lockout
+# A code from the step before or after the present one is accepted too (valid_window=1):
+# a phone's clock a little out, or a code typed as it changed.
+_WINDOW = 1
+
+
+class CodeRefused(ValueError):
+    pass
+
+
+class FactorRequired(ValueError):
+    pass
+
+
+def required(staff: Staff) -> bool:
+    """Complaints managers must use a second factor; other roles may choose to."""
+    return Role(staff.role) is Role.MANAGER
+
+
+def has_factor(staff: Staff) -> bool:
+    return staff.totp_secret is not None
+
+
+def set_up_needed(staff: Staff) -> bool:
+    """Signed in, but nothing else to do in the back office until an app is set up."""
+    return required(staff) and not has_factor(staff)
+
+
+def recovery_codes_left(staff: Staff) -> int:
+    return len(staff.recovery_code_hashes or [])
+
+
+def issuer() -> str:
+    """What the authenticator app calls the account, before the email address."""
+    return f"{current_app.config['COUNCIL_NAME']} complaints"
+
+
+def new_key(staff: Staff) -> str:
+    """The secret of the app being set up: kept until a code from it is confirmed, so
+    the page can be seen again (or the phone fetched) without scanning it twice. The
+    app in use, if any, keeps working until then."""
+    if staff.totp_pending_secret is None:
+        staff.totp_pending_secret = pyotp.random_base32()
+        audit.record("authenticator_app_key_made", staff=staff)
+        db.session.commit()
+    return staff.totp_pending_secret
+
+
+def otpauth_uri(staff: Staff, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=issuer())
+
+
+def grouped(secret: str) -> str:
+    """A key to type by hand, in groups of four: "ABCD EFGH ..."."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def confirm(staff: Staff, code: str, *, now: datetime | None = None) -> list[str]:
+    """A code from the app being set up: from now on it is the account's second factor.
+    Returns new recovery codes, to be shown once (only their hashes are kept)."""
+    now = now or utcnow()
+    secret = staff.totp_pending_secret
+    step = _step_of(secret, code, last_step=None, now=now) if secret else None
+    if secret is None or step is None:
+        raise CodeRefused("Enter the code your authenticator app shows now")
+    replacing = staff.totp_secret is not None
+    staff.totp_secret = secret
+    staff.totp_pending_secret = None
+    staff.totp_confirmed_at = now
+    staff.totp_last_step = step
+    codes = _new_recovery_codes(staff)
+    audit.record(
+        "authenticator_app_replaced" if replacing else "authenticator_app_added",
+        staff=staff,
+        detail={"recovery_codes": len(codes)},
+    )
+    db.session.commit()
+    log.info("staff account %s confirmed an authenticator app", staff.id)
+    return codes
+
+
+def replace_recovery_codes(staff: Staff) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    if not has_factor(staff):
+        raise CodeRefused("Set up an authenticator app first")
+    codes = _new_recovery_codes(staff)
+    audit.record("recovery_codes_replaced", staff=staff, detail={"recovery_codes": len(codes)})
+    db.session.commit()
+    log.info("staff account %s has new recovery codes", staff.id)
+    return codes
+
+
+def turn_off(staff: Staff) -> None:
+    """Back to a password only: not for a complaints manager."""
+    if required(staff):
+        raise FactorRequired("Complaints managers must use an authenticator app")
+    had_factor = has_factor(staff) or staff.totp_pending_secret is not None
+    staff.totp_secret = None
+    staff.totp_pending_secret = None
+    staff.totp_confirmed_at = None
+    staff.totp_last_step = None
+    staff.recovery_code_hashes = []
+    if had_factor:
+        audit.record("authenticator_app_removed", staff=staff)
+        log.info("staff account %s turned off its authenticator app", staff.id)
+    db.session.commit()
+
+
+def reset(staff: Staff) -> None:
+    """For someone who has lost both their phone and their recovery codes, at an
+    administrator's command (`flask staff reset-second-factor`): the app is removed and a
+    manager must set up a new one at their next sign-in."""
+    staff.totp_secret = None
+    staff.totp_pending_secret = None
+    staff.totp_confirmed_at = None
+    staff.totp_last_step = None
+    staff.recovery_code_hashes = []
+    audit.record("authenticator_app_reset", staff=None, detail={"staff_id": staff.id})
+    log.info("staff account %s had its authenticator app reset", staff.id)
+    db.session.commit()
+
+
+@dataclass
+class CodeCheck:
+    staff: Staff | None
+    locked_until: datetime | None = None
+    recovery_codes_left: int | None = None  # a recovery code was used: how many remain
+
+
+def sign_in_with_code(staff_id: int, code: str, *, now: datetime | None = None) -> CodeCheck:
+    """The second step of signing in, after the right password: a code from the app, or
+    an unused recovery code. A wrong one counts toward the lockout like a wrong
+    password (services/staff.py), and a code accepted once is never accepted again."""
+    now = now or utcnow()
+    staff = db.session.get(Staff, staff_id)
+    if staff is None or staff.totp_secret is None or not staff.is_active_account:
+        return CodeCheck(None)
+    if locked := staff_service.locked_until(staff, now):
+        return CodeCheck(None, locked_until=locked)
+    cleaned = _cleaned(code)
+    if re.fullmatch(r"\d{6}", cleaned):
+        step = _step_of(staff.totp_secret, cleaned, last_step=staff.totp_last_step, now=now)
+        if step is not None:
+            staff.totp_last_step = step
+            staff_service.finish_sign_in(staff, now, second_factor="authenticator app")
+            return CodeCheck(staff)
+    elif cleaned:
+        hashed = _recovery_hash(staff, cleaned)
+        unused = list(staff.recovery_code_hashes or [])
+        match = next((h for h in unused if hmac.compare_digest(h, hashed)), None)
+        if match is not None:
+            unused.remove(match)
+            staff.recovery_code_hashes = unused  # a new list: the JSON column sees the change
+            audit.record("recovery_code_used", staff=staff, detail={"left": len(unused)})
+            staff_service.finish_sign_in(staff, now, second_factor="recovery code")
+            log.info("staff account %s signed in with a recovery code", staff.id)
+            return CodeCheck(staff, recovery_codes_left=len(unused))
+    audit.record("sign_in_code_refused", staff=staff)
+    return CodeCheck(None, locked_until=staff_service.count_failure(staff, now))
+
+
+# --- codes --------------------------------------------------------------------------------
+
+
+def _cleaned(code: str) -> str:
+    """What was typed, as people type codes: spaces and hyphens anywhere, any case."""
+    return re.sub(r"[\s-]", "", code).lower()
+
+
+def _step_of(secret: str, code: str, *, last_step: int | None, now: datetime) -> int | None:
+    """The 30-second step whose code this is, if it is one the app could show now and
+    is later than the last step accepted (so no code works twice)."""
+    cleaned = _cleaned(code)
+    if not re.fullmatch(r"\d{6}", cleaned):
+        return None
+    totp = pyotp.TOTP(secret)
+    present = totp.timecode(now)
+    for step in range(present - _WINDOW, present + _WINDOW + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), cleaned):
+            return step
+    return None
+
+
+def _new_recovery_codes(staff: Staff) -> list[str]:
+    codes = [
+        "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    staff.recovery_code_hashes = [_recovery_hash(staff, code) for code in codes]
+    half = _RECOVERY_LENGTH // 2
+    return [f"{code[:half]}-{code[half:]}" for code in codes]
+
+
+def _recovery_hash(staff: Staff, code: str) -> str:
+    """HMAC-SHA256 keyed with a pepper from SECRET_KEY, not a slow password hash: the
+    codes are random (about 50 bits), not chosen by a person, so a slow hash adds nothing
+    against guessing (the lockout does that) and would cost ten slow checks a try. The
+    pepper means a copy of the database alone cannot be used to test codes offline; the
+    account id stops a hash being moved to another account. Changing SECRET_KEY makes
+    the codes stop working (new ones are one click away once signed in with the app)."""
+    pepper = hashlib.sha256(
+        b"portal recovery codes\0" + str(current_app.config["SECRET_KEY"]).encode()
+    ).digest()
+    message = f"{staff.id}:{_cleaned(code)}".encode()
+    return hmac.new(pepper, message, hashlib.sha256).hexdigest()
