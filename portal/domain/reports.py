@@ -1,6 +1,6 @@
 """The statutory annual report's arithmetic (domain.md, "Records and the annual report"):
-periods, comparisons with the previous period, rates, and timeliness bands. Pure: the
-counting itself is done in the database by services/reports.py."""
+periods, comparisons with the previous period, rates, and timeliness bands. Pure:
+services/reports.py reads a period's cases and these functions count them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -170,7 +170,6 @@ class Watch:
 
     ran: list[str] = field(default_factory=list)  # pages where window.__xss was assigned
     dialogs: list[str] = field(default_factory=list)
-    looked_at: list[str] = field(default_factory=list)
 
     def context(self, contexts: Contexts) -> BrowserContext:
         context = contexts.new(bypass_csp=True)
@@ -195,7 +194,6 @@ class Watch:
     ) -> None:
         """The page shows `texts` as typed, its fields hold `values` as typed, and no
         payload left markup in it or ran."""
-        self.looked_at.append(where)
         page.wait_for_timeout(SETTLE_MS)
         findings = page.evaluate(FINDINGS)
         assert findings == [], f"{where} ({page.url}): a payload was read as markup:\n" + (
