@@ -126,11 +126,7 @@ def turn_off(staff: Staff) -> None:
     if required(staff):
         raise FactorRequired("Complaints managers must use an authenticator app")
     had_factor = has_factor(staff) or staff.totp_pending_secret is not None
-    staff.totp_secret = None
-    staff.totp_pending_secret = None
-    staff.totp_confirmed_at = None
-    staff.totp_last_step = None
-    staff.recovery_code_hashes = []
+    _remove_app(staff)
     if had_factor:
         audit.record("authenticator_app_removed", staff=staff)
         log.info("staff account %s turned off its authenticator app", staff.id)
@@ -141,14 +137,19 @@ def reset(staff: Staff) -> None:
     """For someone who has lost both their phone and their recovery codes, at an
     administrator's command (`flask staff reset-second-factor`): the app is removed and a
     manager must set up a new one at their next sign-in."""
+    _remove_app(staff)
+    audit.record("authenticator_app_reset", staff=None, detail={"staff_id": staff.id})
+    log.info("staff account %s had its authenticator app reset", staff.id)
+    db.session.commit()
+
+
+def _remove_app(staff: Staff) -> None:
+    """The account's app, any half-set-up one, and its recovery codes, all gone."""
     staff.totp_secret = None
     staff.totp_pending_secret = None
     staff.totp_confirmed_at = None
     staff.totp_last_step = None
     staff.recovery_code_hashes = []
-    audit.record("authenticator_app_reset", staff=None, detail={"staff_id": staff.id})
-    log.info("staff account %s had its authenticator app reset", staff.id)
-    db.session.commit()
 
 
 @dataclass
