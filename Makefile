@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: setup run serve test lint unit db demo assets chromium clean translations messages
+.PHONY: setup run serve test lint unit db demo assets chromium services clean translations messages
 
 setup: $(VENV)/.installed node_modules/.installed assets translations db
 
@@ -51,6 +51,15 @@ run: setup
 	WELSH_ENABLED=$${WELSH_ENABLED:-true} SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# PostgreSQL and Redis on this machine, started if they are down (the limits' test and
+# bench/load.py use Redis; CI's second run uses PostgreSQL).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start; \
+	  for _ in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
@@ -59,7 +68,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check portal tests bench
 	$(VENV)/bin/mypy
 
-test: setup chromium lint
+test: setup chromium services lint
 	$(FLASK) db check
 	$(VENV)/bin/pytest
 

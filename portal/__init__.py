@@ -5,6 +5,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket, BytecodeCache
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import INSTANCE_DIR, Config
 from portal.extensions import csrf, db, htmx, limiter, mail, migrate
@@ -42,6 +43,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The person's own address for the limits, and https seen as https (HSTS, cookies).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # Compiled templates are shared by every app built in this process (the tests build
     # one per test); Jinja keys each by name and source checksum, so an edit recompiles.

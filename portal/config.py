@@ -88,6 +88,10 @@ class Config:
     OUTBOX_POLL_SECONDS = float(_env("OUTBOX_POLL_SECONDS", "1"))
     SMTP_TIMEOUT_SECONDS = float(_env("SMTP_TIMEOUT_SECONDS", "30"))
 
+    # How many proxies (load balancer, CDN) stand in front of the portal and add to
+    # X-Forwarded-For / X-Forwarded-Proto. 0: the headers are ignored, so nobody can
+    # dodge a per-address limit by writing their own. Behind one load balancer: 1.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     # Without REDIS_URL the limits live in memory (fine for one development process).
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
