@@ -16,15 +16,11 @@ other message) is missing or arrived twice. The goal: p99 under 60 seconds.
 """
 
 import argparse
-import math
 import multiprocessing
 import os
-import platform
 import re
-import secrets
 import shutil
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -39,8 +35,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from common import (
+    ROOT,
+    build_schema,
+    create_database,
+    free_port,
+    load_average,
+    machine,
+    make_app,
+    percentile,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 GOAL_P99_SECONDS = 60.0
 MESSAGE_ID = re.compile(rb"^X-Portal-Message-Id: (\d+)\r?$", re.MULTILINE)
 
@@ -103,59 +108,6 @@ class SmtpProcess:
         final = dict(self._requests.recv())
         self._process.join(timeout=10)
         return final
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-# --- the database ---------------------------------------------------------------------------
-
-
-@dataclass
-class Database:
-    url: str
-    description: str
-    drop: Any = None  # called at the end to remove what the bench created
-
-
-def create_database(workdir: Path) -> Database:
-    server_url = os.environ.get("DATABASE_URL", "")
-    if not server_url.startswith("postgresql"):
-        path = workdir / "bench.sqlite3"
-        return Database(f"sqlite:///{path}", f"SQLite {sqlite3.sqlite_version}, file {path}")
-    # A new database on the server DATABASE_URL names: the bench never touches existing data.
-    name = f"portal_bench_{secrets.token_hex(4)}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        version = connection.execute(sa.text("SHOW server_version")).scalar_one()
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return Database(url, f"PostgreSQL {version}, database {name}", drop)
-
-
-def build_app(database_url: str, smtp_port: int) -> Any:
-    from portal import create_app
-
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": smtp_port,
-            # The bench's clients speak plain http on 127.0.0.1.
-            "SESSION_COOKIE_SECURE": False,
-        }
-    )
 
 
 # --- the worker -----------------------------------------------------------------------------
@@ -247,12 +199,6 @@ def record_all(count: int, rate: float) -> tuple[list[Recorded], float, float]:
 # --- the figures ----------------------------------------------------------------------------
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest rank: the smallest value with at least `fraction` of values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="submissions to record")
@@ -267,23 +213,19 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
     from portal.extensions import db
     from portal.models import OutboxMessage
-    from portal.services.teams import load_demo_teams
 
-    load_before = os.getloadavg()[0]
+    load_before = load_average()
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     database = create_database(workdir)
     smtp = SmtpProcess()
     smtp_port = smtp.port
     worker = None
-    app = build_app(database.url, smtp_port)
+    app = make_app(database.url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
     try:
+        build_schema(app)
         with app.app_context():
-            upgrade()
-            load_demo_teams()
             worker = start_worker(database.url, smtp_port, workdir / "worker.log")
             time.sleep(2)  # let the worker start and reach its first poll
             if worker.poll() is not None:
@@ -313,14 +255,13 @@ def main() -> int:
             seen = smtp.snapshot()
             statuses = Counter(db.session.scalars(sa.select(OutboxMessage.status)))
             worker_cpu = cpu_seconds(worker.pid)
-            load_after = os.getloadavg()[0]
+            load_after = load_average()
     finally:
         worker_exit = stop_worker(worker) if worker is not None else None
         smtp.stop()
         with app.app_context():
             db.engine.dispose()
-        if database.drop is not None:
-            database.drop()
+        database.drop()
 
     latencies = []
     missing = []
@@ -338,8 +279,7 @@ def main() -> int:
     print()
     print(f"Acknowledgements: {args.count} submissions, one worker (OUTBOX_POLL_SECONDS=1)")
     print(f"Database: {database.description}")
-    python = sys.version.split()[0]
-    print(f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {python}")
+    print(f"Machine: {machine()}")
     print(f"Load average (1 min) before and after: {load_before:.1f}, {load_after:.1f}")
     pace = f"{args.rate:g} a second" if args.rate > 0 else "as fast as possible"
     print(

@@ -17,10 +17,7 @@ p95 under 150 ms. The database is dropped at the end unless `--keep` is given;
 
 import argparse
 import contextlib
-import os
-import platform
 import random
-import re
 import secrets
 import statistics
 import sys
@@ -28,17 +25,26 @@ import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import (
+    MANAGER,
+    add_manager,
+    build_schema,
+    database_url,
+    database_version,
+    load_average,
+    machine,
+    make_app,
+    percentile,
+    postgres_database,
+    server_url,
+    sign_in,
+    weighted,
+)
 
 GOAL_P95_MS = 150.0
-PASSWORD = "bench-password-long-enough"
-MANAGER = "bench.manager@council.example"
 BATCH = 5000
 
 KINDS = [("complaint", 70), ("representation", 10), ("compliment", 12), ("advocacy", 8)]
@@ -54,61 +60,20 @@ DUE_WHAT = {
 }
 
 
-def weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
-    return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
-
-
-# --- the database ------------------------------------------------------------------------
-
-
-def database_url(server_url: str, name: str) -> str:
-    return sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def create_database(server_url: str) -> tuple[str, str]:
-    name = f"portal_bench_bo_{secrets.token_hex(4)}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, database_url(server_url, name)
-
-
-def drop_database(server_url: str, name: str) -> None:
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def make_app(url: str) -> Any:
-    from portal import create_app
-
-    return create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
-    )
-
-
 # --- building the cases --------------------------------------------------------------------
 
 
 def build(app: Any, cases: int, seed: int) -> None:
-    from flask_migrate import upgrade
-
-    from portal.backoffice.access import Role
     from portal.domain.clock import LONDON, add_working_days
     from portal.extensions import db
     from portal.models import AuditEvent, Category, Submission, Team, submission_categories
-    from portal.services import routing_rules, staff, teams
+    from portal.services import routing_rules, teams
 
+    build_schema(app)
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        teams.load_demo_teams()
         teams.load_default_categories()
         routing_rules.load_demo_rules()
-        manager = staff.create_staff(
-            email=MANAGER, name="Bench Manager", password=PASSWORD, role=Role.MANAGER
-        )
+        manager = add_manager()
         team_ids = list(db.session.scalars(sa.select(Team.id).where(~Team.is_advocacy_provider)))
         advocacy_team = db.session.scalar(sa.select(Team.id).where(Team.is_advocacy_provider))
         category_ids = list(db.session.scalars(sa.select(Category.id)))
@@ -231,17 +196,6 @@ def _case(
 # --- timing ----------------------------------------------------------------------------------
 
 
-def sign_in(client: Any) -> None:
-    page = client.get("/staff/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    assert token, "no CSRF token on the sign-in page"
-    response = client.post(
-        "/staff/sign-in",
-        data={"csrf_token": token.group(1), "email": MANAGER, "password": PASSWORD},
-    )
-    assert response.status_code == 302, "could not sign in"
-
-
 def pages(app: Any, rng: random.Random) -> Iterator[tuple[str, Any]]:
     """(name, a function giving the next address and headers) for each page timed."""
     from portal.extensions import db
@@ -275,9 +229,15 @@ def pages(app: Any, rng: random.Random) -> Iterator[tuple[str, Any]]:
 
 
 def time_pages(app: Any, requests: int, warmup: int, seed: int) -> list[tuple[str, float, float]]:
+    from portal.extensions import db
+    from portal.models import Staff
+
     rng = random.Random(seed)
+    with app.app_context():
+        # The manager's authenticator app (read back, so that --reuse signs in too).
+        secret = db.session.scalar(sa.select(Staff.totp_secret).where(Staff.email == MANAGER))
     client = app.test_client()
-    sign_in(client)
+    sign_in(client, secret)
     results = []
     for name, next_request in pages(app, rng):
         timings = []
@@ -289,28 +249,11 @@ def time_pages(app: Any, requests: int, warmup: int, seed: int) -> list[tuple[st
             assert response.status_code == 200, (url, response.status_code)
             if attempt >= warmup:
                 timings.append(elapsed)
-        timings.sort()
         p50 = statistics.median(timings)
-        p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
+        p95 = percentile(timings, 0.95)
         results.append((name, p50, p95))
         print(f"  {name:<34} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms", flush=True)
     return results
-
-
-def machine(url: str) -> str:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        version = connection.execute(sa.text("SHOW server_version")).scalar_one()
-    engine.dispose()
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
-        cpu = found.group(1).strip() if found else cpu
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, PostgreSQL {version} on the same machine"
-    )
 
 
 def main() -> int:
@@ -323,14 +266,17 @@ def main() -> int:
     parser.add_argument("--reuse", metavar="NAME", help="time an existing bench database")
     args = parser.parse_args()
 
-    server_url = os.environ.get("DATABASE_URL", "")
-    if not server_url.startswith("postgresql"):
+    server = server_url()
+    if not server:
         print("DATABASE_URL must name a PostgreSQL server", file=sys.stderr)
         return 2
+    load_before = load_average()
     if args.reuse:
-        name, url = args.reuse, database_url(server_url, args.reuse)
+        name, url = args.reuse, database_url(server, args.reuse)
+        drop = None
     else:
-        name, url = create_database(server_url)
+        database = postgres_database(server, prefix="portal_bench_bo")
+        name, url, drop = database.name, database.url, database.drop
     print(f"Database {name}")
     try:
         app = make_app(url)
@@ -347,16 +293,17 @@ def main() -> int:
             db.session.remove()
             db.engine.dispose()
     finally:
-        if not args.keep and not args.reuse:
-            drop_database(server_url, name)
-        elif not args.reuse:
+        if drop is not None and not args.keep:
+            drop()
+        elif drop is not None:
             print(f"Kept {name}: --reuse {name} times it again.")
 
     print()
     print(
         f"{cases:,} cases ({open_cases:,} open), {args.requests} requests a page, "
-        f"{machine(server_url)}"
+        f"{machine()}, {database_version(server)} on the same machine"
     )
+    print(f"Load average (1 min) before and after: {load_before:.1f}, {load_average():.1f}")
     print()
     print("| Page | p50 (ms) | p95 (ms) |")
     print("|---|---:|---:|")

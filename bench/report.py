@@ -40,13 +40,8 @@ import argparse
 import contextlib
 import gc
 import json
-import math
-import os
-import platform
 import random
-import re
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -61,13 +56,20 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import (
+    Database,
+    add_manager,
+    build_schema,
+    create_database,
+    load_average,
+    machine,
+    make_app,
+    percentile,
+    sign_in,
+    weighted,
+)
 
 PG_DATABASE = "portal_bench_report"
-PASSWORD = "bench-password-long-enough"
-MANAGER = "bench.manager@council.example"
 BATCH = 5000
 GOAL_PAGE_MS = 1000.0  # the page, for a large council's year
 LARGE_COUNCIL = 3000  # contacts a year: a large council has 1,000 to 3,000
@@ -106,51 +108,13 @@ LESSONS = [
 ]
 
 
-def weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
-    return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
-
-
 # --- the database ------------------------------------------------------------------------
 
 
-@dataclass
-class Database:
-    url: str
-    name: str  # what the table calls it
-    description: str
-    drop: Callable[[], None]
-
-
-def create_database(server_url: str, workdir: Path, per_year: int) -> Database:
-    if not server_url.startswith("postgresql"):
-        path = workdir / f"report-{per_year}.sqlite3"
-
-        def remove() -> None:
-            path.unlink(missing_ok=True)
-
-        return Database(
-            f"sqlite:///{path}", "SQLite", f"SQLite {sqlite3.sqlite_version}, file {path}", remove
-        )
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        version = connection.execute(sa.text("SHOW server_version")).scalar_one()
-        # Only ever this bench's own database: left over if an earlier run was interrupted.
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    url = sa.make_url(server_url).set(database=PG_DATABASE).render_as_string(hide_password=False)
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-        admin.dispose()
-
-    return Database(url, "PostgreSQL", f"PostgreSQL {version}, database {PG_DATABASE}", drop)
-
-
-def make_app(url: str) -> Any:
-    from portal import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+def database_for(workdir: Path, per_year: int) -> Database:
+    """A SQLite file for this size; or, on PostgreSQL, always the same database name, so
+    that an interrupted run leaves nothing behind that the next one does not drop."""
+    return create_database(workdir, filename=f"report-{per_year}.sqlite3", name=PG_DATABASE)
 
 
 # --- the contacts ------------------------------------------------------------------------
@@ -460,16 +424,13 @@ def receipt_days(rng: random.Random, first: date, last: date, count: int) -> lis
 
 
 def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
-    from flask_migrate import upgrade
-
-    from portal.backoffice.access import Role
     from portal.domain.clock import LONDON, add_working_days
     from portal.domain.holidays import bank_holidays
     from portal.domain.reports import previous
     from portal.extensions import db
     from portal.models import Category, Lesson, Submission, Team, submission_categories
     from portal.models.report import PastCase
-    from portal.services import staff, teams
+    from portal.services import teams
 
     rng = random.Random(seed)
     earlier = previous(period)
@@ -481,20 +442,10 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
     )
     built = Built()
     started = time.perf_counter()
+    build_schema(app)
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        teams.load_demo_teams()
         teams.load_default_categories()
-        manager = staff.create_staff(
-            email=MANAGER, name="Bench Manager", password=PASSWORD, role=Role.MANAGER
-        )
-        if hasattr(manager, "totp_secret"):
-            # Complaints managers must have an authenticator app: give this one an app
-            # already set up, whose codes the bench works out when it signs in.
-            import pyotp
-
-            manager.totp_secret = built.totp_secret = pyotp.random_base32()
-            db.session.commit()
+        built.totp_secret = add_manager().totp_secret
         # In id order, so that one seed makes the same cases on SQLite and PostgreSQL.
         team_ids = list(
             db.session.scalars(
@@ -646,34 +597,6 @@ def repeat(runs: int, once: Callable[[], Any], parts: Parts | None = None) -> li
     return times
 
 
-def sign_in(client: Any, secret: str | None) -> None:
-    """Sign in as the manager: the password, then a code from the authenticator app when
-    the account has one (complaints managers must)."""
-    page = client.get("/staff/sign-in").get_data(as_text=True)
-    response = client.post(
-        "/staff/sign-in",
-        data={"csrf_token": csrf_token(page), "email": MANAGER, "password": PASSWORD},
-    )
-    assert response.status_code == 302, "could not sign in"
-    if "/sign-in/code" in response.location:
-        import pyotp
-
-        assert secret, "the manager has no authenticator app"
-        page = client.get(response.location).get_data(as_text=True)
-        response = client.post(
-            response.location,
-            data={"csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()},
-        )
-        assert response.status_code == 302, "the code was refused"
-    assert "/sign-in" not in response.location, response.location
-
-
-def csrf_token(page: str) -> str:
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    assert token, "no CSRF token on the page"
-    return token.group(1)
-
-
 def measure(app: Any, period: Any, per_year: int, runs: int, secret: str | None) -> list[Result]:
     started = time.perf_counter()
     import weasyprint  # as the PDF view does on its first request in a process
@@ -823,24 +746,6 @@ def measure(app: Any, period: Any, per_year: int, runs: int, secret: str | None)
 # --- the figures -------------------------------------------------------------------------
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest rank: the smallest value with at least `fraction` of values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
-        cpu = found.group(1).strip() if found else cpu
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
-
-
 def sizes(text: str) -> list[int]:
     try:
         found = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
@@ -870,15 +775,14 @@ def main() -> int:
 
     # The last complete financial year, as the committee receives it, and the one before.
     period = previous(financial_year(datetime.now(LONDON).date()))
-    server_url = os.environ.get("DATABASE_URL", "")
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-report-"))
-    load_before = os.getloadavg()[0]
+    load_before = load_average()
     started = time.perf_counter()
     table: list[tuple[int, str, Result]] = []
     description = ""
     try:
         for per_year in args.sizes:
-            database = create_database(server_url, workdir, per_year)
+            database = database_for(workdir, per_year)
             description = database.description
             try:
                 print(f"{per_year:,} contacts a year, {database.description}")
@@ -891,7 +795,7 @@ def main() -> int:
                 )
                 results = measure(app, period, per_year, args.runs, built.totp_secret)
                 for result in results:
-                    table.append((per_year, database.name, result))
+                    table.append((per_year, database.kind, result))
                     print(
                         f"  {result.operation:<48} median {statistics.median(result.times):8.1f}"
                         f" ms   p95 {percentile(result.times, 0.95):8.1f} ms",
@@ -906,7 +810,7 @@ def main() -> int:
                 database.drop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    load_after = os.getloadavg()[0]
+    load_after = load_average()
 
     print()
     print(
