@@ -35,8 +35,8 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -d portal/translations -D messages
 
 messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -c Translators: --sort-output --omit-header -o portal/translations/messages.pot .
-	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/messages.pot -d portal/translations -D messages
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -c Translators: --sort-output --omit-header --width 100 -o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel update --width 100 --no-fuzzy-matching --ignore-obsolete -i portal/translations/messages.pot -d portal/translations -D messages
 
 db: $(VENV)/.installed
 	$(FLASK) db upgrade

@@ -45,7 +45,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     INSTANCE_DIR.mkdir(exist_ok=True)
     if proxies := app.config["TRUSTED_PROXIES"]:
         # The person's own address for the limits, and https seen as https (HSTS, cookies).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        behind_proxies = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        app.wsgi_app = behind_proxies  # type: ignore[method-assign]
 
     # Compiled templates are shared by every app built in this process (the tests build
     # one per test); Jinja keys each by name and source checksum, so an edit recompiles.

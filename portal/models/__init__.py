@@ -14,8 +14,10 @@ else:
 from portal.models.attachment import Attachment  # noqa: E402
 from portal.models.audit import AuditEvent  # noqa: E402
 from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
+from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
 from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
+from portal.models.reminder import DeadlineDigest, DeadlineNotice  # noqa: E402
 from portal.models.report import ComparatorFigure, PastCase, ReportContext  # noqa: E402
 from portal.models.routing import Category, RoutingRule, submission_categories  # noqa: E402
 from portal.models.staff import Staff  # noqa: E402
@@ -32,10 +34,14 @@ __all__ = [
     "PastCase",
     "ReportContext",
     "ComplaintPoint",
+    "Correspondence",
+    "TrackingLink",
     "Lesson",
     "RoutingRule",
     "Staff",
     "submission_categories",
+    "DeadlineDigest",
+    "DeadlineNotice",
     "Draft",
     "OutboxMessage",
     "OutboxStatus",

@@ -27,7 +27,14 @@ from portal.public.journey import (
     summary_rows,
     typed_values,
 )
-from portal.services import attachments, intake, safeguarding, save_return, tracking
+from portal.services import (
+    attachments,
+    correspondence,
+    intake,
+    safeguarding,
+    save_return,
+    tracking,
+)
 
 FIRST_STEP = "who-are-you"
 SESSION_EXPIRED = "session-expired"
@@ -315,6 +322,8 @@ def track(reference: str, token: str) -> Response | str:
             submission=submission,
             kind=Kind(submission.kind),
             audience=_audience(role),
+            letters=correspondence.for_tracking(submission),
+            letter_titles=correspondence.PUBLIC_TITLES,
         )
     )
     # The address holds a secret: keep the page out of shared caches.

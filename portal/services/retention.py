@@ -18,9 +18,11 @@ from portal.models import (
     Attachment,
     AuditEvent,
     ComplaintPoint,
+    Correspondence,
     OutboxMessage,
     Staff,
     Submission,
+    TrackingLink,
 )
 from portal.services import audit
 
@@ -128,6 +130,14 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
             point.summary = ""
         for attachment in files:
             db.session.delete(attachment)
+        # Letters and messages keep their kind and date (the report counts them); their
+        # words and their emails go.
+        db.session.execute(
+            sa.update(Correspondence)
+            .where(Correspondence.submission_id == case.id)
+            .values(subject="", body="", outbox_message_id=None)
+        )
+        db.session.execute(sa.delete(TrackingLink).where(TrackingLink.submission_id == case.id))
         db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.submission_id == case.id))
         # The trail keeps who did what and when; the words in its details go too. The
         # trail is otherwise never changed (services/audit.py), so this is a plain update.

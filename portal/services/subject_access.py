@@ -14,6 +14,7 @@ from portal.models import (
     Attachment,
     AuditEvent,
     ComplaintPoint,
+    Correspondence,
     Draft,
     Lesson,
     OutboxMessage,
@@ -93,6 +94,21 @@ def _case(case: Submission) -> dict[str, Any]:
             sa.select(OutboxMessage)
             .where(OutboxMessage.submission_id == case.id)
             .order_by(OutboxMessage.id)
+        )
+    ]
+    record["letters_and_messages"] = [
+        {
+            "kind": c.kind,
+            "to": c.recipient,
+            "how": c.how,
+            "subject": c.subject,
+            "text": c.body,
+            "written": _plain(c.created_at),
+        }
+        for c in db.session.scalars(
+            sa.select(Correspondence)
+            .where(Correspondence.submission_id == case.id)
+            .order_by(Correspondence.id)
         )
     ]
     record["audit_trail"] = [

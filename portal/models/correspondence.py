@@ -1,0 +1,56 @@
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import utcnow
+from portal.models import Model
+
+if TYPE_CHECKING:
+    from portal.models.outbox import OutboxMessage
+    from portal.models.staff import Staff
+    from portal.models.submission import Submission
+
+
+class Correspondence(Model):
+    """A message or letter to the complainant or their advocate, kept on the case with
+    how it went (services/correspondence.py)."""
+
+    __tablename__ = "correspondence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    # message, late_notice, extension, next_steps, response_letter, feedback_invitation
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    recipient: Mapped[str] = mapped_column(sa.String(20))  # complainant or advocate
+    how: Mapped[str] = mapped_column(sa.String(10))  # email or post
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)  # the words as sent
+    outbox_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))  # None: the portal
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped["Submission"] = relationship()
+    outbox_message: Mapped["OutboxMessage | None"] = relationship()
+    sent_by: Mapped["Staff | None"] = relationship()
+
+    @property
+    def delivery(self) -> str:
+        """pending, sent or failed for an email; post for a letter staff send."""
+        if self.outbox_message is None:
+            return "post"
+        status = self.outbox_message.status
+        return "pending" if status == "sending" else status
+
+
+class TrackingLink(Model):
+    """A further secret link to the tracking page, sent with a later message (the token
+    itself is never stored: only its hash, like the first link's)."""
+
+    __tablename__ = "tracking_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,203 @@
+"""Messages and letters to the complainant (and their advocate), kept on the case.
+
+`send` keeps the words on the case and queues the email in the caller's transaction, so a
+message is never recorded without being sent or sent without being recorded. The case page
+and the tracking page show each one with how its delivery went.
+
+A child's email only says there is something new, with a fresh link to the tracking page
+where it can be read: a child's inbox may be read by the very adults they wrote about, so
+nothing about the case travels in it. Where there is no email address, a staff task says
+to send it by post (the letter can be printed from the case).
+"""
+
+import secrets
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.database import utcnow
+from portal.domain.clock import add_working_days, london_date
+from portal.domain.types import ContactPreference, SubmitterRole
+from portal.extensions import db
+from portal.models import (
+    Correspondence,
+    OutboxMessage,
+    Staff,
+    Submission,
+    Task,
+    TrackingLink,
+)
+from portal.services import audit, outbox
+from portal.services.acknowledgements import council_name, tracking_url
+from portal.services.intake import hash_token
+
+
+class Recipient(StrEnum):
+    COMPLAINANT = "complainant"
+    ADVOCATE = "advocate"
+
+
+class Kind(StrEnum):
+    MESSAGE = "message"  # written by staff on the case
+    LATE_NOTICE = "late_notice"  # a response will be late: why, and the new date
+    EXTENSION = "extension"  # an agreed extension, confirmed in writing
+    NEXT_STEPS = "next_steps"  # after a response: what they can do next, and by when
+    RESPONSE_LETTER = "response_letter"  # the stage 1, 2 or 3 response, approved
+    FEEDBACK_INVITATION = "feedback_invitation"  # after the case closes, once
+
+
+# What the tracking page calls each, in plain words.
+PUBLIC_TITLES = {
+    Kind.MESSAGE: _l("A message from us"),
+    Kind.LATE_NOTICE: _l("Our reply will be late"),
+    Kind.EXTENSION: _l("More time to reply, as agreed"),
+    Kind.NEXT_STEPS: _l("What you can do next"),
+    Kind.RESPONSE_LETTER: _l("Our reply"),
+    Kind.FEEDBACK_INVITATION: _l("Tell us how we did"),
+}
+
+# ... and the case page, for staff.
+STAFF_TITLES = {
+    Kind.MESSAGE: "Message",
+    Kind.LATE_NOTICE: "Late response notice",
+    Kind.EXTENSION: "Extension confirmed",
+    Kind.NEXT_STEPS: "What they can do next",
+    Kind.RESPONSE_LETTER: "Response letter",
+    Kind.FEEDBACK_INVITATION: "Feedback invitation",
+}
+
+SEND_BY_POST = "send_by_post"
+
+
+def is_child(case: Submission) -> bool:
+    return case.submitter_role == SubmitterRole.CHILD.value
+
+
+def address_of(case: Submission, recipient: Recipient) -> str | None:
+    if recipient is Recipient.ADVOCATE:
+        return case.advocate_email or None
+    if case.contact_preference == ContactPreference.EMAIL.value and case.email:
+        return case.email
+    return None
+
+
+def recipients_of(case: Submission) -> list[Recipient]:
+    """Who a message goes to by default: the complainant, and their advocate if any
+    (a child who asked for replies through their advocate gets them there)."""
+    found = [Recipient.COMPLAINANT]
+    if case.advocate_email or case.advocate_name:
+        found.append(Recipient.ADVOCATE)
+    return found
+
+
+def new_tracking_url(case: Submission) -> str:
+    """A further secret link to the tracking page (the first one's token is not kept)."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(TrackingLink(submission_id=case.id, token_hash=hash_token(token)))
+    return tracking_url(case.reference, token, case.language)
+
+
+def send(
+    case: Submission,
+    *,
+    kind: Kind,
+    subject: str,
+    body: str,
+    staff: Staff | None = None,
+    to: Iterable[Recipient] | None = None,
+    today: date | None = None,
+) -> list[Correspondence]:
+    """Keep the message on the case and queue it to each recipient; the caller commits.
+    `subject` and `body` are already in the person's language."""
+    sent = []
+    for recipient in to if to is not None else recipients_of(case):
+        address = address_of(case, recipient)
+        item = Correspondence(
+            submission=case,
+            kind=kind.value,
+            recipient=recipient.value,
+            how="email" if address else "post",
+            subject=subject,
+            body=body,
+            sent_by=staff,
+        )
+        db.session.add(item)
+        if address:
+            item.outbox_message = _queue_email(case, recipient, address, subject, body)
+        else:
+            on = today or london_date(utcnow())
+            db.session.add(
+                Task(
+                    submission=case,
+                    kind=SEND_BY_POST,
+                    description=f"Send by post to the {recipient.value}: {subject}"[:300],
+                    due_on=add_working_days(on, 1),
+                )
+            )
+        audit.record(
+            "correspondence_sent",
+            staff=staff,
+            submission=case,
+            detail={"kind": kind.value, "recipient": recipient.value, "how": item.how},
+        )
+        sent.append(item)
+    return sent
+
+
+def _queue_email(
+    case: Submission, recipient: Recipient, address: str, subject: str, body: str
+) -> OutboxMessage:
+    only_a_notice = recipient is Recipient.COMPLAINANT and is_child(case)
+    with force_locale(case.language):
+        council = council_name(case.language)
+        context = {
+            "case": case,
+            "body": body,
+            "only_a_notice": only_a_notice,
+            "for_advocate": recipient is Recipient.ADVOCATE,
+            "track_url": new_tracking_url(case),
+            "council_name": council,
+        }
+        email_subject = (
+            _(
+                "%(council)s: a new message about %(reference)s",
+                council=council,
+                reference=case.reference,
+            )
+            if only_a_notice
+            else subject
+        )
+        return outbox.queue(
+            purpose="correspondence",
+            recipient=address,
+            subject=email_subject,
+            text_body=render_template("emails/correspondence.txt", **context),
+            html_body=render_template("emails/correspondence.html", **context),
+            submission=case,
+        )
+
+
+def on_case(case: Submission) -> list[Correspondence]:
+    return list(
+        db.session.scalars(
+            sa.select(Correspondence)
+            .where(Correspondence.submission_id == case.id)
+            .order_by(Correspondence.created_at, Correspondence.id)
+        )
+    )
+
+
+def for_tracking(case: Submission) -> list[Correspondence]:
+    """What the tracking page lists: each message once (not once per recipient)."""
+    seen: dict[tuple[str, str, str], Correspondence] = {}
+    for item in on_case(case):
+        key = (item.kind, item.subject, item.body)
+        if key not in seen or item.recipient == Recipient.COMPLAINANT.value:
+            seen[key] = item
+    return list(seen.values())
