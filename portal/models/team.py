@@ -20,6 +20,8 @@ class Team(Model):
         sa.String(300), default="", server_default=""
     )
     inbox_email: Mapped[str] = mapped_column(sa.String(254))
+    # Told when one of the team's cases misses a deadline; empty: the team inbox is.
+    manager_email: Mapped[str | None] = mapped_column(sa.String(254))
     is_active: Mapped[bool] = mapped_column(default=True)
     is_advocacy_provider: Mapped[bool] = mapped_column(default=False)
     shown_to_public: Mapped[bool] = mapped_column(default=True)
