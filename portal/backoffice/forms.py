@@ -38,6 +38,7 @@ from portal.public.fields import (
     required,
 )
 from portal.services.cases import OMBUDSMAN_DECISIONS, OUTCOMES
+from portal.services.clock import PAUSE_REASONS
 
 
 def required_date(message: str) -> Validator:
@@ -113,10 +114,18 @@ class MoveForm(CaseForm):
         widget=GovTextArea(),
     )
     stage1_extension_reason = TextAreaField(
-        "Why more time is needed, and when the complainant agreed",
+        "Why more time is needed",
+        description="The complainant is sent this in writing, with the new date",
         filters=[clean_text],
         validators=[max_length(500, "The reason")],
         widget=GovTextArea(),
+    )
+    extension_agreement = StringField(
+        "How and when the complainant agreed",
+        description="For example: by phone with their mother on 5 January",
+        filters=[clean_text],
+        validators=[max_length(300, "How they agreed")],
+        widget=GovTextInput(),
     )
     # Radios need their own `required`: otherwise WTForms says "Not a valid choice." first.
     outcome = RadioField(
@@ -158,7 +167,8 @@ class MoveForm(CaseForm):
     )
     stage2_extended_to = GovDateField("New date for the stage 2 response", what="The new date")
     stage2_extension_reason = TextAreaField(
-        "Why, as told to the complainant",
+        "Why the response will be late",
+        description="The complainant is sent this in writing with the new date, as the law asks",
         filters=[clean_text],
         validators=[max_length(500, "The reason")],
         widget=GovTextArea(),
@@ -202,10 +212,11 @@ class MoveForm(CaseForm):
         "outcome": "Select the overall finding",
         "informal_resolution_terms": "Enter what was agreed",
         "stage1_extension_reason": "Enter why more time is needed",
+        "extension_agreement": "Enter how and when the complainant agreed",
         "investigating_officer": "Enter the investigating officer's name",
         "independent_person": "Enter the independent person's name",
         "stage2_extended_to": "Enter the new date",
-        "stage2_extension_reason": "Enter why, as told to the complainant",
+        "stage2_extension_reason": "Enter why the response will be late",
         "panel_members": "Enter the panel members",
         "ombudsman_decision": "Select the ombudsman's decision",
     }
@@ -248,7 +259,7 @@ class MoveForm(CaseForm):
 
 MOVE_FIELDS: dict[Move, tuple[str, ...]] = {
     Move.RESOLVE_INFORMALLY: ("informal_resolution_terms",),
-    Move.EXTEND_STAGE1: ("stage1_extension_reason",),
+    Move.EXTEND_STAGE1: ("stage1_extension_reason", "extension_agreement"),
     Move.RESPOND_STAGE1: ("outcome", "redress", "ex_gratia"),
     Move.APPOINT_INVESTIGATORS: ("investigating_officer", "independent_person"),
     Move.EXTEND_STAGE2: ("stage2_extended_to", "stage2_extension_reason"),
@@ -692,4 +703,54 @@ class AppCodeForm(FlaskForm):
         "Enter the 6-digit code your app shows",
         validators=[required("Enter the 6-digit code your app shows")],
         widget=GovTextInput(),
+    )
+
+
+class PauseForm(CaseForm):
+    on = GovDateField("Paused from", what="The date", validators=[required_date("Enter the date")])
+    reason = RadioField(
+        "Why the clock is paused",
+        choices=list(PAUSE_REASONS.items()),
+        validators=[required("Select why the clock is paused")],
+        widget=GovRadioInput(),
+    )
+    detail = StringField(
+        "Say more (the complainant is told why)",
+        filters=[clean_text],
+        validators=[max_length(300, "What you say")],
+        widget=GovTextInput(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.reason.data == "other" and not self.detail.data and not self.detail.errors:
+            self.detail.errors = ["Say why the clock is paused"]
+            valid = False
+        return valid
+
+
+class RestartForm(CaseForm):
+    on = GovDateField("Restarted on", what="The date", validators=[required_date("Enter the date")])
+
+
+class MessageForm(CaseForm):
+    to = SelectMultipleField(
+        "Send it to",
+        choices=[("complainant", "The complainant"), ("advocate", "Their advocate")],
+        validators=[required("Select who to send it to")],
+        widget=GovCheckboxesInput(),
+    )
+    subject = StringField(
+        "Subject",
+        filters=[clean_text],
+        validators=[required("Enter a subject"), max_length(150, "The subject")],
+        widget=GovTextInput(),
+    )
+    body = TextAreaField(
+        "Message",
+        description="Written to the person: plain words, no jargon. A child gets only a "
+        "notice by email and reads it on their tracking page.",
+        filters=[clean_text],
+        validators=[required("Enter the message"), max_length(5000, "The message")],
+        widget=GovTextArea(),
     )

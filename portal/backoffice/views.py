@@ -39,7 +39,8 @@ from portal.backoffice.forms import (
     ThankForm,
 )
 from portal.domain.clock import LONDON
-from portal.domain.stages import MOVE_LABELS, Move, MoveRefused, allowed_moves
+from portal.domain.stages import MOVE_LABELS, Move, MoveRefused, allowed_moves, clock_running
+from portal.domain.stages import open_pause as stages_open_pause
 from portal.domain.timescales import Procedure
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import htmx, limiter
@@ -206,12 +207,15 @@ def _case_or_404(reference: str) -> Submission:
 def case(reference: str) -> str:
     found = _case_or_404(reference)
     cases.record_view(me(), found)
+    progress = cases.progress_of(found)
     return render_template(
         "backoffice/case.html",
         case=found,
-        moves=[(m, MOVE_LABELS[m]) for m in allowed_moves(cases.progress_of(found), today())],
+        moves=[(m, MOVE_LABELS[m]) for m in allowed_moves(progress, today())],
         trail=audit.for_case(found),
         letters=correspondence.on_case(found),
+        clock_paused=stages_open_pause(progress) is not None,
+        clock_can_pause=clock_running(progress),
         letter_titles=correspondence.STAFF_TITLES,
         files=attachments.for_case(found),
         tasks=cases.open_tasks(found),

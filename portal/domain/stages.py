@@ -11,7 +11,8 @@ from datetime import date
 from enum import StrEnum
 
 from portal.domain.clock import add_working_days
-from portal.domain.timescales import TABLES, Deadline, Procedure, Step, deadline
+from portal.domain.ledger import Pause
+from portal.domain.timescales import TABLES, ClockPaused, Deadline, Procedure, Step, deadline
 
 
 class Stage(StrEnum):
@@ -101,6 +102,8 @@ class Progress:
     closed_on: date | None = None
     skipped_stage1: bool = False  # Wales: straight to stage 2
     flags: frozenset[str] = field(default_factory=frozenset)
+    # The pauses of the clock of the stage the case is in now (services/clock.py).
+    pauses: tuple[Pause, ...] = ()
 
 
 def has_stage3(procedure: Procedure) -> bool:
@@ -283,10 +286,25 @@ def stage2_longest(p: Progress, start: Stage2ClockStart = Stage2ClockStart.REQUE
     return deadline(p.procedure, Step.STAGE2_LONGEST, begun).due
 
 
+def clock_running(p: Progress) -> bool:
+    """A stage's response is being worked on: its clock can be paused."""
+    stage = current_stage(p)
+    return (
+        (stage is Stage.STAGE1 and not p.stage1_responded_on)
+        or (stage is Stage.STAGE2 and not p.stage2_adjudicated_on)
+        or (stage is Stage.STAGE3 and not p.stage3_responded_on)
+    )
+
+
+def open_pause(p: Progress) -> Pause | None:
+    return next((pause for pause in p.pauses if pause.restarted_on is None), None)
+
+
 @dataclass(frozen=True)
 class Due:
     what: str
-    deadline: Deadline
+    deadline: Deadline | None  # None while the clock is paused
+    paused: Pause | None = None
 
 
 def next_due(
@@ -301,19 +319,35 @@ def next_due(
     stage = current_stage(p)
     if not acknowledged and stage is not Stage.CLOSED:
         return Due("Acknowledge", Deadline(acknowledge_by, None, acknowledge_by))
-    procedure = p.procedure
-    targets = local_targets or {}
     if stage is Stage.TRIAGE:
         return None
+    try:
+        return _due_in_stage(p, stage, acknowledge_by, local_targets or {}, stage2_start)
+    except ClockPaused as paused:
+        what = {Stage.STAGE1: "Stage 1 response", Stage.STAGE2: "Stage 2 response"}
+        return Due(what.get(stage, "Stage 3"), None, paused.pause)
+
+
+def _due_in_stage(
+    p: Progress,
+    stage: Stage,
+    acknowledge_by: date,
+    targets: dict[Step, int],
+    stage2_start: Stage2ClockStart,
+) -> Due | None:
+    procedure = p.procedure
+    pauses = p.pauses
     if stage is Stage.STAGE1 and not p.stage1_responded_on:
         if procedure is Procedure.ENGLAND_CHILDREN:
             step = Step.STAGE1_EXTENDED if p.stage1_extended_on else Step.STAGE1_RESPONSE
-            return Due("Stage 1 response", deadline(procedure, step, p.received_on, targets))
+            return Due(
+                "Stage 1 response", deadline(procedure, step, p.received_on, targets, pauses)
+            )
         if procedure is Procedure.WALES_CHILDREN:
-            offered = deadline(procedure, Step.DISCUSSION, acknowledge_by, targets)
+            offered = deadline(procedure, Step.DISCUSSION, acknowledge_by, targets, pauses)
             return Due("Discussion offered", offered)
         step = Step.STAGE1_EXTENDED if p.stage1_extended_on else Step.STAGE1_RESPONSE
-        return Due("Stage 1 response", deadline(procedure, step, acknowledge_by, targets))
+        return Due("Stage 1 response", deadline(procedure, step, acknowledge_by, targets, pauses))
     if stage is Stage.STAGE2 and not p.stage2_adjudicated_on:
         if p.stage2_extended_to:
             longest = stage2_longest(p, stage2_start)
@@ -324,18 +358,23 @@ def next_due(
         # the request, the earlier and stricter date.
         begun = stage2_clock_start(p, stage2_start)
         assert begun is not None
-        return Due("Stage 2 response", deadline(procedure, Step.STAGE2_RESPONSE, begun, targets))
+        return Due(
+            "Stage 2 response", deadline(procedure, Step.STAGE2_RESPONSE, begun, targets, pauses)
+        )
     if stage is Stage.STAGE3:
         assert p.stage3_requested_on is not None
         if not p.panel_on:
-            meets = deadline(procedure, Step.STAGE3_PANEL, p.stage3_requested_on, targets)
+            meets = deadline(procedure, Step.STAGE3_PANEL, p.stage3_requested_on, targets, pauses)
             return Due("Review panel meets", meets)
         if not p.panel_report_on:
             return Due(
-                "Panel's report", deadline(procedure, Step.STAGE3_REPORT, p.panel_on, targets)
+                "Panel's report",
+                deadline(procedure, Step.STAGE3_REPORT, p.panel_on, targets, pauses),
             )
         if not p.stage3_responded_on:
-            reply = deadline(procedure, Step.STAGE3_COUNCIL_RESPONSE, p.panel_report_on, targets)
+            reply = deadline(
+                procedure, Step.STAGE3_COUNCIL_RESPONSE, p.panel_report_on, targets, pauses
+            )
             return Due("Council's response to the panel", reply)
     return None
 

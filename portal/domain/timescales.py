@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from portal.domain.clock import add_working_days
+from portal.domain.ledger import Pause, count
 
 
 class Procedure(StrEnum):
@@ -89,11 +90,23 @@ def statutory_procedure(jurisdiction: str) -> Procedure:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A due date with the law's limit and the council's own target kept apart."""
+    """A due date with the law's limit and the council's own target kept apart, and
+    what they were counted from (for "how this date was worked out")."""
 
     due: date  # the earlier of the two: what staff work to and the public is told
     statutory: date | None
     local_target: date | None
+    counted_from: date | None = None
+    statutory_days: int | None = None
+    local_days: int | None = None
+
+
+class ClockPaused(Exception):
+    """The step's clock is paused: it has no due date until it restarts."""
+
+    def __init__(self, pause: Pause) -> None:
+        super().__init__(f"paused since {pause.paused_on.isoformat()}")
+        self.pause = pause
 
 
 def deadline(
@@ -101,21 +114,40 @@ def deadline(
     step: Step,
     start: date,
     local_targets: dict[Step, int] | None = None,
+    pauses: tuple[Pause, ...] = (),
 ) -> Deadline:
-    """When `step` is due, counted from `start` (the date of what it is counted from).
+    """When `step` is due, counted from `start` (the date of what it is counted from),
+    less any days its clock was paused (ClockPaused while a pause is open).
 
     `local_targets` holds the council's own targets in working days. A step with
     neither a statutory limit nor a local target has no deadline (ValueError)."""
     limit = TABLES[procedure].get(step)
     target = (local_targets or {}).get(step)
-    statutory = add_working_days(start, limit.working_days) if limit else None
-    local = add_working_days(start, target) if target is not None else None
+
+    def counted(days: int) -> date:
+        if not pauses:
+            return add_working_days(start, days)
+        result = count(start, days, pauses)
+        if result.due is None:
+            assert result.open_pause is not None
+            raise ClockPaused(result.open_pause)
+        return result.due
+
+    statutory = counted(limit.working_days) if limit else None
+    local = counted(target) if target is not None else None
     dates = [d for d in (statutory, local) if d is not None]
     if not dates:
         raise ValueError(
             f"{procedure.value} sets no time for {step.value} and no local target is set"
         )
-    return Deadline(due=min(dates), statutory=statutory, local_target=local)
+    return Deadline(
+        due=min(dates),
+        statutory=statutory,
+        local_target=local,
+        counted_from=start,
+        statutory_days=limit.working_days if limit else None,
+        local_days=target,
+    )
 
 
 def acknowledgement_deadline(received_on: date, jurisdiction: str, target_days: int) -> Deadline:

@@ -14,6 +14,7 @@ else:
 from portal.models.attachment import Attachment  # noqa: E402
 from portal.models.audit import AuditEvent  # noqa: E402
 from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
+from portal.models.clock import ClockEvent  # noqa: E402
 from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
 from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
@@ -33,6 +34,7 @@ __all__ = [
     "ComparatorFigure",
     "PastCase",
     "ReportContext",
+    "ClockEvent",
     "ComplaintPoint",
     "Correspondence",
     "TrackingLink",

@@ -19,7 +19,7 @@ from portal.domain.timescales import Procedure, Step
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import Category, ComplaintPoint, Lesson, Staff, Submission, Task, Team
-from portal.services import audit
+from portal.services import audit, clock, notices
 
 OUTCOMES = {
     "upheld": "Upheld",
@@ -137,7 +137,10 @@ def progress_of(case: Submission) -> Progress:
         if hasattr(case, f.name) and f.name not in ("procedure", "flags")
     }
     return Progress(
-        procedure=Procedure(case.procedure), flags=frozenset(case.flags or []), **values
+        procedure=Procedure(case.procedure),
+        flags=frozenset(case.flags or []),
+        pauses=clock.pauses(case, clock.running_clock(case)),
+        **values,
     )
 
 
@@ -153,17 +156,21 @@ def local_targets() -> dict[Step, int]:
     return targets
 
 
-def refresh_due(case: Submission) -> None:
-    """Recompute the stage and what the council owes next (it sorts the queue)."""
-    progress = progress_of(case)
-    case.stage = stages.current_stage(progress).value
-    due = stages.next_due(
-        progress,
+def next_due_of(case: Submission, *, progress: Progress | None = None) -> stages.Due | None:
+    return stages.next_due(
+        progress or progress_of(case),
         acknowledge_by=case.acknowledge_by,
         acknowledged=case.acknowledged_at is not None or case.kind == Kind.COMPLIMENT.value,
         local_targets=local_targets(),
         stage2_start=_stage2_start(),
     )
+
+
+def refresh_due(case: Submission) -> None:
+    """Recompute the stage and what the council owes next (it sorts the queue)."""
+    progress = progress_of(case)
+    case.stage = stages.current_stage(progress).value
+    due = next_due_of(case, progress=progress)
     if case.kind == Kind.ADVOCACY.value and due is None and case.advocacy_status == "requested":
         case.next_due_on, case.next_due_what, case.next_due_statutory = (
             case.advocacy_due_on,
@@ -179,9 +186,15 @@ def refresh_due(case: Submission) -> None:
     ):
         case.next_due_on, case.next_due_what, case.next_due_statutory = None, "Thank the team", None
         return
-    case.next_due_on = due.deadline.due if due else None
+    if due is not None and due.deadline is None:
+        # A paused clock has no due date: nothing is owed until it restarts.
+        assert due.paused is not None
+        case.next_due_on, case.next_due_statutory = None, None
+        case.next_due_what = f"{due.what}: clock paused"
+        return
+    case.next_due_on = due.deadline.due if due and due.deadline else None
     case.next_due_what = due.what if due else None
-    case.next_due_statutory = due.deadline.statutory if due else None
+    case.next_due_statutory = due.deadline.statutory if due and due.deadline else None
 
 
 def _snapshot(case: Submission, names: list[str]) -> dict[str, Any]:
@@ -194,6 +207,22 @@ def _check_version(case: Submission, version: int) -> None:
             "Someone else changed this case while you were working on it. Nothing has been "
             "saved: check the case as it is now and save again."
         )
+
+
+def check_can_work(staff: Staff, case: Submission, version: int) -> None:
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+
+
+def save_change(
+    staff: Staff,
+    case: Submission,
+    action: str,
+    before: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Refresh what is due, record the change in the trail and commit."""
+    _save(staff, case, action, before, extra)
 
 
 def _save(
@@ -237,6 +266,7 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     """Apply a move of the procedure, or raise stages.MoveRefused saying why."""
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
+    due_before = next_due_of(case)
     progress = stages.apply_move(
         progress_of(case),
         data.move,
@@ -267,6 +297,9 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
         case.outcome = "withdrawn"
     if data.move is Move.RESOLVE_INFORMALLY:
         case.outcome = "resolved_informally"
+    refresh_due(case)
+    clock.after_move(case, data.move, data.on, staff, due_before, data.details)
+    notices.after_move(case, data.move, staff)
     _save(staff, case, f"move:{data.move.value}", before)
 
 

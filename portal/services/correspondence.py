@@ -183,6 +183,23 @@ def _queue_email(
         )
 
 
+def send_message(
+    staff: Staff,
+    case: Submission,
+    *,
+    to: list[Recipient],
+    subject: str,
+    body: str,
+    version: int,
+) -> None:
+    """A message written by staff on the case, to the complainant and/or their advocate."""
+    from portal.services import cases  # it imports the notices that import this module
+
+    cases.check_can_work(staff, case, version)
+    send(case, kind=Kind.MESSAGE, subject=subject, body=body, staff=staff, to=to)
+    db.session.commit()
+
+
 def on_case(case: Submission) -> list[Correspondence]:
     return list(
         db.session.scalars(

@@ -191,7 +191,8 @@ def build_cases() -> Desk:
         b,
         Move.EXTEND_STAGE1,
         date(2025, 6, 13),
-        stage1_extension_reason="Records from another team; Pat agreed.",
+        stage1_extension_reason="Records from another team.",
+        extension_agreement="Pat agreed by phone",
     )
     desk.move(
         b,
@@ -278,7 +279,13 @@ def build_cases() -> Desk:
     desk.acknowledge(e, date(2025, 12, 24))
     desk.categorise(e, "information")
     desk.move(e, Move.ACCEPT, date(2025, 12, 24))
-    desk.move(e, Move.EXTEND_STAGE1, date(2026, 1, 5), stage1_extension_reason="Complex.")
+    desk.move(
+        e,
+        Move.EXTEND_STAGE1,
+        date(2026, 1, 5),
+        stage1_extension_reason="Complex.",
+        extension_agreement="By letter",
+    )
     desk.move(e, Move.RESPOND_STAGE1, date(2026, 1, 22), outcome="no_finding")
 
     # F: a parent, Children with Disabilities. Received Tue 23 Dec 2025, acknowledged Fri 2

@@ -98,7 +98,10 @@ def test_a_complaint_goes_through_every_stage_in_england_with_every_due_date_rig
         (
             "extend_stage1",
             date(2026, 1, 5),
-            {"stage1_extension_reason": "Three services involved; Pat agreed on the phone."},
+            {
+                "stage1_extension_reason": "Three services involved.",
+                "extension_agreement": "Pat agreed on the phone on 5 January",
+            },
             "Stage 1",
             "Stage 1 response by Wednesday 21 January 2026",
             "Stage 1 response by 21 January 2026",
@@ -486,7 +489,12 @@ def test_the_second_of_two_people_saving_the_same_case_is_refused_and_keeps_what
 
     saved = first.post(
         url,
-        data={**first_form, "on": date_parts(date(2026, 1, 5)), "stage1_extension_reason": "A"},
+        data={
+            **first_form,
+            "on": date_parts(date(2026, 1, 5)),
+            "stage1_extension_reason": "A",
+            "extension_agreement": "By phone",
+        },
     )
     assert saved.status_code == 302
     typed = "Four services are involved and the complainant agreed on 6 January."
@@ -496,6 +504,7 @@ def test_the_second_of_two_people_saving_the_same_case_is_refused_and_keeps_what
             **second_form,
             "on": date_parts(date(2026, 1, 6)),
             "stage1_extension_reason": typed,
+            "extension_agreement": "By email on 6 January",
         },
     )
     assert refused.status_code == 200

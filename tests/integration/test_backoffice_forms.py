@@ -34,7 +34,10 @@ EMPTY_MOVES: dict[Move, dict[str, str]] = {
     Move.WITHDRAW: ENTER_THE_DATE,
     Move.CLOSE: ENTER_THE_DATE,
     Move.EXTEND_STAGE1: ENTER_THE_DATE
-    | {"stage1_extension_reason": "Enter why more time is needed"},
+    | {
+        "stage1_extension_reason": "Enter why more time is needed",
+        "extension_agreement": "Enter how and when the complainant agreed",
+    },
     Move.RESPOND_STAGE1: ENTER_THE_DATE | {"outcome": "Select the overall finding"},
     Move.REQUEST_STAGE2: ENTER_THE_DATE,
     Move.AGREE_STATEMENT: ENTER_THE_DATE,

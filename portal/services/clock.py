@@ -1,0 +1,303 @@
+"""The clock ledger of a case (domain/ledger.py): every start, pause, restart, extension
+and stop of a stage's clock is an event; the due dates follow from them.
+
+Events are written in the same transaction as the change that causes them (a move, a
+pause) and never changed. When a step stops, how many working days it took and whether
+that was in time are written into its event, so a later change to the bank-holiday table
+or to the rules cannot rewrite history. Open cases' due dates can be recomputed (after the
+bank-holiday table changes): each one that moves gets an event saying so.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from portal.database import utcnow
+from portal.domain import ledger, stages
+from portal.domain.clock import london_date
+from portal.domain.ledger import Pause
+from portal.domain.stages import Move, Stage
+from portal.extensions import db
+from portal.models import ClockEvent, Staff, Submission
+from portal.services import audit
+
+STARTED, PAUSED, RESTARTED = "started", "paused", "restarted"
+EXTENDED, STOPPED, RECOMPUTED = "extended", "stopped", "recomputed"
+
+PAUSE_REASONS = {
+    "advocate": "Waiting for an advocate to be appointed",
+    "complainant": "Waiting for the complainant, as agreed with them",
+    "other": "Another reason",
+}
+
+# Which clock each move starts, extends or stops.
+STARTS = {Move.ACCEPT: "stage1", Move.REQUEST_STAGE2: "stage2", Move.REQUEST_STAGE3: "stage3"}
+EXTENDS = {Move.EXTEND_STAGE1: "stage1", Move.EXTEND_STAGE2: "stage2"}
+STOPS = {
+    Move.RESPOND_STAGE1: "stage1",
+    Move.ADJUDICATE_STAGE2: "stage2",
+    Move.RESPOND_STAGE3: "stage3",
+}
+ENDS = (Move.WITHDRAW, Move.RESOLVE_INFORMALLY, Move.CLOSE)
+STAGE_CLOCKS = {Stage.STAGE1: "stage1", Stage.STAGE2: "stage2", Stage.STAGE3: "stage3"}
+
+
+class ClockRefused(ValueError):
+    """A pause or restart the clock does not allow now; the message says why."""
+
+
+def events(case: Submission) -> list[ClockEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(ClockEvent).where(ClockEvent.submission_id == case.id).order_by(ClockEvent.id)
+        )
+    )
+
+
+def pauses(case: Submission, clock: str | None) -> tuple[Pause, ...]:
+    """The pauses of one stage's clock, in order (the last may still be open)."""
+    if clock is None or case.id is None:
+        return ()
+    found: list[Pause] = []
+    for event in events(case):
+        if event.stage != clock:
+            continue
+        if event.kind == PAUSED:
+            found.append(Pause(event.on, None, event.reason or ""))
+        elif event.kind == RESTARTED and found and found[-1].restarted_on is None:
+            last = found[-1]
+            found[-1] = Pause(last.paused_on, event.on, last.reason)
+    return tuple(found)
+
+
+def running_clock(case: Submission) -> str | None:
+    return STAGE_CLOCKS.get(Stage(case.stage)) if case.stage in STAGE_CLOCKS.values() else None
+
+
+def _add(
+    case: Submission,
+    clock: str,
+    kind: str,
+    on: date,
+    staff: Staff | None,
+    due_before: date | None,
+    **extra: object,
+) -> ClockEvent:
+    event = ClockEvent(
+        submission_id=case.id,
+        stage=clock,
+        kind=kind,
+        on=on,
+        staff_id=staff.id if staff else None,
+        due_before=due_before,
+        due_after=case.next_due_on,
+        **extra,
+    )
+    db.session.add(event)
+    return event
+
+
+def after_move(
+    case: Submission,
+    move: Move,
+    on: date,
+    staff: Staff,
+    due_before: stages.Due | None,
+    details: dict[str, object],
+) -> None:
+    """The ledger's entry for a move just applied (its due date already refreshed)."""
+    before = due_before.deadline.due if due_before and due_before.deadline else None
+    if move in STARTS:
+        _add(case, STARTS[move], STARTED, on, staff, before)
+    elif move in EXTENDS:
+        reason = details.get("stage1_extension_reason") or details.get("stage2_extension_reason")
+        _add(
+            case,
+            EXTENDS[move],
+            EXTENDED,
+            on,
+            staff,
+            before,
+            reason=str(reason or "")[:500] or None,
+            agreement=str(details.get("extension_agreement") or "")[:300] or None,
+        )
+    elif move in STOPS:
+        _stop(case, STOPS[move], on, staff, due_before)
+    elif move in ENDS:
+        for clock in _running_before(due_before):
+            _add(case, clock, STOPPED, on, staff, before, reason=move.value)
+
+
+def _running_before(due_before: stages.Due | None) -> list[str]:
+    if due_before is None or due_before.what == "Acknowledge":
+        return []
+    for stage, clock in STAGE_CLOCKS.items():
+        if due_before.what.lower().startswith(stage.value.replace("stage", "stage ")):
+            return [clock]
+    return []
+
+
+def _stop(
+    case: Submission, clock: str, on: date, staff: Staff, due_before: stages.Due | None
+) -> None:
+    """Fix, once, how long the step took and whether it was in time."""
+    deadline = due_before.deadline if due_before else None
+    counted_from = deadline.counted_from if deadline else None
+    taken = (
+        ledger.working_days_taken(counted_from, on, pauses(case, clock))
+        if counted_from is not None
+        else None
+    )
+    _add(
+        case,
+        clock,
+        STOPPED,
+        on,
+        staff,
+        deadline.due if deadline else None,
+        working_days_taken=taken,
+        # Stopped while paused: the pause had stopped the clock, so it was in time.
+        on_time=(on <= deadline.due) if deadline else True,
+    )
+
+
+def pause(
+    staff: Staff, case: Submission, *, on: date, reason: str, detail: str, version: int
+) -> None:
+    from portal.services import cases, notices  # they import this module
+
+    cases.check_can_work(staff, case, version)
+    progress = cases.progress_of(case)
+    clock = running_clock(case)
+    if clock is None or not stages.clock_running(progress):
+        raise ClockRefused("Only a stage that is waiting for its response can be paused.")
+    if stages.open_pause(progress) is not None:
+        raise ClockRefused("The clock is already paused.")
+    if on < case.received_on:
+        raise ClockRefused("The date is before the complaint was received.")
+    why = PAUSE_REASONS.get(reason, reason)
+    if detail:
+        why = f"{why}: {detail}"
+    before = case.next_due_on
+    _add(case, clock, PAUSED, on, staff, before, reason=why[:500])
+    db.session.flush()
+    notices.after_pause(case, why, staff)
+    cases.save_change(staff, case, "clock_paused", {"next_due_on": before}, {"reason": why})
+    _record_due_after(case)
+
+
+def restart(staff: Staff, case: Submission, *, on: date, version: int) -> None:
+    from portal.services import cases, notices
+
+    cases.check_can_work(staff, case, version)
+    progress = cases.progress_of(case)
+    paused = stages.open_pause(progress)
+    clock = running_clock(case)
+    if paused is None or clock is None:
+        raise ClockRefused("The clock is not paused.")
+    if on < paused.paused_on:
+        raise ClockRefused("The clock cannot restart before the day it was paused.")
+    _add(case, clock, RESTARTED, on, staff, None)
+    db.session.flush()
+    cases.refresh_due(case)
+    notices.after_restart(case, staff)
+    cases.save_change(staff, case, "clock_restarted", {"next_due_on": None})
+    _record_due_after(case)
+
+
+def _record_due_after(case: Submission) -> None:
+    """The event just written says what the due date became."""
+    latest = db.session.scalars(
+        sa.select(ClockEvent)
+        .where(ClockEvent.submission_id == case.id)
+        .order_by(ClockEvent.id.desc())
+        .limit(1)
+    ).one()
+    latest.due_after = case.next_due_on
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    reference: str
+    before: date | None
+    after: date | None
+
+
+def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recomputed]:
+    """Work out every open case's due date again (after the bank-holiday table changed);
+    each one that moves gets a ledger event and an audit entry."""
+    from portal.services import cases
+
+    moved = []
+    open_cases = db.session.scalars(
+        sa.select(Submission).where(
+            Submission.stage != Stage.CLOSED.value, Submission.purged_at.is_(None)
+        )
+    )
+    for case in open_cases:
+        before = case.next_due_on
+        cases.refresh_due(case)
+        if case.next_due_on == before:
+            continue
+        clock = running_clock(case) or "stage1"
+        _add(case, clock, RECOMPUTED, london_date(utcnow()), staff, before, reason=why[:500])
+        audit.record(
+            "due_date_recomputed",
+            staff=staff,
+            submission=case,
+            detail={
+                "changes": audit.changes(
+                    {"next_due_on": before}, {"next_due_on": case.next_due_on}
+                ),
+                "reason": why,
+            },
+        )
+        moved.append(Recomputed(case.reference, before, case.next_due_on))
+    db.session.commit()
+    return moved
+
+
+# --- how this date was worked out ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkedOut:
+    """One due date and how it was counted, for staff."""
+
+    what: str
+    label: str  # "the law" or "the council's own target"
+    count: ledger.Count | None  # None: a date fixed by an extension
+    due: date | None
+    fixed_by: ClockEvent | None = None
+
+
+def worked_out(case: Submission) -> list[WorkedOut]:
+    """The current due date(s) of the case, each with the days counted and skipped."""
+    from portal.services import cases
+
+    clock = running_clock(case)
+    case_pauses = pauses(case, clock)
+    # Counted without the open pause, to know where from and how far; then with it, to
+    # show the count stopping at the pause.
+    closed = tuple(p for p in case_pauses if p.restarted_on is not None)
+    progress = cases.progress_of(case)
+    due = cases.next_due_of(case, progress=dataclasses.replace(progress, pauses=closed))
+    if due is None or due.deadline is None:
+        return []
+    deadline = due.deadline
+    found = []
+    if deadline.counted_from is not None:
+        limits = ((deadline.statutory_days, "the law"), (deadline.local_days, "the council"))
+        for days, label in limits:
+            if days is not None:
+                count = ledger.count(deadline.counted_from, days, case_pauses)
+                found.append(WorkedOut(due.what, label, count, count.due))
+    else:
+        extension = next(
+            (e for e in reversed(events(case)) if e.kind == EXTENDED and e.stage == clock), None
+        )
+        found.append(WorkedOut(due.what, "an agreed extension", None, deadline.due, extension))
+    return found
