@@ -225,7 +225,7 @@ def test_a_complaint_goes_through_every_stage_in_england_with_every_due_date_rig
     shown = summary(page)
     assert shown["Accepted at stage 1"] == "Monday 22 December 2025"
     assert shown["Stage 1 extended"] == "Monday 5 January 2026"
-    assert shown["Why extended"] == "Three services involved; Pat agreed on the phone."
+    assert shown["Why extended"] == "Three services involved."
     assert shown["Stage 1 response"] == "Tuesday 20 January 2026"
     assert shown["Stage 2 asked for"] == "Monday 16 February 2026"
     assert shown["Statement of complaint agreed"] == "Monday 2 March 2026"

@@ -49,7 +49,7 @@ EMPTY_MOVES: dict[Move, dict[str, str]] = {
     Move.EXTEND_STAGE2: ENTER_THE_DATE
     | {
         "stage2_extended_to": "Enter the new date",
-        "stage2_extension_reason": "Enter why, as told to the complainant",
+        "stage2_extension_reason": "Enter why the response will be late",
     },
     Move.ADJUDICATE_STAGE2: ENTER_THE_DATE | {"outcome": "Select the overall finding"},
     Move.REQUEST_STAGE3: ENTER_THE_DATE,
