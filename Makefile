@@ -42,8 +42,10 @@ db: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 
-# The web server, one outbox worker and a local SMTP server that prints every message.
+# The web server, one outbox worker and a local SMTP server that prints every message;
+# first, today's deadline reminders (cron runs them daily: docs/reminders.md).
 run: setup
+	$(FLASK) deadlines remind
 	@echo "The portal is at http://127.0.0.1:5000 ; emails are printed below."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) -m aiosmtpd -n -l 127.0.0.1:$${MAIL_PORT:-8025} -c aiosmtpd.handlers.Debugging stdout & \

@@ -11,6 +11,7 @@ from flask import Flask
 
 from portal.backoffice.access import Role
 from portal.cli_clock import register_clock_commands
+from portal.cli_deadlines import register_deadline_commands
 from portal.cli_import import register_import_commands
 from portal.domain.clock import LONDON
 from portal.services import (
@@ -33,6 +34,7 @@ def register_cli(app: Flask) -> None:
     register_retention_commands(app)
     register_import_commands(app)
     register_clock_commands(app)
+    register_deadline_commands(app)
 
     @app.cli.group()
     def demo() -> None:

@@ -63,6 +63,9 @@ class Config:
     NEXT_STAGE_WINDOW_WORKING_DAYS = int(_env("NEXT_STAGE_WINDOW_WORKING_DAYS", "20"))
     # How soon the advocacy provider should have picked up a request.
     ADVOCACY_TARGET_WORKING_DAYS = int(_env("ADVOCACY_TARGET_WORKING_DAYS", "5"))
+    # `flask deadlines remind` (docs/reminders.md): how many working days before a due
+    # date the case's owner and team are reminded; the teams' digests look as far ahead.
+    REMINDER_WORKING_DAYS_BEFORE = int(_env("REMINDER_WORKING_DAYS_BEFORE", "3"))
 
     # Staff sign-in: lock an account for a while after repeated failures; sign out after
     # a spell of inactivity.

@@ -600,6 +600,14 @@ class TeamForm(FlaskForm):
         ],
         widget=GovTextInput(),
     )
+    manager_email = StringField(
+        "Team manager's email address (optional)",
+        description="Told when one of the team's cases misses a deadline; "
+        "without it the team inbox is told",
+        filters=[clean_text],
+        validators=[max_length(254, "The email address"), email_address()],
+        widget=GovTextInput(),
+    )
     is_active = BooleanField("The team is active", widget=GovCheckboxInput())
     shown_to_public = BooleanField(
         "People can choose it in \u201cwhat is it about\u201d", widget=GovCheckboxInput()
@@ -614,6 +622,7 @@ class TeamForm(FlaskForm):
             "public_name_cy": self.public_name_cy.data or "",
             "public_description_cy": self.public_description_cy.data or "",
             "inbox_email": self.inbox_email.data,
+            "manager_email": self.manager_email.data or None,
             "is_active": bool(self.is_active.data),
             "shown_to_public": bool(self.shown_to_public.data),
             "is_advocacy_provider": bool(self.is_advocacy_provider.data),

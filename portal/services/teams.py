@@ -165,6 +165,7 @@ def _team_fields(team: Team) -> dict[str, object]:
         "public_name_cy": team.public_name_cy,
         "public_description_cy": team.public_description_cy,
         "inbox_email": team.inbox_email,
+        "manager_email": team.manager_email,
         "is_active": team.is_active,
         "shown_to_public": team.shown_to_public,
         "is_advocacy_provider": team.is_advocacy_provider,
