@@ -72,13 +72,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from portal import errors, i18n, templating
+    from portal import delivery, errors, i18n, templating
     from portal.backoffice import auth
     from portal.backoffice import bp as backoffice_bp
     from portal.cli import register_cli
     from portal.public import bp as public_bp
 
     templating.init_app(app)
+    delivery.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
