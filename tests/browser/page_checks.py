@@ -159,6 +159,20 @@ class Walker:
             main_text=self.page.inner_text("main"),
         )
 
+    def record_as_shown(self, name: str) -> None:
+        """The page as it is now, after a change made in place (a <details> opened, a
+        part swapped in by htmx): axe judges what is shown, and the checker the document
+        as it now stands, not the HTML the page first came with."""
+        assert self.response is not None, f"no response for {name}"
+        self.pages[name] = Snapshot(
+            name=name,
+            url=self.page.url,
+            status=self.response.status,
+            html=self.page.content(),
+            violations=run_axe(self.page, self.axe_source),
+            main_text=self.page.inner_text("main"),
+        )
+
     def goto(self, path: str, name: str | None = None) -> None:
         self.response = self.page.goto(path)
         if name:
@@ -335,4 +349,29 @@ def describe_nu(messages: list[dict[str, Any]]) -> str:
         f"  line {m.get('lastLine', '?')}: {m.get('message')}\n"
         f"    {' '.join(str(m.get('extract', '')).split())}"
         for m in messages
+    )
+
+
+# --- judging a crawled page ----------------------------------------------------------------
+
+
+def judge_axe(crawl: Crawl, name: str, status: int | None = None) -> None:
+    """axe found nothing on the page (which came with `status`, when one is given)."""
+    snapshot = crawl.get(name)
+    if status is not None:
+        assert snapshot.status == status, (name, snapshot.url, snapshot.status)
+    violations = real_violations(snapshot.violations)
+    assert violations == [], (
+        f"axe found {len(violations)} problem(s) on {name} ({snapshot.url}):\n"
+        + describe_violations(violations)
+    )
+
+
+def judge_html(crawl: Crawl, report: NuReport, name: str) -> None:
+    """The Nu HTML checker found no error in the page's HTML."""
+    snapshot = crawl.get(name)
+    errors = report.errors.get(name, [])
+    assert not errors, (
+        f"the Nu checker found {len(errors)} error(s) on {name} ({snapshot.url}):\n"
+        + describe_nu(errors)
     )

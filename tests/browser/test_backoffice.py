@@ -1,52 +1,45 @@
-"""The back office in a browser, signed in as the complaints manager: axe-core and the Nu
-HTML checker find nothing on its pages; the queue, a case and an inline action work with
-JavaScript off; and with it on, the queue's filters update the results in place.
+"""The back office in a browser: axe-core and the Nu HTML checker find nothing on any of
+its pages away from a case's own (those are in test_backoffice_case_pages.py), each form
+sent wrong as well, as the complaints manager, a team member and an auditor meet them;
+the queue, a case and an inline action work with JavaScript off; and with it on, the
+queue's filters update the results in place.
 
 The staff and the cases are made with the same helpers as tests/integration, inside the
 live server's app, so the browser meets them as a member of staff would."""
 
-import sys
 from collections.abc import Iterator
 from datetime import date
 
 import pyotp
 import pytest
-from browser_env import ROOT, TIMEOUT_MS, Contexts, LiveServer
-from page_checks import (
-    AXE_JS,
-    Crawl,
-    NuReport,
-    Snapshot,
-    Walker,
-    check_html,
-    describe_nu,
-    describe_violations,
-    real_violations,
-    run_axe,
+from backoffice_browser import (
+    ACCEPTED,
+    PASSWORD,
+    RECEIVED,
+    STAGE1_DUE,
+    Crawler,
+    code_now,
+    form_and_errors,
+    make_staff,
+    manager_email,
+    new_complaint,
+    received_at,
+    rules_crawled,
+    shows_errors,
+    sign_in,
+    staff_pages,
+    walker_signs_in,
 )
+from browser_env import Contexts, LiveServer
+from page_checks import Crawl, NuReport, Walker, check_html, judge_axe, judge_html
 from playwright.sync_api import Browser, Page
 
 from portal.backoffice.access import Role
 from portal.domain.types import Kind
 from portal.extensions import db
-from portal.services import routing_rules, staff
-
-# The back-office helpers of tests/integration: staff accounts and cases, made the same way.
-sys.path.insert(0, str(ROOT / "tests" / "integration"))
-from backoffice_helpers import (  # noqa: E402
-    PASSWORD,
-    authenticator_code,
-    make_staff,
-    new_complaint,
-    received_at,
-)
+from portal.services import routing_rules, staff, teams
 
 pytestmark = pytest.mark.browser
-
-RECEIVED = date(2025, 12, 19)  # a Friday
-ACCEPTED = date(2025, 12, 22)
-# Ten working days after 22 December 2025, less Christmas, Boxing Day and New Year's Day.
-STAGE1_DUE = "Stage 1 response by Wednesday 7 January 2026"
 
 BACKOFFICE_PAGES = [
     "sign in",
@@ -55,22 +48,47 @@ BACKOFFICE_PAGES = [
     "enter the code (errors)",
     "triage queue",
     "triage queue (actions open)",
-    "case",
-    "accept at stage 1",
-    "accept at stage 1 (errors)",
+    "triage queue (an inline action refused)",
+    "triage queue (nothing matches)",
+    "page not found",
     "routing rules",
+    "routing rules (a sample tried)",
+    "routing rules (a sample with errors)",
     "add a routing rule",
     "add a routing rule (errors)",
     "edit a routing rule",
+    "edit a routing rule (errors)",
     "teams and categories",
+    "add a team",
+    "add a team (errors)",
+    "edit a team",
+    "edit a team (errors)",
+    "add a category",
+    "add a category (errors)",
+    "edit a category",
+    "edit a category (errors)",
+    "subject access",
+    "subject access (errors)",
+    "subject access (found)",
     "annual report",
     "annual report (errors)",
+    "annual report (another council added)",
+    "annual report (figures wrong)",
+    "annual report (dates wrong)",
     "your account",
     "set up a new authenticator app",
     "set up a new authenticator app (errors)",
     "save these recovery codes",
+    "new recovery codes",
+    "sign in (signed out)",
     "set up your authenticator app (a new manager)",
+    "triage queue (a team member)",
+    "your account (a team member)",
+    "not allowed (a team member)",
+    "triage queue (an auditor, nothing matches)",
 ]
+# The pages that are an error, with the status a browser gets with them.
+NOT_OK = {"page not found": 404, "not allowed (a team member)": 403}
 
 
 def some_cases(server: LiveServer) -> dict[Kind, str]:
@@ -86,113 +104,174 @@ def some_cases(server: LiveServer) -> dict[Kind, str]:
     return made
 
 
-def manager_email() -> str:
-    return f"{Role.MANAGER.value}-all@council.example"
-
-
 NEW_MANAGER = "new.manager@council.example"
-
-
-def code_now(server: LiveServer, email: str) -> str:
-    """What the person's authenticator app shows now."""
-    with server.app.app_context():
-        code = authenticator_code(email)
-        db.session.remove()
-    return code
-
-
-def sign_in(page: Page, server: LiveServer) -> None:
-    """The complaints manager signs in: the password, then the code from the app."""
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address", exact=True).fill(manager_email())
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in", exact=True).click()
-    assert page.url.endswith("/staff/sign-in/code"), page.url
-    code = page.get_by_label("Enter the 6-digit code from your authenticator app", exact=True)
-    code.fill(code_now(server, manager_email()))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue", exact=True).click()
-    assert page.url.endswith("/staff/"), page.url
 
 
 # --- axe-core and the Nu checker on every back-office page ------------------------------------
 
 
+def _sign_in_and_the_queue(walker: Walker, server: LiveServer, complaint: str) -> None:
+    page = walker.page
+    walker.goto("/staff/sign-in", "sign in")
+    walker.press("Sign in", "sign in (errors)")
+    shows_errors(walker)
+    walker.fill.text("email", manager_email())
+    walker.fill.text("password", PASSWORD)
+    walker.press("Sign in", "enter the code")
+    walker.press("Continue", "enter the code (errors)")
+    shows_errors(walker)
+    walker.fill.text("code", code_now(server, manager_email()))
+    walker.press("Continue", "triage queue")
+    assert page.locator(f"#row-{complaint}").is_visible()
+    # The inline actions, open: axe does not judge what is hidden.
+    page.locator(f"#row-{complaint} summary").click()
+    walker.record_as_shown("triage queue (actions open)")
+    # An inline action refused: htmx swaps in the row with its error, which has the focus.
+    row = page.locator(f"#row-{complaint}")
+    row.get_by_label("Team", exact=True).select_option(label="Fostering")
+    row.get_by_role("button", name=f"Assign {complaint}", exact=True).click()
+    # htmx focuses it once the new row has settled.
+    page.wait_for_function(
+        "(id) => document.activeElement?.closest(`#${id} .govuk-error-message`)",
+        arg=f"row-{complaint}",
+        timeout=2000,
+    )
+    walker.record_as_shown("triage queue (an inline action refused)")
+    walker.goto("/staff/?reference=CSC-1999-0001", "triage queue (nothing matches)")
+    assert "No open cases match" in page.locator("#queue-results").inner_text()
+    walker.goto("/staff/cases/CSC-1999-0001", "page not found")
+
+
+def _routing_rules(walker: Walker, rule_id: int) -> None:
+    walker.goto("/staff/routing-rules", "routing rules")
+    sample = "kind=complaint&role=parent&chosen_team=&text=The+foster+carer+did+not+call"
+    walker.goto(f"/staff/routing-rules?{sample}&age=9", "routing rules (a sample tried)")
+    walker.goto(f"/staff/routing-rules?{sample}&age=99", "routing rules (a sample with errors)")
+    shows_errors(walker)
+    form_and_errors(
+        walker, "/staff/routing-rules/new", "add a routing rule", button="Save the rule"
+    )
+
+    def nameless_and_ages_the_wrong_way_round() -> None:
+        walker.fill.text("name", "")
+        walker.fill.text("age_min", "12")
+        walker.fill.text("age_max", "4")
+
+    form_and_errors(
+        walker,
+        f"/staff/routing-rules/{rule_id}",
+        "edit a routing rule",
+        button="Save the rule",
+        make_it_wrong=nameless_and_ages_the_wrong_way_round,
+    )
+
+
+def _teams_and_categories(walker: Walker, team_id: int, category_id: int) -> None:
+    walker.goto("/staff/teams", "teams and categories")
+    form_and_errors(walker, "/staff/teams/new", "add a team")
+
+    def nameless_with_no_inbox() -> None:
+        walker.fill.text("name", "")
+        walker.fill.text("inbox_email", "not an email address")
+
+    form_and_errors(
+        walker, f"/staff/teams/{team_id}", "edit a team", make_it_wrong=nameless_with_no_inbox
+    )
+    form_and_errors(walker, "/staff/categories/new", "add a category")
+    form_and_errors(
+        walker,
+        f"/staff/categories/{category_id}",
+        "edit a category",
+        make_it_wrong=lambda: walker.fill.text("name", ""),
+    )
+
+
+def _records_and_reports(walker: Walker) -> None:
+    form_and_errors(walker, "/staff/subject-access", "subject access", button="Find what is held")
+    walker.fill.text("email", "parent@example.com")
+    walker.press("Find what is held", "subject access (found)")
+    assert "3 cases found" in walker.page.locator("main").inner_text()
+    walker.goto("/staff/reports/annual", "annual report")
+    walker.press("Add the figures", "annual report (errors)")
+    shows_errors(walker)
+    walker.fill.text("council", "Westshire")
+    walker.fill.text("year", "2024 to 25")
+    walker.fill.text("complaints", "112")
+    walker.press("Add the figures", "annual report (another council added)")
+    assert "Westshire, 2024 to 25" in walker.page.locator("main").inner_text()
+    walker.fill.text("social_care_contacts", "lots")
+    walker.press("Save the figures", "annual report (figures wrong)")
+    shows_errors(walker)
+    walker.goto("/staff/reports/annual?from=2026-04-31&to=2025", "annual report (dates wrong)")
+    shows_errors(walker)
+
+
+def _your_account(walker: Walker) -> None:
+    page = walker.page
+    walker.goto("/staff/account", "your account")
+    walker.goto("/staff/account/authenticator-app", "set up a new authenticator app")
+    walker.press("Continue", "set up a new authenticator app (errors)")
+    shows_errors(walker)
+    key = page.locator("#key").inner_text().replace(" ", "")
+    walker.fill.text("code", pyotp.TOTP(key).now())
+    walker.press("Continue", "save these recovery codes")
+    assert page.locator("#recovery-codes li").count() == 10
+    walker.goto("/staff/account")
+    walker.press("Get new recovery codes", "new recovery codes")
+    assert page.locator("#recovery-codes li").count() == 10
+    walker.press("Sign out", "sign in (signed out)")
+    # A new complaints manager is walked through setting up the app.
+    walker.fill.text("email", NEW_MANAGER)
+    walker.fill.text("password", PASSWORD)
+    walker.press("Sign in", "set up your authenticator app (a new manager)")
+    assert page.locator("h1").inner_text() == "Set up your authenticator app"
+    walker.press("Sign out")
+
+
+def _other_roles(walker: Walker, server: LiveServer, member: str, auditor: str) -> None:
+    walker_signs_in(walker, server, member)
+    walker.record("triage queue (a team member)")
+    walker.goto("/staff/account", "your account (a team member)")
+    walker.goto("/staff/routing-rules", "not allowed (a team member)")
+    walker.goto("/staff/")
+    walker.press("Sign out")
+    walker_signs_in(walker, server, auditor)
+    walker.goto("/staff/?kind=advocacy", "triage queue (an auditor, nothing matches)")
+    assert "No open cases match" in walker.page.locator("#queue-results").inner_text()
+
+
 @pytest.fixture(scope="module")
 def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
-    """Every back-office page the manager meets, visited once for the module."""
+    """Every back-office page the manager meets away from a case's own pages (those are
+    in test_backoffice_case_pages.py), and what a team member and an auditor meet,
+    visited once for the module."""
     server.reset_database()
     refs = some_cases(server)
     with server.app.app_context():
         routing_rules.load_demo_rules()
+        teams.load_default_categories()
         rule_id = routing_rules.all_rules()[0].id
+        team_id = teams.all_teams()[0].id
+        category_id = teams.all_categories()[0].id
         # A complaints manager made by `flask staff create`: no authenticator app yet.
         staff.create_staff(
             email=NEW_MANAGER, name="New Manager", password=PASSWORD, role=Role.MANAGER
         )
+        member = make_staff(Role.TEAM_MEMBER)
+        auditor = make_staff(Role.AUDITOR)
         db.session.remove()
-    complaint = refs[Kind.COMPLAINT]
-    context = browser.new_context(base_url=server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    walker = Walker(context.new_page(), AXE_JS.read_text(encoding="utf-8"))
-    failures: dict[str, str] = {}
-    try:
-        page = walker.page
-        walker.goto("/staff/sign-in", "sign in")
-        walker.press("Sign in", "sign in (errors)")
-        assert page.locator(".govuk-error-summary").is_visible()
-        walker.fill.text("email", manager_email())
-        walker.fill.text("password", PASSWORD)
-        walker.press("Sign in", "enter the code")
-        walker.press("Continue", "enter the code (errors)")
-        assert page.locator(".govuk-error-summary").is_visible()
-        walker.fill.text("code", code_now(server, manager_email()))
-        walker.press("Continue", "triage queue")
-        assert page.locator(f"#row-{complaint}").is_visible()
-        # The inline actions, open: axe does not judge what is hidden.
-        page.locator(f"#row-{complaint} summary").click()
-        walker.pages["triage queue (actions open)"] = Snapshot(
-            name="triage queue (actions open)",
-            url=page.url,
-            status=walker.response.status,
-            html=walker.response.text(),
-            violations=run_axe(page, walker.axe_source),
-            main_text=page.inner_text("main"),
+    with Crawler(browser, server) as crawler:
+        walker = crawler.walker
+        crawler.attempt(
+            "sign in", lambda: _sign_in_and_the_queue(walker, server, refs[Kind.COMPLAINT])
         )
-        walker.goto(f"/staff/cases/{complaint}", "case")
-        walker.goto(f"/staff/cases/{complaint}/move/accept", "accept at stage 1")
-        walker.press("Save", "accept at stage 1 (errors)")
-        assert page.locator(".govuk-error-summary").is_visible()
-        walker.goto("/staff/routing-rules", "routing rules")
-        walker.goto("/staff/routing-rules/new", "add a routing rule")
-        walker.press("Save the rule", "add a routing rule (errors)")
-        assert page.locator(".govuk-error-summary").is_visible()
-        walker.goto(f"/staff/routing-rules/{rule_id}", "edit a routing rule")
-        walker.goto("/staff/teams", "teams and categories")
-        walker.goto("/staff/reports/annual", "annual report")
-        walker.press("Add the figures", "annual report (errors)")
-        assert page.locator(".govuk-error-summary").is_visible()
-        walker.goto("/staff/account", "your account")
-        walker.goto("/staff/account/authenticator-app", "set up a new authenticator app")
-        walker.press("Continue", "set up a new authenticator app (errors)")
-        assert page.locator(".govuk-error-summary").is_visible()
-        key = page.locator("#key").inner_text().replace(" ", "")
-        walker.fill.text("code", pyotp.TOTP(key).now())
-        walker.press("Continue", "save these recovery codes")
-        assert page.locator("#recovery-codes li").count() == 10
-        # A new complaints manager is walked through setting up the app.
-        walker.press("Sign out")
-        walker.fill.text("email", NEW_MANAGER)
-        walker.fill.text("password", PASSWORD)
-        walker.press("Sign in", "set up your authenticator app (a new manager)")
-        assert page.locator("h1").inner_text() == "Set up your authenticator app"
-    except Exception as error:  # reported by the tests of the pages it missed
-        failures["back office"] = f"{type(error).__name__} at {walker.page.url}: {error}"
-    try:
-        yield Crawl(walker.pages, failures)
-    finally:
-        context.close()
+        crawler.attempt("routing rules", lambda: _routing_rules(walker, rule_id))
+        crawler.attempt("teams", lambda: _teams_and_categories(walker, team_id, category_id))
+        crawler.attempt("records and reports", lambda: _records_and_reports(walker))
+        crawler.attempt("your account", lambda: _your_account(walker))
+        crawler.context.clear_cookies()
+        crawler.attempt("other roles", lambda: _other_roles(walker, server, member, auditor))
+        yield crawler.crawl()
 
 
 @pytest.fixture(scope="module")
@@ -202,13 +281,7 @@ def backoffice_nu(backoffice: Crawl, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.mark.parametrize("name", BACKOFFICE_PAGES)
 def test_no_axe_violations(backoffice: Crawl, name: str) -> None:
-    snapshot = backoffice.get(name)
-    assert snapshot.status == 200, (name, snapshot.url, snapshot.status)
-    violations = real_violations(snapshot.violations)
-    assert violations == [], (
-        f"axe found {len(violations)} problem(s) on {name} ({snapshot.url}):\n"
-        + describe_violations(violations)
-    )
+    judge_axe(backoffice, name, NOT_OK.get(name, 200))
 
 
 def test_the_checker_is_checking(backoffice_nu: NuReport) -> None:
@@ -217,12 +290,15 @@ def test_the_checker_is_checking(backoffice_nu: NuReport) -> None:
 
 @pytest.mark.parametrize("name", BACKOFFICE_PAGES)
 def test_valid_html(backoffice: Crawl, backoffice_nu: NuReport, name: str) -> None:
-    snapshot = backoffice.get(name)
-    errors = backoffice_nu.errors.get(name, [])
-    assert not errors, (
-        f"the Nu checker found {len(errors)} error(s) on {name} ({snapshot.url}):\n"
-        + describe_nu(errors)
-    )
+    judge_html(backoffice, backoffice_nu, name)
+
+
+def test_every_staff_page_away_from_a_case_is_crawled(
+    server: LiveServer, backoffice: Crawl
+) -> None:
+    wanted = {rule for rule in staff_pages(server.app) if not rule.startswith("/staff/cases/")}
+    missed = wanted - rules_crawled(server.app, backoffice)
+    assert not missed, f"no page at these addresses was checked: {sorted(missed)}"
 
 
 # --- without JavaScript ---------------------------------------------------------------------

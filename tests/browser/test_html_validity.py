@@ -2,7 +2,7 @@
 It runs once over all the pages (see the `nu_report` fixture)."""
 
 import pytest
-from page_checks import Crawl, NuReport, describe_nu
+from page_checks import Crawl, NuReport, judge_html
 from portal_browser import every_public_page
 
 pytestmark = pytest.mark.browser
@@ -15,9 +15,4 @@ def test_the_checker_is_checking(nu_report: NuReport) -> None:
 
 @pytest.mark.parametrize("name", every_public_page())
 def test_valid_html(crawl: Crawl, nu_report: NuReport, name: str) -> None:
-    snapshot = crawl.get(name)
-    errors = nu_report.errors.get(name, [])
-    assert not errors, (
-        f"the Nu checker found {len(errors)} error(s) on {name} ({snapshot.url}):\n"
-        + describe_nu(errors)
-    )
+    judge_html(crawl, nu_report, name)

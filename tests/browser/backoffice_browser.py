@@ -1,0 +1,168 @@
+"""What the back-office browser tests share: the complaints manager and signing in (the
+password, then the code from the authenticator app), the staff and cases made with the
+helpers of tests/integration inside the live server's app, and a crawl of back-office
+pages in parts, with the check that it missed no page."""
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlsplit
+
+from browser_env import ROOT, TIMEOUT_MS, LiveServer
+from flask import Flask
+from page_checks import AXE_JS, Crawl, Walker
+from playwright.sync_api import Browser, Page
+from werkzeug.exceptions import HTTPException
+
+from portal.backoffice.access import Role
+from portal.extensions import db
+
+# The back-office helpers of tests/integration: staff accounts and cases, made the same way.
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+from backoffice_helpers import (  # noqa: E402
+    PASSWORD,
+    authenticator_code,
+    make_staff,
+    new_complaint,
+    received_at,
+)
+
+__all__ = [
+    "ACCEPTED",
+    "Crawler",
+    "PASSWORD",
+    "RECEIVED",
+    "STAGE1_DUE",
+    "code_now",
+    "form_and_errors",
+    "make_staff",
+    "manager_email",
+    "new_complaint",
+    "received_at",
+    "rules_crawled",
+    "shows_errors",
+    "sign_in",
+    "staff_pages",
+    "walker_signs_in",
+]
+
+RECEIVED = date(2025, 12, 19)  # a Friday
+ACCEPTED = date(2025, 12, 22)
+# Ten working days after 22 December 2025, less Christmas, Boxing Day and New Year's Day.
+STAGE1_DUE = "Stage 1 response by Wednesday 7 January 2026"
+
+
+def manager_email() -> str:
+    return f"{Role.MANAGER.value}-all@council.example"
+
+
+def code_now(server: LiveServer, email: str) -> str:
+    """What the person's authenticator app shows now."""
+    with server.app.app_context():
+        code = authenticator_code(email)
+        db.session.remove()
+    return code
+
+
+def sign_in(page: Page, server: LiveServer) -> None:
+    """The complaints manager signs in: the password, then the code from the app."""
+    page.goto("/staff/sign-in")
+    page.get_by_label("Email address", exact=True).fill(manager_email())
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    assert page.url.endswith("/staff/sign-in/code"), page.url
+    code = page.get_by_label("Enter the 6-digit code from your authenticator app", exact=True)
+    code.fill(code_now(server, manager_email()))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    assert page.url.endswith("/staff/"), page.url
+
+
+def walker_signs_in(walker: Walker, server: LiveServer, email: str) -> None:
+    """A crawl's member of staff signs in, with the code when their account asks for one;
+    the pages on the way are not recorded."""
+    walker.goto("/staff/sign-in")
+    walker.fill.text("email", email)
+    walker.fill.text("password", PASSWORD)
+    walker.press("Sign in")
+    if walker.page.url.endswith("/staff/sign-in/code"):
+        walker.fill.text("code", code_now(server, email))
+        walker.press("Continue")
+    assert walker.page.url.endswith("/staff/"), walker.page.url
+
+
+class Crawler:
+    """A walk through back-office pages in a browser context of its own, in parts: each
+    part is tried on its own, so one that breaks off is reported by the tests of the
+    pages it missed, and the rest are still checked."""
+
+    def __init__(self, browser: Browser, server: LiveServer) -> None:
+        self.context = browser.new_context(base_url=server.url)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.walker = Walker(self.context.new_page(), AXE_JS.read_text(encoding="utf-8"))
+        self.failures: dict[str, str] = {}
+
+    def attempt(self, route: str, steps: Callable[[], None]) -> None:
+        try:
+            steps()
+        except Exception as error:  # reported by the tests of the pages it missed
+            self.failures[route] = f"{type(error).__name__} at {self.walker.page.url}: {error}"
+
+    def crawl(self) -> Crawl:
+        return Crawl(self.walker.pages, self.failures)
+
+    def __enter__(self) -> "Crawler":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.context.close()
+
+
+def shows_errors(walker: Walker) -> None:
+    assert walker.page.locator(".govuk-error-summary").is_visible(), (
+        f"no error summary on {walker.page.url}"
+    )
+
+
+def form_and_errors(
+    walker: Walker,
+    path: str,
+    name: str,
+    *,
+    button: str = "Save",
+    make_it_wrong: Callable[[], None] | None = None,
+) -> None:
+    """A form's page as it arrives, then sent empty (or made wrong first), when its error
+    summary shows."""
+    walker.goto(path, name)
+    if make_it_wrong:
+        make_it_wrong()
+    walker.press(button, f"{name} (errors)")
+    shows_errors(walker)
+
+
+def staff_pages(app: Flask) -> set[str]:
+    """Every address of the back office that answers GET with a page, as its URL rule:
+    not a file (a PDF, a CSV, or a file sent with a case)."""
+    return {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("backoffice.")
+        and "GET" in (rule.methods or ())
+        and not rule.rule.endswith((".pdf", ".csv"))
+        and rule.endpoint != "backoffice.download"
+    }
+
+
+def rules_crawled(app: Flask, crawl: Crawl) -> set[str]:
+    """The URL rules of the pages a crawl recorded."""
+    adapter = app.url_map.bind("localhost")
+    found = set()
+    for snapshot in crawl.pages.values():
+        try:
+            rule, _ = adapter.match(urlsplit(snapshot.url).path, method="GET", return_rule=True)
+        except HTTPException:
+            continue
+        found.add(rule.rule)
+    return found

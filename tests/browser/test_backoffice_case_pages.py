@@ -1,0 +1,335 @@
+"""Every page of a case in the back office, in a browser, as the complaints manager:
+the case at each stage of the procedure, every step of the procedure a case can reach,
+and every other action on a case, each form as it arrives and sent empty or wrong so
+that its error summary shows. axe-core and the Nu HTML checker judge each page.
+
+The cases are brought to their stages through the service layer, inside the live
+server's app (the functions the pages themselves call); the browser then opens every
+page, as a member of staff would."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+import pytest
+from backoffice_browser import (
+    RECEIVED,
+    Crawler,
+    form_and_errors,
+    make_staff,
+    manager_email,
+    new_complaint,
+    received_at,
+    rules_crawled,
+    staff_pages,
+    walker_signs_in,
+)
+from browser_env import LiveServer
+from page_checks import Crawl, NuReport, Walker, check_html, judge_axe, judge_html
+from playwright.sync_api import Browser, Page
+
+from portal.backoffice.access import Role
+from portal.domain.stages import MOVE_LABELS, Move
+from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
+from portal.extensions import db
+from portal.models import Staff, Submission
+from portal.services import cases, clock, retention, teams
+from portal.services import staff as staff_service
+
+pytestmark = pytest.mark.browser
+
+# One complaint through the whole procedure, step by step, with what each step records.
+THE_PROCEDURE: list[tuple[Move, date, dict[str, Any]]] = [
+    (Move.ACCEPT, date(2025, 12, 22), {}),
+    (
+        Move.RESPOND_STAGE1,
+        date(2026, 1, 6),
+        {"outcome": "partially_upheld", "redress_apology": True, "ex_gratia_pence": 5000},
+    ),
+    (Move.REQUEST_STAGE2, date(2026, 1, 12), {}),
+    (Move.AGREE_STATEMENT, date(2026, 1, 19), {}),
+    (
+        Move.APPOINT_INVESTIGATORS,
+        date(2026, 1, 19),
+        {"investigating_officer": "Dana Reed", "independent_person": "Lee Marsh"},
+    ),
+    (Move.ADJUDICATE_STAGE2, date(2026, 2, 23), {"outcome": "upheld", "stage2_cost_pence": 245000}),
+    (Move.REQUEST_STAGE3, date(2026, 3, 2), {}),
+    (Move.SET_PANEL, date(2026, 3, 23), {"panel_members": "Ann Cole\nRaj Patel\nSue Hart"}),
+    (Move.PANEL_REPORT, date(2026, 3, 26), {"panel_recommendations": "Visit as agreed."}),
+    (Move.RESPOND_STAGE3, date(2026, 4, 9), {"outcome": "upheld"}),
+    (Move.REFER_OMBUDSMAN, date(2026, 5, 1), {"ombudsman_reference": "25 001 234"}),
+    (Move.OMBUDSMAN_DECISION, date(2026, 7, 1), {"ombudsman_decision": "not_upheld"}),
+    (Move.CLOSE, date(2026, 7, 2), {}),
+]
+# A complaint at each stage, by how many steps of THE_PROCEDURE it has taken.
+STAGES = {
+    "new": 0,
+    "at stage 1": 1,
+    "stage 1 responded": 2,
+    "at stage 2": 3,
+    "stage 2 adjudicated": 6,
+    "at stage 3": 7,
+    "panel met": 8,
+    "panel reported": 9,
+    "with the ombudsman": 11,
+    "closed": 13,
+}
+
+
+def move_page(move: Move) -> str:
+    label = MOVE_LABELS[move]
+    return label[0].lower() + label[1:]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A page of a case that is not a step of the procedure, and the case it is met on."""
+
+    name: str
+    path: str  # after /staff/cases/<reference>/
+    case: str
+
+
+ACTIONS = [
+    Action("assign the case", "assign", "new"),
+    Action("record an acknowledgement", "acknowledge", "new"),
+    Action("reclassify", "reclassify", "new"),
+    Action("change the procedure", "procedure", "new"),
+    Action("add a complaint point", "points", "new"),
+    Action("add a lesson learned", "lessons", "new"),
+    Action("place under legal hold", "legal-hold", "new"),
+    Action("set categories", "categories", "new"),
+    Action("record what was done about danger", "safeguarding", "possible danger"),
+    Action("record that the team was thanked", "thank", "a compliment"),
+    Action("decide on sufficient interest", "sufficient-interest", "from someone else"),
+    Action("update advocacy", "advocacy", "an advocate asked for"),
+    Action("pause the clock", "clock/pause", "at stage 1"),
+    Action("restart the clock", "clock/restart", "clock paused"),
+    Action("send a message to the complainant", "message", "at stage 1"),
+]
+
+CASE_PAGES = [
+    *(f"case ({stage})" for stage in STAGES),
+    "case (possible danger)",
+    "case (danger acted on)",
+    "case (a compliment)",
+    "case (clock paused)",
+    "acknowledgement letter",
+    "lift the legal hold",
+    "how the due dates were worked out (at stage 2)",
+    "how the due dates were worked out (clock paused)",
+    "how the due dates were worked out (closed)",
+]
+MOVE_PAGES = [name for move in Move for name in (move_page(move), f"{move_page(move)} (errors)")]
+ACTION_PAGES = [name for action in ACTIONS for name in (action.name, f"{action.name} (errors)")]
+PAGES = [*CASE_PAGES, *MOVE_PAGES, *ACTION_PAGES]
+
+
+def _manager() -> Staff:
+    found = staff_service.find_by_email(manager_email())
+    assert found is not None
+    return found
+
+
+def _case(reference: str) -> Submission:
+    found = cases.find(_manager(), reference)
+    assert found is not None
+    return found
+
+
+def _take_steps(reference: str, steps: int) -> None:
+    manager, case = _manager(), _case(reference)
+    for move, on, details in THE_PROCEDURE[:steps]:
+        cases.apply(manager, case, cases.MoveInput(move, on, details), version=case.version)
+
+
+def _fill_in_the_closed_case(reference: str) -> None:
+    """The closed case carries everything its page can show: points, lessons, categories
+    and a legal hold."""
+    manager, case = _manager(), _case(reference)
+    cases.add_point(manager, case, stage="1", summary="Visits were missed.", outcome="upheld")
+    cases.add_lesson(
+        manager,
+        case,
+        lesson="Visits were cancelled without telling the family",
+        action="Tell families of every change the same day",
+        action_due_on=date(2026, 9, 30),
+    )
+    first = cases.categories()[0].id
+    cases.set_categories(manager, case, category_ids=[first], version=case.version)
+    retention.set_legal_hold(manager, case, hold=True, reason="The inquiry asked us to keep it.")
+
+
+def cases_to_crawl(server: LiveServer) -> dict[str, str]:
+    """The manager's account and a case for each page to meet; returns each case's
+    reference by what it is."""
+    received = received_at(RECEIVED)
+    with server.app.app_context():
+        teams.load_default_categories()
+        make_staff(Role.MANAGER)
+        made = {
+            # No email address: an acknowledgement to make by phone or letter.
+            stage: new_complaint(when=received, email=None).reference
+            for stage in STAGES
+        }
+        for stage, steps in STAGES.items():
+            _take_steps(made[stage], steps)
+        _fill_in_the_closed_case(made["closed"])
+        made["possible danger"] = new_complaint(
+            when=received, role=SubmitterRole.CHILD, text="My dad hurts me when he drinks."
+        ).reference
+        made["a compliment"] = new_complaint(when=received, kind=Kind.COMPLIMENT).reference
+        made["from someone else"] = new_complaint(when=received, role=SubmitterRole.OTHER).reference
+        made["an advocate asked for"] = new_complaint(
+            when=received, advocacy=AdvocacyAnswer.REQUESTED
+        ).reference
+        made["clock paused"] = new_complaint(when=received, email=None).reference
+        _take_steps(made["clock paused"], 1)
+        paused = _case(made["clock paused"])
+        clock.pause(
+            _manager(),
+            paused,
+            on=date(2025, 12, 29),
+            reason="complainant",
+            detail="They are away until the new year.",
+            version=paused.version,
+        )
+        db.session.remove()
+    return made
+
+
+class CasePages:
+    """The manager's walk through the pages of each case."""
+
+    def __init__(self, walker: Walker, server: LiveServer, refs: dict[str, str]) -> None:
+        self.walker = walker
+        self.server = server
+        self.refs = refs
+        self.moves_seen: set[str] = set()
+
+    @property
+    def page(self) -> Page:
+        return self.walker.page
+
+    def case_at(self, stage: str) -> None:
+        """The case page, then each step of the procedure it offers that no case before
+        it offered, sent empty."""
+        reference = self.refs[stage]
+        self.walker.goto(f"/staff/cases/{reference}", f"case ({stage})")
+        links = self.page.locator("a[href*='/move/']")
+        offered = [
+            href.rsplit("/", 1)[-1] for href in links.evaluate_all("a => a.map(e => e.href)")
+        ]
+        assert offered or stage == "closed", f"no next steps on the case {stage}"
+        for value in offered:
+            if value in self.moves_seen:
+                continue
+            self.moves_seen.add(value)
+            path = f"/staff/cases/{reference}/move/{value}"
+            form_and_errors(self.walker, path, move_page(Move(value)))
+
+    def action(self, action: Action, make_it_wrong: Callable[[], None] | None = None) -> None:
+        """The action's page, then sent empty, or made wrong first."""
+        path = f"/staff/cases/{self.refs[action.case]}/{action.path}"
+        form_and_errors(self.walker, path, action.name, make_it_wrong=make_it_wrong)
+
+    def another_team_without_a_reason(self) -> None:
+        self.page.get_by_label("Team", exact=True).select_option(label="Fostering")
+
+    def too_long_a_name(self) -> None:
+        self.walker.fill.text("advocate", "A" * 201)
+
+    def someone_else_saves_first(self) -> None:
+        """Another member of staff saves the case while this page is open."""
+        self.page.locator("[name=categories]").first.check()
+        with self.server.app.app_context():
+            case = _case(self.refs["new"])
+            cases.set_categories(_manager(), case, category_ids=[], version=case.version)
+            db.session.remove()
+
+    def the_new_case(self) -> None:
+        self.case_at("new")
+        self.walker.goto(
+            f"/staff/cases/{self.refs['new']}/acknowledgement-letter", "acknowledgement letter"
+        )
+        wrong = {
+            "assign": self.another_team_without_a_reason,
+            "categories": self.someone_else_saves_first,
+        }
+        for action in ACTIONS:
+            if action.case == "new":
+                self.action(action, wrong.get(action.path))
+
+    def danger(self) -> None:
+        reference = self.refs["possible danger"]
+        self.walker.goto(f"/staff/cases/{reference}", "case (possible danger)")
+        self.action(ACTIONS_BY_PATH["safeguarding"])
+        self.walker.fill.text("action", "Called the child back; referred to the front door.")
+        self.walker.press("Save", "case (danger acted on)")
+        assert self.page.locator(".govuk-notification-banner--success").is_visible()
+
+    def other_cases(self) -> None:
+        self.walker.goto(f"/staff/cases/{self.refs['a compliment']}", "case (a compliment)")
+        self.action(ACTIONS_BY_PATH["thank"])
+        self.action(ACTIONS_BY_PATH["sufficient-interest"])
+        self.action(ACTIONS_BY_PATH["advocacy"], self.too_long_a_name)
+        self.walker.goto(f"/staff/cases/{self.refs['closed']}/legal-hold", "lift the legal hold")
+
+    def the_clock_and_messages(self) -> None:
+        self.action(ACTIONS_BY_PATH["clock/pause"])
+        self.action(ACTIONS_BY_PATH["message"])
+        self.walker.goto(f"/staff/cases/{self.refs['clock paused']}", "case (clock paused)")
+        self.action(ACTIONS_BY_PATH["clock/restart"])
+        for stage in ("at stage 2", "clock paused", "closed"):
+            self.walker.goto(
+                f"/staff/cases/{self.refs[stage]}/due-dates",
+                f"how the due dates were worked out ({stage})",
+            )
+
+
+ACTIONS_BY_PATH = {action.path: action for action in ACTIONS}
+
+
+@pytest.fixture(scope="module")
+def case_pages(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
+    """Every page of a case, visited once for the module."""
+    server.reset_database()
+    refs = cases_to_crawl(server)
+    with Crawler(browser, server) as crawler:
+        walk = CasePages(crawler.walker, server, refs)
+        crawler.attempt("sign in", lambda: walker_signs_in(crawler.walker, server, manager_email()))
+        crawler.attempt("the new case", walk.the_new_case)
+        for stage in list(STAGES)[1:]:
+            crawler.attempt(f"the case {stage}", partial(walk.case_at, stage))
+        crawler.attempt("possible danger", walk.danger)
+        crawler.attempt("other cases", walk.other_cases)
+        crawler.attempt("the clock and messages", walk.the_clock_and_messages)
+        yield crawler.crawl()
+
+
+@pytest.fixture(scope="module")
+def case_pages_nu(case_pages: Crawl, tmp_path_factory: pytest.TempPathFactory) -> NuReport:
+    return check_html(case_pages.pages, tmp_path_factory.mktemp("case-pages-html"))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations(case_pages: Crawl, name: str) -> None:
+    judge_axe(case_pages, name)
+
+
+def test_the_checker_is_checking(case_pages_nu: NuReport) -> None:
+    assert case_pages_nu.canary, "the Nu checker reported nothing for a page with a stray <div>"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_valid_html(case_pages: Crawl, case_pages_nu: NuReport, name: str) -> None:
+    judge_html(case_pages, case_pages_nu, name)
+
+
+def test_every_page_of_a_case_is_crawled(server: LiveServer, case_pages: Crawl) -> None:
+    wanted = {rule for rule in staff_pages(server.app) if rule.startswith("/staff/cases/")}
+    missed = wanted - rules_crawled(server.app, case_pages)
+    assert not missed, f"no page at these addresses was checked: {sorted(missed)}"
