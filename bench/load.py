@@ -32,10 +32,10 @@ non-zero if any check fails.
 """
 
 import argparse
+import asyncio
 import http.client
 import multiprocessing
 import os
-import platform
 import re
 import secrets
 import signal
@@ -52,6 +52,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from common import (
+    drop_postgres_database,
+    free_port,
+    load_average,
+    machine,
+    percentile,
+    postgres_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -61,24 +69,6 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REFERENCE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{4,}\b")
 CLIENT_PROCESSES = 4
 SLUGS = {"complaint": "make-a-complaint", "compliment": "give-a-compliment"}
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def machine() -> str:
-    system = f"{platform.system()} {platform.release()}"
-    return f"{os.cpu_count()} cores, {system}, Python {platform.python_version()}"
 
 
 # --- the SMTP server, in a process of its own -------------------------------------------------
@@ -91,9 +81,12 @@ def serve_smtp(port: int, commands: Connection) -> None:
 
     arrivals: dict[int, list[float]] = defaultdict(list)
     lock = threading.Lock()
+    delay = [0.0]  # "slow:0.3": each message takes that long to accept (a busy relay)
 
     class Handler:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            if delay[0]:
+                await asyncio.sleep(delay[0])
             found = MESSAGE_ID.search(envelope.content)
             if found is None:
                 return "550 5.6.0 No X-Portal-Message-Id"
@@ -114,6 +107,8 @@ def serve_smtp(port: int, commands: Connection) -> None:
             controller = None
         elif command == "up" and controller is None:
             controller = listening()
+        elif command.startswith("slow:"):
+            delay[0] = float(command.removeprefix("slow:"))
         with lock:
             commands.send({key: list(value) for key, value in arrivals.items()})
     if controller is not None:
@@ -139,6 +134,9 @@ class SmtpServer:
 
     def up(self) -> None:
         self._ask("up")
+
+    def slow(self, seconds: float) -> None:
+        self._ask(f"slow:{seconds}")
 
     def arrivals(self) -> dict[int, list[float]]:
         return dict(self._ask("arrivals"))
@@ -189,10 +187,7 @@ class Portal:
 
     def create(self) -> None:
         self.secret = secrets.token_hex(16)
-        engine = sa.create_engine(self.server_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{self.database}"'))
-        engine.dispose()
+        postgres_database(self.server_url, name=self.database)
         environment = self.environment()
         flask = [str(BIN / "flask"), "--app", "wsgi"]
         subprocess.run(
@@ -267,10 +262,7 @@ class Portal:
                 os.killpg(process.pid, signal.SIGKILL)
 
     def drop(self) -> None:
-        engine = sa.create_engine(self.server_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
-        engine.dispose()
+        drop_postgres_database(self.server_url, self.database)
 
 
 def wait_for_http(port: int) -> None:
@@ -503,18 +495,37 @@ def inject(
         portal.kill_instance(1)
         faults.notes.append(f"app instance 2 killed (SIGKILL, master and workers) at {at}")
     if progress >= 0.6 and "worker" not in faults.done:
-        claimed = count_claimed(portal.url)
         faults.done.append("worker")
+        # The relay slows down so both workers are part-way through a batch when one dies.
+        smtp.slow(0.3)
+        deadline = time.time() + 20
+        while count_claimed(portal.url) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        claimed = count_claimed(portal.url)
+        killed_at = time.time()
         portal.kill_worker(1)
-        faults.notes.append(f"outbox worker 2 killed (SIGKILL) at {at}, {claimed} messages claimed")
+        time.sleep(3)
+        smtp.slow(0)
+        left = count_claimed(portal.url, before=killed_at)
+        faults.notes.append(
+            f"outbox worker 2 killed (SIGKILL) at {at} with the relay slowed: {claimed} "
+            f"messages claimed by the two workers, {left} still held by the dead one 3 s "
+            "later (taken over once OUTBOX_STUCK_AFTER_SECONDS, 30 s, had passed)"
+        )
 
 
-def count_claimed(url: str) -> int:
+def count_claimed(url: str, before: float | None = None) -> int:
+    """Messages a worker has claimed and not finished (claimed before `before`, if given)."""
+    from datetime import UTC, datetime
+
+    query = "SELECT count(*) FROM outbox_messages WHERE status = 'sending'"
+    values: dict[str, Any] = {}
+    if before is not None:
+        query += " AND claimed_at < :before"
+        values["before"] = datetime.fromtimestamp(before, UTC)
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        claimed = connection.scalar(
-            sa.text("SELECT count(*) FROM outbox_messages WHERE status = 'sending'")
-        )
+        claimed = connection.scalar(sa.text(query), values)
     engine.dispose()
     return int(claimed or 0)
 
@@ -742,7 +753,7 @@ def table(results: list[Result], args: argparse.Namespace) -> None:
         f"Load: {args.count:,} submissions a run, {args.people} people at a time, "
         f"2 app instances x {args.app_workers} gunicorn workers, 2 outbox workers"
     )
-    print(f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"Machine: {machine()}; load average {load_average():.1f}")
     print()
     print("| Measure | " + " | ".join(r.name for r in results) + " |")
     print("|---|" + "---|" * len(results))
