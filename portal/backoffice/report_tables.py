@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.domain import feedback
 from portal.domain.reports import FINDINGS, KINDS, OMBUDSMAN, ROLES, change
 
 KIND_NAMES = {
@@ -73,6 +74,7 @@ class Table:
     # (label, value) pairs drawn as bars; the table above always carries the numbers.
     chart: list[tuple[str, int]] = field(default_factory=list)
     note: str = ""
+    numeric: bool = True  # False: words (lessons, comments), not figures
 
     @property
     def chart_max(self) -> int:
@@ -235,6 +237,7 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
         "Lessons learned and actions",
         ["Team", "Lesson", "Action"],
         [[item["team"], item["lesson"], item["action"]] for item in report["lessons"]],
+        numeric=False,
     )
     return [
         contacts,
@@ -250,6 +253,7 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
         compliments,
         representations,
         lessons,
+        *feedback_tables(report),
         _context_table(report),
         _comparison_table(report),
     ]
@@ -301,3 +305,82 @@ def _comparison_table(report: dict[str, Any]) -> Table:
         ],
         note="Figures from other councils' published annual reports, entered below.",
     )
+
+
+# --- feedback on the handling (issue 8) -----------------------------------------------------
+
+FEEDBACK_NAMES = {
+    "invited": "Questionnaires sent when a complaint closed",
+    "answered": "Of those, answered so far",
+    "response_rate_percent": "Response rate (%)",
+    "answers": "Answers given in the period",
+    "from_children": "Of those, from children and young people",
+}
+STAGE_NAMES = {
+    "none": "Answered after a complaint closed before stage 1",
+    "informal": "Answered after informal resolution",
+    "1": "Answered after stage 1",
+    "2": "Answered after stage 2",
+    "3": "Answered after stage 3",
+}
+FROM_NAMES = {"child": "Child or young person", "adult": "Adult"}
+
+
+def feedback_tables(report: dict[str, Any]) -> list[Table]:
+    """What complainants told us about the handling: how many answered, each question's
+    answers (adults and children apart) and what they wrote."""
+    now, before = report["feedback"], report["previous"]["feedback"]
+    summary = _section(
+        "feedback", "Feedback on the handling of complaints", now, before, FEEDBACK_NAMES
+    )
+    summary.rows += [
+        _compare(name, now["by_stage"][stage], before["by_stage"][stage])
+        for stage, name in STAGE_NAMES.items()
+    ]
+    summary.note = (
+        "Questionnaires count by the day they were sent. Answers are kept without the case "
+        "and with only the month they were given, so a period counts the answers of each "
+        "month that begins in it."
+    )
+    adults = _answers_table(
+        "feedback-adults", "Feedback: adults' answers", now["adults"], feedback.SCALE_NAMES
+    )
+    adults.note = "Each is a statement the person agreed or disagreed with."
+    children = _answers_table(
+        "feedback-children",
+        "Feedback: children's and young people's answers",
+        now["children"],
+        feedback.CHILD_SCALE_NAMES,
+    )
+    children.note = (
+        "Children and young people answered the same questions in simple words, like "
+        "“Did we keep telling you what was happening?”"
+    )
+    comments = Table(
+        "feedback-comments",
+        "Feedback: what people wrote",
+        ["From", "Comment"],
+        [[FROM_NAMES[c["from"]], c["comment"]] for c in report["feedback_comments"]],
+        note=(
+            "Names the case knows, email addresses, phone numbers, references, postcodes and "
+            "dates are taken out when an answer is kept. The complaints manager can hide a "
+            "comment from the report."
+        ),
+        numeric=False,
+    )
+    return [summary, adults, children, comments]
+
+
+def _answers_table(slug: str, title: str, counts: dict[str, Any], scale: dict[int, str]) -> Table:
+    agreeing = "Agree (%)" if scale is feedback.SCALE_NAMES else "Yes (%)"
+    rows = [
+        [
+            feedback.QUESTION_NAMES[question],
+            *(counts[question][str(point)] for point in feedback.SCALE),
+            counts[question]["agree_percent"],
+        ]
+        for question in feedback.QUESTIONS
+    ]
+    if not any(sum(row[1:-1]) for row in rows):
+        rows = []  # "None in this period."
+    return Table(slug, title, ["Question", *scale.values(), agreeing], rows)

@@ -16,7 +16,7 @@ from portal.backoffice.report_tables import Table, tables
 from portal.domain.clock import LONDON
 from portal.domain.reports import Period, financial_year, previous, quarter
 from portal.extensions import db
-from portal.services import audit, reports
+from portal.services import audit, feedback, reports
 from portal.services.reports import CONTEXT_FIELDS
 
 
@@ -105,6 +105,7 @@ def _page(
         context_form=context_form or ReportContextForm(data=reports.context_for(period)),
         comparator_form=comparator_form or ComparatorForm(),
         comparators=reports.comparators(),
+        feedback_comments=feedback.comments_to_manage(period),
         form=context_form if context_form and context_form.errors else comparator_form,
     )
 
@@ -193,6 +194,19 @@ def report_comparator_delete(comparator_id: int) -> Response:
     reports.remove_comparator(comparator_id, staff=current_user)
     flash("The council's figures are removed", "success")
     return redirect(_back_to_report(period) + "#comparison")
+
+
+@bp.post("/reports/feedback-comments/<comment_id>")
+@requires(Permission.EDIT_REPORTS)
+def report_feedback_comment(comment_id: str) -> Response:
+    """Hide a questionnaire's comment from the report, or show it again."""
+    period, _ = _period()
+    hide = request.form.get("hide") == "yes"
+    feedback.hide_comment(comment_id, hidden=hide, staff=current_user)
+    flash(
+        "The comment is hidden from the report" if hide else "The comment is shown again", "success"
+    )
+    return redirect(_back_to_report(period) + "#feedback-comments")
 
 
 def _back_to_report(period: Period) -> str:

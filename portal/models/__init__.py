@@ -17,6 +17,7 @@ from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
 from portal.models.clock import ClockEvent  # noqa: E402
 from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
+from portal.models.feedback import FeedbackAnswer, FeedbackInvitation  # noqa: E402
 from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
 from portal.models.reminder import DeadlineDigest, DeadlineNotice  # noqa: E402
 from portal.models.report import ComparatorFigure, PastCase, ReportContext  # noqa: E402
@@ -45,6 +46,8 @@ __all__ = [
     "DeadlineDigest",
     "DeadlineNotice",
     "Draft",
+    "FeedbackAnswer",
+    "FeedbackInvitation",
     "OutboxMessage",
     "OutboxStatus",
     "ReferenceCounter",

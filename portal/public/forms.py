@@ -641,3 +641,111 @@ class ReturnCodeForm(FlaskForm):
         validators=[required(_l("Enter the code")), max_length(10, _l("The code"))],
         widget=GovTextInput(),
     )
+
+
+# --- feedback on the handling, after the case closes (issue 8) ---------------------------
+
+# One five-point scale (5 the best), in adults' words and in a child's.
+AGREE_CHOICES = [
+    ("5", _l("Strongly agree")),
+    ("4", _l("Agree")),
+    ("3", _l("Neither agree nor disagree")),
+    ("2", _l("Disagree")),
+    ("1", _l("Strongly disagree")),
+]
+CHILD_CHOICES = [
+    ("5", _l("Yes, definitely")),
+    ("4", _l("Yes, mostly")),
+    ("3", _l("Not sure")),
+    ("2", _l("Not really")),
+    ("1", _l("No, not at all")),
+]
+FEEDBACK_COMMENT_LIMIT = 1000
+
+
+def _rating(label: Any, missing: Any) -> RadioField:
+    return RadioField(
+        label, choices=AGREE_CHOICES, validators=[required(missing)], widget=GovRadioInput()
+    )
+
+
+class FeedbackForm(FlaskForm):
+    """The questionnaire: a statement to agree or disagree with for an adult, a
+    question in simple words for a child (`child=True`), on the same scale."""
+
+    easy = _rating(
+        _l("It was easy to make my complaint"),
+        _l("Select how much you agree that it was easy to make your complaint"),
+    )
+    informed = _rating(
+        _l("You kept me informed about what was happening"),
+        _l("Select how much you agree that we kept you informed"),
+    )
+    on_time = _rating(
+        _l("You replied when you said you would"),
+        _l("Select how much you agree that we replied when we said we would"),
+    )
+    respect = _rating(
+        _l("You treated me with respect"),
+        _l("Select how much you agree that we treated you with respect"),
+    )
+    satisfied = _rating(
+        _l("Overall, I am satisfied with the way my complaint was handled"),
+        _l("Select how much you agree that you are satisfied with how it was handled"),
+    )
+    comment = TextAreaField(
+        _l("Is there anything else you want to tell us about how we handled it? (optional)"),
+        description=_l(
+            "Please do not include names or anything else that could identify someone. We "
+            "may quote what you write, without names, in our annual report on complaints."
+        ),
+        filters=[clean_text],
+        validators=[max_length(FEEDBACK_COMMENT_LIMIT, _l("Your answer"))],
+        widget=GovCharacterCount(),
+    )
+
+    CHILD_WORDS = {
+        "easy": (
+            _l("Was it easy to tell us about your complaint?"),
+            _l("Tell us if it was easy to tell us about your complaint"),
+        ),
+        "informed": (
+            _l("Did we keep telling you what was happening?"),
+            _l("Tell us if we kept telling you what was happening"),
+        ),
+        "on_time": (
+            _l("Did we answer you when we said we would?"),
+            _l("Tell us if we answered you when we said we would"),
+        ),
+        "respect": (
+            _l("Did we treat you with respect?"),
+            _l("Tell us if we treated you with respect"),
+        ),
+        "satisfied": (
+            _l("Are you happy with how we dealt with your complaint?"),
+            _l("Tell us if you are happy with how we dealt with your complaint"),
+        ),
+    }
+    QUESTIONS = tuple(CHILD_WORDS)
+
+    def __init__(self, *args: Any, child: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.child = child
+        if not child:
+            return
+        for name, (label, missing) in self.CHILD_WORDS.items():
+            field = self[name]
+            field.label.text = label
+            field.choices = CHILD_CHOICES
+            field.validators = [required(missing)]
+        self.respect.description = _l("This means being polite and taking you seriously.")
+        self.comment.label.text = _l(
+            "Is there anything else you want to tell us? (you can leave this out)"
+        )
+        self.comment.description = _l(
+            "Please do not write anyone's name. We might share what you write, without "
+            "names, in a report about how we deal with complaints."
+        )
+
+    def ratings(self) -> dict[str, int]:
+        return {name: int(self[name].data) for name in self.QUESTIONS}

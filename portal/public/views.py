@@ -15,6 +15,7 @@ from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import limiter
 from portal.models import Draft
 from portal.public import bp
+from portal.public.feedback_views import tracking_feedback
 from portal.public.forms import ReturnAnswerForm, ReturnCodeForm, SaveForLaterForm
 from portal.public.journey import (
     CARRIED_TO_COMPLAINT,
@@ -324,7 +325,9 @@ def track(reference: str, token: str) -> Response | str:
             audience=_audience(role),
             letters=correspondence.for_tracking(submission),
             letter_titles=correspondence.PUBLIC_TITLES,
-        )
+            **tracking_feedback(submission, reference, token),
+        ),
+        mimetype="text/html",  # Werkzeug's Response is plain text unless told
     )
     # The address holds a secret: keep the page out of shared caches.
     response.headers["Cache-Control"] = "no-store"

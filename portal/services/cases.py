@@ -20,6 +20,7 @@ from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import Category, ComplaintPoint, Lesson, Staff, Submission, Task, Team
 from portal.services import audit, clock, notices
+from portal.services.feedback import invite as invite_for_feedback
 
 OUTCOMES = {
     "upheld": "Upheld",
@@ -293,6 +294,9 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
         case.stage3_request_late = stages.is_late_request(
             data.on, case.stage2_adjudicated_on, window_days(Procedure(case.procedure))
         )
+    if before["stage"] != Stage.CLOSED and stages.current_stage(progress) is Stage.CLOSED:
+        # Just closed: the complainant is asked, once, how it was handled (issue 8).
+        invite_for_feedback(case)
     if data.move is Move.WITHDRAW:
         case.outcome = "withdrawn"
     if data.move is Move.RESOLVE_INFORMALLY:

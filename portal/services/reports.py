@@ -18,7 +18,7 @@ from portal.domain.reports import Period, ReportCase
 from portal.extensions import db
 from portal.models import Category, Lesson, Staff, Submission, Team, submission_categories
 from portal.models.report import ComparatorFigure, PastCase, ReportContext
-from portal.services import audit
+from portal.services import audit, feedback
 
 CONTEXT_FIELDS = ("social_care_contacts", "referrals", "children_looked_after")
 
@@ -260,6 +260,9 @@ def annual_report(period: Period, *, category: str | None = None) -> dict[str, A
     now = _figures(period, category, with_lessons=True)
     earlier = _figures(before, category, with_lessons=False)
     earlier.pop("lessons")
+    # The learning section also has what complainants said of the handling (issue 8).
+    now["feedback"], now["feedback_comments"] = feedback.report_figures(period)
+    earlier["feedback"], _ = feedback.report_figures(before)
     context = context_for(period)
     complaints = now["complaints"]["received"]  # type: ignore[index]
     ours = {
@@ -313,6 +316,10 @@ def as_csv(report: dict[str, Any]) -> str:
         if section == "lessons":
             for lesson in values:
                 writer.writerow(["lessons", lesson["team"], lesson["lesson"], lesson["action"], ""])
+            continue
+        if section == "feedback_comments":
+            for comment in values:
+                writer.writerow(["feedback_comments", comment["from"], comment["comment"], "", ""])
             continue
         before = report["previous"].get(section, {})
         for figure, now, earlier in _flatten(values, before):

@@ -46,6 +46,7 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
     category = db.session.scalar(sa.select(Category.id).order_by(Category.id))
     url = url.replace("<int:team_id>", str(team)).replace("<int:category_id>", str(category))
     url = url.replace("<section>", "stages").replace("<int:comparator_id>", "1")
+    url = url.replace("<comment_id>", "0" * 32)
     return url.replace("<move>", "accept")
 
 

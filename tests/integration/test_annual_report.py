@@ -889,6 +889,7 @@ def test_the_csv_has_a_row_per_figure_with_the_change_in_per_cent(
         "compliments",
         "representations",
         "advocacy",
+        "feedback",
         "context",
         "rates",
         "comparison",

@@ -39,6 +39,7 @@ SAMPLE_ARGUMENTS = {
     "token": "a-token",
     "section": "stages",
     "comparator_id": "1",
+    "comment_id": "0" * 32,
 }
 
 

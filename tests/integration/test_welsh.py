@@ -182,7 +182,7 @@ class Words(Page):
 def read(client: FlaskClient, url: str, language: str, **kwargs: object) -> Words:
     joiner = "&" if "?" in url else "?"
     response = client.get(f"{url}{joiner}lang={language}", **kwargs)  # type: ignore[arg-type]
-    assert response.status_code in (200, 400, 404, 429), (url, response.status_code)
+    assert response.status_code in (200, 400, 404, 410, 429), (url, response.status_code)
     return Words(response.get_data(as_text=True), response.status_code)
 
 
@@ -303,6 +303,7 @@ def test_the_other_public_pages_are_in_welsh(welsh_app: Flask) -> None:
         "/make-a-complaint/save-for-later?step=what-happened",
         "/make-a-complaint/files",
         "/continue/not-a-real-link",
+        "/feedback/not-a-real-link",
         "/no-such-page",
     ]
     problems = {}
@@ -383,6 +384,55 @@ def test_coming_back_from_a_welsh_link_is_in_welsh(welsh_app: Flask) -> None:
     if left:
         problems["wrong answer"] = left
     assert not problems, problems
+
+
+@pytest.mark.parametrize("role", ["parent", "child"])
+def test_the_feedback_questionnaire_is_in_welsh(welsh_app: Flask, role: str) -> None:
+    """After a complaint closes: the tracking page's invitation, the questionnaire (an
+    adult's or a child's words) empty and with every error, the thanks, and the link
+    once used: nothing left in English."""
+    from backoffice_helpers import new_complaint
+
+    from portal.domain.types import SubmitterRole
+    from portal.extensions import db
+    from portal.models import Correspondence, OutboxMessage
+    from portal.services import feedback
+
+    case = new_complaint(role=SubmitterRole(role), email="sam@example.com")
+    feedback.invite(case)
+    db.session.commit()
+    body = db.session.scalars(db.select(Correspondence.body)).one()
+    link = re.search(r"/feedback/[\w-]+", body).group(0)  # type: ignore[union-attr]
+    email = db.session.scalars(
+        db.select(OutboxMessage.text_body).where(OutboxMessage.purpose == "correspondence")
+    ).one()
+    track = re.search(r"/track/\S+", email).group(0)  # type: ignore[union-attr]
+
+    # The message on the tracking page is kept in the language the case is in (English).
+    kept = {re.sub(r"\s+", " ", body)}
+    client = browser(welsh_app)
+    problems = {}
+    for url in (track, link):
+        left = untranslated(welsh_app, read(client, url, "en"), read(client, url, "cy"), kept)
+        if left:
+            problems[url] = left
+    sent = {}
+    for language in ("en", "cy"):
+        token = Words(client.get(f"{link}?lang={language}").get_data(as_text=True)).csrf_token
+        sent[language] = Words(client.post(link, data={"csrf_token": token}).get_data(as_text=True))
+    assert sent["cy"].error_summary
+    left = untranslated(welsh_app, sent["en"], sent["cy"])
+    if left:
+        problems["errors"] = left
+    token = Words(client.get(link).get_data(as_text=True)).csrf_token
+    answers = dict.fromkeys(("easy", "informed", "on_time", "respect", "satisfied"), "4")
+    thanked = client.post(link, data={"csrf_token": token, **answers})
+    assert thanked.status_code == 302
+    for url in (thanked.location, link, track):
+        left = untranslated(welsh_app, read(client, url, "en"), read(client, url, "cy"), kept)
+        if left:
+            problems[f"after answering: {url}"] = left
+    assert not problems, "\n".join(f"{url}: {sorted(words)}" for url, words in problems.items())
 
 
 def test_the_language_switch_is_on_every_public_page_and_keeps_the_page(welsh_app: Flask) -> None:
