@@ -61,6 +61,9 @@ class Config:
     STAGE2_CLOCK_START = _env("STAGE2_CLOCK_START", "request")
     # The window to ask for the next stage; later requests are flagged, never refused.
     NEXT_STAGE_WINDOW_WORKING_DAYS = int(_env("NEXT_STAGE_WINDOW_WORKING_DAYS", "20"))
+    # A response letter is approved by someone other than whoever wrote it; a small
+    # council with one complaints manager can let them approve their own (docs/letters.md).
+    LETTER_SELF_APPROVAL_ALLOWED = _env("LETTER_SELF_APPROVAL_ALLOWED", "false") == "true"
     # How soon the advocacy provider should have picked up a request.
     ADVOCACY_TARGET_WORKING_DAYS = int(_env("ADVOCACY_TARGET_WORKING_DAYS", "5"))
     # `flask deadlines remind` (docs/reminders.md): how many working days before a due

@@ -13,7 +13,8 @@ class Role(StrEnum):
 
 class Permission(StrEnum):
     VIEW_CASES = "view_cases"
-    WORK_CASES = "work_cases"  # change a case: triage, stages, outcomes
+    WORK_CASES = "work_cases"  # change a case: triage, stages, outcomes; draft letters
+    APPROVE_LETTERS = "approve_letters"  # approve and send a response letter
     SEE_ALL_TEAMS = "see_all_teams"
     MANAGE_TEAMS = "manage_teams"  # teams, routing rules, categories
     VIEW_REPORTS = "view_reports"

@@ -407,6 +407,54 @@ class LessonForm(CaseForm):
     due = GovDateField("By when (optional)", what="The date")
 
 
+class ResponseLetterForm(FlaskForm):
+    """A response letter's words. `version` is the letter's own (empty for a new one)."""
+
+    version = HiddenField()
+    subject = StringField(
+        "Subject",
+        filters=[clean_text],
+        validators=[required("Enter the subject"), max_length(200, "The subject")],
+        widget=GovTextInput(),
+    )
+    body = TextAreaField(
+        "The letter",
+        description="Written to the person, in their language. Replace anything in double "
+        "square brackets, like [[this]], before you send it for approval.",
+        filters=[clean_text],
+        validators=[required("Enter the letter"), max_length(20000, "The letter")],
+        widget=GovTextArea(),
+    )
+
+
+class LetterDecisionForm(FlaskForm):
+    version = HiddenField()
+    decision = RadioField(
+        "What do you want to do with this letter?",
+        choices=[
+            ("email", "Approve it and send it by email"),
+            ("post", "Approve it for printing, to post it"),
+            ("return", "Return it to the caseworker with comments"),
+        ],
+        validators=[required("Select what you want to do with the letter")],
+        widget=GovRadioInput(),
+    )
+    comments = TextAreaField(
+        "Comments for the caseworker",
+        description="Needed if you return the letter: say what needs to change",
+        filters=[clean_text],
+        validators=[max_length(3000, "The comments")],
+        widget=GovTextArea(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.decision.data == "return" and not self.comments.data and not self.comments.errors:
+            self.comments.errors = ["Enter what needs to change"]
+            valid = False
+        return valid
+
+
 class RuleForm(FlaskForm):
     name = StringField(
         "Rule name",

@@ -12,6 +12,7 @@ from portal.backoffice import bp
 from portal.backoffice.access import Permission
 from portal.backoffice.auth import requires
 from portal.backoffice.forms import ComparatorForm, ReportContextForm
+from portal.backoffice.pdf import pdf_download
 from portal.backoffice.report_tables import Table, tables
 from portal.domain.clock import LONDON
 from portal.domain.reports import Period, financial_year, previous, quarter
@@ -130,9 +131,6 @@ def annual_report_csv(section: str) -> Response:
 @bp.get("/reports/annual.pdf")
 @requires(Permission.VIEW_REPORTS)
 def annual_report_pdf() -> Response:
-    # WeasyPrint is heavy to import; only this page needs it.
-    from weasyprint import HTML
-
     period, _ = _period()
     category = _category()
     report, shown = _report_tables(period, category)
@@ -146,13 +144,8 @@ def annual_report_pdf() -> Response:
         category=category,
         categories=reports.category_names(),
     )
-    pdf = HTML(string=html, base_url=request.host_url).write_pdf()
     name = f"annual-report-{period.start.isoformat()}-to-{period.end.isoformat()}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return pdf_download(html, name)
 
 
 @bp.post("/reports/context")

@@ -112,12 +112,14 @@ def send(
     staff: Staff | None = None,
     to: Iterable[Recipient] | None = None,
     today: date | None = None,
+    printed: bool = False,
 ) -> list[Correspondence]:
     """Keep the message on the case and queue it to each recipient; the caller commits.
-    `subject` and `body` are already in the person's language."""
+    `subject` and `body` are already in the person's language. `printed`: the sender is
+    printing it to post now, so nothing is emailed and no task is set."""
     sent = []
     for recipient in to if to is not None else recipients_of(case):
-        address = address_of(case, recipient)
+        address = None if printed else address_of(case, recipient)
         item = Correspondence(
             submission=case,
             kind=kind.value,
@@ -130,7 +132,7 @@ def send(
         db.session.add(item)
         if address:
             item.outbox_message = _queue_email(case, recipient, address, subject, body)
-        else:
+        elif not printed:
             on = today or london_date(utcnow())
             db.session.add(
                 Task(

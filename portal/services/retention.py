@@ -20,6 +20,7 @@ from portal.models import (
     ComplaintPoint,
     Correspondence,
     OutboxMessage,
+    ResponseLetter,
     Staff,
     Submission,
     TrackingLink,
@@ -136,6 +137,11 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
             sa.update(Correspondence)
             .where(Correspondence.submission_id == case.id)
             .values(subject="", body="", outbox_message_id=None)
+        )
+        db.session.execute(
+            sa.update(ResponseLetter)
+            .where(ResponseLetter.submission_id == case.id)
+            .values(subject="", greeting="", body="", return_comments=None)
         )
         db.session.execute(sa.delete(TrackingLink).where(TrackingLink.submission_id == case.id))
         db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.submission_id == case.id))

@@ -18,6 +18,7 @@ from portal.models import (
     Draft,
     Lesson,
     OutboxMessage,
+    ResponseLetter,
     Staff,
     Submission,
     Team,
@@ -109,6 +110,22 @@ def _case(case: Submission) -> dict[str, Any]:
             sa.select(Correspondence)
             .where(Correspondence.submission_id == case.id)
             .order_by(Correspondence.id)
+        )
+    ]
+    # Drafts as well as letters sent: the person is entitled to both.
+    record["response_letters"] = [
+        {
+            "stage": letter.stage,
+            "status": letter.status,
+            "subject": letter.subject,
+            "text": f"{letter.greeting}\n\n{letter.body}",
+            "drafted": _plain(letter.drafted_at),
+            "sent_how": letter.sent_how,
+        }
+        for letter in db.session.scalars(
+            sa.select(ResponseLetter)
+            .where(ResponseLetter.submission_id == case.id)
+            .order_by(ResponseLetter.stage)
         )
     ]
     record["audit_trail"] = [

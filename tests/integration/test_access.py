@@ -12,7 +12,15 @@ from flask.testing import FlaskClient
 from portal.backoffice.access import ROLE_PERMISSIONS, Permission, Role
 from portal.backoffice.auth import PUBLIC
 from portal.extensions import db
-from portal.models import Attachment, Category, RoutingRule, Submission, Team
+from portal.models import (
+    Attachment,
+    Category,
+    ResponseLetter,
+    RoutingRule,
+    Staff,
+    Submission,
+    Team,
+)
 from portal.services import routing_rules, teams
 
 
@@ -41,6 +49,7 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
     """The route with real ids of things that exist, so a refusal is about access."""
     url = rule.rule
     url = url.replace("<reference>", reference).replace("<int:rule_id>", str(rule_id))
+    url = url.replace("<int:stage>", "1")  # the stage 1 letter _draft_a_letter writes
     url = url.replace("<int:attachment_id>", str(attachment_id))
     team = db.session.scalar(sa.select(Team.id).order_by(Team.id))
     category = db.session.scalar(sa.select(Category.id).order_by(Category.id))
@@ -48,6 +57,25 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
     url = url.replace("<section>", "stages").replace("<int:comparator_id>", "1")
     url = url.replace("<comment_id>", "0" * 32)
     return url.replace("<move>", "accept")
+
+
+def _draft_a_letter(case: Submission) -> None:
+    """A stage 1 response letter on the case, as a caseworker saves a draft."""
+    writer = db.session.scalar(sa.select(Staff.id).order_by(Staff.id))
+    db.session.add(
+        ResponseLetter(
+            submission_id=case.id,
+            stage=1,
+            status="draft",
+            language="en",
+            subject="Your complaint: our stage 1 response",
+            greeting="Dear Pat Parent,",
+            body="Thank you for your complaint.",
+            drafted_by_id=writer,
+            edited_by_id=writer,
+        )
+    )
+    db.session.commit()
 
 
 def _attach_a_file(case: Submission) -> int:
@@ -79,6 +107,7 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
     attachment_id = _attach_a_file(case)
     rule_id = db.session.scalar(sa.select(RoutingRule.id))
     sign_in(client, make_staff(role, team="Looked After Children"))
+    _draft_a_letter(case)
     allowed = ROLE_PERMISSIONS[role]
     for rule in backoffice_rules(app):
         access = app.view_functions[rule.endpoint].access_rule

@@ -30,6 +30,7 @@ STEP_POSTS = [
 # A value for each kind of address argument, so every POST route can be tried.
 SAMPLE_ARGUMENTS = {
     "journey": "make-a-complaint",
+    "stage": "1",
     "step": "contact",
     "reference": "CSC-2026-0001",
     "move": "stage-2",
