@@ -6,7 +6,6 @@ the letter is printed. axe-core and the Nu HTML checker judge every page on the 
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from backoffice_browser import (
@@ -45,7 +44,6 @@ PAGES = [
     "stage 1 letter (print)",
     "case with a sent letter",
 ]
-SCREENSHOTS = Path("/tmp/response-letter-screens")
 
 
 def a_responded_case(server: LiveServer) -> str:
@@ -80,12 +78,6 @@ def a_responded_case(server: LiveServer) -> str:
     return reference
 
 
-def snap(walker: Walker, name: str) -> None:
-    walker.record(name)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    walker.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
 @pytest.fixture(scope="module")
 def walked(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
     server.reset_database()
@@ -104,32 +96,32 @@ def walked(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
     try:
         walker_signs_in(worker, server, CASEWORKER)
         worker.goto(f"/staff/cases/{reference}")
-        snap(worker, "case with a letter to draft")
+        worker.record("case with a letter to draft")
         worker.response = None
         with worker.page.expect_navigation() as arrived:
             worker.page.get_by_role("link", name="Draft the stage 1 response letter").click()
         worker.response = arrived.value
-        snap(worker, "stage 1 letter (new)")
+        worker.record("stage 1 letter (new)")
 
         body = worker.page.get_by_label("The letter", exact=True)
         draft = body.input_value()
         body.fill(draft + "\n\n[[Say when the review is]]")
         worker.press("Send for approval")
-        snap(worker, "stage 1 letter (errors)")
+        worker.record("stage 1 letter (errors)")
         body.fill(draft.replace("Putting things right\n\n", "Putting things right\n\nSorry.\n\n"))
         worker.press("Save draft")
-        snap(worker, "stage 1 letter (draft saved)")
+        worker.record("stage 1 letter (draft saved)")
         worker.press("Send for approval")
-        snap(worker, "stage 1 letter (waiting, caseworker)")
+        worker.record("stage 1 letter (waiting, caseworker)")
 
         walker_signs_in(approver, server, APPROVER)
         approver.goto("/staff/letters")
-        snap(approver, "letters waiting")
+        approver.record("letters waiting")
         approver.goto(letter)
-        snap(approver, "stage 1 letter (waiting, approver)")
+        approver.record("stage 1 letter (waiting, approver)")
         approver.fill.radio("decision", "return")
         approver.press("Confirm")
-        snap(approver, "stage 1 letter (decision errors)")
+        approver.record("stage 1 letter (decision errors)")
 
         walker_signs_in(plain, server, OTHER_APPROVER)
         plain.goto(letter)
@@ -139,17 +131,17 @@ def walked(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         assert "returned to the caseworker" in plain.page.inner_text("main")
 
         worker.goto(letter)
-        snap(worker, "stage 1 letter (returned)")
+        worker.record("stage 1 letter (returned)")
         worker.press("Send for approval")
 
         approver.goto(letter)
         approver.fill.radio("decision", "email")
         approver.press("Confirm")
-        snap(approver, "stage 1 letter (sent)")
+        approver.record("stage 1 letter (sent)")
         approver.goto(f"{letter}/print")
-        snap(approver, "stage 1 letter (print)")
+        approver.record("stage 1 letter (print)")
         worker.goto(f"/staff/cases/{reference}")
-        snap(worker, "case with a sent letter")
+        worker.record("case with a sent letter")
     finally:
         for context in (worker_context, approver_context, plain_context):
             context.close()
