@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
+# One worker per core; each test module stays on one worker (its module fixtures, once).
+PYTEST_WORKERS ?= -n auto --dist loadfile
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
 .PHONY: setup run serve test lint unit db demo assets chromium services clean translations messages
@@ -72,7 +74,7 @@ lint: $(VENV)/.installed
 
 test: setup chromium services lint
 	$(FLASK) db check
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist static/assets instance portal/translations/*/LC_MESSAGES/*.mo

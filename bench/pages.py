@@ -32,10 +32,9 @@ show. Then:
    cache disabled and Chrome DevTools' Slow 3G conditions (`SLOW_3G` below), loads the
    start page `--runs` times in a new browser context each time, and prints the median
    time to first contentful paint, DOMContentLoaded, load, and the moment the start
-   button is drawn, visible and styled, so can be pressed (it is a link). Twice: as the
-   portal serves today (nothing compressed), and behind gzip at level 6 (a WSGI
-   middleware here, standing in for the compressing proxy in front of the portal). The
-   goal: usable in under 3 s.
+   button is drawn, visible and styled, so can be pressed (it is a link), as the portal
+   serves it (its stylesheet inline, gzipped: portal/delivery.py). The goal: usable in
+   under 3 s.
 
 Prints markdown tables, and exits non-zero if a goal is missed.
 """
@@ -48,7 +47,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -217,7 +216,7 @@ def bare_app(portal: Any) -> Any:
     from flask import Blueprint, Flask, render_template
     from jinja2 import ChoiceLoader, DictLoader
 
-    from portal import i18n, templating
+    from portal import delivery, i18n, templating
     from portal.config import Config
 
     bare = Flask("bare", static_folder=str(ROOT / "static"), static_url_path="/static")
@@ -230,6 +229,7 @@ def bare_app(portal: Any) -> Any:
     bare.jinja_env.trim_blocks = True
     bare.jinja_env.lstrip_blocks = True
     templating.init_app(bare)
+    delivery.init_app(bare)
     i18n.init_app(bare)
     # base.html links to the start page by its endpoint.
     public = Blueprint("public", __name__)
@@ -503,43 +503,6 @@ def font_families(tokens: list[Any]) -> list[str]:
 # --- 3. the start page in Chromium -------------------------------------------------------
 
 
-def gzipped(app: Any) -> Callable[..., Iterable[bytes]]:
-    """The app behind gzip at level 6, as a compressing proxy in front of it would send
-    it: text responses, when the browser accepts gzip."""
-
-    def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", ""):
-            return app(environ, start_response)
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured["status"], captured["headers"] = status, headers
-            return lambda data: None
-
-        body_parts = app(environ, capture)
-        try:
-            body = b"".join(body_parts)
-        finally:
-            if hasattr(body_parts, "close"):
-                body_parts.close()
-        headers = captured["headers"]
-        mimetype = next(
-            (v.split(";")[0].strip() for k, v in headers if k.lower() == "content-type"), ""
-        )
-        if body and mimetype not in NOT_COMPRESSED and captured["status"].startswith("200"):
-            body = gzip.compress(body, compresslevel=GZIP_LEVEL)
-            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-            headers += [
-                ("Content-Encoding", "gzip"),
-                ("Content-Length", str(len(body))),
-                ("Vary", "Accept-Encoding"),
-            ]
-        start_response(captured["status"], headers)
-        return [body]
-
-    return middleware
-
-
 @dataclass
 class BrowserRun:
     fcp: float
@@ -610,10 +573,8 @@ def load_start_page(browser: Any, url: str) -> BrowserRun:
 def browse(app: Any, runs: int) -> dict[str, list[BrowserRun]]:
     from playwright.sync_api import sync_playwright
 
-    variants = {
-        "As served today (no compression)": app,
-        f"Behind gzip (level {GZIP_LEVEL})": gzipped(app),
-    }
+    # The portal compresses what it safely can itself (portal/delivery.py).
+    variants = {"As the portal serves it": app}
     results: dict[str, list[BrowserRun]] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -735,7 +696,7 @@ def main() -> int:
     print(
         f"\nGoal: the start page under {GOAL_START_PAGE_KB:.0f} KB in all (gzip): {verdict} "
         f"({kb(start_total)} KB; {kb(start_total + favicon_sent)} KB with /favicon.ico). "
-        f"As the portal sends it today, uncompressed: {kb(sum(a.raw for a in start))} KB."
+        f"Uncompressed: {kb(sum(a.raw for a in start))} KB."
     )
     if verdict != "met":
         missed.append("start page weight")

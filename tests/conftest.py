@@ -20,8 +20,26 @@ from portal.services.teams import load_demo_teams
 def _database_url(tmp_dir: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if url and url.startswith("postgresql"):
-        return url
+        return _own_database(url, os.environ.get("PYTEST_XDIST_WORKER"))
     return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+def _own_database(url: str, worker: str | None) -> str:
+    """Each pytest-xdist worker gets a database of its own beside DATABASE_URL's
+    (portal_ci_gw0, portal_ci_gw1 ...), made if it is not there; without xdist, that one."""
+    if worker is None:
+        return url
+    server = sa.make_url(url)
+    own = server.set(database=f"{server.database}_{worker}")
+    engine = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -339,6 +339,12 @@ def check_html(pages: dict[str, Snapshot], folder: Path) -> NuReport:
         raise AssertionError(f"the Nu checker did not run:\n{done.stderr[-2000:]}") from error
     found: dict[str, list[dict[str, Any]]] = {name: [] for name in files.values()}
     for message in messages:
+        if str(message.get("message", "")).startswith("CSS:"):
+            # The start page carries the compiled stylesheet inline (portal/delivery.py).
+            # GOV.UK Frontend's deliberate old-browser hacks in it (`@media screen\0`)
+            # are not CSS the checker accepts; linked, as on every other page, the same
+            # file is not checked at all. The HTML is what is under test here.
+            continue
         filename = message.get("url", "").rsplit("/", 1)[-1]
         found.setdefault(files.get(filename, filename), []).append(message)
     return NuReport(found, found.pop("canary"))

@@ -243,8 +243,16 @@ def test_whether_a_response_was_in_time_is_fixed_when_it_is_sent(
     changed = tmp_path / "bank_holidays.json"
     changed.write_text(json.dumps(table), encoding="utf-8")
     monkeypatch.setattr(holidays, "TABLE", changed)
+    try:
+        moved_one_day(app, staff, answered, waiting)
+    finally:
+        # The table as shipped again for the tests that follow in this process.
+        monkeypatch.undo()
+        holidays.bank_holidays.cache_clear()
+
+
+def moved_one_day(app: Flask, staff: FlaskClient, answered: str, waiting: str) -> None:
     result = app.test_cli_runner().invoke(args=["clock", "recompute"])
-    holidays.bank_holidays.cache_clear()
     assert result.exit_code == 0, result.output
     assert f"{waiting}: 2026-01-07 -> 2026-01-08" in result.output
     assert "1 open case(s) with a new due date." in result.output
