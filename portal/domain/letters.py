@@ -85,6 +85,8 @@ class Letter:
 class Ombudsman:
     name: Callable[[Translate], str]
     contact: Callable[[Translate], list[str]] = field(repr=False)
+    phone: str = ""
+    website: str = ""
 
 
 def _same(text: str) -> str:
@@ -149,6 +151,8 @@ LGSCO = Ombudsman(
         _("Phone: 0300 061 0614"),
         _("Post: PO Box 4771, Coventry, CV4 0EH"),
     ],
+    phone="0300 061 0614",
+    website="www.lgo.org.uk",
 )
 PSOW = Ombudsman(
     name=lambda _: _("the Public Services Ombudsman for Wales"),
@@ -158,6 +162,8 @@ PSOW = Ombudsman(
         _("Phone: 0300 790 0203"),
         _("Post: 1 Ffordd yr Hen Gae, Pencoed, CF35 5LJ"),
     ],
+    phone="0300 790 0203",
+    website="www.ombudsman.wales",
 )
 
 

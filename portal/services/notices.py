@@ -12,7 +12,6 @@ from datetime import date
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.domain.next_steps import RESPONSES, after_response
 from portal.domain.stages import Move
@@ -21,15 +20,6 @@ from portal.models import Staff, Submission
 from portal.services import correspondence
 from portal.services.correspondence import Kind, is_child
 from portal.templating import long_date
-
-OMBUDSMEN = {
-    "lgsco": (
-        _l("the Local Government and Social Care Ombudsman"),
-        "0300 061 0614",
-        "www.lgo.org.uk",
-    ),
-    "psow": (_l("the Public Services Ombudsman for Wales"), "0300 790 0203", "www.ombudsman.wales"),
-}
 
 
 def _contact() -> dict[str, str]:
@@ -154,11 +144,18 @@ def _next_steps(case: Submission, move: Move, staff: Staff) -> None:
     }[move]
     assert responded_on is not None
     window = int(current_app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"])
-    step = after_response(Procedure(case.procedure), move, responded_on, window)
-    name, phone, web = OMBUDSMEN[step.ombudsman]
-    ombudsman = {"ombudsman": str(name), "ombudsman_phone": phone, "ombudsman_web": web}
+    from portal.services import response_letters  # it imports cases, which imports this
+
+    if response_letters.find(case, RESPONSES[move]) is not None:
+        return  # the stage's response letter says what they can do next, with the same date
+    step = after_response(Procedure(case.procedure), case.jurisdiction, move, responded_on, window)
+    ombudsman = {
+        "ombudsman": step.ombudsman.name(_),
+        "ombudsman_phone": step.ombudsman.phone,
+        "ombudsman_web": step.ombudsman.website,
+    }
     child = is_child(case)
-    if step.next_stage == "stage2" and step.ask_by:
+    if step.next_stage == 2 and step.ask_by:
         body = (
             _(
                 "If you are not happy with our answer, tell us by %(date)s and someone else "
@@ -178,7 +175,7 @@ def _next_steps(case: Submission, move: Move, staff: Staff) -> None:
                 **_contact(),
             )
         )
-    elif step.next_stage == "stage3" and step.ask_by:
+    elif step.next_stage == 3 and step.ask_by:
         body = (
             _(
                 "If you are still not happy, you can ask for a review panel by %(date)s. Three "

@@ -3,13 +3,35 @@ each commit (durability is not under test, and it makes the suite several times 
 Locking, constraints and transactions are SQLite's own, so nothing else changes."""
 
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from flask import Flask
+from smtp_server import SmtpServer
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from portal.extensions import mail
 
 
 @event.listens_for(Engine, "connect")
 def _no_flush_to_disk(connection: Any, record: Any) -> None:
     if isinstance(connection, sqlite3.Connection):
         connection.execute("PRAGMA synchronous = OFF")
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a port of its own, for this test."""
+    with SmtpServer() as server:
+        yield server
+
+
+def sending_to(app: Flask, smtp: SmtpServer, **config: Any) -> Flask:
+    """The test's app sending its email to `smtp` (Flask-Mail reads its settings when it
+    is attached, so it is attached again)."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, SMTP_TIMEOUT_SECONDS=5)
+    app.config.update(config)
+    mail.init_app(app)
+    return app

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -25,6 +24,7 @@ from backoffice_helpers import (
     sign_in_as_manager,
     table_after,
 )
+from conftest import sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page, london_today
@@ -32,7 +32,7 @@ from smtp_server import Received, SmtpServer
 
 from portal.domain.reports import financial_year
 from portal.domain.types import Kind, SubmitterRole
-from portal.extensions import db, mail
+from portal.extensions import db
 from portal.models import (
     AuditEvent,
     Correspondence,
@@ -49,16 +49,8 @@ ALL_GOOD = {"easy": "5", "informed": "4", "on_time": "4", "respect": "5", "satis
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def app(app: Flask, smtp: SmtpServer) -> Flask:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, SMTP_TIMEOUT_SECONDS=5)
-    mail.init_app(app)  # Flask-Mail reads its settings when it is attached
-    return app
+    return sending_to(app, smtp)
 
 
 @pytest.fixture

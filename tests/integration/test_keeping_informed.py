@@ -7,7 +7,6 @@ through a real SMTP server and shown on the case and the tracking page."""
 import html
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ from backoffice_helpers import (
     save,
     sign_in_as_manager,
 )
+from conftest import sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import squash
@@ -33,7 +33,7 @@ from smtp_server import Received, SmtpServer
 
 from portal.domain import holidays
 from portal.domain.types import AdvocacyAnswer, SubmitterRole
-from portal.extensions import db, mail
+from portal.extensions import db
 from portal.models import AuditEvent, ClockEvent, Correspondence, Submission
 from portal.services import outbox
 
@@ -42,16 +42,8 @@ ACCEPTED = date(2025, 12, 22)
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def app(app: Flask, smtp: SmtpServer) -> Flask:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, SMTP_TIMEOUT_SECONDS=5)
-    mail.init_app(app)
-    return app
+    return sending_to(app, smtp)
 
 
 @pytest.fixture
@@ -423,3 +415,20 @@ def test_a_complaint_made_in_welsh_is_told_what_next_in_welsh(
     told = emails_to(smtp, "cymraeg@example.com")[-1]
     assert told.subject == f"Eich cwyn {reference}: beth allwch chi ei wneud nesaf"
     assert "Gofynnwch erbyn Dydd Mawrth 17 Chwefror 2026" in readable(told)
+
+
+def test_a_response_with_its_own_letter_is_not_followed_by_a_second_notice(
+    staff: FlaskClient, smtp: SmtpServer
+) -> None:
+    reference = a_case()
+    accepted(staff, reference)
+    # The caseworker drafts the stage 1 letter first: it will say what they can do next.
+    save(
+        staff,
+        f"/staff/cases/{reference}/response-letters/1",
+        {"subject": "Our response", "body": "We looked into it. You can ask for stage 2."},
+    )
+    move(staff, reference, "respond_stage1", date(2026, 1, 20), outcome="upheld")
+    deliver()
+    subjects = [e.subject for e in emails_to(smtp, "pat@example.com")]
+    assert not [s for s in subjects if "what you can do next" in s], subjects

@@ -7,12 +7,12 @@ import logging
 
 import pytest
 from backoffice_helpers import look, sign_in_as_manager
+from conftest import sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Journey, answers_for, only_submission
 from smtp_server import SmtpServer
 
-from portal.extensions import mail
 from portal.services import outbox
 
 NAME = "Gwendolyn Featherstonehaugh"
@@ -21,17 +21,10 @@ PHONE = "07700 900123"
 CHILD = "Peregrine Featherstonehaugh"
 
 
-@pytest.fixture
-def smtp() -> SmtpServer:
-    with SmtpServer() as server:
-        yield server  # type: ignore[misc]
-
-
 def test_a_journey_leaves_no_personal_data_in_the_logs(
     app: Flask, client: FlaskClient, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, OUTBOX_RETRY_BASE_SECONDS=0)
-    mail.init_app(app)
+    sending_to(app, smtp, OUTBOX_RETRY_BASE_SECONDS=0)
     caplog.set_level(logging.DEBUG)
     journey = Journey(client, "complaint")
     answers = answers_for(

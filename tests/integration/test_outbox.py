@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from conftest import sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from smtp_server import Received, SmtpServer
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from portal.database import utcnow
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
-from portal.extensions import db, mail
+from portal.extensions import db
 from portal.models import OutboxMessage, Submission, Task, Team
 from portal.services import outbox
 from portal.services.intake import NewSubmission, record_submission
@@ -41,25 +42,15 @@ ADVOCACY_PROVIDER_INBOX = "advocacy@coramvoice.example"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def app(app: Flask, smtp: SmtpServer) -> Flask:
     """The shared app, sending to this test's SMTP server with short retry delays."""
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp.port,
+    return sending_to(
+        app,
+        smtp,
         OUTBOX_RETRY_BASE_SECONDS=RETRY_BASE_SECONDS,
         OUTBOX_MAX_ATTEMPTS=MAX_ATTEMPTS,
         OUTBOX_STUCK_AFTER_SECONDS=300,
-        SMTP_TIMEOUT_SECONDS=5,
     )
-    # Flask-Mail reads its settings once, when it is attached to the app.
-    mail.init_app(app)
-    return app
 
 
 # --- helpers ----------------------------------------------------------------------------

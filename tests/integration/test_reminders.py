@@ -10,7 +10,6 @@ reads what arrived in which inbox on which day.
 import html
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -29,13 +28,14 @@ from backoffice_helpers import (
     table_after,
     team_id,
 )
+from conftest import sending_to
 from flask import Flask
 from smtp_server import Received, SmtpServer
 
 from portal.backoffice.access import Role
 from portal.domain.stages import Move
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
-from portal.extensions import db, mail
+from portal.extensions import db
 from portal.models import DeadlineNotice, OutboxMessage, Staff, Submission, Team
 from portal.services import cases, outbox, reminders
 from portal.services.intake import NewSubmission, record_submission
@@ -63,22 +63,8 @@ PERSON = {
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def app(app: Flask, smtp: SmtpServer) -> Flask:
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp.port,
-        SMTP_TIMEOUT_SECONDS=5,
-        COMPLAINTS_MANAGER_EMAIL=MANAGER,
-        REMINDER_WORKING_DAYS_BEFORE=3,
-    )
-    mail.init_app(app)  # Flask-Mail reads its settings when attached
-    return app
+    return sending_to(app, smtp, COMPLAINTS_MANAGER_EMAIL=MANAGER, REMINDER_WORKING_DAYS_BEFORE=3)
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ the tracking page. A child's email carries no letter; a Welsh case's letter is i
 import html
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -29,6 +28,7 @@ from backoffice_helpers import (
     sign_in,
     table_after,
 )
+from conftest import sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page, squash
@@ -37,7 +37,7 @@ from smtp_server import Received, SmtpServer
 from portal.backoffice.access import Role
 from portal.domain.clock import add_working_days
 from portal.domain.types import SubmitterRole
-from portal.extensions import db, mail
+from portal.extensions import db
 from portal.models import Correspondence, OutboxMessage, ResponseLetter, Submission, Task
 from portal.services import outbox, retention
 
@@ -52,16 +52,8 @@ OUR_EDIT = "We have booked your next review for Tuesday 3 March, at your home."
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def app(app: Flask, smtp: SmtpServer) -> Flask:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, SMTP_TIMEOUT_SECONDS=5)
-    mail.init_app(app)
-    return app
+    return sending_to(app, smtp)
 
 
 @pytest.fixture
