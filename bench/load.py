@@ -497,9 +497,9 @@ def inject(
     if progress >= 0.6 and "worker" not in faults.done:
         faults.done.append("worker")
         # The relay slows down so both workers are part-way through a batch when one dies.
-        smtp.slow(0.3)
-        deadline = time.time() + 20
-        while count_claimed(portal.url) < 2 and time.time() < deadline:
+        smtp.slow(1.0)
+        deadline = time.time() + 30
+        while claiming_workers(portal.url) < 2 and time.time() < deadline:
             time.sleep(0.05)
         claimed = count_claimed(portal.url)
         killed_at = time.time()
@@ -508,10 +508,24 @@ def inject(
         smtp.slow(0)
         left = count_claimed(portal.url, before=killed_at)
         faults.notes.append(
-            f"outbox worker 2 killed (SIGKILL) at {at} with the relay slowed: {claimed} "
-            f"messages claimed by the two workers, {left} still held by the dead one 3 s "
-            "later (taken over once OUTBOX_STUCK_AFTER_SECONDS, 30 s, had passed)"
+            f"outbox worker 2 killed (SIGKILL) at {at}, the relay slowed to 1 s a message "
+            f"until both workers held claims: {claimed} messages claimed, {left} still "
+            "held by the dead worker 3 s later (taken over by the other once "
+            "OUTBOX_STUCK_AFTER_SECONDS, 30 s, had passed)"
         )
+
+
+def claiming_workers(url: str) -> int:
+    """How many workers hold claimed messages now (each claim has a token of its own)."""
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        claims = connection.scalar(
+            sa.text(
+                "SELECT count(DISTINCT claim_token) FROM outbox_messages WHERE status = 'sending'"
+            )
+        )
+    engine.dispose()
+    return int(claims or 0)
 
 
 def count_claimed(url: str, before: float | None = None) -> int:
