@@ -267,9 +267,10 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     """Apply a move of the procedure, or raise stages.MoveRefused saying why."""
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
-    due_before = next_due_of(case)
+    was = progress_of(case)
+    due_before = next_due_of(case, progress=was)
     progress = stages.apply_move(
-        progress_of(case),
+        was,
         data.move,
         data.on,
         extended_to=data.details.get("stage2_extended_to"),
@@ -302,7 +303,7 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     if data.move is Move.RESOLVE_INFORMALLY:
         case.outcome = "resolved_informally"
     refresh_due(case)
-    clock.after_move(case, data.move, data.on, staff, due_before, data.details)
+    clock.after_move(case, data.move, data.on, staff, was, due_before, data.details)
     notices.after_move(case, data.move, staff)
     _save(staff, case, f"move:{data.move.value}", before)
 

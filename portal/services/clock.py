@@ -104,13 +104,15 @@ def after_move(
     move: Move,
     on: date,
     staff: Staff,
+    before: stages.Progress,
     due_before: stages.Due | None,
     details: dict[str, object],
 ) -> None:
-    """The ledger's entry for a move just applied (its due date already refreshed)."""
-    before = due_before.deadline.due if due_before and due_before.deadline else None
+    """The ledger's entry for a move just applied (its due date already refreshed);
+    `before` and `due_before` are the case as it was."""
+    was_due = due_before.deadline.due if due_before and due_before.deadline else None
     if move in STARTS:
-        _add(case, STARTS[move], STARTED, on, staff, before)
+        _add(case, STARTS[move], STARTED, on, staff, was_due)
     elif move in EXTENDS:
         reason = details.get("stage1_extension_reason") or details.get("stage2_extension_reason")
         _add(
@@ -119,24 +121,16 @@ def after_move(
             EXTENDED,
             on,
             staff,
-            before,
+            was_due,
             reason=str(reason or "")[:500] or None,
             agreement=str(details.get("extension_agreement") or "")[:300] or None,
         )
     elif move in STOPS:
         _stop(case, STOPS[move], on, staff, due_before)
-    elif move in ENDS:
-        for clock in _running_before(due_before):
-            _add(case, clock, STOPPED, on, staff, before, reason=move.value)
-
-
-def _running_before(due_before: stages.Due | None) -> list[str]:
-    if due_before is None or due_before.what == "Acknowledge":
-        return []
-    for stage, clock in STAGE_CLOCKS.items():
-        if due_before.what.lower().startswith(stage.value.replace("stage", "stage ")):
-            return [clock]
-    return []
+    elif move in ENDS and stages.clock_running(before):
+        # Withdrawn, resolved or closed while a response was being worked on.
+        clock = STAGE_CLOCKS[stages.current_stage(before)]
+        _add(case, clock, STOPPED, on, staff, was_due, reason=move.value)
 
 
 def _stop(

@@ -432,3 +432,13 @@ def test_a_response_with_its_own_letter_is_not_followed_by_a_second_notice(
     deliver()
     subjects = [e.subject for e in emails_to(smtp, "pat@example.com")]
     assert not [s for s in subjects if "what you can do next" in s], subjects
+
+
+def test_a_complaint_withdrawn_during_stage1_stops_its_clock_without_a_verdict(
+    staff: FlaskClient,
+) -> None:
+    reference = a_case()
+    accepted(staff, reference)
+    move(staff, reference, "withdraw", date(2026, 1, 5))
+    stopped = [(e.stage, e.kind, e.reason, e.on_time) for e in ledger(reference)][-1]
+    assert stopped == ("stage1", "stopped", "withdraw", None)
