@@ -144,7 +144,7 @@ def sign_in() -> Response | str:
             until = result.locked_until.astimezone(LONDON)
             at = f"{until:%-I:%M}{'am' if until.hour < 12 else 'pm'}"
             locked_message = (
-                f"This account is locked after too many wrong passwords. Try again after {at}."
+                f"This account is locked after too many wrong passwords or codes. Try again after {at}."
             )
             form.email.errors = [locked_message]
         else:

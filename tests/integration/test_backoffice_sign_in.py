@@ -92,7 +92,7 @@ def test_repeated_wrong_passwords_lock_the_account_and_say_until_when(
     until = (datetime.now(UTC) + timedelta(minutes=15)).astimezone(LONDON)
     message = locked["email"]
     assert re.fullmatch(
-        r"This account is locked after too many wrong passwords\. "
+        r"This account is locked after too many wrong passwords or codes\. "
         r"Try again after \d{1,2}:\d\d(am|pm)\.",
         message,
     ), message
