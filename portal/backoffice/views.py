@@ -143,9 +143,7 @@ def sign_in() -> Response | str:
         if result.locked_until:
             until = result.locked_until.astimezone(LONDON)
             at = f"{until:%-I:%M}{'am' if until.hour < 12 else 'pm'}"
-            locked_message = (
-                f"This account is locked after too many wrong passwords or codes. Try again after {at}."
-            )
+            locked_message = f"This account is locked after too many wrong passwords or codes. Try again after {at}."
             form.email.errors = [locked_message]
         else:
             form.email.errors = ["Enter a correct email address and password"]
@@ -223,6 +221,7 @@ def case(reference: str) -> str:
         letter_stages_to_draft=response_letters.stages_to_draft(found),
         letter_stage_titles=response_letters.STAGE_TITLES,
         letter_status_names=response_letters.STATUS_NAMES,
+        support=support_needed(found),
         files=attachments.for_case(found),
         tasks=cases.open_tasks(found),
         notices=reminders.for_case(found),
@@ -232,6 +231,28 @@ def case(reference: str) -> str:
         advocacy_statuses=cases.ADVOCACY_STATUSES,
         ombudsman_decisions=cases.OMBUDSMAN_DECISIONS,
     )
+
+
+SUPPORT_NAMES = {
+    "interpreter": "An interpreter",
+    "bsl": "British Sign Language (BSL)",
+    "easy_read": "Easy read letters",
+    "large_print": "Large print",
+    "other": "Something else",
+}
+
+
+def support_needed(case: Submission) -> str:
+    """The help the person asked for, in words: "An interpreter (Polish); Large print"."""
+    needs = []
+    for need in case.support_needs or []:
+        words = SUPPORT_NAMES.get(need, need)
+        if need == "interpreter" and case.interpreter_language:
+            words += f" ({case.interpreter_language})"
+        if need == "other" and case.other_support:
+            words += f": {case.other_support}"
+        needs.append(words)
+    return "; ".join(needs)
 
 
 def _date(field: Any) -> date:

@@ -813,3 +813,17 @@ def test_an_acknowledgement_cannot_be_dated_before_the_submission_arrived(
     assert errors_shown_twice(read(response)) == {
         "on": "The acknowledgement cannot be before the submission was received"
     }
+
+
+def test_the_case_shows_the_help_the_person_asked_for_in_words(
+    app: Flask, manager: FlaskClient
+) -> None:
+    case = new_complaint(when=received_at(FRI_19_DEC_2025))
+    case.support_needs = ["interpreter", "large_print", "other"]
+    case.interpreter_language = "Polish"
+    case.other_support = "Meetings in the afternoon"
+    db.session.commit()
+    shown = summary(case_page(manager, case.reference))
+    assert shown["Support needed"] == (
+        "An interpreter (Polish); Large print; Something else: Meetings in the afternoon"
+    )
