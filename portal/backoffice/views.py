@@ -143,7 +143,10 @@ def sign_in() -> Response | str:
         if result.locked_until:
             until = result.locked_until.astimezone(LONDON)
             at = f"{until:%-I:%M}{'am' if until.hour < 12 else 'pm'}"
-            locked_message = f"This account is locked after too many wrong passwords or codes. Try again after {at}."
+            locked_message = (
+                "This account is locked after too many wrong passwords or codes. "
+                f"Try again after {at}."
+            )
             form.email.errors = [locked_message]
         else:
             form.email.errors = ["Enter a correct email address and password"]
