@@ -71,12 +71,13 @@ def council() -> dict[str, Any]:
 
 
 def acknowledgement_days() -> int:
-    from portal.domain.timescales import WALES_ACKNOWLEDGEMENT_WORKING_DAYS
+    from portal.domain.timescales import acknowledgement_working_days, statutory_procedure
 
-    target = int(current_app.config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"])
-    if current_app.config["JURISDICTION"] == "wales":
-        return min(target, WALES_ACKNOWLEDGEMENT_WORKING_DAYS)
-    return target
+    config = current_app.config
+    return acknowledgement_working_days(
+        statutory_procedure(config["JURISDICTION"]),
+        int(config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"]),
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -76,9 +76,6 @@ TABLES: dict[Procedure, dict[Step, Limit]] = {
     },
 }
 
-# Wales: SI 2014/1795 sets 2 working days. England sets none (a local target only).
-WALES_ACKNOWLEDGEMENT_WORKING_DAYS = TABLES[Procedure.WALES_CHILDREN][Step.ACKNOWLEDGE].working_days
-
 
 def statutory_procedure(jurisdiction: str) -> Procedure:
     if jurisdiction == "england":
@@ -148,6 +145,13 @@ def deadline(
         statutory_days=limit.working_days if limit else None,
         local_days=target,
     )
+
+
+def acknowledgement_working_days(procedure: Procedure, target_days: int) -> int:
+    """How many working days the person is told they will wait for the acknowledgement:
+    the council's target, held to the procedure's own limit where it has one (Wales 2)."""
+    limit = TABLES[procedure].get(Step.ACKNOWLEDGE)
+    return min(target_days, limit.working_days) if limit else target_days
 
 
 def acknowledgement_deadline(received_on: date, jurisdiction: str, target_days: int) -> Deadline:

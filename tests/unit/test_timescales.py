@@ -6,7 +6,11 @@ from datetime import date
 import pytest
 
 from portal.config import Config
-from portal.domain.timescales import acknowledgement_deadline
+from portal.domain.timescales import (
+    Procedure,
+    acknowledgement_deadline,
+    acknowledgement_working_days,
+)
 
 FRI_19_DEC_2025 = date(2025, 12, 19)
 MON_22_DEC_2025 = date(2025, 12, 22)
@@ -64,3 +68,19 @@ def test_the_wales_deadline_counts_over_christmas_2026() -> None:
 def test_an_unknown_jurisdiction_is_refused() -> None:
     with pytest.raises(ValueError, match="scotland"):
         acknowledgement_deadline(FRI_19_DEC_2025, "scotland", 3)
+
+
+@pytest.mark.parametrize(
+    ("procedure", "target", "told"),
+    [
+        (Procedure.ENGLAND_CHILDREN, 3, 3),  # no statutory period: the council's target
+        (Procedure.ENGLAND_CHILDREN, 5, 5),
+        (Procedure.WALES_CHILDREN, 3, 2),  # 2 working days by law; a longer target is not allowed
+        (Procedure.WALES_CHILDREN, 1, 1),
+        (Procedure.CORPORATE, 10, 5),  # the Complaint Handling Code's 5
+    ],
+)
+def test_the_acknowledgement_wait_people_are_told(
+    procedure: Procedure, target: int, told: int
+) -> None:
+    assert acknowledgement_working_days(procedure, target) == told
