@@ -37,7 +37,7 @@ from playwright.sync_api import Browser, Page
 from portal.backoffice.access import Role
 from portal.domain.types import Kind
 from portal.extensions import db
-from portal.services import routing_rules, staff, teams
+from portal.services import response_letters, routing_rules, staff, teams
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +75,8 @@ BACKOFFICE_PAGES = [
     "annual report (another council added)",
     "annual report (figures wrong)",
     "annual report (dates wrong)",
+    "letters waiting (none)",
+    "letters waiting",
     "your account",
     "set up a new authenticator app",
     "set up a new authenticator app (errors)",
@@ -206,6 +208,36 @@ def _records_and_reports(walker: Walker) -> None:
     shows_errors(walker)
 
 
+def _letters_waiting(walker: Walker, server: LiveServer, caseworker: str) -> None:
+    """None at first; then a caseworker's letter sent for approval, and another they
+    sent that the manager returned to them with comments."""
+    walker.goto("/staff/letters", "letters waiting (none)")
+    assert "No letters are waiting." in walker.page.inner_text("main")
+    with server.app.app_context():
+        writer = staff.find_by_email(caseworker)
+        manager = staff.find_by_email(manager_email())
+        assert writer is not None and manager is not None
+        for returned in (False, True):
+            case = new_complaint(when=received_at(RECEIVED))
+            letter = response_letters.save(
+                writer,
+                case,
+                1,
+                subject="Your complaint",
+                body="We looked into what you told us.",
+                send_for_approval=True,
+                version=None,
+                today=ACCEPTED,
+            )
+            if returned:
+                response_letters.return_to_caseworker(
+                    manager, case, 1, comments="Say what we found.", version=letter.version
+                )
+        db.session.remove()
+    walker.goto("/staff/letters", "letters waiting")
+    assert walker.page.locator("main tbody tr").count() == 2
+
+
 def _your_account(walker: Walker) -> None:
     page = walker.page
     walker.goto("/staff/account", "your account")
@@ -268,6 +300,7 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("routing rules", lambda: _routing_rules(walker, rule_id))
         crawler.attempt("teams", lambda: _teams_and_categories(walker, team_id, category_id))
         crawler.attempt("records and reports", lambda: _records_and_reports(walker))
+        crawler.attempt("letters waiting", lambda: _letters_waiting(walker, server, member))
         crawler.attempt("your account", lambda: _your_account(walker))
         crawler.context.clear_cookies()
         crawler.attempt("other roles", lambda: _other_roles(walker, server, member, auditor))

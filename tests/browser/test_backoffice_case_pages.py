@@ -1,12 +1,15 @@
 """Every page of a case in the back office, in a browser, as the complaints manager:
 the case at each stage of the procedure, every step of the procedure a case can reach,
-and every other action on a case, each form as it arrives and sent empty or wrong so
-that its error summary shows. axe-core and the Nu HTML checker judge each page.
+every other action on a case, and the response letters (drafted, sent for approval,
+returned, approved by email or for printing, printed), each form as it arrives and sent
+empty or wrong so that its error summary shows. axe-core and the Nu HTML checker judge
+each page.
 
 The cases are brought to their stages through the service layer, inside the live
 server's app (the functions the pages themselves call); the browser then opens every
 page, as a member of staff would."""
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +26,7 @@ from backoffice_browser import (
     new_complaint,
     received_at,
     rules_crawled,
+    shows_errors,
     staff_pages,
     walker_signs_in,
 )
@@ -35,7 +39,7 @@ from portal.domain.stages import MOVE_LABELS, Move
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import Staff, Submission
-from portal.services import cases, clock, retention, teams
+from portal.services import cases, clock, response_letters, retention, teams
 from portal.services import staff as staff_service
 
 pytestmark = pytest.mark.browser
@@ -123,9 +127,30 @@ CASE_PAGES = [
     "how the due dates were worked out (clock paused)",
     "how the due dates were worked out (closed)",
 ]
+# A response letter in each state its page has, as the manager meets it, each of its
+# forms sent empty or wrong, and the letter printed as a draft and once sent.
+LETTER_PAGES = [
+    "stage 1 letter (not started)",
+    "stage 1 letter (not started, errors)",
+    "stage 1 letter (filled in again)",
+    "stage 1 letter (text still to write)",
+    "stage 1 letter (draft)",
+    "print the stage 1 letter (draft)",
+    "stage 1 letter (changed by someone else)",
+    "stage 1 letter (waiting, written by you)",
+    "stage 1 letter (waiting for approval)",
+    "stage 1 letter (waiting for approval, errors)",
+    "stage 1 letter (returned without comments)",
+    "stage 1 letter (returned)",
+    "stage 1 letter (sent)",
+    "print the stage 1 letter (sent)",
+    "case (a letter sent)",
+    "stage 3 letter (approved by email, no email address)",
+    "stage 3 letter (approved for printing)",
+]
 MOVE_PAGES = [name for move in Move for name in (move_page(move), f"{move_page(move)} (errors)")]
 ACTION_PAGES = [name for action in ACTIONS for name in (action.name, f"{action.name} (errors)")]
-PAGES = [*CASE_PAGES, *MOVE_PAGES, *ACTION_PAGES]
+PAGES = [*CASE_PAGES, *MOVE_PAGES, *ACTION_PAGES, *LETTER_PAGES]
 
 
 def _manager() -> Staff:
@@ -163,6 +188,38 @@ def _fill_in_the_closed_case(reference: str) -> None:
     retention.set_legal_hold(manager, case, hold=True, reason="The inquiry asked us to keep it.")
 
 
+CASEWORKER = "caseworker@council.example"
+
+
+def _caseworker() -> Staff:
+    found = staff_service.find_by_email(CASEWORKER)
+    assert found is not None
+    return found
+
+
+def written(body: str) -> str:
+    """A letter with the text the template left to write written in."""
+    return re.sub(r"\[\[[^\]]*\]\]", "We found that the visits were missed.", body)
+
+
+def _caseworker_saves(reference: str, stage: int, *, for_approval: bool = True) -> None:
+    """The caseworker saves the stage's letter, written from the case when there is none
+    yet and as it stands when there is, and sends it for approval unless told not to."""
+    case = _case(reference)
+    letter = response_letters.find(case, stage)
+    drafted = response_letters.template(case, stage, date(2026, 7, 2))
+    response_letters.save(
+        _caseworker(),
+        case,
+        stage,
+        subject=letter.subject if letter else drafted.subject,
+        body=letter.body if letter else written(drafted.body),
+        send_for_approval=for_approval,
+        version=letter.version if letter else None,
+        today=date(2026, 7, 2),
+    )
+
+
 def cases_to_crawl(server: LiveServer) -> dict[str, str]:
     """The manager's account and a case for each page to meet; returns each case's
     reference by what it is."""
@@ -197,6 +254,15 @@ def cases_to_crawl(server: LiveServer) -> dict[str, str]:
             detail="They are away until the new year.",
             version=paused.version,
         )
+        # Response letters: one for the manager to write (the stage 1 response not yet
+        # recorded), and the caseworker's for the manager to approve, one on a case with
+        # an email address and one on the closed case, which has none.
+        make_staff(Role.TEAM_MEMBER, email=CASEWORKER)
+        for letter, steps in (("a letter to write", 1), ("a letter to approve", 2)):
+            made[letter] = new_complaint(when=received).reference
+            _take_steps(made[letter], steps)
+        _caseworker_saves(made["a letter to approve"], 1)
+        _caseworker_saves(made["closed"], 3)
         db.session.remove()
     return made
 
@@ -289,6 +355,71 @@ class CasePages:
                 f"how the due dates were worked out ({stage})",
             )
 
+    def letter_path(self, case: str, stage: int) -> str:
+        return f"/staff/cases/{self.refs[case]}/response-letters/{stage}"
+
+    def the_manager_writes_a_letter(self) -> None:
+        """The manager drafts the stage 1 letter: sent empty, filled in again, sent for
+        approval with text still to write, saved, printed as a draft, refused once the
+        caseworker has changed it meanwhile, and sent for approval, which someone else
+        must give."""
+        walker, path = self.walker, self.letter_path("a letter to write", 1)
+        walker.goto(path, "stage 1 letter (not started)")
+        walker.fill.text("subject", "")
+        walker.fill.text("body", "")
+        walker.press("Save draft", "stage 1 letter (not started, errors)")
+        shows_errors(walker)
+        walker.press("Fill in again from the case", "stage 1 letter (filled in again)")
+        drafted = self.page.locator("[name=body]").input_value()
+        assert "[[" in drafted, "the template left nothing to write"
+        walker.press("Send for approval", "stage 1 letter (text still to write)")
+        shows_errors(walker)
+        walker.fill.text("body", written(drafted))
+        walker.press("Save draft", "stage 1 letter (draft)")
+        walker.goto(f"{path}/print", "print the stage 1 letter (draft)")
+        walker.goto(path)
+        with self.server.app.app_context():
+            _caseworker_saves(self.refs["a letter to write"], 1, for_approval=False)
+            db.session.remove()
+        walker.press("Save draft", "stage 1 letter (changed by someone else)")
+        shows_errors(walker)
+        assert "Someone else changed this letter" in self.page.inner_text("main")
+        walker.goto(path)
+        walker.press("Send for approval", "stage 1 letter (waiting, written by you)")
+        assert "someone else must approve it" in self.page.inner_text("main")
+
+    def the_manager_decides(self) -> None:
+        """The caseworker's letter: confirmed with nothing chosen, returned without
+        comments, returned with them; sent again, approved by email, printed. On the
+        closed case, which has no email address: approved by email, then for printing."""
+        walker, path = self.walker, self.letter_path("a letter to approve", 1)
+        walker.goto(path, "stage 1 letter (waiting for approval)")
+        walker.press("Confirm", "stage 1 letter (waiting for approval, errors)")
+        shows_errors(walker)
+        walker.fill.radio("decision", "return")
+        walker.press("Confirm", "stage 1 letter (returned without comments)")
+        shows_errors(walker)
+        walker.fill.text("comments", "Say when the next review is.")
+        walker.press("Confirm", "stage 1 letter (returned)")
+        assert "Say when the next review is." in self.page.inner_text("main")
+        with self.server.app.app_context():
+            _caseworker_saves(self.refs["a letter to approve"], 1)
+            db.session.remove()
+        walker.goto(path)
+        walker.fill.radio("decision", "email")
+        walker.press("Confirm", "stage 1 letter (sent)")
+        assert "By email" in self.page.inner_text("main")
+        walker.goto(f"{path}/print", "print the stage 1 letter (sent)")
+        walker.goto(f"/staff/cases/{self.refs['a letter to approve']}", "case (a letter sent)")
+        walker.goto(self.letter_path("closed", 3))
+        walker.fill.radio("decision", "email")
+        walker.press("Confirm", "stage 3 letter (approved by email, no email address)")
+        shows_errors(walker)
+        assert "There is no email address" in self.page.inner_text("main")
+        walker.fill.radio("decision", "post")
+        walker.press("Confirm", "stage 3 letter (approved for printing)")
+        assert "Printed for the post" in self.page.inner_text("main")
+
 
 ACTIONS_BY_PATH = {action.path: action for action in ACTIONS}
 
@@ -307,6 +438,8 @@ def case_pages(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("possible danger", walk.danger)
         crawler.attempt("other cases", walk.other_cases)
         crawler.attempt("the clock and messages", walk.the_clock_and_messages)
+        crawler.attempt("the manager writes a letter", walk.the_manager_writes_a_letter)
+        crawler.attempt("the manager decides on letters", walk.the_manager_decides)
         yield crawler.crawl()
 
 
