@@ -3,6 +3,7 @@ password, then the code from the authenticator app), the staff and cases made wi
 helpers of tests/integration inside the live server's app, and a crawl of back-office
 pages in parts, with the check that it missed no page."""
 
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -10,12 +11,17 @@ from urllib.parse import urlsplit
 
 from browser_env import ROOT, TIMEOUT_MS, LiveServer
 from flask import Flask
-from page_checks import AXE_JS, Crawl, Walker
+from page_checks import AXE_JS, Crawl, FeedbackLinks, Walker
 from playwright.sync_api import Browser, Page
 from werkzeug.exceptions import HTTPException
 
 from portal.backoffice.access import Role
+from portal.domain.stages import Move
+from portal.domain.types import SubmitterRole
 from portal.extensions import db
+from portal.models import Submission
+from portal.services import cases, correspondence
+from portal.services import staff as staff_service
 
 # The back-office helpers of tests/integration: staff accounts and cases, made the same way.
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
@@ -35,6 +41,7 @@ __all__ = [
     "STAGE1_DUE",
     "code_now",
     "form_and_errors",
+    "invited_to_feedback",
     "make_staff",
     "manager_email",
     "new_complaint",
@@ -62,6 +69,58 @@ def code_now(server: LiveServer, email: str) -> str:
         code = authenticator_code(email)
         db.session.remove()
     return code
+
+
+# Accepted, answered at stage 1 and closed: the complainant is invited to say how it went.
+CLOSING = [
+    (Move.ACCEPT, ACCEPTED, {}),
+    (Move.RESPOND_STAGE1, date(2026, 1, 6), {"outcome": "partially_upheld"}),
+    (Move.CLOSE, date(2026, 1, 7), {}),
+]
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _questionnaire_link(case: Submission) -> str:
+    """The link in the case's invitation to the questionnaire, as the person got it."""
+    (invitation,) = [
+        item
+        for item in correspondence.on_case(case)
+        if item.kind == correspondence.Kind.FEEDBACK_INVITATION.value
+    ]
+    links = set(re.findall(r"https?://\S+/feedback/[\w-]+(?:\?lang=cy)?", invitation.body))
+    assert len(links) == 1, links
+    return _path(links.pop())
+
+
+def invited_to_feedback(server: LiveServer) -> FeedbackLinks:
+    """A parent's complaint, a child's and one made in Welsh, each closed by the
+    complaints manager through the services, so each complainant is invited to the
+    feedback questionnaire; returns the links they were given."""
+    with server.app.app_context():
+        manager = staff_service.find_by_email(make_staff(Role.MANAGER))
+        assert manager is not None
+        received = received_at(RECEIVED)
+        parent = new_complaint(when=received)
+        child = new_complaint(when=received, role=SubmitterRole.CHILD, child_age=13)
+        in_welsh = new_complaint(when=received)
+        in_welsh.language = "cy"  # they wrote in Welsh
+        db.session.commit()
+        for case in (parent, child, in_welsh):
+            for move, on, details in CLOSING:
+                cases.apply(manager, case, cases.MoveInput(move, on, details), version=case.version)
+        links = FeedbackLinks(
+            adult=_questionnaire_link(parent),
+            adult_tracking=_path(correspondence.new_tracking_url(parent)),
+            child_tracking=_path(correspondence.new_tracking_url(child)),
+            welsh=_questionnaire_link(in_welsh),
+        )
+        db.session.commit()  # the two new tracking links
+        db.session.remove()
+    return links
 
 
 def sign_in(page: Page, server: LiveServer) -> None:

@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from backoffice_browser import invited_to_feedback
 from browser_env import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -122,10 +123,12 @@ def crawl(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
     """Every public page, visited once for the session: axe's findings, the HTML the
     server sent and the text of <main>, for the tests to judge page by page."""
     server.reset_database()
+    feedback = invited_to_feedback(server)
     context = browser.new_context(base_url=server.url)
     context.set_default_timeout(TIMEOUT_MS)
     try:
-        yield walk_everything(context.new_page(), AXE_JS.read_text(encoding="utf-8"))
+        axe = AXE_JS.read_text(encoding="utf-8")
+        yield walk_everything(context.new_page(), axe, feedback)
     finally:
         context.close()
 

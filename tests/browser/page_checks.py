@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 from portal_browser import (
     CHILD_WORDS,
     EMPTY_BUTTON,
+    FEEDBACK_ANSWERS,
     ORGANISATION_ROUTES,
     ROUTES,
     PointerFiller,
@@ -28,6 +29,7 @@ from portal_browser import (
     journey_path,
     page_name,
     pages_of,
+    welsh,
 )
 
 from portal.domain.types import Kind, SubmitterRole
@@ -107,6 +109,17 @@ class Snapshot:
     html: str  # as the server sent it: what a browser without JavaScript gets
     violations: list[dict[str, Any]]  # axe's, on the page with its scripts run
     main_text: str  # the rendered text of <main>, as a person reads it
+
+
+@dataclass(frozen=True)
+class FeedbackLinks:
+    """Closed complaints, each invited to the feedback questionnaire: the links their
+    complainants were given (paths on the portal)."""
+
+    adult: str  # the questionnaire link in a parent's invitation
+    adult_tracking: str  # the same parent's tracking page
+    child_tracking: str  # a child's tracking page, with its "Answer the questions" button
+    welsh: str  # the questionnaire link in the invitation of a complaint made in Welsh
 
 
 @dataclass
@@ -261,8 +274,50 @@ class Walker:
         self.goto("/continue/not-a-real-link", "link not working")
         assert self.response.status == 404
 
+    def answer_feedback(self, name: str, button: str = "Send your answers") -> None:
+        """The questionnaire as it arrives, sent empty, then answered: the thanks."""
+        self.record(name)
+        self.press(button, f"{name} (errors)")
+        assert self.page.locator(".govuk-error-summary").is_visible(), (
+            f"sending {name} empty showed no error summary"
+        )
+        for question, rating in FEEDBACK_ANSWERS.items():
+            self.fill.radio(question, rating)
+        self.press(button, f"{name}/thank-you")
+        assert self.page.url.endswith("/feedback/thank-you"), self.page.url
 
-def walk_everything(page: Page, axe_source: str) -> Crawl:
+    def adult_feedback(self, links: FeedbackLinks) -> None:
+        """A parent answers from the link in their invitation, then tries the link again
+        and looks at their closed case, which thanks them instead of asking."""
+        self.goto(links.adult)
+        assert "Strongly agree" in self.page.inner_text("main")
+        self.answer_feedback("feedback/adult")
+        self.goto(links.adult, "feedback link used")
+        assert self.response.status == 410
+        self.goto(links.adult_tracking, "tracking a closed case (questions answered)")
+        assert "Thank you for telling us how we did." in self.page.inner_text("main")
+        assert self.page.get_by_role("button", name="Answer the questions").count() == 0
+
+    def child_feedback(self, links: FeedbackLinks) -> None:
+        """A child's email is only a notice: they answer from their tracking page."""
+        self.goto(links.child_tracking, "tracking a closed case (questions to answer)")
+        with self.page.expect_navigation() as navigation:
+            self.page.get_by_role("button", name="Answer the questions").click()
+        self.response = navigation.value
+        assert self.page.url.endswith("/feedback"), self.page.url
+        assert "Yes, definitely" in self.page.inner_text("main"), "not the children's words"
+        self.answer_feedback("feedback/child")
+        assert "Childline" in self.page.inner_text("main")
+        self.goto("/feedback/not-a-real-link", "feedback link not working")
+        assert self.response.status == 404
+
+    def welsh_feedback(self, links: FeedbackLinks) -> None:
+        self.goto(links.welsh)
+        assert self.page.locator("html").get_attribute("lang") == "cy"
+        self.answer_feedback("feedback/welsh", button=welsh("Send your answers"))
+
+
+def walk_everything(page: Page, axe_source: str, feedback: FeedbackLinks) -> Crawl:
     """One visitor after another in the same browser: each starts with no cookies, so
     with a new session, and the browser keeps its cache of the CSS and scripts."""
     walker = Walker(page, axe_source)
@@ -297,6 +352,9 @@ def walk_everything(page: Page, axe_source: str) -> Crawl:
         )
     attempt("session expired", walker.session_expires_on_a_question)
     attempt("in danger, then save for later", walker.child_in_danger_saves_for_later)
+    attempt("feedback from a parent", lambda: walker.adult_feedback(feedback))
+    attempt("feedback from a child", lambda: walker.child_feedback(feedback))
+    attempt("feedback in Welsh", lambda: walker.welsh_feedback(feedback))
     return Crawl(walker.pages, failures)
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from babel.support import Translations
+from browser_env import ROOT
 from playwright.sync_api import Page
 
 from portal.domain.clock import LONDON
@@ -80,7 +82,38 @@ ORGANISATION_ROUTES = [
 # A child who says they are in danger sees "get help now"; anyone can save their
 # answers and come back with the emailed link.
 SAVING = ["get help now", "save for later", "save for later (errors)", "saved", "link not working"]
-EXTRA_PAGES = ["start", "page not found", "session expired", "session ended", *SAVING]
+# After a complaint closes: the questionnaire (an adult's from their email, a child's from
+# their tracking page, an adult's in Welsh), each sent empty, then the thanks.
+FEEDBACK = [
+    *(
+        name
+        for who in ("adult", "child", "welsh")
+        for name in (f"feedback/{who}", f"feedback/{who} (errors)", f"feedback/{who}/thank-you")
+    ),
+    "feedback link used",
+    "feedback link not working",
+    "tracking a closed case (questions to answer)",
+    "tracking a closed case (questions answered)",
+]
+EXTRA_PAGES = [
+    "start",
+    "page not found",
+    "session expired",
+    "session ended",
+    *SAVING,
+    *FEEDBACK,
+]
+# An answer to each of the questionnaire's questions (5 is the best of the scale).
+FEEDBACK_ANSWERS = {"easy": "5", "informed": "4", "on_time": "4", "respect": "5", "satisfied": "3"}
+
+WELSH = Translations.load(str(ROOT / "portal" / "translations"), ["cy"])
+
+
+def welsh(english: str) -> str:
+    """The portal's Welsh for these English words, from its own catalogue."""
+    words = WELSH.gettext(english)
+    assert words != english, f"no Welsh for {english!r}"
+    return str(words)
 
 
 def route_pages(kind: Kind, role: SubmitterRole) -> list[str]:

@@ -1,7 +1,10 @@
 """axe-core finds no WCAG 2.2 AA failure on any public page: the start page, every
 question of the four journeys for a child and for an adult (and the organisation page
 professionals and advocates see), each question sent empty, check your answers, the
-confirmation, and the error pages."""
+confirmation, and the error pages; and after a complaint closes, the feedback
+questionnaire (an adult's, a child's and one in Welsh, each sent empty, then the thanks),
+a used link and a wrong one, and the closed case's tracking page with the button to
+answer and without it."""
 
 import pytest
 from page_checks import Crawl, judge_axe
