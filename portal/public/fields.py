@@ -169,7 +169,7 @@ class GovDateField(Field):
             )
         try:
             self.data = date(year, month, day)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # 31 February; a day of 30 digits
             raise ValueError(_("%(what)s must be a real date", what=self.what)) from error
 
     def _value(self) -> str:

@@ -114,6 +114,15 @@ CASES = [
         [Problem("child_date_of_birth", "Their date of birth must be a real date", True)],
     ),
     ErrorCase(
+        # Found by tests/integration/test_fuzz.py: a day of 30 digits overflowed.
+        "date of birth with a day too long for any calendar",
+        "complaint",
+        "parent",
+        "about-the-child",
+        {"child_name": "Sam", "child_date_of_birth": ["9" * 30, "9" * 30, "2020"], "child_age": ""},
+        [Problem("child_date_of_birth", "Their date of birth must be a real date", True)],
+    ),
+    ErrorCase(
         "date of birth in words",
         "complaint",
         "parent",
