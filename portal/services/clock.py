@@ -19,6 +19,7 @@ from portal.domain import ledger, stages
 from portal.domain.clock import london_date
 from portal.domain.ledger import Pause
 from portal.domain.stages import Move, Stage
+from portal.domain.timescales import Procedure
 from portal.extensions import db
 from portal.models import ClockEvent, Staff, Submission
 from portal.services import audit
@@ -236,7 +237,7 @@ def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recompute
         cases.refresh_due(case)
         if case.next_due_on == before:
             continue
-        clock = running_clock(case) or "stage1"
+        clock = running_clock(case) or case.stage[:10]  # "triage": the acknowledgement
         _add(case, clock, RECOMPUTED, london_date(utcnow()), staff, before, reason=why[:500])
         audit.record(
             "due_date_recomputed",
@@ -282,6 +283,11 @@ def worked_out(case: Submission) -> list[WorkedOut]:
     if due is None or due.deadline is None:
         return []
     deadline = due.deadline
+    if due.what == "Acknowledge":
+        # Kept on the case as a date; counted again the way it was set on receipt.
+        from portal.services.intake import acknowledgement_due
+
+        deadline = acknowledgement_due(case.received_on, Procedure(case.procedure))
     found = []
     if deadline.counted_from is not None:
         limits = ((deadline.statutory_days, "the law"), (deadline.local_days, "the council"))

@@ -442,3 +442,11 @@ def test_a_complaint_withdrawn_during_stage1_stops_its_clock_without_a_verdict(
     move(staff, reference, "withdraw", date(2026, 1, 5))
     stopped = [(e.stage, e.kind, e.reason, e.on_time) for e in ledger(reference)][-1]
     assert stopped == ("stage1", "stopped", "withdraw", None)
+
+
+def test_the_acknowledgement_date_is_explained_too(staff: FlaskClient) -> None:
+    reference = a_case(email="")  # no email address: acknowledged by phone or letter
+    page = look(staff, f"/staff/cases/{reference}/due-dates")
+    # Three working days after Friday 19 December 2025: the 22nd, 23rd and 24th.
+    assert "Acknowledge: Wednesday 24 December 2025" in page.text
+    assert "Counted from Friday 19 December 2025 (day 0): 3 working days" in page.text
