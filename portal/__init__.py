@@ -87,6 +87,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(backoffice_bp)
 
+    # Browsers ask for an icon by themselves; the crown is GOV.UK's alone, so: nothing.
+    app.add_url_rule(
+        "/favicon.ico",
+        endpoint="favicon",
+        view_func=lambda: ("", 204, {"Cache-Control": "public, max-age=86400"}),
+    )
     # GOV.UK Frontend's CSS asks for fonts and icons at /assets.
     app.add_url_rule(
         "/assets/<path:filename>",

@@ -4,6 +4,7 @@ the categories, the outcome and the costs. Everything that could identify a pers
 names, contact details, what they wrote, files, emails, and the words in the case's
 audit details."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from portal.models import (
     AuditEvent,
     ComplaintPoint,
     Correspondence,
+    FeedbackInvitation,
     OutboxMessage,
     ResponseLetter,
     Staff,
@@ -144,6 +146,12 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
             .values(subject="", greeting="", body="", return_comments=None)
         )
         db.session.execute(sa.delete(TrackingLink).where(TrackingLink.submission_id == case.id))
+        # An unanswered questionnaire link stops working; the invitation still counts.
+        db.session.execute(
+            sa.update(FeedbackInvitation)
+            .where(FeedbackInvitation.submission_id == case.id)
+            .values(token_hash=f"purged{secrets.token_hex(29)}")
+        )
         db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.submission_id == case.id))
         # The trail keeps who did what and when; the words in its details go too. The
         # trail is otherwise never changed (services/audit.py), so this is a plain update.

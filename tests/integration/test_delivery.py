@@ -59,3 +59,10 @@ def test_a_page_with_a_csrf_token_is_never_compressed(client: FlaskClient) -> No
     form = client.get("/make-a-complaint/who-are-you", headers=GZIP)
     assert 'name="csrf_token"' in form.get_data(as_text=True)
     assert "Content-Encoding" not in form.headers
+
+
+def test_the_icon_browsers_ask_for_by_themselves_is_an_empty_answer(client: FlaskClient) -> None:
+    # Not the 404 page, a request on a slow phone every first visit.
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response.data) == (204, b"")
+    assert "max-age" in response.headers["Cache-Control"]

@@ -41,7 +41,7 @@ from portal.models import (
     Submission,
     Task,
 )
-from portal.services import outbox
+from portal.services import outbox, retention
 
 ADULT_SUBJECT = "tell us how we handled your complaint"
 CHILD_QUESTION = "Did we keep telling you what was happening?"
@@ -497,3 +497,16 @@ def test_answers_count_in_the_period_of_their_month(app: Flask) -> None:
     figures, _ = feedback.report_figures(Period(date(2025, 7, 1), date(2025, 9, 30)))
     assert figures["answers"] == 2
     assert figures["invited"] == 0 and figures["response_rate_percent"] is None
+
+
+def test_once_the_case_is_purged_its_unanswered_link_no_longer_works(
+    manager: FlaskClient, smtp: SmtpServer, app: Flask
+) -> None:
+    reference, link = an_adult_invited(manager, smtp)
+    open_page(app.test_client(), link)  # works while the case is kept
+    years_later = london_today().replace(year=london_today().year + 7)
+    purged = retention.purge(years_later)
+    assert [item.reference for item in purged] == [reference]
+    page = open_page(app.test_client(), link, status=404)
+    assert page.headings[0] == "This link does not work"
+    assert invitation_of(reference) is not None  # still counted as sent in the report
