@@ -176,11 +176,9 @@ def pause(
     if detail:
         why = f"{why}: {detail}"
     before = case.next_due_on
-    _add(case, clock, PAUSED, on, staff, before, reason=why[:500])
-    db.session.flush()
+    _add_and_refresh(case, clock, PAUSED, on, staff, before, reason=why[:500])
     notices.after_pause(case, why, staff)
     cases.save_change(staff, case, "clock_paused", {"next_due_on": before}, {"reason": why})
-    _record_due_after(case)
 
 
 def restart(staff: Staff, case: Submission, *, on: date, version: int) -> None:
@@ -194,24 +192,28 @@ def restart(staff: Staff, case: Submission, *, on: date, version: int) -> None:
         raise ClockRefused("The clock is not paused.")
     if on < paused.paused_on:
         raise ClockRefused("The clock cannot restart before the day it was paused.")
-    _add(case, clock, RESTARTED, on, staff, None)
-    db.session.flush()
-    cases.refresh_due(case)
+    _add_and_refresh(case, clock, RESTARTED, on, staff, None)
     notices.after_restart(case, staff)
     cases.save_change(staff, case, "clock_restarted", {"next_due_on": None})
-    _record_due_after(case)
 
 
-def _record_due_after(case: Submission) -> None:
-    """The event just written says what the due date became."""
-    latest = db.session.scalars(
-        sa.select(ClockEvent)
-        .where(ClockEvent.submission_id == case.id)
-        .order_by(ClockEvent.id.desc())
-        .limit(1)
-    ).one()
-    latest.due_after = case.next_due_on
-    db.session.commit()
+def _add_and_refresh(
+    case: Submission,
+    clock: str,
+    kind: str,
+    on: date,
+    staff: Staff,
+    due_before: date | None,
+    **extra: object,
+) -> None:
+    """A pause or restart: the event, then the due date that follows from it, which the
+    event keeps (all in the caller's transaction)."""
+    from portal.services import cases
+
+    event = _add(case, clock, kind, on, staff, due_before, **extra)
+    db.session.flush()  # the due date is worked out from the events in the database
+    cases.refresh_due(case)
+    event.due_after = case.next_due_on
 
 
 @dataclass(frozen=True)
