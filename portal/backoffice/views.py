@@ -45,7 +45,7 @@ from portal.domain.timescales import Procedure
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import htmx, limiter
 from portal.models import Staff, Submission
-from portal.public.forms import ROLE_CHOICES
+from portal.public.forms import ROLE_CHOICES, SUPPORT_CHOICES
 from portal.services import (
     acknowledgements,
     attachments,
@@ -236,20 +236,14 @@ def case(reference: str) -> str:
     )
 
 
-SUPPORT_NAMES = {
-    "interpreter": "An interpreter",
-    "bsl": "British Sign Language (BSL)",
-    "easy_read": "Easy read letters",
-    "large_print": "Large print",
-    "other": "Something else",
-}
+SUPPORT_NAMES = dict(SUPPORT_CHOICES)
 
 
 def support_needed(case: Submission) -> str:
     """The help the person asked for, in words: "An interpreter (Polish); Large print"."""
     needs = []
     for need in case.support_needs or []:
-        words = SUPPORT_NAMES.get(need, need)
+        words = str(SUPPORT_NAMES.get(need, need))
         if need == "interpreter" and case.interpreter_language:
             words += f" ({case.interpreter_language})"
         if need == "other" and case.other_support:

@@ -527,18 +527,21 @@ class ContactForm(QuestionForm):
         return valid
 
 
+# The help a person can ask for; the back office names it the same way.
+SUPPORT_CHOICES = [
+    (SupportNeed.INTERPRETER.value, _l("An interpreter")),
+    (SupportNeed.BSL.value, _l("British Sign Language (BSL)")),
+    (SupportNeed.EASY_READ.value, _l("Easy read letters")),
+    (SupportNeed.LARGE_PRINT.value, _l("Large print")),
+    (SupportNeed.OTHER.value, _l("Something else")),
+]
+
+
 class SupportForm(QuestionForm):
     support = SelectMultipleField(
         _l("Do you need any help to talk to us?"),
         description=_l("Select all that apply."),
-        choices=[
-            (SupportNeed.INTERPRETER.value, _l("An interpreter")),
-            (SupportNeed.BSL.value, _l("British Sign Language (BSL)")),
-            (SupportNeed.EASY_READ.value, _l("Easy read letters")),
-            (SupportNeed.LARGE_PRINT.value, _l("Large print")),
-            (SupportNeed.OTHER.value, _l("Something else")),
-            ("none", _l("No, I do not need help")),
-        ],
+        choices=[*SUPPORT_CHOICES, ("none", _l("No, I do not need help"))],
         validators=[required(_l("Select the help you need, or no, I do not need help"))],
         widget=GovCheckboxesInput(),
     )
