@@ -40,6 +40,20 @@ def add_working_days(start: date, days: int, table: HolidayTable | None = None) 
     return day
 
 
+def working_days_before(due_on: date, days: int, table: HolidayTable | None = None) -> date:
+    """The `days`-th working day before `due_on` (`due_on` itself when `days` is 0)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    table = table or bank_holidays()
+    day = due_on
+    counted = 0
+    while counted < days:
+        day -= ONE_DAY
+        if is_working_day(day, table):
+            counted += 1
+    return day
+
+
 def working_days_between(start: date, end: date, table: HolidayTable | None = None) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     table = table or bank_holidays()

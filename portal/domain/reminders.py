@@ -10,7 +10,7 @@ on the right day is made up by the next run, so a notice is late rather than los
 from datetime import date
 from enum import StrEnum
 
-from portal.domain.clock import ONE_DAY, add_working_days, is_working_day
+from portal.domain.clock import add_working_days, is_working_day, working_days_before
 from portal.domain.holidays import HolidayTable, bank_holidays
 
 
@@ -22,20 +22,6 @@ class Notice(StrEnum):
 class DigestSection(StrEnum):
     OVERDUE = "overdue"
     DUE = "due"
-
-
-def working_days_before(due_on: date, days: int, table: HolidayTable | None = None) -> date:
-    """The `days`-th working day before `due_on` (`due_on` itself when `days` is 0)."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    table = table or bank_holidays()
-    day = due_on
-    counted = 0
-    while counted < days:
-        day -= ONE_DAY
-        if is_working_day(day, table):
-            counted += 1
-    return day
 
 
 def reminder_day(due_on: date, days_before: int, table: HolidayTable | None = None) -> date:

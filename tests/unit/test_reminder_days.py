@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from portal.domain.clock import working_days_before
 from portal.domain.reminders import (
     DigestSection,
     Notice,
@@ -17,7 +18,6 @@ from portal.domain.reminders import (
     digest_section,
     notice_due,
     reminder_day,
-    working_days_before,
 )
 
 
