@@ -16,30 +16,25 @@ other message) is missing or arrived twice. The goal: p99 under 60 seconds.
 """
 
 import argparse
-import multiprocessing
 import os
-import re
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from common import (
     ROOT,
+    SmtpServer,
     build_schema,
     create_database,
-    free_port,
     load_average,
     machine,
     make_app,
@@ -47,67 +42,6 @@ from common import (
 )
 
 GOAL_P99_SECONDS = 60.0
-MESSAGE_ID = re.compile(rb"^X-Portal-Message-Id: (\d+)\r?$", re.MULTILINE)
-
-
-# --- the SMTP server ------------------------------------------------------------------------
-
-
-@dataclass
-class Arrivals:
-    """An aiosmtpd handler that notes which outbox message arrived when (time.time())."""
-
-    times: dict[int, list[float]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        arrived = time.time()
-        found = MESSAGE_ID.search(envelope.content)
-        if found is None:
-            return "550 5.6.0 No X-Portal-Message-Id"
-        with self.lock:
-            self.times.setdefault(int(found.group(1)), []).append(arrived)
-        return "250 2.0.0 Accepted"
-
-    def snapshot(self) -> dict[int, list[float]]:
-        with self.lock:
-            return {key: list(value) for key, value in self.times.items()}
-
-
-def serve_smtp(port: int, requests: Connection) -> None:
-    """The SMTP server's own process: answers "snapshot" with the arrivals, stops on "stop".
-
-    Its own process, as a real relay would be: in the bench's process it would wait for
-    the interpreter lock behind the recording loop and slow the worker down."""
-    arrivals = Arrivals()
-    controller = Controller(arrivals, hostname="127.0.0.1", port=port)
-    controller.start()
-    requests.send("ready")
-    while requests.recv() != "stop":
-        requests.send(arrivals.snapshot())
-    controller.stop()
-    requests.send(arrivals.snapshot())
-
-
-class SmtpProcess:
-    def __init__(self) -> None:
-        self.port = free_port()
-        context = multiprocessing.get_context("spawn")
-        self._requests, child_end = context.Pipe()
-        self._process = context.Process(target=serve_smtp, args=(self.port, child_end))
-        self._process.start()
-        if self._requests.recv() != "ready":
-            raise RuntimeError("the SMTP server did not start")
-
-    def snapshot(self) -> dict[int, list[float]]:
-        self._requests.send("snapshot")
-        return dict(self._requests.recv())
-
-    def stop(self) -> dict[int, list[float]]:
-        self._requests.send("stop")
-        final = dict(self._requests.recv())
-        self._process.join(timeout=10)
-        return final
 
 
 # --- the worker -----------------------------------------------------------------------------
@@ -219,7 +153,7 @@ def main() -> int:
     load_before = load_average()
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     database = create_database(workdir)
-    smtp = SmtpProcess()
+    smtp = SmtpServer()
     smtp_port = smtp.port
     worker = None
     app = make_app(database.url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
@@ -246,13 +180,13 @@ def main() -> int:
             every_message = set(db.session.scalars(sa.select(OutboxMessage.id)))
 
             deadline = time.time() + args.wait
-            while time.time() < deadline and not every_message <= set(smtp.snapshot()):
+            while time.time() < deadline and not every_message <= set(smtp.arrivals()):
                 if worker.poll() is not None:
                     break
                 time.sleep(0.2)
             # Anything sent twice would follow within a poll or two.
             time.sleep(3)
-            seen = smtp.snapshot()
+            seen = smtp.arrivals()
             statuses = Counter(db.session.scalars(sa.select(OutboxMessage.status)))
             worker_cpu = cpu_seconds(worker.pid)
             load_after = load_average()

@@ -6,7 +6,9 @@ own folder first on sys.path); importing it also puts the project's root on sys.
 that `portal` imports without installing anything.
 """
 
+import asyncio
 import math
+import multiprocessing
 import os
 import platform
 import random
@@ -16,9 +18,12 @@ import socket
 import sqlite3
 import sys
 import threading
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+MESSAGE_ID = re.compile(rb"^X-Portal-Message-Id: (\d+)\r?$", re.MULTILINE)
 MANAGER = "bench.manager@council.example"
 PASSWORD = "bench-password-long-enough"
 
@@ -221,6 +227,88 @@ def serving(app: Any) -> Iterator[str]:
         httpd.shutdown()
         thread.join(timeout=10)
         httpd.server_close()
+
+
+# --- an SMTP server in a process of its own -----------------------------------------------
+
+
+def serve_smtp(port: int, commands: Connection) -> None:
+    """The SMTP server's own process, as a real relay would be (in the bench's process it
+    would wait for the interpreter lock and slow the workers down). Answers "down" (stop
+    listening), "up" (listen again on the same port), "slow:<seconds>", "arrivals"
+    (message id -> arrival times) and "stop" (the arrivals, last)."""
+    from aiosmtpd.controller import Controller
+
+    arrivals: dict[int, list[float]] = defaultdict(list)
+    lock = threading.Lock()
+    delay = [0.0]  # "slow:0.3": each message takes that long to accept (a busy relay)
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            if delay[0]:
+                await asyncio.sleep(delay[0])
+            found = MESSAGE_ID.search(envelope.content)
+            if found is None:
+                return "550 5.6.0 No X-Portal-Message-Id"
+            with lock:
+                arrivals[int(found.group(1))].append(time.time())
+            return "250 2.0.0 Accepted"
+
+    def listening() -> Controller:
+        controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+        controller.start()
+        return controller
+
+    controller: Controller | None = listening()
+    commands.send("ready")
+    while (command := commands.recv()) != "stop":
+        if command == "down" and controller is not None:
+            controller.stop()
+            controller = None
+        elif command == "up" and controller is None:
+            controller = listening()
+        elif command.startswith("slow:"):
+            delay[0] = float(command.removeprefix("slow:"))
+        with lock:
+            commands.send({key: list(value) for key, value in arrivals.items()})
+    if controller is not None:
+        controller.stop()
+    with lock:
+        commands.send({key: list(value) for key, value in arrivals.items()})
+
+
+class SmtpServer:
+    """An aiosmtpd server in a process of its own that notes when each outbox message
+    (by its X-Portal-Message-Id) arrives, and can be taken down, brought back, slowed."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        context = multiprocessing.get_context("spawn")
+        self._commands, their_end = context.Pipe()
+        self._process = context.Process(target=serve_smtp, args=(self.port, their_end))
+        self._process.start()
+        assert self._commands.recv() == "ready"
+
+    def _ask(self, command: str) -> Any:
+        self._commands.send(command)
+        return self._commands.recv()
+
+    def down(self) -> None:
+        self._ask("down")
+
+    def up(self) -> None:
+        self._ask("up")
+
+    def slow(self, seconds: float) -> None:
+        self._ask(f"slow:{seconds}")
+
+    def arrivals(self) -> dict[int, list[float]]:
+        return dict(self._ask("arrivals"))
+
+    def stop(self) -> dict[int, list[float]]:
+        final = dict(self._ask("stop"))
+        self._process.join(timeout=10)
+        return final
 
 
 # --- the figures -------------------------------------------------------------------------

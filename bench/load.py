@@ -32,7 +32,6 @@ non-zero if any check fails.
 """
 
 import argparse
-import asyncio
 import http.client
 import multiprocessing
 import os
@@ -46,13 +45,13 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from common import (
+    SmtpServer,
     drop_postgres_database,
     free_port,
     load_average,
@@ -64,86 +63,10 @@ from common import (
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-MESSAGE_ID = re.compile(rb"^X-Portal-Message-Id: (\d+)\r?$", re.MULTILINE)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REFERENCE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{4,}\b")
 CLIENT_PROCESSES = 4
 SLUGS = {"complaint": "make-a-complaint", "compliment": "give-a-compliment"}
-
-
-# --- the SMTP server, in a process of its own -------------------------------------------------
-
-
-def serve_smtp(port: int, commands: Connection) -> None:
-    """Answers "down" (stop listening), "up" (listen again on the same port), "arrivals"
-    (message id -> arrival times) and "stop"."""
-    from aiosmtpd.controller import Controller
-
-    arrivals: dict[int, list[float]] = defaultdict(list)
-    lock = threading.Lock()
-    delay = [0.0]  # "slow:0.3": each message takes that long to accept (a busy relay)
-
-    class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-            if delay[0]:
-                await asyncio.sleep(delay[0])
-            found = MESSAGE_ID.search(envelope.content)
-            if found is None:
-                return "550 5.6.0 No X-Portal-Message-Id"
-            with lock:
-                arrivals[int(found.group(1))].append(time.time())
-            return "250 2.0.0 Accepted"
-
-    def listening() -> Controller:
-        controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-        controller.start()
-        return controller
-
-    controller: Controller | None = listening()
-    commands.send("ready")
-    while (command := commands.recv()) != "stop":
-        if command == "down" and controller is not None:
-            controller.stop()
-            controller = None
-        elif command == "up" and controller is None:
-            controller = listening()
-        elif command.startswith("slow:"):
-            delay[0] = float(command.removeprefix("slow:"))
-        with lock:
-            commands.send({key: list(value) for key, value in arrivals.items()})
-    if controller is not None:
-        controller.stop()
-    commands.send("stopped")
-
-
-class SmtpServer:
-    def __init__(self) -> None:
-        self.port = free_port()
-        context = multiprocessing.get_context("spawn")
-        self._commands, their_end = context.Pipe()
-        self._process = context.Process(target=serve_smtp, args=(self.port, their_end))
-        self._process.start()
-        assert self._commands.recv() == "ready"
-
-    def _ask(self, command: str) -> Any:
-        self._commands.send(command)
-        return self._commands.recv()
-
-    def down(self) -> None:
-        self._ask("down")
-
-    def up(self) -> None:
-        self._ask("up")
-
-    def slow(self, seconds: float) -> None:
-        self._ask(f"slow:{seconds}")
-
-    def arrivals(self) -> dict[int, list[float]]:
-        return dict(self._ask("arrivals"))
-
-    def stop(self) -> None:
-        self._ask("stop")
-        self._process.join(timeout=10)
 
 
 # --- the portal's processes -------------------------------------------------------------------
