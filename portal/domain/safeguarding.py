@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 DEFAULT_PHRASES = Path(__file__).parent / "data" / "danger_phrases.txt"
@@ -75,3 +76,49 @@ def check_text(texts: Iterable[str], phrases: Iterable[str]) -> DangerCheck:
                 matched.append(phrase)
                 break
     return DangerCheck(bool(matched), tuple(matched))
+
+
+# --- The interface the rest of the portal uses (issue 13) ------------------------------
+# `assess` reads what a person wrote and returns one Signal per sentence that worried us,
+# with the sentence itself (staff are shown what was written, never a bare keyword).
+# URGENT: a precise sign (alert, top of the queue); CONCERN: a weaker one (a tag at the
+# top of triage). The matcher behind it is replaced without changing this shape.
+
+
+class Strength(StrEnum):
+    URGENT = "urgent"
+    CONCERN = "concern"
+
+
+@dataclass(frozen=True)
+class Signal:
+    strength: Strength
+    sentence: str  # as the person wrote it, trimmed
+    why: str  # in plain words for staff, e.g. "someone hurting a child"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+def assess(texts: Iterable[str], phrases: Iterable[str] = ()) -> tuple[Signal, ...]:
+    """Every sentence in `texts` that suggests a child may be in danger, strongest first.
+    `phrases` are a council's own extra words (DANGER_PHRASES_FILE): a match is URGENT."""
+    wanted = tuple(load_phrases(DEFAULT_PHRASES)) + tuple(phrases)
+    found: list[Signal] = []
+    for text in texts:
+        for sentence in sentences(text):
+            check = check_text([sentence], wanted)
+            if check.found:
+                found.append(Signal(Strength.URGENT, sentence, "words about danger"))
+    return tuple(sorted(found, key=lambda s: s.strength is not Strength.URGENT))
+
+
+def strongest(signals: Iterable[Signal]) -> Strength | None:
+    levels = {signal.strength for signal in signals}
+    if Strength.URGENT in levels:
+        return Strength.URGENT
+    return Strength.CONCERN if levels else None
