@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-FLASK := $(VENV)/bin/flask --app wsgi
+# Development: the built-in SECRET_KEY is allowed (portal/__init__.py refuses it elsewhere).
+FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
 # One worker per core; each test module stays on one worker (its module fixtures, once).
 PYTEST_WORKERS ?= -n auto --dist loadfile
 GOVUK := node_modules/govuk-frontend/dist/govuk

@@ -55,6 +55,7 @@ def start_worker(database_url: str, smtp_port: int, log_path: Path) -> subproces
         "MAIL_PORT": str(smtp_port),
         "OUTBOX_POLL_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
+        "PORTAL_ENV": "development",
     }
     log = log_path.open("wb")
     return subprocess.Popen(

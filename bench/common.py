@@ -137,7 +137,11 @@ def make_app(url: str, **config: Any) -> Any:
     from portal import create_app
 
     return create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-" + "0" * 32,
+            "SESSION_COOKIE_SECURE": False,
+        }
         | config
     )
 

@@ -109,7 +109,7 @@ class Portal:
         }
 
     def create(self) -> None:
-        self.secret = secrets.token_hex(16)
+        self.secret = secrets.token_hex(32)
         postgres_database(self.server_url, name=self.database)
         environment = self.environment()
         flask = [str(BIN / "flask"), "--app", "wsgi"]

@@ -7,7 +7,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket, BytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.config import INSTANCE_DIR, Config
+from portal.config import DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, MIN_SECRET_KEY_LENGTH, Config
 from portal.extensions import csrf, db, htmx, limiter, mail, migrate
 
 ROOT = INSTANCE_DIR.parent
@@ -29,6 +29,24 @@ class _SharedBytecodeCache(BytecodeCache):
 COMPILED_TEMPLATES = _SharedBytecodeCache()
 
 
+class InsecureConfiguration(RuntimeError):
+    pass
+
+
+def _refuse_a_known_secret_key(app: Flask) -> None:
+    """Outside development and the tests, the portal does not start with the built-in
+    key, or a short one: a cookie signed with a known key is anyone's session."""
+    if app.testing or app.config["PORTAL_ENV"] == "development":
+        return
+    key = str(app.config.get("SECRET_KEY") or "")
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise InsecureConfiguration(
+            f"Set SECRET_KEY to a random value of at least {MIN_SECRET_KEY_LENGTH} characters "
+            '(python3 -c "import secrets; print(secrets.token_hex(32))"), the same on every '
+            "instance. Only development (PORTAL_ENV=development) runs with the built-in key."
+        )
+
+
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -42,6 +60,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     elif config is not None:
         app.config.from_object(config)
+    _refuse_a_known_secret_key(app)
     INSTANCE_DIR.mkdir(exist_ok=True)
     if proxies := app.config["TRUSTED_PROXIES"]:
         # The person's own address for the limits, and https seen as https (HSTS, cookies).

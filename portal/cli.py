@@ -85,6 +85,38 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Created account {created.id} ({role}).")
 
+    def _account(email: str) -> Any:
+        found = staff.find_by_email(email)
+        if found is None:
+            raise click.ClickException("There is no account with that email address")
+        return found
+
+    @staff_group.command("set-role")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--team", "team_name", help="The team's name (team members only).")
+    def staff_set_role(email: str, role: str, team_name: str | None) -> None:
+        """Give an account a new role (and team); they are signed out everywhere."""
+        try:
+            staff.set_role(_account(email), Role(role), team_name=team_name, by=None)
+        except staff.StaffError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Done: the account is now {role}, and signed out everywhere.")
+
+    @staff_group.command("disable")
+    @click.argument("email")
+    def staff_disable(email: str) -> None:
+        """Disable an account (a leaver): signed out everywhere, and cannot sign in."""
+        staff.set_active(_account(email), False, by=None)
+        click.echo("Done: the account is disabled and signed out everywhere.")
+
+    @staff_group.command("enable")
+    @click.argument("email")
+    def staff_enable(email: str) -> None:
+        """Let a disabled account sign in again."""
+        staff.set_active(_account(email), True, by=None)
+        click.echo("Done: the account can sign in again.")
+
     @app.cli.group()
     def drafts() -> None:
         """Half-finished journeys."""

@@ -14,8 +14,16 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+# Signs every session cookie: whoever knows it can make a complaints manager's session.
+# Only development (`make run`, PORTAL_ENV=development) and the tests may use this one.
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+
+
 class Config:
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # "production" unless said otherwise: a server started without thought is safe.
+    PORTAL_ENV = _env("PORTAL_ENV", "production")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
 

@@ -4,7 +4,7 @@ or off (docs/security.md)."""
 
 import segno
 from flask import abort, flash, make_response, redirect, render_template, url_for
-from flask_login import login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
@@ -13,13 +13,24 @@ from portal.backoffice.auth import (
     PUBLIC,
     awaiting_code,
     code_step_started,
+    end_session,
     forget_code_step,
+    keep_session,
     requires,
+    start_session,
 )
-from portal.backoffice.forms import AppCodeForm, SignInCodeForm
+from portal.backoffice.forms import (
+    AppCodeForm,
+    ChangePasswordForm,
+    ProveItIsYouForm,
+    ReplaceAppForm,
+    SignInCodeForm,
+)
 from portal.backoffice.views import me
+from portal.database import utcnow
 from portal.domain.clock import LONDON
 from portal.extensions import limiter
+from portal.services import staff as staff_service
 from portal.services import two_factor
 
 
@@ -39,7 +50,7 @@ def sign_in_code() -> Response | str:
         result = two_factor.sign_in_with_code(staff_id, form.code.data)
         if result.staff is not None:
             forget_code_step()
-            login_user(result.staff)
+            start_session(result.staff)
             if result.recovery_codes_left is not None:
                 flash(
                     f"You used a recovery code. You have {result.recovery_codes_left} left: "
@@ -85,12 +96,17 @@ def _qr_code(uri: str) -> str:
 @requires(Permission.VIEW_CASES)
 def authenticator_app() -> Response | str:
     staff = me()
-    form = AppCodeForm()
+    replacing = two_factor.has_factor(staff)
+    form = ReplaceAppForm() if replacing else AppCodeForm()
     if form.validate_on_submit():
         try:
+            if replacing:
+                _prove_it_is_you(form)
             codes = two_factor.confirm(staff, form.code.data)
         except two_factor.CodeRefused as refused:
-            form.code.errors = [str(refused)]
+            if not current_user.is_authenticated:
+                return redirect(url_for("backoffice.sign_in"))
+            (form.current_code if replacing else form.code).errors = [str(refused)]
         else:
             # Shown in this response and never again: only their hashes are kept.
             return _recovery_codes_page(codes, first=True)
@@ -108,14 +124,57 @@ def authenticator_app() -> Response | str:
     )
 
 
-@bp.post("/account/recovery-codes")
+def _prove_it_is_you(form: ProveItIsYouForm) -> None:
+    """Raises CodeRefused; a lock from too many wrong answers signs this browser out."""
+    staff = me()
+    try:
+        two_factor.prove_it_is_you(staff, password=form.password.data, code=form.current_code.data)
+    except two_factor.CodeRefused:
+        if staff_service.locked_until(staff, utcnow()):
+            end_session()
+        raise
+
+
+@bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @requires(Permission.VIEW_CASES)
 def recovery_codes() -> Response | str:
-    try:
-        codes = two_factor.replace_recovery_codes(me())
-    except two_factor.CodeRefused:
+    staff = me()
+    if not two_factor.has_factor(staff):
         return redirect(url_for("backoffice.account"))
-    return _recovery_codes_page(codes, first=False)
+    form = ProveItIsYouForm()
+    if form.validate_on_submit():
+        try:
+            _prove_it_is_you(form)
+            codes = two_factor.replace_recovery_codes(staff)
+        except two_factor.CodeRefused as refused:
+            if not current_user.is_authenticated:
+                return redirect(url_for("backoffice.sign_in"))
+            form.current_code.errors = [str(refused)]
+        else:
+            return _recovery_codes_page(codes, first=False)
+    return render_template("backoffice/new-recovery-codes.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(Permission.VIEW_CASES)
+def change_password() -> Response | str:
+    staff = me()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            staff_service.change_password(staff, current=form.current.data, new=form.new.data)
+        except staff_service.StaffError as refused:
+            field = form.current if "current" in str(refused) else form.new
+            field.errors = [str(refused)]
+        else:
+            keep_session(staff)  # signed out everywhere else, still signed in here
+            flash(
+                "Your password has been changed. Anywhere else you were signed in, you "
+                "have been signed out.",
+                "success",
+            )
+            return redirect(url_for("backoffice.account"))
+    return render_template("backoffice/change-password.html", form=form)
 
 
 def _recovery_codes_page(codes: list[str], *, first: bool) -> Response:

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from portal.backoffice.access import Permission, Role, can
 from portal.database import utcnow
@@ -25,9 +25,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "public"  # the access rule of the sign-in page itself
 
 
+# The account's session version this browser signed in with (models/staff.py).
+SESSION_VERSION = "staff_session_version"
+
+
 @login_manager.user_loader  # type: ignore[untyped-decorator]
 def load_staff(staff_id: str) -> Staff | None:
-    return staff_service.get(int(staff_id)) if staff_id.isdigit() else None
+    """The person signed in, unless their sessions have been ended since this browser
+    signed in (sign-out elsewhere, a new password or role, a disabled account)."""
+    staff = staff_service.get(int(staff_id)) if staff_id.isdigit() and len(staff_id) < 10 else None
+    if staff is None or session.get(SESSION_VERSION) != staff.session_version:
+        return None
+    return staff
+
+
+def start_session(staff: Staff) -> None:
+    """Sign this browser in as `staff` (the password, and the code if any, are right)."""
+    login_user(staff)
+    keep_session(staff)
+
+
+def keep_session(staff: Staff) -> None:
+    """After this person's sessions were ended from this browser (a new password), keep
+    this one."""
+    session[SESSION_VERSION] = staff.session_version
+
+
+def end_session() -> None:
+    logout_user()
+    session.pop(SESSION_VERSION, None)
+    session.pop("staff_seen", None)
 
 
 def requires(permission: Permission | str) -> Callable[[F], F]:

@@ -753,6 +753,20 @@ class SignInCodeForm(FlaskForm):
     )
 
 
+class ProveItIsYouForm(FlaskForm):
+    """Before the second factor changes: the password and a code from the present app."""
+
+    password = PasswordField(
+        "Your password", validators=[required("Enter your password")], widget=GovPasswordInput()
+    )
+    current_code = StringField(
+        "A code from your present authenticator app",
+        validators=[required("Enter a code from your present authenticator app")],
+        widget=GovTextInput(),
+        description="If you no longer have the app, enter one of your recovery codes.",
+    )
+
+
 class AppCodeForm(FlaskForm):
     """Setting up an authenticator app: a code from it shows it was set up right."""
 
@@ -760,6 +774,25 @@ class AppCodeForm(FlaskForm):
         "Enter the 6-digit code your app shows",
         validators=[required("Enter the 6-digit code your app shows")],
         widget=GovTextInput(),
+    )
+
+
+class ReplaceAppForm(ProveItIsYouForm, AppCodeForm):
+    """Moving to a new app: who you are, then a code from the new one."""
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        "Your current password",
+        validators=[required("Enter your current password")],
+        widget=GovPasswordInput(),
+    )
+    new = PasswordField(
+        "New password",
+        validators=[required("Enter a new password")],
+        widget=GovPasswordInput(),
+        description="At least 12 characters. Three or four words that are not connected are "
+        "easy to remember and hard to guess.",
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -15,9 +15,11 @@ from portal.backoffice.access import ROLE_NAMES, Permission, Role, can
 from portal.backoffice.auth import (
     PUBLIC,
     await_code,
+    end_session,
     enforce_idle_timeout,
     enforce_second_factor_set_up,
     requires,
+    start_session,
 )
 from portal.backoffice.forms import (
     AcknowledgementForm,
@@ -138,7 +140,7 @@ def sign_in() -> Response | str:
             if result.needs_code:
                 await_code(result.staff, target)
                 return redirect(url_for("backoffice.sign_in_code"))
-            login_user(result.staff)
+            start_session(result.staff)
             return redirect(target)
         if result.locked_until:
             until = result.locked_until.astimezone(LONDON)
@@ -156,7 +158,8 @@ def sign_in() -> Response | str:
 @bp.post("/sign-out")
 @requires(Permission.VIEW_CASES)
 def sign_out() -> Response:
-    logout_user()
+    staff_service.sign_out(me())
+    end_session()
     flash("You have signed out.", "signed_out")
     return redirect(url_for("backoffice.sign_in"))
 

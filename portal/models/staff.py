@@ -24,6 +24,10 @@ class Staff(UserMixin, Model):  # type: ignore[misc]
     locked_until: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Every signed-in browser carries the version it signed in with; signing out, a new
+    # password, a new role or disabling the account moves it on, and every other copy of
+    # the session cookie stops working (portal/backoffice/auth.py).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # The second factor (services/two_factor.py). `totp_secret` is the authenticator app
     # in use, set once a code from it has been confirmed; a new app's secret waits in

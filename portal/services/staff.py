@@ -1,17 +1,20 @@
 """Staff accounts and signing in, with throttling: after repeated failures an account
 is locked for a while, and the person is told so plainly."""
 
+import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from limits import RateLimitItemPerDay, RateLimitItemPerMinute
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.backoffice.access import Role
 from portal.database import utcnow
-from portal.extensions import db
+from portal.domain.passwords import password_problem
+from portal.extensions import db, limiter
 from portal.models import Staff, Team
 from portal.services import audit
 
@@ -29,8 +32,8 @@ def create_staff(
     *, email: str, name: str, password: str, role: Role, team_name: str | None = None
 ) -> Staff:
     email = email.strip().lower()
-    if len(password) < 12:
-        raise StaffError("A password must be at least 12 characters")
+    if problem := password_problem(password, known_words=_known_words(name, email)):
+        raise StaffError(problem)
     if db.session.scalar(sa.select(Staff).where(Staff.email == email)):
         raise StaffError("There is already an account with that email address")
     team_id = None
@@ -67,7 +70,7 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
     staff = db.session.scalar(sa.select(Staff).where(Staff.email == email.strip().lower()))
     if staff is None:
         check_password_hash(_DUMMY_HASH, password)
-        return SignIn(None)
+        return SignIn(None, locked_until=_count_unknown_failure(email, now))
     if locked := locked_until(staff, now):
         return SignIn(None, locked_until=locked)
     if not staff.is_active_account or not check_password_hash(staff.password_hash, password):
@@ -78,6 +81,27 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
         return SignIn(staff, needs_code=True)
     finish_sign_in(staff, now, second_factor="none")
     return SignIn(staff)
+
+
+def _count_unknown_failure(email: str, now: datetime) -> datetime | None:
+    """Wrong passwords for an address with no account are counted and "locked" like an
+    account's, so the lock message does not tell anyone which addresses have one. Kept in
+    the limits' store (Redis in production), keyed by a hash of the address."""
+    config = current_app.config
+    key = hashlib.sha256(b"sign-in\0" + email.strip().lower().encode()).hexdigest()
+    strategy = limiter.limiter
+    lock = RateLimitItemPerMinute(1, config["SIGN_IN_LOCK_MINUTES"])
+    if not strategy.test(lock, "unknown-lock", key):
+        return datetime.fromtimestamp(
+            strategy.get_window_stats(lock, "unknown-lock", key).reset_time, UTC
+        )
+    failures = RateLimitItemPerDay(config["SIGN_IN_MAX_FAILURES"])
+    strategy.hit(failures, "unknown-failures", key)
+    if strategy.test(failures, "unknown-failures", key):
+        return None
+    strategy.clear(failures, "unknown-failures", key)
+    strategy.hit(lock, "unknown-lock", key)
+    return max(now, utcnow()) + timedelta(minutes=config["SIGN_IN_LOCK_MINUTES"])
 
 
 def locked_until(staff: Staff, now: datetime) -> datetime | None:
@@ -105,6 +129,81 @@ def finish_sign_in(staff: Staff, now: datetime, *, second_factor: str) -> None:
     staff.locked_until = None
     staff.last_sign_in_at = now
     audit.record("signed_in", staff=staff, detail={"second_factor": second_factor})
+    db.session.commit()
+
+
+def _known_words(name: str, email: str) -> list[str]:
+    config = current_app.config
+    return [name, email, config["COUNCIL_NAME"], config["COUNCIL_SHORT_NAME"]]
+
+
+def end_sessions(staff: Staff) -> None:
+    """Every browser signed in as this person is signed out at its next request (the
+    caller commits)."""
+    db.session.execute(
+        sa.update(Staff)
+        .where(Staff.id == staff.id)
+        .values(session_version=Staff.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(staff, ["session_version"])
+
+
+def sign_out(staff: Staff) -> None:
+    """Signing out ends the session everywhere: a copy of the cookie taken before it
+    no longer works."""
+    end_sessions(staff)
+    audit.record("signed_out", staff=staff)
+    db.session.commit()
+
+
+def change_password(staff: Staff, *, current: str, new: str) -> None:
+    """A new password, given the current one. Every other browser signed in as this
+    person is signed out."""
+    if not check_password_hash(staff.password_hash, current):
+        raise StaffError("Enter your current password correctly")
+    if problem := password_problem(new, known_words=_known_words(staff.name, staff.email)):
+        raise StaffError(problem)
+    if check_password_hash(staff.password_hash, new):
+        raise StaffError("Enter a new password that is not the same as your current one")
+    staff.password_hash = generate_password_hash(new)
+    end_sessions(staff)
+    audit.record("password_changed", staff=staff)
+    db.session.commit()
+
+
+def set_role(staff: Staff, role: Role, *, team_name: str | None, by: Staff | None) -> None:
+    """A new role (and team): the person signs in again to work with it."""
+    team_id = staff.team_id
+    if team_name is not None:
+        team_id = db.session.scalar(sa.select(Team.id).where(Team.name == team_name))
+        if team_id is None:
+            raise StaffError(f"There is no team called {team_name!r}")
+    if role is Role.TEAM_MEMBER and team_id is None:
+        raise StaffError("A team member must belong to a team")
+    before = {"role": staff.role, "team_id": staff.team_id}
+    staff.role = role.value
+    staff.team_id = team_id
+    end_sessions(staff)
+    audit.record(
+        "role_changed",
+        staff=by,
+        detail={
+            "account": staff.id,
+            "changes": audit.changes(before, {"role": role.value, "team_id": team_id}),
+        },
+    )
+    db.session.commit()
+
+
+def set_active(staff: Staff, active: bool, *, by: Staff | None) -> None:
+    """Disable an account (a leaver) or enable it again. Disabling signs them out
+    everywhere at once."""
+    staff.is_active_account = active
+    end_sessions(staff)
+    audit.record(
+        "account_enabled" if active else "account_disabled", staff=by, detail={"account": staff.id}
+    )
     db.session.commit()
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import pyotp
 from flask import current_app
+from werkzeug.security import check_password_hash
 
 from portal.backoffice.access import Role
 from portal.database import utcnow
@@ -86,9 +87,47 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def prove_it_is_you(staff: Staff, *, password: str, code: str, now: datetime | None = None) -> None:
+    """Before the second factor itself changes (a new app, new recovery codes): the
+    password and a code from the present app (or an unused recovery code), as at sign-in,
+    so a browser left signed in is not enough. A wrong answer counts toward the lockout,
+    and the lock signs the account out everywhere."""
+    now = now or utcnow()
+    if not has_factor(staff):
+        return
+    if staff_service.locked_until(staff, now) is None and (
+        check_password_hash(staff.password_hash, password) and _use_code(staff, code, now)
+    ):
+        db.session.commit()
+        return
+    audit.record("second_factor_change_refused", staff=staff)
+    if staff_service.count_failure(staff, now) or staff_service.locked_until(staff, now):
+        staff_service.end_sessions(staff)
+        db.session.commit()
+    raise CodeRefused("Enter your password and a code from your authenticator app correctly")
+
+
+def _use_code(staff: Staff, code: str, now: datetime) -> bool:
+    """A code the app shows now, or an unused recovery code: either is used up."""
+    assert staff.totp_secret is not None
+    step = _step_of(staff.totp_secret, code, last_step=staff.totp_last_step, now=now)
+    if step is not None:
+        staff.totp_last_step = step
+        return True
+    hashed = _recovery_hash(staff, _cleaned(code))
+    unused = list(staff.recovery_code_hashes or [])
+    match = next((h for h in unused if hmac.compare_digest(h, hashed)), None)
+    if match is None:
+        return False
+    unused.remove(match)
+    staff.recovery_code_hashes = unused
+    return True
+
+
 def confirm(staff: Staff, code: str, *, now: datetime | None = None) -> list[str]:
     """A code from the app being set up: from now on it is the account's second factor.
-    Returns new recovery codes, to be shown once (only their hashes are kept)."""
+    Returns new recovery codes, to be shown once (only their hashes are kept). Replacing
+    an app is allowed only after `prove_it_is_you` in the same request."""
     now = now or utcnow()
     secret = staff.totp_pending_secret
     step = _step_of(secret, code, last_step=None, now=now) if secret else None

@@ -238,17 +238,29 @@ def _letters_waiting(walker: Walker, server: LiveServer, caseworker: str) -> Non
     assert walker.page.locator("main tbody tr").count() == 2
 
 
-def _your_account(walker: Walker) -> None:
+def _your_account(walker: Walker, server: LiveServer) -> None:
     page = walker.page
     walker.goto("/staff/account", "your account")
+    walker.goto("/staff/account/password", "change your password")
+    walker.fill.text("current", PASSWORD)
+    walker.fill.text("new", "aaaaaaaaaaaa")
+    walker.press("Change password", "change your password (too easy to guess)")
+    shows_errors(walker)
     walker.goto("/staff/account/authenticator-app", "set up a new authenticator app")
     walker.press("Continue", "set up a new authenticator app (errors)")
     shows_errors(walker)
     key = page.locator("#key").inner_text().replace(" ", "")
+    walker.fill.text("password", PASSWORD)
+    walker.fill.text("current_code", code_now(server, manager_email()))
     walker.fill.text("code", pyotp.TOTP(key).now())
     walker.press("Continue", "save these recovery codes")
     assert page.locator("#recovery-codes li").count() == 10
     walker.goto("/staff/account")
+    walker.press("Get new recovery codes", "get new recovery codes")
+    walker.press("Get new recovery codes", "get new recovery codes (errors)")
+    shows_errors(walker)
+    walker.fill.text("password", PASSWORD)
+    walker.fill.text("current_code", code_now(server, manager_email()))
     walker.press("Get new recovery codes", "new recovery codes")
     assert page.locator("#recovery-codes li").count() == 10
     walker.press("Sign out", "sign in (signed out)")
@@ -301,7 +313,7 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("teams", lambda: _teams_and_categories(walker, team_id, category_id))
         crawler.attempt("records and reports", lambda: _records_and_reports(walker))
         crawler.attempt("letters waiting", lambda: _letters_waiting(walker, server, member))
-        crawler.attempt("your account", lambda: _your_account(walker))
+        crawler.attempt("your account", lambda: _your_account(walker, server))
         crawler.context.clear_cookies()
         crawler.attempt("other roles", lambda: _other_roles(walker, server, member, auditor))
         yield crawler.crawl()

@@ -31,7 +31,7 @@ def start_instances(database_url: str, *, redis_url: str | None) -> list[subproc
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "shared-by-both-instances",
+        "SECRET_KEY": "shared-by-both-instances-of-the-portal",
         "TRUSTED_PROXIES": "1",
         "TRACKING_RATE_LIMIT": f"{TRACKING_LIMIT} per minute",
     }
@@ -138,7 +138,9 @@ def test_a_forwarded_address_is_ignored_unless_a_proxy_is_trusted(
     from portal import create_app
 
     def address_seen(proxies: int) -> str | None:
-        portal = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TRUSTED_PROXIES": proxies})
+        portal = create_app(
+            {"SQLALCHEMY_DATABASE_URI": database_url, "TRUSTED_PROXIES": proxies, "TESTING": True}
+        )
         seen: list[str | None] = []
         portal.before_request(lambda: seen.append(request.remote_addr))
         portal.test_client().get("/", headers={"X-Forwarded-For": "10.1.2.3"})

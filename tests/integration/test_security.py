@@ -282,7 +282,7 @@ def test_the_session_cookie_is_secure_httponly_and_lax_outside_development(
 ) -> None:
     from portal import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 32})
     with app.test_client() as browser:
         cookie = browser.get("/make-a-complaint/who-are-you", base_url="https://portal.example")
         (session,) = [c for c in cookie.headers.getlist("Set-Cookie") if c.startswith("session=")]

@@ -319,7 +319,20 @@ def test_a_manager_moving_to_a_new_phone_keeps_the_old_app_until_the_new_one_wor
     new_secret = set_up_page_key(person)
     assert new_secret != old_secret and account(email).totp_secret == old_secret
     assert signed_in(person)  # still free to go anywhere meanwhile
-    codes = recovery_codes_on(post_form(person, SET_UP, {"code": pyotp.TOTP(new_secret).now()}))
+    new_code = pyotp.TOTP(new_secret).now()
+    # A browser left signed in is not enough: the password and a present code are asked.
+    refused = read(post_form(person, SET_UP, {"code": new_code, "password": PASSWORD}))
+    assert errors_shown_twice(refused) == {
+        "current_code": "Enter a code from your present authenticator app"
+    }
+    assert account(email).totp_secret == old_secret
+    codes = recovery_codes_on(
+        post_form(
+            person,
+            SET_UP,
+            {"code": new_code, "password": PASSWORD, "current_code": authenticator_code(email)},
+        )
+    )
     assert len(codes) == 10
     assert account(email).totp_secret == new_secret
     assert audit_actions(email)[-1] == "authenticator_app_replaced"
@@ -335,8 +348,13 @@ def test_new_recovery_codes_replace_the_old_ones(app: Flask, person: FlaskClient
     email = make_staff(Role.MANAGER)
     old_codes = give_authenticator_app(email)
     sign_in(person, email)
-    token = look(person, "/staff/account").csrf_token
-    response = person.post("/staff/account/recovery-codes", data={"csrf_token": token})
+    asked = look(person, "/staff/account/recovery-codes")
+    assert asked.headings == ["Get new recovery codes"]
+    response = post_form(
+        person,
+        "/staff/account/recovery-codes",
+        {"password": PASSWORD, "current_code": authenticator_code(email)},
+    )
     new_codes = recovery_codes_on(response)
     assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
     assert "Your old recovery codes no longer work." in read(response).text
@@ -419,9 +437,10 @@ def test_every_change_is_in_the_audit_trail(app: Flask, person: FlaskClient) -> 
     try_password(other, email)
     give_code(other, wrong_code_for(secret))
     give_code(other, codes[0])
-    person.post(
+    post_form(
+        person,
         "/staff/account/recovery-codes",
-        data={"csrf_token": look(person, "/staff/account").csrf_token},
+        {"password": PASSWORD, "current_code": codes[1]},
     )
     person.post(
         "/staff/account/authenticator-app/turn-off",
