@@ -115,6 +115,9 @@ class Config:
     # Sending a complaint (and starting a save-and-return) per address: generous enough
     # for a school or a care home sharing one address, tight enough to stop a flood.
     SUBMISSION_RATE_LIMIT = _env("SUBMISSION_RATE_LIMIT", "10 per minute;60 per hour")
+    # Emails the public can ask for (a save-and-return link, its code) to any one address,
+    # from anywhere: enough for a person who tries again, too few to flood an inbox.
+    PUBLIC_EMAILS_PER_RECIPIENT = _env("PUBLIC_EMAILS_PER_RECIPIENT", "3 per hour;10 per day")
 
     # Files sent with a submission: how many, how big, where they are kept (outside the
     # web root), and the ClamAV daemon that scans them ("host:port" or a socket path;

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
@@ -34,10 +35,15 @@ from portal.services import (
     intake,
     safeguarding,
     save_return,
+    sending_limits,
     tracking,
 )
 
 FIRST_STEP = "who-are-you"
+TOO_MANY_EMAILS = _l(
+    "We have already sent several emails to this address. Check your inbox and junk "
+    "folder, or wait an hour and try again."
+)
 SESSION_EXPIRED = "session-expired"
 
 
@@ -338,6 +344,7 @@ def track(reference: str, token: str) -> Response | str:
 
 
 @bp.route("/<journey>/save-for-later", methods=["GET", "POST"])
+@limiter.limit(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]), methods=["POST"])
 def save_for_later(journey: str) -> Response | str:
     kind = _kind(journey)
     draft = _current_draft(kind)
@@ -352,7 +359,11 @@ def save_for_later(journey: str) -> Response | str:
         days,
     )
     form.question.choices = list(save_return.QUESTIONS.items())
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not sending_limits.allow_email_to(
+        form.email.data, purpose="save-return"
+    ):
+        form.email.errors = [TOO_MANY_EMAILS]
+    elif form.validate_on_submit():
         save_return.save(
             draft,
             email=form.email.data,
@@ -380,8 +391,13 @@ def carry_on(token: str) -> Response | str | tuple[str, int]:
             draft.return_question or "", _("Your answer")
         )
     if request.method == "POST" and request.form.get("send-code"):
-        save_return.send_code(draft)
-        flash("code-sent")
+        if draft.return_email and sending_limits.allow_email_to(
+            draft.return_email, purpose="save-return"
+        ):
+            save_return.send_code(draft)
+            flash("code-sent")
+        else:
+            flash("too-many-codes")
         return redirect(url_for("public.carry_on", token=token, by="code"))
     if form.validate_on_submit():
         check = (

@@ -346,3 +346,43 @@ def test_a_made_up_link_does_not_work(client: FlaskClient, token: str) -> None:
     response = client.get(f"/continue/{token}")
     assert response.status_code == 404
     assert page_of(response).headings == ["This link does not work"]
+
+
+# --- not a way to flood somebody's inbox ------------------------------------------------------
+
+
+def test_links_to_one_email_address_are_limited_and_the_answers_are_kept(
+    client: FlaskClient, app: Flask
+) -> None:
+    app.config["PUBLIC_EMAILS_PER_RECIPIENT"] = "3 per hour"
+    for _ in range(3):
+        journey = Journey(another_browser(app), "complaint")
+        answers = answer_up_to(journey, "what-happened")
+        press_save_and_come_back_later(journey, "what-happened", answers["what-happened"])
+        assert "Your answers are saved" in save_with(journey, email="Sam@Example.com ").text
+    journey = Journey(client, "complaint")
+    answers = answer_up_to(journey, "what-happened")
+    press_save_and_come_back_later(journey, "what-happened", answers["what-happened"])
+    page = save_with(journey, email="sam@example.com")
+    assert errors_shown_twice(page) == {
+        "email": "We have already sent several emails to this address. Check your inbox and "
+        "junk folder, or wait an hour and try again."
+    }
+    assert len(emails("save_return_link")) == 3
+    # Nothing typed is lost: another address works, and the answers are still there.
+    assert "Your answers are saved" in save_with(journey, email="alex@example.com").text
+    assert len(emails("save_return_link")) == 4
+
+
+def test_codes_to_one_email_address_are_limited(client: FlaskClient, app: Flask) -> None:
+    app.config["PUBLIC_EMAILS_PER_RECIPIENT"] = "3 per hour"
+    saved_part_way(Journey(client, "complaint"))  # the link: one email
+    link = link_in_email()
+    browser = another_browser(app)
+    shown = ""
+    for _ in range(4):
+        token = page_of(browser.get(link)).csrf_token
+        location = browser.post(link, data={"csrf_token": token, "send-code": "yes"}).location
+        shown = page_of(browser.get(location)).notification_banner
+    assert len(emails("save_return_code")) == 2
+    assert "We have already sent several codes to your email address" in shown
