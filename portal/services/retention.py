@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models import (
     Attachment,
     AuditEvent,
+    ClockEvent,
     ComplaintPoint,
     Correspondence,
     FeedbackInvitation,
@@ -25,6 +26,7 @@ from portal.models import (
     ResponseLetter,
     Staff,
     Submission,
+    Task,
     TrackingLink,
 )
 from portal.services import audit
@@ -144,6 +146,16 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
             sa.update(ResponseLetter)
             .where(ResponseLetter.submission_id == case.id)
             .values(subject="", greeting="", body="", return_comments=None)
+        )
+        # The clock ledger keeps its dates (the report's timeliness); its reasons and the
+        # complainant's agreements to an extension are words about them.
+        db.session.execute(
+            sa.update(ClockEvent)
+            .where(ClockEvent.submission_id == case.id)
+            .values(reason=None, agreement=None)
+        )
+        db.session.execute(
+            sa.update(Task).where(Task.submission_id == case.id).values(description=REMOVED)
         )
         db.session.execute(sa.delete(TrackingLink).where(TrackingLink.submission_id == case.id))
         # An unanswered questionnaire link stops working; the invitation still counts.
