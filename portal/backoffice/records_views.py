@@ -33,18 +33,19 @@ def legal_hold(reference: str) -> Response | str:
     return _action_page(found, form, "Legal hold")
 
 
-@bp.get("/subject-access")
+@bp.route("/subject-access", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RECORDS)
 def subject_access_request() -> Response | str:
     """Everything held about a person, by email address or case reference: a readable
-    page, or the same as a JSON download."""
-    form = SubjectAccessForm(request.args, meta={"csrf": False})
+    page, or the same as a JSON download. Searched by POST, so the address is never in
+    a URL (access logs, browser history)."""
+    form = SubjectAccessForm()
     found = None
-    if request.args and form.validate():
+    if form.validate_on_submit():
         found = subject_access.export(
             me(), email=form.email.data or "", reference=form.reference.data or ""
         )
-        if request.args.get("format") == "json":
+        if request.form.get("format") == "json":
             return Response(
                 json.dumps(found, indent=2, ensure_ascii=False, default=str),
                 mimetype="application/json",

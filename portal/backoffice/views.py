@@ -100,6 +100,14 @@ def idle_timeout() -> Any:
     return enforce_idle_timeout()
 
 
+@bp.after_request
+def not_kept_by_browsers_or_proxies(response: Response) -> Response:
+    """Every back-office answer (cases, subject access, CSVs, PDFs) carries children's
+    personal data: never stored by a browser, a proxy or the back button's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.before_request
 def second_factor_set_up() -> Any:
     return enforce_second_factor_set_up()
