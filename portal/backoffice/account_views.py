@@ -139,9 +139,9 @@ def _prove_it_is_you(form: ProveItIsYouForm) -> None:
 @requires(Permission.VIEW_CASES)
 def recovery_codes() -> Response | str:
     staff = me()
-    if not two_factor.has_factor(staff):
-        return redirect(url_for("backoffice.account"))
     form = ProveItIsYouForm()
+    if not two_factor.has_factor(staff):
+        return render_template("backoffice/new-recovery-codes.html", form=form, has_factor=False)
     if form.validate_on_submit():
         try:
             _prove_it_is_you(form)
@@ -152,7 +152,7 @@ def recovery_codes() -> Response | str:
             form.current_code.errors = [str(refused)]
         else:
             return _recovery_codes_page(codes, first=False)
-    return render_template("backoffice/new-recovery-codes.html", form=form)
+    return render_template("backoffice/new-recovery-codes.html", form=form, has_factor=True)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
