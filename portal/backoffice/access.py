@@ -21,6 +21,7 @@ class Permission(StrEnum):
     EDIT_REPORTS = "edit_reports"  # the report's context figures and other councils'
     MANAGE_RECORDS = "manage_records"  # legal holds; what is kept and for how long
     VIEW_AUDIT = "view_audit"
+    MANAGE_STAFF = "manage_staff"  # staff accounts: roles, teams, disabling a leaver
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -28,6 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, StopValidation
 
+from portal.backoffice.access import ROLE_NAMES, Role
 from portal.domain.stages import Move
 from portal.public.fields import (
     GovDateField,
@@ -751,6 +752,37 @@ class SignInCodeForm(FlaskForm):
         description="The code changes every 30 seconds. If you do not have your phone, "
         "enter one of your recovery codes instead.",
     )
+
+
+class StaffAccountForm(FlaskForm):
+    """A member of staff's role and team, and whether they can sign in."""
+
+    role = RadioField(
+        "Role",
+        choices=[(role.value, name) for role, name in ROLE_NAMES.items()],
+        validators=[required("Select a role")],
+        widget=GovRadioInput(),
+    )
+    team = SelectField(
+        "Team",
+        description="A team member sees their own team's cases; for other roles it is optional",
+        choices=[],
+        validators=[Optional()],
+        widget=GovSelect(),
+    )
+    can_sign_in = RadioField(
+        "Can they sign in?",
+        choices=[("yes", "Yes"), ("no", "No, the account is disabled (for example, a leaver)")],
+        validators=[required("Select whether they can sign in")],
+        widget=GovRadioInput(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.role.data == Role.TEAM_MEMBER.value and not self.team.data:
+            self.team.errors = ["Select the team a team member belongs to"]
+            valid = False
+        return valid
 
 
 class ProveItIsYouForm(FlaskForm):

@@ -172,6 +172,36 @@ def change_password(staff: Staff, *, current: str, new: str) -> None:
     db.session.commit()
 
 
+def all_accounts() -> list[Staff]:
+    return list(db.session.scalars(sa.select(Staff).order_by(Staff.name, Staff.id)))
+
+
+def update_account(
+    staff: Staff, *, role: Role, team_id: int | None, active: bool, by: Staff
+) -> bool:
+    """A manager's change to someone's account. A new role or team, or disabling it,
+    signs them out everywhere. A manager cannot disable or demote themselves (someone
+    must be left who can manage accounts). Returns whether anything changed."""
+    if staff.id == by.id and (role is not Role.MANAGER or not active):
+        raise StaffError("You cannot take away your own access: ask another complaints manager")
+    if role is Role.TEAM_MEMBER and team_id is None:
+        raise StaffError("Select the team a team member belongs to")
+    if team_id is not None and db.session.get(Team, team_id) is None:
+        raise StaffError("Select a team from the list")
+    before = {"role": staff.role, "team_id": staff.team_id, "active": staff.is_active_account}
+    after = {"role": role.value, "team_id": team_id, "active": active}
+    changed = audit.changes(before, after)
+    if not changed:
+        return False
+    staff.role = role.value
+    staff.team_id = team_id
+    staff.is_active_account = active
+    end_sessions(staff)
+    audit.record("account_changed", staff=by, detail={"account": staff.id, "changes": changed})
+    db.session.commit()
+    return True
+
+
 def set_role(staff: Staff, role: Role, *, team_name: str | None, by: Staff | None) -> None:
     """A new role (and team): the person signs in again to work with it."""
     team_id = staff.team_id

@@ -77,10 +77,18 @@ BACKOFFICE_PAGES = [
     "annual report (dates wrong)",
     "letters waiting (none)",
     "letters waiting",
+    "staff accounts",
+    "staff account",
+    "staff account (errors)",
+    "staff accounts (changed)",
     "your account",
+    "change your password",
+    "change your password (too easy to guess)",
     "set up a new authenticator app",
     "set up a new authenticator app (errors)",
     "save these recovery codes",
+    "get new recovery codes",
+    "get new recovery codes (errors)",
     "new recovery codes",
     "sign in (signed out)",
     "set up your authenticator app (a new manager)",
@@ -238,6 +246,28 @@ def _letters_waiting(walker: Walker, server: LiveServer, caseworker: str) -> Non
     assert walker.page.locator("main tbody tr").count() == 2
 
 
+def _staff_accounts(walker: Walker, server: LiveServer, member: str) -> None:
+    """The manager changes a team member's team and role; refused first with no team."""
+    walker.goto("/staff/staff-accounts", "staff accounts")
+    with server.app.app_context():
+        found = staff.find_by_email(member)
+        assert found is not None
+        member_id = found.id
+        db.session.remove()
+    walker.goto(f"/staff/staff-accounts/{member_id}", "staff account")
+    walker.page.locator('select[name="team"]').select_option("")
+    walker.press("Save", "staff account (errors)")
+    shows_errors(walker)
+    walker.fill.radio("role", "auditor")
+    walker.press("Save", "staff accounts (changed)")
+    assert "signed out everywhere" in walker.page.locator("main").inner_text()
+    with server.app.app_context():
+        changed = staff.find_by_email(member)
+        assert changed is not None
+        staff.set_role(changed, Role.TEAM_MEMBER, team_name="Looked After Children", by=None)
+        db.session.remove()
+
+
 def _your_account(walker: Walker, server: LiveServer) -> None:
     page = walker.page
     walker.goto("/staff/account", "your account")
@@ -313,6 +343,7 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("teams", lambda: _teams_and_categories(walker, team_id, category_id))
         crawler.attempt("records and reports", lambda: _records_and_reports(walker))
         crawler.attempt("letters waiting", lambda: _letters_waiting(walker, server, member))
+        crawler.attempt("staff accounts", lambda: _staff_accounts(walker, server, member))
         crawler.attempt("your account", lambda: _your_account(walker, server))
         crawler.context.clear_cookies()
         crawler.attempt("other roles", lambda: _other_roles(walker, server, member, auditor))

@@ -56,6 +56,7 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
     url = url.replace("<int:team_id>", str(team)).replace("<int:category_id>", str(category))
     url = url.replace("<section>", "stages").replace("<int:comparator_id>", "1")
     url = url.replace("<comment_id>", "0" * 32)
+    url = url.replace("<int:staff_id>", str(db.session.scalar(sa.select(Staff.id)) or 1))
     return url.replace("<move>", "accept")
 
 

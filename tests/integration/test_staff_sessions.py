@@ -245,3 +245,58 @@ def test_replacing_the_app_with_a_wrong_password_counts_toward_the_lock(app: Fla
     assert account(email).locked_until is not None
     assert response.location.startswith("/staff/sign-in")
     assert not can_see_the_queue(person)
+
+
+# --- the complaints manager's staff accounts ----------------------------------------------
+
+
+def test_a_manager_disables_a_leaver_who_is_signed_out_at_once(app: Flask) -> None:
+    leaver = make_staff(Role.TEAM_MEMBER)
+    their_browser = browser(app)
+    sign_in(their_browser, leaver)
+    manager = browser(app)
+    sign_in(manager, make_staff(Role.MANAGER))
+    listed = look(manager, "/staff/staff-accounts")
+    assert leaver in listed.text
+    page = f"/staff/staff-accounts/{account(leaver).id}"
+    response = post_form(
+        manager,
+        page,
+        {"role": "team_member", "team": str(account(leaver).team_id), "can_sign_in": "no"},
+    )
+    assert response.location == "/staff/staff-accounts"
+    assert "Disabled" in look(manager, "/staff/staff-accounts").text
+    assert not can_see_the_queue(their_browser)
+    assert "account_changed" in [e.action for e in db.session.scalars(sa.select(AuditEvent)).all()]
+
+
+def test_a_team_member_must_have_a_team_and_a_manager_cannot_lock_themselves_out(
+    app: Flask,
+) -> None:
+    member = make_staff(Role.TEAM_MEMBER)
+    manager_email = make_staff(Role.MANAGER)
+    manager = browser(app)
+    sign_in(manager, manager_email)
+    no_team = read(
+        post_form(
+            manager,
+            f"/staff/staff-accounts/{account(member).id}",
+            {"role": "team_member", "team": "", "can_sign_in": "yes"},
+        )
+    )
+    assert errors_shown_twice(no_team) == {"team": "Select the team a team member belongs to"}
+    themselves = read(
+        post_form(
+            manager,
+            f"/staff/staff-accounts/{account(manager_email).id}",
+            {"role": "auditor", "team": "", "can_sign_in": "yes"},
+        )
+    )
+    assert "ask another complaints manager" in errors_shown_twice(themselves)["role"]
+    assert account(manager_email).role == "manager"
+
+
+def test_only_a_manager_sees_staff_accounts(app: Flask) -> None:
+    member = browser(app)
+    sign_in(member, make_staff(Role.TEAM_MEMBER))
+    assert member.get("/staff/staff-accounts").status_code == 403
