@@ -10,7 +10,6 @@ from types import ModuleType
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 from test_import_cases import a_complaint, csv_file
 
 from portal import create_app
@@ -39,13 +38,9 @@ def fresh_install(pytestconfig: pytest.Config, tmp_path: Path) -> Iterator[Flask
         url = shared._own_database(url, f"{worker}_fresh")
     else:
         url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    shared.build_by_migrations(url)
     app = create_app(shared._config(url))
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-                connection.execute(sa.text("CREATE SCHEMA public"))
-        upgrade()
         yield app
         db.session.remove()
         db.engine.dispose()
