@@ -4,8 +4,10 @@ touched."""
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,15 @@ def test_numbers_and_dates_the_portal_worked_out_are_not_changed() -> None:
 def test_anything_else_is_refused_rather_than_guessed() -> None:
     with pytest.raises(TypeError):
         csv_text([[{"a": 1}]])  # type: ignore[list-item]
+
+
+def test_no_other_code_writes_csv_itself() -> None:
+    """One writer for every CSV: a module that made its own would skip the guard."""
+    portal = Path(__file__).resolve().parents[2] / "portal"
+    writers = re.compile(r"\bcsv\.(writer|DictWriter)\b")
+    found = [
+        str(path.relative_to(portal.parent))
+        for path in portal.rglob("*.py")
+        if path.name != "csv_export.py" and writers.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
