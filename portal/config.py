@@ -5,6 +5,7 @@ jurisdiction whose law applies (England or Wales).
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -18,6 +19,10 @@ def _env(name: str, default: str) -> str:
 # Only development (`make run`, PORTAL_ENV=development) and the tests may use this one.
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
 MIN_SECRET_KEY_LENGTH = 32
+
+
+def _date(name: str, default: str) -> date:
+    return date.fromisoformat(_env(name, default))
 
 
 class Config:
@@ -54,6 +59,22 @@ class Config:
         "Children's Complaints Team, Town Hall, 1 Market Street, Northmoor, NM1 1AA",
     )
     COUNCIL_EMAIL = _env("COUNCIL_EMAIL", "childrens.complaints@northmoor.example")
+    # The privacy notice, the accessibility statement and the cookies page (in every
+    # public page's footer) name these: the council's data protection officer, who to
+    # tell about an accessibility problem, how soon they answer, and when each page was
+    # last looked at (YYYY-MM-DD: change them when the council reviews the words).
+    COUNCIL_DPO_EMAIL = _env("COUNCIL_DPO_EMAIL", "data.protection@northmoor.example")
+    COUNCIL_DPO_ADDRESS = _env(
+        "COUNCIL_DPO_ADDRESS",
+        "Data Protection Officer, Town Hall, 1 Market Street, Northmoor, NM1 1AA",
+    )
+    COUNCIL_ACCESSIBILITY_EMAIL = _env(
+        "COUNCIL_ACCESSIBILITY_EMAIL", "accessibility@northmoor.example"
+    )
+    ACCESSIBILITY_REPLY_WORKING_DAYS = int(_env("ACCESSIBILITY_REPLY_WORKING_DAYS", "5"))
+    PRIVACY_NOTICE_UPDATED = _date("PRIVACY_NOTICE_UPDATED", "2026-12-04")
+    ACCESSIBILITY_STATEMENT_PREPARED = _date("ACCESSIBILITY_STATEMENT_PREPARED", "2026-12-04")
+    ACCESSIBILITY_STATEMENT_REVIEWED = _date("ACCESSIBILITY_STATEMENT_REVIEWED", "2026-12-04")
     # "england" or "wales": decides which statute's clock applies.
     JURISDICTION = _env("JURISDICTION", "england")
     # England sets no acknowledgement period in law; this is the council's own target.

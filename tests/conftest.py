@@ -45,6 +45,13 @@ def _own_database(url: str, worker: str | None) -> str:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = _database_url(tmp_path_factory.mktemp("db"))
+    build_by_migrations(url)
+    return url
+
+
+def build_by_migrations(url: str) -> None:
+    """The database at `url` as the migrations alone make it (on PostgreSQL, whatever
+    was there is dropped first)."""
     app = create_app({**_config(url)})
     with app.app_context():
         if url.startswith("postgresql"):
@@ -53,7 +60,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
                 connection.execute(sa.text("CREATE SCHEMA public"))
         upgrade()
         db.engine.dispose()
-    return url
 
 
 def _config(url: str) -> dict[str, object]:

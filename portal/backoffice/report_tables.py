@@ -2,11 +2,10 @@
 section, each figure beside the previous period's with the change in per cent. The page,
 each section's CSV and the PDF are all made from these tables, so they always agree."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.csv_export import csv_text
 from portal.domain import feedback
 from portal.domain.reports import FINDINGS, KINDS, OMBUDSMAN, ROLES, change
 
@@ -81,12 +80,7 @@ class Table:
         return max((value for _, value in self.chart), default=0) or 1
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(["" if value is None else value for value in row])
-        return out.getvalue()
+        return csv_text([self.columns, *self.rows])
 
 
 COMPARED = ["", "This period", "Previous period", "Change (%)"]

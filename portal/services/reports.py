@@ -3,15 +3,15 @@ received in a period, live and imported, read once and counted by the rules in
 portal/domain/reports.py; the context figures and other councils' figures the
 complaints manager types in."""
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
+from portal.csv_export import Cell, csv_text
 from portal.domain import reports
 from portal.domain.clock import london_date, working_days_between
 from portal.domain.reports import Period, ReportCase
@@ -300,31 +300,31 @@ def annual_report(period: Period, *, category: str | None = None) -> dict[str, A
 
 def as_csv(report: dict[str, Any]) -> str:
     """Every figure as one row: section, figure, this period, the previous, change %."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "figure", "this_period", "previous_period", "change_percent"])
+    rows: list[list[Cell]] = [
+        ["section", "figure", "this_period", "previous_period", "change_percent"]
+    ]
     for section, values in report.items():
         if section in ("period", "previous_period", "category", "previous"):
             continue
         if section == "comparison":
             for other in values:
                 figure = f"{other['council']} {other['year']}.complaints_per_referrals_percent"
-                writer.writerow(
-                    ["comparison", figure, _cell(other["complaints_per_referrals_percent"]), "", ""]
+                rows.append(
+                    ["comparison", figure, other["complaints_per_referrals_percent"], None, None]
                 )
             continue
         if section == "lessons":
             for lesson in values:
-                writer.writerow(["lessons", lesson["team"], lesson["lesson"], lesson["action"], ""])
+                rows.append(["lessons", lesson["team"], lesson["lesson"], lesson["action"], None])
             continue
         if section == "feedback_comments":
             for comment in values:
-                writer.writerow(["feedback_comments", comment["from"], comment["comment"], "", ""])
+                rows.append(["feedback_comments", comment["from"], comment["comment"], None, None])
             continue
         before = report["previous"].get(section, {})
         for figure, now, earlier in _flatten(values, before):
-            writer.writerow([section, figure, _cell(now), _cell(earlier), _change(now, earlier)])
-    return out.getvalue()
+            rows.append([section, figure, now, earlier, _change(now, earlier)])
+    return csv_text(rows)
 
 
 def _flatten(now: Any, before: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
@@ -340,15 +340,10 @@ def _flatten(now: Any, before: Any, prefix: str = "") -> list[tuple[str, Any, An
     return rows
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _change(now: Any, before: Any) -> str:
+def _change(now: Any, before: Any) -> Decimal | None:
     if isinstance(now, int) and isinstance(before, int) and not isinstance(now, bool):
-        change = reports.change(now, before)
-        return "" if change is None else str(change)
-    return ""
+        return reports.change(now, before)
+    return None
 
 
 def period_from(start: date | None, end: date | None, today: date) -> Period:

@@ -21,6 +21,7 @@ from portal_browser import (
     CHILD_WORDS,
     EMPTY_BUTTON,
     FEEDBACK_ANSWERS,
+    INFORMATION_PAGES,
     ORGANISATION_ROUTES,
     ROUTES,
     PointerFiller,
@@ -331,6 +332,8 @@ def walk_everything(page: Page, axe_source: str, feedback: FeedbackLinks) -> Cra
             failures[route] = f"{type(error).__name__} at {page.url}: {error}"
 
     attempt("start", lambda: walker.goto("/", "start"))
+    for name, path in INFORMATION_PAGES.items():
+        attempt(name, lambda name=name, path=path: walker.goto(path, name))
     attempt("page not found", lambda: walker.goto("/no-such-page", "page not found"))
     for kind, role in ROUTES:
         ends = kind is Kind.COMPLAINT and role is not SubmitterRole.CHILD

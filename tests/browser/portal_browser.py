@@ -95,8 +95,15 @@ FEEDBACK = [
     "tracking a closed case (questions to answer)",
     "tracking a closed case (questions answered)",
 ]
+# What a public body must publish, linked from every public page's footer.
+INFORMATION_PAGES = {
+    "privacy notice": "/privacy",
+    "accessibility statement": "/accessibility-statement",
+    "cookies": "/cookies",
+}
 EXTRA_PAGES = [
     "start",
+    *INFORMATION_PAGES,
     "page not found",
     "session expired",
     "session ended",

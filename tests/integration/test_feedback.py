@@ -450,6 +450,35 @@ def test_the_annual_report_shows_the_answers_and_comments_without_names_or_email
     assert "feedback_comments,child,Nice.,,\n" in as_csv
 
 
+FORMULAS = ['=HYPERLINK("http://x","y")', "+SUM(A1:A9)", "-SUM(A1:A9)", "@SUM(A1:A9)"]
+
+
+def test_a_comment_typed_as_a_formula_is_text_in_every_csv(
+    manager: FlaskClient, app: Flask
+) -> None:
+    """A spreadsheet opening the report must show what was typed, not run it: the
+    table's CSV and the whole report's both put a quote in front (OWASP CSV injection).
+    (The report's own negative figures stay numbers: test_annual_report.py.)"""
+    from portal.services import feedback, reports
+
+    for comment in FORMULAS:
+        case = new_complaint(email="dana@example.com")
+        invitation = feedback.invite(case)
+        db.session.commit()
+        assert invitation is not None
+        feedback.record_answer(invitation, {q: 4 for q in ALL_GOOD}, comment)
+    year = financial_year(london_today())
+    dates = f"?from={year.start.isoformat()}&to={year.end.isoformat()}"
+
+    table = manager.get(f"/staff/reports/annual/feedback-comments.csv{dates}")
+    rows = list(csv.reader(io.StringIO(table.get_data(as_text=True))))
+    assert sorted(comment for _, comment in rows[1:]) == sorted(f"'{c}" for c in FORMULAS)
+
+    whole = list(csv.reader(io.StringIO(reports.as_csv(reports.annual_report(year)))))
+    written = [row[2] for row in whole if row[0] == "feedback_comments"]
+    assert sorted(written) == sorted(f"'{c}" for c in FORMULAS)
+
+
 def test_the_manager_hides_a_comment_from_the_report_and_can_show_it_again(
     manager: FlaskClient, smtp: SmtpServer, app: Flask
 ) -> None:

@@ -41,6 +41,7 @@ SAME_IN_WELSH = {
     "Post",  # "post" is Welsh too
     "PDF",
     "BSL",
+    "ico.org.uk/make-a-complaint",  # the ICO's web address, on the privacy notice
 }
 
 REFERENCE = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{4,}\b")
@@ -197,6 +198,11 @@ def allowed_same(app: Flask, typed: set[str]) -> set[str]:
         config["COUNCIL_EMAIL"],
         *config["COUNCIL_ADDRESS"].splitlines(),
         config["COUNCIL_ADDRESS"],
+        # On the privacy notice, the accessibility statement and the cookies page.
+        config["COUNCIL_DPO_EMAIL"],
+        config["COUNCIL_DPO_ADDRESS"],
+        config["COUNCIL_ACCESSIBILITY_EMAIL"],
+        config["SESSION_COOKIE_NAME"],
         *SAME_IN_WELSH,
         *typed,
     }
@@ -290,7 +296,8 @@ def test_every_page_of_every_journey_is_in_welsh(welsh_app: Flask, kind: str, ro
 
 def test_the_other_public_pages_are_in_welsh(welsh_app: Flask) -> None:
     """The start page, the danger page, saving for later and coming back, a tracking
-    page, a missing page: nothing left in English."""
+    page, a missing page, the privacy notice, the accessibility statement and the
+    cookies page: nothing left in English."""
     client = welsh_app.test_client()
     journey = Journey(client, "complaint")
     answers = answers_for("complaint", "parent")
@@ -305,6 +312,9 @@ def test_the_other_public_pages_are_in_welsh(welsh_app: Flask) -> None:
         "/continue/not-a-real-link",
         "/feedback/not-a-real-link",
         "/no-such-page",
+        "/privacy",
+        "/accessibility-statement",
+        "/cookies",
     ]
     problems = {}
     for url in pages:
