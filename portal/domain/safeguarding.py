@@ -267,9 +267,18 @@ _FUZZY_TARGETS: dict[str, str] = {
     }  # fmt: skip
 }
 _FUZZY_TARGETS.update({word: _LEMMA.get(word, word) for word in _FUZZY_EXTRA})
-_FUZZY_BY_FIRST: dict[str, list[str]] = {}
-for _target in sorted(_FUZZY_TARGETS):
-    _FUZZY_BY_FIRST.setdefault(_target[0], []).append(_target)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+# Every target and every way of typing it with a letter missing, to the targets it may be:
+# a slip is found with a few look-ups, never by comparing with every target.
+_SLIPS: dict[str, set[str]] = {}
+for _target in _FUZZY_TARGETS:
+    for _variant in {_target} | _deletions(_target):
+        _SLIPS.setdefault(_variant, set()).add(_target)
 
 
 def _one_slip(typed: str, wanted: str) -> bool:
@@ -297,8 +306,11 @@ def _one_slip(typed: str, wanted: str) -> bool:
 def _corrected(typed: str) -> str | None:
     if len(typed) < 4 or not typed.isalpha() or typed in _DICTIONARY or typed in _OURS:
         return None
-    for target in _FUZZY_BY_FIRST.get(typed[0], ()):
-        if _one_slip(typed, target):
+    candidates = set(_SLIPS.get(typed, ()))
+    for variant in _deletions(typed):
+        candidates |= _SLIPS.get(variant, set())
+    for target in sorted(candidates):
+        if target[0] == typed[0] and _one_slip(typed, target):
             return _FUZZY_TARGETS[target]
     return None
 
@@ -1238,9 +1250,23 @@ def _done_by(before: list[str], not_by: frozenset[str]) -> bool:
     return True
 
 
+def _index(rules: list[_Rule]) -> dict[str, tuple[int, ...]]:
+    """For each word, the rules (by their place in the list) that look for it."""
+    index: dict[str, list[int]] = {}
+    for place, rule in enumerate(rules):
+        for word in rule.needs:
+            index.setdefault(word, []).append(place)
+    return {word: tuple(places) for word, places in index.items()}
+
+
+_EN_INDEX = _index(_EN_RULES)
+_CY_INDEX = _index(_CY_RULES)
+
+
 def _read(
     words: list[str],
     rules: list[_Rule],
+    index: dict[str, tuple[int, ...]],
     negators: frozenset[str],
     subjects: frozenset[str],
     council: re.Pattern[str] | None = None,
@@ -1250,24 +1276,24 @@ def _read(
     text = " ".join(words)
     if council is not None and council.search(text):
         return (Strength.URGENT, COUNCIL)
-    present = set(words)
+    places = sorted({place for word in set(words) for place in index.get(word, ())})
+    if not places:
+        return None
     starts = [0]
     for word in words[:-1]:
         starts.append(starts[-1] + len(word) + 1)
     found: tuple[Strength, str] | None = None
-    for rule in rules:
+    for rule in (rules[place] for place in places):
         if found and rule.strength is not Strength.URGENT:
-            continue
-        if present.isdisjoint(rule.needs):
             continue
         for match in rule.pattern.finditer(text):
             trigger = next(
                 (name for name, value in match.groupdict().items() if value is not None), None
             )
             at = match.start(trigger) if trigger else match.start()
-            index = bisect_right(starts, at) - 1
+            position = bisect_right(starts, at) - 1
             before: list[str] = []
-            for word in reversed(words[:index]):
+            for word in reversed(words[:position]):
                 if word == "|":
                     break
                 before.insert(0, word)
@@ -1303,9 +1329,13 @@ def assess(texts: Iterable[str], phrases: Iterable[str] = ()) -> tuple[Signal, .
     found: list[Signal] = []
     for text in texts:
         for sentence in sentences(text):
-            result = _read(_english_words(sentence), _EN_RULES, _EN_NEGATORS, _EN_SUBJECTS, council)
+            result = _read(
+                _english_words(sentence), _EN_RULES, _EN_INDEX, _EN_NEGATORS, _EN_SUBJECTS, council
+            )
             if result is None or result[0] is not Strength.URGENT:
-                welsh = _read(_welsh_words(sentence), _CY_RULES, _CY_NEGATORS, _CY_SUBJECTS)
+                welsh = _read(
+                    _welsh_words(sentence), _CY_RULES, _CY_INDEX, _CY_NEGATORS, _CY_SUBJECTS
+                )
                 if welsh and (result is None or welsh[0] is Strength.URGENT):
                     result = welsh
             if result:
