@@ -72,6 +72,8 @@ INJURIES = "injuries such as bruises, burns or marks"
 NOT_HOME = "not wanting to go home"
 SECRET = "told to keep a secret"
 DANGER = "said to be in danger"
+GROOMING = "signs of grooming"
+FOLLOWED = "someone following or watching a child"
 COUNCIL = "words the council asked us to look out for"
 
 
@@ -181,7 +183,13 @@ def _welsh_forms(word: str) -> dict[str, str]:
     return forms
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+
 def _fold(text: str) -> str:
+    """Lower case, accents dropped ("tŷ" -> "ty"), every apostrophe a straight one (phones
+    type "don’t")."""
+    text = text.translate(_APOSTROPHES)
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
@@ -357,8 +365,14 @@ _SUBJECT_START = frozenset(
 )
 
 
+# "he'll" is "he will", not "hell"; "don't" is read as one word, "dont".
+_CONTRACTIONS = {"ll": " will", "re": " are", "ve": " have", "d": " would", "m": " am"}
+_CONTRACTION = re.compile(r"'(ll|re|ve|d|m)\b")
+
+
 def _english_words(sentence: str) -> list[str]:
-    text = _fold(sentence).replace("'", "").replace("`", "").replace("&", " and ")
+    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], _fold(sentence))
+    text = text.replace("'", "").replace("&", " and ")
     text = re.sub(r"\s[-–—]+\s", " , ", text).replace("-", " ")
     raw = _TOKEN.findall(text)
     words: list[str] = []
@@ -405,7 +419,7 @@ _CY_TOKEN = re.compile(r"[a-z0-9]+|[,;:()]")
 
 
 def _welsh_words(sentence: str) -> list[str]:
-    text = _fold(sentence).replace("'", " ").replace("`", " ").replace("-", " ")
+    text = _fold(sentence).replace("'", " ").replace("-", " ")
     words = ["|" if not t[0].isalnum() else t for t in _CY_TOKEN.findall(text)]
     if _CY_TRIGGERS.isdisjoint(words):
         return []  # nothing any Welsh rule looks for: most English sentences
@@ -713,7 +727,7 @@ def _english_rules() -> list[_Rule]:
             r"\b(?P<t>{harm}) (?:{target})\b",
             "@harm",
             not_by=_NOT_A_PERSON,
-            unless=r"(?: (?:at|in|on) (?:{g2})?(?:{games})\b| to it\b| by \d| \d| up on\b| off\b| out\b| why\b| how\b| what\b| as (?:odd|strange|weird|funny|a)\b| in a (?:film|game|movie|video)\b| with (?:a )?(?:pillow|snowball|water)|(?<=hit me) up\b| the roof\b|(?<=knock me) up\b|(?<=knock her) up\b)",
+            unless=r"(?: (?:at|in|on) (?:{g2})?(?:{games})\b| to it\b| by \d| \d| up on\b| off (?:the |a |my )?(?:team|bus|course|list|call|phone|group|chat|register|waiting list|case)\b| out\b| why\b| how\b| what\b| as (?:odd|strange|weird|funny|a)\b| in a (?:film|game|movie|video)\b| with (?:a )?(?:pillow|snowball|water)| (?:playing|play fighting|messing about|by accident|accidentally|as a joke)\b|(?<=hit me) up\b| the roof\b|(?<=knock me) up\b|(?<=knock her) up\b)",
         ),
         r(
             U,
@@ -755,7 +769,7 @@ def _english_rules() -> list[_Rule]:
             r"\b(?P<t>{harm}|{kill}|{throw}) (?:{g3})(?:{near})\b",
             "@harm @kill @throw",
             not_by=_NOT_A_PERSON,
-            unless=r"(?: (?:at|in|on) (?:{g2})?(?:{games})\b| to it\b| up\b| out\b| off\b| why\b| how\b| what\b)",
+            unless=r"(?: (?:at|in|on) (?:{g2})?(?:{games})\b| to it\b| up\b| out\b| off (?:the |a |my )?(?:team|bus|course|list|call|phone|group|chat)\b| why\b| how\b| what\b| (?:playing|play fighting|messing about|by accident|accidentally|as a joke)\b)",
         ),
         r(
             C,
@@ -766,7 +780,7 @@ def _english_rules() -> list[_Rule]:
         r(
             C,
             HURT_AT_HOME,
-            r"\b(?P<t>punch|hit|kick|smash|bang|slam|{harm}) (?:the|a|holes in the) (?:wall|walls|door|doors|window|windows|table)\b",
+            r"\b(?P<t>punch|hit|kick|smash|bang|slam|{harm}) (?:the|a|holes in the|a hole in the|holes in my|a hole in my) (?:wall|walls|door|doors|window|windows|table)\b",
             "@harm smash",
         ),
         r(
@@ -798,13 +812,14 @@ def _english_rules() -> list[_Rule]:
             HURT,
             r"\b(?:get|is|was|were|are|am|been|being|be|keep) (?:(?:always|often|sometimes|still|just|really|badly|constantly|regularly|also|even|again|being) ){0,2}(?P<t>{harm})\b",
             "@harm",
+            not_by=_A_THING,
             unless=_ACCIDENT
             + r"| out\b|(?<=hurt)(?! by (?:my |his |her |their |the |a |an )?{person}| at home)|(?<=abuse) of\b",
         ),
         r(
             U,
             HURT,
-            r"\b(?P<t>{handle}) (?:{target}) (?:{g3})?(?:by (?:the|my|his|her|their) (?:throat|neck|hair)|down (?:the )?stairs|against (?:the|a) wall|to the (?:floor|ground)|on the floor|down)\b|\bpull (?:my|her|his) (?P<u>hair)\b",
+            r"\b(?P<t>{handle}) (?:{target}) (?:{g3})?(?:by (?:the|my|his|her|their) (?:throat|neck|hair)|down (?:the )?stairs|against (?:the|a) wall|to the (?:floor|ground)|on the floor|down|over)\b|\bpull (?:my|her|his) (?P<u>hair)\b",
             "@handle",
         ),
         r(
@@ -813,7 +828,7 @@ def _english_rules() -> list[_Rule]:
             r"\b(?P<t>{handle}) (?:{target})\b",
             "@handle",
             not_by=_NOT_A_PERSON,
-            unless=r" (?:to|into|up|out|back|towards|forward|a|for|aside|over)\b",
+            unless=r" (?:to|into|up|out|back|towards|forward|a|for|aside)\b",
         ),
         r(
             U,
@@ -896,8 +911,8 @@ def _english_rules() -> list[_Rule]:
         r(
             C,
             FEAR,
-            r"\b(?:i|we) (?:{g3})?(?P<t>{fear})(?: (?:all the time|every (?:day|night)|at night|now|right now|please|help|stiff|to death|in my (?:room|bed)|of everything))?(?: \||$)",
-            "@fear",
+            r"\b(?:i|we) (?:{g3})?(?P<t>{fear})(?: (?:all the time|every (?:day|night)|at night|now|right now|please|help|stiff|to death|in my (?:room|bed)|of everything))?(?: \||$)|\b(?:i|we) (?:{g3})?(?P<u>{fear}) (?:every time|whenever)\b|\b(?P<v>chair|wardrobe|bed|something) (?:against|behind|in front of) (?:my|the) (?:bedroom )?door\b|\b(?P<w>barricade)",
+            "@fear chair wardrobe bed something barricade",
         ),
         r(
             C,
@@ -965,7 +980,12 @@ def _english_rules() -> list[_Rule]:
             r"\b(?:being|been|is|are|was|were|get|badly) (?P<t>neglected)\b|\b(?P<u>neglect|neglecting) (?:me|us|the kids|the children|her|him|them|my|at home)\b",
             "neglected neglect neglecting",
         ),
-        r(C, NO_FOOD, r"\b(?:often|always|usually|constantly|so|really) (?P<t>hungry)\b", "hungry"),
+        r(
+            C,
+            NO_FOOD,
+            r"\b(?:often|always|usually|constantly|so|really) (?P<t>hungry)\b(?! (?:after|before|by|at|when i get))",
+            "hungry",
+        ),
         r(U, NO_FOOD, r"\b(?P<t>starve) (?:{target})\b", "starve", not_by=_NOT_A_PERSON),
         r(
             U,
@@ -1064,6 +1084,67 @@ def _english_rules() -> list[_Rule]:
             DRUGS,
             r"\b(?P<t>{carry}) (?:{g1})?(?:drugs|weed|coke|cocaine|crack|heroin)\b|\b(?:say|says|said|tell|told) (?:i|me|we) (?:{g1})?(?P<u>owe) (?:them|him)\b|\b(?:give|gave|given) (?:me|him|her) a (?P<v>phone|burner)\b",
             "@carry owe give gave given",
+        ),
+        r(
+            U,
+            SUICIDE,
+            r"\b(?:want|wish|make) (?:it all|everything|it|things|the pain) (?:to )?(?P<t>stop) (?:forever|for good|permanently|for ever)\b",
+            "stop",
+        ),
+        r(C, SUICIDE, r"\b(?:want|wish) (?:it all|everything) (?:to )?(?P<t>stop)\b", "stop"),
+        r(
+            U,
+            NO_FOOD,
+            r"\b(?:dont|doesnt|havent|hasnt|never|didnt) (?:{g1})?(?:have|got|get|given) (?:any |enough )?(?P<t>food)\b",
+            "food",
+            negatable=False,
+        ),
+        r(
+            C,
+            ALONE,
+            r"\b(?:{person}|nobody|noone|parents) (?:is|are|s|was|were) (?:never|hardly ever|not ever|rarely) (?P<t>home|in|here|around|there)\b",
+            "home in here around there",
+            negatable=False,
+        ),
+        r(
+            U,
+            GROOMING,
+            r"\b(?:ask|asks|asked|asking|want|wants|wanted|tell|tells|told|get|gets|got) (?:me|him|her|us|my \w+) to (?:meet|come|go|visit|stay) (?:{g3})?(?P<t>in secret|secretly|alone|on (?:my|his|her|your) own|by (?:myself|himself|herself|yourself)|without telling)\b",
+            "secret secretly alone own by without",
+            negatable=False,
+        ),
+        r(
+            U,
+            GROOMING,
+            r"^(?=.*\b(?:{online}|adult|older|man|men|woman)\b).*?\b(?P<t>meet|come|visit) (?:{g3})?(?:in secret|secretly|alone|without telling)\b",
+            "meet come visit",
+            negatable=False,
+        ),
+        r(
+            U,
+            DRUGS,
+            r"\b(?P<t>{carry}) (?:[a-z0-9]+ ){0,5}(?:for|to) (?:some |the |these |a )?(?:older|gang|lads|dealers|dealer)\b",
+            "@carry",
+        ),
+        r(
+            U,
+            THREAT,
+            r"^(?=.*\bif (?:i|you|she|he|we) (?:ever )?(?:tell|told|say|said|grass|snitch)(?: (?:anyone|anybody|someone|somebody|the police|police|my carer|social|a teacher|on))?\b).*?\b(?P<t>{kill}|{harm})\b",
+            "tell told say said grass snitch",
+            negatable=False,
+        ),
+        r(
+            U,
+            SEXUAL,
+            r"\b(?P<t>pregnant)\b(?=.*\b(?:is|aged|hes|shes|he is|she is) (?:1[89]|[2-9][0-9])\b)",
+            "pregnant",
+        ),
+        r(
+            C,
+            FOLLOWED,
+            r"\b(?P<t>follow|follows|followed|following|stalking|stalks|stalked) (?:me|us|her|him)\b",
+            "follow follows followed following stalking stalks stalked",
+            not_by=_A_THING,
         ),
         r(
             C,
@@ -1205,6 +1286,13 @@ def _welsh_rules() -> list[_Rule]:
             "cleisiau gleisiau chleisiau nghleisiau clais glais chlais",
         ),
         r(C, MISSING, r"\b(?P<t>rhedeg|redeg) i ffwrdd\b", "rhedeg redeg"),
+        r(
+            U,
+            ALONE,
+            r"\b(?:does|doedd|dim) (?P<t>neb) (?:adre|adref|gartref|yn y ty|yma|yn y fflat)\b",
+            "neb",
+            negatable=False,
+        ),
     ]
 
 

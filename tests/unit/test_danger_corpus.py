@@ -12,7 +12,7 @@ DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "danger_corpus.tsv"
 # Written after the matcher, to measure it on words it was not written against; each was
 # measured once before the matcher was widened (docs/safeguarding.md gives both numbers).
-HELD_OUT = [DATA / "danger_heldout.tsv", DATA / "danger_heldout2.tsv"]
+HELD_OUT = [DATA / f"danger_heldout{n}.tsv" for n in ("", "2", "3")]
 
 
 def rows(*paths: Path) -> list[dict[str, str]]:
@@ -36,6 +36,7 @@ PLAIN_WORDS = {
     "thrown out, with nowhere safe to sleep", "no food at home", "being locked in",
     "running away or going missing", "injuries such as bruises, burns or marks",
     "not wanting to go home", "told to keep a secret", "said to be in danger",
+    "signs of grooming", "someone following or watching a child",
 }  # fmt: skip
 
 

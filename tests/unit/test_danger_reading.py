@@ -159,6 +159,20 @@ def test_welsh_is_read_whatever_the_mutation(written: str) -> None:
     assert read(written) == [("urgent", "someone hurting a child")]
 
 
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("Dw i ddim yn teimlo’n ddiogel", "not feeling safe"),
+        ("I don’t feel safe at home", "not feeling safe"),
+        ("he’ll kill me if i tell anyone", "a threat to kill or hurt"),
+    ],
+)
+def test_the_curly_apostrophes_phones_type_are_read_like_straight_ones(
+    written: str, why: str
+) -> None:
+    assert read(written) == [("urgent", why)]
+
+
 def test_the_welsh_words_are_marked_for_review_by_a_welsh_speaking_lead() -> None:
     review = tomllib.loads(WELSH_WORDS.read_text(encoding="utf-8"))["review"]
     assert "Welsh-speaking safeguarding lead" in review["status"]
