@@ -2,6 +2,7 @@
 straight away (ahead of every other message), and record what staff did."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from portal.database import utcnow
-from portal.domain.safeguarding import DEFAULT_PHRASES, DangerCheck, check_text, load_phrases
+from portal.domain.safeguarding import assess, load_phrases
 from portal.extensions import db
 from portal.models import Staff, Submission
 from portal.services import audit, outbox
@@ -22,9 +23,16 @@ DANGER_QUESTION = "in_danger"  # the answer to "Are you or another child in dang
 DANGER_ANSWERS = frozenset({"yes", "not_sure"})
 
 
+@dataclass(frozen=True)
+class DangerCheck:
+    found: bool
+    matched: tuple[str, ...] = ()
+
+
 @cache
 def _phrases(extra: str | None) -> tuple[str, ...]:
-    return load_phrases(DEFAULT_PHRASES, Path(extra) if extra else None)
+    """The council's own phrases (DANGER_PHRASES_FILE); the matcher's words are its own."""
+    return load_phrases(Path(extra) if extra else None)
 
 
 def phrases() -> tuple[str, ...]:
@@ -41,7 +49,8 @@ def check_step(answers: dict[str, Any]) -> DangerCheck:
     """Danger in one page's answers: the question answered yes (or not sure), or words."""
     if answers.get(DANGER_QUESTION) in DANGER_ANSWERS:
         return DangerCheck(True, ("answered the danger question: " + answers[DANGER_QUESTION],))
-    return check_text(text_values(answers), phrases())
+    signals = assess(text_values(answers), phrases())
+    return DangerCheck(bool(signals), tuple(f"{s.why}: “{s.sentence}”" for s in signals))
 
 
 def check_submission(answers: dict[str, dict[str, Any]]) -> DangerCheck:

@@ -43,7 +43,8 @@ def test_words_of_danger_show_the_help_page_at_once_and_alert_staff_first(
 
     submission = only_submission()
     assert submission.urgent
-    assert "hits me" in submission.danger_signs
+    # Staff are told why in plain words, with the sentence as it was written.
+    assert submission.danger_signs == [f"someone hurting a child: “{DANGER_TEXT}”"]
     alerts = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.purpose == "safeguarding_alert")
     ).all()
