@@ -53,9 +53,11 @@ class QuestionForm(FlaskForm):
     """A question page. `kind` and `role` decide the words and which fields apply."""
 
     class Meta:
-        # A journey page submitted after the session ends must not fail on the token
-        # alone: CSRF is checked in the view so we can keep what was typed.
-        csrf = True
+        # The form carries no token of its own: CSRFProtect checks every post before the
+        # view runs (and views.csrf_failed keeps what was typed). So no token is stored
+        # with the answers, and answers saved in one session check out in another
+        # (after "save and come back later", in a new browser).
+        csrf = False
 
     def __init__(
         self,
@@ -76,7 +78,7 @@ class QuestionForm(FlaskForm):
         """Set the words and drop fields that do not apply to this person."""
 
     def answers(self) -> dict[str, Any]:
-        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        return {name: field.data for name, field in self._fields.items()}
 
 
 ROLE_CHOICES = [
@@ -578,11 +580,6 @@ class SupportForm(QuestionForm):
 class FilesForm(QuestionForm):
     """Files are uploaded one at a time on their own page (public/views.py); the step
     has no fields of its own, and sending no file is fine."""
-
-    class Meta:
-        # The files page records no answers, so no token is kept with the step to check
-        # again when check your answers is shown (CSRFProtect guards the page's posts).
-        csrf = False
 
 
 FORMS: dict[str, type[QuestionForm]] = {

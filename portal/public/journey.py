@@ -112,9 +112,7 @@ class SummaryRow:
 def summary_rows(checked: Checked) -> list[SummaryRow]:
     rows = []
     for step, form in checked.forms.items():
-        for name, field in form._fields.items():
-            if name == "csrf_token":
-                continue
+        for field in form._fields.values():
             answer = display_value(field)
             if answer is not None:
                 rows.append(SummaryRow(step, field.id, str(field.label.text), answer))
