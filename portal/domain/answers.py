@@ -73,7 +73,10 @@ def months_before(day: date, months: int) -> date:
 
 def date_fits_when(when: WhenItHappened | None, event_date: date | None, today: date) -> bool:
     """Whether the date something happened agrees with the rough time the person chose
-    ("In the last month" and a date in March, asked in June, do not)."""
+    ("In the last month" and a date in March, asked in June, do not). Between 1 and 12
+    months ago is held to its year only: which side of the time limit a date falls
+    matters (staff are told of a complaint about events over a year ago); whether it
+    was three weeks or five weeks ago does not."""
     if when is None or event_date is None:
         return True
     a_month_ago, a_year_ago = months_before(today, 1), months_before(today, 12)
@@ -81,7 +84,7 @@ def date_fits_when(when: WhenItHappened | None, event_date: date | None, today: 
         case WhenItHappened.LAST_MONTH:
             return event_date >= a_month_ago
         case WhenItHappened.LAST_YEAR:
-            return a_year_ago <= event_date <= a_month_ago
+            return event_date >= a_year_ago
         case WhenItHappened.OVER_A_YEAR:
             return event_date <= a_year_ago
         case _:

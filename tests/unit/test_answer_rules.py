@@ -59,7 +59,7 @@ def test_months_before_counts_calendar_months(day: date, months: int, expected: 
         (WhenItHappened.LAST_MONTH, date(2026, 5, 15), True),
         (WhenItHappened.LAST_MONTH, date(2026, 5, 14), False),
         (WhenItHappened.LAST_YEAR, date(2026, 5, 15), True),
-        (WhenItHappened.LAST_YEAR, date(2026, 5, 16), False),
+        (WhenItHappened.LAST_YEAR, date(2026, 6, 1), True),
         (WhenItHappened.LAST_YEAR, date(2025, 6, 15), True),
         (WhenItHappened.LAST_YEAR, date(2025, 6, 14), False),
         (WhenItHappened.OVER_A_YEAR, date(2025, 6, 15), True),
