@@ -143,24 +143,20 @@ class TranslatedDateInput(TranslatedError, wtforms_widgets.GovDateInput):
         return params
 
 
-def _month_names() -> dict[str, int]:
-    """Month names and their usual short forms, in English and Welsh ("June", "Jun",
-    "Sept", "Mehefin", "Meh"), lower case, from the Unicode CLDR data Babel ships."""
-    names: dict[str, int] = {}
-    for locale in (Locale.parse("en_GB"), Locale.parse("cy")):
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                for number, name in locale.months[context][width].items():
-                    names[name.lower()] = number
-    return names
+def _month_names(widths: tuple[str, ...]) -> dict[str, int]:
+    """Month names (and, with "abbreviated", their usual short forms: "Jun", "Sept",
+    "Meh") in English and Welsh, lower case, from the Unicode CLDR data Babel ships."""
+    return {
+        name.lower(): number
+        for locale in (Locale.parse("en_GB"), Locale.parse("cy"))
+        for context in ("format", "stand-alone")
+        for width in widths
+        for number, name in locale.months[context][width].items()
+    }
 
 
-MONTH_NAMES = _month_names()
-FULL_MONTH_NAMES = {
-    name: number
-    for locale in (Locale.parse("en_GB"), Locale.parse("cy"))
-    for number, name in ((n, m.lower()) for n, m in locale.months["format"]["wide"].items())
-}
+MONTH_NAMES = _month_names(("wide", "abbreviated"))
+FULL_MONTH_NAMES = _month_names(("wide",))
 
 
 def month_number(typed: str) -> int | None:
@@ -221,6 +217,8 @@ class GovDateField(Field):
 class AskedToCheck(HiddenField):
     """An answer the person was asked to check, kept in the page they were asked on:
     pressing Continue again with the same answer says that it is right."""
+
+    data: str | None
 
     def confirmed(self, answer: str, field: Field, message: Any) -> bool:
         if self.data == answer:
