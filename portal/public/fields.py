@@ -4,20 +4,21 @@ Validators here set no HTML `required` flag: the browser's own validation would
 pre-empt the GOV.UK error summary (and the Nu checker rejects it on the date wrapper).
 """
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import phonenumbers
+from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf import wtforms_widgets
-from wtforms import Field, Form
+from wtforms import Field, Form, HiddenField
 from wtforms.validators import StopValidation, ValidationError
 
+from portal.domain.postcodes import is_uk_postcode, normalise_postcode
 from portal.security import sanitise
 
 # GOV.UK wording, translated when shown (lazily: these are read at import time).
@@ -25,8 +26,6 @@ PHONE_MESSAGE = _l("Enter a phone number, like 01632 960 001 or 07700 900 982")
 EMAIL_MESSAGE = _l("Enter an email address in the correct format, like name@example.com")
 POSTCODE_MESSAGE = _l("Enter a real postcode, like NM1 1AA")
 A_DATE = _l("The date")
-
-UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 Validator = Callable[[Form, Field], None]
 
@@ -90,10 +89,15 @@ def email_address(
 
 def uk_postcode(message: Any = POSTCODE_MESSAGE) -> Validator:
     def check(form: Form, field: Field) -> None:
-        if field.data and not UK_POSTCODE.match(field.data.upper()):
+        if field.data and not is_uk_postcode(field.data):
             raise ValidationError(message)
 
     return check
+
+
+def postcode_text(value: Any) -> Any:
+    """Filter for a postcode field, after clean_text: the one way postcodes are written."""
+    return normalise_postcode(value) if isinstance(value, str) else value
 
 
 def clean_text(value: Any) -> Any:
@@ -139,6 +143,35 @@ class TranslatedDateInput(TranslatedError, wtforms_widgets.GovDateInput):
         return params
 
 
+def _month_names(widths: tuple[str, ...]) -> dict[str, int]:
+    """Month names (and, with "abbreviated", their usual short forms: "Jun", "Sept",
+    "Meh") in English and Welsh, lower case, from the Unicode CLDR data Babel ships."""
+    return {
+        name.lower(): number
+        for locale in (Locale.parse("en_GB"), Locale.parse("cy"))
+        for context in ("format", "stand-alone")
+        for width in widths
+        for number, name in locale.months[context][width].items()
+    }
+
+
+MONTH_NAMES = _month_names(("wide", "abbreviated"))
+FULL_MONTH_NAMES = _month_names(("wide",))
+
+
+def month_number(typed: str) -> int | None:
+    """The month in a date's month box: a number ("6", "06"), a name or a short form
+    of one ("June", "jun", "Sept.", "Mehefin"), as the GOV.UK date pattern advises.
+    A short form not in the list is read when it begins one month's name only."""
+    if typed.isdigit():
+        return int(typed)
+    word = typed.lower().rstrip(".").replace(" ", "")
+    if word in MONTH_NAMES:
+        return MONTH_NAMES[word]
+    begun = {number for name, number in FULL_MONTH_NAMES.items() if name.startswith(word)}
+    return begun.pop() if len(word) >= 3 and len(begun) == 1 else None
+
+
 class GovDateField(Field):
     """Day, month and year boxes (GOV.UK date input), read as a real date.
 
@@ -160,9 +193,10 @@ class GovDateField(Field):
         self.data = None
         if not any(values):
             return
-        if not all(v.isdigit() for v in values):
+        month = month_number(values[1])
+        if not (values[0].isdigit() and values[2].isdigit()) or month is None:
             raise ValueError(_("%(what)s must be a real date", what=self.what))
-        day, month, year = (int(v) for v in values)
+        day, year = int(values[0]), int(values[2])
         if year < 1900:
             raise ValueError(
                 _("%(what)s must include a year with 4 numbers, like 2015", what=self.what)
@@ -178,6 +212,20 @@ class GovDateField(Field):
     @property
     def raw_parts(self) -> list[str] | None:
         return list(self.parts) if any(self.parts) else None
+
+
+class AskedToCheck(HiddenField):
+    """An answer the person was asked to check, kept in the page they were asked on:
+    pressing Continue again with the same answer says that it is right."""
+
+    data: str | None
+
+    def confirmed(self, answer: str, field: Field, message: Any) -> bool:
+        if self.data == answer:
+            return True
+        self.data = answer
+        field.errors = [message]
+        return False
 
 
 def not_in_future(today: Callable[[], date], what: str) -> Validator:

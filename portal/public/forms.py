@@ -8,10 +8,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, Optional
 
+from portal.domain.answers import age_to_check, applies, date_fits_when
 from portal.domain.clock import LONDON
+from portal.domain.routing import age_on
 from portal.domain.types import (
     AdvocacyAnswer,
     ChildAgreement,
@@ -22,6 +31,7 @@ from portal.domain.types import (
     WhenItHappened,
 )
 from portal.public.fields import (
+    AskedToCheck,
     GovCharacterCount,
     GovCheckboxesInput,
     GovDateField,
@@ -31,6 +41,7 @@ from portal.public.fields import (
     email_address,
     max_length,
     not_in_future,
+    postcode_text,
     required,
     uk_phone,
     uk_postcode,
@@ -53,9 +64,11 @@ class QuestionForm(FlaskForm):
     """A question page. `kind` and `role` decide the words and which fields apply."""
 
     class Meta:
-        # A journey page submitted after the session ends must not fail on the token
-        # alone: CSRF is checked in the view so we can keep what was typed.
-        csrf = True
+        # The form carries no token of its own: CSRFProtect checks every post before the
+        # view runs (and views.csrf_failed keeps what was typed). So no token is stored
+        # with the answers, and answers saved in one session check out in another
+        # (after "save and come back later", in a new browser).
+        csrf = False
 
     def __init__(
         self,
@@ -75,8 +88,26 @@ class QuestionForm(FlaskForm):
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         """Set the words and drop fields that do not apply to this person."""
 
+    def applicable(self) -> dict[str, Field]:
+        """The fields whose answers apply: not a box revealed by a choice the person
+        no longer makes (portal/domain/answers.py)."""
+        data = {name: field.data for name, field in self._fields.items()}
+        return {
+            name: field
+            for name, field in self._fields.items()
+            if applies(name, data) and not isinstance(field, AskedToCheck)
+        }
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        applicable = self.applicable()
+        for name, field in self._fields.items():
+            if name not in applicable:
+                field.errors = []  # an email box left under "Email", after choosing phone
+        return not any(field.errors for field in self)
+
     def answers(self) -> dict[str, Any]:
-        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        return {name: field.data for name, field in self.applicable().items()}
 
 
 ROLE_CHOICES = [
@@ -166,6 +197,7 @@ class AboutTheChildForm(QuestionForm):
         ],
         widget=GovTextInput(),
     )
+    asked_to_check = AskedToCheck()
 
     def process(
         self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any
@@ -183,7 +215,26 @@ class AboutTheChildForm(QuestionForm):
         if dob.raw_parts is None and not age_typed:
             dob.errors = [_l("Enter their date of birth or their age")]
             valid = False
-        return valid
+        if not valid:
+            return False
+        # Care leavers are in scope up to 25: older than that is more likely a slip.
+        if dob.data and age_to_check(age_on(dob.data, today())):
+            return self.asked_to_check.confirmed(
+                f"born {dob.data.isoformat()}",
+                dob,
+                _l(
+                    "Check their date of birth. It means they are 25 or older. "
+                    "If it is right, press Continue"
+                ),
+            )
+        age = self.child_age.data
+        if not dob.data and age is not None and age_to_check(age):
+            return self.asked_to_check.confirmed(
+                f"age {age}",
+                self.child_age,
+                _l("Check their age. If they are 25 or older, press Continue"),
+            )
+        return True
 
 
 class ChildViewsForm(QuestionForm):
@@ -227,6 +278,7 @@ class YourAgeForm(QuestionForm):
         ],
         widget=GovTextInput(),
     )
+    asked_to_check = AskedToCheck()
 
     def process(
         self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any
@@ -242,6 +294,12 @@ class YourAgeForm(QuestionForm):
         typed = bool(self.age.raw_data and self.age.raw_data[0].strip())
         if typed and self.age.process_errors:
             self.age.errors = list(self.age.process_errors)
+        if valid and age_to_check(self.age.data):
+            return self.asked_to_check.confirmed(
+                f"age {self.age.data}",
+                self.age,
+                _l("Check your age. If you are 25 or older, press Continue"),
+            )
         return valid
 
 
@@ -376,6 +434,33 @@ class WhatHappenedForm(QuestionForm):
         elif self.child:
             self.also_complain.label.text = _l("Do you want to make a complaint too?")
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid or "event_date" not in self or not self.event_date.data:
+            return valid
+        when = WhenItHappened(self.when_it_happened.data)
+        if date_fits_when(when, self.event_date.data, today()):
+            return True
+        self.event_date.errors = [DATE_DOES_NOT_FIT[when]]
+        return False
+
+
+# An event date outside the rough time chosen for it, beside the date.
+DATE_DOES_NOT_FIT = {
+    WhenItHappened.LAST_MONTH: _l(
+        "The date it happened must be in the last month, or choose another answer to when "
+        "it happened"
+    ),
+    WhenItHappened.LAST_YEAR: _l(
+        "The date it happened must be between 1 and 12 months ago, or choose another answer "
+        "to when it happened"
+    ),
+    WhenItHappened.OVER_A_YEAR: _l(
+        "The date it happened must be more than a year ago, or choose another answer to when "
+        "it happened"
+    ),
+}
+
 
 class PutItRightForm(QuestionForm):
     put_right = TextAreaField(
@@ -466,7 +551,7 @@ class ContactForm(QuestionForm):
     )
     postcode = StringField(
         _l("Postcode"),
-        filters=[clean_text],
+        filters=[clean_text, postcode_text],
         validators=[max_length(10, _l("Postcode")), uk_postcode()],
         widget=GovTextInput(),
     )
@@ -578,11 +663,6 @@ class SupportForm(QuestionForm):
 class FilesForm(QuestionForm):
     """Files are uploaded one at a time on their own page (public/views.py); the step
     has no fields of its own, and sending no file is fine."""
-
-    class Meta:
-        # The files page records no answers, so no token is kept with the step to check
-        # again when check your answers is shown (CSRFProtect guards the page's posts).
-        csrf = False
 
 
 FORMS: dict[str, type[QuestionForm]] = {

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
 
@@ -101,6 +102,60 @@ def display_value(field: Field) -> str | None:
     return str(data)
 
 
+# Check your answers names each answer in a few words (the GOV.UK pattern: "Name",
+# "Email address"), not with the whole question.
+SUMMARY_LABELS: dict[str, Any] = {
+    "role": _l("Who you are"),
+    "in_danger": _l("In danger now"),
+    "organisation": _l("Organisation"),
+    "professional_type": _l("Where you work"),
+    "child_name": _l("Child's name"),
+    "child_date_of_birth": _l("Child's date of birth"),
+    "child_age": _l("Child's age"),
+    "child_agreement": _l("Child knows and agrees"),
+    "child_reply_preference": _l("How the child wants to hear"),
+    "age": _l("Your age"),
+    "team": _l("Service"),
+    "worker_name": _l("Worker to thank"),
+    "what_happened": _l("What happened"),
+    "when_it_happened": _l("When it happened"),
+    "event_date": _l("Date it happened"),
+    "also_complain": _l("A complaint as well"),
+    "put_right": _l("What would put it right"),
+    "advocacy": _l("Advocate"),
+    "name": _l("Name"),
+    "contact_preference": _l("How to contact you"),
+    "email": _l("Email address"),
+    "phone": _l("Phone number"),
+    "address": _l("Address"),
+    "postcode": _l("Postcode"),
+    "advocate_name": _l("Advocate's name"),
+    "advocate_email": _l("Advocate's email address"),
+    "support": _l("Help to talk to us"),
+    "interpreter_language": _l("Language"),
+    "other_support": _l("Other help"),
+}
+# Where the words depend on what is being sent, or on who is sending it.
+SUMMARY_LABELS_BY_KIND: dict[tuple[str, Kind], Any] = {
+    ("what_happened", Kind.REPRESENTATION): _l("What is wrong"),
+    ("what_happened", Kind.COMPLIMENT): _l("What you want to tell us"),
+    ("what_happened", Kind.ADVOCACY): _l("What you want help with"),
+    ("team", Kind.COMPLIMENT): _l("Team to thank"),
+}
+SUMMARY_LABELS_FOR_A_CHILD: dict[str, Any] = {
+    "team": _l("Who it is about"),
+    "put_right": _l("What would make it better"),
+}
+
+
+def summary_label(form: QuestionForm, name: str, question: str) -> str:
+    """The few words that name an answer; the question itself if none are set."""
+    label = SUMMARY_LABELS_BY_KIND.get((name, form.journey_kind))
+    if label is None and form.child:
+        label = SUMMARY_LABELS_FOR_A_CHILD.get(name)
+    return str(label or SUMMARY_LABELS.get(name) or question)
+
+
 @dataclass
 class SummaryRow:
     step: str
@@ -110,12 +165,12 @@ class SummaryRow:
 
 
 def summary_rows(checked: Checked) -> list[SummaryRow]:
+    """A row for each answer that was given and still applies."""
     rows = []
     for step, form in checked.forms.items():
-        for name, field in form._fields.items():
-            if name == "csrf_token":
-                continue
+        for name, field in form.applicable().items():
             answer = display_value(field)
             if answer is not None:
-                rows.append(SummaryRow(step, field.id, str(field.label.text), answer))
+                label = summary_label(form, name, str(field.label.text))
+                rows.append(SummaryRow(step, field.id, label, answer))
     return rows

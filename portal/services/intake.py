@@ -17,8 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.database import utcnow
 from portal.domain import timescales
+from portal.domain.answers import still_applying
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.flags import flags_for
+from portal.domain.postcodes import normalise_postcode
 from portal.domain.references import format_reference
 from portal.domain.timescales import Deadline, Procedure, Step, statutory_procedure
 from portal.domain.types import (
@@ -181,6 +183,10 @@ class NewSubmission:
 
     @classmethod
     def from_answers(cls, kind: Kind, answers: dict[str, dict[str, Any]]) -> "NewSubmission":
+        # An answer in a box revealed by a choice the person no longer makes (an email
+        # address, after choosing phone) is neither recorded nor shown to staff.
+        answers = {step: still_applying(page) for step, page in answers.items()}
+
         def get(step: str, name: str) -> Any:
             return answers.get(step, {}).get(name)
 
@@ -200,7 +206,6 @@ class NewSubmission:
         agreement = get("the-childs-views", "child_agreement")
         when = get("what-happened", "when_it_happened")
         preference = ContactPreference(get("contact", "contact_preference"))
-        through_advocate = preference is ContactPreference.ADVOCATE
         return cls(
             kind=kind,
             role=role,
@@ -208,10 +213,8 @@ class NewSubmission:
             contact_preference=preference,
             email=get("contact", "email") or None,
             phone=get("contact", "phone") or None,
-            address=(get("contact", "address") or None)
-            if preference is ContactPreference.POST
-            else None,
-            postcode=(get("contact", "postcode") or "").upper() or None,
+            address=get("contact", "address") or None,
+            postcode=normalise_postcode(get("contact", "postcode") or "") or None,
             organisation=get("your-organisation", "organisation") or None,
             child_name=get("about-the-child", "child_name") or None,
             child_date_of_birth=get("about-the-child", "child_date_of_birth"),
@@ -228,8 +231,8 @@ class NewSubmission:
             support_needs=support,
             interpreter_language=get("support", "interpreter_language") or None,
             other_support=get("support", "other_support") or None,
-            advocate_name=(get("contact", "advocate_name") or None) if through_advocate else None,
-            advocate_email=(get("contact", "advocate_email") or None) if through_advocate else None,
+            advocate_name=get("contact", "advocate_name") or None,
+            advocate_email=get("contact", "advocate_email") or None,
             answers=_json_safe(answers),
         )
 

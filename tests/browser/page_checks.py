@@ -11,6 +11,7 @@ import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from portal_browser import (
     welsh,
 )
 
+from portal.domain.clock import LONDON
 from portal.domain.types import Kind, SubmitterRole
 from portal.public.journey import KIND_SLUGS
 
@@ -275,6 +277,42 @@ class Walker:
         self.goto("/continue/not-a-real-link", "link not working")
         assert self.response.status == 404
 
+    def answer_until(self, kind: Kind, role: SubmitterRole, stop_at: str) -> None:
+        """Answer each question from here until the journey asks `stop_at`."""
+        steps = pages_of(kind, role)
+        while not self.page.url.endswith(journey_path(kind, stop_at)):
+            step = next(s for s in steps if self.page.url.endswith(journey_path(kind, s)))
+            answer(self.fill, kind, role, step)
+            self.press("Continue")
+
+    def asked_to_check(self) -> None:
+        """A parent gives a date of birth that makes the child 30 (asked to check, then
+        confirmed) and a date months before "In the last month"; a child says they are 25."""
+        kind, parent, child = Kind.COMPLAINT, SubmitterRole.PARENT, SubmitterRole.CHILD
+        today = datetime.now(LONDON).date()
+        self.goto(journey_path(kind, "who-are-you"))
+        self.answer_until(kind, parent, "about-the-child")
+        self.fill.text("child_name", "Sam Taylor")
+        self.fill.date("child_date_of_birth", "14", "3", str(today.year - 30))
+        self.press("Continue", "make-a-complaint/adult/about-the-child (asked to check)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+        self.press("Continue")  # the date is right
+        self.answer_until(kind, parent, "what-happened")
+        answer(self.fill, kind, parent, "what-happened")
+        months_ago = today - timedelta(days=100)
+        self.fill.date(
+            "event_date", str(months_ago.day), str(months_ago.month), str(months_ago.year)
+        )
+        self.press("Continue", "make-a-complaint/adult/what-happened (date does not fit)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+
+        self.page.context.clear_cookies()
+        self.goto(journey_path(kind, "who-are-you"))
+        self.answer_until(kind, child, "your-age")
+        self.fill.text("age", "25")
+        self.press("Continue", "make-a-complaint/child/your-age (asked to check)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+
     def answer_feedback(self, name: str, button: str = "Send your answers") -> None:
         """The questionnaire as it arrives, sent empty, then answered: the thanks."""
         self.record(name)
@@ -355,6 +393,7 @@ def walk_everything(page: Page, axe_source: str, feedback: FeedbackLinks) -> Cra
         )
     attempt("session expired", walker.session_expires_on_a_question)
     attempt("in danger, then save for later", walker.child_in_danger_saves_for_later)
+    attempt("answers to check", walker.asked_to_check)
     attempt("feedback from a parent", lambda: walker.adult_feedback(feedback))
     attempt("feedback from a child", lambda: walker.child_feedback(feedback))
     attempt("feedback in Welsh", lambda: walker.welsh_feedback(feedback))

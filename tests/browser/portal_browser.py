@@ -101,6 +101,13 @@ INFORMATION_PAGES = {
     "accessibility statement": "/accessibility-statement",
     "cookies": "/cookies",
 }
+# Answers the portal asks a person to check (a young person of 25 or older) or to change
+# (a date outside the time they chose).
+ASKED_TO_CHECK = [
+    "make-a-complaint/adult/about-the-child (asked to check)",
+    "make-a-complaint/adult/what-happened (date does not fit)",
+    "make-a-complaint/child/your-age (asked to check)",
+]
 EXTRA_PAGES = [
     "start",
     *INFORMATION_PAGES,
@@ -109,6 +116,7 @@ EXTRA_PAGES = [
     "session ended",
     *SAVING,
     *FEEDBACK,
+    *ASKED_TO_CHECK,
 ]
 # An answer to each of the questionnaire's questions (5 is the best of the scale).
 FEEDBACK_ANSWERS = {"easy": "5", "informed": "4", "on_time": "4", "respect": "5", "satisfied": "3"}
@@ -153,7 +161,7 @@ def childs_route() -> list[str]:
     names = ["start"]
     for kind in KINDS:
         names += route_pages(kind, SubmitterRole.CHILD)
-    return [*names, *SAVING]
+    return [*names, *SAVING, *(name for name in ASKED_TO_CHECK if "/child/" in name)]
 
 
 # --- answering the questions ------------------------------------------------------------

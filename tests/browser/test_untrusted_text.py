@@ -44,7 +44,7 @@ def test_a_script_typed_in_is_shown_as_text(contexts: Contexts) -> None:
 
     # Back on the question, the words are in the box as typed.
     with page.expect_navigation():
-        page.get_by_role("link", name="Change what happened?").click()
+        page.get_by_role("link", name="Change what happened").click()
     assert page.locator('[name="what_happened"]').input_value() == SCRIPT
     fill.press_button("Continue")
     assert page.url.endswith(journey_path(Kind.COMPLAINT, "check-answers"))

@@ -40,6 +40,14 @@ def tomorrow() -> list[str]:
     return date_parts(london_today() + timedelta(days=1))
 
 
+def days_ago(days: int) -> list[str]:
+    return date_parts(london_today() - timedelta(days=days))
+
+
+def years_ago(years: int) -> list[str]:
+    return days_ago(366 * years)
+
+
 LONG_NAME = "N" * 201
 CASES = [
     # Who are you
@@ -511,6 +519,95 @@ CASES = [
         "support",
         {"support": "other", "other_support": "h" * 501},
         [Problem("other_support", "Your answer must be 500 characters or fewer")],
+    ),
+]
+
+CASES += [
+    # Answers to check (issue 13): a young person of 25 or more, a date outside the time
+    # chosen, a month that is not one.
+    ErrorCase(
+        "date of birth makes them 25 or older",
+        "complaint",
+        "parent",
+        "about-the-child",
+        {"child_name": "Sam", "child_date_of_birth": years_ago(30), "child_age": ""},
+        [
+            Problem(
+                "child_date_of_birth",
+                "Check their date of birth. It means they are 25 or older. "
+                "If it is right, press Continue",
+                True,
+            )
+        ],
+    ),
+    ErrorCase(
+        "the child's age is 25",
+        "complaint",
+        "parent",
+        "about-the-child",
+        {"child_name": "Sam", "child_date_of_birth": ["", "", ""], "child_age": "25"},
+        [Problem("child_age", "Check their age. If they are 25 or older, press Continue")],
+    ),
+    ErrorCase(
+        "a child says they are 25",
+        "complaint",
+        "child",
+        "your-age",
+        {"age": "25"},
+        [Problem("age", "Check your age. If you are 25 or older, press Continue")],
+    ),
+    ErrorCase(
+        "a date months ago said to be in the last month",
+        "complaint",
+        "parent",
+        "what-happened",
+        {"what_happened": "x", "when_it_happened": "last_month", "event_date": days_ago(90)},
+        [
+            Problem(
+                "event_date",
+                "The date it happened must be in the last month, or choose another answer to "
+                "when it happened",
+                True,
+            )
+        ],
+    ),
+    ErrorCase(
+        "a date years ago said to be between 1 and 12 months ago",
+        "representation",
+        "parent",
+        "what-happened",
+        {"what_happened": "x", "when_it_happened": "last_year", "event_date": years_ago(2)},
+        [
+            Problem(
+                "event_date",
+                "The date it happened must be between 1 and 12 months ago, or choose another "
+                "answer to when it happened",
+                True,
+            )
+        ],
+    ),
+    ErrorCase(
+        "a date last week said to be more than a year ago",
+        "complaint",
+        "parent",
+        "what-happened",
+        {"what_happened": "x", "when_it_happened": "over_a_year", "event_date": days_ago(7)},
+        [
+            Problem(
+                "event_date",
+                "The date it happened must be more than a year ago, or choose another answer to "
+                "when it happened",
+                True,
+            )
+        ],
+    ),
+    ErrorCase(
+        "a month name that is not one",
+        "complaint",
+        "parent",
+        "about-the-child",
+        {"child_name": "Sam", "child_date_of_birth": ["1", "Junuary", "2015"], "child_age": ""},
+        [Problem("child_date_of_birth", "Their date of birth must be a real date", True)],
     ),
 ]
 

@@ -252,7 +252,7 @@ def test_each_journey_asks_the_right_questions_and_stores_every_answer(
     assert asked == case.asked
 
     shown = journey.check_answers().summary_answers
-    assert shown["What is your name?"] == "Alex Morgan"
+    assert shown["Name"] == "Alex Morgan"
     assert str(answers[HAPPENED]["what_happened"]) in shown.values()
 
     before = datetime.now(UTC)

@@ -143,7 +143,7 @@ def test_a_complaint_sent_through_the_form_in_wales_is_due_in_two_working_days(
     "what_happened",
     [
         {"when_it_happened": "over_a_year", "event_date": ["", "", ""]},
-        {"when_it_happened": "last_year", "event_date": date_parts(date(2020, 5, 1))},
+        {"when_it_happened": "not_sure", "event_date": date_parts(date(2020, 5, 1))},
     ],
     ids=["said more than a year ago", "gave a date more than a year ago"],
 )

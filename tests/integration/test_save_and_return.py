@@ -13,7 +13,7 @@ from backoffice_helpers import browser as own_browser
 from backoffice_helpers import errors_shown_twice
 from flask import Flask
 from flask.testing import FlaskClient
-from journey_helpers import Journey, Page, answers_for, page_of, step_of
+from journey_helpers import Journey, Page, answers_for, only_submission, page_of, step_of
 
 from portal.database import utcnow
 from portal.extensions import db
@@ -386,3 +386,88 @@ def test_codes_to_one_email_address_are_limited(client: FlaskClient, app: Flask)
         shown = page_of(browser.get(location)).notification_banner
     assert len(emails("save_return_code")) == 2
     assert "We have already sent several codes to your email address" in shown
+
+
+# --- carrying on in another browser, to the end ------------------------------------------
+
+ROUTES = [
+    ("complaint", "parent"),
+    ("complaint", "child"),
+    ("representation", "foster_carer"),
+    ("compliment", "child"),
+    ("compliment", "relative"),
+    ("advocacy", "professional"),
+    ("advocacy", "child"),
+]
+
+
+def carry_on_in_another_browser(app: Flask) -> tuple[FlaskClient, str]:
+    """The emailed link, opened in a browser that has never seen the portal; the right
+    answer to the question. Returns the browser and the page it was sent to."""
+    browser = another_browser(app)
+    status, location, page = answer_the_question(browser, link_in_email(), ANSWER)
+    assert status == 302, page.error_summary
+    return browser, step_of(location)
+
+
+@pytest.mark.parametrize(("kind", "role"), ROUTES, ids=lambda v: v)
+def test_carrying_on_in_another_browser_goes_on_to_check_your_answers_with_every_answer_kept(
+    client: FlaskClient, app: Flask, kind: str, role: str
+) -> None:
+    answers = answers_for(kind, role)
+    first = Journey(client, kind)
+    step = "who-are-you"
+    while step != "what-happened":
+        step = first.answer(step, answers[step])
+    press_save_and_come_back_later(first, "what-happened", answers["what-happened"])
+    assert "Your answers are saved" in save_with(first).text
+
+    browser, step = carry_on_in_another_browser(app)
+    back = Journey(browser, kind)
+    asked_after = []
+    while step != "check-answers":
+        assert step not in asked_after and step != "who-are-you", (step, asked_after)
+        asked_after.append(step)
+        step = back.answer(step, answers[step])
+
+    check = back.check_answers()
+    shown = set(check.summary_answers.values())
+    assert "Alex Morgan" in shown
+    assert str(answers["what-happened"]["what_happened"]) in shown
+    if role != "child" and kind != "compliment":
+        assert "Sam Taylor" in shown
+    back.send_and_confirm()
+    assert only_submission().submitter_name == "Alex Morgan"
+
+
+def test_a_draft_saved_with_an_old_sessions_token_in_its_answers_still_goes_to_check_answers(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Drafts saved before the token was left out of the answers carry it in every step."""
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    press_save_and_come_back_later(journey, "support", {"support": "none"})
+    save_with(journey)
+    draft = the_saved_draft()
+    assert draft is not None
+    draft.answers = {
+        step: {**typed, "csrf_token": ["an-old-sessions-token"]}
+        for step, typed in draft.answers.items()
+    }
+    db.session.commit()
+
+    browser, step = carry_on_in_another_browser(app)
+
+    assert step == "check-answers"
+    shown = Journey(browser, "complaint").check_answers().summary_answers
+    assert "Alex Morgan" in shown.values()
+
+
+def test_no_step_keeps_the_pages_security_token_with_its_answers(client: FlaskClient) -> None:
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+
+    db.session.expire_all()
+    (draft,) = db.session.scalars(sa.select(Draft))
+    assert draft.answers, "the draft should hold the answers"
+    assert all("csrf_token" not in typed for typed in draft.answers.values())
