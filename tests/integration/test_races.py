@@ -1,0 +1,195 @@
+"""Requests that arrive at the same instant: a button pressed twice, guesses sent in
+parallel, one code tried from several sessions. Each test prepares its requests, then
+sends them from threads released together by a barrier. Every request runs in an
+application context of its own (OwnContextClient), so each has its own database session
+and connection and its own transaction, as in gunicorn's workers; the database is the
+real one (SQLite, or PostgreSQL with DATABASE_URL). The rules hold only if the database
+decides them (docs/security.md, "Races")."""
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pytest
+import sqlalchemy as sa
+from backoffice_helpers import (
+    CODE_PAGE,
+    PASSWORD,
+    authenticator_code,
+    browser,
+    csrf_token,
+    give_authenticator_app,
+    make_staff,
+    post_form,
+)
+from flask import Flask
+from flask.testing import FlaskClient
+from journey_helpers import page_of
+from werkzeug.test import TestResponse
+
+from portal.backoffice.access import Role
+from portal.extensions import db
+from portal.models import AuditEvent, Staff
+from portal.services import staff as staff_service
+
+T = TypeVar("T")
+WRONG_PASSWORD = "Enter a correct email address and password"
+LOCKED = "This account is locked"
+WRONG_CODE = "Enter the code your authenticator app shows now"
+
+
+def at_once(requests: list[Callable[[], T]]) -> list[T]:
+    """Send every request at the same instant, each from a thread of its own; the
+    answers, in the order given."""
+    start = threading.Barrier(len(requests))
+    answers: list[Any] = [None] * len(requests)
+    errors: list[BaseException] = []
+
+    def send(n: int) -> None:
+        try:
+            start.wait(timeout=30)
+            answers[n] = requests[n]()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    db.session.expire_all()
+    return answers
+
+
+def same_browser(app: Flask, original: FlaskClient) -> FlaskClient:
+    """Another tab of the same browser: the same session cookie, sent again."""
+    tab = browser(app)
+    cookie = original.get_cookie("session")
+    assert cookie is not None
+    tab.set_cookie("session", cookie.value)
+    return tab
+
+
+def text_of(response: TestResponse) -> str:
+    return page_of(response).text
+
+
+# --- the lockout ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def passwords_checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every password the portal checked against an account's own hash."""
+    checked: list[str] = []
+    check = staff_service.check_password_hash
+
+    def counting(stored: str, password: str) -> bool:
+        if stored != staff_service._DUMMY_HASH:
+            checked.append(password)
+        return check(stored, password)
+
+    monkeypatch.setattr(staff_service, "check_password_hash", counting)
+    return checked
+
+
+def sign_in_page(client: FlaskClient) -> str:
+    return csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
+
+
+def account(email: str) -> Staff:
+    found = db.session.scalars(sa.select(Staff).where(Staff.email == email)).one()
+    db.session.refresh(found)
+    return found
+
+
+def assert_four_told_wrong_then_locked(
+    app: Flask, email: str, answers: list[TestResponse], wrong: str
+) -> None:
+    """Of 18 tries at once, four are told they are wrong, the fifth locks the account,
+    and it and the thirteen others are told so; then even the right password is refused."""
+    said = [text_of(answer) for answer in answers]
+    assert sum(wrong in text for text in said) == 4
+    assert sum(LOCKED in text for text in said) == 14
+    assert account(email).locked_until is not None
+    refused = post_form(browser(app), "/staff/sign-in", {"email": email, "password": PASSWORD})
+    assert LOCKED in text_of(refused)
+
+
+def test_eighteen_wrong_passwords_at_once_lock_the_account_after_five(
+    app: Flask, passwords_checked: list[str]
+) -> None:
+    email = make_staff(Role.TEAM_MEMBER)
+    guessers = [browser(app) for _ in range(18)]
+    tokens = [sign_in_page(guesser) for guesser in guessers]
+
+    answers = at_once(
+        [
+            lambda guesser=guesser, token=token, n=n: guesser.post(
+                "/staff/sign-in",
+                data={"csrf_token": token, "email": email, "password": f"guess {n}"},
+            )
+            for n, (guesser, token) in enumerate(zip(guessers, tokens, strict=True))
+        ]
+    )
+
+    # Five guesses are checked, and no more.
+    assert len(passwords_checked) == 5
+    assert_four_told_wrong_then_locked(app, email, answers, WRONG_PASSWORD)
+
+
+def waiting_for_a_code(app: Flask, email: str) -> FlaskClient:
+    """A browser that has given the right password and is asked for the code."""
+    client = browser(app)
+    response = post_form(client, "/staff/sign-in", {"email": email, "password": PASSWORD})
+    assert response.location == CODE_PAGE
+    return client
+
+
+def code_posts(clients: list[FlaskClient], codes: list[str]) -> list[Callable[[], TestResponse]]:
+    tokens = [csrf_token(client.get(CODE_PAGE).get_data(as_text=True)) for client in clients]
+    return [
+        lambda client=client, token=token, code=code: client.post(
+            CODE_PAGE, data={"csrf_token": token, "code": code}
+        )
+        for client, token, code in zip(clients, tokens, codes, strict=True)
+    ]
+
+
+def test_eighteen_wrong_codes_at_once_lock_the_account_after_five(app: Flask) -> None:
+    email = make_staff(Role.MANAGER)
+    first = waiting_for_a_code(app, email)
+    sessions = [same_browser(app, first) for _ in range(18)]
+
+    answers = at_once(code_posts(sessions, ["000000"] * 18))
+
+    assert_four_told_wrong_then_locked(app, email, answers, WRONG_CODE)
+
+
+def test_one_code_sent_from_four_sessions_at_once_signs_in_only_one(app: Flask) -> None:
+    email = make_staff(Role.MANAGER)
+    sessions = [waiting_for_a_code(app, email) for _ in range(4)]
+    code = authenticator_code(email)
+
+    answers = at_once(code_posts(sessions, [code] * 4))
+
+    assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 302]
+    assert [client.get("/staff/").status_code for client in sessions].count(200) == 1
+    signed_in = db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.staff_id == account(email).id, AuditEvent.action == "signed_in"
+        )
+    ).all()
+    assert len(signed_in) == 1
+
+
+def test_one_recovery_code_sent_from_four_sessions_at_once_signs_in_only_one(app: Flask) -> None:
+    email = make_staff(Role.TEAM_MEMBER)
+    recovery_code = give_authenticator_app(email)[0]
+    sessions = [waiting_for_a_code(app, email) for _ in range(4)]
+
+    answers = at_once(code_posts(sessions, [recovery_code] * 4))
+
+    assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 302]
+    assert [client.get("/staff/").status_code for client in sessions].count(200) == 1
+    assert len(account(email).recovery_code_hashes) == 9
