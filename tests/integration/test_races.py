@@ -6,6 +6,7 @@ and connection and its own transaction, as in gunicorn's workers; the database i
 real one (SQLite, or PostgreSQL with DATABASE_URL). The rules hold only if the database
 decides them (docs/security.md, "Races")."""
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -24,18 +25,19 @@ from backoffice_helpers import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
-from journey_helpers import page_of
+from journey_helpers import Journey, answers_for, page_of, submissions
 from werkzeug.test import TestResponse
 
 from portal.backoffice.access import Role
 from portal.extensions import db
-from portal.models import AuditEvent, Staff
+from portal.models import AuditEvent, Draft, OutboxMessage, Staff
 from portal.services import staff as staff_service
 
 T = TypeVar("T")
 WRONG_PASSWORD = "Enter a correct email address and password"
 LOCKED = "This account is locked"
 WRONG_CODE = "Enter the code your authenticator app shows now"
+REFERENCE = re.compile(r"[A-Z]{2,6}-\d{4}-\d{4,}")
 
 
 def at_once(requests: list[Callable[[], T]]) -> list[T]:
@@ -73,6 +75,67 @@ def same_browser(app: Flask, original: FlaskClient) -> FlaskClient:
 
 def text_of(response: TestResponse) -> str:
     return page_of(response).text
+
+
+def complaint_up_to(client: FlaskClient, stop_at: str) -> Journey:
+    """A parent's complaint, each question answered until the portal asks `stop_at`."""
+    journey = Journey(client, "complaint")
+    answers = answers_for("complaint", "parent")
+    step = "who-are-you"
+    while step != stop_at:
+        step = journey.answer(step, answers[step])
+    return journey
+
+
+def reference_shown(client: FlaskClient, url: str) -> str:
+    found = REFERENCE.search(page_of(client.get(url)).text)
+    assert found, "the page shows no reference"
+    return found.group()
+
+
+# --- send pressed twice ------------------------------------------------------------------
+
+
+def test_send_pressed_five_times_at_once_makes_one_case_and_every_press_shows_its_reference(
+    app: Flask,
+) -> None:
+    journey = complaint_up_to(browser(app), "check-answers")
+    token = journey.token
+    presses = [same_browser(app, journey.client) for _ in range(5)]
+
+    sent = at_once(
+        [
+            lambda tab=tab: tab.post(journey.url("check-answers"), data={"csrf_token": token})
+            for tab in presses
+        ]
+    )
+
+    assert [r.status_code for r in sent] == [302] * 5
+    assert {r.location for r in sent} == {journey.url("confirmation")}
+    cases = submissions()
+    assert len(cases) == 1
+    assert {reference_shown(tab, journey.url("confirmation")) for tab in presses} == {
+        cases[0].reference
+    }
+    acknowledgements = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.purpose == "acknowledgement")
+    ).all()
+    assert len(acknowledgements) == 1
+    assert db.session.scalars(sa.select(Draft)).all() == []
+
+
+def test_send_pressed_again_after_the_case_is_made_shows_the_same_confirmation(
+    app: Flask,
+) -> None:
+    journey = complaint_up_to(browser(app), "check-answers")
+    again = same_browser(app, journey.client)  # the cookie as it was before the first press
+    journey.send_and_confirm()
+
+    response = again.post(journey.url("check-answers"), data={"csrf_token": journey.token})
+
+    assert response.location == journey.url("confirmation")
+    assert reference_shown(again, response.location) == submissions()[0].reference
+    assert len(submissions()) == 1
 
 
 # --- the lockout ---------------------------------------------------------------------------
