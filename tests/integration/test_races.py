@@ -256,3 +256,52 @@ def test_one_recovery_code_sent_from_four_sessions_at_once_signs_in_only_one(app
     assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 302]
     assert [client.get("/staff/").status_code for client in sessions].count(200) == 1
     assert len(account(email).recovery_code_hashes) == 9
+
+
+# --- save and come back later ------------------------------------------------------------
+
+
+def saved_for_later(client: FlaskClient) -> str:
+    """A complaint saved part way; the link emailed for it."""
+    journey = complaint_up_to(client, "what-happened")
+    happened = answers_for("complaint", "parent")["what-happened"]
+    journey.post("what-happened", {**happened, "save-and-return": "yes"})
+    client.post(
+        journey.url("save-for-later"),
+        data={
+            "csrf_token": journey.token,
+            "email": "alex@example.com",
+            "question": "first_pet",
+            "answer": "Biscuit",
+        },
+    )
+    (message,) = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.purpose == "save_return_link")
+    ).all()
+    found = re.search(r"https?://\S+(/continue/[\w-]+)", message.text_body)
+    assert found
+    return found.group(1)
+
+
+def test_twenty_wrong_answers_at_once_use_up_the_five_tries_and_delete_the_answers(
+    app: Flask,
+) -> None:
+    link = saved_for_later(browser(app))
+    guessers = [browser(app) for _ in range(20)]
+    tokens = [page_of(guesser.get(link)).csrf_token for guesser in guessers]
+
+    answers = at_once(
+        [
+            lambda guesser=guesser, token=token, n=n: guesser.post(
+                link, data={"csrf_token": token, "answer": f"guess {n}"}
+            )
+            for n, (guesser, token) in enumerate(zip(guessers, tokens, strict=True))
+        ]
+    )
+
+    # Four are told how many tries are left; the fifth deletes the answers, and it and
+    # the fifteen others are told the link does not work.
+    assert sum("That is not right" in text_of(answer) for answer in answers) == 4
+    assert sum(answer.status_code == 404 for answer in answers) == 16
+    assert db.session.scalars(sa.select(Draft)).all() == []
+    assert browser(app).get(link).status_code == 404
