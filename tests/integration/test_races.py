@@ -6,9 +6,11 @@ and connection and its own transaction, as in gunicorn's workers; the database i
 real one (SQLite, or PostgreSQL with DATABASE_URL). The rules hold only if the database
 decides them (docs/security.md, "Races")."""
 
+import io
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -30,7 +32,7 @@ from werkzeug.test import TestResponse
 
 from portal.backoffice.access import Role
 from portal.extensions import db
-from portal.models import AuditEvent, Draft, OutboxMessage, Staff
+from portal.models import Attachment, AuditEvent, Draft, OutboxMessage, Staff
 from portal.services import staff as staff_service
 
 T = TypeVar("T")
@@ -38,6 +40,7 @@ WRONG_PASSWORD = "Enter a correct email address and password"
 LOCKED = "This account is locked"
 WRONG_CODE = "Enter the code your authenticator app shows now"
 REFERENCE = re.compile(r"[A-Z]{2,6}-\d{4}-\d{4,}")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def at_once(requests: list[Callable[[], T]]) -> list[T]:
@@ -258,7 +261,7 @@ def test_one_recovery_code_sent_from_four_sessions_at_once_signs_in_only_one(app
     assert len(account(email).recovery_code_hashes) == 9
 
 
-# --- save and come back later ------------------------------------------------------------
+# --- save and come back later, and files ------------------------------------------------------
 
 
 def saved_for_later(client: FlaskClient) -> str:
@@ -305,3 +308,32 @@ def test_twenty_wrong_answers_at_once_use_up_the_five_tries_and_delete_the_answe
     assert sum(answer.status_code == 404 for answer in answers) == 16
     assert db.session.scalars(sa.select(Draft)).all() == []
     assert browser(app).get(link).status_code == 404
+
+
+def test_twelve_files_sent_at_once_keep_only_five(app: Flask, tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    app.config.update(UPLOAD_FOLDER=str(uploads), CLAMAV_ADDRESS="")
+    journey = complaint_up_to(browser(app), "files")
+    token = journey.token
+    tabs = [same_browser(app, journey.client) for _ in range(12)]
+
+    sent = at_once(
+        [
+            lambda tab=tab, n=n: tab.post(
+                journey.url("files"),
+                data={
+                    "csrf_token": token,
+                    "upload": "yes",
+                    "file": (io.BytesIO(PDF), f"letter {n}.pdf"),
+                },
+                content_type="multipart/form-data",
+            )
+            for n, tab in enumerate(tabs)
+        ]
+    )
+
+    assert sorted(r.status_code for r in sent) == [200] * 7 + [302] * 5
+    refused = [page_of(r).error_summary for r in sent if r.status_code == 200]
+    assert refused == [[("#file", "You can send up to 5 files")]] * 7
+    assert len(db.session.scalars(sa.select(Attachment)).all()) == 5
+    assert len(list(uploads.iterdir())) == 5
