@@ -61,6 +61,9 @@ class Submission(Model):
     procedure: Mapped[str] = mapped_column(sa.String(30))
     # Only a hash: the token itself is in the person's acknowledgement link.
     tracking_token_hash: Mapped[str] = mapped_column(sa.String(64))
+    # A hash of the id of the draft it was sent from: Send pressed twice finds this case
+    # instead of making a second one (services/intake.py). None for imported cases.
+    sent_from_draft: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     received_at: Mapped[datetime] = mapped_column(index=True)
     received_on: Mapped[date] = mapped_column(index=True)  # London local date

@@ -242,6 +242,10 @@ def check_answers(journey: str) -> Response | str:
     draft = _current_draft(kind)
     if draft is None:
         if request.method == "POST":
+            # Send pressed again after the first press made the case: the same confirmation.
+            sent = intake.sent_from(session.get("drafts", {}).get(kind.value))
+            if sent is not None and sent.kind == kind.value:
+                return _confirm(kind, journey, sent.reference)
             return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
         return redirect(_step_url(kind, FIRST_STEP))
     checked = check_draft(draft, kind)
@@ -256,14 +260,15 @@ def check_answers(journey: str) -> Response | str:
             return redirect(url_for("public.start"))
         answers = checked.answers()
         carried = dict(draft.answers)
-        submission = intake.record_submission(
-            intake.NewSubmission.from_answers(kind, answers), draft=draft
-        )
-        _forget(kind)
+        try:
+            submission = intake.record_submission(
+                intake.NewSubmission.from_answers(kind, answers), draft=draft
+            )
+        except intake.DraftGone:
+            return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
         if kind is Kind.ADVOCACY and answers["what-happened"].get("also_complain") == "yes":
             _remember(intake.copy_draft(carried, Kind.COMPLAINT, CARRIED_TO_COMPLAINT))
-        session["submitted"] = submission.reference
-        return redirect(url_for("public.confirmation", journey=journey))
+        return _confirm(kind, journey, submission.reference)
 
     role = role_of(draft)
     return render_template(
@@ -277,6 +282,12 @@ def check_answers(journey: str) -> Response | str:
         change_url=lambda step: _step_url(kind, step, change="yes"),
         back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
     )
+
+
+def _confirm(kind: Kind, journey: str, reference: str) -> Response:
+    _forget(kind)
+    session["submitted"] = reference
+    return redirect(url_for("public.confirmation", journey=journey))
 
 
 @bp.post("/<journey>/switch")

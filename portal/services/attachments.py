@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from portal.database import utcnow
 from portal.domain.files import IMAGES, FileType, safe_filename, sniff
 from portal.extensions import db
 from portal.models import Attachment, Draft, Staff, Submission
@@ -94,12 +95,18 @@ def for_draft(draft: Draft) -> list[Attachment]:
     )
 
 
-def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment:
+def _too_many(count: int) -> FileRejected:
+    return FileRejected(_("You can send up to %(count)d files", count=count))
+
+
+def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment | None:
+    """Check, clean and keep a file sent with a draft. None if the draft was sent or
+    deleted while the file was on its way: nothing is kept."""
     config = current_app.config
-    if len(for_draft(draft)) >= config["ATTACHMENT_MAX_FILES"]:
-        raise FileRejected(
-            _("You can send up to %(count)d files", count=config["ATTACHMENT_MAX_FILES"])
-        )
+    limit = int(config["ATTACHMENT_MAX_FILES"])
+    # Said at once, before any checking; _files_under_lock decides.
+    if len(for_draft(draft)) >= limit:
+        raise _too_many(limit)
     if not content:
         raise FileRejected(_("The selected file is empty"))
     if len(content) > config["ATTACHMENT_MAX_MB"] * 1024 * 1024:
@@ -112,10 +119,19 @@ def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment:
     if file_type in IMAGES:
         content = _reencode(content, file_type)
     scan_status = scan(content)
+    draft_id = draft.id
     key = secrets.token_hex(24)
-    (_folder() / key).write_bytes(content)
+    stored = _folder() / key
+    stored.write_bytes(content)
+    files = _files_under_lock(draft_id)
+    if files is None or files >= limit:
+        db.session.rollback()
+        stored.unlink(missing_ok=True)
+        if files is None:
+            return None
+        raise _too_many(limit)
     attachment = Attachment(
-        draft_id=draft.id,
+        draft_id=draft_id,
         filename=safe_filename(filename, file_type),
         file_type=file_type.value,
         size=len(content),
@@ -126,6 +142,30 @@ def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment:
     db.session.add(attachment)
     db.session.commit()
     return attachment
+
+
+def _files_under_lock(draft_id: str) -> int | None:
+    """How many files the draft has, counted once its row is locked: the row is written
+    first (PostgreSQL's row lock, SQLite's write lock), so a second file sent at the same
+    instant waits until this one is committed, then counts it. (A count inside the
+    inserting statement is not enough on PostgreSQL: two such statements each count
+    before the other's file is there.) None when the draft is gone. The caller commits
+    or rolls back, which ends the lock."""
+    locked = db.session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft_id)
+        .values(updated_at=utcnow())
+        .returning(Draft.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if locked is None:
+        return None
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Attachment.id)).where(Attachment.draft_id == draft_id)
+        )
+        or 0
+    )
 
 
 def remove_from_draft(draft: Draft, attachment_id: int) -> None:

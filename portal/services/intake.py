@@ -288,9 +288,17 @@ def _advocacy_status(answer: AdvocacyAnswer | None) -> str | None:
     return "offered"
 
 
+class DraftGone(Exception):
+    """The draft was gone when it was sent, and no case was made from it (saved for
+    later, or deleted, at the same instant)."""
+
+
 def record_submission(
     new: NewSubmission, *, draft: Draft | None = None, now: datetime | None = None
 ) -> Submission:
+    """Record a submission, with its flags, messages and files, in one transaction. Sent
+    from a draft, the draft is claimed first: if another request (Send pressed twice)
+    has sent it, the case that request made is returned and nothing else is recorded."""
     now = now or utcnow()
     received_on = london_date(now)
     routing = routing_rules.decide(
@@ -305,6 +313,8 @@ def record_submission(
         )
     )
     deadline = acknowledgement_due(received_on, routing.procedure)
+    if draft is not None and (sent := _claim(draft, now)) is not None:
+        return sent
     number = _next_reference_number(received_on.year)
     tracking_token = secrets.token_urlsafe(24)
     reference = format_reference(current_app.config["REFERENCE_PREFIX"], received_on.year, number)
@@ -365,6 +375,7 @@ def record_submission(
             else None
         ),
         tracking_token_hash=hash_token(tracking_token),
+        sent_from_draft=hash_token(draft.id) if draft is not None else None,
         received_at=now,
         received_on=received_on,
         acknowledge_by=deadline.due,
@@ -390,6 +401,39 @@ def record_submission(
     # Ids and references only: never a name, address or what was written.
     log.info("submission recorded", extra={"reference": reference, "kind": new.kind.value})
     return submission
+
+
+def _claim(draft: Draft, now: datetime) -> Submission | None:
+    """The first statement of the submission's transaction writes the draft's row, and
+    the database decides who may: a second request sending the same draft at the same
+    instant waits on the row (PostgreSQL's row lock, SQLite's write lock) until the first
+    has committed, then finds it gone and changes nothing. Returns None to the request
+    that sends the draft, and the case that was made to any other (DraftGone if none was)."""
+    draft_id = draft.id
+    claimed = db.session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft_id, Draft.saved_until.is_(None))
+        .values(updated_at=now)
+        .returning(Draft.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if claimed is not None:
+        return None
+    db.session.rollback()
+    sent = sent_from(draft_id)
+    if sent is None:
+        raise DraftGone(draft_id)
+    log.info("send pressed again", extra={"reference": sent.reference})
+    return sent
+
+
+def sent_from(draft_id: str | None) -> Submission | None:
+    """The case a draft became, once it was sent."""
+    if not draft_id:
+        return None
+    return db.session.scalar(
+        sa.select(Submission).where(Submission.sent_from_draft == hash_token(draft_id))
+    )
 
 
 def find_submission(reference: str) -> Submission | None:

@@ -66,6 +66,7 @@ CLEARED: dict[str, object] = {
     "sufficient_interest_reason": None,
     "advocate_assigned": None,
     "legal_hold_reason": None,
+    "sent_from_draft": None,
 }
 
 

@@ -90,24 +90,82 @@ class Check:
     locked: bool = False
 
 
-def _wrong(draft: Draft) -> Check:
-    draft.return_tries += 1
-    left = current_app.config["SAVE_RETURN_MAX_TRIES"] - draft.return_tries
-    if left <= 0:
-        # Too many wrong tries: the saved answers are deleted, to keep them safe.
-        db.session.delete(draft)
-        db.session.commit()
-        return Check(False, 0, locked=True)
+@dataclass(frozen=True)
+class _Try:
+    """A try at the answer or the code, counted before it is checked, with what it is
+    checked against (read in the same statement: the draft may be gone a moment later)."""
+
+    number: int
+    answer_hash: str | None
+    code_hash: str | None
+    code_expires_at: datetime | None
+
+
+def _take_a_try(draft: Draft) -> _Try | None:
+    """Count a try in one UPDATE that the database decides: however many arrive at once,
+    each gets its own number and no more than SAVE_RETURN_MAX_TRIES are ever checked.
+    None when none is left (or the link has been used). Committed at once: nothing is
+    held while the answer is hashed."""
+    limit = current_app.config["SAVE_RETURN_MAX_TRIES"]
+    row = db.session.execute(
+        sa.update(Draft)
+        .where(
+            Draft.id == draft.id,
+            Draft.return_token_hash.is_not(None),
+            Draft.return_tries < limit,
+        )
+        .values(return_tries=Draft.return_tries + 1)
+        .returning(
+            Draft.return_tries,
+            Draft.return_answer_hash,
+            Draft.return_code_hash,
+            Draft.return_code_expires_at,
+        )
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
     db.session.commit()
-    return Check(False, left)
+    return _Try(*row) if row is not None else None
+
+
+def _right(draft_id: str, attempt: _Try) -> Check:
+    """The count starts again, unless a wrong try at the same instant used the last one
+    and deleted the answers first."""
+    kept = db.session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft_id, Draft.return_token_hash.is_not(None))
+        .values(return_tries=0)
+        .returning(Draft.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    if kept is None:
+        return Check(False, 0, locked=True)
+    return Check(True, current_app.config["SAVE_RETURN_MAX_TRIES"] - attempt.number)
+
+
+def _wrong(draft_id: str, attempt: _Try) -> Check:
+    limit = current_app.config["SAVE_RETURN_MAX_TRIES"]
+    if attempt.number < limit:
+        return Check(False, limit - attempt.number)
+    # The last try, and wrong: the saved answers are deleted, to keep them safe (unless
+    # a right answer at the same instant has started the count again).
+    db.session.execute(
+        sa.delete(Draft)
+        .where(Draft.id == draft_id, Draft.return_tries >= limit)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return Check(False, 0, locked=True)
 
 
 def check_answer(draft: Draft, answer: str) -> Check:
-    if draft.return_answer_hash and check_password_hash(
-        draft.return_answer_hash, _normalise(answer)
-    ):
-        return Check(True, current_app.config["SAVE_RETURN_MAX_TRIES"] - draft.return_tries)
-    return _wrong(draft)
+    draft_id = draft.id
+    attempt = _take_a_try(draft)
+    if attempt is None:
+        return Check(False, 0, locked=True)
+    if attempt.answer_hash and check_password_hash(attempt.answer_hash, _normalise(answer)):
+        return _right(draft_id, attempt)
+    return _wrong(draft_id, attempt)
 
 
 def send_code(draft: Draft, *, now: datetime | None = None) -> None:
@@ -131,14 +189,14 @@ def send_code(draft: Draft, *, now: datetime | None = None) -> None:
 
 def check_code(draft: Draft, code: str, *, now: datetime | None = None) -> Check:
     now = now or utcnow()
-    fresh = draft.return_code_expires_at is not None and draft.return_code_expires_at >= now
-    if (
-        fresh
-        and draft.return_code_hash
-        and check_password_hash(draft.return_code_hash, code.strip())
-    ):
-        return Check(True, current_app.config["SAVE_RETURN_MAX_TRIES"] - draft.return_tries)
-    return _wrong(draft)
+    draft_id = draft.id
+    attempt = _take_a_try(draft)
+    if attempt is None:
+        return Check(False, 0, locked=True)
+    fresh = attempt.code_expires_at is not None and attempt.code_expires_at >= now
+    if fresh and attempt.code_hash and check_password_hash(attempt.code_hash, code.strip()):
+        return _right(draft_id, attempt)
+    return _wrong(draft_id, attempt)
 
 
 def resume(draft: Draft, *, now: datetime | None = None) -> Draft:

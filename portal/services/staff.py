@@ -71,13 +71,15 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
     if staff is None:
         check_password_hash(_DUMMY_HASH, password)
         return SignIn(None, locked_until=_count_unknown_failure(email, now))
-    if locked := locked_until(staff, now):
-        return SignIn(None, locked_until=locked)
+    attempt = take_a_try(staff, now)
+    if not attempt.allowed:
+        return SignIn(None, locked_until=attempt.locked_until)
     if not staff.is_active_account or not check_password_hash(staff.password_hash, password):
-        return SignIn(None, locked_until=count_failure(staff, now))
+        return SignIn(None, locked_until=count_failure(staff, attempt, now))
     if staff.totp_secret is not None:
-        # The count of failures goes on until the code is right: a right password must
-        # not wipe the wrong codes guessed before it.
+        # Only the code counts from here: the try is given back, but a right password
+        # does not wipe the wrong codes guessed before it.
+        give_back_try(staff)
         return SignIn(staff, needs_code=True)
     finish_sign_in(staff, now, second_factor="none")
     return SignIn(staff)
@@ -109,18 +111,81 @@ def locked_until(staff: Staff, now: datetime) -> datetime | None:
     return staff.locked_until if staff.locked_until and staff.locked_until > now else None
 
 
-def count_failure(staff: Staff, now: datetime) -> datetime | None:
-    """A wrong password or a wrong code. Returns when the lock ends, if this failure
-    locked the account."""
+@dataclass(frozen=True)
+class Try:
+    """A try at a password or a code, counted before it is checked."""
+
+    allowed: bool
+    # The account was locked already: nothing may be checked (allowed is False).
+    locked_until: datetime | None = None
+    # This try was the last one allowed: if it is wrong, the account is locked.
+    last: bool = False
+
+
+def take_a_try(staff: Staff, now: datetime) -> Try:
+    """Count a try before the password or code is checked, in one UPDATE that the
+    database decides: however many tries arrive at once, each gets its own number, and
+    the one that reaches SIGN_IN_MAX_FAILURES locks the account for the others. So no
+    more than that many guesses are ever checked between locks (docs/security.md,
+    "Races"). Committed at once: nothing is held while the password is hashed."""
     config = current_app.config
-    staff.failed_sign_ins += 1
-    if staff.failed_sign_ins >= config["SIGN_IN_MAX_FAILURES"]:
-        staff.locked_until = now + timedelta(minutes=config["SIGN_IN_LOCK_MINUTES"])
-        staff.failed_sign_ins = 0
+    limit = int(config["SIGN_IN_MAX_FAILURES"])
+    until = now + timedelta(minutes=config["SIGN_IN_LOCK_MINUTES"])
+    # A lock that has passed starts the count again.
+    tries = sa.case((Staff.locked_until.is_not(None), 1), else_=Staff.failed_sign_ins + 1)
+    counted = db.session.execute(
+        sa.update(Staff)
+        .where(
+            Staff.id == staff.id,
+            sa.or_(Staff.locked_until.is_(None), Staff.locked_until <= now),
+        )
+        .values(
+            failed_sign_ins=tries,
+            locked_until=sa.case(
+                (tries >= limit, sa.literal(until, Staff.locked_until.type)), else_=None
+            ),
+        )
+        .returning(Staff.failed_sign_ins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if counted is None:
+        # Locked by an earlier try (or one at the same instant): nothing is checked.
+        until_then = db.session.scalar(sa.select(Staff.locked_until).where(Staff.id == staff.id))
+        db.session.commit()
+        return Try(False, locked_until=until_then)
+    db.session.commit()
+    return Try(True, last=counted >= limit)
+
+
+def give_back_try(staff: Staff) -> None:
+    """The password was right but a code must follow: its try does not count, and a lock
+    it brought (it was the last try) is lifted. Wrong codes before it still count."""
+    limit = int(current_app.config["SIGN_IN_MAX_FAILURES"])
+    fewer = Staff.failed_sign_ins - 1
+    db.session.execute(
+        sa.update(Staff)
+        .where(Staff.id == staff.id, Staff.failed_sign_ins > 0)
+        .values(
+            failed_sign_ins=fewer,
+            locked_until=sa.case((fewer >= limit, Staff.locked_until), else_=None),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def count_failure(staff: Staff, attempt: Try, now: datetime) -> datetime | None:
+    """A wrong password or a wrong code, already counted by its try. Returns when the
+    lock ends, if this failure locked the account."""
+    locked = None
+    if attempt.last:
+        db.session.refresh(staff)  # a right password at the same instant may have unlocked it
+        locked = locked_until(staff, now)
+    if locked:
         audit.record("account_locked", staff=staff)
         log.warning("staff account %s locked after repeated failures", staff.id)
     db.session.commit()
-    return locked_until(staff, now)
+    return locked
 
 
 def finish_sign_in(staff: Staff, now: datetime, *, second_factor: str) -> None:

@@ -26,7 +26,14 @@ from portal.models import (
 from portal.services import audit
 
 # Not the person's data: how the portal keeps the case, not what it holds about them.
-INTERNAL = {"tracking_token_hash", "version", "id", "team_id", "about_team_id"}
+INTERNAL = {
+    "tracking_token_hash",
+    "sent_from_draft",
+    "version",
+    "id",
+    "team_id",
+    "about_team_id",
+}
 
 
 def _plain(value: Any) -> Any:

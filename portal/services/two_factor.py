@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
+import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash
 
@@ -95,33 +96,29 @@ def prove_it_is_you(staff: Staff, *, password: str, code: str, now: datetime | N
     now = now or utcnow()
     if not has_factor(staff):
         return
-    if staff_service.locked_until(staff, now) is None and (
-        check_password_hash(staff.password_hash, password) and _use_code(staff, code, now)
+    attempt = staff_service.take_a_try(staff, now)
+    if (
+        attempt.allowed
+        and check_password_hash(staff.password_hash, password)
+        and _use_code(staff, _cleaned(code), now)
     ):
-        db.session.commit()
+        staff_service.give_back_try(staff)
         return
     audit.record("second_factor_change_refused", staff=staff)
-    if staff_service.count_failure(staff, now) or staff_service.locked_until(staff, now):
+    locked = attempt.locked_until if not attempt.allowed else None
+    if locked or staff_service.count_failure(staff, attempt, now):
         staff_service.end_sessions(staff)
-        db.session.commit()
+    db.session.commit()
     raise CodeRefused("Enter your password and a code from your authenticator app correctly")
 
 
-def _use_code(staff: Staff, code: str, now: datetime) -> bool:
-    """A code the app shows now, or an unused recovery code: either is used up."""
-    assert staff.totp_secret is not None
-    step = _step_of(staff.totp_secret, code, last_step=staff.totp_last_step, now=now)
-    if step is not None:
-        staff.totp_last_step = step
-        return True
-    hashed = _recovery_hash(staff, _cleaned(code))
-    unused = list(staff.recovery_code_hashes or [])
-    match = next((h for h in unused if hmac.compare_digest(h, hashed)), None)
-    if match is None:
-        return False
-    unused.remove(match)
-    staff.recovery_code_hashes = unused
-    return True
+def _use_code(staff: Staff, cleaned: str, now: datetime) -> bool:
+    """A code the app shows now, or an unused recovery code: either is used up, once."""
+    secret = staff.totp_secret
+    if secret and re.fullmatch(r"\d{6}", cleaned):
+        step = _step_of(secret, cleaned, last_step=staff.totp_last_step, now=now)
+        return step is not None and _use_step(staff, step)
+    return bool(cleaned) and _use_recovery_code(staff, cleaned) is not None
 
 
 def confirm(staff: Staff, code: str, *, now: datetime | None = None) -> list[str]:
@@ -201,33 +198,75 @@ class CodeCheck:
 def sign_in_with_code(staff_id: int, code: str, *, now: datetime | None = None) -> CodeCheck:
     """The second step of signing in, after the right password: a code from the app, or
     an unused recovery code. A wrong one counts toward the lockout like a wrong
-    password (services/staff.py), and a code accepted once is never accepted again."""
+    password (services/staff.py), and a code accepted once is never accepted again, even
+    when it is sent from several sessions at the same instant."""
     now = now or utcnow()
     staff = db.session.get(Staff, staff_id)
     if staff is None or staff.totp_secret is None or not staff.is_active_account:
         return CodeCheck(None)
-    if locked := staff_service.locked_until(staff, now):
-        return CodeCheck(None, locked_until=locked)
+    attempt = staff_service.take_a_try(staff, now)
+    if not attempt.allowed:
+        return CodeCheck(None, locked_until=attempt.locked_until)
+    secret = staff.totp_secret
     cleaned = _cleaned(code)
-    if re.fullmatch(r"\d{6}", cleaned):
-        step = _step_of(staff.totp_secret, cleaned, last_step=staff.totp_last_step, now=now)
-        if step is not None:
-            staff.totp_last_step = step
+    if secret and re.fullmatch(r"\d{6}", cleaned):
+        step = _step_of(secret, cleaned, last_step=staff.totp_last_step, now=now)
+        if step is not None and _use_step(staff, step):
             staff_service.finish_sign_in(staff, now, second_factor="authenticator app")
             return CodeCheck(staff)
     elif cleaned:
-        hashed = _recovery_hash(staff, cleaned)
-        unused = list(staff.recovery_code_hashes or [])
-        match = next((h for h in unused if hmac.compare_digest(h, hashed)), None)
-        if match is not None:
-            unused.remove(match)
-            staff.recovery_code_hashes = unused  # a new list: the JSON column sees the change
-            audit.record("recovery_code_used", staff=staff, detail={"left": len(unused)})
+        left = _use_recovery_code(staff, cleaned)
+        if left is not None:
+            audit.record("recovery_code_used", staff=staff, detail={"left": left})
             staff_service.finish_sign_in(staff, now, second_factor="recovery code")
             log.info("staff account %s signed in with a recovery code", staff.id)
-            return CodeCheck(staff, recovery_codes_left=len(unused))
+            return CodeCheck(staff, recovery_codes_left=left)
     audit.record("sign_in_code_refused", staff=staff)
-    return CodeCheck(None, locked_until=staff_service.count_failure(staff, now))
+    return CodeCheck(None, locked_until=staff_service.count_failure(staff, attempt, now))
+
+
+def _use_step(staff: Staff, step: int) -> bool:
+    """Keep `step` as the last one used, if no session has used it (or a later one)
+    already: the database decides, so one code cannot sign in two sessions at once."""
+    used = db.session.execute(
+        sa.update(Staff)
+        .where(
+            Staff.id == staff.id,
+            sa.or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .returning(Staff.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return used is not None
+
+
+def _use_recovery_code(staff: Staff, cleaned: str) -> int | None:
+    """Strike an unused recovery code off; how many are left, or None if it is not one.
+    The account's row is locked (by writing it) before the codes are read, so two
+    sessions sending the same code at once cannot both strike it off: the second reads
+    the list the first wrote."""
+    db.session.execute(
+        sa.update(Staff)
+        .where(Staff.id == staff.id)
+        .values(recovery_code_hashes=Staff.recovery_code_hashes)
+        .execution_options(synchronize_session=False)
+    )
+    unused = list(
+        db.session.scalar(sa.select(Staff.recovery_code_hashes).where(Staff.id == staff.id)) or []
+    )
+    hashed = _recovery_hash(staff, cleaned)
+    match = next((h for h in unused if hmac.compare_digest(h, hashed)), None)
+    if match is None:
+        return None
+    unused.remove(match)
+    db.session.execute(
+        sa.update(Staff)
+        .where(Staff.id == staff.id)
+        .values(recovery_code_hashes=unused)
+        .execution_options(synchronize_session=False)
+    )
+    return len(unused)
 
 
 # --- codes --------------------------------------------------------------------------------
