@@ -420,6 +420,8 @@ def carry_on(token: str) -> Response | str | tuple[str, int]:
             return render_template("public/link-not-working.html", locked=True), 404
         if check.ok:
             resumed = save_return.resume(draft)
+            if resumed is None:  # used by someone else at the same instant
+                return render_template("public/link-not-working.html"), 404
             _remember(resumed)
             kind = Kind(resumed.kind)
             checked = check_draft(resumed, kind)

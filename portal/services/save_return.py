@@ -199,12 +199,25 @@ def check_code(draft: Draft, code: str, *, now: datetime | None = None) -> Check
     return _wrong(draft_id, attempt)
 
 
-def resume(draft: Draft, *, now: datetime | None = None) -> Draft:
-    """The link is used up; the draft carries on as a normal one."""
-    draft.return_token_hash = None
-    draft.return_code_hash = None
-    draft.saved_until = None
-    draft.return_tries = 0
-    draft.updated_at = now or utcnow()
+def resume(draft: Draft, *, now: datetime | None = None) -> Draft | None:
+    """The link is used up; the draft carries on as a normal one. The database decides
+    who uses it: of two right answers sent at the same instant (two browsers), only one
+    carries on; None for the other."""
+    token_hash = draft.return_token_hash
+    used = db.session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft.id, Draft.return_token_hash == token_hash)
+        .values(
+            return_token_hash=None,
+            return_code_hash=None,
+            saved_until=None,
+            return_tries=0,
+            updated_at=now or utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
+    if token_hash is None or used != 1:
+        return None
+    db.session.refresh(draft)
     return draft

@@ -34,7 +34,7 @@ from werkzeug.test import TestResponse
 from portal.backoffice.access import Role
 from portal.extensions import db
 from portal.models import Attachment, AuditEvent, Draft, OutboxMessage, Staff
-from portal.services import attachments, two_factor
+from portal.services import attachments, save_return, two_factor
 from portal.services import staff as staff_service
 
 T = TypeVar("T")
@@ -360,3 +360,25 @@ def test_twelve_files_sent_at_once_keep_only_five(
     assert refused == [[("#file", "You can send up to 5 files")]] * 7
     assert len(db.session.scalars(sa.select(Attachment)).all()) == 5
     assert len(list(uploads.iterdir())) == 5
+
+
+def test_two_right_answers_at_once_let_only_one_browser_carry_on(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = saved_for_later(browser(app))
+    slow_down(monkeypatch, save_return, "check_answer")
+    people = [browser(app) for _ in range(4)]
+    tokens = [page_of(person.get(link)).csrf_token for person in people]
+
+    answers = at_once(
+        [
+            lambda person=person, token=token: person.post(
+                link, data={"csrf_token": token, "answer": "Biscuit"}
+            )
+            for person, token in zip(people, tokens, strict=True)
+        ]
+    )
+
+    carried_on = [answer for answer in answers if answer.status_code == 302]
+    assert len(carried_on) == 1, [answer.status_code for answer in answers]
+    assert all(answer.status_code == 404 for answer in answers if answer not in carried_on)
