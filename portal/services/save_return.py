@@ -214,10 +214,11 @@ def resume(draft: Draft, *, now: datetime | None = None) -> Draft | None:
             return_tries=0,
             updated_at=now or utcnow(),
         )
+        .returning(Draft.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).scalar_one_or_none()
     db.session.commit()
-    if token_hash is None or used != 1:
+    if token_hash is None or used is None:
         return None
     db.session.refresh(draft)
     return draft
