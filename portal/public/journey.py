@@ -47,11 +47,22 @@ def role_of(draft: Draft | None) -> SubmitterRole | None:
         return None
 
 
+def earlier_answers(draft: Draft | None) -> dict[str, dict[str, list[str]]]:
+    """The answers of the steps the person has finished, as typed."""
+    if draft is None:
+        return {}
+    return {step: typed for step, typed in draft.answers.items() if draft.complete.get(step)}
+
+
 def build_form(
-    step: str, kind: Kind, role: SubmitterRole | None, formdata: Any = None
+    step: str,
+    kind: Kind,
+    role: SubmitterRole | None,
+    formdata: Any = None,
+    draft: Draft | None = None,
 ) -> QuestionForm:
     teams = intake.public_team_choices() if step == "what-it-is-about" else None
-    return FORMS[step](formdata, kind=kind, role=role, teams=teams)
+    return FORMS[step](formdata, kind=kind, role=role, teams=teams, earlier=earlier_answers(draft))
 
 
 def typed_values(form: QuestionForm, posted: MultiDict[str, str]) -> dict[str, list[str]]:
@@ -61,7 +72,7 @@ def typed_values(form: QuestionForm, posted: MultiDict[str, str]) -> dict[str, l
 
 def stored_form(draft: Draft, step: str, kind: Kind, role: SubmitterRole | None) -> QuestionForm:
     typed = draft.answers.get(step)
-    return build_form(step, kind, role, MultiDict(typed) if typed else None)
+    return build_form(step, kind, role, MultiDict(typed) if typed else None, draft)
 
 
 @dataclass

@@ -95,12 +95,15 @@ FEEDBACK = [
     "tracking a closed case (questions to answer)",
     "tracking a closed case (questions answered)",
 ]
+# Not sure about an advocate: what one does, then the question again.
+NOT_SURE_ABOUT_AN_ADVOCATE = ["advocate, not sure (child)", "advocate, not sure (adult)"]
 EXTRA_PAGES = [
     "start",
     "page not found",
     "session expired",
     "session ended",
     *SAVING,
+    *NOT_SURE_ABOUT_AN_ADVOCATE,
     *FEEDBACK,
 ]
 # An answer to each of the questionnaire's questions (5 is the best of the scale).
@@ -146,7 +149,7 @@ def childs_route() -> list[str]:
     names = ["start"]
     for kind in KINDS:
         names += route_pages(kind, SubmitterRole.CHILD)
-    return [*names, *SAVING]
+    return [*names, *SAVING, NOT_SURE_ABOUT_AN_ADVOCATE[0]]
 
 
 # --- answering the questions ------------------------------------------------------------
@@ -241,7 +244,10 @@ def answer(
     elif step == "your-age":
         fill.text("age", "14")
     elif step == "what-it-is-about":
-        fill.radio("team", team_value(fill.page, "A social worker helping a family"))
+        if role is SubmitterRole.CHILD:
+            fill.radio("about", "social_worker")  # a child says it in a child's words
+        else:
+            fill.radio("team", team_value(fill.page, "A social worker helping a family"))
         if kind is Kind.COMPLIMENT:
             fill.text("worker_name", words.worker_name)
     elif step == "what-happened":
@@ -264,6 +270,8 @@ def answer(
         elif contact == "post":
             fill.text("address", "2 Mill Lane, Northmoor")
             fill.text("postcode", "NM1 2AB")
+        for safe in ("phone", "letters"):
+            fill.tick("safe_to_contact", safe)
     elif step == "support":
         fill.tick("support", "none")
     else:

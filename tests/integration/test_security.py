@@ -176,6 +176,7 @@ def _free_text_everywhere(kind: str, role: str, text: str) -> dict[str, dict[str
         "contact_preference": "post",
         "address": text,
         "postcode": "NM1 1AA",
+        "safe_to_contact": "letters",
     }
     answers["support"] = {
         "support": ["interpreter", "other"],
