@@ -17,6 +17,12 @@ from datetime import date
 
 from portal.domain.letters import english_date
 
+# The public form's answers: the ways ticked as safe, or none of them.
+SAFE_PHONE = "phone"
+SAFE_VOICEMAIL = "voicemail"
+SAFE_LETTERS = "letters"
+NONE_SAFE = "none"
+
 DO_NOT_PHONE = "Do not phone"
 DO_NOT_LEAVE_VOICEMAIL = "Do not leave voicemail"
 DO_NOT_SEND_LETTERS = "Do not send letters"
@@ -64,9 +70,9 @@ NOT_ASKED = ContactSafety(phone=None, voicemail=None, letters=None)
 def from_answer(chosen: list[str]) -> ContactSafety:
     """The public form's answer (the safe ways ticked) as the case stores it. A voicemail
     is only left on a call, so it is never safe when phoning is not."""
-    phone = "phone" in chosen
+    phone = SAFE_PHONE in chosen
     return ContactSafety(
-        phone=phone, voicemail=phone and "voicemail" in chosen, letters="letters" in chosen
+        phone=phone, voicemail=phone and SAFE_VOICEMAIL in chosen, letters=SAFE_LETTERS in chosen
     )
 
 

@@ -12,6 +12,7 @@ from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, 
 from wtforms.validators import NumberRange, Optional
 
 from portal.domain.clock import LONDON
+from portal.domain.contact_safety import NONE_SAFE, SAFE_LETTERS, SAFE_PHONE, SAFE_VOICEMAIL
 from portal.domain.types import (
     AdvocacyAnswer,
     ChildAgreement,
@@ -480,12 +481,6 @@ class AdvocateForm(QuestionForm):
                 (AdvocacyAnswer.NOT_SURE.value, _l("I'm not sure yet")),
             ]
             self.advocacy.validators = [required(_l("Choose if you would like an advocate"))]
-
-
-SAFE_PHONE = "phone"
-SAFE_VOICEMAIL = "voicemail"
-SAFE_LETTERS = "letters"
-NONE_SAFE = "none"
 
 
 class ContactForm(QuestionForm):
