@@ -4,6 +4,7 @@ The council is configuration, not code: its name, colour, contact details and th
 jurisdiction whose law applies (England or Wales).
 """
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -113,6 +114,16 @@ class Config:
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Until routing rules exist, a submission whose person was not sure goes here.
     DEFAULT_TEAM_NAME = _env("DEFAULT_TEAM_NAME", "First Response / Referral and Assessment")
+    # A child is asked who it is about in their own words ("my foster carer"); each answer
+    # sends the case towards a team, by the team's name (JSON, e.g. {"foster_carer":
+    # "Fostering"}). An answer left out (or a team not found) goes where "not sure" goes.
+    CHILD_TOPIC_TEAMS: dict[str, str] = json.loads(
+        _env(
+            "CHILD_TOPIC_TEAMS",
+            '{"foster_carer": "Fostering", "where_i_live": "Looked After Children", '
+            '"leaving_care": "Leaving Care"}',
+        )
+    )
 
     # The outbox worker: retries grow from the base (30 s, 60 s, 2 min ...); after the
     # last try a message is marked failed and shown to staff; a message left "sending"

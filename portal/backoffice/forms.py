@@ -435,6 +435,7 @@ class LetterDecisionForm(FlaskForm):
         choices=[
             ("email", "Approve it and send it by email"),
             ("post", "Approve it for printing, to post it"),
+            ("in_person", "Approve it for printing, to give it to them in person"),
             ("return", "Return it to the caseworker with comments"),
         ],
         validators=[required("Select what you want to do with the letter")],

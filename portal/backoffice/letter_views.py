@@ -146,11 +146,11 @@ def response_letter_decision(reference: str, stage: int) -> Response | str:
                 response_letters.approve(
                     me(), found, stage, how=form.decision.data, version=version
                 )
-                message = (
-                    "The letter is approved and sent by email."
-                    if form.decision.data == "email"
-                    else "The letter is approved. Print it and post it today."
-                )
+                message = {
+                    "email": "The letter is approved and sent by email.",
+                    "in_person": "The letter is approved. Print it and give it to them in "
+                    "person. Do not post it.",
+                }.get(form.decision.data, "The letter is approved. Print it and post it today.")
         except LetterRefused as refused:
             form.decision.errors = [str(refused)]
         except NotAllowed:

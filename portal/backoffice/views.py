@@ -47,7 +47,7 @@ from portal.domain.timescales import Procedure
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import htmx, limiter
 from portal.models import Staff, Submission
-from portal.public.forms import ROLE_CHOICES, SUPPORT_CHOICES
+from portal.public.forms import CHILD_TOPIC_CHOICES, ROLE_CHOICES, SUPPORT_CHOICES
 from portal.services import (
     acknowledgements,
     attachments,
@@ -85,6 +85,8 @@ STAGE_NAMES = {
     "closed": "Closed",
 }
 ROLE_LABELS = dict(ROLE_CHOICES)
+# A child's own answer to "who is it about", in the public form's words.
+CHILD_TOPIC_NAMES = dict(CHILD_TOPIC_CHOICES)
 
 
 def today() -> date:
@@ -121,6 +123,7 @@ def names() -> dict[str, Any]:
         "STAGE_NAMES": STAGE_NAMES,
         "PROCEDURE_NAMES": PROCEDURE_NAMES,
         "ROLE_LABELS": ROLE_LABELS,
+        "CHILD_TOPIC_NAMES": CHILD_TOPIC_NAMES,
         "staff_role_name": ROLE_NAMES[role] if role else "",
         # A complaints manager without an authenticator app sees only its set-up page.
         "set_up_needed": bool(role) and two_factor.set_up_needed(me()),

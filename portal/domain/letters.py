@@ -71,6 +71,8 @@ class LetterFacts:
     ex_gratia_pence: int | None = None
     actions: Sequence[Action] = ()
     advocate_name: str | None = None
+    # The child has an advocate, named or not: they are not told to ask for one.
+    has_advocate: bool = False
     panel_recommendations: str | None = None
 
 
@@ -452,12 +454,16 @@ def _next(facts: LetterFacts, _: Translate, long_date: DateWords) -> list[str]:
                 % {"ombudsman": ombudsman.name(_)}
             )
         paragraphs.append("\n".join(ombudsman.contact(_)))
-    if child:
+    if child and facts.advocate_name:
         paragraphs.append(
             _("Your advocate, %(advocate)s, can help you with any of this.")
             % {"advocate": facts.advocate_name}
-            if facts.advocate_name
-            else _(
+        )
+    elif child and facts.has_advocate:
+        paragraphs.append(_("Your advocate can help you with any of this."))
+    elif child:
+        paragraphs.append(
+            _(
                 "An advocate can help you say what you think. It is free. "
                 "Call %(phone)s to ask for one."
             )

@@ -32,6 +32,18 @@ class ContactPreference(StrEnum):
     ADVOCATE = "advocate"
 
 
+class ChildTopic(StrEnum):
+    """Who or what a child says it is about, in a child's words. It is a hint for routing
+    (configuration maps each to a team: CHILD_TOPIC_TEAMS); staff keep the team."""
+
+    SOCIAL_WORKER = "social_worker"
+    FOSTER_CARER = "foster_carer"
+    WHERE_I_LIVE = "where_i_live"
+    LEAVING_CARE = "leaving_care"
+    SOMETHING_ELSE = "something_else"
+    NOT_SURE = "not_sure"
+
+
 class AdvocacyAnswer(StrEnum):
     """The answer to the s26A offer of an advocate, recorded for every child's complaint."""
 

@@ -24,7 +24,8 @@ class Correspondence(Model):
     # message, late_notice, extension, next_steps, response_letter, feedback_invitation
     kind: Mapped[str] = mapped_column(sa.String(40))
     recipient: Mapped[str] = mapped_column(sa.String(20))  # complainant or advocate
-    how: Mapped[str] = mapped_column(sa.String(10))  # email or post
+    # email, post, phone, in_person, or none (no safe way: services/correspondence.How)
+    how: Mapped[str] = mapped_column(sa.String(10))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)  # the words as sent
     outbox_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
@@ -37,9 +38,10 @@ class Correspondence(Model):
 
     @property
     def delivery(self) -> str:
-        """pending, sent or failed for an email; post for a letter staff send."""
+        """pending, sent or failed for an email; otherwise how staff deliver it (post,
+        phone, in_person, or none when no safe way is left)."""
         if self.outbox_message is None:
-            return "post"
+            return self.how if self.how != "email" else "post"
         status = self.outbox_message.status
         return "pending" if status == "sending" else status
 

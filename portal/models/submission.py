@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.contact_safety import ContactSafety
 from portal.models import Model
 
 if TYPE_CHECKING:
@@ -29,6 +30,11 @@ class Submission(Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     postal_address: Mapped[str | None] = mapped_column(sa.String(600))
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
+    # Whether it is safe for us to phone, leave a voicemail or send letters (asked of
+    # everyone; None: not asked). Every message honours it (portal/domain/contact_safety.py).
+    safe_to_phone: Mapped[bool | None]
+    safe_to_leave_voicemail: Mapped[bool | None]
+    safe_to_send_letters: Mapped[bool | None]
 
     child_name: Mapped[str | None] = mapped_column(sa.String(200))
     child_date_of_birth: Mapped[date | None]
@@ -158,6 +164,14 @@ class Submission(Model):
     points: Mapped[list["ComplaintPoint"]] = relationship(order_by="ComplaintPoint.id")
     lessons: Mapped[list["Lesson"]] = relationship(order_by="Lesson.id")
     team: Mapped["Team | None"] = relationship(foreign_keys=[team_id])
+
+    @property
+    def contact_safety(self) -> ContactSafety:
+        return ContactSafety(
+            phone=self.safe_to_phone,
+            voicemail=self.safe_to_leave_voicemail,
+            letters=self.safe_to_send_letters,
+        )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

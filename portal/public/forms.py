@@ -20,10 +20,12 @@ from wtforms.validators import NumberRange, Optional
 
 from portal.domain.answers import age_to_check, applies, date_fits_when
 from portal.domain.clock import LONDON
+from portal.domain.contact_safety import NONE_SAFE, SAFE_LETTERS, SAFE_PHONE, SAFE_VOICEMAIL
 from portal.domain.routing import age_on
 from portal.domain.types import (
     AdvocacyAnswer,
     ChildAgreement,
+    ChildTopic,
     ContactPreference,
     Kind,
     SubmitterRole,
@@ -77,12 +79,16 @@ class QuestionForm(FlaskForm):
         kind: Kind,
         role: SubmitterRole | None,
         teams: list[tuple[str, str, str]] | None = None,
+        earlier: dict[str, dict[str, list[str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(formdata=formdata, **kwargs)
         self.journey_kind = kind
         self.submitter_role = role
         self.child = role is SubmitterRole.CHILD
+        # What the person answered on earlier pages (as typed), for a question that
+        # depends on them: "Through my advocate" only for someone who has one.
+        self.earlier = earlier or {}
         self.adapt(teams or [])
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
@@ -105,6 +111,15 @@ class QuestionForm(FlaskForm):
             if name not in applicable:
                 field.errors = []  # an email box left under "Email", after choosing phone
         return not any(field.errors for field in self)
+
+    def earlier_answer(self, step: str, name: str) -> str | None:
+        values = self.earlier.get(step, {}).get(name)
+        return values[0] if values else None
+
+    def asks_again(self) -> bool:
+        """Whether the page is shown once more, with more to read, before moving on
+        (a person not sure about an advocate is told what one is, then asked again)."""
+        return False
 
     def answers(self) -> dict[str, Any]:
         return {name: field.data for name, field in self.applicable().items()}
@@ -266,6 +281,13 @@ class ChildViewsForm(QuestionForm):
             self.child_agreement.label.text = _l(
                 "Does the child know you are asking for an advocate, and do they agree?"
             )
+        if self.submitter_role is SubmitterRole.ADVOCATE:
+            # The advocate writing is the child's advocate: "through me" says it once.
+            self.child_reply_preference.choices = [
+                choice
+                for choice in self.child_reply_preference.choices
+                if choice[0] != "through_advocate"
+            ]
 
 
 class YourAgeForm(QuestionForm):
@@ -303,10 +325,29 @@ class YourAgeForm(QuestionForm):
         return valid
 
 
+# A child says who it is about in their own words; each answer is a hint for routing
+# (CHILD_TOPIC_TEAMS in configuration), and staff keep the team.
+CHILD_TOPIC_CHOICES = [
+    (ChildTopic.SOCIAL_WORKER.value, _l("My social worker")),
+    (ChildTopic.FOSTER_CARER.value, _l("My foster carer")),
+    (ChildTopic.WHERE_I_LIVE.value, _l("Where I live, like a children's home")),
+    (ChildTopic.LEAVING_CARE.value, _l("Help with leaving care, like my personal adviser")),
+    (ChildTopic.SOMETHING_ELSE.value, _l("Someone or something else")),
+    (ChildTopic.NOT_SURE.value, _l("I'm not sure")),
+]
+
+
 class WhatItIsAboutForm(QuestionForm):
     team = RadioField(
         _l("Which service is it about?"),
         validators=[required(_l("Select which service it is about, or I'm not sure"))],
+        widget=GovRadioInput(),
+    )
+    about = RadioField(
+        _l("Who is it about?"),
+        description=_l("Choose the one that fits best. You can tell us more on the next page."),
+        choices=CHILD_TOPIC_CHOICES,
+        validators=[required(_l("Choose who it is about, or I'm not sure"))],
         widget=GovRadioInput(),
     )
     worker_name = StringField(
@@ -321,18 +362,28 @@ class WhatItIsAboutForm(QuestionForm):
             (NOT_SURE, _l("I'm not sure"))
         ]
         self.team_hints = {value: hint for value, _, hint in teams}
+        # A child is asked a question a child can answer, not the council's services.
         if self.child:
-            self.team.label.text = _l("Who is it about?")
-            self.team.validators = [required(_l("Choose who it is about, or I'm not sure"))]
+            del self.team
+        else:
+            del self.about
         if self.journey_kind is not Kind.COMPLIMENT:
             del self.worker_name
+        elif self.child:
+            self.about.label.text = _l("Who do you want to thank?")
+            self.about.description = _l("Choose the one that fits best.")
+            self.about.validators = [required(_l("Choose who you want to thank, or I'm not sure"))]
+            self.worker_name.label.text = _l(
+                "Is there a worker you want to thank? Tell us their name (you can leave it out)"
+            )
         else:
             self.team.label.text = _l("Which team do you want to thank?")
             self.team.validators = [required(_l("Select which team, or I'm not sure"))]
-            if self.child:
-                self.worker_name.label.text = _l(
-                    "Is there a worker you want to thank? Tell us their name (you can leave it out)"
-                )
+
+    @property
+    def question(self) -> Any:
+        """The page's question: the child's own or the services."""
+        return self.about if self.child else self.team
 
 
 WHEN_CHOICES = [
@@ -493,11 +544,15 @@ class AdvocateForm(QuestionForm):
             (AdvocacyAnswer.ACCEPTED.value, _l("Yes, please arrange an advocate")),
             (AdvocacyAnswer.ALREADY_HAS_ONE.value, _l("They already have an advocate")),
             (AdvocacyAnswer.DECLINED.value, _l("No, thank you")),
-            (AdvocacyAnswer.NOT_SURE.value, _l("Not sure yet: please tell me more")),
+            (AdvocacyAnswer.NOT_SURE.value, _l("Not sure yet")),
         ],
         validators=[required(_l("Select whether the child would like an advocate"))],
         widget=GovRadioInput(),
     )
+
+    def asks_again(self) -> bool:
+        # "Not sure" first shows what an advocate is and does, then the question again.
+        return self.advocacy.data == AdvocacyAnswer.NOT_SURE.value
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         if self.child:
@@ -508,7 +563,7 @@ class AdvocateForm(QuestionForm):
                 (AdvocacyAnswer.ACCEPTED.value, _l("Yes, please")),
                 (AdvocacyAnswer.ALREADY_HAS_ONE.value, _l("I already have one")),
                 (AdvocacyAnswer.DECLINED.value, _l("No, thank you")),
-                (AdvocacyAnswer.NOT_SURE.value, _l("I'm not sure. Tell me more")),
+                (AdvocacyAnswer.NOT_SURE.value, _l("I'm not sure yet")),
             ]
             self.advocacy.validators = [required(_l("Choose if you would like an advocate"))]
 
@@ -568,6 +623,22 @@ class ContactForm(QuestionForm):
         validators=[max_length(254, _l("Your advocate's email address")), email_address()],
         widget=GovTextInput(),
     )
+    # Asked of everyone: someone they live with may hear a call or open the post.
+    safe_to_contact = SelectMultipleField(
+        _l("Is it safe for us to do any of these?"),
+        description=_l(
+            "Someone you live with might hear a phone call or open your post. Select all "
+            "that are safe. We will not do the others."
+        ),
+        choices=[
+            (SAFE_PHONE, _l("Phone you")),
+            (SAFE_VOICEMAIL, _l("Leave a voicemail if you do not answer")),
+            (SAFE_LETTERS, _l("Send letters to your address")),
+            (NONE_SAFE, _l("None of these are safe")),
+        ],
+        validators=[required(_l("Select what is safe for us to do, or none of these are safe"))],
+        widget=GovCheckboxesInput(),
+    )
 
     REQUIRED_FOR = {
         ContactPreference.EMAIL.value: ("email", _l("Enter your email address")),
@@ -580,7 +651,11 @@ class ContactForm(QuestionForm):
     }
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
-        if not self.child:
+        # "Through my advocate" only for a child who told us they have one.
+        has_advocate = (
+            self.earlier_answer("advocate", "advocacy") == AdvocacyAnswer.ALREADY_HAS_ONE.value
+        )
+        if not (self.child and has_advocate):
             del self.advocate_name
             del self.advocate_email
             self.contact_preference.choices = [
@@ -588,11 +663,26 @@ class ContactForm(QuestionForm):
                 for choice in self.contact_preference.choices
                 if choice[0] != ContactPreference.ADVOCATE.value
             ]
-        else:
+        if self.child:
             self.contact_preference.label.text = _l("How should we get in touch with you?")
+            self.safe_to_contact.label.text = _l("Is it safe for us to do these things?")
+            self.safe_to_contact.description = _l(
+                "Someone at home might hear a call or read your letters. Tick what is safe. "
+                "We will not do the others."
+            )
+            self.safe_to_contact.choices = [
+                (SAFE_PHONE, _l("Phone you")),
+                (SAFE_VOICEMAIL, _l("Leave a message on your phone if you do not answer")),
+                (SAFE_LETTERS, _l("Send you letters")),
+                (NONE_SAFE, _l("None of these are safe")),
+            ]
+            self.safe_to_contact.validators = [
+                required(_l("Tick what is safe for us to do, or none of these are safe"))
+            ]
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        valid = self._check_safe_ways() and valid
         # Only the chosen way's details are needed; the others stay optional.
         chosen = self.REQUIRED_FOR.get(self.contact_preference.data or "")
         # An adult has no advocate fields: "advocate" left from answering as a child is
@@ -610,6 +700,36 @@ class ContactForm(QuestionForm):
             self.postcode.errors = [_l("Enter your postcode")]
             valid = False
         return valid
+
+    def _check_safe_ways(self) -> bool:
+        """The safe ways must not contradict themselves, or the way we are asked to use."""
+        field = self.safe_to_contact
+        chosen = field.data or []
+        if field.errors or not chosen:
+            return not field.errors
+        preference = self.contact_preference.data
+        problem = None
+        if NONE_SAFE in chosen and len(chosen) > 1:
+            problem = _l("Select what is safe for us to do, or select none of these are safe")
+        elif SAFE_VOICEMAIL in chosen and SAFE_PHONE not in chosen:
+            problem = (
+                _l("We can only leave a message if we can phone you: tick phone you too")
+                if self.child
+                else _l("We can only leave a voicemail if we can phone you: select phone you too")
+            )
+        elif preference == ContactPreference.PHONE.value and SAFE_PHONE not in chosen:
+            problem = _l(
+                "You asked us to phone you: select phone you, or choose another way to contact you"
+            )
+        elif preference == ContactPreference.POST.value and SAFE_LETTERS not in chosen:
+            problem = _l(
+                "You asked us to write to you: select send letters, or choose another way "
+                "to contact you"
+            )
+        if problem is not None:
+            field.errors = [problem]
+            return False
+        return True
 
 
 # The help a person can ask for; the back office names it the same way.

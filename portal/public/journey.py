@@ -48,11 +48,22 @@ def role_of(draft: Draft | None) -> SubmitterRole | None:
         return None
 
 
+def earlier_answers(draft: Draft | None) -> dict[str, dict[str, list[str]]]:
+    """The answers of the steps the person has finished, as typed."""
+    if draft is None:
+        return {}
+    return {step: typed for step, typed in draft.answers.items() if draft.complete.get(step)}
+
+
 def build_form(
-    step: str, kind: Kind, role: SubmitterRole | None, formdata: Any = None
+    step: str,
+    kind: Kind,
+    role: SubmitterRole | None,
+    formdata: Any = None,
+    draft: Draft | None = None,
 ) -> QuestionForm:
     teams = intake.public_team_choices() if step == "what-it-is-about" else None
-    return FORMS[step](formdata, kind=kind, role=role, teams=teams)
+    return FORMS[step](formdata, kind=kind, role=role, teams=teams, earlier=earlier_answers(draft))
 
 
 def typed_values(form: QuestionForm, posted: MultiDict[str, str]) -> dict[str, list[str]]:
@@ -62,7 +73,7 @@ def typed_values(form: QuestionForm, posted: MultiDict[str, str]) -> dict[str, l
 
 def stored_form(draft: Draft, step: str, kind: Kind, role: SubmitterRole | None) -> QuestionForm:
     typed = draft.answers.get(step)
-    return build_form(step, kind, role, MultiDict(typed) if typed else None)
+    return build_form(step, kind, role, MultiDict(typed) if typed else None, draft)
 
 
 @dataclass
@@ -116,6 +127,7 @@ SUMMARY_LABELS: dict[str, Any] = {
     "child_reply_preference": _l("How the child wants to hear"),
     "age": _l("Your age"),
     "team": _l("Service"),
+    "about": _l("Who it is about"),
     "worker_name": _l("Worker to thank"),
     "what_happened": _l("What happened"),
     "when_it_happened": _l("When it happened"),
@@ -131,6 +143,7 @@ SUMMARY_LABELS: dict[str, Any] = {
     "postcode": _l("Postcode"),
     "advocate_name": _l("Advocate's name"),
     "advocate_email": _l("Advocate's email address"),
+    "safe_to_contact": _l("Safe ways to contact you"),
     "support": _l("Help to talk to us"),
     "interpreter_language": _l("Language"),
     "other_support": _l("Other help"),

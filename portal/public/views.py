@@ -30,6 +30,7 @@ from portal.public.journey import (
     typed_values,
 )
 from portal.services import (
+    acknowledgements,
     attachments,
     correspondence,
     intake,
@@ -107,8 +108,10 @@ def question(journey: str, step: str) -> Response | str:
         )
 
     changing = request.args.get("change") == "yes"
+    # "more": the page shown again with more to read before the question is asked again.
+    more = request.args.get("more") == "yes"
     if request.method == "POST":
-        form = build_form(step, kind, role, request.form)
+        form = build_form(step, kind, role, request.form, draft)
         valid = form.validate()
         if draft is None:
             draft = intake.start_draft(kind)
@@ -116,6 +119,10 @@ def question(journey: str, step: str) -> Response | str:
         intake.save_step(draft, step, typed_values(form, request.form), complete=valid)
         if request.form.get("save-and-return"):
             return redirect(url_for("public.save_for_later", journey=journey, step=step))
+        if valid and not more and form.asks_again():
+            return redirect(
+                _step_url(kind, step, more="yes", **({"change": "yes"} if changing else {}))
+            )
         if valid:
             following = CHECK_ANSWERS if changing else _next_incomplete(draft, kind, after=step)
             if safeguarding.check_step(form.answers()).found:
@@ -126,6 +133,7 @@ def question(journey: str, step: str) -> Response | str:
         form = stored_form(draft, step, kind, role) if draft else build_form(step, kind, role)
 
     back = previous_step(kind, role, step)
+    here = ({"change": "yes"} if changing else {}) | ({"more": "yes"} if more else {})
     return render_template(
         f"public/{step}.html",
         form=form,
@@ -134,10 +142,11 @@ def question(journey: str, step: str) -> Response | str:
         step=step,
         role=role,
         audience=_audience(role),
+        more=more,
         back_url=_step_url(kind, CHECK_ANSWERS)
         if changing
         else (_step_url(kind, back) if back else url_for("public.start")),
-        action=_step_url(kind, step, **({"change": "yes"} if changing else {})),
+        action=_step_url(kind, step, **here),
     )
 
 
@@ -324,6 +333,7 @@ def confirmation(journey: str) -> Response | str:
         audience=_audience(role),
         complaint_waiting=kind is Kind.ADVOCACY and _current_draft(Kind.COMPLAINT) is not None,
         jurisdiction=current_app.config["JURISDICTION"],
+        stage1_extended=acknowledgements.stage1_extended_due(submission),
     )
 
 

@@ -1,6 +1,8 @@
 """What a submission sets off: the acknowledgement to the person (and their advocate),
-a note to the team it went to, a referral to the advocacy provider, or a staff task to
-acknowledge by phone or letter. All queued in the submission's own transaction.
+a note to the team it went to, a referral to the advocacy provider, and staff tasks: to
+acknowledge by phone or letter (only the ways the person said are safe), and to explain
+advocacy to someone not sure about an advocate. All queued in the submission's own
+transaction.
 
 Nothing sent to the person repeats what they wrote: a child's inbox may be read by the
 very adults the child wrote about.
@@ -14,6 +16,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal.domain import contact_safety
 from portal.domain.timescales import Procedure, Step, deadline
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
@@ -21,6 +24,7 @@ from portal.models import Submission, Task, Team
 from portal.services import outbox
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
+EXPLAIN_ADVOCACY = "explain_advocacy"
 
 
 def stage1_due(submission: Submission) -> date | None:
@@ -71,6 +75,29 @@ def queue_messages(submission: Submission, tracking_token: str) -> None:
         _queue_acknowledgements(submission, tracking_token)
     with force_locale("en"):
         _queue_staff_messages(submission, tracking_token)
+    if submission.advocacy_answer == AdvocacyAnswer.NOT_SURE.value:
+        # Not sure about an advocate: someone explains, then asks again (s26A).
+        _add_task(
+            submission,
+            EXPLAIN_ADVOCACY,
+            contact_safety.explain_advocacy_task(
+                submission.contact_safety,
+                child=submission.submitter_role == SubmitterRole.CHILD.value,
+                due=submission.acknowledge_by,
+            ),
+        )
+
+
+def _add_task(submission: Submission, kind: str, description: str) -> None:
+    """A task for staff, due when the acknowledgement is."""
+    db.session.add(
+        Task(
+            submission=submission,
+            kind=kind,
+            description=description[:300],
+            due_on=submission.acknowledge_by,
+        )
+    )
 
 
 def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
@@ -122,14 +149,14 @@ def _queue_acknowledgements(submission: Submission, tracking_token: str) -> None
         )
         reached = True
     if not reached:
-        db.session.add(
-            Task(
-                submission=submission,
-                kind=ACKNOWLEDGE_WITHOUT_EMAIL,
-                description=f"Acknowledge by phone or letter by {submission.acknowledge_by:%A} "
-                f"{submission.acknowledge_by.day} {submission.acknowledge_by:%B %Y}",
-                due_on=submission.acknowledge_by,
-            )
+        _add_task(
+            submission,
+            ACKNOWLEDGE_WITHOUT_EMAIL,
+            contact_safety.acknowledge_task(
+                submission.contact_safety,
+                has_phone=bool(submission.phone),
+                due=submission.acknowledge_by,
+            ),
         )
 
 

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal.backoffice.access import Permission, Role, can
+from portal.database import utcnow
 from portal.domain import stages
 from portal.domain.clock import LONDON, add_working_days
 from portal.domain.stages import Move, Progress, Stage, Stage2ClockStart
@@ -19,7 +20,7 @@ from portal.domain.timescales import Procedure, Step
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import Category, ComplaintPoint, Lesson, Staff, Submission, Task, Team
-from portal.services import audit, clock, notices
+from portal.services import acknowledgements, audit, clock, notices
 from portal.services.feedback import invite as invite_for_feedback
 
 OUTCOMES = {
@@ -362,10 +363,10 @@ def record_acknowledgement(
     before = _snapshot(case, ["acknowledged_at", "acknowledged_how", "next_due_on"])
     case.acknowledged_at = datetime.combine(on, time(12, 0), LONDON)
     case.acknowledged_how = how
-    for task in db.session.scalars(
-        sa.select(Task).where(Task.submission_id == case.id, Task.done_at.is_(None))
-    ):
-        task.done_at = case.acknowledged_at
+    # Explaining advocacy is its own task: done when advocacy is updated, not here.
+    for task in open_tasks(case):
+        if task.kind != acknowledgements.EXPLAIN_ADVOCACY:
+            task.done_at = case.acknowledged_at
     _save(staff, case, "acknowledged", before)
 
 
@@ -407,6 +408,10 @@ def update_advocacy(
     before = _snapshot(case, ["advocacy_status", "advocate_assigned", "next_due_on"])
     case.advocacy_status = status
     case.advocate_assigned = advocate or None
+    # Whoever records where advocacy stands has talked it through: the task is done.
+    for task in open_tasks(case):
+        if task.kind == acknowledgements.EXPLAIN_ADVOCACY:
+            task.done_at = utcnow()
     _save(staff, case, "advocacy_updated", before)
 
 

@@ -7,7 +7,9 @@ and the tracking page show each one with how its delivery went.
 A child's email only says there is something new, with a fresh link to the tracking page
 where it can be read: a child's inbox may be read by the very adults they wrote about, so
 nothing about the case travels in it. Where there is no email address, a staff task says
-to send it by post (the letter can be printed from the case).
+how to deliver it in a way the person said is safe: by post (the letter can be printed from
+the case), or by phone when letters are not safe; when no safe way is left, the task says
+so and nothing is posted.
 """
 
 import secrets
@@ -22,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.database import utcnow
+from portal.domain import contact_safety
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.types import ContactPreference, SubmitterRole
 from portal.extensions import db
@@ -75,6 +78,16 @@ STAFF_TITLES = {
 SEND_BY_POST = "send_by_post"
 
 
+class How(StrEnum):
+    """How a message reached (or is to reach) its recipient."""
+
+    EMAIL = "email"
+    POST = "post"
+    PHONE = "phone"  # letters are not safe: staff phone to tell them
+    IN_PERSON = "in_person"  # printed and handed over, never posted
+    NONE = "none"  # no safe way is left: staff must agree one
+
+
 def is_child(case: Submission) -> bool:
     return case.submitter_role == SubmitterRole.CHILD.value
 
@@ -103,6 +116,19 @@ def new_tracking_url(case: Submission) -> str:
     return tracking_url(case.reference, token, case.language)
 
 
+def without_email(case: Submission, recipient: Recipient, subject: str) -> contact_safety.Reach:
+    """How staff deliver a message that cannot be emailed: the complainant only in the
+    ways they said are safe (their advocate is a professional: by post)."""
+    if recipient is Recipient.ADVOCATE:
+        return contact_safety.Reach(How.POST, f"Send by post to the advocate: {subject}")
+    return contact_safety.send_task(
+        case.contact_safety,
+        recipient=recipient.value,
+        subject=subject,
+        has_phone=bool(case.phone),
+    )
+
+
 def send(
     case: Submission,
     *,
@@ -112,19 +138,22 @@ def send(
     staff: Staff | None = None,
     to: Iterable[Recipient] | None = None,
     today: date | None = None,
-    printed: bool = False,
+    printed: How | None = None,
 ) -> list[Correspondence]:
     """Keep the message on the case and queue it to each recipient; the caller commits.
-    `subject` and `body` are already in the person's language. `printed`: the sender is
-    printing it to post now, so nothing is emailed and no task is set."""
+    `subject` and `body` are already in the person's language. `printed` (post or in
+    person): the sender is printing it to deliver now, so nothing is emailed and no task
+    is set."""
     sent = []
     for recipient in to if to is not None else recipients_of(case):
         address = None if printed else address_of(case, recipient)
+        reach = None if address or printed else without_email(case, recipient, subject)
+        how = How.EMAIL if address else (printed or (reach.how if reach else How.POST))
         item = Correspondence(
             submission=case,
             kind=kind.value,
             recipient=recipient.value,
-            how="email" if address else "post",
+            how=how,
             subject=subject,
             body=body,
             sent_by=staff,
@@ -132,13 +161,13 @@ def send(
         db.session.add(item)
         if address:
             item.outbox_message = _queue_email(case, recipient, address, subject, body)
-        elif not printed:
+        elif reach is not None:
             on = today or london_date(utcnow())
             db.session.add(
                 Task(
                     submission=case,
                     kind=SEND_BY_POST,
-                    description=f"Send by post to the {recipient.value}: {subject}"[:300],
+                    description=reach.words[:300],
                     due_on=add_working_days(on, 1),
                 )
             )

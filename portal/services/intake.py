@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.database import utcnow
-from portal.domain import timescales
+from portal.domain import contact_safety, timescales
 from portal.domain.answers import still_applying
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.flags import flags_for
@@ -179,6 +179,9 @@ class NewSubmission:
     other_support: str | None = None
     advocate_name: str | None = None
     advocate_email: str | None = None
+    # A child's own answer to "who is it about" (ChildTopic): a hint for routing.
+    child_topic: str | None = None
+    safety: contact_safety.ContactSafety = contact_safety.NOT_ASKED
     answers: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -206,6 +209,7 @@ class NewSubmission:
         agreement = get("the-childs-views", "child_agreement")
         when = get("what-happened", "when_it_happened")
         preference = ContactPreference(get("contact", "contact_preference"))
+        safe_ways = get("contact", "safe_to_contact")
         return cls(
             kind=kind,
             role=role,
@@ -233,6 +237,8 @@ class NewSubmission:
             other_support=get("support", "other_support") or None,
             advocate_name=get("contact", "advocate_name") or None,
             advocate_email=get("contact", "advocate_email") or None,
+            child_topic=get("what-it-is-about", "about"),
+            safety=contact_safety.from_answer(safe_ways) if safe_ways else contact_safety.NOT_ASKED,
             answers=_json_safe(answers),
         )
 
@@ -301,11 +307,16 @@ def record_submission(
     has sent it, the case that request made is returned and nothing else is recorded."""
     now = now or utcnow()
     received_on = london_date(now)
+    chosen_team_id = (
+        new.team_id
+        if new.team_id is not None
+        else routing_rules.team_for_child_topic(new.child_topic)
+    )
     routing = routing_rules.decide(
         routing_rules.facts_for(
             kind=new.kind.value,
             role=new.role.value,
-            chosen_team_id=new.team_id,
+            chosen_team_id=chosen_team_id,
             child_age=new.child_age,
             child_date_of_birth=new.child_date_of_birth,
             text=f"{new.what_happened}\n{new.put_right or ''}",
@@ -329,12 +340,15 @@ def record_submission(
         phone=new.phone,
         postal_address=new.address,
         postcode=new.postcode,
+        safe_to_phone=new.safety.phone,
+        safe_to_leave_voicemail=new.safety.voicemail,
+        safe_to_send_letters=new.safety.letters,
         child_name=new.child_name,
         child_date_of_birth=new.child_date_of_birth,
         child_age=new.child_age,
         child_agreement=new.child_agreement.value if new.child_agreement else None,
         child_reply_preference=new.child_reply_preference,
-        about_team_id=new.team_id,
+        about_team_id=chosen_team_id,
         worker_name=new.worker_name,
         what_happened=new.what_happened,
         when_it_happened=new.when_it_happened.value if new.when_it_happened else None,

@@ -20,11 +20,12 @@ from portal.database import utcnow
 from portal.domain import letters
 from portal.domain.letters import Letter, LetterFacts
 from portal.domain.timescales import Procedure
+from portal.domain.types import AdvocacyAnswer
 from portal.domain.types import Kind as CaseKind
 from portal.extensions import db
 from portal.models import Correspondence, LetterStatus, ResponseLetter, Staff, Submission
 from portal.services import audit, cases, correspondence
-from portal.services.correspondence import Kind, Recipient
+from portal.services.correspondence import How, Kind, Recipient
 from portal.templating import long_date
 
 STATUS_NAMES = {
@@ -49,6 +50,7 @@ class LetterRefused(ValueError):
 class HowToSend:
     EMAIL = "email"
     POST = "post"
+    IN_PERSON = "in_person"  # printed and handed over: for someone letters are not safe for
 
 
 # --- finding letters ----------------------------------------------------------------------
@@ -126,6 +128,15 @@ def dated(case: Submission, stage: int, today: date) -> Dated:
     return Dated(recorded or today, recorded is not None)
 
 
+def has_advocate(case: Submission) -> bool:
+    """Whether the child has an advocate, as the case knows it."""
+    return (
+        bool(case.advocate_assigned or case.advocate_name or case.advocate_email)
+        or case.advocacy_answer == AdvocacyAnswer.ALREADY_HAS_ONE.value
+        or case.advocacy_status in ("has_advocate", "assigned")
+    )
+
+
 def facts(case: Submission, stage: int, today: date) -> LetterFacts:
     config = current_app.config
     outcome = case.outcome if case.outcome in cases.OUTCOMES else None
@@ -150,6 +161,7 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
         ex_gratia_pence=case.ex_gratia_pence,
         actions=[letters.Action(lesson.action, lesson.action_due_on) for lesson in case.lessons],
         advocate_name=case.advocate_assigned or case.advocate_name,
+        has_advocate=has_advocate(case),
         panel_recommendations=case.panel_recommendations,
     )
 
@@ -272,8 +284,10 @@ def approve(
     staff: Staff, case: Submission, stage: int, *, how: str, version: int | None
 ) -> ResponseLetter:
     """Approve the letter and send it: by email (the complainant, and their advocate),
-    or printed for the post by the approver (an advocate with an email address gets
-    their copy by email). Either way it is kept on the case through correspondence."""
+    or printed by the approver for the post, or to give to the person in person (an
+    advocate with an email address gets their copy by email). Either way it is kept on
+    the case through correspondence. Never for the post to someone who told us letters
+    are not safe."""
     letter = _awaiting(staff, case, stage, version)
     if not may_approve(staff, letter):
         raise LetterRefused(
@@ -281,7 +295,7 @@ def approve(
             "complaints manager to approve it."
         )
 
-    def send(to: list[Recipient] | None = None, printed: bool = False) -> list[Correspondence]:
+    def send(to: list[Recipient] | None = None, printed: How | None = None) -> list[Correspondence]:
         return correspondence.send(
             case,
             kind=Kind.RESPONSE_LETTER,
@@ -298,16 +312,19 @@ def approve(
                 "There is no email address for the complainant: approve it for printing instead"
             )
         sent = send()
-    elif how == HowToSend.POST:
+    elif how in (HowToSend.POST, HowToSend.IN_PERSON):
+        if how == HowToSend.POST and not case.contact_safety.may_send_letters:
+            raise LetterRefused(
+                "They told us it is not safe to send them letters, so do not post it. Send "
+                "it by email, or approve it for printing to give to them in person"
+            )
         has_advocate = Recipient.ADVOCATE in correspondence.recipients_of(case)
         advocate_email = has_advocate and correspondence.address_of(case, Recipient.ADVOCATE)
-        sent = send(
-            [Recipient.COMPLAINANT]
-            + ([Recipient.ADVOCATE] if has_advocate and not advocate_email else []),
-            printed=True,
-        )
+        sent = send([Recipient.COMPLAINANT], printed=How(how))
         if advocate_email:
             send([Recipient.ADVOCATE])
+        elif has_advocate:
+            send([Recipient.ADVOCATE], printed=How.POST)
     else:
         raise LetterRefused("Select how the letter is sent")
     now = utcnow()

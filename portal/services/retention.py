@@ -42,6 +42,10 @@ CLEARED: dict[str, object] = {
     "phone": None,
     "postal_address": None,
     "postcode": None,
+    # Whether it was safe to phone or write says something about their home.
+    "safe_to_phone": None,
+    "safe_to_leave_voicemail": None,
+    "safe_to_send_letters": None,
     "child_name": None,
     "child_date_of_birth": None,
     "child_age": None,

@@ -58,6 +58,15 @@ def facts_for(
     return Facts(kind=kind, role=role, chosen_team_id=chosen_team_id, child_age=age, text=text)
 
 
+def team_for_child_topic(topic: str | None) -> int | None:
+    """The team a child's own answer to "who is it about" points to (CHILD_TOPIC_TEAMS,
+    by the team's name), or None where it points nowhere: the rules and the default team
+    decide, as for "not sure"."""
+    name = current_app.config["CHILD_TOPIC_TEAMS"].get(topic or "")
+    team = team_named(name) if name else None
+    return team.id if team is not None else None
+
+
 def decide(facts: Facts) -> Routing:
     statutory = statutory_procedure(current_app.config["JURISDICTION"])
     return route(active_rules(), facts, default_team_id=default_team_id(), statutory=statutory)

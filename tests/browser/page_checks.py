@@ -313,6 +313,15 @@ class Walker:
         self.press("Continue", "make-a-complaint/child/your-age (asked to check)")
         assert self.page.locator(".govuk-error-summary").is_visible()
 
+    def not_sure_about_an_advocate(self, role: SubmitterRole) -> None:
+        """Not sure about an advocate: the page says what one does and asks again."""
+        who = audience(role)
+        self.walk(Kind.COMPLAINT, role, who=who, stop_after="files")
+        assert self.page.url.endswith(journey_path(Kind.COMPLAINT, "advocate")), self.page.url
+        self.fill.radio("advocacy", "not_sure")
+        self.press("Continue", f"advocate, not sure ({who})")
+        assert self.page.url.endswith("/advocate?more=yes"), self.page.url
+
     def answer_feedback(self, name: str, button: str = "Send your answers") -> None:
         """The questionnaire as it arrives, sent empty, then answered: the thanks."""
         self.record(name)
@@ -394,6 +403,11 @@ def walk_everything(page: Page, axe_source: str, feedback: FeedbackLinks) -> Cra
     attempt("session expired", walker.session_expires_on_a_question)
     attempt("in danger, then save for later", walker.child_in_danger_saves_for_later)
     attempt("answers to check", walker.asked_to_check)
+    for role in (SubmitterRole.CHILD, SubmitterRole.PARENT):
+        attempt(
+            f"not sure about an advocate, as {role.value}",
+            lambda role=role: walker.not_sure_about_an_advocate(role),
+        )
     attempt("feedback from a parent", lambda: walker.adult_feedback(feedback))
     attempt("feedback from a child", lambda: walker.child_feedback(feedback))
     attempt("feedback in Welsh", lambda: walker.welsh_feedback(feedback))

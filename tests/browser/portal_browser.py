@@ -108,6 +108,8 @@ ASKED_TO_CHECK = [
     "make-a-complaint/adult/what-happened (date does not fit)",
     "make-a-complaint/child/your-age (asked to check)",
 ]
+# Not sure about an advocate: what one does, then the question again.
+NOT_SURE_ABOUT_AN_ADVOCATE = ["advocate, not sure (child)", "advocate, not sure (adult)"]
 EXTRA_PAGES = [
     "start",
     *INFORMATION_PAGES,
@@ -115,6 +117,7 @@ EXTRA_PAGES = [
     "session expired",
     "session ended",
     *SAVING,
+    *NOT_SURE_ABOUT_AN_ADVOCATE,
     *FEEDBACK,
     *ASKED_TO_CHECK,
 ]
@@ -161,7 +164,12 @@ def childs_route() -> list[str]:
     names = ["start"]
     for kind in KINDS:
         names += route_pages(kind, SubmitterRole.CHILD)
-    return [*names, *SAVING, *(name for name in ASKED_TO_CHECK if "/child/" in name)]
+    return [
+        *names,
+        *SAVING,
+        *(name for name in ASKED_TO_CHECK if "/child/" in name),
+        NOT_SURE_ABOUT_AN_ADVOCATE[0],
+    ]
 
 
 # --- answering the questions ------------------------------------------------------------
@@ -256,7 +264,10 @@ def answer(
     elif step == "your-age":
         fill.text("age", "14")
     elif step == "what-it-is-about":
-        fill.radio("team", team_value(fill.page, "A social worker helping a family"))
+        if role is SubmitterRole.CHILD:
+            fill.radio("about", "social_worker")  # a child says it in a child's words
+        else:
+            fill.radio("team", team_value(fill.page, "A social worker helping a family"))
         if kind is Kind.COMPLIMENT:
             fill.text("worker_name", words.worker_name)
     elif step == "what-happened":
@@ -279,6 +290,8 @@ def answer(
         elif contact == "post":
             fill.text("address", "2 Mill Lane, Northmoor")
             fill.text("postcode", "NM1 2AB")
+        for safe in ("phone", "letters"):
+            fill.tick("safe_to_contact", safe)
     elif step == "support":
         fill.tick("support", "none")
     else:

@@ -297,6 +297,7 @@ def advocates_complaint(fill: PointerFiller, watch: Watch) -> Journey:
         assert page.locator(".govuk-error-summary").is_visible(), page.url
         watch.check(page, "contact (with an error)", values={"name": ADVOCATE.name})
         fill.text("email", ADVOCATE.email)
+        fill.tick("safe_to_contact", "phone")
 
     return Journey(
         Kind.COMPLAINT,

@@ -72,20 +72,15 @@ def test_a_child_makes_a_complaint_in_welsh(welsh_on: LiveServer, page: Page) ->
             shown = page.locator(".govuk-character-count__status").inner_text()
             assert shown.startswith(before) and shown.endswith(after), shown
         if step == "what-it-is-about":
-            fill.radio(
-                "team",
-                page.get_by_role(
-                    "radio", name="Gweithiwr cymdeithasol yn helpu teulu"
-                ).get_attribute("value")
-                or "",
-            )
+            # A child's own words, in Welsh: "my social worker".
+            page.get_by_role("radio", name=cy("My social worker"), exact=True).check()
         else:
             answer(fill, Kind.COMPLAINT, CHILD, step)
         fill.press_button(cy("Continue"))
 
     assert page.url.endswith(journey_path(Kind.COMPLAINT, "check-answers")), page.url
     axe_clean(page, "check-answers")
-    assert "Gweithiwr cymdeithasol yn helpu teulu" in page.locator("main").inner_text()
+    assert cy("My social worker") in page.locator("main").inner_text()
     fill.press_button(cy("Send"))
     assert page.url.endswith(journey_path(Kind.COMPLAINT, "confirmation")), page.url
     assert page.locator("html").get_attribute("lang") == "cy"

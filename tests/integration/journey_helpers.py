@@ -231,6 +231,10 @@ def date_parts(day: date) -> list[str]:
     return [str(day.day), str(day.month), str(day.year)]
 
 
+# Phone, voicemail and letters are all safe (the contact page asks everyone).
+SAFE_EVERY_WAY = ["phone", "voicemail", "letters"]
+
+
 def answers_for(kind: str, role: str, **overrides: Answers) -> dict[str, Answers]:
     """A full set of plausible answers for every step this person could be asked.
     `overrides` replaces whole steps by slug with underscores (what_happened=...)."""
@@ -250,7 +254,9 @@ def answers_for(kind: str, role: str, **overrides: Answers) -> dict[str, Answers
         if role == "advocate"
         else {"professional_type": "school", "organisation": "Northmoor Academy"}
     )
-    about: Answers = {"team": team_id()}
+    # A child says who it is about in their own words: "where I live" points to the
+    # same team as an adult's "Children in care" (CHILD_TOPIC_TEAMS).
+    about: Answers = {"about": "where_i_live"} if role == "child" else {"team": team_id()}
     if kind == "compliment":
         about |= {"worker_name": "Jo Bloggs"}
     steps: dict[str, Answers] = {
@@ -273,6 +279,7 @@ def answers_for(kind: str, role: str, **overrides: Answers) -> dict[str, Answers
             "name": "Alex Morgan",
             "contact_preference": "email",
             "email": "alex@example.com",
+            "safe_to_contact": SAFE_EVERY_WAY,
         },
         "support": {"support": "none"},
     }
@@ -316,8 +323,13 @@ class Journey:
         return self.client.post(self.url(step), data=data)
 
     def answer(self, step: str, answers: Answers) -> str:
-        """Post one step; it must be accepted. Returns the slug the person is sent to."""
+        """Post one step; it must be accepted. Returns the slug the person is sent to.
+        A page shown again with more to read ("not sure" about an advocate) is answered
+        the same way again."""
         response = self.post(step, answers)
+        if response.status_code == 302 and "more=yes" in response.location:
+            data = {**answers, "csrf_token": self.token}
+            response = self.client.post(response.location, data=data)
         if response.status_code != 302:
             page = page_of(response)
             raise AssertionError(f"{step} was not accepted: {page.error_summary}")

@@ -171,12 +171,13 @@ def test_a_child_who_hands_over_to_a_parent_is_asked_again_only_what_no_longer_f
     client: FlaskClient,
 ) -> None:
     journey = Journey(client, "complaint")
-    answers = answers_for("complaint", "child")
+    answers = answers_for("complaint", "child", advocate={"advocacy": "already_has_one"})
     answers["contact"] = {
         "name": "Sam",
         "contact_preference": "advocate",
         "advocate_name": "Jo Advocate",
         "advocate_email": "jo@advocacy.example",
+        "safe_to_contact": "none",
     }
     journey.fill(answers)
 
@@ -190,9 +191,13 @@ def test_a_child_who_hands_over_to_a_parent_is_asked_again_only_what_no_longer_f
     for step in ("about-the-child", "the-childs-views"):
         journey.answer(step, adult[step])
 
-    # "Through my advocate" is a child's choice: the parent is asked how to contact them.
+    # The child said who it was about in a child's words: the parent chooses the service.
     response = client.get("/make-a-complaint/check-answers")
     assert response.status_code == 302
+    assert step_of(response.location) == "what-it-is-about"
+    journey.answer("what-it-is-about", adult["what-it-is-about"])
+    # "Through my advocate" is a child's choice: the parent is asked how to contact them.
+    response = client.get("/make-a-complaint/check-answers")
     assert step_of(response.location) == "contact"
     assert journey.get("contact").value_of("contact_preference") is None
     journey.answer("contact", adult["contact"])

@@ -10,14 +10,19 @@ import pytest
 from backoffice_helpers import browser, case_page, sign_in_as_manager, summary
 from flask import Flask
 from flask.testing import FlaskClient
-from journey_helpers import Journey, answers_for, only_submission
+from journey_helpers import SAFE_EVERY_WAY, Journey, answers_for, only_submission
 
 from portal.domain.types import Kind, SubmitterRole
 from portal.public.fields import AskedToCheck
 from portal.public.forms import FORMS
 from portal.public.journey import SUMMARY_LABELS, build_form, summary_label
 
-PHONE = {"name": "Alex Morgan", "contact_preference": "phone", "phone": "07700 900 982"}
+PHONE = {
+    "name": "Alex Morgan",
+    "contact_preference": "phone",
+    "phone": "07700 900 982",
+    "safe_to_contact": SAFE_EVERY_WAY,
+}
 
 
 def changed(journey: Journey, step: str, answers: dict[str, Any]) -> dict[str, str]:
@@ -56,6 +61,7 @@ def test_each_row_is_labelled_in_a_few_words_not_with_the_whole_question(
         "Name",
         "How to contact you",
         "Email address",
+        "Safe ways to contact you",
         "Help to talk to us",
     ]
     assert shown["Name"] == "Alex Morgan"
@@ -284,7 +290,13 @@ def test_a_childs_own_age_is_dropped_when_the_person_says_they_are_a_parent(
         data={"csrf_token": journey.token, "role": "parent"},
     )
     assert response.status_code == 302
-    journey.fill(answers_for("complaint", "parent"), start="about-the-child")
+    parents = answers_for("complaint", "parent")
+    journey.fill(parents, start="about-the-child")
+    # A child is asked who it is about in their own words; a parent, which service: the
+    # parent's question is asked before their answers are checked.
+    asked_again = journey.client.get(journey.url("check-answers"))
+    assert asked_again.location.endswith("/what-it-is-about")
+    journey.fill(parents, start="what-it-is-about")
     shown = journey.check_answers().summary_answers
 
     assert "Your age" not in shown

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 from journey_helpers import (
+    SAFE_EVERY_WAY,
     Journey,
     Page,
     answers_for,
@@ -198,6 +199,7 @@ BY_POST = {
     "name": "Alex Morgan",
     "contact_preference": "post",
     "address": "2 Mill Lane, Northmoor",
+    "safe_to_contact": SAFE_EVERY_WAY,
 }
 
 

@@ -49,6 +49,7 @@ def years_ago(years: int) -> list[str]:
 
 
 LONG_NAME = "N" * 201
+SAFE = ["phone", "voicemail", "letters"]  # every way is safe
 CASES = [
     # Who are you
     ErrorCase(
@@ -223,12 +224,20 @@ CASES = [
         [Problem("team", "Select which service it is about, or I'm not sure")],
     ),
     ErrorCase(
-        "service empty for a child",
+        "who it is about empty, for a child",
         "complaint",
         "child",
         "what-it-is-about",
         {},
-        [Problem("team", "Choose who it is about, or I'm not sure")],
+        [Problem("about", "Choose who it is about, or I'm not sure")],
+    ),
+    ErrorCase(
+        "who to thank empty, for a child",
+        "compliment",
+        "child",
+        "what-it-is-about",
+        {},
+        [Problem("about", "Choose who you want to thank, or I'm not sure")],
     ),
     ErrorCase(
         "team to thank empty",
@@ -408,6 +417,9 @@ CASES = [
         [
             Problem("name", "Enter your name"),
             Problem("contact_preference", "Select how we should contact you"),
+            Problem(
+                "safe_to_contact", "Select what is safe for us to do, or none of these are safe"
+            ),
         ],
     ),
     ErrorCase(
@@ -415,7 +427,7 @@ CASES = [
         "complaint",
         "parent",
         "contact",
-        {"name": "Alex", "contact_preference": "email", "email": ""},
+        {"name": "Alex", "contact_preference": "email", "safe_to_contact": SAFE, "email": ""},
         [Problem("email", "Enter your email address")],
     ),
     ErrorCase(
@@ -423,7 +435,7 @@ CASES = [
         "complaint",
         "parent",
         "contact",
-        {"name": "Alex", "contact_preference": "email", "email": "alex@"},
+        {"name": "Alex", "contact_preference": "email", "safe_to_contact": SAFE, "email": "alex@"},
         [Problem("email", "Enter an email address in the correct format, like name@example.com")],
     ),
     ErrorCase(
@@ -431,7 +443,7 @@ CASES = [
         "complaint",
         "parent",
         "contact",
-        {"name": "Alex", "contact_preference": "phone", "phone": ""},
+        {"name": "Alex", "contact_preference": "phone", "safe_to_contact": SAFE, "phone": ""},
         [Problem("phone", "Enter your phone number")],
     ),
     ErrorCase(
@@ -439,7 +451,7 @@ CASES = [
         "complaint",
         "parent",
         "contact",
-        {"name": "Alex", "contact_preference": "phone", "phone": "12345"},
+        {"name": "Alex", "contact_preference": "phone", "safe_to_contact": SAFE, "phone": "12345"},
         [Problem("phone", "Enter a phone number, like 01632 960 001 or 07700 900 982")],
     ),
     ErrorCase(
@@ -447,7 +459,7 @@ CASES = [
         "complaint",
         "parent",
         "contact",
-        {"name": "Alex", "contact_preference": "post"},
+        {"name": "Alex", "contact_preference": "post", "safe_to_contact": SAFE},
         [Problem("address", "Enter your address"), Problem("postcode", "Enter your postcode")],
     ),
     ErrorCase(
@@ -458,6 +470,7 @@ CASES = [
         {
             "name": "Alex",
             "contact_preference": "post",
+            "safe_to_contact": SAFE,
             "address": "1 High St",
             "postcode": "ABC 123",
         },
@@ -468,7 +481,12 @@ CASES = [
         "complaint",
         "parent",
         "contact",
-        {"name": LONG_NAME, "contact_preference": "email", "email": "alex@example.com"},
+        {
+            "name": LONG_NAME,
+            "contact_preference": "email",
+            "safe_to_contact": SAFE,
+            "email": "alex@example.com",
+        },
         [Problem("name", "Your name must be 200 characters or fewer")],
     ),
     # Support
@@ -668,7 +686,8 @@ def test_the_phone_numbers_given_as_examples_are_accepted(client: FlaskClient, p
     journey = reach(client, "complaint", "parent")
 
     response = journey.post(
-        "contact", {"name": "Alex", "contact_preference": "phone", "phone": phone}
+        "contact",
+        {"name": "Alex", "contact_preference": "phone", "phone": phone, "safe_to_contact": SAFE},
     )
 
     assert response.status_code == 302
@@ -681,7 +700,8 @@ def test_real_uk_phone_numbers_are_accepted(client: FlaskClient, phone: str) -> 
     journey = reach(client, "complaint", "parent")
 
     response = journey.post(
-        "contact", {"name": "Alex", "contact_preference": "phone", "phone": phone}
+        "contact",
+        {"name": "Alex", "contact_preference": "phone", "phone": phone, "safe_to_contact": SAFE},
     )
 
     assert response.status_code == 302

@@ -46,20 +46,45 @@ SAFE = "are-you-safe"
 # What each kind of person says about themselves: different ways to be contacted and
 # different help needed, so every field of the stored record is exercised.
 CONTACT_BY_ROLE: dict[str, Answers] = {
-    "child": {"name": "Alex Morgan", "contact_preference": "phone", "phone": "07911 123456"},
-    "parent": {"name": "Alex Morgan", "contact_preference": "email", "email": "alex@example.com"},
+    "child": {
+        "name": "Alex Morgan",
+        "contact_preference": "phone",
+        "phone": "07911 123456",
+        "safe_to_contact": ["phone"],
+    },
+    "parent": {
+        "name": "Alex Morgan",
+        "contact_preference": "email",
+        "email": "alex@example.com",
+        "safe_to_contact": "none",
+    },
     "foster_carer": {
         "name": "Alex Morgan",
         "contact_preference": "post",
         "address": "1 High Street\nNorthmoor",
         "postcode": "nm1 1aa",
+        "safe_to_contact": ["letters", "phone", "voicemail"],
     },
     "professional": {
         "name": "Alex Morgan",
         "contact_preference": "email",
         "email": "alex.morgan@school.example",
+        "safe_to_contact": ["phone", "voicemail"],
     },
-    "advocate": {"name": "Alex Morgan", "contact_preference": "phone", "phone": "020 7946 0000"},
+    "advocate": {
+        "name": "Alex Morgan",
+        "contact_preference": "phone",
+        "phone": "020 7946 0000",
+        "safe_to_contact": ["phone", "voicemail", "letters"],
+    },
+}
+# What each says is safe, as stored: (phone, voicemail, letters).
+SAFETY_BY_ROLE = {
+    "child": (True, False, False),
+    "parent": (False, False, False),
+    "foster_carer": (True, True, True),
+    "professional": (True, True, False),
+    "advocate": (True, True, True),
 }
 SUPPORT_BY_ROLE: dict[str, Answers] = {
     "child": {"support": "none"},
@@ -236,7 +261,8 @@ def answers_of(case: Case) -> dict[str, Answers]:
         answers[ADVOCATE] = {"advocacy": ADVOCACY_BY_ROLE[case.role]}
     answers[VIEWS] = {
         "child_agreement": AGREEMENT_BY_ROLE.get(case.role, "agrees"),
-        "child_reply_preference": "through_advocate",
+        # An advocate writing is the child's advocate: "through me" says it.
+        "child_reply_preference": "through_me" if case.role == "advocate" else "through_advocate",
     }
     return answers
 
@@ -300,6 +326,11 @@ def _assert_contact_stored(stored: Submission, role: str) -> None:
     assert stored.postal_address == contact.get("address")
     postcode = contact.get("postcode")
     assert stored.postcode == (str(postcode).upper() if postcode else None)
+    assert (
+        stored.safe_to_phone,
+        stored.safe_to_leave_voicemail,
+        stored.safe_to_send_letters,
+    ) == SAFETY_BY_ROLE[role]
     support = SUPPORT_BY_ROLE[role]
     needs = support["support"]
     expected_needs = [] if needs == "none" else ([needs] if isinstance(needs, str) else needs)
@@ -323,7 +354,9 @@ def _assert_child_stored(stored: Submission, case: Case) -> None:
         assert stored.child_date_of_birth == date(2012, 3, 14)
         assert stored.child_age is None
         assert stored.child_agreement == AGREEMENT_BY_ROLE.get(case.role, "agrees")
-        assert stored.child_reply_preference == "through_advocate"
+        assert stored.child_reply_preference == (
+            "through_me" if case.role == "advocate" else "through_advocate"
+        )
     organisation = {"professional": "Northmoor Academy", "advocate": "Speak Up Advocacy"}
     assert stored.organisation == organisation.get(case.role)
 

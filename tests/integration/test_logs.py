@@ -30,7 +30,13 @@ def test_a_journey_leaves_no_personal_data_in_the_logs(
     answers = answers_for(
         "complaint",
         "parent",
-        contact={"name": NAME, "contact_preference": "email", "email": EMAIL, "phone": PHONE},
+        contact={
+            "name": NAME,
+            "contact_preference": "email",
+            "email": EMAIL,
+            "phone": PHONE,
+            "safe_to_contact": "phone",
+        },
         about_the_child={
             "child_name": CHILD,
             "child_date_of_birth": ["14", "3", "2012"],

@@ -173,6 +173,7 @@ def parent_answers(team: str, **contact: str) -> dict[str, dict[str, Any]]:
             "name": "Dana Whitfield",
             "contact_preference": "email",
             "email": "dana.whitfield@example.com",
+            "safe_to_contact": ["phone", "voicemail", "letters"],
             **contact,
         },
         "support": {"support": "none"},
@@ -189,7 +190,9 @@ def child_answers(team: str, **contact: str) -> dict[str, dict[str, Any]]:
         "who-are-you": {"role": "child"},
         "are-you-safe": {"in_danger": "no"},
         "your-age": {"age": "13"},
-        "what-it-is-about": {"team": team},
+        # A child says who it is about in their own words ("where I live": children in
+        # care); `team` is the service an adult would choose.
+        "what-it-is-about": {"about": "where_i_live"},
         "what-happened": {
             "what_happened": CHILD_WROTE,
             "when_it_happened": "still_happening",
@@ -201,6 +204,7 @@ def child_answers(team: str, **contact: str) -> dict[str, dict[str, Any]]:
             "name": "Kai Morrow",
             "contact_preference": "email",
             "email": "kai.morrow@example.com",
+            "safe_to_contact": ["phone", "voicemail", "letters"],
             **contact,
         },
         "support": {"support": "none"},
@@ -360,6 +364,8 @@ def test_a_child_who_asked_for_replies_through_their_advocate_has_the_acknowledg
         advocate_name="Morgan Hale",
         advocate_email="morgan.hale@speakup.example",
     )
+    # Only a child who has an advocate is offered to hear through them.
+    answers["advocate"] = {"advocacy": "already_has_one"}
     reference = complete_journey(client, "make-a-complaint", answers)
 
     work()
@@ -397,20 +403,23 @@ def test_an_advocate_who_complains_for_a_child_is_acknowledged_at_their_own_addr
 
 
 @pytest.mark.parametrize(
-    "contact",
+    ("contact", "how"),
     [
-        {"contact_preference": "phone", "phone": "07911 123456", "email": ""},
-        {
-            "contact_preference": "post",
-            "address": "4 Mill Lane, Northmoor",
-            "postcode": "NM2 3BB",
-            "email": "",
-        },
+        ({"contact_preference": "phone", "phone": "07911 123456", "email": ""}, "phone or letter"),
+        (
+            {
+                "contact_preference": "post",
+                "address": "4 Mill Lane, Northmoor",
+                "postcode": "NM2 3BB",
+                "email": "",
+            },
+            "letter",  # no phone number to call
+        ),
     ],
     ids=["phone", "post"],
 )
 def test_without_an_email_address_staff_get_a_task_to_acknowledge_by_phone_or_letter(
-    client: FlaskClient, smtp: SmtpServer, app: Flask, contact: dict[str, str]
+    client: FlaskClient, smtp: SmtpServer, app: Flask, contact: dict[str, str], how: str
 ) -> None:
     team = team_named("Children in care")
     reference = complete_journey(
@@ -425,7 +434,7 @@ def test_without_an_email_address_staff_get_a_task_to_acknowledge_by_phone_or_le
     )
     tasks = db.session.scalars(sa.select(Task).where(Task.submission_id == submission.id)).all()
     assert [(t.description, t.due_on, t.done_at) for t in tasks] == [
-        (f"Acknowledge by phone or letter by {in_words(due)}", due, None)
+        (f"Acknowledge by {how} by {in_words(due)}", due, None)
     ]
     assert messages("acknowledgement") == []
     assert [m.recipients for m in smtp.inbox.messages()] == [[team.inbox_email]]

@@ -41,6 +41,7 @@ SAMPLE_ARGUMENTS = {
     "section": "stages",
     "comparator_id": "1",
     "comment_id": "0" * 32,
+    "staff_id": "1",
 }
 
 
@@ -176,6 +177,7 @@ def _free_text_everywhere(kind: str, role: str, text: str) -> dict[str, dict[str
         "contact_preference": "post",
         "address": text,
         "postcode": "NM1 1AA",
+        "safe_to_contact": "letters",
     }
     answers["support"] = {
         "support": ["interpreter", "other"],

@@ -567,6 +567,7 @@ def test_the_acknowledgement_letter_is_in_the_language_the_person_wrote_in(
             "contact_preference": "post",
             "address": "1 Stryd Fawr, Aberystwyth",
             "postcode": "SY23 1AA",
+            "safe_to_contact": "letters",
         },
     )
     case = only_submission()

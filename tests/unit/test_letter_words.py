@@ -208,6 +208,14 @@ def test_a_child_with_an_advocate_is_told_their_advocate_can_help() -> None:
     assert "An advocate can help you say what you think" not in body
 
 
+def test_a_child_who_has_an_advocate_we_do_not_know_the_name_of_is_not_told_to_ask_for_one() -> (
+    None
+):
+    body = draft(facts(for_child=True, has_advocate=True)).body
+    assert "Your advocate can help you with any of this." in body
+    assert "to ask for one" not in body
+
+
 def test_every_word_of_the_letter_goes_through_the_translator() -> None:
     """Only the case's own text stands outside what the translator returned."""
     for stage, procedure, child in [
