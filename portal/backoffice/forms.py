@@ -552,6 +552,19 @@ class SafeguardingForm(CaseForm):
     )
 
 
+class ConcernActionForm(FlaskForm):
+    """What was done about a "possible concern, not sent" task (it has no case version)."""
+
+    action = TextAreaField(
+        "What was done",
+        description="For example: phoned the child on the number they gave, referred to the "
+        "front door.",
+        filters=[clean_text],
+        validators=[required("Enter what was done"), max_length(3000, "What was done")],
+        widget=GovTextArea(),
+    )
+
+
 class LegalHoldForm(CaseForm):
     hold = RadioField(
         "Legal hold",
