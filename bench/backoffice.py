@@ -164,7 +164,16 @@ def _case(
         "support_needs": [],
         "flags": [],
         "answers": {},
-        "danger_signs": ["danger"] if urgent else [],
+        "danger_signs": [
+            {
+                "strength": "urgent",
+                "sentence": "My stepdad hits me.",
+                "why": "someone hurting a child",
+                "source": "what-happened",
+            }
+        ]
+        if urgent
+        else [],
         "urgent": urgent,
         "child_age": rng.randint(0, 25),
         "team_id": advocacy_team if kind == "advocacy" else rng.choice(team_ids),

@@ -200,7 +200,7 @@ def public_pages(visitors: Visitors) -> list[Page]:
         Page("Check your answers", "/make-a-complaint/check-answers", visitors.filling_in),
         Page("Confirmation", "/make-a-complaint/confirmation", visitors.sent),
         Page("Tracking page", visitors.tracking_path, anonymous),
-        Page("Get help now", "/make-a-complaint/get-help-now", anonymous),
+        Page("Get help now", "/make-a-complaint/get-help-now?then=your-age", visitors.filling_in),
         Page(
             "Save and come back later",
             "/make-a-complaint/save-for-later?step=what-happened",

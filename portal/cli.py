@@ -3,7 +3,7 @@
 import json
 import signal
 import socket
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -21,6 +21,7 @@ from portal.services import (
     reports,
     retention,
     routing_rules,
+    safeguarding,
     staff,
     teams,
     two_factor,
@@ -124,7 +125,29 @@ def register_cli(app: Flask) -> None:
     @drafts.command("purge")
     def drafts_purge() -> None:
         """Delete drafts that have expired."""
+        # A child's help page left unsent becomes a task before its draft can go.
+        safeguarding.sweep()
         click.echo(f"Deleted {intake.delete_expired_drafts()} expired drafts.")
+
+    @app.cli.group("safeguarding")
+    def safeguarding_group() -> None:
+        """Possible danger: alerts sent again, help pages left unsent."""
+
+    @safeguarding_group.command("sweep")
+    @click.option(
+        "--now",
+        "at",
+        type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+        help="Run as at this London time, YYYY-MM-DDTHH:MM (default: now).",
+    )
+    def safeguarding_sweep(at: datetime | None) -> None:
+        """Send again the alerts nobody acted on in time, and raise a task for each
+        child's help page left unsent (safe to run often, and from two hosts)."""
+        now = at.replace(tzinfo=LONDON).astimezone(UTC) if at else None
+        result = safeguarding.sweep(now=now)
+        click.echo(
+            f"Alerts sent again {result.escalated}, possible concerns not sent {result.unsent}."
+        )
 
 
 def register_asset_commands(app: Flask) -> None:
@@ -159,7 +182,10 @@ def register_outbox_commands(app: Flask) -> None:
         signal.signal(signal.SIGINT, stop)
         click.echo("Outbox worker started; Ctrl-C stops it.")
         outbox.work_forever(
-            poll_seconds=app.config["OUTBOX_POLL_SECONDS"], should_stop=lambda: stopping
+            poll_seconds=app.config["OUTBOX_POLL_SECONDS"],
+            should_stop=lambda: stopping,
+            # Alerts sent again and help pages left unsent (docs/safeguarding-what-happens.md).
+            every=(app.config["SAFEGUARDING_SWEEP_SECONDS"], safeguarding.sweep),
         )
 
     @outbox_group.command("retry")
@@ -221,8 +247,12 @@ def register_retention_commands(app: Flask) -> None:
             for item in found:
                 click.echo(f"{item.reference}  ended {item.ended_on}  due {item.due_on}")
             click.echo(f"{len(found)} case(s) would have their personal data removed.")
+            tasks = len(retention.unsent_concerns_due(today))
+            click.echo(f"{tasks} possible concern task(s) would have their words removed.")
             return
         done = retention.purge(today)
         for item in done:
             click.echo(f"{item.reference}  personal data removed")
         click.echo(f"{len(done)} case(s) purged; cases under legal hold were left alone.")
+        tasks = retention.purge_unsent_concerns(today)
+        click.echo(f"{tasks} possible concern task(s) purged.")

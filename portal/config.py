@@ -172,6 +172,18 @@ class Config:
     FRONT_DOOR_PHONE = _env("FRONT_DOOR_PHONE", "0300 123 4000")
     OUT_OF_HOURS_PHONE = _env("OUT_OF_HOURS_PHONE", "0300 123 4999")
     DANGER_PHRASES_FILE = os.environ.get("DANGER_PHRASES_FILE")
+    # What happens after (docs/safeguarding-what-happens.md). A child shown the help page
+    # who has not sent within this time, and left a way to reach them: staff get a
+    # "possible concern, not sent" task. An urgent alert nobody has recorded what was done
+    # about within this time (round the clock) goes again to the complaints manager and
+    # to the out-of-hours / front door (MASH) address. The outbox worker sweeps for both
+    # every SAFEGUARDING_SWEEP_SECONDS; `flask safeguarding sweep` does it from cron.
+    SAFEGUARDING_UNSENT_AFTER_MINUTES = int(_env("SAFEGUARDING_UNSENT_AFTER_MINUTES", "60"))
+    SAFEGUARDING_ESCALATE_AFTER_MINUTES = int(_env("SAFEGUARDING_ESCALATE_AFTER_MINUTES", "60"))
+    SAFEGUARDING_ESCALATION_EMAIL = _env(
+        "SAFEGUARDING_ESCALATION_EMAIL", "out.of.hours@northmoor.example"
+    )
+    SAFEGUARDING_SWEEP_SECONDS = float(_env("SAFEGUARDING_SWEEP_SECONDS", "120"))
 
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "8025"))

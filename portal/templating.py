@@ -62,6 +62,9 @@ def council() -> dict[str, Any]:
         "name": (welsh and config["COUNCIL_NAME_CY"]) or config["COUNCIL_NAME"],
         "short_name": (welsh and config["COUNCIL_SHORT_NAME_CY"]) or config["COUNCIL_SHORT_NAME"],
         "phone": config["COUNCIL_PHONE"],
+        # Help now (components/help-box.html, the get-help-now page).
+        "front_door_phone": config["FRONT_DOOR_PHONE"],
+        "out_of_hours_phone": config["OUT_OF_HOURS_PHONE"],
         "address": config["COUNCIL_ADDRESS"],
         "email": config["COUNCIL_EMAIL"],
         "jurisdiction": config["JURISDICTION"],

@@ -8,6 +8,7 @@ from portal.backoffice import (  # noqa: E402,F401
     letter_views,
     records_views,
     report_views,
+    safeguarding_views,
     staff_views,
     views,
 )

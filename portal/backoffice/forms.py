@@ -544,14 +544,24 @@ class PreviewForm(FlaskForm):
     )
 
 
-class SafeguardingForm(CaseForm):
-    action = TextAreaField(
+def _what_was_done(example: str) -> TextAreaField:
+    return TextAreaField(
         "What was done",
-        description="For example: called the child back, referred to the front door.",
+        description=f"For example: {example}.",
         filters=[clean_text],
         validators=[required("Enter what was done"), max_length(3000, "What was done")],
         widget=GovTextArea(),
     )
+
+
+class SafeguardingForm(CaseForm):
+    action = _what_was_done("called the child back, referred to the front door")
+
+
+class ConcernActionForm(FlaskForm):
+    """What was done about a "possible concern, not sent" task (it has no case version)."""
+
+    action = _what_was_done("phoned the child on the number they gave, referred to the front door")
 
 
 class LegalHoldForm(CaseForm):

@@ -40,6 +40,7 @@ from portal.backoffice.forms import (
     TeamForm,
     ThankForm,
 )
+from portal.domain import flags
 from portal.domain.clock import LONDON
 from portal.domain.stages import MOVE_LABELS, Move, MoveRefused, allowed_moves, clock_running
 from portal.domain.stages import open_pause as stages_open_pause
@@ -124,6 +125,7 @@ def names() -> dict[str, Any]:
         "PROCEDURE_NAMES": PROCEDURE_NAMES,
         "ROLE_LABELS": ROLE_LABELS,
         "CHILD_TOPIC_NAMES": CHILD_TOPIC_NAMES,
+        "FLAG_DESCRIPTIONS": flags.DESCRIPTIONS,
         "staff_role_name": ROLE_NAMES[role] if role else "",
         # A complaints manager without an authenticator app sees only its set-up page.
         "set_up_needed": bool(role) and two_factor.set_up_needed(me()),
@@ -206,7 +208,9 @@ def queue() -> str:
     }
     if htmx:
         return render_template("backoffice/_queue-results.html", **context)
-    return render_template("backoffice/queue.html", **context)
+    return render_template(
+        "backoffice/queue.html", concerns=safeguarding.open_concerns(me()), **context
+    )
 
 
 # --- the case ----------------------------------------------------------------------------------
@@ -450,7 +454,8 @@ def safeguarding_action(reference: str) -> Response | str:
         return _done(
             found, "What was done is recorded. The case no longer sits at the top of the queue."
         )
-    return _action_page(found, form, "Record what was done about possible danger")
+    what = "possible danger" if found.urgent or not found.concern else "a possible concern"
+    return _action_page(found, form, f"Record what was done about {what}")
 
 
 @bp.route("/cases/<reference>/reclassify", methods=["GET", "POST"])

@@ -23,6 +23,20 @@ class Flag(StrEnum):
     ADVOCATE_WANTED = "advocate_wanted"
 
 
+# What each flag asks of staff, in plain words: the case page and the team's email show
+# these, never the codes.
+DESCRIPTIONS: dict[str, str] = {
+    Flag.OUTSIDE_TIME_LIMIT: "About events more than a year ago: decide whether to consider "
+    "it (the time limit has exceptions).",
+    Flag.ACKNOWLEDGE_WITHOUT_EMAIL: "No email address: acknowledge by phone or letter.",
+    Flag.SUFFICIENT_INTEREST_DECISION: "From someone not on the statutory list: decide "
+    "whether they have sufficient interest in the child's welfare.",
+    Flag.CHILD_HAS_NOT_AGREED: "The child does not know, or has not agreed: check what the "
+    "child wants.",
+    Flag.ADVOCATE_WANTED: "An advocate was asked for.",
+}
+
+
 def is_outside_time_limit(
     when: WhenItHappened | None, event_date: date | None, received_on: date
 ) -> bool:

@@ -42,18 +42,15 @@ def _files(kind: Kind, role: SubmitterRole | None) -> bool:
     return kind is not Kind.ADVOCACY
 
 
-def _child_only(kind: Kind, role: SubmitterRole | None) -> bool:
-    # One plain question about danger on the child's route (portal/domain/safeguarding.py).
-    return role is SubmitterRole.CHILD
-
-
 def _complaint_only(kind: Kind, role: SubmitterRole | None) -> bool:
     return kind is Kind.COMPLAINT
 
 
 STEPS: tuple[Step, ...] = (
     Step("who-are-you", _always),
-    Step("are-you-safe", _child_only),
+    # Everyone is asked, in words for who they are: a parent, carer or professional may be
+    # the one telling us a child is unsafe (docs/safeguarding-what-happens.md).
+    Step("are-you-safe", _always),
     Step("your-organisation", _organisation),
     Step("about-the-child", _about_the_child),
     Step("the-childs-views", _about_the_child),

@@ -15,6 +15,7 @@ from portal.models.attachment import Attachment  # noqa: E402
 from portal.models.audit import AuditEvent  # noqa: E402
 from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
 from portal.models.clock import ClockEvent  # noqa: E402
+from portal.models.concern import UnsentConcern  # noqa: E402
 from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
 from portal.models.feedback import FeedbackAnswer, FeedbackInvitation  # noqa: E402
@@ -57,4 +58,5 @@ __all__ = [
     "Submission",
     "Task",
     "Team",
+    "UnsentConcern",
 ]

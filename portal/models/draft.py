@@ -35,3 +35,9 @@ class Draft(Model):
     return_code_hash: Mapped[str | None] = mapped_column(sa.String(256))
     return_code_expires_at: Mapped[datetime | None]
     return_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    # Safeguarding (docs/safeguarding-what-happens.md): when the person was first shown
+    # the help page or asked again whether they are safe, and when the sweep raised a
+    # "possible concern, not sent" task because a child did not send within the hour.
+    help_shown_at: Mapped[datetime | None] = mapped_column(index=True)
+    concern_raised_at: Mapped[datetime | None]

@@ -82,13 +82,24 @@ class Submission(Model):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))
 
-    # Signs of immediate danger: the submission goes to the top of the queue and staff
-    # are alerted until someone records what was done (portal/domain/safeguarding.py).
+    # Signs that a child may be in danger (docs/safeguarding-what-happens.md). Urgent (an
+    # answer of yes or not sure, a precise match, a request to be contacted today): staff
+    # are alerted and it tops the queue until someone records what was done. A concern (a
+    # weaker match): tagged and sorted next, with no alert. Each sign is kept as
+    # {"strength", "sentence" (as written), "why" (plain words), "source" (the page)}.
     urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True)
-    danger_signs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    concern: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    danger_signs: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    # The person's answer to "Do you want us to contact you today?" ("yes" or "no"; None
+    # when they were not asked) and the phone number or email address to use.
+    contact_today: Mapped[str | None] = mapped_column(sa.String(3))
+    contact_today_by: Mapped[str | None] = mapped_column(sa.String(254))
     safeguarding_actioned_at: Mapped[datetime | None]
     safeguarding_action: Mapped[str | None] = mapped_column(sa.Text)
     safeguarding_actioned_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    # When the alert went again to the complaints manager and the out-of-hours / front
+    # door address because nobody recorded what was done in time (once per alert).
+    safeguarding_escalated_at: Mapped[datetime | None]
 
     # --- the case, worked in the back office -----------------------------------------
     # Bumped on every change: a second member of staff saving a stale copy is refused.
@@ -187,6 +198,7 @@ class Submission(Model):
                 "kind",
                 "team_id",
                 "urgent",
+                "concern",
                 "safeguarding_actioned_at",
                 "reference",
             ],

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from portal.domain.answers import age_to_check, applies, date_fits_when
 from portal.domain.clock import LONDON
@@ -146,14 +146,91 @@ class WhoAreYouForm(QuestionForm):
     )
 
 
+DANGER_CHOICES = [("yes", _l("Yes")), ("no", _l("No")), (NOT_SURE, _l("I'm not sure"))]
+
+
 class AreYouSafeForm(QuestionForm):
+    """The danger question, asked of everyone in words for who they are. "Yes" and "I'm
+    not sure" both count as yes (docs/safeguarding-what-happens.md)."""
+
     in_danger = RadioField(
-        _l("Are you or another child in danger now?"),
-        description=_l("This means someone is hurting you, or might hurt you, or you feel unsafe."),
-        choices=[("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("I'm not sure"))],
-        validators=[required(_l("Choose yes, no or I'm not sure"))],
+        _l("Is a child in danger now?"),
+        description=_l(
+            "For example, someone is hurting a child or might hurt them, or a child is "
+            "scared to go home."
+        ),
+        choices=DANGER_CHOICES,
+        validators=[required(_l("Select yes, no or I'm not sure"))],
         widget=GovRadioInput(),
     )
+
+    def adapt(self, teams: list[tuple[str, str, str]]) -> None:
+        if self.child:
+            self.in_danger.label.text = _l("Is anyone hurting you, or do you feel scared at home?")
+            self.in_danger.description = _l("It is OK to tell us. We want you to be safe.")
+            self.in_danger.validators = [required(_l("Choose yes, no or I'm not sure"))]
+
+
+class ContactTodayForm(FlaskForm):
+    """Asked when something worried us: "Do you want us to contact you today?", and if
+    so on which phone number or email address (the one they gave us, filled in, or
+    another they type)."""
+
+    contact_today = RadioField(
+        _l("Do you want someone from our safeguarding team to contact you today?"),
+        choices=[("yes", _l("Yes, contact me today")), ("no", _l("No, not today"))],
+        validators=[required(_l("Select yes or no"))],
+        widget=GovRadioInput(),
+    )
+    contact_detail = StringField(
+        _l("Which phone number or email address should we use?"),
+        filters=[clean_text],
+        validators=[max_length(254, _l("The phone number or email address"))],
+        widget=GovTextInput(),
+    )
+
+    def __init__(self, *args: Any, child: bool, known: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if child:
+            self.contact_today.label.text = _l("Do you want someone to contact you today?")
+            self.contact_today.validators = [required(_l("Choose yes or no"))]
+        given = known.get("phone") or known.get("email")
+        if given:
+            self.contact_detail.description = _l(
+                "We have filled in the one you gave us. You can change it."
+            )
+            if not self.contact_detail.raw_data:
+                self.contact_detail.data = given
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        detail = self.contact_detail
+        # The phone number or email address is asked only under "yes".
+        if self.contact_today.data != "yes":
+            detail.errors = []
+        elif not detail.errors and not detail.data:
+            detail.errors = [_l("Enter a phone number or email address")]
+        elif not detail.errors and not _phone_or_email(self, detail.data):
+            detail.errors = [_l("Enter a phone number, like 07700 900 982, or an email address")]
+        return not any(field.errors for field in self)
+
+    def reach(self) -> str | None:
+        """The phone number or email address to use today, when they want us to."""
+        return self.contact_detail.data or None if self.contact_today.data == "yes" else None
+
+
+def _phone_or_email(form: FlaskForm, text: str) -> bool:
+    """Passes the contact page's own check of a phone number or of an email address."""
+    check = email_address() if "@" in text else uk_phone()
+
+    class Typed:
+        data = text
+
+    try:
+        check(form, Typed())
+    except ValidationError:
+        return False
+    return True
 
 
 class OrganisationForm(QuestionForm):

@@ -28,6 +28,7 @@ KINDS_BY_SLUG = {slug: kind for kind, slug in KIND_SLUGS.items()}
 # Steps whose answers carry over to a complaint started after asking for an advocate.
 CARRIED_TO_COMPLAINT = [
     "who-are-you",
+    "are-you-safe",
     "your-organisation",
     "about-the-child",
     "the-childs-views",

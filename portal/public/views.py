@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
@@ -17,7 +18,13 @@ from portal.extensions import limiter
 from portal.models import Draft
 from portal.public import bp
 from portal.public.feedback_views import tracking_feedback
-from portal.public.forms import ReturnAnswerForm, ReturnCodeForm, SaveForLaterForm
+from portal.public.forms import (
+    ContactTodayForm,
+    QuestionForm,
+    ReturnAnswerForm,
+    ReturnCodeForm,
+    SaveForLaterForm,
+)
 from portal.public.journey import (
     CARRIED_TO_COMPLAINT,
     KIND_SLUGS,
@@ -45,6 +52,7 @@ TOO_MANY_EMAILS = _l(
     "We have already sent several emails to this address. Check your inbox and junk "
     "folder, or wait an hour and try again."
 )
+DANGER_STEP = safeguarding.DANGER_STEP
 SESSION_EXPIRED = "session-expired"
 
 
@@ -81,6 +89,12 @@ def _step_url(kind: Kind, step: str, **args: Any) -> str:
 
 def _audience(role: SubmitterRole | None) -> str:
     return "child" if role is SubmitterRole.CHILD else "adult"
+
+
+def _help_box(role: SubmitterRole | None) -> bool:
+    """ "If you are not safe right now" (components/help-box.html) on every page of a
+    person who has said they are a child, and on every confirmation."""
+    return role is SubmitterRole.CHILD
 
 
 @bp.get("/")
@@ -125,10 +139,7 @@ def question(journey: str, step: str) -> Response | str:
             )
         if valid:
             following = CHECK_ANSWERS if changing else _next_incomplete(draft, kind, after=step)
-            if safeguarding.check_step(form.answers()).found:
-                # Show what to do now, before anything else; they can still carry on.
-                return redirect(url_for("public.get_help_now", journey=journey, then=following))
-            return redirect(_step_url(kind, following))
+            return redirect(_after_danger_check(kind, draft, step, form, following))
     else:
         form = stored_form(draft, step, kind, role) if draft else build_form(step, kind, role)
 
@@ -143,6 +154,7 @@ def question(journey: str, step: str) -> Response | str:
         role=role,
         audience=_audience(role),
         more=more,
+        help_box=_help_box(role),
         back_url=_step_url(kind, CHECK_ANSWERS)
         if changing
         else (_step_url(kind, back) if back else url_for("public.start")),
@@ -222,6 +234,7 @@ def files(journey: str) -> Response | str:
         files=attachments.for_draft(draft),
         error=error,
         audience=_audience(role),
+        help_box=_help_box(role),
         max_files=current_app.config["ATTACHMENT_MAX_FILES"],
         max_mb=current_app.config["ATTACHMENT_MAX_MB"],
         back_url=_step_url(kind, CHECK_ANSWERS)
@@ -231,16 +244,89 @@ def files(journey: str) -> Response | str:
     )
 
 
-@bp.get("/<journey>/get-help-now")
-def get_help_now(journey: str) -> str:
-    kind = _kind(journey)
+def _after_danger_check(
+    kind: Kind, draft: Draft, step: str, form: QuestionForm, following: str
+) -> str:
+    """Where a page leads once answered: first to help, if it gave us cause to worry."""
+    journey = KIND_SLUGS[kind]
+    if step == DANGER_STEP and safeguarding.said_yes(form.answers()):
+        return url_for("public.get_help_now", journey=journey, then=following)
+    reply = safeguarding.contact_today_of(draft)
+    already_asked = reply is not None and reply.wanted
+    if not already_asked and safeguarding.signals_in_step(step, form.answers()):
+        return url_for("public.check_you_are_safe", journey=journey, step=step, then=following)
+    return _step_url(kind, following)
+
+
+def _in_words(minutes: int) -> str:
+    """ "1 hour", "90 minutes": how long before an unsent help page reaches staff."""
+    if minutes % 60 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+
+
+def _then(kind: Kind) -> str:
     then = request.args.get("then", "")
-    following = then if then in STEP_SLUGS or then == CHECK_ANSWERS else CHECK_ANSWERS
+    return _step_url(kind, then if then in STEP_SLUGS or then == CHECK_ANSWERS else CHECK_ANSWERS)
+
+
+def _contact_today(kind: Kind, draft: Draft, template: str, **context: Any) -> Response | str:
+    """The help page and the page that asks again share one question: "Do you want us to
+    contact you today?". The answer goes with the submission when it is sent."""
+    role = role_of(draft)
+    safeguarding.help_shown(draft)
+    form = ContactTodayForm(
+        MultiDict(draft.answers.get(safeguarding.CONTACT_TODAY) or {})
+        if request.method == "GET"
+        else request.form,
+        child=role is SubmitterRole.CHILD,
+        known=safeguarding.known_contact(draft),
+    )
+    if request.method == "POST" and form.validate():
+        safeguarding.save_contact_today(
+            draft,
+            typed_values(form, request.form),
+            wanted=form.contact_today.data == "yes",
+            reach=form.reach(),
+        )
+        return redirect(_then(kind))
     return render_template(
-        "public/get-help-now.html",
-        next_url=_step_url(kind, following),
-        front_door_phone=current_app.config["FRONT_DOOR_PHONE"],
-        out_of_hours_phone=current_app.config["OUT_OF_HOURS_PHONE"],
+        template,
+        form=form,
+        kind=kind,
+        audience=_audience(role),
+        child=role is SubmitterRole.CHILD,
+        action=request.full_path,
+        unsent_after=_in_words(current_app.config["SAFEGUARDING_UNSENT_AFTER_MINUTES"]),
+        **context,
+    )
+
+
+@bp.route("/<journey>/get-help-now", methods=["GET", "POST"])
+def get_help_now(journey: str) -> Response | str:
+    """After "yes" or "I'm not sure" to the danger question: who to call now, what we do
+    when they press Send, and whether they want us to contact them today."""
+    kind = _kind(journey)
+    draft = _current_draft(kind)
+    if draft is None:
+        return redirect(_step_url(kind, FIRST_STEP))
+    return _contact_today(kind, draft, "public/get-help-now.html")
+
+
+@bp.route("/<journey>/check-you-are-safe", methods=["GET", "POST"])
+def check_you_are_safe(journey: str) -> Response | str:
+    """Something they wrote worried us: show it back, and ask again, by offering to
+    contact them today (never telling them what their words "sound like")."""
+    kind = _kind(journey)
+    draft = _current_draft(kind)
+    if draft is None:
+        return redirect(_step_url(kind, FIRST_STEP))
+    step = request.args.get("step", "")
+    signals = safeguarding.signals_in_step(step, draft.answers.get(step, {}))
+    if not signals:
+        return redirect(_then(kind))
+    return _contact_today(
+        kind, draft, "public/check-you-are-safe.html", worried=signals[0], help_box=True
     )
 
 
@@ -288,6 +374,7 @@ def check_answers(journey: str) -> Response | str:
         audience=_audience(role),
         rows=summary_rows(checked),
         files=attachments.for_draft(draft),
+        help_box=_help_box(role),
         change_url=lambda step: _step_url(kind, step, change="yes"),
         back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
     )
@@ -334,6 +421,8 @@ def confirmation(journey: str) -> Response | str:
         complaint_waiting=kind is Kind.ADVOCACY and _current_draft(Kind.COMPLAINT) is not None,
         jurisdiction=current_app.config["JURISDICTION"],
         stage1_extended=acknowledgements.stage1_extended_due(submission),
+        # Whatever was typed, whoever typed it.
+        help_box=True,
     )
 
 
@@ -394,9 +483,16 @@ def save_for_later(journey: str) -> Response | str:
         )
         # This browser forgets the answers: on a shared computer nobody else can see them.
         _forget(kind)
-        return render_template("public/saved.html", email=form.email.data, days=days)
+        return render_template(
+            "public/saved.html",
+            email=form.email.data,
+            days=days,
+            help_box=_help_box(role_of(draft)),
+        )
     back = _step_url(kind, step if step in STEP_SLUGS else FIRST_STEP)
-    return render_template("public/save-for-later.html", form=form, back_url=back)
+    return render_template(
+        "public/save-for-later.html", form=form, back_url=back, help_box=_help_box(role_of(draft))
+    )
 
 
 @bp.route("/continue/<token>", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.domain import contact_safety
+from portal.domain.flags import DESCRIPTIONS
 from portal.domain.timescales import Procedure, Step, deadline
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
@@ -25,6 +26,12 @@ from portal.services import outbox
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
 EXPLAIN_ADVOCACY = "explain_advocacy"
+STAFF_KIND_WORDS = {
+    "complaint": "complaint",
+    "compliment": "compliment",
+    "advocacy": "request for an advocate",
+    "representation": "representation",
+}
 
 
 def stage1_due(submission: Submission) -> date | None:
@@ -164,11 +171,19 @@ def _queue_staff_messages(submission: Submission, tracking_token: str) -> None:
     context = _context(submission, tracking_token)
     team = db.session.get(Team, submission.team_id) if submission.team_id else None
     if team is not None and team.is_active:
-        text, html = _render("team-notification", **context, team=team)
+        kind_words = STAFF_KIND_WORDS.get(submission.kind, submission.kind)
+        text, html = _render(
+            "team-notification",
+            **context,
+            team=team,
+            kind_words=kind_words,
+            # Plain words for staff, never the codes (issue 13).
+            flag_words=[DESCRIPTIONS.get(flag, flag) for flag in submission.flags or []],
+        )
         outbox.queue(
             purpose="team_notification",
             recipient=team.inbox_email,
-            subject=f"New {submission.kind}: {submission.reference}",
+            subject=f"New {kind_words}: {submission.reference}",
             text_body=text,
             html_body=html,
             submission=submission,

@@ -397,14 +397,11 @@ def record_submission(
         jurisdiction=current_app.config["JURISDICTION"],
         language=current_language(),
     )
-    danger = safeguarding.check_submission(new.answers)
-    submission.urgent = danger.found
-    submission.danger_signs = list(danger.matched)
     db.session.add(submission)
     submission.stage1_due = acknowledgements.stage1_due(submission)
-    if danger.found:
-        # Ahead of everything else in the outbox, in the same transaction.
-        safeguarding.queue_alerts(submission)
+    # Signs of danger, and any alert (ahead of everything else in the outbox), in the
+    # same transaction.
+    safeguarding.assess_submission(submission, new.answers, draft)
     # The acknowledgement commits with the submission: it cannot be lost.
     acknowledgements.queue_messages(submission, tracking_token)
     if draft is not None:

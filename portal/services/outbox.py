@@ -253,9 +253,25 @@ def work_once(*, batch_size: int = 50) -> WorkResult:
 
 
 def work_forever(
-    *, poll_seconds: float, should_stop: Callable[[], bool], batch_size: int = 50
+    *,
+    poll_seconds: float,
+    should_stop: Callable[[], bool],
+    batch_size: int = 50,
+    every: tuple[float, Callable[[], object]] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> None:
+    """Send until stopped. `every` is (seconds, job): other periodic work (the
+    safeguarding sweep) run between batches that often; a job that fails is logged and
+    tried again next time, and never stops the sending."""
+    last_run: float | None = None
     while not should_stop():
+        if every is not None and (last_run is None or clock() - last_run >= every[0]):
+            last_run = clock()
+            try:
+                every[1]()
+            except Exception:
+                db.session.rollback()
+                log.exception("periodic job failed; it will be tried again")
         result = work_once(batch_size=batch_size)
         if result.sent == 0:
             time.sleep(poll_seconds)

@@ -28,6 +28,7 @@ from portal.models import (
     Submission,
     Task,
     TrackingLink,
+    UnsentConcern,
 )
 from portal.services import audit
 
@@ -58,6 +59,7 @@ CLEARED: dict[str, object] = {
     "advocate_name": None,
     "advocate_email": None,
     "danger_signs": [],
+    "contact_today_by": None,
     "safeguarding_action": None,
     "informal_resolution_terms": None,
     "stage1_extension_reason": None,
@@ -211,3 +213,36 @@ def set_legal_hold(staff: Staff, case: Submission, *, hold: bool, reason: str | 
         ),
     )
     db.session.commit()
+
+
+# --- "possible concern, not sent" tasks (docs/safeguarding-what-happens.md) -----------------
+
+
+def unsent_concerns_due(today: date) -> list[UnsentConcern]:
+    """Tasks whose words and contact details are due to go: RETENTION_YEARS after someone
+    recorded what was done (a task nobody has dealt with is never purged)."""
+    found = db.session.scalars(
+        sa.select(UnsentConcern)
+        .where(UnsentConcern.purged_at.is_(None), UnsentConcern.actioned_at.is_not(None))
+        .order_by(UnsentConcern.id)
+    )
+    return [
+        concern
+        for concern in found
+        if concern.actioned_at is not None
+        and retention.purge_on(concern.actioned_at.date(), _years()) <= today
+    ]
+
+
+def purge_unsent_concerns(today: date, *, staff: Staff | None = None) -> int:
+    purged = 0
+    for concern in unsent_concerns_due(today):
+        concern.written = []
+        concern.signals = []
+        for name in ("name", "email", "phone", "address", "contact_today_by", "action"):
+            setattr(concern, name, None)
+        concern.purged_at = utcnow()
+        audit.record("unsent_concern_purged", staff=staff, detail={"unsent_concern": concern.id})
+        db.session.commit()
+        purged += 1
+    return purged

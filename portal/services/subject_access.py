@@ -22,6 +22,7 @@ from portal.models import (
     Staff,
     Submission,
     Team,
+    UnsentConcern,
 )
 from portal.services import audit
 
@@ -158,6 +159,32 @@ def _drafts(email: str) -> list[dict[str, Any]]:
     ]
 
 
+def _unsent_concerns(email: str) -> list[dict[str, Any]]:
+    """What a child wrote and did not send, kept as a task for the safeguarding team
+    (docs/safeguarding-what-happens.md), found by the email address they left."""
+    if not email:
+        return []
+    address = email.strip().lower()
+    found = db.session.scalars(
+        sa.select(UnsentConcern)
+        .where(
+            sa.or_(
+                sa.func.lower(UnsentConcern.email) == address,
+                sa.func.lower(UnsentConcern.contact_today_by) == address,
+            )
+        )
+        .order_by(UnsentConcern.id)
+    )
+    return [
+        {
+            column.key: _plain(getattr(concern, column.key))
+            for column in UnsentConcern.__table__.columns
+            if column.key not in {"id", "draft_id", "team_id", "actioned_by"}
+        }
+        for concern in found
+    ]
+
+
 def export(staff: Staff, *, email: str = "", reference: str = "") -> dict[str, Any]:
     """Everything held, and a record in each case's trail that it was exported."""
     found = find(email=email, reference=reference)
@@ -166,6 +193,7 @@ def export(staff: Staff, *, email: str = "", reference: str = "") -> dict[str, A
         "searched_for": {"email": email or None, "reference": reference or None},
         "cases": [_case(case) for case in found],
         "saved_answers_not_sent": _drafts(email),
+        "possible_concerns_not_sent": _unsent_concerns(email),
     }
     for case in found:
         audit.record(

@@ -16,6 +16,9 @@ PAGE_SIZE = 50
 DUE_SOON_WORKING_DAYS = 2
 
 STATUS_NAMES = {
+    # Possible danger nobody has recorded what was done about: its own status, above
+    # every due date, and never "On track" (docs/safeguarding-what-happens.md).
+    "danger": "Possible danger: not yet looked at",
     "overdue": "Overdue",
     "due_soon": "Due within 2 working days",
     "on_track": "On track",
@@ -47,6 +50,8 @@ class QueueRow:
     team_name: str | None
     status: str
     flags: list[str]
+    concern: bool = False  # a weaker sign, not yet looked at: tagged and sorted next
+    signs: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -62,7 +67,18 @@ def needs_safeguarding() -> sa.ColumnElement[bool]:
     return sa.and_(Submission.urgent, Submission.safeguarding_actioned_at.is_(None))
 
 
-def due_status(next_due_on: date | None, today: date, soon: date) -> str:
+def needs_a_look() -> sa.ColumnElement[bool]:
+    """A possible concern (a weaker sign) nobody has recorded what was done about."""
+    return sa.and_(
+        Submission.concern,
+        sa.not_(Submission.urgent),
+        Submission.safeguarding_actioned_at.is_(None),
+    )
+
+
+def due_status(next_due_on: date | None, today: date, soon: date, *, danger: bool = False) -> str:
+    if danger:
+        return "danger"
     if next_due_on is None:
         return "on_track"
     if next_due_on < today:
@@ -75,16 +91,20 @@ def due_status(next_due_on: date | None, today: date, soon: date) -> str:
 def status_is(name: str, today: date, soon: date) -> sa.ColumnElement[bool]:
     """`due_status` as a range of due dates, which the open-cases index answers."""
     due = Submission.next_due_on
+    if name == "danger":
+        return needs_safeguarding()
+    calm = sa.not_(needs_safeguarding())
     if name == "overdue":
-        return due < today
+        return sa.and_(calm, due < today)
     if name == "due_soon":
-        return sa.and_(due >= today, due <= soon)
-    return sa.or_(due > soon, due.is_(None))
+        return sa.and_(calm, due >= today, due <= soon)
+    return sa.and_(calm, sa.or_(due > soon, due.is_(None)))
 
 
 def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     status = sa.case(
+        (needs_safeguarding(), "danger"),
         (Submission.next_due_on < today, "overdue"),
         (Submission.next_due_on <= soon, "due_soon"),
         else_="on_track",
@@ -133,22 +153,23 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
 
 def _page_ids(conditions: list[sa.ColumnElement[bool]], *, offset: int) -> list[int]:
     """The ids of one page, in queue order: possible danger on top until someone records
-    what was done, then by due date, nothing due last. Two queries, each reading the
-    open-cases index (ix_submissions_open_queue) in its own order, rather than one that
-    sorts every open case for each page."""
+    what was done, then possible concerns, then by due date, nothing due last. A query
+    for each, each reading the open-cases index (ix_submissions_open_queue) in its own
+    order, rather than one that sorts every open case for each page. The first two are
+    few (every one of them is listed before the rest)."""
     in_order = (Submission.next_due_on.asc().nulls_last(), Submission.id)
-    urgent = list(
-        db.session.scalars(
-            sa.select(Submission.id).where(*conditions, needs_safeguarding()).order_by(*in_order)
+    on_top: list[int] = []
+    for group in (needs_safeguarding(), needs_a_look()):
+        on_top += db.session.scalars(
+            sa.select(Submission.id).where(*conditions, group).order_by(*in_order)
         )
-    )
-    ids = urgent[offset : offset + PAGE_SIZE]
+    ids = on_top[offset : offset + PAGE_SIZE]
     if len(ids) < PAGE_SIZE:
         ids += db.session.scalars(
             sa.select(Submission.id)
-            .where(*conditions, sa.not_(needs_safeguarding()))
+            .where(*conditions, sa.not_(needs_safeguarding()), sa.not_(needs_a_look()))
             .order_by(*in_order)
-            .offset(max(0, offset - len(urgent)))
+            .offset(max(0, offset - len(on_top)))
             .limit(PAGE_SIZE - len(ids))
         )
     return ids
@@ -168,6 +189,8 @@ def _row_columns() -> Any:  # a Select of the queue columns
         Submission.team_id,
         Submission.acknowledged_at,
         needs_safeguarding(),
+        needs_a_look(),
+        Submission.danger_signs,
     )
 
 
@@ -180,12 +203,14 @@ def _row(r: Any, today: date, soon: date) -> QueueRow:
         next_due_what=r[4],
         stage=r[5],
         team_name=r[6],
-        status=due_status(r[3], today, soon),
+        status=due_status(r[3], today, soon, danger=bool(r[11])),
         flags=list(r[7] or []),
         version=r[8],
         team_id=r[9],
         acknowledged=r[10] is not None,
         urgent=bool(r[11]),
+        concern=bool(r[12]),
+        signs=list(r[13] or []) if r[11] or r[12] else [],
     )
 
 

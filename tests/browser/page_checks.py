@@ -25,6 +25,7 @@ from portal_browser import (
     INFORMATION_PAGES,
     ORGANISATION_ROUTES,
     ROUTES,
+    WORRYING_WORDS,
     PointerFiller,
     answer,
     audience,
@@ -249,6 +250,8 @@ class Walker:
         self.goto(journey_path(Kind.COMPLAINT, "who-are-you"))
         self.fill.radio("role", "parent")
         self.press("Continue")
+        self.fill.radio("in_danger", "no")
+        self.press("Continue")
         self.fill.text("child_name", "Sam Taylor")
         self.page.context.clear_cookies()
         self.press("Continue", "session expired")
@@ -256,17 +259,35 @@ class Walker:
         assert self.page.locator(".govuk-notification-banner").is_visible()
 
     def child_in_danger_saves_for_later(self) -> None:
-        """A child says they are in danger, is shown how to get help now, carries on,
-        then saves their answers to come back later, and later finds the link used."""
+        """A child says they are in danger and is shown how to get help now (sent empty
+        first); later, words that worry us are shown back and they are asked again; they
+        ask to be contacted today, then save their answers to come back later, and later
+        find the link used."""
+        child = SubmitterRole.CHILD
         self.goto(journey_path(Kind.COMPLAINT, "who-are-you"))
-        answer(self.fill, Kind.COMPLAINT, SubmitterRole.CHILD, "who-are-you")
+        answer(self.fill, Kind.COMPLAINT, child, "who-are-you")
         self.press("Continue")
-        answer(self.fill, Kind.COMPLAINT, SubmitterRole.CHILD, "are-you-safe", in_danger="yes")
+        answer(self.fill, Kind.COMPLAINT, child, "are-you-safe", in_danger="yes")
         self.press("Continue", "get help now")
         assert "/get-help-now" in self.page.url, self.page.url
-        with self.page.expect_navigation():
-            self.page.get_by_role("link", name="Carry on").click()
-        assert self.page.url.endswith(journey_path(Kind.COMPLAINT, "your-age")), self.page.url
+        self.press("Continue", "get help now (errors)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+        self.fill.radio("contact_today", "no")
+        self.press("Continue")
+        for step in ("your-age", "what-it-is-about"):
+            assert self.page.url.endswith(journey_path(Kind.COMPLAINT, step)), self.page.url
+            answer(self.fill, Kind.COMPLAINT, child, step)
+            self.press("Continue")
+        answer(self.fill, Kind.COMPLAINT, child, "what-happened", words=WORRYING_WORDS)
+        self.press("Continue", "check you are safe (a child)")
+        assert "/check-you-are-safe" in self.page.url, self.page.url
+        self.fill.radio("contact_today", "yes")
+        self.fill.text("contact_detail", "")
+        self.press("Continue", "check you are safe (a child, errors)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+        self.fill.text("contact_detail", "07700 900982")
+        self.press("Continue")
+        assert self.page.url.endswith(journey_path(Kind.COMPLAINT, "put-it-right")), self.page.url
         self.press("Save and come back later", "save for later")
         self.press("Save and send the link", "save for later (errors)")
         self.fill.text("email", CHILD_WORDS.email)
@@ -321,6 +342,23 @@ class Walker:
         self.fill.radio("advocacy", "not_sure")
         self.press("Continue", f"advocate, not sure ({who})")
         assert self.page.url.endswith("/advocate?more=yes"), self.page.url
+
+    def adult_writes_words_that_worry_us(self) -> None:
+        """A parent writes something that worries us: it is shown back and they are
+        asked again (for an adult, about the child)."""
+        parent = SubmitterRole.PARENT
+        self.goto(journey_path(Kind.COMPLAINT, "who-are-you"))
+        for step in pages_of(Kind.COMPLAINT, parent):
+            if step == "what-happened":
+                break
+            answer(self.fill, Kind.COMPLAINT, parent, step)
+            self.press("Continue")
+        answer(self.fill, Kind.COMPLAINT, parent, "what-happened", words=WORRYING_WORDS)
+        self.press("Continue", "check you are safe (an adult)")
+        assert "/check-you-are-safe" in self.page.url, self.page.url
+        self.fill.radio("contact_today", "no")
+        self.press("Continue")
+        assert self.page.url.endswith(journey_path(Kind.COMPLAINT, "put-it-right")), self.page.url
 
     def answer_feedback(self, name: str, button: str = "Send your answers") -> None:
         """The questionnaire as it arrives, sent empty, then answered: the thanks."""
@@ -408,6 +446,7 @@ def walk_everything(page: Page, axe_source: str, feedback: FeedbackLinks) -> Cra
             f"not sure about an advocate, as {role.value}",
             lambda role=role: walker.not_sure_about_an_advocate(role),
         )
+    attempt("words that worry us, from an adult", walker.adult_writes_words_that_worry_us)
     attempt("feedback from a parent", lambda: walker.adult_feedback(feedback))
     attempt("feedback from a child", lambda: walker.child_feedback(feedback))
     attempt("feedback in Welsh", lambda: walker.welsh_feedback(feedback))

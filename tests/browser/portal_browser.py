@@ -6,7 +6,7 @@ test that expects a page the app skips, or lands on a page it did not expect, fa
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -79,9 +79,19 @@ ORGANISATION_ROUTES = [
     (Kind.COMPLAINT, SubmitterRole.PROFESSIONAL),
     (Kind.COMPLAINT, SubmitterRole.ADVOCATE),
 ]
-# A child who says they are in danger sees "get help now"; anyone can save their
-# answers and come back with the emailed link.
-SAVING = ["get help now", "save for later", "save for later (errors)", "saved", "link not working"]
+# A child who says they are in danger sees "get help now", and words that worry us are
+# shown back and the child asked again; anyone can save their answers and come back with
+# the emailed link.
+SAVING = [
+    "get help now",
+    "get help now (errors)",
+    "check you are safe (a child)",
+    "check you are safe (a child, errors)",
+    "save for later",
+    "save for later (errors)",
+    "saved",
+    "link not working",
+]
 # After a complaint closes: the questionnaire (an adult's from their email, a child's from
 # their tracking page, an adult's in Welsh), each sent empty, then the thanks.
 FEEDBACK = [
@@ -118,6 +128,7 @@ EXTRA_PAGES = [
     "session ended",
     *SAVING,
     *NOT_SURE_ABOUT_AN_ADVOCATE,
+    "check you are safe (an adult)",
     *FEEDBACK,
     *ASKED_TO_CHECK,
 ]
@@ -216,6 +227,10 @@ ADULT_WORDS = Words(
     name="Pat Taylor",
     email="pat@example.com",
 )
+
+
+# Words that worry us (docs/safeguarding-what-happens.md): shown back, and asked again.
+WORRYING_WORDS = replace(CHILD_WORDS, what_happened="My stepdad hits me when mum is at work.")
 
 
 def words_for(role: SubmitterRole) -> Words:

@@ -8,10 +8,11 @@ The staff and the cases are made with the same helpers as tests/integration, ins
 live server's app, so the browser meets them as a member of staff would."""
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 from backoffice_browser import (
     ACCEPTED,
     PASSWORD,
@@ -35,9 +36,11 @@ from page_checks import Crawl, NuReport, Walker, check_html, judge_axe, judge_ht
 from playwright.sync_api import Browser, Page
 
 from portal.backoffice.access import Role
+from portal.database import utcnow
 from portal.domain.types import Kind
 from portal.extensions import db
-from portal.services import response_letters, routing_rules, staff, teams
+from portal.models import UnsentConcern
+from portal.services import intake, response_letters, routing_rules, safeguarding, staff, teams
 
 pytestmark = pytest.mark.browser
 
@@ -81,6 +84,11 @@ BACKOFFICE_PAGES = [
     "staff account",
     "staff account (errors)",
     "staff accounts (changed)",
+    "triage queue (possible danger and a concern not sent)",
+    "possible concern, not sent",
+    "record what was done about a possible concern",
+    "record what was done about a possible concern (errors)",
+    "possible concern, not sent (what was done)",
     "your account",
     "change your password",
     "change your password (too easy to guess)",
@@ -268,6 +276,37 @@ def _staff_accounts(walker: Walker, server: LiveServer, member: str) -> None:
         db.session.remove()
 
 
+def _possible_danger(walker: Walker, server: LiveServer) -> None:
+    """A child's case with words of danger, and a child's help page left unsent an hour
+    ago, which the sweep makes a task: the queue with both on top, the task, and what
+    was done about it recorded (sent empty first)."""
+    with server.app.app_context():
+        new_complaint(text="My stepdad hits me when mum is at work.")
+        draft = intake.start_draft(Kind.COMPLAINT)
+        intake.save_step(draft, "who-are-you", {"role": ["child"]}, complete=True)
+        intake.save_step(
+            draft, "what-happened", {"what_happened": ["He hits me. I am scared."]}, complete=True
+        )
+        safeguarding.save_contact_today(
+            draft, {"contact_today": ["yes"]}, wanted=True, reach="07700 900982"
+        )
+        safeguarding.help_shown(draft, now=utcnow() - timedelta(hours=2))
+        assert safeguarding.sweep().unsent == 1
+        concern = db.session.scalars(sa.select(UnsentConcern)).one().id
+        db.session.remove()
+    walker.goto("/staff/", "triage queue (possible danger and a concern not sent)")
+    assert "Possible danger: not yet looked at" in walker.page.inner_text("main")
+    walker.goto(f"/staff/concerns/{concern}", "possible concern, not sent")
+    form_and_errors(
+        walker,
+        f"/staff/concerns/{concern}/action",
+        "record what was done about a possible concern",
+    )
+    walker.fill.text("action", "Phoned the number given: the child is safe with family.")
+    walker.press("Save", "possible concern, not sent (what was done)")
+    assert walker.page.locator(".govuk-notification-banner--success").is_visible()
+
+
 def _your_account(walker: Walker, server: LiveServer) -> None:
     page = walker.page
     walker.goto("/staff/account", "your account")
@@ -344,6 +383,7 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("records and reports", lambda: _records_and_reports(walker))
         crawler.attempt("letters waiting", lambda: _letters_waiting(walker, server, member))
         crawler.attempt("staff accounts", lambda: _staff_accounts(walker, server, member))
+        crawler.attempt("possible danger", lambda: _possible_danger(walker, server))
         crawler.attempt("your account", lambda: _your_account(walker, server))
         crawler.context.clear_cookies()
         crawler.attempt("other roles", lambda: _other_roles(walker, server, member, auditor))

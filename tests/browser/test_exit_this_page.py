@@ -67,6 +67,9 @@ def on_a_question_page(page: Page) -> None:
     page.locator('input[name="role"][value="parent"]').check()
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
+    page.locator('input[name="in_danger"][value="no"]').check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     page.locator('[name="child_name"]').fill("Sam Taylor")
 
 

@@ -352,8 +352,9 @@ def save_for_later(fill: PointerFiller, watch: Watch) -> None:
     address at first: the answer to their question is shown again in its field."""
     page = fill.page
     page.goto(journey_path(Kind.COMPLAINT, "who-are-you"))
-    answer(fill, Kind.COMPLAINT, SubmitterRole.PARENT, "who-are-you")
-    fill.press_button("Continue")
+    for step in ("who-are-you", "are-you-safe"):
+        answer(fill, Kind.COMPLAINT, SubmitterRole.PARENT, step)
+        fill.press_button("Continue")
     fill.text("child_name", SAVED_CHILD_NAME)
     fill.date("child_date_of_birth", "14", "3", "2013")
     fill.press_button("Save and come back later")

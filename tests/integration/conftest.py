@@ -3,8 +3,9 @@ each commit (durability is not under test, and it makes the suite several times 
 Locking, constraints and transactions are SQLite's own, so nothing else changes."""
 
 import sqlite3
-from collections.abc import Iterator
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
@@ -35,3 +36,32 @@ def sending_to(app: Flask, smtp: SmtpServer, **config: Any) -> Flask:
     app.config.update(config)
     mail.init_app(app)
     return app
+
+
+Result = TypeVar("Result")
+
+
+def twice_at_once(app: Flask, job: Callable[[], Result]) -> list[Result]:
+    """Run `job` in two threads released at the same moment, each with its own app
+    context (so its own database connection), as two workers or cron hosts would. An
+    error in either fails the test."""
+    start = threading.Barrier(2)
+    results: list[Result] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                results.append(job())
+            except BaseException as error:  # reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert len(results) == 2
+    return results

@@ -1,6 +1,7 @@
 """Access rules are a convention enforced by a test: every back-office route declares
 one, and each role gets exactly what its rule allows."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from portal.models import (
     Staff,
     Submission,
     Team,
+    UnsentConcern,
 )
 from portal.services import routing_rules, teams
 
@@ -57,7 +59,24 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
     url = url.replace("<section>", "stages").replace("<int:comparator_id>", "1")
     url = url.replace("<comment_id>", "0" * 32)
     url = url.replace("<int:staff_id>", str(db.session.scalar(sa.select(Staff.id)) or 1))
+    url = url.replace("<int:concern_id>", str(_a_concern(reference)))
     return url.replace("<move>", "accept")
+
+
+def _a_concern(reference: str) -> int:
+    """A "possible concern, not sent" task, raised for the case's own team (so the team
+    member trying every route may see it, as the safeguarding team's members do)."""
+    team = db.session.scalar(sa.select(Submission.team_id).where(Submission.reference == reference))
+    found = db.session.scalar(sa.select(UnsentConcern.id).where(UnsentConcern.team_id == team))
+    if found is not None:
+        return found
+    now = datetime.now(UTC)
+    concern = UnsentConcern(
+        draft_id="d" * 40, kind="complaint", team_id=team, help_shown_at=now, raised_at=now
+    )
+    db.session.add(concern)
+    db.session.commit()
+    return concern.id
 
 
 def _draft_a_letter(case: Submission) -> None:

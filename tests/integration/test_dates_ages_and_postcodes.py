@@ -25,8 +25,10 @@ DOB_CHECK = (
 
 
 def about_the_child(journey: Journey, born: list[str]) -> TestResponse:
-    """A parent says who they are, then gives the child's date of birth."""
+    """A parent says who they are and that no child is in danger now, then gives the
+    child's date of birth."""
     journey.answer("who-are-you", {"role": "parent"})
+    journey.answer("are-you-safe", {"in_danger": "no"})
     return journey.post(
         "about-the-child",
         {"child_name": "Sam Taylor", "child_date_of_birth": born, "child_age": ""},

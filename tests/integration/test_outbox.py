@@ -155,6 +155,7 @@ def complete_journey(client: FlaskClient, slug: str, answers: dict[str, dict[str
 def parent_answers(team: str, **contact: str) -> dict[str, dict[str, Any]]:
     return {
         "who-are-you": {"role": "parent"},
+        "are-you-safe": {"in_danger": "no"},
         "about-the-child": {
             "child_name": "Robin Whitfield",
             "child_date_of_birth": ["3", "4", "2016"],

@@ -8,7 +8,6 @@ reads what arrived in which inbox on which day.
 """
 
 import html
-import threading
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -28,7 +27,7 @@ from backoffice_helpers import (
     table_after,
     team_id,
 )
-from conftest import sending_to
+from conftest import sending_to, twice_at_once
 from flask import Flask
 from smtp_server import Received, SmtpServer
 
@@ -376,25 +375,7 @@ def test_two_runs_at_the_same_moment_send_each_notice_once(app: Flask, smtp: Smt
     """Two cron hosts: runs on SQLite and on PostgreSQL (DATABASE_URL)."""
     for _ in range(5):
         three_cases_due()
-    start = threading.Barrier(2)
-    results: list[reminders.RunResult] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                start.wait()
-                results.append(reminders.run(day("Fri 2 Jan 2026")))
-            except BaseException as error:  # reported below
-                errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert errors == []
+    results = twice_at_once(app, lambda: reminders.run(day("Fri 2 Jan 2026")))
     assert sum(r.reminders for r in results) == 5
     assert sum(r.breach_notices for r in results) == 10
     assert sum(r.digests for r in results) == 2

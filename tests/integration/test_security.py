@@ -42,13 +42,12 @@ SAMPLE_ARGUMENTS = {
     "comparator_id": "1",
     "comment_id": "0" * 32,
     "staff_id": "1",
+    "concern_id": "1",
 }
 
 
 def _role_for(step: str) -> str:
-    return {"your-organisation": "professional", "your-age": "child", "are-you-safe": "child"}.get(
-        step, "parent"
-    )
+    return {"your-organisation": "professional", "your-age": "child"}.get(step, "parent")
 
 
 def test_every_post_route_in_the_app_refuses_a_request_without_the_token(app: Flask) -> None:

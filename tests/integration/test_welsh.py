@@ -333,6 +333,24 @@ def test_the_other_public_pages_are_in_welsh(welsh_app: Flask) -> None:
     left = untranslated(welsh_app, english, welsh)
     if left:
         problems["save errors"] = left
+    # Words that worried us, shown back with the offer to contact them today; then the
+    # same page sent without an answer.
+    worrying = "My stepdad hits me when mum is at work."
+    journey.post("what-happened", {"what_happened": worrying, "when_it_happened": "last_month"})
+    asking = "/make-a-complaint/check-you-are-safe?step=what-happened&then=put-it-right"
+    left = untranslated(
+        welsh_app, read(client, asking, "en"), read(client, asking, "cy"), {f"“{worrying}”"}
+    )
+    for lang in ("en", "cy"):
+        sent = client.post(f"{asking}&lang={lang}", data={"csrf_token": journey.token})
+        if lang == "en":
+            english = Words(sent.get_data(as_text=True))
+        else:
+            welsh = Words(sent.get_data(as_text=True))
+    assert welsh.error_summary
+    left |= untranslated(welsh_app, english, welsh, {f"“{worrying}”"})
+    if left:
+        problems["check-you-are-safe"] = left
     assert not problems, "\n".join(f"{url}: {sorted(words)}" for url, words in problems.items())
 
 

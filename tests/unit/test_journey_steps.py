@@ -41,6 +41,7 @@ STEPS_ASKED = [
         PARENT,
         [
             "who-are-you",
+            "are-you-safe",
             *ADULTS_ABOUT_A_CHILD,
             "what-it-is-about",
             "what-happened",
@@ -56,6 +57,7 @@ STEPS_ASKED = [
         PROFESSIONAL,
         [
             "who-are-you",
+            "are-you-safe",
             "your-organisation",
             *ADULTS_ABOUT_A_CHILD,
             "what-it-is-about",
@@ -72,6 +74,7 @@ STEPS_ASKED = [
         ADVOCATE,
         [
             "who-are-you",
+            "are-you-safe",
             "your-organisation",
             *ADULTS_ABOUT_A_CHILD,
             "what-it-is-about",
@@ -102,6 +105,7 @@ STEPS_ASKED = [
         FOSTER,
         [
             "who-are-you",
+            "are-you-safe",
             *ADULTS_ABOUT_A_CHILD,
             "what-it-is-about",
             "what-happened",
@@ -127,13 +131,22 @@ STEPS_ASKED = [
     (
         Kind.COMPLIMENT,
         PARENT,
-        ["who-are-you", "what-it-is-about", "what-happened", "files", "contact", "support"],
+        [
+            "who-are-you",
+            "are-you-safe",
+            "what-it-is-about",
+            "what-happened",
+            "files",
+            "contact",
+            "support",
+        ],
     ),
     (
         Kind.COMPLIMENT,
         PROFESSIONAL,
         [
             "who-are-you",
+            "are-you-safe",
             "your-organisation",
             "what-it-is-about",
             "what-happened",
@@ -160,6 +173,7 @@ STEPS_ASKED = [
         KINSHIP,
         [
             "who-are-you",
+            "are-you-safe",
             *ADULTS_ABOUT_A_CHILD,
             "what-it-is-about",
             "what-happened",
@@ -172,6 +186,7 @@ STEPS_ASKED = [
         PROFESSIONAL,
         [
             "who-are-you",
+            "are-you-safe",
             "your-organisation",
             *ADULTS_ABOUT_A_CHILD,
             "what-it-is-about",
@@ -233,6 +248,14 @@ def test_an_adult_is_asked_about_the_child_except_for_a_compliment(role: Submitt
         asked = steps_for(kind, role)
         assert ("about-the-child" in asked) is (kind is not Kind.COMPLIMENT)
         assert "your-age" not in asked
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("role", list(SubmitterRole))
+def test_everyone_is_asked_about_danger_straight_after_saying_who_they_are(
+    kind: Kind, role: SubmitterRole
+) -> None:
+    assert steps_for(kind, role)[:2] == ["who-are-you", "are-you-safe"]
 
 
 @pytest.mark.parametrize("role", [PARENT, FOSTER, KINSHIP, RELATIVE, OTHER])
