@@ -6,7 +6,6 @@ Nothing sent to the person repeats what they wrote: a child's inbox may be read 
 very adults the child wrote about.
 """
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,36 +13,19 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal.domain.timescales import Procedure, Step, deadline
-from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
+from portal.domain.types import AdvocacyAnswer, ContactPreference, SubmitterRole
 from portal.extensions import db
 from portal.models import Submission, Task, Team
-from portal.services import outbox
+from portal.services import clock, outbox
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
 
 
-def stage1_due(submission: Submission) -> date | None:
-    """When the first response is due, as far as it is known on receipt."""
-    if submission.kind != Kind.COMPLAINT.value:
-        return None
-    procedure = Procedure(submission.procedure)
-    if procedure is Procedure.ENGLAND_CHILDREN:
-        return deadline(procedure, Step.STAGE1_RESPONSE, submission.received_on).due
-    # Wales and the corporate code count from the acknowledgement: use the date it is due.
-    step = Step.DISCUSSION if procedure is Procedure.WALES_CHILDREN else Step.STAGE1_RESPONSE
-    return deadline(procedure, step, submission.acknowledge_by).due
-
-
-def stage1_extended_due(submission: Submission) -> date | None:
-    if submission.kind != Kind.COMPLAINT.value:
-        return None
-    procedure = Procedure(submission.procedure)
-    if procedure is Procedure.ENGLAND_CHILDREN:
-        return deadline(procedure, Step.STAGE1_EXTENDED, submission.received_on).due
-    if procedure is Procedure.CORPORATE:
-        return deadline(procedure, Step.STAGE1_EXTENDED, submission.acknowledge_by).due
-    return None
+def will_email(submission: Submission) -> bool:
+    """The acknowledgement goes by email now (to the person, or to the advocate a child
+    asked us to reply through): it is made on the day of receipt."""
+    by_email = submission.contact_preference == ContactPreference.EMAIL.value
+    return bool((by_email and submission.email) or submission.advocate_email)
 
 
 def tracking_url(reference: str, token: str, language: str = "en") -> str:
@@ -75,11 +57,16 @@ def queue_messages(submission: Submission, tracking_token: str) -> None:
 
 def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
     config = current_app.config
+    emailed_now = submission.received_on if will_email(submission) else None
+    first = clock.first_response_due(submission, acknowledged_on=emailed_now)
     return {
         "submission": submission,
         "child": submission.submitter_role == SubmitterRole.CHILD.value,
-        "stage1_due": stage1_due(submission),
-        "stage1_extended": stage1_extended_due(submission),
+        # The same dates the confirmation page shows and staff work to.
+        "stage1_due": first.deadline.due if first and first.deadline else None,
+        "stage1_due_what": first.what if first else None,
+        "stage1_extended": clock.longest_first_response(submission, acknowledged_on=emailed_now),
+        "procedure": submission.procedure,
         "track_url": tracking_url(submission.reference, tracking_token, submission.language),
         "council_name": council_name(submission.language),
         "council_phone": config["COUNCIL_PHONE"],

@@ -6,8 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.domain.clock import add_working_days
-from portal.domain.stages import Stage
+from portal.domain.clock import add_working_days, london_date
+from portal.domain.stages import ACKNOWLEDGE, Stage, first_response_name
+from portal.domain.timescales import acknowledged_late
 from portal.extensions import db
 from portal.models import Staff, Submission, Team
 from portal.services.cases import visible_to
@@ -47,6 +48,10 @@ class QueueRow:
     team_name: str | None
     status: str
     flags: list[str]
+    # While the acknowledgement is owed, the statutory step already running beside it.
+    also_due_what: str | None = None
+    also_due_on: date | None = None
+    acknowledged_late: bool = False
 
 
 @dataclass
@@ -168,10 +173,15 @@ def _row_columns() -> Any:  # a Select of the queue columns
         Submission.team_id,
         Submission.acknowledged_at,
         needs_safeguarding(),
+        Submission.procedure,
+        Submission.stage1_due,
+        Submission.acknowledge_by,
     )
 
 
 def _row(r: Any, today: date, soon: date) -> QueueRow:
+    running_beside = r[4] == ACKNOWLEDGE and r[13] is not None
+    acknowledged_on = london_date(r[10]) if r[10] is not None else None
     return QueueRow(
         reference=r[0],
         kind=r[1],
@@ -186,6 +196,9 @@ def _row(r: Any, today: date, soon: date) -> QueueRow:
         team_id=r[9],
         acknowledged=r[10] is not None,
         urgent=bool(r[11]),
+        also_due_what=first_response_name(r[12], r[1]) if running_beside else None,
+        also_due_on=r[13] if running_beside else None,
+        acknowledged_late=acknowledged_late(acknowledged_on, r[14]),
     )
 
 
