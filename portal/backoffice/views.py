@@ -41,7 +41,13 @@ from portal.backoffice.forms import (
 from portal.domain.clock import LONDON
 from portal.domain.stages import Move, MoveRefused, allowed_moves, clock_running, move_label
 from portal.domain.stages import open_pause as stages_open_pause
-from portal.domain.timescales import AcknowledgementRefused, Procedure, acknowledged_late
+from portal.domain.timescales import (
+    AcknowledgementRefused,
+    Procedure,
+    Step,
+    acknowledged_late,
+    limit_days,
+)
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import htmx, limiter
 from portal.models import Staff, Submission
@@ -413,6 +419,8 @@ def acknowledgement_letter(reference: str) -> str:
             stage1_due=first.deadline.due if first and first.deadline else None,
             stage1_due_what=first.what if first else None,
             stage1_extended=clock.longest_first_response(found, acknowledged_on=today()),
+            resolution_days=limit_days(Procedure.WALES_CHILDREN, Step.RESOLUTION_LETTER),
+            wales_stage2_days=limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
             printed_on=today(),
         )
 

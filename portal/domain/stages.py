@@ -112,6 +112,9 @@ class Progress:
     acknowledge_by: date | None = None
     acknowledge_by_statutory: date | None = None
     acknowledged_on: date | None = None
+    # An acknowledgement already on its way (the email queued on receipt): the day it is
+    # being made, counted from until it is sent.
+    acknowledgement_expected_on: date | None = None
     accepted_on: date | None = None
     resolved_informally_on: date | None = None
     withdrawn_on: date | None = None
@@ -427,6 +430,8 @@ def counted_from(p: Progress, step: Step, local_targets: dict[Step, int] | None 
     happened: date | None = getattr(p, _HAPPENED_ON[event])
     if happened is not None:
         return happened
+    if event is Step.ACKNOWLEDGE and p.acknowledgement_expected_on is not None:
+        return p.acknowledgement_expected_on  # the email queued on receipt, going now
     if event is Step.ACKNOWLEDGE and p.acknowledge_by is not None:
         return p.acknowledge_by  # the case's own date, fixed on receipt
     return deadline(p.procedure, event, counted_from(p, event, local_targets), local_targets).due

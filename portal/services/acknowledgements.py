@@ -13,19 +13,13 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal.domain.timescales import Procedure, Step, limit_days
 from portal.domain.types import AdvocacyAnswer, ContactPreference, SubmitterRole
 from portal.extensions import db
 from portal.models import Submission, Task, Team
 from portal.services import clock, outbox
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
-
-
-def will_email(submission: Submission) -> bool:
-    """The acknowledgement goes by email now (to the person, or to the advocate a child
-    asked us to reply through): it is made on the day of receipt."""
-    by_email = submission.contact_preference == ContactPreference.EMAIL.value
-    return bool((by_email and submission.email) or submission.advocate_email)
 
 
 def tracking_url(reference: str, token: str, language: str = "en") -> str:
@@ -57,15 +51,17 @@ def queue_messages(submission: Submission, tracking_token: str) -> None:
 
 def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
     config = current_app.config
-    emailed_now = submission.received_on if will_email(submission) else None
-    first = clock.first_response_due(submission, acknowledged_on=emailed_now)
+    first = clock.first_response_due(submission)
     return {
         "submission": submission,
         "child": submission.submitter_role == SubmitterRole.CHILD.value,
-        # The same dates the confirmation page shows and staff work to.
+        # The same dates the confirmation page shows and staff work to (an acknowledgement
+        # by email is made today: Wales and the corporate code count from it).
         "stage1_due": first.deadline.due if first and first.deadline else None,
         "stage1_due_what": first.what if first else None,
-        "stage1_extended": clock.longest_first_response(submission, acknowledged_on=emailed_now),
+        "stage1_extended": clock.longest_first_response(submission),
+        "resolution_days": limit_days(Procedure.WALES_CHILDREN, Step.RESOLUTION_LETTER),
+        "wales_stage2_days": limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
         "procedure": submission.procedure,
         "track_url": tracking_url(submission.reference, tracking_token, submission.language),
         "council_name": council_name(submission.language),

@@ -28,7 +28,7 @@ from portal.domain.clock import london_date
 from portal.domain.ledger import Pause
 from portal.domain.stages import Due, Move, Progress, Stage, Stage2ClockStart
 from portal.domain.timescales import ClockPaused, Procedure, Step
-from portal.domain.types import Kind
+from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
 from portal.models import ClockEvent, Staff, Submission
 from portal.services import audit
@@ -64,7 +64,15 @@ class ClockRefused(ValueError):
 
 def progress_of(case: Submission) -> Progress:
     """The case's progress as the rules read it: what has happened, as dates."""
-    own = {"procedure", "flags", "kind", "acknowledged_on", "advocacy_due_on", "pauses"}
+    own = {
+        "procedure",
+        "flags",
+        "kind",
+        "acknowledged_on",
+        "acknowledgement_expected_on",
+        "advocacy_due_on",
+        "pauses",
+    }
     values = {
         f.name: getattr(case, f.name)
         for f in dataclasses.fields(Progress)
@@ -74,12 +82,24 @@ def progress_of(case: Submission) -> Progress:
         procedure=Procedure(case.procedure),
         kind=Kind(case.kind),
         acknowledged_on=london_date(case.acknowledged_at) if case.acknowledged_at else None,
+        acknowledgement_expected_on=(
+            case.received_on
+            if case.acknowledged_at is None and acknowledged_by_email_on_receipt(case)
+            else None
+        ),
         # Owed only while the request waits for the provider.
         advocacy_due_on=case.advocacy_due_on if case.advocacy_status == "requested" else None,
         flags=frozenset(case.flags or []),
         pauses=pauses(case, running_clock(case)),
         **values,
     )
+
+
+def acknowledged_by_email_on_receipt(case: Submission) -> bool:
+    """The acknowledgement went by email, queued with the submission (to the person, or to
+    the advocate a child asked us to reply through): it is made on the day of receipt."""
+    by_email = case.contact_preference == ContactPreference.EMAIL.value
+    return bool((by_email and case.email) or case.advocate_email)
 
 
 def stage2_start() -> Stage2ClockStart:
