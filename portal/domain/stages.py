@@ -180,6 +180,13 @@ def check_move(p: Progress, move: Move, on: date) -> None:
         case Move.WITHDRAW | Move.CLOSE:
             pass
         case Move.EXTEND_STAGE1:
+            if p.procedure is Procedure.WALES_CHILDREN:
+                # WSI 2014/1795 sets no longer stage 1: a later discussion is agreed with
+                # the complainant, and recorded when it is held.
+                raise _refuse(
+                    "The Welsh procedure has no stage 1 extension: a later discussion is "
+                    "agreed with the complainant. Record the discussion when it is held."
+                )
             if stage is not Stage.STAGE1 or p.stage1_responded_on:
                 raise _refuse("Stage 1 can be extended only while it is open.")
             if p.stage1_extended_on:

@@ -151,6 +151,7 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
         actions=[letters.Action(lesson.action, lesson.action_due_on) for lesson in case.lessons],
         advocate_name=case.advocate_assigned or case.advocate_name,
         panel_recommendations=case.panel_recommendations,
+        discussion_on=case.discussion_on,
     )
 
 

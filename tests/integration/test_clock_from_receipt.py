@@ -425,3 +425,25 @@ def test_corporate_stage_2_is_due_20_working_days_after_its_request_is_acknowled
 def test_kinds_without_a_statutory_clock_keep_their_own_next_step(staff: FlaskClient) -> None:
     compliment = new_complaint(kind=Kind.COMPLIMENT, when=received_at(FRI_19_DEC_2025)).reference
     assert summary(case_page(staff, compliment))["Next due"] == "Thank the team"
+
+
+def test_in_wales_a_restarted_clock_tells_the_person_the_discussion_date_in_its_words(
+    wales: Flask, mail_on_19_december: None, staff: FlaskClient, smtp: SmtpServer
+) -> None:
+    reference = new_complaint(email="pat@example.com", when=received_at(FRI_19_DEC_2025)).reference
+    deliver()
+    move(staff, reference, "accept", date(2025, 12, 22))
+    save(
+        staff,
+        f"/staff/cases/{reference}/clock/pause",
+        {"on": ["29", "12", "2025"], "reason": "advocate"},
+    )
+    save(staff, f"/staff/cases/{reference}/clock/restart", {"on": ["5", "1", "2026"]})
+    deliver()
+    restarted = readable(smtp.inbox.to("pat@example.com")[-1])
+    # From Fri 19 Dec: 22, 23, 24 Dec counted; 29 Dec to 2 Jan paused; 5 to 9 and 12 Jan.
+    assert (
+        "We will offer to talk with you about it, on a day no later than Tuesday 13 January 2026"
+        in restarted
+    )
+    assert "We will now respond by" not in restarted

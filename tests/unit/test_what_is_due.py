@@ -222,6 +222,14 @@ def test_a_discussion_is_recorded_only_in_wales_once_at_stage_1(
     assert str(refused.value) == reason
 
 
+def test_in_wales_stage_1_is_not_extended_the_discussion_is_agreed_instead() -> None:
+    from portal.domain.stages import MoveRefused
+
+    accepted = case(WALES, acknowledged_on=FRI_19_DEC_2025, accepted_on=date(2025, 12, 22))
+    with pytest.raises(MoveRefused, match="The Welsh procedure has no stage 1 extension"):
+        apply_move(accepted, Move.EXTEND_STAGE1, date(2026, 1, 5))
+
+
 # --- the corporate procedure: the same principle --------------------------------------------
 
 
