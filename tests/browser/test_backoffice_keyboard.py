@@ -196,7 +196,10 @@ def test_triage_and_a_stage_1_response_with_the_keyboard_only(
     assert page.locator("h1 .govuk-tag").inner_text() == "Stage 1"
     assert summary_row(page, "Next due") == STAGE1_DUE
     assert summary_row(page, "Team") == "Fostering"
-    assert summary_row(page, "Acknowledged").endswith("(phone)")
+    # Acknowledged today, long after Wed 24 Dec 2025: recorded, and shown as late.
+    assert summary_row(page, "Acknowledged").endswith(
+        "(phone), late: it was due by Wednesday 24 December 2025"
+    )
 
     # The complaint's point and what was found.
     keys.follow("Add a complaint point")
