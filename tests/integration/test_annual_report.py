@@ -122,7 +122,9 @@ class Desk:
         )
 
     def acknowledge(self, case: Submission, on: date) -> None:
-        cases.record_acknowledgement(self.staff, case, how="phone", on=on, version=case.version)
+        cases.record_acknowledgement(
+            self.staff, case, how="phone", on=on, version=case.version, today=on
+        )
 
     def move(self, case: Submission, move: Move, on: date, **fields: Any) -> None:
         """A move with its details as MoveForm.details() gives them from the posted
@@ -864,6 +866,7 @@ def test_the_csv_has_a_row_per_figure_with_the_change_in_per_cent(
         ("timeliness", "stage1_in_11_to_20"): ["2", "1", "100.0"],
         ("timeliness", "stage1_over_20"): ["2", "0", ""],
         ("timeliness", "acknowledged"): ["10", "2", "400.0"],
+        ("timeliness", "acknowledged_late"): ["3", "0", ""],
         ("timeliness", "stage1_average_working_days"): ["13.8", "12.7", ""],
         ("timeliness", "stage2_average_working_days"): ["40.3", "", ""],
         ("costs", "stage2_cases"): ["3", "1", "200.0"],
@@ -878,7 +881,7 @@ def test_the_csv_has_a_row_per_figure_with_the_change_in_per_cent(
     }
     assert {key: by_figure.get(key) for key in expected} == expected
     timeliness = [figure for section, figure in by_figure if section == "timeliness"]
-    assert timeliness == list(report["timeliness"]) and len(timeliness) == 21
+    assert timeliness == list(report["timeliness"]) and len(timeliness) == 22
     assert {section for section, _ in by_figure} == {
         "contacts",
         "complaints",
