@@ -321,14 +321,14 @@ def test_in_wales_the_start_page_says_the_welsh_procedure_in_english_and_welsh(
     page = read(client.get("/")).text
     assert "We will tell you we got it within 2 working days." in page
     assert (
-        "We will then offer to talk with you about it within 10 working days, and write to you "
-        "with what we agreed within 5 working days of talking." in page
+        "We will offer to talk with you about it within 10 working days of that. After we "
+        "talk, we will write to you within 5 working days to say what we agreed." in page
     )
-    assert "reply within 25 working days of you asking" in page
+    assert "They will reply within 25 working days." in page
     assert "We will reply within 10 working days" not in page
     assert "up to 20 working days" not in page
     welsh = read(client.get("/?lang=cy")).text
-    assert "Yna byddwn yn cynnig siarad â chi am y gŵyn o fewn 10 diwrnod gwaith" in welsh
+    assert "Byddwn yn cynnig siarad â chi am y gŵyn o fewn 10 diwrnod gwaith" in welsh
 
 
 def test_in_england_the_start_page_keeps_englands_rule(client: FlaskClient) -> None:
@@ -345,10 +345,10 @@ def test_in_wales_the_confirmation_page_says_the_discussion_date(
     # Acknowledged by email on receipt: 10 working days from today.
     talk_by = add_working_days(stored.received_on, 10)
     assert (
-        f"We will then offer to talk with you about it, on a day no later than "
-        f"{in_words(talk_by)}." in confirmation.text
+        f"We will then offer to talk with you about it. We will talk by {in_words(talk_by)} "
+        "at the latest. After we talk, we will write to you within 5 working days"
+        in confirmation.text
     )
-    assert "Within 5 working days of talking with you" in confirmation.text
     assert "reply within 10 working days" not in confirmation.text
     assert stored.stage1_due == talk_by
 
@@ -377,7 +377,7 @@ def test_in_wales_a_child_writing_in_welsh_is_told_the_welsh_procedure_in_welsh(
     stored = only_submission()
     assert stored.language == "cy"
     talk_by = add_working_days(stored.received_on, 10)
-    assert "Yna byddwn yn cynnig siarad â chi am y gŵyn, ar ddiwrnod heb fod yn hwyrach na" in (
+    assert "Yna byddwn yn cynnig siarad â chi am y gŵyn. Byddwn yn siarad erbyn" in (
         confirmation.text
     )
     deliver()
