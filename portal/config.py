@@ -87,6 +87,11 @@ class Config:
     # Some councils promise a stage 1 response sooner (or later) than the law's 10 working
     # days: both dates are kept and shown. Empty: no local target.
     STAGE1_LOCAL_TARGET_WORKING_DAYS = _env("STAGE1_LOCAL_TARGET_WORKING_DAYS", "")
+    # A representation has no statutory clock (domain.md): the council's own target for
+    # replying, in working days from receipt.
+    REPRESENTATION_REPLY_TARGET_WORKING_DAYS = int(
+        _env("REPRESENTATION_REPLY_TARGET_WORKING_DAYS", "10")
+    )
     # Stage 2's clock: from the "request" (the ombudsman's view) or the agreed "statement".
     STAGE2_CLOCK_START = _env("STAGE2_CLOCK_START", "request")
     # The window to ask for the next stage; later requests are flagged, never refused.

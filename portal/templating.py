@@ -83,10 +83,17 @@ def acknowledgement_days() -> int:
     )
 
 
+def limit_days(procedure: str, step: str) -> int:
+    from portal.domain.timescales import limit_days as days
+
+    return days(procedure, step)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(london_time)
     app.add_template_filter(london_date_filter, "london_date")
     app.add_template_global(error_list)
+    app.add_template_global(limit_days)  # the procedures' working days, for what pages say
     app.context_processor(lambda: {"council": council()})

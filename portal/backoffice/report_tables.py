@@ -41,8 +41,9 @@ OMBUDSMAN_NAMES = {
 }
 TIMELINESS_NAMES = {
     "acknowledged": "Complaints acknowledged",
-    "acknowledged_within_3": "Acknowledged within 3 working days",
-    "acknowledged_within_3_percent": "Acknowledged within 3 working days (%)",
+    "acknowledged_in_time": "Acknowledged in time (by each case's own date)",
+    "acknowledged_late": "Acknowledged late",
+    "acknowledged_in_time_percent": "Acknowledged in time (%)",
     "stage1_responses": "Stage 1 responses",
     "stage1_in_10": "Stage 1 responses within 10 working days",
     "stage1_in_11_to_20": "Stage 1 responses in 11 to 20 working days",

@@ -42,18 +42,24 @@ from portal.backoffice.forms import (
 )
 from portal.domain import flags
 from portal.domain.clock import LONDON
-from portal.domain.stages import MOVE_LABELS, Move, MoveRefused, allowed_moves, clock_running
+from portal.domain.stages import Move, MoveRefused, allowed_moves, clock_running, move_label
 from portal.domain.stages import open_pause as stages_open_pause
-from portal.domain.timescales import Procedure
+from portal.domain.timescales import (
+    AcknowledgementRefused,
+    Procedure,
+    Step,
+    acknowledged_late,
+    limit_days,
+)
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import htmx, limiter
 from portal.models import Staff, Submission
 from portal.public.forms import CHILD_TOPIC_CHOICES, ROLE_CHOICES, SUPPORT_CHOICES
 from portal.services import (
-    acknowledgements,
     attachments,
     audit,
     cases,
+    clock,
     correspondence,
     reminders,
     response_letters,
@@ -232,7 +238,9 @@ def case(reference: str) -> str:
     return render_template(
         "backoffice/case.html",
         case=found,
-        moves=[(m, MOVE_LABELS[m]) for m in allowed_moves(progress, today())],
+        moves=[(m, move_label(m, progress.procedure)) for m in allowed_moves(progress, today())],
+        owed=clock.owed(found, progress=progress),
+        acknowledged_late=acknowledged_late(progress.acknowledged_on, found.acknowledge_by),
         trail=audit.for_case(found),
         letters=correspondence.on_case(found),
         clock_paused=stages_open_pause(progress) is not None,
@@ -337,6 +345,7 @@ def move(reference: str, move: str) -> Response | str:
         chosen = Move(move)
     except ValueError:
         abort(404)
+    label = move_label(chosen, Procedure(found.procedure))
     form = MoveForm(move=chosen, data={"version": found.version})
     if form.validate_on_submit():
         try:
@@ -349,8 +358,8 @@ def move(reference: str, move: str) -> Response | str:
         except (MoveRefused, CaseChanged) as refused:
             _refused(form, form.on, found, refused)
         else:
-            return _done(found, f"{MOVE_LABELS[chosen]}: saved.")
-    return _action_page(found, form, MOVE_LABELS[chosen], "backoffice/move.html", move=chosen)
+            return _done(found, f"{label}: saved.")
+    return _action_page(found, form, label, "backoffice/move.html", move=chosen)
 
 
 @bp.route("/cases/<reference>/assign", methods=["GET", "POST"])
@@ -397,9 +406,14 @@ def acknowledge(reference: str) -> Response | str:
     if form.validate_on_submit():
         try:
             cases.record_acknowledgement(
-                me(), found, how=form.how.data, on=_date(form.on), version=_version(form)
+                me(),
+                found,
+                how=form.how.data,
+                on=_date(form.on),
+                version=_version(form),
+                today=today(),
             )
-        except (CaseChanged, ValueError) as problem:
+        except (CaseChanged, AcknowledgementRefused) as problem:
             _refused(form, form.on, found, problem)
         else:
             return _done(found, "Acknowledgement recorded.")
@@ -415,11 +429,16 @@ def acknowledgement_letter(reference: str) -> str:
     cases.record_letter_printed(me(), found)
     # The letter is in the language the person wrote in.
     with force_locale(found.language):
+        # The letter is the acknowledgement: its dates count from the day it is printed.
+        first = clock.first_response_due(found, acknowledged_on=today())
         return render_template(
             "backoffice/acknowledgement-letter.html",
             case=found,
-            stage1_due=found.stage1_due,
-            stage1_extended=acknowledgements.stage1_extended_due(found),
+            stage1_due=first.deadline.due if first and first.deadline else None,
+            stage1_due_what=first.what if first else None,
+            stage1_extended=clock.longest_first_response(found, acknowledged_on=today()),
+            resolution_days=limit_days(Procedure.WALES_CHILDREN, Step.RESOLUTION_LETTER),
+            wales_stage2_days=limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
             printed_on=today(),
         )
 

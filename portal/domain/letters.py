@@ -74,6 +74,8 @@ class LetterFacts:
     # The child has an advocate, named or not: they are not told to ask for one.
     has_advocate: bool = False
     panel_recommendations: str | None = None
+    # Wales: the discussion held at stage 1; the stage 1 letter is its written resolution.
+    discussion_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,15 @@ def _overall(outcome: str | None, child: bool, _: Translate) -> str:
 
 def _introduction(facts: LetterFacts, _: Translate, long_date: DateWords) -> str:
     child, procedure = facts.for_child, facts.procedure
+    if facts.stage == 1 and procedure is Procedure.WALES_CHILDREN and facts.discussion_on:
+        # WSI 2014/1795: the written terms of resolution, within 5 working days of it.
+        if child:
+            return _("Thank you for talking with us. This letter says what we agreed.")
+        return _(
+            "Thank you for talking with us about your complaint on %(discussion)s. This letter "
+            "sets out what we agreed: it is our written response at stage 1 of the complaints "
+            "procedure."
+        ) % {"discussion": long_date(facts.discussion_on)}
     if facts.stage == 1:
         if child:
             return _(

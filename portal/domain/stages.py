@@ -2,8 +2,12 @@
 (domain.md, "Timescales"). Pure: the case's progress is passed in as dates.
 
 England: stage 1 (local resolution), stage 2 (investigation), stage 3 (review panel),
-then the ombudsman. Wales: stage 1, stage 2 (a person may go straight to it), then the
-ombudsman. The corporate procedure: stage 1, stage 2, then the ombudsman.
+then the ombudsman. Wales: stage 1 (a discussion, then the written resolution), stage 2
+(a person may go straight to it), then the ombudsman. The corporate procedure: stage 1,
+stage 2 (acknowledged in its turn), then the ombudsman.
+
+The statutory clock runs from receipt, not from the day someone accepts the complaint:
+what is due is worked out from what has happened, whatever stage the case is at.
 """
 
 from dataclasses import dataclass, field, replace
@@ -12,7 +16,15 @@ from enum import StrEnum
 
 from portal.domain.clock import add_working_days
 from portal.domain.ledger import Pause
-from portal.domain.timescales import TABLES, ClockPaused, Deadline, Procedure, Step, deadline
+from portal.domain.timescales import (
+    TABLES,
+    ClockPaused,
+    Deadline,
+    Procedure,
+    Step,
+    deadline,
+)
+from portal.domain.types import Kind
 
 
 class Stage(StrEnum):
@@ -29,8 +41,10 @@ class Move(StrEnum):
     RESOLVE_INFORMALLY = "resolve_informally"
     WITHDRAW = "withdraw"
     EXTEND_STAGE1 = "extend_stage1"
-    RESPOND_STAGE1 = "respond_stage1"
+    HOLD_DISCUSSION = "hold_discussion"  # Wales: the discussion offered at stage 1
+    RESPOND_STAGE1 = "respond_stage1"  # Wales: the written resolution
     REQUEST_STAGE2 = "request_stage2"
+    ACKNOWLEDGE_STAGE2 = "acknowledge_stage2"  # corporate: the stage 2 request acknowledged
     AGREE_STATEMENT = "agree_statement"
     APPOINT_INVESTIGATORS = "appoint_investigators"
     EXTEND_STAGE2 = "extend_stage2"
@@ -49,8 +63,10 @@ MOVE_LABELS: dict[Move, str] = {
     Move.RESOLVE_INFORMALLY: "Resolve informally",
     Move.WITHDRAW: "Record it as withdrawn",
     Move.EXTEND_STAGE1: "Extend stage 1 (complainant agreed)",
+    Move.HOLD_DISCUSSION: "Record the discussion with the complainant",
     Move.RESPOND_STAGE1: "Record the stage 1 response",
     Move.REQUEST_STAGE2: "Record a request for stage 2",
+    Move.ACKNOWLEDGE_STAGE2: "Record the acknowledgement of the stage 2 request",
     Move.AGREE_STATEMENT: "Record the agreed statement of complaint",
     Move.APPOINT_INVESTIGATORS: "Appoint the investigating officer and independent person",
     Move.EXTEND_STAGE2: "Extend stage 2 (complainant told why)",
@@ -63,6 +79,14 @@ MOVE_LABELS: dict[Move, str] = {
     Move.OMBUDSMAN_DECISION: "Record the ombudsman's decision",
     Move.CLOSE: "Close the case",
 }
+
+
+def move_label(move: Move, procedure: Procedure) -> str:
+    """What staff press, in the words of the case's procedure: in Wales stage 1 ends with
+    the written terms of resolution, within 5 working days of the discussion."""
+    if move is Move.RESPOND_STAGE1 and procedure is Procedure.WALES_CHILDREN:
+        return "Record the written resolution (the stage 1 response)"
+    return MOVE_LABELS[move]
 
 
 class MoveRefused(ValueError):
@@ -83,12 +107,22 @@ class Progress:
 
     procedure: Procedure
     received_on: date
+    kind: Kind = Kind.COMPLAINT
+    # The acknowledgement: due by (the council's target, held to the law's limit), and made.
+    acknowledge_by: date | None = None
+    acknowledge_by_statutory: date | None = None
+    acknowledged_on: date | None = None
+    # An acknowledgement already on its way (the email queued on receipt): the day it is
+    # being made, counted from until it is sent.
+    acknowledgement_expected_on: date | None = None
     accepted_on: date | None = None
     resolved_informally_on: date | None = None
     withdrawn_on: date | None = None
     stage1_extended_on: date | None = None
-    stage1_responded_on: date | None = None
+    discussion_on: date | None = None  # Wales: the discussion held
+    stage1_responded_on: date | None = None  # Wales: the written resolution sent
     stage2_requested_on: date | None = None
+    stage2_acknowledged_on: date | None = None  # corporate
     stage2_statement_on: date | None = None
     investigators_appointed_on: date | None = None
     stage2_extended_to: date | None = None
@@ -101,6 +135,9 @@ class Progress:
     ombudsman_decided_on: date | None = None
     closed_on: date | None = None
     skipped_stage1: bool = False  # Wales: straight to stage 2
+    # An advocacy request: when the provider should have picked it up, while it waits.
+    advocacy_due_on: date | None = None
+    thanked_on: date | None = None  # a compliment: the team has been thanked
     flags: frozenset[str] = field(default_factory=frozenset)
     # The pauses of the clock of the stage the case is in now (services/clock.py).
     pauses: tuple[Pause, ...] = ()
@@ -143,15 +180,31 @@ def check_move(p: Progress, move: Move, on: date) -> None:
         case Move.WITHDRAW | Move.CLOSE:
             pass
         case Move.EXTEND_STAGE1:
+            if p.procedure is Procedure.WALES_CHILDREN:
+                # WSI 2014/1795 sets no longer stage 1: a later discussion is agreed with
+                # the complainant, and recorded when it is held.
+                raise _refuse(
+                    "The Welsh procedure has no stage 1 extension: a later discussion is "
+                    "agreed with the complainant. Record the discussion when it is held."
+                )
             if stage is not Stage.STAGE1 or p.stage1_responded_on:
                 raise _refuse("Stage 1 can be extended only while it is open.")
             if p.stage1_extended_on:
                 raise _refuse("Stage 1 has already been extended to its longest (20 days).")
+        case Move.HOLD_DISCUSSION:
+            if p.procedure is not Procedure.WALES_CHILDREN:
+                raise _refuse("Only the Welsh procedure offers a discussion at stage 1.")
+            if stage is not Stage.STAGE1 or p.stage1_responded_on or p.discussion_on:
+                raise _refuse(
+                    "The discussion is recorded once, at stage 1, before the written resolution."
+                )
         case Move.RESPOND_STAGE1:
             if stage is not Stage.STAGE1 or p.stage1_responded_on:
                 raise _refuse("There is no open stage 1 to respond to.")
             if p.accepted_on and on < p.accepted_on:
                 raise _refuse("The response cannot be dated before stage 1 started.")
+            if p.discussion_on and on < p.discussion_on:
+                raise _refuse("The written resolution cannot be dated before the discussion.")
         case Move.REQUEST_STAGE2:
             if stage not in (Stage.STAGE1, Stage.TRIAGE) or p.stage2_requested_on:
                 raise _refuse("Stage 2 can be asked for only after stage 1.")
@@ -162,6 +215,14 @@ def check_move(p: Progress, move: Move, on: date) -> None:
                 )
             if p.stage1_responded_on and on < p.stage1_responded_on:
                 raise _refuse("The request cannot be dated before the stage 1 response.")
+        case Move.ACKNOWLEDGE_STAGE2:
+            if p.procedure is not Procedure.CORPORATE:
+                raise _refuse("Only the corporate procedure acknowledges a stage 2 request.")
+            if stage is not Stage.STAGE2 or p.stage2_adjudicated_on or p.stage2_acknowledged_on:
+                raise _refuse("The stage 2 request is acknowledged once, during stage 2.")
+            assert p.stage2_requested_on is not None
+            if on < p.stage2_requested_on:
+                raise _refuse("The acknowledgement cannot be dated before the request.")
         case Move.AGREE_STATEMENT | Move.APPOINT_INVESTIGATORS:
             if stage is not Stage.STAGE2 or p.stage2_adjudicated_on:
                 raise _refuse("This is recorded during stage 2.")
@@ -222,10 +283,14 @@ def apply_move(
             return replace(p, closed_on=on)
         case Move.EXTEND_STAGE1:
             return replace(p, stage1_extended_on=on)
+        case Move.HOLD_DISCUSSION:
+            return replace(p, discussion_on=on)
         case Move.RESPOND_STAGE1:
             return replace(p, stage1_responded_on=on)
         case Move.REQUEST_STAGE2:
             return replace(p, stage2_requested_on=on, skipped_stage1=p.stage1_responded_on is None)
+        case Move.ACKNOWLEDGE_STAGE2:
+            return replace(p, stage2_acknowledged_on=on)
         case Move.AGREE_STATEMENT:
             return replace(p, stage2_statement_on=on)
         case Move.APPOINT_INVESTIGATORS:
@@ -272,6 +337,8 @@ def allowed_moves(p: Progress, on: date) -> list[Move]:
 
 
 def stage2_clock_start(p: Progress, start: Stage2ClockStart) -> date | None:
+    if p.procedure is Procedure.CORPORATE and p.stage2_requested_on is not None:
+        return counted_from(p, Step.STAGE2_RESPONSE)
     if start is Stage2ClockStart.STATEMENT and p.stage2_statement_on:
         return p.stage2_statement_on
     return p.stage2_requested_on
@@ -300,83 +367,225 @@ def open_pause(p: Progress) -> Pause | None:
     return next((pause for pause in p.pauses if pause.restarted_on is None), None)
 
 
+# --- what is due next ---------------------------------------------------------------
+
+
+ACKNOWLEDGE = "Acknowledge"
+STAGE1_RESPONSE = "Stage 1 response"
+DISCUSSION = "Discussion held"
+WRITTEN_RESOLUTION = "Written resolution"
+REPLY = "Reply"
+ACKNOWLEDGE_STAGE2 = "Acknowledge the stage 2 request"
+STAGE2_RESPONSE = "Stage 2 response"
+STAGE2_EXTENDED = "Stage 2 response (extended)"
+PANEL_MEETS = "Review panel meets"
+PANEL_REPORT = "Panel's report"
+COUNCIL_RESPONSE = "Council's response to the panel"
+ADVOCATE_ARRANGED = "Advocate arranged"
+THANK_THE_TEAM = "Thank the team"
+
+
 @dataclass(frozen=True)
 class Due:
+    """One thing the council owes, and by when. No deadline: paused (`paused` says since
+    when) or owed without a date (thanking the team for a compliment)."""
+
     what: str
-    deadline: Deadline | None  # None while the clock is paused
+    deadline: Deadline | None
     paused: Pause | None = None
+
+
+# The step each move gives (or, for an extension, moves), by what it is called when owed.
+STEPS_GIVEN: dict[Move, tuple[str, ...]] = {
+    Move.EXTEND_STAGE1: (STAGE1_RESPONSE,),
+    Move.HOLD_DISCUSSION: (DISCUSSION,),
+    Move.RESPOND_STAGE1: (STAGE1_RESPONSE, DISCUSSION, WRITTEN_RESOLUTION),
+    Move.ACKNOWLEDGE_STAGE2: (ACKNOWLEDGE_STAGE2,),
+    Move.EXTEND_STAGE2: (STAGE2_RESPONSE, STAGE2_EXTENDED),
+    Move.ADJUDICATE_STAGE2: (STAGE2_RESPONSE, STAGE2_EXTENDED),
+    Move.SET_PANEL: (PANEL_MEETS,),
+    Move.PANEL_REPORT: (PANEL_REPORT,),
+    Move.RESPOND_STAGE3: (COUNCIL_RESPONSE,),
+}
+
+# The event each step of TABLES is counted from, as a date on the progress.
+_HAPPENED_ON = {
+    Step.ACKNOWLEDGE: "acknowledged_on",
+    Step.DISCUSSION: "discussion_on",
+    Step.STAGE1_RESPONSE: "stage1_responded_on",
+    Step.REQUEST_STAGE2: "stage2_requested_on",
+    Step.ACKNOWLEDGE_STAGE2: "stage2_acknowledged_on",
+    Step.STAGE2_RESPONSE: "stage2_adjudicated_on",
+    Step.REQUEST_STAGE3: "stage3_requested_on",
+    Step.STAGE3_PANEL: "panel_on",
+    Step.STAGE3_REPORT: "panel_report_on",
+}
+
+
+def counted_from(p: Progress, step: Step, local_targets: dict[Step, int] | None = None) -> date:
+    """The day `step`'s working days are counted from (day 0): the event it follows, on
+    the day that event happened; while it has not happened, the day it is due by.
+
+    So in Wales the discussion runs from the day the acknowledgement was made (WSI
+    2014/1795), and from the day it is due only until then: acknowledged by email on
+    Friday 19 December 2025, the discussion is due by Wednesday 7 January 2026, not by
+    Friday 9 January (ten working days after the acknowledgement's own due date)."""
+    source = TABLES[p.procedure][step].counted_from
+    if source == "receipt":
+        return p.received_on
+    event = Step(source)
+    happened: date | None = getattr(p, _HAPPENED_ON[event])
+    if happened is not None:
+        return happened
+    if event is Step.ACKNOWLEDGE and p.acknowledgement_expected_on is not None:
+        return p.acknowledgement_expected_on  # the email queued on receipt, going now
+    if event is Step.ACKNOWLEDGE and p.acknowledge_by is not None:
+        return p.acknowledge_by  # the case's own date, fixed on receipt
+    return deadline(p.procedure, event, counted_from(p, event, local_targets), local_targets).due
+
+
+def _counted(
+    p: Progress,
+    step: Step,
+    targets: dict[Step, int],
+    *,
+    start: date | None = None,
+) -> Deadline:
+    return deadline(p.procedure, step, start or counted_from(p, step, targets), targets, p.pauses)
+
+
+def _acknowledgement(p: Progress) -> Due | None:
+    if p.acknowledged_on is not None or p.kind is Kind.COMPLIMENT:
+        return None
+    if p.acknowledge_by is None:
+        return None
+    return Due(
+        ACKNOWLEDGE,
+        Deadline(p.acknowledge_by, p.acknowledge_by_statutory, p.acknowledge_by, p.received_on),
+    )
+
+
+def first_response(p: Progress, local_targets: dict[Step, int] | None = None) -> Due | None:
+    """The first answer the person is waiting for, and by when, from receipt until it is
+    given: England, the stage 1 response (10 working days from receipt, whether or not
+    anyone has accepted the complaint yet; 20 once extended); Wales, the discussion (10
+    from the acknowledgement) and then the written resolution (5 from the discussion); the
+    corporate procedure, the stage 1 response (10 from the acknowledgement, 20 extended); a
+    representation, the council's own reply target. Nothing for a compliment or an
+    advocacy request, and nothing once the case has gone past stage 1."""
+    targets = local_targets or {}
+    stage = current_stage(p)
+    if stage not in (Stage.TRIAGE, Stage.STAGE1) or p.stage1_responded_on:
+        return None
+    if p.kind is Kind.REPRESENTATION and stage is Stage.TRIAGE:
+        if Step.REPLY not in targets:
+            return None
+        return Due(REPLY, _counted(p, Step.REPLY, targets, start=p.received_on))
+    if p.kind is not Kind.COMPLAINT and stage is Stage.TRIAGE:
+        return None
+    if p.procedure is Procedure.WALES_CHILDREN:
+        if p.discussion_on is None:
+            return Due(DISCUSSION, _counted(p, Step.DISCUSSION, targets))
+        return Due(WRITTEN_RESOLUTION, _counted(p, Step.RESOLUTION_LETTER, targets))
+    if p.stage1_extended_on:
+        return Due(STAGE1_RESPONSE, _counted(p, Step.STAGE1_EXTENDED, targets))
+    return Due(STAGE1_RESPONSE, _counted(p, Step.STAGE1_RESPONSE, targets))
+
+
+def first_response_name(procedure: Procedure | str, kind: Kind | str) -> str | None:
+    """What the first response is called before anything has happened: the step that
+    runs beside the acknowledgement from receipt."""
+    if Kind(kind) is Kind.REPRESENTATION:
+        return REPLY
+    if Kind(kind) is not Kind.COMPLAINT:
+        return None
+    return DISCUSSION if Procedure(procedure) is Procedure.WALES_CHILDREN else STAGE1_RESPONSE
+
+
+def longest_first_response(
+    p: Progress, local_targets: dict[Step, int] | None = None
+) -> date | None:
+    """The latest the first response may come with an agreed extension (England: 20
+    working days from receipt; corporate: 20 from the acknowledgement); None where the
+    procedure sets no longer limit."""
+    if p.kind is not Kind.COMPLAINT or Step.STAGE1_EXTENDED not in TABLES[p.procedure]:
+        return None
+    return deadline(
+        p.procedure, Step.STAGE1_EXTENDED, counted_from(p, Step.STAGE1_EXTENDED, local_targets)
+    ).due
+
+
+def running(
+    p: Progress,
+    *,
+    local_targets: dict[Step, int] | None = None,
+    stage2_start: Stage2ClockStart = Stage2ClockStart.REQUEST,
+) -> list[Due]:
+    """Everything the council owes on the case now, soonest first (undated last): the
+    acknowledgement, and beside it the statutory step that is already running."""
+    if current_stage(p) is Stage.CLOSED:
+        return []
+    targets = local_targets or {}
+    owed = [d for d in (_acknowledgement(p),) if d is not None]
+    try:
+        owed += _in_procedure(p, targets, stage2_start)
+    except ClockPaused as paused:
+        owed.append(Due(_paused_step(p), None, paused.pause))
+    if p.kind is Kind.ADVOCACY and p.advocacy_due_on is not None:
+        owed.append(Due(ADVOCATE_ARRANGED, Deadline(p.advocacy_due_on, None, p.advocacy_due_on)))
+    if p.kind is Kind.COMPLIMENT and p.thanked_on is None:
+        owed.append(Due(THANK_THE_TEAM, None))
+    return sorted(owed, key=lambda d: d.deadline.due if d.deadline else date.max)
+
+
+def _paused_step(p: Progress) -> str:
+    stage = current_stage(p)
+    if stage is Stage.STAGE1 and p.procedure is Procedure.WALES_CHILDREN:
+        return WRITTEN_RESOLUTION if p.discussion_on else DISCUSSION
+    return {Stage.STAGE1: STAGE1_RESPONSE, Stage.STAGE2: STAGE2_RESPONSE}.get(stage, "Stage 3")
 
 
 def next_due(
     p: Progress,
     *,
-    acknowledge_by: date,
-    acknowledged: bool,
     local_targets: dict[Step, int] | None = None,
     stage2_start: Stage2ClockStart = Stage2ClockStart.REQUEST,
 ) -> Due | None:
     """The next thing the council owes, with its date; None when nothing is owed."""
+    owed = running(p, local_targets=local_targets, stage2_start=stage2_start)
+    return owed[0] if owed else None
+
+
+def _in_procedure(
+    p: Progress, targets: dict[Step, int], stage2_start: Stage2ClockStart
+) -> list[Due]:
+    first = first_response(p, targets)
+    if first is not None:
+        return [first]
     stage = current_stage(p)
-    if not acknowledged and stage is not Stage.CLOSED:
-        return Due("Acknowledge", Deadline(acknowledge_by, None, acknowledge_by))
-    if stage is Stage.TRIAGE:
-        return None
-    try:
-        return _due_in_stage(p, stage, acknowledge_by, local_targets or {}, stage2_start)
-    except ClockPaused as paused:
-        what = {Stage.STAGE1: "Stage 1 response", Stage.STAGE2: "Stage 2 response"}
-        return Due(what.get(stage, "Stage 3"), None, paused.pause)
-
-
-def _due_in_stage(
-    p: Progress,
-    stage: Stage,
-    acknowledge_by: date,
-    targets: dict[Step, int],
-    stage2_start: Stage2ClockStart,
-) -> Due | None:
     procedure = p.procedure
-    pauses = p.pauses
-    if stage is Stage.STAGE1 and not p.stage1_responded_on:
-        if procedure is Procedure.ENGLAND_CHILDREN:
-            step = Step.STAGE1_EXTENDED if p.stage1_extended_on else Step.STAGE1_RESPONSE
-            return Due(
-                "Stage 1 response", deadline(procedure, step, p.received_on, targets, pauses)
-            )
-        if procedure is Procedure.WALES_CHILDREN:
-            offered = deadline(procedure, Step.DISCUSSION, acknowledge_by, targets, pauses)
-            return Due("Discussion offered", offered)
-        step = Step.STAGE1_EXTENDED if p.stage1_extended_on else Step.STAGE1_RESPONSE
-        return Due("Stage 1 response", deadline(procedure, step, acknowledge_by, targets, pauses))
     if stage is Stage.STAGE2 and not p.stage2_adjudicated_on:
         if p.stage2_extended_to:
             longest = stage2_longest(p, stage2_start)
             extended = Deadline(p.stage2_extended_to, longest, p.stage2_extended_to)
-            return Due("Stage 2 response (extended)", extended)
-        # Counted from the request, or the agreed statement where the council says so.
-        # The corporate code counts from its own acknowledgement of the request: we use
-        # the request, the earlier and stricter date.
+            return [Due(STAGE2_EXTENDED, extended)]
+        owed = []
+        if procedure is Procedure.CORPORATE and p.stage2_acknowledged_on is None:
+            owed.append(Due(ACKNOWLEDGE_STAGE2, _counted(p, Step.ACKNOWLEDGE_STAGE2, targets)))
+        # Counted from the request, or the agreed statement where the council says so;
+        # the corporate code counts from its acknowledgement of the request.
         begun = stage2_clock_start(p, stage2_start)
         assert begun is not None
-        return Due(
-            "Stage 2 response", deadline(procedure, Step.STAGE2_RESPONSE, begun, targets, pauses)
-        )
+        owed.append(Due(STAGE2_RESPONSE, _counted(p, Step.STAGE2_RESPONSE, targets, start=begun)))
+        return owed
     if stage is Stage.STAGE3:
-        assert p.stage3_requested_on is not None
         if not p.panel_on:
-            meets = deadline(procedure, Step.STAGE3_PANEL, p.stage3_requested_on, targets, pauses)
-            return Due("Review panel meets", meets)
+            return [Due(PANEL_MEETS, _counted(p, Step.STAGE3_PANEL, targets))]
         if not p.panel_report_on:
-            return Due(
-                "Panel's report",
-                deadline(procedure, Step.STAGE3_REPORT, p.panel_on, targets, pauses),
-            )
+            return [Due(PANEL_REPORT, _counted(p, Step.STAGE3_REPORT, targets))]
         if not p.stage3_responded_on:
-            reply = deadline(
-                procedure, Step.STAGE3_COUNCIL_RESPONSE, p.panel_report_on, targets, pauses
-            )
-            return Due("Council's response to the panel", reply)
-    return None
+            return [Due(COUNCIL_RESPONSE, _counted(p, Step.STAGE3_COUNCIL_RESPONSE, targets))]
+    return []
 
 
 def is_late_request(

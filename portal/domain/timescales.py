@@ -29,12 +29,14 @@ class Step(StrEnum):
     DISCUSSION = "discussion"  # Wales: the offered discussion, from the acknowledgement
     RESOLUTION_LETTER = "resolution_letter"  # Wales: written terms, from the discussion
     REQUEST_STAGE2 = "request_stage2"  # the window to ask for stage 2, from the response
+    ACKNOWLEDGE_STAGE2 = "acknowledge_stage2"  # corporate: the stage 2 request acknowledged
     STAGE2_RESPONSE = "stage2_response"
     STAGE2_LONGEST = "stage2_longest"
     REQUEST_STAGE3 = "request_stage3"
     STAGE3_PANEL = "stage3_panel"  # the panel meets, from the request
     STAGE3_REPORT = "stage3_report"  # the panel's report, from the meeting
     STAGE3_COUNCIL_RESPONSE = "stage3_council_response"  # from the report
+    REPLY = "reply"  # a representation: no statutory clock, the council's own target only
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,23 @@ TABLES: dict[Procedure, dict[Step, Limit]] = {
         Step.ACKNOWLEDGE: Limit(5, "receipt", "Complaint Handling Code (domain.md)"),
         Step.STAGE1_RESPONSE: Limit(10, Step.ACKNOWLEDGE, "Complaint Handling Code (domain.md)"),
         Step.STAGE1_EXTENDED: Limit(20, Step.ACKNOWLEDGE, "Complaint Handling Code (domain.md)"),
-        Step.STAGE2_RESPONSE: Limit(20, Step.ACKNOWLEDGE, "Complaint Handling Code (domain.md)"),
-        Step.STAGE2_LONGEST: Limit(40, Step.ACKNOWLEDGE, "council policy (up to 20 more)"),
+        # Stage 2 is acknowledged in its turn, and answered within 20 working days of that
+        # acknowledgement, not of the first one (the Code's stage 2).
+        Step.ACKNOWLEDGE_STAGE2: Limit(
+            5, Step.REQUEST_STAGE2, "Complaint Handling Code, stage 2 (domain.md)"
+        ),
+        Step.STAGE2_RESPONSE: Limit(
+            20, Step.ACKNOWLEDGE_STAGE2, "Complaint Handling Code, stage 2 (domain.md)"
+        ),
+        Step.STAGE2_LONGEST: Limit(40, Step.ACKNOWLEDGE_STAGE2, "council policy (up to 20 more)"),
     },
 }
+
+
+def limit_days(procedure: Procedure | str, step: Step | str) -> int:
+    """The working days a procedure allows for a step, for the words that tell people
+    (KeyError where it sets none)."""
+    return TABLES[Procedure(procedure)][Step(step)].working_days
 
 
 def statutory_procedure(jurisdiction: str) -> Procedure:
@@ -152,6 +167,31 @@ def acknowledgement_working_days(procedure: Procedure, target_days: int) -> int:
     the council's target, held to the procedure's own limit where it has one (Wales 2)."""
     limit = TABLES[procedure].get(Step.ACKNOWLEDGE)
     return min(target_days, limit.working_days) if limit else target_days
+
+
+class AcknowledgementRefused(ValueError):
+    """An acknowledgement date that cannot be right; the message says why, for staff."""
+
+
+def check_acknowledgement_date(received_on: date, on: date, *, today: date) -> None:
+    """An acknowledgement is recorded once it has been made: not before the submission
+    arrived, and not in the future (a date to come would make a late one look on time)."""
+    if on > today:
+        raise AcknowledgementRefused("The date must be today or in the past")
+    if on < received_on:
+        raise AcknowledgementRefused(
+            "The acknowledgement cannot be before the submission was received"
+        )
+
+
+def acknowledged_late(acknowledged_on: date | None, acknowledge_by: date | None) -> bool:
+    """An acknowledgement made after the date it was due by (the case's own date: the
+    council's target, held to the law's 2 working days in Wales)."""
+    return (
+        acknowledged_on is not None
+        and acknowledge_by is not None
+        and acknowledged_on > acknowledge_by
+    )
 
 
 def acknowledgement_deadline(received_on: date, jurisdiction: str, target_days: int) -> Deadline:

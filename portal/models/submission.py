@@ -78,6 +78,9 @@ class Submission(Model):
     jurisdiction: Mapped[str] = mapped_column(sa.String(10))
     # The language the person used ("en" or "cy"): every email and letter to them is in it.
     language: Mapped[str] = mapped_column(sa.String(2), server_default="en")
+    # The first response as the person is shown it (England and corporate: the stage 1
+    # response; Wales: the discussion, then the written resolution; a representation: the
+    # reply), kept by services/clock.py `refresh_due` from the same rules as what staff see.
     stage1_due: Mapped[date | None]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))
@@ -122,8 +125,12 @@ class Submission(Model):
     closed_on: Mapped[date | None]
     stage1_extended_on: Mapped[date | None]
     stage1_extension_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # Wales: the discussion held at stage 1; the written resolution is the stage 1 response.
+    discussion_on: Mapped[date | None]
     stage1_responded_on: Mapped[date | None]
     stage2_requested_on: Mapped[date | None]
+    # The corporate procedure: the stage 2 request acknowledged (stage 2 counts from it).
+    stage2_acknowledged_on: Mapped[date | None]
     stage2_request_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     stage2_statement_on: Mapped[date | None]
     investigators_appointed_on: Mapped[date | None]

@@ -37,8 +37,8 @@ from portal.public.journey import (
     typed_values,
 )
 from portal.services import (
-    acknowledgements,
     attachments,
+    clock,
     correspondence,
     intake,
     safeguarding,
@@ -420,7 +420,7 @@ def confirmation(journey: str) -> Response | str:
         audience=_audience(role),
         complaint_waiting=kind is Kind.ADVOCACY and _current_draft(Kind.COMPLAINT) is not None,
         jurisdiction=current_app.config["JURISDICTION"],
-        stage1_extended=acknowledgements.stage1_extended_due(submission),
+        stage1_extended=clock.longest_first_response(submission),
         # Whatever was typed, whoever typed it.
         help_box=True,
     )

@@ -8,7 +8,6 @@ Nothing sent to the person repeats what they wrote: a child's inbox may be read 
 very adults the child wrote about.
 """
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,11 +17,11 @@ from flask_babel import gettext as _
 
 from portal.domain import contact_safety
 from portal.domain.flags import DESCRIPTIONS
-from portal.domain.timescales import Procedure, Step, deadline
-from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
+from portal.domain.timescales import Procedure, Step, limit_days
+from portal.domain.types import AdvocacyAnswer, ContactPreference, SubmitterRole
 from portal.extensions import db
 from portal.models import Submission, Task, Team
-from portal.services import outbox
+from portal.services import clock, outbox
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
 EXPLAIN_ADVOCACY = "explain_advocacy"
@@ -32,29 +31,6 @@ STAFF_KIND_WORDS = {
     "advocacy": "request for an advocate",
     "representation": "representation",
 }
-
-
-def stage1_due(submission: Submission) -> date | None:
-    """When the first response is due, as far as it is known on receipt."""
-    if submission.kind != Kind.COMPLAINT.value:
-        return None
-    procedure = Procedure(submission.procedure)
-    if procedure is Procedure.ENGLAND_CHILDREN:
-        return deadline(procedure, Step.STAGE1_RESPONSE, submission.received_on).due
-    # Wales and the corporate code count from the acknowledgement: use the date it is due.
-    step = Step.DISCUSSION if procedure is Procedure.WALES_CHILDREN else Step.STAGE1_RESPONSE
-    return deadline(procedure, step, submission.acknowledge_by).due
-
-
-def stage1_extended_due(submission: Submission) -> date | None:
-    if submission.kind != Kind.COMPLAINT.value:
-        return None
-    procedure = Procedure(submission.procedure)
-    if procedure is Procedure.ENGLAND_CHILDREN:
-        return deadline(procedure, Step.STAGE1_EXTENDED, submission.received_on).due
-    if procedure is Procedure.CORPORATE:
-        return deadline(procedure, Step.STAGE1_EXTENDED, submission.acknowledge_by).due
-    return None
 
 
 def tracking_url(reference: str, token: str, language: str = "en") -> str:
@@ -109,11 +85,18 @@ def _add_task(submission: Submission, kind: str, description: str) -> None:
 
 def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
     config = current_app.config
+    first = clock.first_response_due(submission)
     return {
         "submission": submission,
         "child": submission.submitter_role == SubmitterRole.CHILD.value,
-        "stage1_due": stage1_due(submission),
-        "stage1_extended": stage1_extended_due(submission),
+        # The same dates the confirmation page shows and staff work to (an acknowledgement
+        # by email is made today: Wales and the corporate code count from it).
+        "stage1_due": first.deadline.due if first and first.deadline else None,
+        "stage1_due_what": first.what if first else None,
+        "stage1_extended": clock.longest_first_response(submission),
+        "resolution_days": limit_days(Procedure.WALES_CHILDREN, Step.RESOLUTION_LETTER),
+        "wales_stage2_days": limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
+        "procedure": submission.procedure,
         "track_url": tracking_url(submission.reference, tracking_token, submission.language),
         "council_name": council_name(submission.language),
         "council_phone": config["COUNCIL_PHONE"],

@@ -2,7 +2,6 @@
 member of staff was looking at, records who changed which fields in the audit trail,
 and recomputes what the council owes next, all in one transaction."""
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -15,8 +14,8 @@ from portal.backoffice.access import Permission, Role, can
 from portal.database import utcnow
 from portal.domain import stages
 from portal.domain.clock import LONDON, add_working_days
-from portal.domain.stages import Move, Progress, Stage, Stage2ClockStart
-from portal.domain.timescales import Procedure, Step
+from portal.domain.stages import Move, Stage
+from portal.domain.timescales import Procedure, check_acknowledgement_date
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import Category, ComplaintPoint, Lesson, Staff, Submission, Task, Team
@@ -44,8 +43,10 @@ MOVE_DATE_FIELD: dict[Move, str] = {
     Move.WITHDRAW: "withdrawn_on",
     Move.CLOSE: "closed_on",
     Move.EXTEND_STAGE1: "stage1_extended_on",
+    Move.HOLD_DISCUSSION: "discussion_on",
     Move.RESPOND_STAGE1: "stage1_responded_on",
     Move.REQUEST_STAGE2: "stage2_requested_on",
+    Move.ACKNOWLEDGE_STAGE2: "stage2_acknowledged_on",
     Move.AGREE_STATEMENT: "stage2_statement_on",
     Move.APPOINT_INVESTIGATORS: "investigators_appointed_on",
     Move.ADJUDICATE_STAGE2: "stage2_adjudicated_on",
@@ -130,73 +131,13 @@ def record_view(staff: Staff, case: Submission) -> None:
 
 
 # --- progress and what is due ----------------------------------------------------------
+# The rules are in domain/stages.py; services/clock.py reads a case for them and keeps what
+# is due on it. These names stay here for the views and services that ask a case.
 
-
-def progress_of(case: Submission) -> Progress:
-    values = {
-        f.name: getattr(case, f.name)
-        for f in dataclasses.fields(Progress)
-        if hasattr(case, f.name) and f.name not in ("procedure", "flags")
-    }
-    return Progress(
-        procedure=Procedure(case.procedure),
-        flags=frozenset(case.flags or []),
-        pauses=clock.pauses(case, clock.running_clock(case)),
-        **values,
-    )
-
-
-def _stage2_start() -> Stage2ClockStart:
-    return Stage2ClockStart(current_app.config["STAGE2_CLOCK_START"])
-
-
-def local_targets() -> dict[Step, int]:
-    targets = {Step.ACKNOWLEDGE: int(current_app.config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"])}
-    stage1 = current_app.config.get("STAGE1_LOCAL_TARGET_WORKING_DAYS")
-    if stage1:
-        targets[Step.STAGE1_RESPONSE] = int(stage1)
-    return targets
-
-
-def next_due_of(case: Submission, *, progress: Progress | None = None) -> stages.Due | None:
-    return stages.next_due(
-        progress or progress_of(case),
-        acknowledge_by=case.acknowledge_by,
-        acknowledged=case.acknowledged_at is not None or case.kind == Kind.COMPLIMENT.value,
-        local_targets=local_targets(),
-        stage2_start=_stage2_start(),
-    )
-
-
-def refresh_due(case: Submission) -> None:
-    """Recompute the stage and what the council owes next (it sorts the queue)."""
-    progress = progress_of(case)
-    case.stage = stages.current_stage(progress).value
-    due = next_due_of(case, progress=progress)
-    if case.kind == Kind.ADVOCACY.value and due is None and case.advocacy_status == "requested":
-        case.next_due_on, case.next_due_what, case.next_due_statutory = (
-            case.advocacy_due_on,
-            "Advocate arranged",
-            None,
-        )
-        return
-    if (
-        case.kind == Kind.COMPLIMENT.value
-        and due is None
-        and case.thanked_on is None
-        and case.stage != Stage.CLOSED
-    ):
-        case.next_due_on, case.next_due_what, case.next_due_statutory = None, "Thank the team", None
-        return
-    if due is not None and due.deadline is None:
-        # A paused clock has no due date: nothing is owed until it restarts.
-        assert due.paused is not None
-        case.next_due_on, case.next_due_statutory = None, None
-        case.next_due_what = f"{due.what}: clock paused"
-        return
-    case.next_due_on = due.deadline.due if due and due.deadline else None
-    case.next_due_what = due.what if due else None
-    case.next_due_statutory = due.deadline.statutory if due and due.deadline else None
+progress_of = clock.progress_of
+local_targets = clock.local_targets
+next_due_of = clock.next_due_of
+refresh_due = clock.refresh_due
 
 
 def _snapshot(case: Submission, names: list[str]) -> dict[str, Any]:
@@ -269,13 +210,13 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
     was = progress_of(case)
-    due_before = next_due_of(case, progress=was)
+    owed_before = clock.owed(case, progress=was)
     progress = stages.apply_move(
         was,
         data.move,
         data.on,
         extended_to=data.details.get("stage2_extended_to"),
-        stage2_start=_stage2_start(),
+        stage2_start=clock.stage2_start(),
     )
     names = [MOVE_DATE_FIELD[data.move]] if data.move in MOVE_DATE_FIELD else []
     names += list(MOVE_DETAILS.get(data.move, ()))
@@ -304,7 +245,7 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     if data.move is Move.RESOLVE_INFORMALLY:
         case.outcome = "resolved_informally"
     refresh_due(case)
-    clock.after_move(case, data.move, data.on, staff, was, due_before, data.details)
+    clock.after_move(case, data.move, data.on, staff, was, owed_before, data.details)
     notices.after_move(case, data.move, staff)
     _save(staff, case, f"move:{data.move.value}", before)
 
@@ -353,20 +294,22 @@ def change_procedure(
 
 
 def record_acknowledgement(
-    staff: Staff, case: Submission, *, how: str, on: date, version: int
+    staff: Staff, case: Submission, *, how: str, on: date, version: int, today: date
 ) -> None:
-    """An acknowledgement made by phone or letter (or an email sent outside the portal)."""
+    """An acknowledgement made by phone or letter (or an email sent outside the portal).
+    A date after today is refused (timescales.AcknowledgementRefused, saying why); one
+    after the case's acknowledge-by date is kept, and shows as late."""
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
-    if on < case.received_on:
-        raise ValueError("The acknowledgement cannot be before the submission was received")
-    before = _snapshot(case, ["acknowledged_at", "acknowledged_how", "next_due_on"])
+    check_acknowledgement_date(case.received_on, on, today=today)
+    before = _snapshot(case, ["acknowledged_at", "acknowledged_how", "next_due_on", "stage1_due"])
     case.acknowledged_at = datetime.combine(on, time(12, 0), LONDON)
     case.acknowledged_how = how
     # Explaining advocacy is its own task: done when advocacy is updated, not here.
     for task in open_tasks(case):
         if task.kind != acknowledgements.EXPLAIN_ADVOCACY:
             task.done_at = case.acknowledged_at
+    clock.after_acknowledgement(case, staff)
     _save(staff, case, "acknowledged", before)
 
 

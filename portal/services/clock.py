@@ -1,5 +1,12 @@
-"""The clock ledger of a case (domain/ledger.py): every start, pause, restart, extension
-and stop of a stage's clock is an event; the due dates follow from them.
+"""What a case owes and by when, and the clock ledger of a case (domain/ledger.py).
+
+What is due is worked out by the rules (domain/stages.py `running`) from what has
+happened, from the moment a submission is received, and kept on the case (it sorts the
+queue and drives the reminders): `refresh_due`.
+
+Every start, pause, restart, extension and stop of a stage's clock is an event in the
+ledger; the due dates follow from them. A step done on the way (the acknowledgement, a
+discussion in Wales) that moves the date of the step counted from it is an event too.
 
 Events are written in the same transaction as the change that causes them (a move, a
 pause) and never changed. When a step stops, how many working days it took and whether
@@ -13,19 +20,22 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
 from portal.database import utcnow
 from portal.domain import ledger, stages
 from portal.domain.clock import london_date
 from portal.domain.ledger import Pause
-from portal.domain.stages import Move, Stage
-from portal.domain.timescales import Procedure
+from portal.domain.stages import Due, Move, Progress, Stage, Stage2ClockStart
+from portal.domain.timescales import ClockPaused, Procedure, Step
+from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
 from portal.models import ClockEvent, Staff, Submission
 from portal.services import audit
 
 STARTED, PAUSED, RESTARTED = "started", "paused", "restarted"
 EXTENDED, STOPPED, RECOMPUTED = "extended", "stopped", "recomputed"
+DONE = "done"  # a step on the way: a discussion held, a stage 2 request acknowledged
 
 PAUSE_REASONS = {
     "advocate": "Waiting for an advocate to be appointed",
@@ -47,6 +57,143 @@ STAGE_CLOCKS = {Stage.STAGE1: "stage1", Stage.STAGE2: "stage2", Stage.STAGE3: "s
 
 class ClockRefused(ValueError):
     """A pause or restart the clock does not allow now; the message says why."""
+
+
+# --- what is due ---------------------------------------------------------------------------
+
+
+def progress_of(case: Submission) -> Progress:
+    """The case's progress as the rules read it: what has happened, as dates."""
+    own = {
+        "procedure",
+        "flags",
+        "kind",
+        "acknowledged_on",
+        "acknowledgement_expected_on",
+        "advocacy_due_on",
+        "pauses",
+    }
+    values = {
+        f.name: getattr(case, f.name)
+        for f in dataclasses.fields(Progress)
+        if hasattr(case, f.name) and f.name not in own
+    }
+    return Progress(
+        procedure=Procedure(case.procedure),
+        kind=Kind(case.kind),
+        acknowledged_on=london_date(case.acknowledged_at) if case.acknowledged_at else None,
+        acknowledgement_expected_on=(
+            case.received_on
+            if case.acknowledged_at is None and acknowledged_by_email_on_receipt(case)
+            else None
+        ),
+        # Owed only while the request waits for the provider.
+        advocacy_due_on=case.advocacy_due_on if case.advocacy_status == "requested" else None,
+        flags=frozenset(case.flags or []),
+        pauses=pauses(case, running_clock(case)),
+        **values,
+    )
+
+
+def acknowledged_by_email_on_receipt(case: Submission) -> bool:
+    """The acknowledgement went by email, queued with the submission (to the person, or to
+    the advocate a child asked us to reply through): it is made on the day of receipt."""
+    by_email = case.contact_preference == ContactPreference.EMAIL.value
+    return bool((by_email and case.email) or case.advocate_email)
+
+
+def stage2_start() -> Stage2ClockStart:
+    return Stage2ClockStart(current_app.config["STAGE2_CLOCK_START"])
+
+
+def local_targets() -> dict[Step, int]:
+    """The council's own targets, in working days (configuration)."""
+    config = current_app.config
+    targets = {
+        Step.ACKNOWLEDGE: int(config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"]),
+        Step.REPLY: int(config["REPRESENTATION_REPLY_TARGET_WORKING_DAYS"]),
+    }
+    stage1 = config.get("STAGE1_LOCAL_TARGET_WORKING_DAYS")
+    if stage1:
+        targets[Step.STAGE1_RESPONSE] = int(stage1)
+    return targets
+
+
+def owed(case: Submission, *, progress: Progress | None = None) -> list[Due]:
+    """Everything the case owes now, soonest first."""
+    return stages.running(
+        progress or progress_of(case), local_targets=local_targets(), stage2_start=stage2_start()
+    )
+
+
+def next_due_of(case: Submission, *, progress: Progress | None = None) -> Due | None:
+    found = owed(case, progress=progress)
+    return found[0] if found else None
+
+
+def refresh_due(case: Submission) -> None:
+    """Recompute the stage, what the council owes next (it sorts the queue) and the date
+    of the first response the person is shown (`stage1_due`), all from the same rules."""
+    progress = progress_of(case)
+    case.stage = stages.current_stage(progress).value
+    due = next_due_of(case, progress=progress)
+    if due is None:
+        case.next_due_on, case.next_due_what, case.next_due_statutory = None, None, None
+    elif due.deadline is None:
+        # A paused clock has no due date: nothing is owed until it restarts.
+        case.next_due_on, case.next_due_statutory = None, None
+        case.next_due_what = f"{due.what}: clock paused" if due.paused else due.what
+    else:
+        case.next_due_on = due.deadline.due
+        case.next_due_what = due.what
+        case.next_due_statutory = due.deadline.statutory
+    try:
+        first = stages.first_response(progress, local_targets())
+    except ClockPaused:
+        case.stage1_due = None  # the person is told the new date when it restarts
+        return
+    if first is not None and first.deadline is not None:
+        case.stage1_due = first.deadline.due
+
+
+def first_response_due(case: Submission, *, acknowledged_on: date | None = None) -> Due | None:
+    """The first response and its date, as it would be with the acknowledgement made on
+    `acknowledged_on` (an acknowledgement being written now: the email queued on receipt,
+    a letter printed today)."""
+    progress = progress_of(case)
+    if acknowledged_on is not None and progress.acknowledged_on is None:
+        progress = dataclasses.replace(progress, acknowledged_on=acknowledged_on)
+    try:
+        return stages.first_response(progress, local_targets())
+    except ClockPaused:
+        return None
+
+
+def longest_first_response(case: Submission, *, acknowledged_on: date | None = None) -> date | None:
+    progress = progress_of(case)
+    if acknowledged_on is not None and progress.acknowledged_on is None:
+        progress = dataclasses.replace(progress, acknowledged_on=acknowledged_on)
+    return stages.longest_first_response(progress, local_targets())
+
+
+def after_acknowledgement(case: Submission, staff: Staff | None) -> None:
+    """The acknowledgement has been made (`acknowledged_at` set): what is due is worked
+    out again, counted from the day it was made; a date that moves goes in the ledger."""
+    before = case.stage1_due
+    refresh_due(case)
+    if case.stage1_due == before or case.id is None or case.acknowledged_at is None:
+        return
+    made = london_date(case.acknowledged_at)
+    _add(
+        case,
+        "stage1",
+        RECOMPUTED,
+        made,
+        staff,
+        before,
+        due_after=case.stage1_due,
+        reason=f"Counted from the acknowledgement, made on {made:%A %-d %B %Y}",
+    )
 
 
 def events(case: Submission) -> list[ClockEvent]:
@@ -86,6 +233,7 @@ def _add(
     due_before: date | None,
     **extra: object,
 ) -> ClockEvent:
+    extra.setdefault("due_after", case.next_due_on)
     event = ClockEvent(
         submission_id=case.id,
         stage=clock,
@@ -93,11 +241,20 @@ def _add(
         on=on,
         staff_id=staff.id if staff else None,
         due_before=due_before,
-        due_after=case.next_due_on,
         **extra,
     )
     db.session.add(event)
     return event
+
+
+def _owed_for(move: Move, found: list[Due]) -> Due | None:
+    """Of what the case owed, the step `move` gives (or extends)."""
+    steps = stages.STEPS_GIVEN.get(move, ())
+    return next((d for d in found if d.what in steps), None)
+
+
+def _due_date(due: Due | None) -> date | None:
+    return due.deadline.due if due and due.deadline else None
 
 
 def after_move(
@@ -106,12 +263,14 @@ def after_move(
     on: date,
     staff: Staff,
     before: stages.Progress,
-    due_before: stages.Due | None,
+    owed_before: list[Due],
     details: dict[str, object],
 ) -> None:
     """The ledger's entry for a move just applied (its due date already refreshed);
-    `before` and `due_before` are the case as it was."""
-    was_due = due_before.deadline.due if due_before and due_before.deadline else None
+    `before` and `owed_before` are the case as it was."""
+    owed_after = owed(case)
+    step_before = _owed_for(move, owed_before)
+    was_due = _due_date(step_before) or (_due_date(owed_before[0]) if owed_before else None)
     if move in STARTS:
         _add(case, STARTS[move], STARTED, on, staff, was_due)
     elif move in EXTENDS:
@@ -123,19 +282,26 @@ def after_move(
             on,
             staff,
             was_due,
+            due_after=_due_date(_owed_for(move, owed_after)) or case.next_due_on,
             reason=str(reason or "")[:500] or None,
             agreement=str(details.get("extension_agreement") or "")[:300] or None,
         )
     elif move in STOPS:
-        _stop(case, STOPS[move], on, staff, due_before)
+        _stop(case, STOPS[move], STOPPED, on, staff, step_before)
+    elif move in DONE_ON_THE_WAY:
+        # The step after it is counted from the day this one was done.
+        _stop(case, DONE_ON_THE_WAY[move], DONE, on, staff, step_before)
     elif move in ENDS and stages.clock_running(before):
         # Withdrawn, resolved or closed while a response was being worked on.
         clock = STAGE_CLOCKS[stages.current_stage(before)]
         _add(case, clock, STOPPED, on, staff, was_due, reason=move.value)
 
 
+DONE_ON_THE_WAY = {Move.HOLD_DISCUSSION: "stage1", Move.ACKNOWLEDGE_STAGE2: "stage2"}
+
+
 def _stop(
-    case: Submission, clock: str, on: date, staff: Staff, due_before: stages.Due | None
+    case: Submission, clock: str, kind: str, on: date, staff: Staff, due_before: Due | None
 ) -> None:
     """Fix, once, how long the step took and whether it was in time."""
     deadline = due_before.deadline if due_before else None
@@ -148,13 +314,14 @@ def _stop(
     _add(
         case,
         clock,
-        STOPPED,
+        kind,
         on,
         staff,
         deadline.due if deadline else None,
         working_days_taken=taken,
         # Stopped while paused: the pause had stopped the clock, so it was in time.
         on_time=(on <= deadline.due) if deadline else True,
+        reason=due_before.what if kind == DONE and due_before else None,
     )
 
 
@@ -164,7 +331,7 @@ def pause(
     from portal.services import cases, notices  # they import this module
 
     cases.check_can_work(staff, case, version)
-    progress = cases.progress_of(case)
+    progress = progress_of(case)
     clock = running_clock(case)
     if clock is None or not stages.clock_running(progress):
         raise ClockRefused("Only a stage that is waiting for its response can be paused.")
@@ -185,7 +352,7 @@ def restart(staff: Staff, case: Submission, *, on: date, version: int) -> None:
     from portal.services import cases, notices
 
     cases.check_can_work(staff, case, version)
-    progress = cases.progress_of(case)
+    progress = progress_of(case)
     paused = stages.open_pause(progress)
     clock = running_clock(case)
     if paused is None or clock is None:
@@ -208,11 +375,9 @@ def _add_and_refresh(
 ) -> None:
     """A pause or restart: the event, then the due date that follows from it, which the
     event keeps (all in the caller's transaction)."""
-    from portal.services import cases
-
     event = _add(case, clock, kind, on, staff, due_before, **extra)
     db.session.flush()  # the due date is worked out from the events in the database
-    cases.refresh_due(case)
+    refresh_due(case)
     event.due_after = case.next_due_on
 
 
@@ -226,8 +391,6 @@ class Recomputed:
 def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recomputed]:
     """Work out every open case's due date again (after the bank-holiday table changed);
     each one that moves gets a ledger event and an audit entry."""
-    from portal.services import cases
-
     moved = []
     open_cases = db.session.scalars(
         sa.select(Submission).where(
@@ -236,7 +399,7 @@ def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recompute
     )
     for case in open_cases:
         before = case.next_due_on
-        cases.refresh_due(case)
+        refresh_due(case)
         if case.next_due_on == before:
             continue
         clock = running_clock(case) or case.stage[:10]  # "triage": the acknowledgement
@@ -272,34 +435,33 @@ class WorkedOut:
 
 
 def worked_out(case: Submission) -> list[WorkedOut]:
-    """The current due date(s) of the case, each with the days counted and skipped."""
-    from portal.services import cases
-
+    """Every date the case owes now, each with the days counted and skipped."""
     clock = running_clock(case)
     case_pauses = pauses(case, clock)
     # Counted without the open pause, to know where from and how far; then with it, to
     # show the count stopping at the pause.
     closed = tuple(p for p in case_pauses if p.restarted_on is not None)
-    progress = cases.progress_of(case)
-    due = cases.next_due_of(case, progress=dataclasses.replace(progress, pauses=closed))
-    if due is None or due.deadline is None:
-        return []
-    deadline = due.deadline
-    if due.what == "Acknowledge":
-        # Kept on the case as a date; counted again the way it was set on receipt.
-        from portal.services.intake import acknowledgement_due
-
-        deadline = acknowledgement_due(case.received_on, Procedure(case.procedure))
+    progress = dataclasses.replace(progress_of(case), pauses=closed)
     found = []
-    if deadline.counted_from is not None:
+    for due in owed(case, progress=progress):
+        if due.deadline is None:
+            continue
+        deadline = due.deadline
+        if due.what == stages.ACKNOWLEDGE:
+            # Kept on the case as a date; counted again the way it was set on receipt.
+            from portal.services.intake import acknowledgement_due
+
+            deadline = acknowledgement_due(case.received_on, Procedure(case.procedure))
+        if deadline.counted_from is None:
+            extension = next(
+                (e for e in reversed(events(case)) if e.kind == EXTENDED and e.stage == clock),
+                None,
+            )
+            found.append(WorkedOut(due.what, "an agreed extension", None, deadline.due, extension))
+            continue
         limits = ((deadline.statutory_days, "the law"), (deadline.local_days, "the council"))
         for days, label in limits:
             if days is not None:
                 count = ledger.count(deadline.counted_from, days, case_pauses)
                 found.append(WorkedOut(due.what, label, count, count.due))
-    else:
-        extension = next(
-            (e for e in reversed(events(case)) if e.kind == EXTENDED and e.stage == clock), None
-        )
-        found.append(WorkedOut(due.what, "an agreed extension", None, deadline.due, extension))
     return found

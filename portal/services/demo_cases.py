@@ -100,7 +100,9 @@ def _work(
     acknowledged = add_working_days(received, pick.choice([1, 2, 2, 3, 3, 4, 6]))
     if acknowledged >= today:
         return
-    cases.record_acknowledgement(staff, case, how="phone", on=acknowledged, version=case.version)
+    cases.record_acknowledgement(
+        staff, case, how="phone", on=acknowledged, version=case.version, today=today
+    )
     if case.kind != Kind.COMPLAINT.value:
         return
     cases.set_categories(

@@ -34,7 +34,7 @@ from portal.domain.types import (
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Draft, ReferenceCounter, Submission, Team
-from portal.services import acknowledgements, attachments, routing_rules, safeguarding
+from portal.services import acknowledgements, attachments, clock, routing_rules, safeguarding
 
 log = logging.getLogger(__name__)
 
@@ -379,9 +379,6 @@ def record_submission(
         routing_rule_id=routing.rule_id,
         routing_reason=routing.rule_name,
         stage="triage",
-        next_due_on=deadline.due,
-        next_due_what="Acknowledge",
-        next_due_statutory=deadline.statutory,
         advocacy_status=_advocacy_status(new.advocacy),
         advocacy_due_on=(
             add_working_days(received_on, current_app.config["ADVOCACY_TARGET_WORKING_DAYS"])
@@ -398,7 +395,9 @@ def record_submission(
         language=current_language(),
     )
     db.session.add(submission)
-    submission.stage1_due = acknowledgements.stage1_due(submission)
+    # What is due runs from this moment: the acknowledgement and, beside it, the first
+    # response (in England the stage 1 response, 10 working days from today).
+    clock.refresh_due(submission)
     # Signs of danger, and any alert (ahead of everything else in the outbox), in the
     # same transaction.
     safeguarding.assess_submission(submission, new.answers, draft)

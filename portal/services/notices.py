@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal.domain import stages
 from portal.domain.next_steps import RESPONSES, after_response
 from portal.domain.stages import Move
 from portal.domain.timescales import Procedure
@@ -121,7 +122,38 @@ def after_restart(case: Submission, staff: Staff) -> None:
         return
     with force_locale(case.language):
         when = long_date(case.next_due_on)
-        if is_child(case):
+        child = is_child(case)
+        # In the words of the step the clock runs for: in Wales, the discussion and then
+        # the written resolution (WSI 2014/1795).
+        if case.next_due_what == stages.DISCUSSION:
+            body = (
+                _(
+                    "The clock on your complaint has started again. We will offer to talk "
+                    "with you, on a day no later than %(date)s.",
+                    date=when,
+                )
+                if child
+                else _(
+                    "The time limit for your complaint has started again. We will offer to "
+                    "talk with you about it, on a day no later than %(date)s.",
+                    date=when,
+                )
+            )
+        elif case.next_due_what == stages.WRITTEN_RESOLUTION:
+            body = (
+                _(
+                    "The clock on your complaint has started again. We will write to you "
+                    "with what we agreed by %(date)s.",
+                    date=when,
+                )
+                if child
+                else _(
+                    "The time limit for your complaint has started again. We will write to "
+                    "you with what we agreed by %(date)s.",
+                    date=when,
+                )
+            )
+        elif child:
             body = _(
                 "The clock on your complaint has started again. We will reply by %(date)s.",
                 date=when,

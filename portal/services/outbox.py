@@ -27,6 +27,7 @@ from flask_mail import Message
 from portal.database import utcnow
 from portal.extensions import db, mail
 from portal.models import OutboxMessage, OutboxStatus, Submission
+from portal.services import clock
 
 log = logging.getLogger(__name__)
 
@@ -143,11 +144,9 @@ def _record_sent(message: OutboxMessage, when: datetime) -> None:
     ):
         submission.acknowledged_at = when
         submission.acknowledged_how = "email"
-        # What is owed next moves on (the queue stops showing "Acknowledge"). Imported
-        # here: cases reaches the back office, which is not loaded by a bare worker.
-        from portal.services.cases import refresh_due
-
-        refresh_due(submission)
+        # What is owed next moves on (the queue stops showing "Acknowledge"), counted from
+        # the day the acknowledgement was made.
+        clock.after_acknowledgement(submission, None)
 
 
 def _record_failure(message: OutboxMessage, error: Exception, when: datetime) -> None:

@@ -163,6 +163,7 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
         advocate_name=case.advocate_assigned or case.advocate_name,
         has_advocate=has_advocate(case),
         panel_recommendations=case.panel_recommendations,
+        discussion_on=case.discussion_on,
     )
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.domain.clock import add_working_days
-from portal.domain.stages import Stage
+from portal.domain.clock import add_working_days, london_date
+from portal.domain.stages import ACKNOWLEDGE, Stage, first_response_name
+from portal.domain.timescales import acknowledged_late
 from portal.extensions import db
 from portal.models import Staff, Submission, Team
 from portal.services.cases import visible_to
@@ -52,6 +53,10 @@ class QueueRow:
     flags: list[str]
     concern: bool = False  # a weaker sign, not yet looked at: tagged and sorted next
     signs: list[dict[str, str]] = field(default_factory=list)
+    # While the acknowledgement is owed, the statutory step already running beside it.
+    also_due_what: str | None = None
+    also_due_on: date | None = None
+    acknowledged_late: bool = False
 
 
 @dataclass
@@ -191,10 +196,15 @@ def _row_columns() -> Any:  # a Select of the queue columns
         needs_safeguarding(),
         needs_a_look(),
         Submission.danger_signs,
+        Submission.procedure,
+        Submission.stage1_due,
+        Submission.acknowledge_by,
     )
 
 
 def _row(r: Any, today: date, soon: date) -> QueueRow:
+    running_beside = r[4] == ACKNOWLEDGE and r[15] is not None
+    acknowledged_on = london_date(r[10]) if r[10] is not None else None
     return QueueRow(
         reference=r[0],
         kind=r[1],
@@ -211,6 +221,9 @@ def _row(r: Any, today: date, soon: date) -> QueueRow:
         urgent=bool(r[11]),
         concern=bool(r[12]),
         signs=list(r[13] or []) if r[11] or r[12] else [],
+        also_due_what=first_response_name(r[14], r[1]) if running_beside else None,
+        also_due_on=r[15] if running_beside else None,
+        acknowledged_late=acknowledged_late(acknowledged_on, r[16]),
     )
 
 

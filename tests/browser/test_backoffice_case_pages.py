@@ -36,6 +36,7 @@ from playwright.sync_api import Browser, Page
 
 from portal.backoffice.access import Role
 from portal.domain.stages import MOVE_LABELS, Move
+from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import Staff, Submission
@@ -115,8 +116,15 @@ ACTIONS = [
     Action("send a message to the complainant", "message", "at stage 1"),
 ]
 
+# Cases under the other procedures, for the steps only they have: the discussion in Wales,
+# and the corporate procedure's acknowledgement of a stage 2 request.
+OTHER_PROCEDURES = {
+    "in Wales, at stage 1": (Procedure.WALES_CHILDREN, 1),
+    "corporate, at stage 2": (Procedure.CORPORATE, 3),
+}
 CASE_PAGES = [
     *(f"case ({stage})" for stage in STAGES),
+    *(f"case ({name})" for name in OTHER_PROCEDURES),
     "case (possible danger)",
     "case (danger acted on)",
     "case (a compliment)",
@@ -234,6 +242,13 @@ def cases_to_crawl(server: LiveServer) -> dict[str, str]:
         }
         for stage, steps in STAGES.items():
             _take_steps(made[stage], steps)
+        for name, (procedure, steps) in OTHER_PROCEDURES.items():
+            made[name] = new_complaint(when=received, email=None).reference
+            case = _case(made[name])
+            cases.change_procedure(
+                _manager(), case, procedure=procedure, reason="For the crawl", version=case.version
+            )
+            _take_steps(made[name], steps)
         _fill_in_the_closed_case(made["closed"])
         made["possible danger"] = new_complaint(
             when=received, role=SubmitterRole.CHILD, text="My dad hurts me when he drinks."
@@ -433,7 +448,7 @@ def case_pages(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         walk = CasePages(crawler.walker, server, refs)
         crawler.attempt("sign in", lambda: walker_signs_in(crawler.walker, server, manager_email()))
         crawler.attempt("the new case", walk.the_new_case)
-        for stage in list(STAGES)[1:]:
+        for stage in [*list(STAGES)[1:], *OTHER_PROCEDURES]:
             crawler.attempt(f"the case {stage}", partial(walk.case_at, stage))
         crawler.attempt("possible danger", walk.danger)
         crawler.attempt("other cases", walk.other_cases)

@@ -168,7 +168,8 @@ def test_triage_and_a_stage_1_response_with_the_keyboard_only(
     keys.press_in_place(f"Record acknowledgement for {ref}", row)
     here = keys.focused()
     assert here.get("text") == "Acknowledgement recorded.", f"the focus went to {here}"
-    assert next_due(page, ref) == "Nothing due"
+    # The stage 1 response runs from receipt; acknowledged today, long after its date.
+    assert next_due(page, ref) == "Stage 1 response by 7 January 2026 Acknowledged late"
 
     # Then assigned to another team, saying why.
     keys.tab_to(lambda f: f.get("text") == f"Actions for {ref}", "the row's actions")
@@ -195,7 +196,10 @@ def test_triage_and_a_stage_1_response_with_the_keyboard_only(
     assert page.locator("h1 .govuk-tag").inner_text() == "Stage 1"
     assert summary_row(page, "Next due") == STAGE1_DUE
     assert summary_row(page, "Team") == "Fostering"
-    assert summary_row(page, "Acknowledged").endswith("(phone)")
+    # Acknowledged today, long after Wed 24 Dec 2025: recorded, and shown as late.
+    assert summary_row(page, "Acknowledged").endswith(
+        "(phone), late: it was due by Wednesday 24 December 2025"
+    )
 
     # The complaint's point and what was found.
     keys.follow("Add a complaint point")

@@ -74,8 +74,11 @@ def test_a_complaint_goes_through_every_stage_in_england_with_every_due_date_rig
     ref = a_complaint_received()
     page = case_page(manager, ref)
     assert summary(page)["Next due"] == "Acknowledge by Wednesday 24 December 2025"
+    # The stage 1 response runs from receipt, beside the acknowledgement (SI 2006/1738).
+    assert summary(page)["Also due"] == "Stage 1 response by Wednesday 7 January 2026"
     assert summary(page)["Received"] == "Friday 19 December 2025"
     assert "Acknowledge by 24 December 2025" in queue_row(manager, ref)
+    assert "Stage 1 response by 7 January 2026" in queue_row(manager, ref)
 
     page = save(
         manager,
@@ -83,7 +86,8 @@ def test_a_complaint_goes_through_every_stage_in_england_with_every_due_date_rig
         {"how": "phone", "on": date_parts(date(2025, 12, 22))},
     )
     assert summary(page)["Acknowledged"] == "Monday 22 December 2025 (phone)"
-    assert summary(page)["Next due"] == "Nothing due"
+    assert summary(page)["Next due"] == "Stage 1 response by Wednesday 7 January 2026"
+    assert "Also due" not in summary(page)
 
     steps = [
         # (move, on, details, stage shown, next due on the case page, in the queue)
@@ -432,11 +436,10 @@ def test_the_audit_trail_shows_each_view_and_each_change_with_the_fields_changed
         "routing reason: The team the person chose → Re-routed by staff: The carer's "
         "complaint, not the child's Reason: The carer's complaint, not the child's",
         "manager person: viewed; ",
-        "manager person: accept; accepted on: – → 2025-12-22 stage: triage → stage1 "
-        "next due on: – → 2026-01-07",
+        "manager person: accept; accepted on: – → 2025-12-22 stage: triage → stage1",
         "manager person: viewed; ",
         "manager person: acknowledged; acknowledged at: – → 2025-12-22T12:00:00+00:00 "
-        "acknowledged how: – → phone next due on: 2025-12-24 → –",
+        "acknowledged how: – → phone next due on: 2025-12-24 → 2026-01-07",
         "manager person: viewed; ",
     ]
     when = table_after(page, "Audit trail")[0][0]
@@ -592,8 +595,9 @@ def test_changing_the_procedure_needs_a_reason_and_recounts_what_is_due(
     assert errors_shown_twice(read(response)) == {"reason": "Enter why the procedure is changing"}
     page = save(manager, url, {"procedure": "corporate", "reason": "About a child protection plan"})
     assert summary(page)["Procedure"] == "The council's corporate procedure"
-    # The corporate code counts 10 working days from the acknowledgement (due Wed 24 Dec).
-    assert summary(page)["Next due"] == "Stage 1 response by Monday 12 January 2026"
+    # The corporate code counts 10 working days from the acknowledgement, as it was made
+    # (Mon 22 Dec): Thu 8 Jan 2026.
+    assert summary(page)["Next due"] == "Stage 1 response by Thursday 8 January 2026"
     assert "Reason: About a child protection plan" in audit_trail(page)[1]
 
 
@@ -636,26 +640,27 @@ def test_an_advocacy_request_has_its_own_due_date_until_an_advocate_is_arranged(
     manager: FlaskClient,
 ) -> None:
     routing_rules.load_demo_rules()
-    # Received Fri 18 Dec 2026: 5 working days skip Christmas Day and the 28th.
+    # Received Fri 19 Dec 2025: 5 working days skip Christmas and Boxing Day.
     ref = new_complaint(
         kind=Kind.ADVOCACY,
         role=SubmitterRole.CHILD,
         child_age=13,
         text="I want help to say where I want to live.",
         advocacy=AdvocacyAnswer.REQUESTED,
-        when=received_at(date(2026, 12, 18)),
+        when=received_at(FRI_19_DEC_2025),
     ).reference
     page = case_page(manager, ref)
     assert summary(page)["Team"] == "Advocacy provider (Coram Voice)"
-    assert summary(page)["Advocacy due"] == "Tuesday 29 December 2026"
-    assert summary(page)["Next due"] == "Acknowledge by Wednesday 23 December 2026"
+    assert summary(page)["Advocacy due"] == "Tuesday 30 December 2025"
+    assert summary(page)["Next due"] == "Acknowledge by Wednesday 24 December 2025"
+    assert summary(page)["Also due"] == "Advocate arranged by Tuesday 30 December 2025"
     page = save(
         manager,
         f"/staff/cases/{ref}/acknowledge",
-        {"how": "phone", "on": date_parts(date(2026, 12, 21))},
+        {"how": "phone", "on": date_parts(date(2025, 12, 22))},
     )
-    assert summary(page)["Next due"] == "Advocate arranged by Tuesday 29 December 2026"
-    assert "Advocate arranged by 29 December 2026" in queue_row(manager, ref)
+    assert summary(page)["Next due"] == "Advocate arranged by Tuesday 30 December 2025"
+    assert "Advocate arranged by 30 December 2025" in queue_row(manager, ref)
     page = save(
         manager, f"/staff/cases/{ref}/advocacy", {"status": "assigned", "advocate": "Ash Advocate"}
     )
@@ -795,7 +800,7 @@ def test_a_submission_without_email_gets_a_letter_and_recording_a_phone_call_clo
     assert summary(page)["Acknowledged"] == "Tuesday 23 December 2025 (phone)"
     assert audit_trail(page)[1:4] == [
         "manager person: acknowledged; acknowledged at: – → 2025-12-23T12:00:00+00:00 "
-        "acknowledged how: – → phone next due on: 2025-12-24 → –",
+        "acknowledged how: – → phone next due on: 2025-12-24 → 2026-01-07",
         "manager person: letter printed; ",
         "manager person: viewed; ",
     ]

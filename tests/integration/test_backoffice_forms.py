@@ -38,8 +38,10 @@ EMPTY_MOVES: dict[Move, dict[str, str]] = {
         "stage1_extension_reason": "Enter why more time is needed",
         "extension_agreement": "Enter how and when the complainant agreed",
     },
+    Move.HOLD_DISCUSSION: ENTER_THE_DATE,
     Move.RESPOND_STAGE1: ENTER_THE_DATE | {"outcome": "Select the overall finding"},
     Move.REQUEST_STAGE2: ENTER_THE_DATE,
+    Move.ACKNOWLEDGE_STAGE2: ENTER_THE_DATE,
     Move.AGREE_STATEMENT: ENTER_THE_DATE,
     Move.APPOINT_INVESTIGATORS: ENTER_THE_DATE
     | {

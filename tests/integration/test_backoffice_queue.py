@@ -47,7 +47,7 @@ class Queue(NamedTuple):
     stage1: str  # stage 1 response due Mon 19 Jan 2026
     due_soon: str  # acknowledgement due within 2 working days
     compliment: str  # acknowledgement due in 3 working days
-    nothing_due: str  # acknowledged, in triage
+    nothing_due: str  # answered at stage 1: nothing owed until stage 2 is asked for
     closed: str  # withdrawn: not in the queue
 
 
@@ -80,9 +80,19 @@ def queue(manager: FlaskClient) -> Queue:
         f"/staff/cases/{nothing_due}/acknowledge",
         {"how": "phone", "on": date_parts(JAN_5_2026)},
     )
+    save(manager, f"/staff/cases/{nothing_due}/move/accept", {"on": date_parts(JAN_5_2026)})
+    save(
+        manager,
+        f"/staff/cases/{nothing_due}/move/respond_stage1",
+        {"on": date_parts(date(2026, 1, 9)), "outcome": "upheld"},
+    )
     closed = new_complaint(when=received_at(JAN_5_2026)).reference
     save(manager, f"/staff/cases/{closed}/move/withdraw", {"on": date_parts(JAN_5_2026)})
     return Queue(overdue, stage1, due_soon.reference, compliment.reference, nothing_due, closed)
+
+
+def in_words(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def counts(page_text: str) -> str:
@@ -98,9 +108,10 @@ def test_every_open_submission_is_listed_with_its_next_due_date_status_team_and_
     assert queue.closed not in page.text
     rows = {ref: page.by_id(f"row-{ref}") for ref in queue_references(page)}
     texts = {ref: row.text.split(" Actions ")[0] for ref, row in rows.items() if row}
+    # The stage 1 response runs from receipt, beside the acknowledgement.
     assert texts[queue.overdue] == (
-        f"{queue.overdue} Complaint 5 January 2026 Acknowledge by 8 January 2026 Overdue "
-        "Looked After Children Triage"
+        f"{queue.overdue} Complaint 5 January 2026 Acknowledge by 8 January 2026 "
+        "Stage 1 response by 19 January 2026 Overdue Looked After Children Triage"
     )
     assert texts[queue.stage1] == (
         f"{queue.stage1} Complaint 5 January 2026 Stage 1 response by 19 January 2026 Overdue "
@@ -111,7 +122,7 @@ def test_every_open_submission_is_listed_with_its_next_due_date_status_team_and_
     assert texts[queue.compliment].endswith(" On track Looked After Children Triage")
     assert texts[queue.nothing_due] == (
         f"{queue.nothing_due} Complaint 5 January 2026 Nothing due On track "
-        "Looked After Children Triage"
+        "Looked After Children Stage 1"
     )
 
 
@@ -150,7 +161,11 @@ def test_the_counts_show_how_many_are_overdue_due_soon_and_on_track(
             "Overdue: 2 Due within 2 working days: 1 On track: 2",
         ),
         ("kind=compliment", ["compliment"], "Overdue: 0 Due within 2 working days: 0 On track: 1"),
-        ("stage=stage1", ["stage1"], "Overdue: 1 Due within 2 working days: 0 On track: 0"),
+        (
+            "stage=stage1",
+            ["stage1", "nothing_due"],
+            "Overdue: 1 Due within 2 working days: 0 On track: 1",
+        ),
         (
             "team={fostering}",
             ["stage1", "due_soon"],
@@ -163,8 +178,8 @@ def test_the_counts_show_how_many_are_overdue_due_soon_and_on_track(
         ),
         (
             "kind=complaint&stage=triage",
-            ["overdue", "due_soon", "nothing_due"],
-            "Overdue: 1 Due within 2 working days: 1 On track: 1",
+            ["overdue", "due_soon"],
+            "Overdue: 1 Due within 2 working days: 1 On track: 0",
         ),
         ("stage=stage3", [], "Overdue: 0 Due within 2 working days: 0 On track: 0"),
     ],
@@ -318,7 +333,10 @@ def test_acknowledging_inline_with_htmx_returns_the_updated_row(
     assert response.status_code == 200
     row = row_only(response, ref)
     assert "Acknowledgement recorded." in row
-    assert "Nothing due On track" in row
+    # What is owed now is the stage 1 response, counted from receipt.
+    received = due_soon_receipt(today)
+    assert f"Stage 1 response by {in_words(add_working_days(received, 10))} On track" in row
+    assert "Acknowledge by" not in row and "Acknowledged late" not in row
     assert "Record acknowledgement" not in row
 
 
@@ -390,7 +408,7 @@ def test_without_javascript_an_inline_action_goes_back_to_the_queue_with_a_messa
     assert response.location == "/staff/"
     page = look(manager, response.location)
     assert page.notification_banner == f"Success {ref}: Acknowledgement recorded."
-    assert "Nothing due" in page.by_id(f"row-{ref}").text  # type: ignore[union-attr]
+    assert "Stage 1 response by" in page.by_id(f"row-{ref}").text  # type: ignore[union-attr]
 
 
 def test_without_javascript_an_inline_action_with_a_mistake_shows_the_full_form(

@@ -507,7 +507,7 @@ def test_the_annual_report_counts_imported_cases(app: Flask, tmp_path: Path) -> 
     assert report["by_source"]["child"] == 1  # type: ignore[index]
     timeliness = report["timeliness"]
     assert isinstance(timeliness, dict)
-    assert (timeliness["acknowledged"], timeliness["acknowledged_within_3"]) == (2, 2)
+    assert (timeliness["acknowledged"], timeliness["acknowledged_in_time"]) == (2, 2)
     # 1 to 14 May 2024: 8 working days (6 May was a bank holiday).
     assert (timeliness["stage1_responses"], timeliness["stage1_in_10"]) == (1, 1)
     assert report["costs"] == {

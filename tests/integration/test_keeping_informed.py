@@ -138,7 +138,8 @@ def test_a_pause_for_an_advocate_moves_the_due_date_and_the_complainant_is_told(
 
     events = [(e.kind, e.on, e.due_before, e.due_after) for e in ledger(reference)]
     assert events == [
-        ("started", ACCEPTED, None, date(2026, 1, 7)),
+        # The stage 1 response was already running from receipt: accepting it moves nothing.
+        ("started", ACCEPTED, date(2026, 1, 7), date(2026, 1, 7)),
         ("paused", date(2026, 1, 5), date(2026, 1, 7), None),
         ("restarted", date(2026, 1, 12), None, date(2026, 1, 14)),
     ]

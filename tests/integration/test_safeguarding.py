@@ -12,7 +12,15 @@ import sqlalchemy as sa
 from conftest import sending_to
 from flask import Flask
 from flask.testing import FlaskClient
-from journey_helpers import Journey, Page, answers_for, only_submission, page_of, step_of
+from journey_helpers import (
+    SAFE_EVERY_WAY,
+    Journey,
+    Page,
+    answers_for,
+    only_submission,
+    page_of,
+    step_of,
+)
 from smtp_server import SmtpServer
 from wtforms import TextAreaField
 from wtforms.fields.core import UnboundField
@@ -259,7 +267,12 @@ def test_the_phone_number_they_gave_is_offered_and_another_can_be_typed(
     answers = answers_for(
         "complaint",
         "parent",
-        contact={"name": "Pat", "contact_preference": "phone", "phone": "020 7946 0000"},
+        contact={
+            "name": "Pat",
+            "contact_preference": "phone",
+            "phone": "020 7946 0000",
+            "safe_to_contact": SAFE_EVERY_WAY,
+        },
     )
     journey.fill(answers)
     response = client.post(
@@ -348,7 +361,12 @@ def test_the_alert_quotes_the_sentence_in_plain_words_and_goes_first(
     journey = Journey(client, "complaint")
     answers = a_child_writes(
         DANGER_TEXT,
-        contact={"name": "Alex", "contact_preference": "phone", "phone": "07700 900982"},
+        contact={
+            "name": "Alex",
+            "contact_preference": "phone",
+            "phone": "07700 900982",
+            "safe_to_contact": SAFE_EVERY_WAY,
+        },
     )
     walk(journey, answers)
     journey.send_and_confirm()

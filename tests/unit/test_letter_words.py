@@ -263,3 +263,24 @@ def test_the_points_of_a_stage_are_those_found_at_it_or_else_at_the_stage_before
     assert letters.points_for(2, recorded) == [Point("Late visits", "not_upheld")]
     assert letters.points_for(3, recorded) == [Point("Late visits", "not_upheld")]
     assert letters.points_for(1, recorded[1:]) == []
+
+
+def test_in_wales_the_stage_1_letter_is_the_written_resolution_of_the_discussion() -> None:
+    welsh = dataclasses.replace(
+        STAGE1,
+        procedure=Procedure.WALES_CHILDREN,
+        jurisdiction="wales",
+        discussion_on=date(2025, 12, 15),
+    )
+    body = draft(welsh).body
+    assert (
+        "Thank you for talking with us about your complaint on Monday 15 December 2025. This "
+        "letter sets out what we agreed: it is our written response at stage 1" in body
+    )
+    child = draft(dataclasses.replace(welsh, for_child=True)).body
+    assert "Thank you for talking with us. This letter says what we agreed." in child
+    # Without a discussion (the person did not want one) it is the ordinary stage 1 response.
+    assert (
+        "This letter is our response at stage 1"
+        in draft(dataclasses.replace(welsh, discussion_on=None)).body
+    )

@@ -384,15 +384,21 @@ def test_team_and_outcome_lists_every_team_and_no_team_only_when_needed() -> Non
 def test_timeliness_bands_averages_and_extensions() -> None:
     day = RECEIVED
     cases = [
-        # Acknowledged after 0, 3 and 4 days; one never.
-        complaint(acknowledged_on=day, stage1_responded_on=day + timedelta(days=10)),
+        # Acknowledged after 0, 3 and 4 days, each due after 3; one never.
+        complaint(
+            acknowledged_on=day,
+            acknowledge_by=day + timedelta(days=3),
+            stage1_responded_on=day + timedelta(days=10),
+        ),
         complaint(
             acknowledged_on=day + timedelta(days=3),
+            acknowledge_by=day + timedelta(days=3),
             stage1_responded_on=day + timedelta(days=11),
             stage1_extended=True,
         ),
         complaint(
             acknowledged_on=day + timedelta(days=4),
+            acknowledge_by=day + timedelta(days=3),
             stage1_responded_on=day + timedelta(days=21),
             stage1_extended=True,
         ),
@@ -417,8 +423,9 @@ def test_timeliness_bands_averages_and_extensions() -> None:
     ]
     assert count(cases)["timeliness"] == {
         "acknowledged": 3,
-        "acknowledged_within_3": 2,
-        "acknowledged_within_3_percent": 66.7,
+        "acknowledged_in_time": 2,
+        "acknowledged_late": 1,
+        "acknowledged_in_time_percent": 66.7,
         "stage1_responses": 4,  # 10, 11, 21, 20
         "stage1_in_10": 1,
         "stage1_in_11_to_20": 2,
@@ -440,6 +447,26 @@ def test_timeliness_bands_averages_and_extensions() -> None:
     }
 
 
+def test_an_acknowledgement_is_counted_late_against_the_cases_own_date() -> None:
+    day = RECEIVED
+    cases = [
+        # Wales: 2 working days by law; on the third it is late.
+        complaint(acknowledged_on=day + timedelta(days=3), acknowledge_by=day + timedelta(days=2)),
+        complaint(acknowledged_on=day + timedelta(days=2), acknowledge_by=day + timedelta(days=2)),
+        # England: the council's 3 days; on the third it is in time.
+        complaint(acknowledged_on=day + timedelta(days=3), acknowledge_by=day + timedelta(days=3)),
+        # A past case with no date to measure against is not claimed as in time.
+        complaint(acknowledged_on=day),
+    ]
+    timeliness = count(cases)["timeliness"]
+    assert (
+        timeliness["acknowledged"],
+        timeliness["acknowledged_in_time"],
+        timeliness["acknowledged_late"],
+    ) == (4, 2, 2)
+    assert timeliness["acknowledged_in_time_percent"] == 50.0
+
+
 def test_averages_are_rounded_half_up_and_none_without_cases() -> None:
     day = RECEIVED
     answered = [
@@ -453,7 +480,7 @@ def test_averages_are_rounded_half_up_and_none_without_cases() -> None:
     empty = count([])["timeliness"]
     assert empty["stage1_average_working_days"] is None
     assert empty["stage1_in_10_percent"] is None
-    assert empty["acknowledged_within_3_percent"] is None
+    assert empty["acknowledged_in_time_percent"] is None
 
 
 def test_costs_count_the_cases_with_money_and_add_it_up_exactly() -> None:

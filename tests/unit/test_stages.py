@@ -7,6 +7,7 @@ working days" is the Nth working day after it. The clock is only used to double-
 the tables, never to make the expected dates.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -424,18 +425,19 @@ def test_a_case_closed_after_its_response_can_still_go_to_the_ombudsman_for_a_de
 # --- what is due next ------------------------------------------------------------------------
 
 
+def acknowledged_on_its_date(progress: Progress, acknowledged: bool = True) -> Progress:
+    """The case acknowledged on the last day it could be (or not yet)."""
+    by = ACK_BY[progress.procedure]
+    return replace(progress, acknowledge_by=by, acknowledged_on=by if acknowledged else None)
+
+
 def due(
     progress: Progress,
     *,
     acknowledged: bool = True,
     stage2_start: Stage2ClockStart = Stage2ClockStart.REQUEST,
 ) -> tuple[str, date]:
-    found = next_due(
-        progress,
-        acknowledge_by=ACK_BY[progress.procedure],
-        acknowledged=acknowledged,
-        stage2_start=stage2_start,
-    )
+    found = next_due(acknowledged_on_its_date(progress, acknowledged), stage2_start=stage2_start)
     assert found is not None, "nothing is due"
     return found.what, found.deadline.due
 
@@ -477,7 +479,7 @@ def test_in_england_the_stage_1_deadlines_match_domain_md_over_christmas_2026() 
     progress = apply_move(received(ENGLAND, date(2026, 12, 23)), Move.ACCEPT, date(2026, 12, 24))
     extended = apply_move(progress, Move.EXTEND_STAGE1, date(2027, 1, 4))
     for case, by in ((progress, date(2027, 1, 11)), (extended, date(2027, 1, 25))):
-        found = next_due(case, acknowledge_by=date(2026, 12, 30), acknowledged=True)
+        found = next_due(replace(case, acknowledged_on=date(2026, 12, 24)))
         assert found is not None
         assert (found.what, found.deadline.due) == ("Stage 1 response", by)
 
@@ -493,32 +495,27 @@ def test_the_review_panel_meets_within_30_working_days_over_easter_2027() -> Non
         stage2_adjudicated_on=date(2027, 2, 15),
         stage3_requested_on=date(2027, 3, 1),
     )
-    found = next_due(progress, acknowledge_by=date(2026, 9, 4), acknowledged=True)
+    found = next_due(replace(progress, acknowledged_on=date(2026, 9, 2)))
     assert found is not None
     assert (found.what, found.deadline.due) == ("Review panel meets", date(2027, 4, 14))
 
 
-def test_nothing_is_owed_once_acknowledged_in_triage_once_answered_or_with_the_ombudsman() -> None:
+def test_nothing_is_owed_once_answered_or_with_the_ombudsman() -> None:
     done = walk(
         ENGLAND, ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED, ASKED3, PANEL, REPORT, RESPONDED3
     )
-    for owing_nothing in (
-        received(ENGLAND),
-        walk(ENGLAND, ACCEPTED, RESPONDED1),
-        done,
-        apply_move(done, *REFERRED),
-    ):
-        assert next_due(owing_nothing, acknowledge_by=ACK_BY[ENGLAND], acknowledged=True) is None
+    for owing_nothing in (walk(ENGLAND, ACCEPTED, RESPONDED1), done, apply_move(done, *REFERRED)):
+        assert next_due(acknowledged_on_its_date(owing_nothing)) is None
 
 
 def test_a_closed_case_owes_nothing_even_unacknowledged() -> None:
     closed = apply_move(received(ENGLAND), Move.WITHDRAW, date(2025, 12, 22))
-    assert next_due(closed, acknowledge_by=ACK_BY[ENGLAND], acknowledged=False) is None
+    assert next_due(acknowledged_on_its_date(closed, acknowledged=False)) is None
 
 
 WALES_AND_CORPORATE_DUE = [
     (WALES, [], "Acknowledge", date(2025, 12, 23)),  # 2 by law: 22, 23 Dec
-    (WALES, [ACCEPTED], "Discussion offered", date(2026, 1, 9)),  # 10 from acknowledgement (23 Dec)
+    (WALES, [ACCEPTED], "Discussion held", date(2026, 1, 9)),  # 10 from acknowledgement (23 Dec)
     (
         WALES,
         [(Move.REQUEST_STAGE2, date(2025, 12, 22))],
@@ -540,9 +537,20 @@ WALES_AND_CORPORATE_DUE = [
     (
         CORPORATE,
         [ACCEPTED, RESPONDED1, (Move.REQUEST_STAGE2, date(2026, 2, 2))],
+        "Acknowledge the stage 2 request",
+        date(2026, 2, 9),
+    ),  # 5 from the request
+    (
+        CORPORATE,
+        [
+            ACCEPTED,
+            RESPONDED1,
+            (Move.REQUEST_STAGE2, date(2026, 2, 2)),
+            (Move.ACKNOWLEDGE_STAGE2, date(2026, 2, 4)),
+        ],
         "Stage 2 response",
-        date(2026, 3, 2),
-    ),  # 20 from the request
+        date(2026, 3, 4),
+    ),  # 20 from that acknowledgement, made on Wed 4 Feb
 ]
 
 
@@ -558,10 +566,7 @@ def test_a_local_stage_1_target_is_kept_beside_the_statutory_deadline() -> None:
 
     def stage1(days: int) -> Deadline:
         found = next_due(
-            progress,
-            acknowledge_by=ACK_BY[ENGLAND],
-            acknowledged=True,
-            local_targets={Step.STAGE1_RESPONSE: days},
+            acknowledged_on_its_date(progress), local_targets={Step.STAGE1_RESPONSE: days}
         )
         assert found is not None
         return found.deadline
@@ -624,7 +629,7 @@ def test_an_extended_stage_2_is_due_on_the_new_date_with_the_longest_as_the_law_
     extended = apply_move(
         asked, Move.EXTEND_STAGE2, date(2026, 3, 16), extended_to=date(2026, 4, 30)
     )
-    found = next_due(extended, acknowledge_by=ACK_BY[ENGLAND], acknowledged=True)
+    found = next_due(acknowledged_on_its_date(extended))
     assert found is not None
     assert found.what == "Stage 2 response (extended)"
     assert (found.deadline.due, found.deadline.statutory) == (date(2026, 4, 30), date(2026, 5, 21))
@@ -641,12 +646,7 @@ def test_counted_from_the_statement_stage_2_may_take_65_working_days_from_the_st
         extended_to=date(2026, 6, 5),
         stage2_start=Stage2ClockStart.STATEMENT,
     )
-    found = next_due(
-        extended,
-        acknowledge_by=ACK_BY[ENGLAND],
-        acknowledged=True,
-        stage2_start=Stage2ClockStart.STATEMENT,
-    )
+    found = next_due(acknowledged_on_its_date(extended), stage2_start=Stage2ClockStart.STATEMENT)
     assert found is not None
     assert (found.deadline.due, found.deadline.statutory) == (date(2026, 6, 5), date(2026, 6, 5))
     with pytest.raises(MoveRefused, match="at most until 5 June 2026"):
