@@ -105,11 +105,13 @@ def test_carrying_on_from_the_emailed_link_in_a_new_browser_reaches_check_your_a
 
     assert page.url.endswith(journey_path(kind, CHECK_ANSWERS)), page.url
     shown = page.locator(".govuk-summary-list").inner_text()
-    expected = [words.what_happened, words.name, words.email, TEAM]
+    expected = [words.what_happened, words.name, words.email]
     if role is SubmitterRole.CHILD:
-        expected.append("14")
-    elif kind is not Kind.COMPLIMENT:
-        expected += [words.child_name, "14 March 2013"]
+        expected += ["14", "My social worker"]  # who it is about, in a child's words
+    else:
+        expected.append(TEAM)
+        if kind is not Kind.COMPLIMENT:
+            expected += [words.child_name, "14 March 2013"]
     if kind is Kind.COMPLAINT:
         expected.append(words.put_right)
     if kind is Kind.COMPLIMENT:
