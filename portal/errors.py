@@ -4,6 +4,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from portal.delivery import inline_style_hash
+from portal.extensions import db
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +21,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error")
+        # The error may have come from the database, leaving its transaction failed: the
+        # error page (who is signed in, their role) reads from it too.
+        try:
+            db.session.rollback()
+        except Exception:
+            app.logger.exception("could not roll back after the unhandled error")
         return render_template("errors/server-error.html"), 500
 
     @app.after_request

@@ -15,6 +15,7 @@ from portal.backoffice.auth import (
     code_step_started,
     forget_code_step,
     requires,
+    safe_next,
 )
 from portal.backoffice.forms import AppCodeForm, SignInCodeForm
 from portal.backoffice.views import me
@@ -46,7 +47,7 @@ def sign_in_code() -> Response | str:
                     "get new ones from Your account if you are running out.",
                     "success",
                 )
-            return redirect(target or url_for("backoffice.queue"))
+            return redirect(safe_next(target))
         if result.locked_until:
             forget_code_step()
             until = result.locked_until.astimezone(LONDON)

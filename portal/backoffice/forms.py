@@ -97,13 +97,20 @@ class AgeField(IntegerField):
 
 
 class CountField(IntegerField):
-    """A whole number of things, with a plain message for what is not one."""
+    """A whole number of things, with a plain message for what is not one, or for more
+    than any council counts (and than the database holds)."""
+
+    most = 1_000_000_000
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError("Enter a whole number, like 7140") from error
+
+    def pre_validate(self, form: Form) -> None:
+        if isinstance(self.data, int) and self.data > self.most:
+            raise StopValidation(f"Enter a number of {self.most:,} or fewer")
 
 
 class SignInForm(FlaskForm):
