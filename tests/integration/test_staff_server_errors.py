@@ -203,3 +203,29 @@ def test_after_an_error_in_the_database_the_error_page_itself_is_shown(
     assert read(response).headings == ["Sorry, there is a problem with the service"]
     monkeypatch.undo()
     assert look(manager, "/staff/reports/annual").headings
+
+
+@pytest.mark.parametrize(
+    "url", ["/staff/cases/%00", "/staff/?reference=%00", "/staff/subject-access?reference=a%00"]
+)
+def test_a_nul_character_in_an_address_is_refused_before_it_reaches_the_database(
+    manager: FlaskClient, url: str
+) -> None:
+    """PostgreSQL can neither store nor compare a string with a NUL in it."""
+    response = manager.get(url)
+
+    assert response.status_code == 400
+    assert read(response).headings == ["Sorry, there is a problem with what was sent"]
+
+
+def test_a_nul_character_in_a_form_is_refused_before_it_reaches_the_database(
+    app: Flask,
+) -> None:
+    client = browser(app)
+    token = csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
+
+    response = client.post(
+        "/staff/sign-in", data={"csrf_token": token, "email": "a\x00@x", "password": "x"}
+    )
+
+    assert response.status_code == 400
