@@ -32,8 +32,8 @@ def _date(name: str) -> date | None:
         return None
 
 
-# A report compares its period with the year before: any period within these years can
-# be counted and compared (the calendar itself ends at 9999, a year before its end).
+# A report counts its period and the year before it, and Python's dates stop at the years
+# 1 and 9999: any period within these years can be counted and compared.
 EARLIEST, LATEST = date(1990, 1, 1), date(2099, 12, 31)
 
 
