@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, MIN_SECRET_KEY_LENGTH, Config
 from portal.extensions import csrf, db, htmx, limiter, mail, migrate
+from portal.numbers import DatabaseIntConverter
 
 ROOT = INSTANCE_DIR.parent
 
@@ -55,6 +56,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
         template_folder=str(ROOT / "templates"),
     )
+    # Before any route is added: every <int:...> is a number the database can hold.
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.from_mapping(config)

@@ -1,12 +1,26 @@
 """Error pages in the council's layout. Never a stack trace, never a Flask default."""
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from portal.delivery import inline_style_hash
+from portal.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """No one types a NUL character, and PostgreSQL can neither store nor compare a
+        string holding one: a request with one in its address, its query or its form
+        is refused here, before any of it reaches a query ("/staff/cases/%00")."""
+        fields = [
+            *request.args.lists(),
+            *(request.form.lists() if request.method == "POST" else []),
+        ]
+        sent = [request.path, *(text for key, values in fields for text in (key, *values))]
+        if any("\x00" in text for text in sent):
+            abort(400)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
@@ -20,6 +34,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error")
+        # The error may have come from the database, leaving its transaction failed: the
+        # error page (who is signed in, their role) reads from it too.
+        try:
+            db.session.rollback()
+        except Exception:
+            app.logger.exception("could not roll back after the unhandled error")
         return render_template("errors/server-error.html"), 500
 
     @app.after_request

@@ -17,6 +17,7 @@ from portal.backoffice.auth import (
     forget_code_step,
     keep_session,
     requires,
+    safe_next,
     start_session,
 )
 from portal.backoffice.forms import (
@@ -57,7 +58,7 @@ def sign_in_code() -> Response | str:
                     "get new ones from Your account if you are running out.",
                     "success",
                 )
-            return redirect(target or url_for("backoffice.queue"))
+            return redirect(safe_next(target))
         if result.locked_until:
             forget_code_step()
             until = result.locked_until.astimezone(LONDON)

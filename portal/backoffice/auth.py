@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -95,6 +96,26 @@ def enforce_idle_timeout() -> Any:
     return None
 
 
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: the page asked for when it is a path within the
+    back office, otherwise the queue. The one check of a `next` address: never another
+    site ("//elsewhere", "/staff/\\elsewhere" as a browser reads it), never a header
+    broken by a line break ("/staff/%0d%0a")."""
+    target = target or ""
+    parts = urlsplit(target)
+    if (
+        target.startswith("/staff/")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in target
+        and target.isprintable()
+        and " " not in target
+        and len(target) <= 2000
+    ):
+        return target
+    return url_for("backoffice.queue")
+
+
 # Between the right password and the code: who is signing in, until when, and where to.
 PENDING = "sign_in_pending"
 PENDING_SECONDS = 5 * 60
@@ -106,7 +127,7 @@ def await_code(staff: Staff, target: str) -> None:
     session[PENDING] = {
         "staff_id": staff.id,
         "until": utcnow().timestamp() + PENDING_SECONDS,
-        "next": target,
+        "next": safe_next(target),
     }
 
 

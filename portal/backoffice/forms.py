@@ -26,7 +26,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, StopValidation
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from portal.backoffice.access import ROLE_NAMES, Role
 from portal.domain.stages import Move
@@ -51,6 +51,23 @@ def required_date(message: str) -> Validator:
             raise StopValidation()
         if field.data is None:
             raise StopValidation(message)
+
+    return check
+
+
+# Every character Python counts as the end of a line: in an email header any of them
+# could end the header and begin another ("Update\nBcc: someone@example.com").
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def one_line(what: str) -> Validator:
+    """For each field that becomes part of an email's headers: a subject, or a name the
+    subject carries. (Email addresses are checked by `email_address`, which refuses a
+    line break with the rest of what an address cannot hold.)"""
+
+    def check(form: Form, field: Field) -> None:
+        if field.data and not LINE_BREAKS.isdisjoint(field.data):
+            raise ValidationError(f"{what} must be on one line")
 
     return check
 
@@ -81,13 +98,20 @@ class AgeField(IntegerField):
 
 
 class CountField(IntegerField):
-    """A whole number of things, with a plain message for what is not one."""
+    """A whole number of things, with a plain message for what is not one, or for more
+    than any council counts (and than the database holds)."""
+
+    most = 1_000_000_000
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError("Enter a whole number, like 7140") from error
+
+    def pre_validate(self, form: Form) -> None:
+        if isinstance(self.data, int) and self.data > self.most:
+            raise StopValidation(f"Enter a number of {self.most:,} or fewer")
 
 
 class SignInForm(FlaskForm):
@@ -415,7 +439,11 @@ class ResponseLetterForm(FlaskForm):
     subject = StringField(
         "Subject",
         filters=[clean_text],
-        validators=[required("Enter the subject"), max_length(200, "The subject")],
+        validators=[
+            required("Enter the subject"),
+            max_length(200, "The subject"),
+            one_line("The subject"),
+        ],
         widget=GovTextInput(),
     )
     body = TextAreaField(
@@ -618,7 +646,12 @@ class TeamForm(FlaskForm):
     name = StringField(
         "Team name (staff see this)",
         filters=[clean_text],
-        validators=[required("Enter the team's name"), max_length(120, "The team's name")],
+        validators=[
+            required("Enter the team's name"),
+            max_length(120, "The team's name"),
+            # It is in the subject of the team's daily digest.
+            one_line("The team's name"),
+        ],
         widget=GovTextInput(),
     )
     public_name = StringField(
@@ -876,7 +909,11 @@ class MessageForm(CaseForm):
     subject = StringField(
         "Subject",
         filters=[clean_text],
-        validators=[required("Enter a subject"), max_length(150, "The subject")],
+        validators=[
+            required("Enter a subject"),
+            max_length(150, "The subject"),
+            one_line("The subject"),
+        ],
         widget=GovTextInput(),
     )
     body = TextAreaField(

@@ -17,6 +17,7 @@ from portal.backoffice.pdf import pdf_download
 from portal.backoffice.views import _case_or_404, me, today
 from portal.domain.clock import london_date
 from portal.models import LetterStatus, ResponseLetter, Submission
+from portal.numbers import whole_number
 from portal.services import response_letters
 from portal.services.acknowledgements import council_name
 from portal.services.cases import NotAllowed
@@ -29,10 +30,6 @@ def _stage_or_404(case: Submission, stage: int) -> int:
     if stage not in response_letters.stages_of(case):
         abort(404)
     return stage
-
-
-def _version(value: Any) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
 
 
 def _letter_page(
@@ -104,7 +101,7 @@ def response_letter(reference: str, stage: int) -> Response | str:
                 subject=form.subject.data,
                 body=form.body.data,
                 send_for_approval=action == "submit",
-                version=_version(form.version.data),
+                version=whole_number(form.version.data),
                 today=today(),
             )
         except LetterRefused as refused:
@@ -135,7 +132,7 @@ def response_letter_decision(reference: str, stage: int) -> Response | str:
         return redirect(url_for("backoffice.response_letter", reference=reference, stage=stage))
     form = LetterDecisionForm()
     if form.validate_on_submit():
-        version = _version(form.version.data)
+        version = whole_number(form.version.data)
         try:
             if form.decision.data == "return":
                 response_letters.return_to_caseworker(

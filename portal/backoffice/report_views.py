@@ -32,13 +32,20 @@ def _date(name: str) -> date | None:
         return None
 
 
+# A report counts its period and the year before it, and Python's dates stop at the years
+# 1 and 9999: any period within these years can be counted and compared.
+EARLIEST, LATEST = date(1990, 1, 1), date(2099, 12, 31)
+
+
 def _period() -> tuple[Period, str | None]:
     """The period asked for in the address, or this financial year; and why the dates
     asked for could not be used, if they could not."""
     start, end = _date("from"), _date("to")
     asked = request.args.get("from") or request.args.get("to")
     if start and end and start <= end:
-        return Period(start, end), None
+        if start >= EARLIEST and end <= LATEST:
+            return Period(start, end), None
+        return financial_year(_today()), "Enter dates from 1 January 1990 to 31 December 2099"
     problem = None
     if asked:
         problem = "Enter real dates as YYYY-MM-DD, with the end on or after the start"

@@ -19,6 +19,7 @@ from portal.backoffice.auth import (
     enforce_idle_timeout,
     enforce_second_factor_set_up,
     requires,
+    safe_next,
     start_session,
 )
 from portal.backoffice.forms import (
@@ -54,6 +55,7 @@ from portal.domain.timescales import (
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import htmx, limiter
 from portal.models import Staff, Submission
+from portal.numbers import whole_number
 from portal.public.forms import CHILD_TOPIC_CHOICES, ROLE_CHOICES, SUPPORT_CHOICES
 from portal.services import (
     attachments,
@@ -153,9 +155,7 @@ def sign_in() -> Response | str:
     if form.validate_on_submit():
         result = staff_service.sign_in(form.email.data, form.password.data)
         if result.staff is not None:
-            target = request.args.get("next", "")
-            if not target.startswith("/staff/") or target.startswith("//"):
-                target = url_for("backoffice.queue")
+            target = safe_next(request.args.get("next"))
             if result.needs_code:
                 await_code(result.staff, target)
                 return redirect(url_for("backoffice.sign_in_code"))
@@ -187,15 +187,13 @@ def sign_out() -> Response:
 
 
 def _queue_filters(args: MultiDict[str, str]) -> triage.QueueFilters:
-    team = args.get("team", "")
-    page = args.get("page", "1")
     return triage.QueueFilters(
         kind=args.get("kind", "") if args.get("kind", "") in KIND_NAMES else "",
-        team_id=int(team) if team.isdigit() else None,
+        team_id=whole_number(args.get("team")),
         stage=args.get("stage", "") if args.get("stage", "") in STAGE_NAMES else "",
         status=args.get("status", "") if args.get("status", "") in triage.STATUS_NAMES else "",
         reference=args.get("reference", "")[:30],
-        page=int(page) if page.isdigit() else 1,
+        page=whole_number(args.get("page")) or 1,
     )
 
 
@@ -285,8 +283,8 @@ def _date(field: Any) -> date:
 
 
 def _version(form: Any) -> int:
-    value = form.version.data or ""
-    return int(value) if str(value).isdigit() else -1
+    found = whole_number(form.version.data)
+    return -1 if found is None else found
 
 
 def _refused(form: Any, field: Any, found: Submission, problem: Exception) -> None:
@@ -309,18 +307,24 @@ def _done(case: Submission, message: str) -> Response | str:
     the same action without JavaScript, otherwise the case page."""
     if request.args.get("from") == "queue":
         if htmx:
-            return _queue_row(case.reference, message=message)
+            return _queue_row(case, message=message)
         flash(f"{case.reference}: {message}", "success")
         return redirect(url_for("backoffice.queue"))
     flash(message, "success")
     return redirect(url_for("backoffice.case", reference=case.reference))
 
 
-def _queue_row(reference: str, *, message: str = "", error: str = "") -> str:
-    row = triage.row_for(me(), reference, today=today())
+def _queue_row(case: Submission, *, message: str = "", error: str = "") -> str:
+    """The case's row as it is now. A case this person can no longer see (they sent it
+    to another team) leaves a row that says where it went, in place of the row."""
+    row = triage.row_for(me(), case.reference, today=today())
+    if row is None:
+        team = case.team.name if case.team else "another team"
+        message = f"{case.reference} is now with {team}: it has left your queue."
     return render_template(
         "backoffice/_queue-row.html",
         row=row,
+        reference=case.reference,
         row_message=message,
         row_error=error,
         teams=teams.all_teams(),
@@ -333,7 +337,7 @@ def _inline_error(case: Submission, form: Any) -> str | None:
     """An inline action that failed: with htmx, the row shows the first error."""
     if request.args.get("from") == "queue" and htmx and form.errors:
         first = next(iter(form.errors.values()))
-        return _queue_row(case.reference, error=str(first[0]))
+        return _queue_row(case, error=str(first[0]))
     return None
 
 

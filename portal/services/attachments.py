@@ -7,21 +7,42 @@ import io
 import secrets
 import socket
 import struct
+import warnings
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from portal.database import utcnow
-from portal.domain.files import IMAGES, FileType, safe_filename, sniff
+from portal.domain.files import (
+    IMAGE_MAX_PIXELS,
+    IMAGES,
+    FileType,
+    image_pixel_limit,
+    jpeg_buffered_samples,
+    safe_filename,
+    sniff,
+)
 from portal.extensions import db
 from portal.models import Attachment, Draft, Staff, Submission
 from portal.services import audit
 
-# A picture this big is an attack on memory, not a photo of a letter.
-Image.MAX_IMAGE_PIXELS = 50_000_000
+# A PNG's text is thrown away, but read first: Pillow allows 64 MB of it, unpacked.
+PngImagePlugin.MAX_TEXT_MEMORY = 4 * PngImagePlugin.MAX_TEXT_CHUNK
+
+# Pillow only warns between MAX_IMAGE_PIXELS and twice that, and raises
+# DecompressionBombError above: so twice this is our limit, and wherever Pillow itself
+# looks (every plugin, every frame it seeks to) a bigger picture is an error. Its warning
+# below that says nothing we act on: our own check of the declared size comes first.
+Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS // 2
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+# What the decoders of the accepted types produce is what their encoders store, so a
+# picture is saved from the one decoded copy, never converted into a second.
+PILLOW_FORMAT = {FileType.JPEG: "JPEG", FileType.PNG: "PNG"}
+ORIENTATION = 0x0112
 
 
 class FileRejected(ValueError):
@@ -34,24 +55,57 @@ def _folder() -> Path:
     return folder
 
 
+def _too_large(limit: int = IMAGE_MAX_PIXELS) -> FileRejected:
+    return FileRejected(
+        _(
+            "The selected picture must be %(megapixels)d megapixels or smaller",
+            megapixels=limit // 1_000_000,
+        )
+    )
+
+
+def _unreadable() -> FileRejected:
+    return FileRejected(_("The selected file could not be opened: try another picture"))
+
+
+UNREADABLE = (UnidentifiedImageError, OSError, ValueError)
+
+
 def _reencode(content: bytes, file_type: FileType) -> bytes:
+    """The picture's pixels, and which way up they go, in a new file: no EXIF, location,
+    comments, colour profiles or hidden chunks. The size it declares is checked before
+    anything is decoded; only the first frame of an animation or a multi-picture JPEG is
+    decoded and kept; one decoded copy is held, never two."""
     try:
-        with Image.open(io.BytesIO(content)) as image:
+        # Reads the header only: nothing is decoded until load().
+        image = Image.open(io.BytesIO(content), formats=[PILLOW_FORMAT[file_type]])
+    except Image.DecompressionBombError as error:
+        raise _too_large() from error
+    except UNREADABLE as error:
+        raise _unreadable() from error
+    with image:
+        buffered = jpeg_buffered_samples(content) if file_type is FileType.JPEG else 0.0
+        limit = image_pixel_limit(buffered)
+        if image.width * image.height > limit:
+            raise _too_large(limit)
+        try:
             image.load()
-            upright = ImageOps.exif_transpose(image)
-            if upright.mode not in ("RGB", "RGBA", "L", "LA"):
-                upright = upright.convert("RGBA")
-            # Only the pixels are copied: no EXIF, location, comments or hidden chunks.
-            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+            orientation = image.getexif().get(ORIENTATION, 1)
+            # Transparency is part of the picture; everything else in `info` is not, and
+            # some encoders copy from it (JPEG comments, PNG colour profiles).
+            image.info = {k: v for k, v in image.info.items() if k == "transparency"}
+            options: dict[str, object] = {"quality": 90} if file_type is FileType.JPEG else {}
+            if orientation in range(2, 9):
+                # Turning the pixels would take a second copy; the tag alone says it.
+                upright = Image.Exif()
+                upright[ORIENTATION] = orientation
+                options["exif"] = upright.tobytes()
             out = io.BytesIO()
-            if file_type is FileType.JPEG:
-                clean.convert("RGB").save(out, "JPEG", quality=90)
-            else:
-                clean.save(out, "PNG")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
-        raise FileRejected(
-            _("The selected file could not be opened: try another picture")
-        ) from error
+            image.save(out, PILLOW_FORMAT[file_type], **options)
+        except Image.DecompressionBombError as error:
+            raise _too_large() from error
+        except UNREADABLE as error:
+            raise _unreadable() from error
     return out.getvalue()
 
 

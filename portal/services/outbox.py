@@ -1,9 +1,10 @@
 """Save a message first, send it later (STYLE.md principle 10).
 
 `queue` adds a message in the caller's transaction. `work_once` claims what is due and
-sends it. Claiming is one UPDATE whose subquery takes rows with FOR UPDATE SKIP LOCKED on
-PostgreSQL (SQLite has one writer at a time, so the UPDATE alone is atomic there): two
-workers never claim the same message. A live worker renews its claim as it goes, so a
+sends it. Claiming is one transaction: a SELECT of at most a batch of ids FOR UPDATE SKIP
+LOCKED on PostgreSQL, then an UPDATE of those ids that are still due (SQLite has one
+writer at a time, so that UPDATE alone is atomic there): two workers never claim the same
+message, and a batch is never more than asked for. A live worker renews its claim as it goes, so a
 slow SMTP server does not make the rest of its batch look stuck; a worker that dies
 after claiming leaves the message "sending", and after OUTBOX_STUCK_AFTER_SECONDS another
 worker claims it again. A crash between the SMTP server accepting a message and the
@@ -11,6 +12,7 @@ worker recording it may therefore send that message twice, never zero times
 (docs/outbox.md).
 """
 
+import contextlib
 import logging
 import secrets
 import smtplib
@@ -22,7 +24,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Message
+from flask_mail import BadHeaderError, Connection, Message
 
 from portal.database import utcnow
 from portal.extensions import db, mail
@@ -87,18 +89,28 @@ def claim(batch_size: int, *, now: datetime | None = None) -> list[OutboxMessage
             OutboxMessage.claimed_at < stuck_before,
         ),
     )
-    candidates = (
-        sa.select(OutboxMessage.id)
-        .where(due)
-        .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(batch_size)
-        .with_for_update(skip_locked=True)
+    # The ids first, locked, then the update of exactly those: an UPDATE whose WHERE holds
+    # the LIMITed subquery may run it again for each row (PostgreSQL does on tables it
+    # has no statistics for), and then claims every due message, not a batch.
+    ids = list(
+        db.session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(due)
+            .order_by(
+                OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id
+            )
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+        )
     )
+    if not ids:
+        db.session.commit()
+        return []
     token = secrets.token_hex(16)
     db.session.execute(
         sa.update(OutboxMessage)
         # `due` again: on SQLite a row another worker claimed meanwhile no longer matches.
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
+        .where(OutboxMessage.id.in_(ids), due)
         .values(
             status=OutboxStatus.SENDING.value,
             claimed_at=now,
@@ -149,8 +161,15 @@ def _record_sent(message: OutboxMessage, when: datetime) -> None:
         clock.after_acknowledgement(submission, None)
 
 
+def _reason(error: Exception) -> str:
+    """What staff read beside a message that was not delivered."""
+    if isinstance(error, BadHeaderError):
+        return "BadHeaderError: a line break in the subject or an address"
+    return f"{type(error).__name__}: {error}"[:500]
+
+
 def _record_failure(message: OutboxMessage, error: Exception, when: datetime) -> None:
-    reason = f"{type(error).__name__}: {error}"[:500]
+    reason = _reason(error)
     message.last_error = reason
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = OutboxStatus.FAILED.value
@@ -189,6 +208,15 @@ def _renew_claim(token: str | None, when: datetime) -> None:
 SMTP_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
 
 
+def _start_afresh(connection: Connection) -> None:
+    """After an error that was not the server's answer (it may have come between the
+    sender and the data), the next message starts a new SMTP conversation."""
+    # A broken connection fails the next message instead, as it would any message.
+    with contextlib.suppress(*SMTP_ERRORS):
+        if connection.host is not None:
+            connection.host.rset()
+
+
 def send(messages: list[OutboxMessage]) -> tuple[int, int]:
     """Send claimed messages over one SMTP connection; record each result at once."""
     sent = failed = 0
@@ -201,9 +229,20 @@ def send(messages: list[OutboxMessage]) -> tuple[int, int]:
             for message in messages:
                 try:
                     connection.send(_as_mail(message))
-                except SMTP_ERRORS as error:
+                except Exception as error:
+                    # Whatever goes wrong with one message (a refusal, a line break in a
+                    # header, an address the server cannot take) is that message's
+                    # failure, retried and in the end marked failed, never the batch's.
                     _record_failure(message, error, utcnow())
                     failed += 1
+                    if not isinstance(error, SMTP_ERRORS):
+                        log.warning(
+                            "outbox message %s (%s) could not be sent: %s",
+                            message.id,
+                            _reference(message),
+                            type(error).__name__,
+                        )
+                        _start_afresh(connection)
                 else:
                     _record_sent(message, utcnow())
                     sent += 1

@@ -247,6 +247,7 @@ class Walker:
 
     def session_expires_on_a_question(self) -> None:
         """A person away too long: their cookie is gone when they press Continue."""
+        self.page.context.clear_cookies()  # a new person, with no answers from earlier walks
         self.goto(journey_path(Kind.COMPLAINT, "who-are-you"))
         self.fill.radio("role", "parent")
         self.press("Continue")

@@ -5,6 +5,7 @@ Locking, constraints and transactions are SQLite's own, so nothing else changes.
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -27,6 +28,15 @@ def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server (aiosmtpd) on a port of its own, for this test."""
     with SmtpServer() as server:
         yield server
+
+
+@pytest.fixture
+def uploads(app: Flask, tmp_path: Path) -> Path:
+    """Uploaded files go to a folder of this test's own, unscanned."""
+    folder = tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = str(folder)
+    app.config["CLAMAV_ADDRESS"] = ""
+    return folder
 
 
 def sending_to(app: Flask, smtp: SmtpServer, **config: Any) -> Flask:

@@ -6,7 +6,6 @@ import socket
 import zipfile
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from backoffice_helpers import browser, look, make_staff, sign_in, sign_in_as_manager
 from flask import Flask
@@ -22,14 +21,6 @@ from portal.models import Attachment, AuditEvent
 GPS = 0x8825
 WRONG_TYPE = "The selected file must be a PDF, JPG, PNG or Word document"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def uploads(app: Flask, tmp_path: Path) -> Path:
-    folder = tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = str(folder)
-    app.config["CLAMAV_ADDRESS"] = ""
-    return folder
 
 
 def stored_files(folder: Path) -> list[Path]:

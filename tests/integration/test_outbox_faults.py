@@ -1,0 +1,190 @@
+"""The outbox under faults: a batch is as big as asked for, even on tables the database has
+never analysed; a message that cannot be sent fails on its own, however it fails, and the
+messages claimed beside it are sent."""
+
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from backoffice_helpers import browser, case_page, make_staff, new_complaint, sign_in
+from conftest import sending_to
+from flask import Flask
+from smtp_server import SmtpServer
+
+from portal import create_app
+from portal.backoffice.access import Role
+from portal.database import utcnow
+from portal.extensions import db
+from portal.models import OutboxMessage, OutboxStatus, Staff
+from portal.services import correspondence, outbox
+
+
+@pytest.fixture
+def unanalysed(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on tables made a moment ago, that the database has no statistics for (a new
+    PostgreSQL schema, or a new SQLite file), as on a fresh install."""
+    if database_url.startswith("postgresql"):
+        schema = f"fresh_{secrets.token_hex(4)}"
+        admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = sa.make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        fresh_url = url.render_as_string(hide_password=False)
+    else:
+        fresh_url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    fresh = create_app(dict(app.config) | {"SQLALCHEMY_DATABASE_URI": fresh_url})
+    try:
+        with fresh.app_context():
+            db.create_all()
+            yield fresh
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if database_url.startswith("postgresql"):
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+def queue_messages(count: int) -> None:
+    for number in range(count):
+        outbox.queue(
+            purpose="team_notice",
+            recipient=f"team{number}@council.example",
+            subject=f"A new case {number}",
+            text_body="A new case is waiting.",
+            html_body="<p>A new case is waiting.</p>",
+        )
+    db.session.commit()
+
+
+def statuses() -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows}
+
+
+def test_a_batch_of_50_claims_50_of_163_waiting_on_tables_never_analysed(
+    unanalysed: Flask,
+) -> None:
+    queue_messages(163)
+
+    claimed = outbox.claim(50)
+
+    assert len(claimed) == 50
+    assert statuses() == {OutboxStatus.SENDING.value: 50, OutboxStatus.PENDING.value: 113}
+
+
+# --- one message's failure is its own -----------------------------------------------------
+
+
+@pytest.fixture
+def mailing(app: Flask, smtp: SmtpServer) -> Flask:
+    """The app sending to this test's SMTP server; a retry a moment later, 2 tries."""
+    return sending_to(app, smtp, OUTBOX_RETRY_BASE_SECONDS=0.1, OUTBOX_MAX_ATTEMPTS=2)
+
+
+def insert_message(recipient: str, subject: str) -> int:
+    """A row written straight into the outbox, as one saved before the forms refused it."""
+    return db.session.execute(
+        sa.insert(OutboxMessage)
+        .values(
+            purpose="correspondence",
+            recipient=recipient,
+            subject=subject,
+            text_body="Hello.",
+            html_body="<p>Hello.</p>",
+            priority=0,
+            status=OutboxStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=utcnow(),
+            created_at=utcnow(),
+        )
+        .returning(OutboxMessage.id)
+    ).scalar_one()
+
+
+def work_until_nothing_is_due() -> None:
+    for _ in range(20):
+        outbox.work_once()
+        db.session.expire_all()
+        waiting = db.session.scalar(
+            sa.select(sa.func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING.value
+            )
+        )
+        if waiting is None:
+            return
+        time.sleep(max((waiting - utcnow()).total_seconds(), 0) + 0.02)
+    raise AssertionError("messages were still waiting after 20 rounds")
+
+
+def test_a_line_break_in_a_subject_fails_that_message_alone_and_the_others_are_sent(
+    mailing: Flask, smtp: SmtpServer
+) -> None:
+    queue_messages(2)
+    bad_subject = insert_message("dana@example.com", "Update\nBcc: x@example.com")
+    bad_address = insert_message("dana@example.com\nBcc: x@example.com", "Hello")
+    queue_messages(2)
+    db.session.commit()
+
+    batch = outbox.claim(50)
+    assert len(batch) == 6
+
+    assert outbox.send(batch) == (4, 2)
+    assert sorted(e.subject for e in smtp.inbox.messages()) == [
+        "A new case 0",
+        "A new case 0",
+        "A new case 1",
+        "A new case 1",
+    ]
+    assert smtp.inbox.to("x@example.com") == [] and smtp.inbox.to("dana@example.com") == []
+    db.session.expire_all()
+    assert statuses() == {OutboxStatus.SENT.value: 4, OutboxStatus.PENDING.value: 2}
+    bad = db.session.get_one(OutboxMessage, bad_subject)
+    assert bad.attempts == 1 and bad.next_attempt_at > bad.claimed_at
+    assert bad.last_error == "BadHeaderError: a line break in the subject or an address"
+    assert db.session.get_one(OutboxMessage, bad_address).last_error == bad.last_error
+
+    work_until_nothing_is_due()
+
+    assert statuses() == {OutboxStatus.SENT.value: 4, OutboxStatus.FAILED.value: 2}
+    assert db.session.get_one(OutboxMessage, bad_subject).attempts == 2
+    assert len(smtp.inbox.messages()) == 4
+
+
+def test_a_message_that_could_never_be_sent_shows_on_its_case_as_not_delivered(
+    mailing: Flask, smtp: SmtpServer
+) -> None:
+    manager = make_staff(Role.MANAGER)
+    case = new_complaint(email="pat@example.com")
+    reference = case.reference
+    outbox.work_once()  # the acknowledgement and the team's note
+    writer = db.session.scalars(sa.select(Staff).where(Staff.email == manager)).one()
+    correspondence.send_message(
+        writer,
+        case,
+        to=[correspondence.Recipient.COMPLAINANT],
+        subject="Update",
+        body="We have booked the meeting.",
+        version=case.version,
+    )
+    # As a subject saved before the form refused line breaks.
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.purpose == "correspondence")
+        .values(subject="Update\nBcc: x@example.com")
+    )
+    db.session.commit()
+
+    work_until_nothing_is_due()
+
+    client = browser(mailing)
+    sign_in(client, manager)
+    page = case_page(client, reference)
+    assert "Not delivered BadHeaderError: a line break in the subject or an address" in page.text
+    assert smtp.inbox.to("x@example.com") == []
