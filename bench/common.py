@@ -163,7 +163,7 @@ def add_manager() -> Any:
     manager (`totp_secret` holds the app's key)."""
     import pyotp
 
-    from portal.backoffice.access import Role
+    from portal.domain.access import Role
     from portal.extensions import db
     from portal.services import staff
 

@@ -9,10 +9,10 @@ from typing import Any
 import click
 from flask import Flask
 
-from portal.backoffice.access import Role
 from portal.cli_clock import register_clock_commands
 from portal.cli_deadlines import register_deadline_commands
 from portal.cli_import import register_import_commands
+from portal.domain.access import Role
 from portal.domain.clock import LONDON
 from portal.services import (
     demo_cases,

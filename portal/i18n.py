@@ -3,10 +3,13 @@ offered on every public page when the council turns it on (always in Wales). The
 person's language is remembered on their submission, for the acknowledgement and later
 emails."""
 
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, format_date, get_locale, refresh
+
+from portal.domain.clock import LONDON, london_date
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 babel = Babel()
@@ -71,3 +74,36 @@ def switch_language_url(language: str) -> str:
         return ""
     arguments = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
     return "?" + urlencode([*arguments, ("lang", language)])
+
+
+# --- dates in words, in the language of the page or message ----------------------------
+
+
+def long_date(value: date | None) -> str:
+    """ "Wednesday 31 December 2025" ("Dydd Mercher 31 Rhagfyr 2025" in Welsh): the way
+    GOV.UK writes a due date."""
+    if value is None:
+        return ""
+    return str(format_date(value, "EEEE d MMMM y"))
+
+
+def london_date_filter(value: datetime | None) -> date | None:
+    return london_date(value) if value is not None else None
+
+
+def london_time(value: datetime | None) -> str:
+    """ "25 November 2026, 6:58pm" in London time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    # GOV.UK style: "6:58pm", lower case and no space, in either language.
+    clock = f"{local:%-I:%M}" + ("am" if local.hour < 12 else "pm")
+    if str(get_locale()) == "cy":
+        clock = f"{local:%-I:%M}" + ("yb" if local.hour < 12 else "yh")
+    return f"{format_date(local.date(), 'd MMMM y')}, {clock}"
+
+
+def short_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    return str(format_date(value, "d MMMM y"))

@@ -1,44 +1,13 @@
 """What every template can use: the council's details, dates in words, error summaries."""
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from wtforms import Form
 
-from portal.domain.clock import LONDON, london_date
+from portal.i18n import london_date_filter, london_time, long_date, short_date
 from portal.public.fields import GovDateField
-
-
-def long_date(value: date | None) -> str:
-    """ "Wednesday 31 December 2025" ("Dydd Mercher 31 Rhagfyr 2025" in Welsh): the way
-    GOV.UK writes a due date."""
-    if value is None:
-        return ""
-    return format_date(value, "EEEE d MMMM y")
-
-
-def london_date_filter(value: datetime | None) -> date | None:
-    return london_date(value) if value is not None else None
-
-
-def london_time(value: datetime | None) -> str:
-    """ "25 November 2026, 6:58pm" in London time."""
-    if value is None:
-        return ""
-    local = value.astimezone(LONDON)
-    # GOV.UK style: "6:58pm", lower case and no space, in either language.
-    clock = f"{local:%-I:%M}" + ("am" if local.hour < 12 else "pm")
-    if str(get_locale()) == "cy":
-        clock = f"{local:%-I:%M}" + ("yb" if local.hour < 12 else "yh")
-    return f"{format_date(local.date(), 'd MMMM y')}, {clock}"
-
-
-def short_date(value: date | None) -> str:
-    if value is None:
-        return ""
-    return format_date(value, "d MMMM y")
 
 
 def error_list(form: Form) -> list[dict[str, str]]:

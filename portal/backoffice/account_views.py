@@ -8,7 +8,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
-from portal.backoffice.access import Permission
 from portal.backoffice.auth import (
     PUBLIC,
     awaiting_code,
@@ -29,6 +28,7 @@ from portal.backoffice.forms import (
 )
 from portal.backoffice.views import me
 from portal.database import utcnow
+from portal.domain.access import Permission
 from portal.domain.clock import LONDON
 from portal.extensions import limiter
 from portal.services import staff as staff_service

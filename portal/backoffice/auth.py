@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 
-from portal.backoffice.access import Permission, Role, can
 from portal.database import utcnow
+from portal.domain.access import Permission, Role, can
 from portal.models import Staff
 from portal.services import staff as staff_service
 from portal.services import two_factor

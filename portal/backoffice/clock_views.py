@@ -5,11 +5,11 @@ from flask import render_template
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
-from portal.backoffice.access import Permission
 from portal.backoffice.auth import requires
 from portal.backoffice.forms import MessageForm, PauseForm, RestartForm
 from portal.backoffice.views import _action_page, _case_or_404, _date, _done, _refused, _version, me
 from portal.domain import stages
+from portal.domain.access import Permission
 from portal.services import cases, clock, correspondence
 from portal.services import staff as staff_service
 from portal.services.cases import CaseChanged

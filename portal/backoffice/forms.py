@@ -28,7 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
-from portal.backoffice.access import ROLE_NAMES, Role
+from portal.domain.access import ROLE_NAMES, Role
 from portal.domain.stages import Move
 from portal.public.fields import (
     GovDateField,

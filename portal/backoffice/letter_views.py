@@ -10,11 +10,11 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
-from portal.backoffice.access import Permission
 from portal.backoffice.auth import requires
 from portal.backoffice.forms import LetterDecisionForm, ResponseLetterForm
 from portal.backoffice.pdf import pdf_download
 from portal.backoffice.views import _case_or_404, me, today
+from portal.domain.access import Permission
 from portal.domain.clock import london_date
 from portal.models import LetterStatus, ResponseLetter, Submission
 from portal.numbers import whole_number

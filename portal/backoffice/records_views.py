@@ -7,10 +7,10 @@ from flask import render_template, request
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
-from portal.backoffice.access import Permission
 from portal.backoffice.auth import requires
 from portal.backoffice.forms import LegalHoldForm, SubjectAccessForm
 from portal.backoffice.views import _action_page, _case_or_404, _done, me
+from portal.domain.access import Permission
 from portal.services import retention, subject_access
 
 

@@ -5,10 +5,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
-from portal.backoffice.access import Permission
 from portal.backoffice.auth import requires
 from portal.backoffice.forms import ConcernActionForm
 from portal.backoffice.views import me
+from portal.domain.access import Permission
 from portal.models import UnsentConcern
 from portal.services import safeguarding
 from portal.services import staff as staff_service

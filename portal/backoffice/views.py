@@ -11,7 +11,6 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
-from portal.backoffice.access import ROLE_NAMES, Permission, Role, can
 from portal.backoffice.auth import (
     PUBLIC,
     await_code,
@@ -42,6 +41,7 @@ from portal.backoffice.forms import (
     ThankForm,
 )
 from portal.domain import flags
+from portal.domain.access import ROLE_NAMES, Permission, Role, can
 from portal.domain.clock import LONDON
 from portal.domain.stages import Move, MoveRefused, allowed_moves, clock_running, move_label
 from portal.domain.stages import open_pause as stages_open_pause

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm.attributes import flag_modified
 
-from portal.backoffice.access import Permission, Role, can
 from portal.database import utcnow
 from portal.domain import stages
+from portal.domain.access import Permission, Role, can
 from portal.domain.clock import LONDON, add_working_days
 from portal.domain.stages import Move, Stage
 from portal.domain.timescales import Procedure, check_acknowledgement_date

@@ -17,10 +17,10 @@ from portal.domain import stages
 from portal.domain.next_steps import RESPONSES, after_response
 from portal.domain.stages import Move
 from portal.domain.timescales import Procedure
+from portal.i18n import long_date
 from portal.models import Staff, Submission
 from portal.services import correspondence
 from portal.services.correspondence import Kind, is_child
-from portal.templating import long_date
 
 
 def _contact() -> dict[str, str]:

@@ -32,6 +32,7 @@ from portal.domain.reminders import (
 )
 from portal.domain.stages import Stage
 from portal.extensions import db
+from portal.i18n import long_date
 from portal.models import (
     DeadlineDigest,
     DeadlineNotice,
@@ -42,7 +43,6 @@ from portal.models import (
     Team,
 )
 from portal.services import audit, outbox
-from portal.templating import long_date
 
 log = logging.getLogger(__name__)
 

@@ -15,18 +15,18 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal.backoffice.access import Permission, Role, can
 from portal.database import utcnow
 from portal.domain import letters
+from portal.domain.access import Permission, Role, can
 from portal.domain.letters import Letter, LetterFacts
 from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer
 from portal.domain.types import Kind as CaseKind
 from portal.extensions import db
+from portal.i18n import long_date
 from portal.models import Correspondence, LetterStatus, ResponseLetter, Staff, Submission
 from portal.services import audit, cases, correspondence
 from portal.services.correspondence import How, Kind, Recipient
-from portal.templating import long_date
 
 STATUS_NAMES = {
     LetterStatus.DRAFT: "Draft",

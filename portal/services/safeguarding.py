@@ -303,7 +303,7 @@ def queue_alerts(submission: Submission) -> None:
 def _sees_everything(staff: Staff) -> bool:
     # Imported here: the public side reads danger through this module too, and the back
     # office's package loads the services that load this one.
-    from portal.backoffice.access import Permission, Role, can
+    from portal.domain.access import Permission, Role, can
 
     return can(Role(staff.role), Permission.SEE_ALL_TEAMS)
 

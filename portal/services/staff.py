@@ -11,8 +11,8 @@ from flask import current_app
 from limits import RateLimitItemPerDay, RateLimitItemPerMinute
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.backoffice.access import Role
 from portal.database import utcnow
+from portal.domain.access import Role
 from portal.domain.passwords import password_problem
 from portal.extensions import db, limiter
 from portal.models import Staff, Team

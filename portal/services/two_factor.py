@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash
 
-from portal.backoffice.access import Role
 from portal.database import utcnow
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import Staff
 from portal.services import audit

@@ -15,7 +15,7 @@ from page_checks import AXE_JS, Crawl, FeedbackLinks, Walker
 from playwright.sync_api import Browser, Page
 from werkzeug.exceptions import HTTPException
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.stages import Move
 from portal.domain.types import SubmitterRole
 from portal.extensions import db

@@ -35,8 +35,8 @@ from browser_env import Contexts, LiveServer
 from page_checks import Crawl, NuReport, Walker, check_html, judge_axe, judge_html
 from playwright.sync_api import Browser, Page
 
-from portal.backoffice.access import Role
 from portal.database import utcnow
+from portal.domain.access import Role
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import UnsentConcern

@@ -34,7 +34,7 @@ from browser_env import LiveServer
 from page_checks import Crawl, NuReport, Walker, check_html, judge_axe, judge_html
 from playwright.sync_api import Browser, Page
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.stages import MOVE_LABELS, Move
 from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole

@@ -27,7 +27,7 @@ from browser_env import LiveServer
 from playwright.sync_api import Error, Page
 from portal_browser import KeyboardFiller
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.types import Kind
 from portal.extensions import db
 

@@ -29,7 +29,7 @@ from portal_browser import (
     reference_shown,
 )
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.journeys import CHECK_ANSWERS, steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import db

@@ -9,7 +9,7 @@ from page_checks import AXE_JS, describe_violations, real_violations, run_axe
 from playwright.sync_api import Page
 from test_backoffice_keyboard import StaffKeyboard
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.extensions import db
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ from browser_env import TIMEOUT_MS, LiveServer
 from page_checks import AXE_JS, Crawl, NuReport, Walker, check_html, judge_axe, judge_html
 from playwright.sync_api import Browser
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.stages import Move
 from portal.extensions import db
 from portal.models import Staff

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from journey_helpers import Page, squash
 from werkzeug.test import TestResponse
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.clock import LONDON
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db

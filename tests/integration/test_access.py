@@ -10,8 +10,8 @@ from backoffice_helpers import make_staff, new_complaint, sign_in
 from flask import Flask, current_app
 from flask.testing import FlaskClient
 
-from portal.backoffice.access import ROLE_PERMISSIONS, Permission, Role
 from portal.backoffice.auth import PUBLIC
+from portal.domain.access import ROLE_PERMISSIONS, Permission, Role
 from portal.extensions import db
 from portal.models import (
     Attachment,

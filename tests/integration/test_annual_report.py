@@ -22,8 +22,8 @@ from backoffice_helpers import make_staff, team_id
 from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
 
-from portal.backoffice.access import Role
 from portal.backoffice.forms import MoveForm
+from portal.domain.access import Role
 from portal.domain.clock import LONDON
 from portal.domain.reports import Period
 from portal.domain.stages import Move

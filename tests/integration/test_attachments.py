@@ -14,7 +14,7 @@ from journey_helpers import Journey, Page, answers_for, only_submission, page_of
 from PIL import Image
 from werkzeug.test import TestResponse
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import Attachment, AuditEvent
 

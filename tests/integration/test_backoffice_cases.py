@@ -32,7 +32,7 @@ from backoffice_helpers import (
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import AuditEvent

@@ -296,7 +296,7 @@ def test_the_queue_comes_in_pages_of_50_and_the_links_keep_the_filters(
 def test_a_team_member_sees_only_their_own_teams_cases_and_counts(app: Flask, queue: Queue) -> None:
     from backoffice_helpers import make_staff, sign_in
 
-    from portal.backoffice.access import Role
+    from portal.domain.access import Role
 
     member = browser(app)
     sign_in(member, make_staff(Role.TEAM_MEMBER, team="Fostering"))

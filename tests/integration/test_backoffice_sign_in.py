@@ -28,7 +28,7 @@ from flask.testing import FlaskClient
 from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.clock import LONDON
 from portal.extensions import db
 from portal.models import Staff

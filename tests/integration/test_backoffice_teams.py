@@ -17,7 +17,7 @@ from backoffice_helpers import (
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import AuditEvent, Category, Team
 from portal.services import teams

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from journey_helpers import Journey, answers_for, page_of
 from test_response_letters import a_responded_case, letter_url
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import OutboxMessage, Team
 

@@ -15,8 +15,8 @@ from flask import Flask
 from smtp_server import SmtpServer
 
 from portal import create_app
-from portal.backoffice.access import Role
 from portal.database import utcnow
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import OutboxMessage, OutboxStatus, Staff
 from portal.services import correspondence, outbox

@@ -31,7 +31,7 @@ from flask.testing import FlaskClient
 from journey_helpers import Journey, answers_for, page_of, submissions
 from werkzeug.test import TestResponse
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import Attachment, AuditEvent, Draft, OutboxMessage, Staff
 from portal.services import attachments, save_return, two_factor

@@ -31,7 +31,7 @@ from conftest import sending_to, twice_at_once
 from flask import Flask
 from smtp_server import Received, SmtpServer
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.stages import Move
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db

@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import AuditEvent

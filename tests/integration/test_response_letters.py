@@ -34,7 +34,7 @@ from flask.testing import FlaskClient
 from journey_helpers import Page, squash
 from smtp_server import Received, SmtpServer
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.clock import add_working_days
 from portal.domain.types import SubmitterRole
 from portal.extensions import db

@@ -21,7 +21,7 @@ from backoffice_helpers import (
 from flask import Flask, current_app
 from flask.testing import FlaskClient
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.reports import Period
 from portal.domain.stages import Move
 from portal.extensions import db

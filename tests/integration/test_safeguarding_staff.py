@@ -29,7 +29,7 @@ from journey_helpers import Journey, answers_for, page_of
 from smtp_server import SmtpServer
 
 from portal import create_app
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.safeguarding import Signal, Strength
 from portal.domain.types import Kind
 from portal.extensions import db

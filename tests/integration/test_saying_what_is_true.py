@@ -43,8 +43,8 @@ from journey_helpers import (
     step_of,
 )
 
-from portal.backoffice.access import Role
 from portal.domain import contact_safety
+from portal.domain.access import Role
 from portal.domain.types import ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import Correspondence, OutboxMessage, Submission, Task
@@ -386,7 +386,7 @@ def test_a_welsh_confirmation_gives_its_dates_in_welsh(client: FlaskClient, app:
     with app.test_request_context("/?lang=cy"):
         from flask_babel import force_locale
 
-        from portal.templating import long_date
+        from portal.i18n import long_date
 
         with force_locale("cy"):
             reply_by, advocate_by = long_date(stored.stage1_due), long_date(stored.advocacy_due_on)

@@ -27,7 +27,7 @@ from wtforms import Form
 from wtforms.fields.core import UnboundField
 
 from portal.backoffice import forms as staff_forms
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.domain.stages import Move
 from portal.extensions import db
 from portal.models import Category, ComparatorFigure, RoutingRule, Team

@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import ComparatorFigure, ReportContext, Submission
 from portal.services import reports

@@ -20,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import InsecureConfiguration, create_app
-from portal.backoffice.access import Role
 from portal.config import DEVELOPMENT_SECRET_KEY
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import AuditEvent, Staff
 from portal.services import staff as staff_service

@@ -28,7 +28,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from portal.backoffice.access import Role
+from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import AuditEvent, Staff, Team
 from portal.services import staff as staff_service

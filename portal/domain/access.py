@@ -1,5 +1,7 @@
-"""Who may do what in the back office. Every back-office route names the permission it
-needs (tests/integration/test_access.py walks the URL map and fails on a route without one).
+"""Who may do what in the back office: the roles, their permissions and their names. A
+rule of the domain, so services decide with it without knowing any page. Every back-office
+route names the permission it needs (tests/integration/test_access.py walks the URL map and
+fails on a route without one).
 """
 
 from enum import StrEnum
