@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.domain import stages
+from portal.domain.advocacy import has_an_advocate
 from portal.domain.next_steps import RESPONSES, after_response
 from portal.domain.stages import Move
 from portal.domain.timescales import Procedure
@@ -72,11 +73,22 @@ def _extension(case: Submission, new_date: date, reason: str, staff: Staff) -> N
 
 def _late(case: Submission, new_date: date, reason: str, staff: Staff | None) -> None:
     when = long_date(new_date)
-    if is_child(case):
+    if is_child(case) and has_an_advocate(case.advocacy_answer, case.advocate_assigned):
         body = _(
             "Sorry, our reply will be late. We will now reply by %(date)s.\n\n"
             "Why: %(reason)s\n\n"
             "If you are worried about this, call us on %(phone)s or talk to your advocate.",
+            date=when,
+            reason=reason,
+            **_contact(),
+        )
+    elif is_child(case):
+        # No advocate to talk to: say what one is, and how to ask (s26A).
+        body = _(
+            "Sorry, our reply will be late. We will now reply by %(date)s.\n\n"
+            "Why: %(reason)s\n\n"
+            "If you are worried about this, call us on %(phone)s. You can also ask us for "
+            "an advocate: someone on your side who helps you say what you think. It is free.",
             date=when,
             reason=reason,
             **_contact(),

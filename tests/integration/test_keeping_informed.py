@@ -297,6 +297,36 @@ def test_a_late_stage2_response_reaches_the_complainant_with_why_and_the_new_dat
     assert "We will now respond by Friday 13 March 2026" in tracking
 
 
+@pytest.mark.parametrize(
+    ("advocacy", "told"),
+    [
+        (AdvocacyAnswer.ACCEPTED, "talk to your advocate"),
+        (AdvocacyAnswer.DECLINED, "You can also ask us for an advocate"),
+    ],
+)
+def test_a_child_told_their_reply_will_be_late_is_sent_to_an_advocate_only_if_they_have_one(
+    app: Flask, staff: FlaskClient, smtp: SmtpServer, advocacy: AdvocacyAnswer, told: str
+) -> None:
+    reference = a_case(role=SubmitterRole.CHILD, email="sam.child@example.com", advocacy=advocacy)
+    accepted(staff, reference)
+    move(staff, reference, "respond_stage1", date(2026, 1, 7), outcome="not_upheld")
+    move(staff, reference, "request_stage2", date(2026, 1, 12))
+    move(
+        staff,
+        reference,
+        "extend_stage2",
+        date(2026, 2, 2),
+        stage2_extended_to=["13", "3", "2026"],
+        stage2_extension_reason="The independent person is ill.",
+    )
+    deliver()
+    page = tracking_page(app.test_client(), emails_to(smtp, "sam.child@example.com")[-1])
+    assert "Sorry, our reply will be late" in page
+    assert told in page
+    if advocacy is AdvocacyAnswer.DECLINED:
+        assert "talk to your advocate" not in page
+
+
 def test_after_each_response_the_complainant_is_told_what_they_can_do_next_and_by_when(
     staff: FlaskClient, smtp: SmtpServer
 ) -> None:
