@@ -110,6 +110,8 @@ class Config:
     SIGN_IN_MAX_FAILURES = int(_env("SIGN_IN_MAX_FAILURES", "5"))
     SIGN_IN_LOCK_MINUTES = int(_env("SIGN_IN_LOCK_MINUTES", "15"))
     STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30"))
+    # How long before that sign-out the warning with "Stay signed in" appears.
+    STAFF_IDLE_WARNING_SECONDS = int(_env("STAFF_IDLE_WARNING_SECONDS", "120"))
 
     REFERENCE_PREFIX = _env("REFERENCE_PREFIX", "CSC")
     # Where "Exit this page" takes a person: somewhere ordinary and safe.

@@ -195,3 +195,11 @@ def turn_off_authenticator_app() -> Response:
         abort(403)  # the page offers no such button to a complaints manager
     flash("Your authenticator app is turned off: you sign in with your password only.", "success")
     return redirect(url_for("backoffice.account"))
+
+
+@bp.get("/keep-alive")
+@requires(Permission.VIEW_CASES)
+def keep_alive() -> tuple[str, int]:
+    """ "Stay signed in" on the idle warning: the request itself is what counts (the
+    idle timeout notes it); nothing to show."""
+    return "", 204

@@ -210,7 +210,7 @@ def staff_pages(app: Flask) -> set[str]:
         if rule.endpoint.startswith("backoffice.")
         and "GET" in (rule.methods or ())
         and not rule.rule.endswith((".pdf", ".csv"))
-        and rule.endpoint != "backoffice.download"
+        and rule.endpoint not in ("backoffice.download", "backoffice.keep_alive")
     }
 
 

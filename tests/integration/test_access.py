@@ -136,7 +136,12 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
         url = _url_for_rule(rule, case.reference, rule_id, attachment_id)
         status = client.get(url).status_code
         if Permission(access) in allowed:
-            assert status == 200, (role, url, status)
+            # "Stay signed in" answers with nothing to show.
+            assert status == (204 if rule.endpoint == "backoffice.keep_alive" else 200), (
+                role,
+                url,
+                status,
+            )
         else:
             assert status == 403, (role, url, status)
     # Posting is refused the same way as looking.
