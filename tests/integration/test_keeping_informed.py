@@ -271,10 +271,9 @@ def moved_one_day(app: Flask, staff: FlaskClient, answered: str, waiting: str) -
 # --- what the complainant is told ---------------------------------------------------------
 
 
-def test_a_late_stage2_response_reaches_the_complainant_with_why_and_the_new_date(
-    app: Flask, staff: FlaskClient, smtp: SmtpServer
-) -> None:
-    reference = a_case()
+def late_at_stage2(staff: FlaskClient, reference: str) -> None:
+    """Answered at stage 1, asked for stage 2, and stage 2 extended to Friday 13 March
+    2026 because the independent person is ill; the notice delivered."""
     accepted(staff, reference)
     move(staff, reference, "respond_stage1", date(2026, 1, 7), outcome="not_upheld")
     move(staff, reference, "request_stage2", date(2026, 1, 12))
@@ -287,6 +286,13 @@ def test_a_late_stage2_response_reaches_the_complainant_with_why_and_the_new_dat
         stage2_extension_reason="The independent person is ill.",
     )
     deliver()
+
+
+def test_a_late_stage2_response_reaches_the_complainant_with_why_and_the_new_date(
+    app: Flask, staff: FlaskClient, smtp: SmtpServer
+) -> None:
+    reference = a_case()
+    late_at_stage2(staff, reference)
     late = emails_to(smtp, "pat@example.com")[-1]
     assert late.subject == f"Your complaint {reference}: our reply will be late"
     text = readable(late)
@@ -308,18 +314,7 @@ def test_a_child_told_their_reply_will_be_late_is_sent_to_an_advocate_only_if_th
     app: Flask, staff: FlaskClient, smtp: SmtpServer, advocacy: AdvocacyAnswer, told: str
 ) -> None:
     reference = a_case(role=SubmitterRole.CHILD, email="sam.child@example.com", advocacy=advocacy)
-    accepted(staff, reference)
-    move(staff, reference, "respond_stage1", date(2026, 1, 7), outcome="not_upheld")
-    move(staff, reference, "request_stage2", date(2026, 1, 12))
-    move(
-        staff,
-        reference,
-        "extend_stage2",
-        date(2026, 2, 2),
-        stage2_extended_to=["13", "3", "2026"],
-        stage2_extension_reason="The independent person is ill.",
-    )
-    deliver()
+    late_at_stage2(staff, reference)
     page = tracking_page(app.test_client(), emails_to(smtp, "sam.child@example.com")[-1])
     assert "Sorry, our reply will be late" in page
     assert told in page
