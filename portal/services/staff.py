@@ -253,17 +253,9 @@ def update_account(
         raise StaffError("Select the team a team member belongs to")
     if team_id is not None and db.session.get(Team, team_id) is None:
         raise StaffError("Select a team from the list")
-    before = {"role": staff.role, "team_id": staff.team_id, "active": staff.is_active_account}
-    after = {"role": role.value, "team_id": team_id, "active": active}
-    changed = audit.changes(before, after)
-    if not changed:
+    if (role.value, team_id, active) == (staff.role, staff.team_id, staff.is_active_account):
         return False
-    staff.role = role.value
-    staff.team_id = team_id
-    staff.is_active_account = active
-    end_sessions(staff)
-    audit.record("account_changed", staff=by, detail={"account": staff.id, "changes": changed})
-    db.session.commit()
+    _change_account(staff, role.value, team_id, active, action="account_changed", by=by)
     return True
 
 
@@ -276,29 +268,34 @@ def set_role(staff: Staff, role: Role, *, team_name: str | None, by: Staff | Non
             raise StaffError(f"There is no team called {team_name!r}")
     if role is Role.TEAM_MEMBER and team_id is None:
         raise StaffError("A team member must belong to a team")
-    before = {"role": staff.role, "team_id": staff.team_id}
-    staff.role = role.value
-    staff.team_id = team_id
-    end_sessions(staff)
-    audit.record(
-        "role_changed",
-        staff=by,
-        detail={
-            "account": staff.id,
-            "changes": audit.changes(before, {"role": role.value, "team_id": team_id}),
-        },
-    )
-    db.session.commit()
+    active = staff.is_active_account
+    _change_account(staff, role.value, team_id, active, action="role_changed", by=by)
 
 
 def set_active(staff: Staff, active: bool, *, by: Staff | None) -> None:
     """Disable an account (a leaver) or enable it again. Disabling signs them out
     everywhere at once."""
-    staff.is_active_account = active
+    action = "account_enabled" if active else "account_disabled"
+    _change_account(staff, staff.role, staff.team_id, active, action=action, by=by)
+
+
+def _change_account(
+    staff: Staff,
+    role: str,
+    team_id: int | None,
+    active: bool,
+    *,
+    action: str,
+    by: Staff | None,
+) -> None:
+    """The one way an account's role, team or status changes: the person is signed out
+    everywhere, and what changed is in the audit trail."""
+    before = {"role": staff.role, "team_id": staff.team_id, "active": staff.is_active_account}
+    after = {"role": role, "team_id": team_id, "active": active}
+    staff.role, staff.team_id, staff.is_active_account = role, team_id, active
     end_sessions(staff)
-    audit.record(
-        "account_enabled" if active else "account_disabled", staff=by, detail={"account": staff.id}
-    )
+    changes = audit.changes(before, after)
+    audit.record(action, staff=by, detail={"account": staff.id, "changes": changes})
     db.session.commit()
 
 
