@@ -29,7 +29,7 @@ def staff_accounts() -> str:
 @bp.route("/staff-accounts/<int:staff_id>", methods=["GET", "POST"])
 @requires(Permission.MANAGE_STAFF)
 def staff_account(staff_id: int) -> Response | str:
-    account = staff_service.get(staff_id) if staff_id < 2**31 else None
+    account = staff_service.get(staff_id)  # <int:> is bounded to what the database holds
     if account is None:
         abort(404)
     form = StaffAccountForm(
