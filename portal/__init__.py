@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal.config import DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, MIN_SECRET_KEY_LENGTH, Config
 from portal.extensions import csrf, db, htmx, limiter, mail, migrate
 from portal.numbers import DatabaseIntConverter
+from portal.sessions import PortalSessionInterface
 
 ROOT = INSTANCE_DIR.parent
 
@@ -58,6 +59,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     )
     # Before any route is added: every <int:...> is a number the database can hold.
     app.url_map.converters["int"] = DatabaseIntConverter
+    app.session_interface = PortalSessionInterface()
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.from_mapping(config)

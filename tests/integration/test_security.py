@@ -290,6 +290,23 @@ def test_the_session_cookie_is_secure_httponly_and_lax_outside_development(
     assert "Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session
 
 
+def test_only_a_persons_own_pages_carry_their_session_cookie(client: FlaskClient) -> None:
+    """The stylesheet, the fonts and the browser's favicon request may be kept by a
+    shared cache and arrive late: none of them carries the person's session."""
+    journey = Journey(client, "complaint")
+    journey.answer("who-are-you", {"role": "parent"})
+
+    def session_cookie(url: str) -> list[str]:
+        response = client.get(url)
+        assert response.status_code in (200, 204), (url, response.status_code)
+        cookies = response.headers.getlist("Set-Cookie")
+        return [c for c in cookies if c.startswith("session=")]
+
+    assert session_cookie(journey.url("are-you-safe")), "a question page keeps the session"
+    for shared in ("/static/dist/app.css", "/favicon.ico", "/assets/images/favicon.svg"):
+        assert session_cookie(shared) == [], shared
+
+
 def test_sending_is_limited_per_address_and_what_was_typed_is_kept(
     app: Flask, client: FlaskClient
 ) -> None:

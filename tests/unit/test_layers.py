@@ -25,6 +25,7 @@ INFRASTRUCTURE = {
     "portal.numbers",
     "portal.csv_export",
     "portal.security",
+    "portal.sessions",
 }
 APP = {"portal", "portal.templating", "portal.errors", "portal.delivery"}
 RANK = {"domain": 0, "infrastructure": 1, "models": 2, "services": 3, "blueprints": 4, "app": 5}
