@@ -101,6 +101,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from portal.backoffice import bp as backoffice_bp
     from portal.cli import register_cli
     from portal.public import bp as public_bp
+    from portal.services import effects  # noqa: F401  (registers what follows each event)
 
     templating.init_app(app)
     delivery.init_app(app)

@@ -19,8 +19,8 @@ from portal.domain.clock import london_date
 from portal.models import LetterStatus, ResponseLetter, Submission
 from portal.numbers import whole_number
 from portal.services import response_letters
-from portal.services.acknowledgements import council_name
 from portal.services.cases import NotAllowed
+from portal.services.common import council_name
 from portal.services.response_letters import LetterRefused
 
 EDITABLE = (LetterStatus.DRAFT, LetterStatus.RETURNED)

@@ -408,6 +408,20 @@ STEPS_GIVEN: dict[Move, tuple[str, ...]] = {
     Move.RESPOND_STAGE3: (COUNCIL_RESPONSE,),
 }
 
+# The clock ledger (services/clock.py): which stage's clock each move starts, extends or
+# stops; a step done on the way, which the next step is counted from; and the moves that
+# end a case, stopping whichever clock runs.
+STARTS = {Move.ACCEPT: "stage1", Move.REQUEST_STAGE2: "stage2", Move.REQUEST_STAGE3: "stage3"}
+EXTENDS = {Move.EXTEND_STAGE1: "stage1", Move.EXTEND_STAGE2: "stage2"}
+STOPS = {
+    Move.RESPOND_STAGE1: "stage1",
+    Move.ADJUDICATE_STAGE2: "stage2",
+    Move.RESPOND_STAGE3: "stage3",
+}
+ENDS = (Move.WITHDRAW, Move.RESOLVE_INFORMALLY, Move.CLOSE)
+STAGE_CLOCKS = {Stage.STAGE1: "stage1", Stage.STAGE2: "stage2", Stage.STAGE3: "stage3"}
+DONE_ON_THE_WAY = {Move.HOLD_DISCUSSION: "stage1", Move.ACKNOWLEDGE_STAGE2: "stage2"}
+
 # The event each step of TABLES is counted from, as a date on the progress.
 _HAPPENED_ON = {
     Step.ACKNOWLEDGE: "acknowledged_on",

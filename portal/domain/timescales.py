@@ -194,11 +194,7 @@ def acknowledged_late(acknowledged_on: date | None, acknowledge_by: date | None)
     )
 
 
-def acknowledgement_deadline(received_on: date, jurisdiction: str, target_days: int) -> Deadline:
-    """Acknowledge by: England, the council's target; Wales, 2 working days by law."""
-    return deadline(
-        statutory_procedure(jurisdiction),
-        Step.ACKNOWLEDGE,
-        received_on,
-        {Step.ACKNOWLEDGE: target_days},
-    )
+def acknowledgement_deadline(received_on: date, procedure: Procedure, target_days: int) -> Deadline:
+    """Acknowledge by: the council's target, held to the procedure's own limit where it
+    has one (England sets none; Wales, 2 working days by law; the corporate code 5)."""
+    return deadline(procedure, Step.ACKNOWLEDGE, received_on, {Step.ACKNOWLEDGE: target_days})

@@ -22,6 +22,7 @@ from portal.domain.types import AdvocacyAnswer, ContactPreference, SubmitterRole
 from portal.extensions import db
 from portal.models import Submission, Task, Team
 from portal.services import clock, outbox
+from portal.services.common import council_name, tracking_url
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
 EXPLAIN_ADVOCACY = "explain_advocacy"
@@ -31,17 +32,6 @@ STAFF_KIND_WORDS = {
     "advocacy": "request for an advocate",
     "representation": "representation",
 }
-
-
-def tracking_url(reference: str, token: str, language: str = "en") -> str:
-    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-    # The link opens in the language the person wrote in.
-    return f"{base}/track/{reference}/{token}" + ("?lang=cy" if language == "cy" else "")
-
-
-def council_name(language: str) -> str:
-    config = current_app.config
-    return str((language == "cy" and config["COUNCIL_NAME_CY"]) or config["COUNCIL_NAME"])
 
 
 def _render(name: str, **context: Any) -> tuple[str, str]:

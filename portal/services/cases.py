@@ -14,13 +14,17 @@ from portal.database import utcnow
 from portal.domain import stages
 from portal.domain.access import Permission, Role, can
 from portal.domain.clock import LONDON, add_working_days
+from portal.domain.next_steps import RESPONSES
 from portal.domain.stages import Move, Stage
 from portal.domain.timescales import Procedure, check_acknowledgement_date
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import Category, ComplaintPoint, Lesson, Staff, Submission, Task, Team
-from portal.services import acknowledgements, audit, clock, notices
-from portal.services.feedback import invite as invite_for_feedback
+from portal.services import acknowledgements, audit, clock, events
+from portal.services.common import CaseChanged as CaseChanged
+from portal.services.common import NotAllowed as NotAllowed
+from portal.services.common import check_version as _check_version
+from portal.services.common import require as _require
 
 OUTCOMES = {
     "upheld": "Upheld",
@@ -87,14 +91,6 @@ MOVE_DETAILS: dict[Move, tuple[str, ...]] = {
 }
 
 
-class CaseChanged(RuntimeError):
-    """Someone else saved the case since this member of staff opened it."""
-
-
-class NotAllowed(PermissionError):
-    pass
-
-
 class ReasonNeeded(ValueError):
     """A change staff must explain: re-routing a case to another team."""
 
@@ -144,51 +140,7 @@ def _snapshot(case: Submission, names: list[str]) -> dict[str, Any]:
     return {name: getattr(case, name) for name in names}
 
 
-def _check_version(case: Submission, version: int) -> None:
-    if case.version != version:
-        raise CaseChanged(
-            "Someone else changed this case while you were working on it. Nothing has been "
-            "saved: check the case as it is now and save again."
-        )
-
-
-def check_can_work(staff: Staff, case: Submission, version: int) -> None:
-    _require(staff, Permission.WORK_CASES)
-    _check_version(case, version)
-
-
-def save_change(
-    staff: Staff,
-    case: Submission,
-    action: str,
-    before: dict[str, Any],
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """Refresh what is due, record the change in the trail and commit."""
-    _save(staff, case, action, before, extra)
-
-
-def _save(
-    staff: Staff,
-    case: Submission,
-    action: str,
-    before: dict[str, Any],
-    extra: dict[str, Any] | None = None,
-) -> None:
-    refresh_due(case)
-    after = _snapshot(case, list(before))
-    audit.record(
-        action,
-        staff=staff,
-        submission=case,
-        detail={"changes": audit.changes(before, after)} | (extra or {}),
-    )
-    db.session.commit()
-
-
-def _require(staff: Staff, permission: Permission) -> None:
-    if not can(Role(staff.role), permission):
-        raise NotAllowed(permission.value)
+_save = clock.save_change  # refresh what is due, record the change in the trail, commit
 
 
 # --- moves through the procedure ---------------------------------------------------------
@@ -239,14 +191,18 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
         )
     if before["stage"] != Stage.CLOSED and stages.current_stage(progress) is Stage.CLOSED:
         # Just closed: the complainant is asked, once, how it was handled (issue 8).
-        invite_for_feedback(case)
+        events.publish(events.CaseClosed(case))
     if data.move is Move.WITHDRAW:
         case.outcome = "withdrawn"
     if data.move is Move.RESOLVE_INFORMALLY:
         case.outcome = "resolved_informally"
     refresh_due(case)
     clock.after_move(case, data.move, data.on, staff, was, owed_before, data.details)
-    notices.after_move(case, data.move, staff)
+    # The complainant is told what it means for them (services/effects.py).
+    if data.move in stages.EXTENDS:
+        events.publish(events.DeadlineExtended(case, data.move, staff))
+    elif data.move in RESPONSES:
+        events.publish(events.StageResponded(case, data.move, staff))
     _save(staff, case, f"move:{data.move.value}", before)
 
 

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from portal.database import utcnow
 from portal.domain import contact_safety
 from portal.domain.clock import add_working_days, london_date
-from portal.domain.types import ContactPreference, SubmitterRole
+from portal.domain.types import ContactPreference
 from portal.extensions import db
 from portal.models import (
     Correspondence,
@@ -37,8 +37,7 @@ from portal.models import (
     TrackingLink,
 )
 from portal.services import audit, outbox
-from portal.services.acknowledgements import council_name, tracking_url
-from portal.services.intake import hash_token
+from portal.services.common import check_can_work, council_name, hash_token, is_child, tracking_url
 
 
 class Recipient(StrEnum):
@@ -86,10 +85,6 @@ class How(StrEnum):
     PHONE = "phone"  # letters are not safe: staff phone to tell them
     IN_PERSON = "in_person"  # printed and handed over, never posted
     NONE = "none"  # no safe way is left: staff must agree one
-
-
-def is_child(case: Submission) -> bool:
-    return case.submitter_role == SubmitterRole.CHILD.value
 
 
 def address_of(case: Submission, recipient: Recipient) -> str | None:
@@ -224,9 +219,7 @@ def send_message(
     version: int,
 ) -> None:
     """A message written by staff on the case, to the complainant and/or their advocate."""
-    from portal.services import cases  # it imports the notices that import this module
-
-    cases.check_can_work(staff, case, version)
+    check_can_work(staff, case, version)
     send(case, kind=Kind.MESSAGE, subject=subject, body=body, staff=staff, to=to)
     db.session.commit()
 

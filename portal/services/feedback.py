@@ -18,12 +18,12 @@ from portal.database import utcnow
 from portal.domain import feedback
 from portal.domain.clock import LONDON, london_date
 from portal.domain.reports import Period
-from portal.domain.types import ContactPreference, Kind, SubmitterRole
+from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
 from portal.models import FeedbackAnswer, FeedbackInvitation, Staff, Submission
 from portal.services import audit, correspondence
-from portal.services.acknowledgements import council_name
-from portal.services.intake import hash_token
+from portal.services.common import council_name, hash_token
+from portal.services.common import is_child as is_child
 
 
 class AlreadyAnswered(RuntimeError):
@@ -34,10 +34,6 @@ def questionnaire_url(token: str, language: str = "en") -> str:
     base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     # Like the tracking link: it opens in the language the person wrote in.
     return f"{base}/feedback/{token}" + ("?lang=cy" if language == "cy" else "")
-
-
-def is_child(case: Submission) -> bool:
-    return case.submitter_role == SubmitterRole.CHILD.value
 
 
 # --- the invitation ----------------------------------------------------------------------

@@ -4,7 +4,6 @@ A submission, its reference and its flags commit in one transaction; nothing els
 in the public side commits.
 """
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -16,13 +15,12 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.database import utcnow
-from portal.domain import contact_safety, timescales
+from portal.domain import contact_safety
 from portal.domain.answers import still_applying
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.flags import flags_for
 from portal.domain.postcodes import normalise_postcode
 from portal.domain.references import format_reference
-from portal.domain.timescales import Deadline, Procedure, Step, statutory_procedure
 from portal.domain.types import (
     AdvocacyAnswer,
     ChildAgreement,
@@ -34,7 +32,8 @@ from portal.domain.types import (
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Draft, ReferenceCounter, Submission, Team
-from portal.services import acknowledgements, attachments, clock, routing_rules, safeguarding
+from portal.services import attachments, clock, events, routing_rules, safeguarding
+from portal.services.common import hash_token
 
 log = logging.getLogger(__name__)
 
@@ -253,15 +252,6 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def acknowledgement_due(received_on: date, procedure: Procedure | None = None) -> Deadline:
-    """The council's target, held to the procedure's own limit where it has one
-    (Wales 2 working days; the corporate code 5)."""
-    config = current_app.config
-    procedure = procedure or statutory_procedure(config["JURISDICTION"])
-    target = {Step.ACKNOWLEDGE: int(config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"])}
-    return timescales.deadline(procedure, Step.ACKNOWLEDGE, received_on, target)
-
-
 def _next_reference_number(year: int) -> int:
     """Bump the year's counter in one atomic upsert: two submissions at the same
     instant serialise on the counter row and never share a number."""
@@ -277,10 +267,6 @@ def _next_reference_number(year: int) -> int:
         .returning(ReferenceCounter.last_number)
     )
     return int(db.session.execute(statement).scalar_one())
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _advocacy_status(answer: AdvocacyAnswer | None) -> str | None:
@@ -323,7 +309,7 @@ def record_submission(
             on=received_on,
         )
     )
-    deadline = acknowledgement_due(received_on, routing.procedure)
+    deadline = clock.acknowledgement_due(received_on, routing.procedure)
     if draft is not None and (sent := _claim(draft, now)) is not None:
         return sent
     number = _next_reference_number(received_on.year)
@@ -402,7 +388,7 @@ def record_submission(
     # same transaction.
     safeguarding.assess_submission(submission, new.answers, draft)
     # The acknowledgement commits with the submission: it cannot be lost.
-    acknowledgements.queue_messages(submission, tracking_token)
+    events.publish(events.Submitted(submission, tracking_token))
     if draft is not None:
         db.session.flush()
         attachments.move_to_submission(draft, submission)

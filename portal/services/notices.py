@@ -20,8 +20,9 @@ from portal.domain.stages import Move
 from portal.domain.timescales import Procedure
 from portal.i18n import long_date
 from portal.models import Staff, Submission
-from portal.services import correspondence
-from portal.services.correspondence import Kind, is_child
+from portal.services import correspondence, response_letters
+from portal.services.common import is_child
+from portal.services.correspondence import Kind
 
 
 def _contact() -> dict[str, str]:
@@ -188,8 +189,6 @@ def _next_steps(case: Submission, move: Move, staff: Staff) -> None:
     }[move]
     assert responded_on is not None
     window = int(current_app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"])
-    from portal.services import response_letters  # it imports cases, which imports this
-
     if response_letters.find(case, RESPONSES[move]) is not None:
         return  # the stage's response letter says what they can do next, with the same date
     step = after_response(Procedure(case.procedure), case.jurisdiction, move, responded_on, window)

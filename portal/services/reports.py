@@ -18,8 +18,7 @@ from portal.domain.reports import Period, ReportCase
 from portal.extensions import db
 from portal.models import Category, Lesson, Staff, Submission, Team, submission_categories
 from portal.models.report import ComparatorFigure, PastCase, ReportContext
-from portal.services import audit, feedback
-from portal.services.intake import acknowledgement_due
+from portal.services import audit, clock, feedback
 
 CONTEXT_FIELDS = ("social_care_contacts", "referrals", "children_looked_after")
 
@@ -131,7 +130,7 @@ def _past_cases(period: Period) -> list[ReportCase]:
             outcome=past.outcome,
             acknowledged_on=past.acknowledged_on,
             # Not kept by the old system: the council's own target, as it is now.
-            acknowledge_by=acknowledgement_due(past.received_on).due,
+            acknowledge_by=clock.acknowledgement_due(past.received_on).due,
             stage1_responded_on=past.stage1_responded_on,
             stage1_extended=past.stage1_extended,
             stage2_cost_pence=past.stage2_cost_pence,

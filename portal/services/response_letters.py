@@ -26,6 +26,7 @@ from portal.extensions import db
 from portal.i18n import long_date
 from portal.models import Correspondence, LetterStatus, ResponseLetter, Staff, Submission
 from portal.services import audit, cases, correspondence
+from portal.services.common import is_child
 from portal.services.correspondence import How, Kind, Recipient
 
 STATUS_NAMES = {
@@ -146,7 +147,7 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
         jurisdiction=case.jurisdiction,
         reference=case.reference,
         name=case.submitter_name,
-        for_child=correspondence.is_child(case),
+        for_child=is_child(case),
         received_on=case.received_on,
         dated=dated(case, stage, today).on,
         window_working_days=cases.window_days(Procedure(case.procedure)),

@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Draft
 from portal.services import outbox
-from portal.services.acknowledgements import council_name
+from portal.services.common import council_name
 
 QUESTIONS = {
     "first_pet": _l("What was the name of your first pet?"),

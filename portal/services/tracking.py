@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from portal.domain.references import normalise_reference
 from portal.extensions import db
 from portal.models import Submission, TrackingLink
-from portal.services.intake import hash_token
+from portal.services.common import hash_token
 
 # Compared against when the reference does not exist, so both failures take as long.
 _NO_SUCH_HASH = "0" * 64

@@ -10,6 +10,7 @@ from portal.domain.timescales import (
     Procedure,
     acknowledgement_deadline,
     acknowledgement_working_days,
+    statutory_procedure,
 )
 
 FRI_19_DEC_2025 = date(2025, 12, 19)
@@ -17,10 +18,11 @@ MON_22_DEC_2025 = date(2025, 12, 22)
 TUE_23_DEC_2025 = date(2025, 12, 23)
 WED_24_DEC_2025 = date(2025, 12, 24)
 TUE_30_DEC_2025 = date(2025, 12, 30)
+ENGLAND, WALES = statutory_procedure("england"), statutory_procedure("wales")
 
 
 def test_england_sets_no_period_so_the_council_target_of_three_days_applies() -> None:
-    deadline = acknowledgement_deadline(FRI_19_DEC_2025, "england", 3)
+    deadline = acknowledgement_deadline(FRI_19_DEC_2025, ENGLAND, 3)
     assert deadline.due == WED_24_DEC_2025
     assert deadline.statutory is None
     assert deadline.local_target == WED_24_DEC_2025
@@ -36,38 +38,38 @@ def test_the_councils_target_is_three_working_days_unless_configured() -> None:
     ids=["2 days", "3 days", "5 days"],
 )
 def test_england_uses_whatever_target_the_council_sets(target: int, due: date) -> None:
-    deadline = acknowledgement_deadline(FRI_19_DEC_2025, "england", target)
+    deadline = acknowledgement_deadline(FRI_19_DEC_2025, ENGLAND, target)
     assert (deadline.due, deadline.local_target, deadline.statutory) == (due, due, None)
 
 
 def test_wales_acknowledges_within_two_working_days_by_law() -> None:
-    deadline = acknowledgement_deadline(FRI_19_DEC_2025, "wales", 2)
+    deadline = acknowledgement_deadline(FRI_19_DEC_2025, WALES, 2)
     assert deadline.due == TUE_23_DEC_2025
     assert deadline.statutory == TUE_23_DEC_2025
 
 
 def test_a_welsh_council_target_of_three_days_still_gives_two_and_keeps_both() -> None:
-    deadline = acknowledgement_deadline(FRI_19_DEC_2025, "wales", 3)
+    deadline = acknowledgement_deadline(FRI_19_DEC_2025, WALES, 3)
     assert deadline.due == TUE_23_DEC_2025
     assert deadline.statutory == TUE_23_DEC_2025
     assert deadline.local_target == WED_24_DEC_2025
 
 
 def test_a_welsh_council_may_promise_sooner_than_the_law() -> None:
-    deadline = acknowledgement_deadline(FRI_19_DEC_2025, "wales", 1)
+    deadline = acknowledgement_deadline(FRI_19_DEC_2025, WALES, 1)
     assert deadline.due == MON_22_DEC_2025
     assert deadline.statutory == TUE_23_DEC_2025
 
 
 def test_the_wales_deadline_counts_over_christmas_2026() -> None:
     # Wed 23 Dec 2026: Thu 24, then Christmas, the weekend and Boxing Day's substitute.
-    deadline = acknowledgement_deadline(date(2026, 12, 23), "wales", 3)
+    deadline = acknowledgement_deadline(date(2026, 12, 23), WALES, 3)
     assert deadline.due == date(2026, 12, 29)
 
 
 def test_an_unknown_jurisdiction_is_refused() -> None:
     with pytest.raises(ValueError, match="scotland"):
-        acknowledgement_deadline(FRI_19_DEC_2025, "scotland", 3)
+        statutory_procedure("scotland")
 
 
 @pytest.mark.parametrize(
