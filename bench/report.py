@@ -148,6 +148,8 @@ class Contact:
     dates: dict[str, Any] = field(default_factory=dict)  # Submission columns
     stage: str = "closed"
     lesson: bool = False
+    # Each stage's response (StageResponse columns), by stage.
+    responses: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def contact(
@@ -245,6 +247,10 @@ def contact(
         case.lesson = rng.random() < 0.02
         if rng.random() < 0.05:
             d["ex_gratia_pence"] = rng.randint(50, 1500) * 100 + rng.choice([0, 50])
+    case.responses["stage1"] = {
+        "outcome": d["outcome"],
+        "ex_gratia_pence": d.get("ex_gratia_pence"),
+    }
     last = d["stage1_responded_on"]
     ombudsman_chance = 0.015
 
@@ -266,6 +272,10 @@ def contact(
         if rng.random() < 0.9:
             d["stage2_cost_pence"] = rng.randint(1500, 9000) * 100 + rng.randint(0, 99)
         d["outcome"] = weighted(rng, FINDINGS)
+        case.responses["stage2"] = {
+            "outcome": d["outcome"],
+            "cost_pence": d.get("stage2_cost_pence"),
+        }
         last = d["stage2_adjudicated_on"]
         ombudsman_chance = 0.10
 
@@ -309,9 +319,14 @@ def _settle(case: Contact, open_at: str | None = None) -> Contact:
     return case
 
 
+# The old system's columns (past_row) that live cases keep in their stage responses.
+RESPONSE_KEYS = ("outcome", "ex_gratia_pence", "stage2_cost_pence")
+
+
 def submission_row(
     case: Contact, reference: str, rng: random.Random, acknowledge_by: date
 ) -> dict[str, Any]:
+    dates = {key: value for key, value in case.dates.items() if key not in RESPONSE_KEYS}
     return {
         "reference": reference,
         "kind": case.kind,
@@ -357,16 +372,13 @@ def submission_row(
         "stage2_statement_on": None,
         "stage2_extended_to": None,
         "stage2_adjudicated_on": None,
-        "stage2_cost_pence": None,
         "stage3_requested_on": None,
         "panel_on": None,
         "stage3_responded_on": None,
         "ombudsman_referred_on": None,
         "ombudsman_decided_on": None,
         "ombudsman_decision": None,
-        "outcome": None,
-        "ex_gratia_pence": None,
-    } | case.dates
+    } | dates
 
 
 def past_row(case: Contact, reference: str) -> dict[str, Any]:
@@ -428,7 +440,14 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
     from portal.domain.holidays import bank_holidays
     from portal.domain.reports import previous
     from portal.extensions import db
-    from portal.models import Category, Lesson, Submission, Team, submission_categories
+    from portal.models import (
+        Category,
+        Lesson,
+        StageResponse,
+        Submission,
+        Team,
+        submission_categories,
+    )
     from portal.models.report import PastCase
     from portal.services import teams
 
@@ -500,9 +519,15 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
                     sa.insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
                     live,
                 ).all()
-                links, lessons = [], []
+                links, lessons, responses = [], [], []
                 for case_id, case in zip(ids, stories, strict=True):
                     links += [{"submission_id": case_id, "category_id": c} for c in case.categories]
+                    responses += [
+                        {"outcome": None, "ex_gratia_pence": None, "cost_pence": None}
+                        | response
+                        | {"submission_id": case_id, "stage": stage}
+                        for stage, response in case.responses.items()
+                    ]
                     if case.lesson:
                         lesson, action = rng.choice(LESSONS)
                         lessons.append(
@@ -517,6 +542,8 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
                     db.session.execute(sa.insert(submission_categories), links)
                 if lessons:
                     db.session.execute(sa.insert(Lesson), lessons)
+                if responses:
+                    db.session.execute(sa.insert(StageResponse), responses)
                 built.live += len(live)
                 built.links += len(links)
                 built.lessons += len(lessons)

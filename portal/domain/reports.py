@@ -128,7 +128,8 @@ class ReportCase:
     panel_on: date | None = None
     stage3_responded_on: date | None = None
     stage2_cost_pence: int | None = None
-    ex_gratia_pence: int | None = None
+    # Each ex gratia payment, in pence: one per stage that paid one.
+    ex_gratia_payments: tuple[int, ...] = ()
     ombudsman: str | None = None  # referred, or the decision
     advocacy_answer: str | None = None
     worker_named: bool = False
@@ -208,7 +209,7 @@ def figures(
     stage3_days = [working_days(c.stage3_requested_on, c.stage3_responded_on) for c in stage3_done]  # type: ignore[arg-type]
 
     stage2_costs = [c.stage2_cost_pence for c in complaints if c.stage2_cost_pence]
-    ex_gratia = [c.ex_gratia_pence for c in complaints if c.ex_gratia_pence]
+    ex_gratia = [pence for c in complaints for pence in c.ex_gratia_payments if pence]
 
     compliments = [c for c in cases if c.kind == "compliment"]
     representations = [c for c in cases if c.kind == "representation"]

@@ -25,6 +25,7 @@ from portal.models.reminder import DeadlineDigest, DeadlineNotice  # noqa: E402
 from portal.models.report import ComparatorFigure, PastCase, ReportContext  # noqa: E402
 from portal.models.routing import Category, RoutingRule, submission_categories  # noqa: E402
 from portal.models.staff import Staff  # noqa: E402
+from portal.models.stage_response import StageResponse  # noqa: E402
 from portal.models.submission import ReferenceCounter, Submission  # noqa: E402
 from portal.models.task import Task  # noqa: E402
 from portal.models.team import Team  # noqa: E402
@@ -46,6 +47,7 @@ __all__ = [
     "ResponseLetter",
     "RoutingRule",
     "Staff",
+    "StageResponse",
     "submission_categories",
     "DeadlineDigest",
     "DeadlineNotice",

@@ -5,11 +5,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.contact_safety import ContactSafety
+from portal.domain.responses import overall_outcome
 from portal.models import Model
 
 if TYPE_CHECKING:
     from portal.models.case import ComplaintPoint, Lesson
     from portal.models.routing import Category
+    from portal.models.stage_response import StageResponse
     from portal.models.team import Team
 
 
@@ -139,7 +141,6 @@ class Submission(Model):
     stage2_extended_to: Mapped[date | None]
     stage2_extension_reason: Mapped[str | None] = mapped_column(sa.String(500))
     stage2_adjudicated_on: Mapped[date | None]
-    stage2_cost_pence: Mapped[int | None]
     stage3_requested_on: Mapped[date | None]
     stage3_request_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     panel_on: Mapped[date | None]
@@ -151,13 +152,6 @@ class Submission(Model):
     ombudsman_reference: Mapped[str | None] = mapped_column(sa.String(40))
     ombudsman_decided_on: Mapped[date | None]
     ombudsman_decision: Mapped[str | None] = mapped_column(sa.String(30))
-
-    # The case's overall outcome, and the redress given.
-    outcome: Mapped[str | None] = mapped_column(sa.String(30))
-    redress_apology: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    redress_explanation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    redress_service_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    ex_gratia_pence: Mapped[int | None]
 
     # "Someone else": does the person have sufficient interest in the child's welfare?
     sufficient_interest: Mapped[bool | None]
@@ -181,6 +175,8 @@ class Submission(Model):
     )
     points: Mapped[list["ComplaintPoint"]] = relationship(order_by="ComplaintPoint.id")
     lessons: Mapped[list["Lesson"]] = relationship(order_by="Lesson.id")
+    # Each stage's finding, redress, payment and cost (models/stage_response.py).
+    responses: Mapped[list["StageResponse"]] = relationship(order_by="StageResponse.stage")
     team: Mapped["Team | None"] = relationship(foreign_keys=[team_id])
 
     @property
@@ -189,6 +185,20 @@ class Submission(Model):
             phone=self.safe_to_phone,
             voicemail=self.safe_to_leave_voicemail,
             letters=self.safe_to_send_letters,
+        )
+
+    def response(self, stage: str) -> "StageResponse | None":
+        """The council's response at `stage` ("stage1", "stage2", "stage3"), if recorded."""
+        return next((r for r in self.responses if r.stage == stage), None)
+
+    @property
+    def outcome(self) -> str | None:
+        """The case's overall outcome: withdrawn, resolved informally, or the finding of
+        the latest stage responded to."""
+        return overall_outcome(
+            withdrawn=self.withdrawn_on is not None,
+            resolved_informally=self.resolved_informally_on is not None,
+            findings={r.stage: r.outcome for r in self.responses},
         )
 
     __mapper_args__ = {"version_id_col": version}

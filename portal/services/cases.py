@@ -19,7 +19,16 @@ from portal.domain.stages import Move, Stage
 from portal.domain.timescales import Procedure, check_acknowledgement_date
 from portal.domain.types import Kind
 from portal.extensions import db
-from portal.models import Category, ComplaintPoint, Lesson, Staff, Submission, Task, Team
+from portal.models import (
+    Category,
+    ComplaintPoint,
+    Lesson,
+    Staff,
+    StageResponse,
+    Submission,
+    Task,
+    Team,
+)
 from portal.services import acknowledgements, audit, clock, events
 from portal.services.common import CaseChanged as CaseChanged
 from portal.services.common import NotAllowed as NotAllowed
@@ -66,28 +75,38 @@ MOVE_DATE_FIELD: dict[Move, str] = {
 MOVE_DETAILS: dict[Move, tuple[str, ...]] = {
     Move.RESOLVE_INFORMALLY: ("informal_resolution_terms",),
     Move.EXTEND_STAGE1: ("stage1_extension_reason",),
-    Move.RESPOND_STAGE1: (
-        "outcome",
-        "redress_apology",
-        "redress_explanation",
-        "redress_service_review",
-        "ex_gratia_pence",
-    ),
     Move.APPOINT_INVESTIGATORS: ("investigating_officer", "independent_person"),
     Move.EXTEND_STAGE2: ("stage2_extended_to", "stage2_extension_reason"),
-    Move.ADJUDICATE_STAGE2: (
-        "outcome",
-        "stage2_cost_pence",
-        "redress_apology",
-        "redress_explanation",
-        "redress_service_review",
-        "ex_gratia_pence",
-    ),
     Move.SET_PANEL: ("panel_members",),
     Move.PANEL_REPORT: ("panel_recommendations",),
-    Move.RESPOND_STAGE3: ("outcome",),
     Move.REFER_OMBUDSMAN: ("ombudsman_reference",),
     Move.OMBUDSMAN_DECISION: ("ombudsman_decision",),
+}
+
+# The moves that respond at a stage: each writes that stage's StageResponse, from these
+# details (a detail's name, the response's column).
+RESPONDS_AT: dict[Move, str] = {
+    Move.RESPOND_STAGE1: "stage1",
+    Move.ADJUDICATE_STAGE2: "stage2",
+    Move.RESPOND_STAGE3: "stage3",
+}
+RESPONSE_DETAILS: dict[Move, dict[str, str]] = {
+    Move.RESPOND_STAGE1: {
+        "outcome": "outcome",
+        "redress_apology": "redress_apology",
+        "redress_explanation": "redress_explanation",
+        "redress_service_review": "redress_service_review",
+        "ex_gratia_pence": "ex_gratia_pence",
+    },
+    Move.ADJUDICATE_STAGE2: {
+        "outcome": "outcome",
+        "stage2_cost_pence": "cost_pence",
+        "redress_apology": "redress_apology",
+        "redress_explanation": "redress_explanation",
+        "redress_service_review": "redress_service_review",
+        "ex_gratia_pence": "ex_gratia_pence",
+    },
+    Move.RESPOND_STAGE3: {"outcome": "outcome"},
 }
 
 
@@ -174,13 +193,18 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     names += list(MOVE_DETAILS.get(data.move, ()))
     names += ["stage", "next_due_on", "stage2_request_late", "stage3_request_late", "outcome"]
     before = _snapshot(case, list(dict.fromkeys(names)))
+    response = _response_for(case, data.move)
+    if response is not None:
+        before |= _response_snapshot(response, data.move)
     if data.move in MOVE_DATE_FIELD:
         setattr(case, MOVE_DATE_FIELD[data.move], getattr(progress, MOVE_DATE_FIELD[data.move]))
     for name in MOVE_DETAILS.get(data.move, ()):
         if name in data.details:
-            if name == "ex_gratia_pence" and data.details[name] is None:
-                continue  # left blank at stage 2: the payment made at stage 1 stands
             setattr(case, name, data.details[name])
+    if response is not None:
+        for name, column in RESPONSE_DETAILS[data.move].items():
+            if name in data.details:
+                setattr(response, column, data.details[name])
     if data.move is Move.REQUEST_STAGE2:
         case.stage2_request_late = stages.is_late_request(
             data.on, case.stage1_responded_on, window_days(Procedure(case.procedure))
@@ -192,10 +216,6 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     if before["stage"] != Stage.CLOSED and stages.current_stage(progress) is Stage.CLOSED:
         # Just closed: the complainant is asked, once, how it was handled (issue 8).
         events.publish(events.CaseClosed(case))
-    if data.move is Move.WITHDRAW:
-        case.outcome = "withdrawn"
-    if data.move is Move.RESOLVE_INFORMALLY:
-        case.outcome = "resolved_informally"
     refresh_due(case)
     clock.after_move(case, data.move, data.on, staff, was, owed_before, data.details)
     # The complainant is told what it means for them (services/effects.py).
@@ -203,7 +223,39 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
         events.publish(events.DeadlineExtended(case, data.move, staff))
     elif data.move in RESPONSES:
         events.publish(events.StageResponded(case, data.move, staff))
-    _save(staff, case, f"move:{data.move.value}", before)
+    if response is None:
+        _save(staff, case, f"move:{data.move.value}", before)
+        return
+    # The trail names the response's fields as the case's own once were (outcome,
+    # ex_gratia_pence, stage2_cost_pence ...), with the stage they belong to.
+    _save(
+        staff,
+        case,
+        f"move:{data.move.value}",
+        before,
+        {"response_stage": response.stage},
+        after=_response_snapshot(response, data.move),
+    )
+
+
+def _response_for(case: Submission, move: Move) -> StageResponse | None:
+    """The response a move records, added to the case the first time."""
+    if move not in RESPONDS_AT:
+        return None
+    response = case.response(RESPONDS_AT[move])
+    if response is None:
+        response = StageResponse(
+            stage=RESPONDS_AT[move],
+            redress_apology=False,
+            redress_explanation=False,
+            redress_service_review=False,
+        )
+        case.responses.append(response)
+    return response
+
+
+def _response_snapshot(response: StageResponse, move: Move) -> dict[str, Any]:
+    return {name: getattr(response, column) for name, column in RESPONSE_DETAILS[move].items()}
 
 
 # --- triage actions -----------------------------------------------------------------------

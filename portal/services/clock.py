@@ -376,11 +376,15 @@ def save_change(
     action: str,
     before: dict[str, Any],
     extra: dict[str, Any] | None = None,
+    *,
+    after: dict[str, Any] | None = None,
 ) -> None:
     """How every change of a case ends: refresh what is due, record the change in the
-    trail and commit."""
+    trail and commit. `after`: values that are not the case's own columns (a stage's
+    response), named as in `before`."""
     refresh_due(case)
-    after = {name: getattr(case, name) for name in before}
+    kept = after or {}
+    after = {name: getattr(case, name) for name in before if name not in kept} | kept
     audit.record(
         action,
         staff=staff,

@@ -121,8 +121,10 @@ def _work(
               stage1_extension_reason="Records from another team were needed.")  # fmt: skip
     responded = add_working_days(received, took)
     finding = pick.choice(FINDINGS)
+    # A late, upheld response pays for the time and trouble (stage 2 may pay again).
+    paid = 5000 if finding != "not_upheld" and took > 10 else None
     if not _move(staff, case, Move.RESPOND_STAGE1, responded, today, outcome=finding,
-                 redress_apology=finding != "not_upheld"):  # fmt: skip
+                 redress_apology=finding != "not_upheld", ex_gratia_pence=paid):  # fmt: skip
         return
     if finding != "not_upheld" and pick.random() < 0.5:
         lesson, action = pick.choice(LESSONS)

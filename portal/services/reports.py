@@ -15,8 +15,17 @@ from portal.csv_export import Cell, csv_text
 from portal.domain import reports
 from portal.domain.clock import london_date, working_days_between
 from portal.domain.reports import Period, ReportCase
+from portal.domain.responses import overall_outcome
 from portal.extensions import db
-from portal.models import Category, Lesson, Staff, Submission, Team, submission_categories
+from portal.models import (
+    Category,
+    Lesson,
+    Staff,
+    StageResponse,
+    Submission,
+    Team,
+    submission_categories,
+)
 from portal.models.report import ComparatorFigure, PastCase, ReportContext
 from portal.services import audit, clock, feedback
 
@@ -49,7 +58,7 @@ def _live_cases(period: Period) -> list[ReportCase]:
             Submission.resolved_informally_on,
             Submission.stage2_requested_on,
             Submission.stage3_requested_on,
-            Submission.outcome,
+            Submission.withdrawn_on,
             Submission.acknowledged_at,
             Submission.acknowledge_by,
             Submission.stage1_responded_on,
@@ -59,8 +68,6 @@ def _live_cases(period: Period) -> list[ReportCase]:
             Submission.stage2_extended_to,
             Submission.panel_on,
             Submission.stage3_responded_on,
-            Submission.stage2_cost_pence,
-            Submission.ex_gratia_pence,
             Submission.ombudsman_referred_on,
             Submission.ombudsman_decision,
             Submission.advocacy_answer,
@@ -77,6 +84,19 @@ def _live_cases(period: Period) -> list[ReportCase]:
         .where(Submission.received_on.between(period.start, period.end))
     ):
         categories[submission_id].append(slug)
+    responses: dict[int, list[Any]] = defaultdict(list)
+    for response in db.session.execute(
+        sa.select(
+            StageResponse.submission_id,
+            StageResponse.stage,
+            StageResponse.outcome,
+            StageResponse.ex_gratia_pence,
+            StageResponse.cost_pence,
+        )
+        .join(Submission, Submission.id == StageResponse.submission_id)
+        .where(Submission.received_on.between(period.start, period.end))
+    ):
+        responses[response.submission_id].append(response)
     cases = []
     for row in rows:
         started = row.stage2_requested_on
@@ -91,7 +111,11 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 team=row.team_name,
                 categories=tuple(categories[row.id]),
                 stage_reached=_stage_reached(row),
-                outcome=row.outcome,
+                outcome=overall_outcome(
+                    withdrawn=row.withdrawn_on is not None,
+                    resolved_informally=row.resolved_informally_on is not None,
+                    findings={r.stage: r.outcome for r in responses[row.id]},
+                ),
                 acknowledged_on=london_date(row.acknowledged_at) if row.acknowledged_at else None,
                 acknowledge_by=row.acknowledge_by,
                 stage1_responded_on=row.stage1_responded_on,
@@ -102,8 +126,13 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 stage3_requested_on=row.stage3_requested_on,
                 panel_on=row.panel_on,
                 stage3_responded_on=row.stage3_responded_on,
-                stage2_cost_pence=row.stage2_cost_pence,
-                ex_gratia_pence=row.ex_gratia_pence,
+                stage2_cost_pence=next(
+                    (r.cost_pence for r in responses[row.id] if r.stage == "stage2"), None
+                ),
+                # Every stage's payment: one at stage 1 and one at stage 2 are two.
+                ex_gratia_payments=tuple(
+                    r.ex_gratia_pence for r in responses[row.id] if r.ex_gratia_pence
+                ),
                 ombudsman=decided or ("referred" if row.ombudsman_referred_on else None),
                 advocacy_answer=row.advocacy_answer,
                 worker_named=bool(row.worker_named),

@@ -140,7 +140,9 @@ def has_advocate(case: Submission) -> bool:
 
 def facts(case: Submission, stage: int, today: date) -> LetterFacts:
     config = current_app.config
-    outcome = case.outcome if case.outcome in cases.OUTCOMES else None
+    # What the council said and gave at this stage (its response, once recorded).
+    response = case.response(f"stage{stage}")
+    outcome = response.outcome if response and response.outcome in cases.OUTCOMES else None
     return LetterFacts(
         stage=stage,
         procedure=Procedure(case.procedure),
@@ -156,10 +158,10 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
         council_address=config["COUNCIL_ADDRESS"],
         points=letters.points_for(stage, [(p.stage, p.summary, p.outcome) for p in case.points]),
         outcome=outcome,
-        apology=case.redress_apology,
-        explanation=case.redress_explanation,
-        service_review=case.redress_service_review,
-        ex_gratia_pence=case.ex_gratia_pence,
+        apology=bool(response and response.redress_apology),
+        explanation=bool(response and response.redress_explanation),
+        service_review=bool(response and response.redress_service_review),
+        ex_gratia_pence=response.ex_gratia_pence if response else None,
         actions=[letters.Action(lesson.action, lesson.action_due_on) for lesson in case.lessons],
         advocate_name=case.advocate_assigned or case.advocate_name,
         has_advocate=has_advocate(case),

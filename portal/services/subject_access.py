@@ -75,6 +75,19 @@ def _case(case: Submission) -> dict[str, Any]:
             sa.select(ComplaintPoint).where(ComplaintPoint.submission_id == case.id)
         )
     ]
+    record["outcome"] = case.outcome
+    record["stage_responses"] = [
+        {
+            "stage": r.stage,
+            "outcome": r.outcome,
+            "apology": r.redress_apology,
+            "explanation": r.redress_explanation,
+            "service_review": r.redress_service_review,
+            "ex_gratia_pence": r.ex_gratia_pence,
+            "cost_pence": r.cost_pence,
+        }
+        for r in case.responses
+    ]
     record["lessons"] = [
         {"lesson": lesson.lesson, "action": lesson.action}
         for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.submission_id == case.id))

@@ -1015,11 +1015,6 @@ def test_a_stage1_ex_gratia_payment_still_counts_after_stage2_adjudication(app: 
     assert (costs["ex_gratia_payments"], costs["ex_gratia_total"]) == (1, "150.00")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A case holds one ex_gratia_pence: a second payment at stage 2 replaces the "
-    "first instead of adding to it.",
-)
 def test_ex_gratia_payments_at_both_stages_both_count(app: Flask) -> None:
     desk = a_desk()
     case = a_complaint_answered_at_stage1_with_ex_gratia(desk)

@@ -301,6 +301,32 @@ def waiting_rows(client: FlaskClient) -> list[list[str]]:
     )
 
 
+def test_each_stage_s_letter_says_what_that_stage_found_and_gave(
+    caseworker: FlaskClient,
+) -> None:
+    reference = a_responded_case(caseworker)
+    move(caseworker, reference, "request_stage2", date(2026, 1, 20))
+    move(
+        caseworker,
+        reference,
+        "adjudicate_stage2",
+        date(2026, 2, 24),
+        outcome="upheld",
+        redress=["service_review"],
+        ex_gratia="250",
+        stage2_cost="900",
+    )
+    stage1 = str(look(caseworker, letter_url(reference, 1)).value_of("body"))
+    stage2 = str(look(caseworker, letter_url(reference, 2)).value_of("body"))
+    # Stage 2's finding did not replace stage 1's.
+    assert "Overall, we partly uphold your complaint." in stage1
+    assert "We apologise for what went wrong." in stage1
+    assert "£250" not in stage1
+    assert "Overall, we uphold your complaint." in stage2
+    assert "We apologise for what went wrong." not in stage2
+    assert "We will pay you £250 for your time and trouble." in stage2
+
+
 def test_a_letter_still_to_be_written_cannot_go_for_approval(caseworker: FlaskClient) -> None:
     reference = a_responded_case(caseworker)
     page = the_draft(caseworker, reference)

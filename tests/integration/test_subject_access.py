@@ -3,12 +3,14 @@ by email address or by case reference, reads it on a page or downloads it as JSO
 the export is in each case's audit trail."""
 
 import json
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 from backoffice_helpers import (
     errors_shown_twice,
     look,
+    move,
     new_complaint,
     post_form,
     read,
@@ -58,6 +60,31 @@ def test_everything_about_a_person_by_email_and_nothing_about_anyone_else(
         sa.select(AuditEvent.submission_id).where(AuditEvent.action == "subject_access_export")
     ).all()
     assert set(exported) == {theirs.id}
+
+
+def test_the_export_holds_each_stage_s_response(app: Flask, client: FlaskClient) -> None:
+    received = datetime(2025, 12, 15, 10, 0, tzinfo=UTC)
+    case = new_complaint(email="parent.one@example.com", when=received)
+    sign_in_as_manager(client)
+    move(client, case.reference, "accept", date(2025, 12, 16))
+    move(client, case.reference, "respond_stage1", date(2026, 1, 6), outcome="upheld",
+         redress=["apology"], ex_gratia="40")  # fmt: skip
+    download = post_form(
+        client, SEARCH, {"email": "", "reference": case.reference, "format": "json"}
+    )
+    (held,) = json.loads(download.get_data(as_text=True))["cases"]
+    assert held["outcome"] == "upheld"
+    assert held["stage_responses"] == [
+        {
+            "stage": "stage1",
+            "outcome": "upheld",
+            "apology": True,
+            "explanation": False,
+            "service_review": False,
+            "ex_gratia_pence": 4000,
+            "cost_pence": None,
+        }
+    ]
 
 
 def test_by_case_reference(app: Flask, client: FlaskClient) -> None:

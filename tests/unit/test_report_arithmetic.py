@@ -483,19 +483,21 @@ def test_averages_are_rounded_half_up_and_none_without_cases() -> None:
     assert empty["acknowledged_in_time_percent"] is None
 
 
-def test_costs_count_the_cases_with_money_and_add_it_up_exactly() -> None:
+def test_costs_count_every_payment_and_add_it_up_exactly() -> None:
     cases = [
-        complaint(stage2_cost_pence=308196, ex_gratia_pence=25000),
+        complaint(stage2_cost_pence=308196, ex_gratia_payments=(25000,)),
         complaint(stage2_cost_pence=150050),
-        complaint(ex_gratia_pence=15000),
-        complaint(stage2_cost_pence=None, ex_gratia_pence=None),
-        replace(complaint(ex_gratia_pence=999), kind="representation"),
+        complaint(ex_gratia_payments=(15000,)),
+        # Paid at stage 1 and again at stage 2: two payments.
+        complaint(ex_gratia_payments=(5000, 10000)),
+        complaint(stage2_cost_pence=None, ex_gratia_payments=()),
+        replace(complaint(ex_gratia_payments=(999,)), kind="representation"),
     ]
     assert count(cases)["costs"] == {
         "stage2_cases": 2,
         "stage2_total": "4582.46",
-        "ex_gratia_payments": 2,
-        "ex_gratia_total": "400.00",
+        "ex_gratia_payments": 4,
+        "ex_gratia_total": "550.00",
     }
 
 
