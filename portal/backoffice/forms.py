@@ -432,6 +432,14 @@ class LessonForm(CaseForm):
     due = GovDateField("By when (optional)", what="The date")
 
 
+# What staff write to a person is shown as HTML from a small markup (portal/security.py).
+WRITING_HINT = (
+    "A blank line starts a new paragraph. A line starting with a dash and a space, like "
+    '"- this", is a bullet point. **Two stars each side** make words bold, and '
+    "[words](https://example.org) is a link."
+)
+
+
 class ResponseLetterForm(FlaskForm):
     """A response letter's words. `version` is the letter's own (empty for a new one)."""
 
@@ -449,7 +457,7 @@ class ResponseLetterForm(FlaskForm):
     body = TextAreaField(
         "The letter",
         description="Written to the person, in their language. Replace anything in double "
-        "square brackets, like [[this]], before you send it for approval.",
+        "square brackets, like [[this]], before you send it for approval. " + WRITING_HINT,
         filters=[clean_text],
         validators=[required("Enter the letter"), max_length(20000, "The letter")],
         widget=GovTextArea(),
@@ -919,7 +927,7 @@ class MessageForm(CaseForm):
     body = TextAreaField(
         "Message",
         description="Written to the person: plain words, no jargon. A child gets only a "
-        "notice by email and reads it on their tracking page.",
+        "notice by email and reads it on their tracking page. " + WRITING_HINT,
         filters=[clean_text],
         validators=[required("Enter the message"), max_length(5000, "The message")],
         widget=GovTextArea(),
