@@ -257,7 +257,7 @@ class MoveForm(CaseForm):
             self.outcome.label.text = "The council's decision on the panel's findings"
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         for name, message in self.REQUIRED.items():
             if name in self._fields and not self[name].data and not self[name].errors:
                 self[name].errors = [message]
@@ -486,7 +486,7 @@ class LetterDecisionForm(FlaskForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.decision.data == "return" and not self.comments.data and not self.comments.errors:
             self.comments.errors = ["Enter what needs to change"]
             valid = False
@@ -540,7 +540,7 @@ class RuleForm(FlaskForm):
     is_active = BooleanField("This rule is on", widget=GovCheckboxInput())
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if (
             self.age_min.data is not None
             and self.age_max.data is not None
@@ -619,7 +619,7 @@ class LegalHoldForm(CaseForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.hold.data == "place" and not self.reason.data:
             self.reason.errors = ["Enter why the case is held"]
             valid = False
@@ -643,7 +643,7 @@ class SubjectAccessForm(FlaskForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if valid and not self.email.data and not self.reference.data:
             self.email.errors = ["Enter an email address or a case reference"]
             valid = False
@@ -830,7 +830,7 @@ class StaffAccountForm(FlaskForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if valid and self.role.data == Role.TEAM_MEMBER.value and not self.team.data:
             self.team.errors = ["Select the team a team member belongs to"]
             valid = False
@@ -896,7 +896,7 @@ class PauseForm(CaseForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.reason.data == "other" and not self.detail.data and not self.detail.errors:
             self.detail.errors = ["Say why the clock is paused"]
             valid = False
