@@ -8,6 +8,7 @@ from wtforms import Form
 
 from portal.i18n import london_date_filter, london_time, long_date, short_date
 from portal.public.fields import GovDateField
+from portal.security import staff_html, staff_text
 
 
 def error_list(form: Form) -> list[dict[str, str]]:
@@ -63,6 +64,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(short_date)
     app.add_template_filter(london_time)
     app.add_template_filter(london_date_filter, "london_date")
+    # Letters and messages staff write to a person: their small markup (portal/security.py).
+    app.add_template_filter(staff_html)
+    app.add_template_filter(staff_text)
     app.add_template_global(error_list)
     app.add_template_global(limit_days)  # the procedures' working days, for what pages say
     app.context_processor(lambda: {"council": council()})

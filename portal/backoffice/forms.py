@@ -257,7 +257,7 @@ class MoveForm(CaseForm):
             self.outcome.label.text = "The council's decision on the panel's findings"
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         for name, message in self.REQUIRED.items():
             if name in self._fields and not self[name].data and not self[name].errors:
                 self[name].errors = [message]
@@ -432,6 +432,14 @@ class LessonForm(CaseForm):
     due = GovDateField("By when (optional)", what="The date")
 
 
+# What staff write to a person is shown as HTML from a small markup (portal/security.py).
+WRITING_HINT = (
+    "A blank line starts a new paragraph. A line starting with a dash and a space, like "
+    '"- this", is a bullet point. **Two stars each side** make words bold, and '
+    "[words](https://example.org) is a link."
+)
+
+
 class ResponseLetterForm(FlaskForm):
     """A response letter's words. `version` is the letter's own (empty for a new one)."""
 
@@ -449,7 +457,7 @@ class ResponseLetterForm(FlaskForm):
     body = TextAreaField(
         "The letter",
         description="Written to the person, in their language. Replace anything in double "
-        "square brackets, like [[this]], before you send it for approval.",
+        "square brackets, like [[this]], before you send it for approval. " + WRITING_HINT,
         filters=[clean_text],
         validators=[required("Enter the letter"), max_length(20000, "The letter")],
         widget=GovTextArea(),
@@ -478,7 +486,7 @@ class LetterDecisionForm(FlaskForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.decision.data == "return" and not self.comments.data and not self.comments.errors:
             self.comments.errors = ["Enter what needs to change"]
             valid = False
@@ -532,7 +540,7 @@ class RuleForm(FlaskForm):
     is_active = BooleanField("This rule is on", widget=GovCheckboxInput())
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if (
             self.age_min.data is not None
             and self.age_max.data is not None
@@ -611,7 +619,7 @@ class LegalHoldForm(CaseForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.hold.data == "place" and not self.reason.data:
             self.reason.errors = ["Enter why the case is held"]
             valid = False
@@ -635,7 +643,7 @@ class SubjectAccessForm(FlaskForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if valid and not self.email.data and not self.reference.data:
             self.email.errors = ["Enter an email address or a case reference"]
             valid = False
@@ -822,7 +830,7 @@ class StaffAccountForm(FlaskForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if valid and self.role.data == Role.TEAM_MEMBER.value and not self.team.data:
             self.team.errors = ["Select the team a team member belongs to"]
             valid = False
@@ -888,7 +896,7 @@ class PauseForm(CaseForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.reason.data == "other" and not self.detail.data and not self.detail.errors:
             self.detail.errors = ["Say why the clock is paused"]
             valid = False
@@ -919,7 +927,7 @@ class MessageForm(CaseForm):
     body = TextAreaField(
         "Message",
         description="Written to the person: plain words, no jargon. A child gets only a "
-        "notice by email and reads it on their tracking page.",
+        "notice by email and reads it on their tracking page. " + WRITING_HINT,
         filters=[clean_text],
         validators=[required("Enter the message"), max_length(5000, "The message")],
         widget=GovTextArea(),

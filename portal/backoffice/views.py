@@ -2,7 +2,7 @@
 Views translate HTTP; every rule is in portal/domain and every change in portal/services."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
@@ -103,7 +103,7 @@ def today() -> date:
 
 
 def me() -> Staff:
-    return current_user._get_current_object()
+    return cast(Staff, current_user._get_current_object())  # Flask-Login is untyped
 
 
 @bp.before_request

@@ -14,6 +14,10 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
+    """What a route or a use case needs. A case's audit trail is part of the case: whoever
+    may see the case sees who looked at it and what they changed (VIEW_CASES), and no page
+    shows the trail of more than one case, so it needs no permission of its own."""
+
     VIEW_CASES = "view_cases"
     WORK_CASES = "work_cases"  # change a case: triage, stages, outcomes; draft letters
     APPROVE_LETTERS = "approve_letters"  # approve and send a response letter
@@ -22,7 +26,6 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"
     EDIT_REPORTS = "edit_reports"  # the report's context figures and other councils'
     MANAGE_RECORDS = "manage_records"  # legal holds; what is kept and for how long
-    VIEW_AUDIT = "view_audit"
     MANAGE_STAFF = "manage_staff"  # staff accounts: roles, teams, disabling a leaver
 
 
@@ -34,7 +37,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CASES,
             Permission.SEE_ALL_TEAMS,
             Permission.VIEW_REPORTS,
-            Permission.VIEW_AUDIT,
         }
     ),
 }

@@ -14,13 +14,6 @@ class FileType(StrEnum):
     DOC = "doc"
 
 
-CONTENT_TYPES = {
-    FileType.PDF: "application/pdf",
-    FileType.JPEG: "image/jpeg",
-    FileType.PNG: "image/png",
-    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    FileType.DOC: "application/msword",
-}
 EXTENSIONS = {
     FileType.PDF: ".pdf",
     FileType.JPEG: ".jpg",

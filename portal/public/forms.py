@@ -629,7 +629,7 @@ class AdvocateForm(QuestionForm):
 
     def asks_again(self) -> bool:
         # "Not sure" first shows what an advocate is and does, then the question again.
-        return self.advocacy.data == AdvocacyAnswer.NOT_SURE.value
+        return bool(self.advocacy.data == AdvocacyAnswer.NOT_SURE.value)
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         if self.child:

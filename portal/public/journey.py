@@ -110,7 +110,7 @@ def display_value(field: Field) -> str | None:
     if isinstance(field, RadioField):
         return str(dict(field.choices).get(data, data))
     if isinstance(field, GovDateField) and isinstance(data, date):
-        return format_date(data, "d MMMM y")
+        return str(format_date(data, "d MMMM y"))
     return str(data)
 
 

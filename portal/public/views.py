@@ -261,8 +261,8 @@ def _after_danger_check(
 def _in_words(minutes: int) -> str:
     """ "1 hour", "90 minutes": how long before an unsent help page reaches staff."""
     if minutes % 60 == 0:
-        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
-    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+        return str(ngettext("%(num)d hour", "%(num)d hours", minutes // 60))
+    return str(ngettext("%(num)d minute", "%(num)d minutes", minutes))
 
 
 def _then(kind: Kind) -> str:

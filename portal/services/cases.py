@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from portal.database import utcnow
 from portal.domain import stages
 from portal.domain.access import Permission, Role, can
-from portal.domain.clock import LONDON, add_working_days
+from portal.domain.clock import LONDON
 from portal.domain.next_steps import RESPONSES
 from portal.domain.stages import Move, Stage
 from portal.domain.timescales import Procedure, check_acknowledgement_date
@@ -458,7 +458,3 @@ def categories() -> list[Category]:
             sa.select(Category).where(Category.is_active).order_by(Category.position)
         )
     )
-
-
-def advocacy_due(received_on: date) -> date:
-    return add_working_days(received_on, int(current_app.config["ADVOCACY_TARGET_WORKING_DAYS"]))

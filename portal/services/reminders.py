@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 PURPOSE = {Notice.REMINDER: "deadline_reminder", Notice.BREACH: "deadline_breach"}
 DIGEST_PURPOSE = "deadline_digest"
 AUDIT_ACTION = {Notice.REMINDER: "reminder_sent", Notice.BREACH: "breach_notice_sent"}
-NOTICE_NAMES = {Notice.REMINDER.value: "Reminder", Notice.BREACH.value: "Deadline missed"}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import gzip
 import hashlib
 import re
 
+from backoffice_helpers import browser, sign_in_as_manager
+from flask import Flask
 from flask.testing import FlaskClient
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -66,3 +68,17 @@ def test_the_icon_browsers_ask_for_by_themselves_is_an_empty_answer(client: Flas
     response = client.get("/favicon.ico")
     assert (response.status_code, response.data) == (204, b"")
     assert "max-age" in response.headers["Cache-Control"]
+
+
+def test_htmx_is_loaded_only_by_the_back_office_whose_pages_use_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    # No public page has an hx- attribute: a slow phone is not made to fetch 51 KB for none.
+    for public in ("/", "/make-a-complaint/who-are-you", "/privacy"):
+        html = client.get(public).get_data(as_text=True)
+        assert "htmx" not in html, public
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    queue = staff.get("/staff/").get_data(as_text=True)
+    assert "data-hx-get" in queue
+    assert re.search(r'<script defer src="/static/dist/htmx\.min\.js\?v=[0-9a-f]{12}">', queue)

@@ -385,7 +385,9 @@ def test_staff_write_to_the_complainant_and_their_advocate_and_see_it_delivered(
         {
             "to": ["complainant", "advocate"],
             "subject": "Your meeting on Friday",
-            "body": "We have booked the meeting for Friday at 10am <b>at the town hall</b>.",
+            "body": "We have booked the meeting for Friday at 10am <b>at the town hall</b>."
+            "\n\n**Please bring:**\n- your letter\n- [a map](https://council.example/map)"
+            "\n\n[Reply](javascript:alert(1))",
         },
     )
     assert "Message sent" in page.notification_banner
@@ -398,6 +400,16 @@ def test_staff_write_to_the_complainant_and_their_advocate_and_see_it_delivered(
             html.unescape(received.html)
         )
         assert "<b>at the town hall</b>" not in received.html  # shown as text, never markup
+        # The small markup staff write in is HTML; a link anywhere but the web is only words.
+        assert "<strong>Please bring:</strong>" in received.html
+        assert "<li>your letter</li>" in received.html
+        assert '<a class="govuk-link" href="https://council.example/map">a map</a>' in (
+            received.html
+        )
+        assert "javascript" not in received.html
+        assert "Please bring:\n- your letter\n- a map (https://council.example/map)\n\nReply" in (
+            received.text.replace("\r\n", "\n")
+        )
     page = case_page(staff, reference)
     assert page.text.count("Emailed") == 2
     sent = db.session.scalars(sa.select(Correspondence).where(Correspondence.kind == "message"))

@@ -4,9 +4,11 @@ it and sends it by email, or for printing, or returns it with comments. The emai
 through the outbox to a real SMTP server, and the letter is kept on the case and shown on
 the tracking page. A child's email carries no letter; a Welsh case's letter is in Welsh."""
 
+import contextlib
 import html
 import json
 import re
+import zlib
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -290,6 +292,73 @@ def test_a_stage_1_letter_is_drafted_edited_approved_emailed_and_kept_on_the_cas
     assert "Our reply" in tracked.text
     assert OUR_EDIT in tracked.text
     assert UPHELD_POINT in tracked.text
+
+
+# What the caseworker adds: the small markup staff write in (portal/security.py), and
+# markup that must not work.
+WITH_MARKUP = (
+    "\n\n**What we will do next:**\n- Book your review\n- [Read our policy]"
+    "(https://council.example/policy)\n\n"
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> [Click](javascript:alert(1))"
+)
+
+
+def staff_markup_shown(page: Page) -> None:
+    """The markup is shown as HTML; the rest is words that do nothing."""
+    assert "What we will do next:" in [e.text for e in page.find_all("strong")]
+    assert [e for e in page.find_all("ul") if e.text.startswith("Book your review")]
+    items = [e.text for e in page.find_all("li")]
+    assert items[items.index("Book your review") + 1] == "Read our policy"
+    links = {e.text: e.attrs.get("href") for e in page.find_all("a")}
+    assert links["Read our policy"] == "https://council.example/policy"
+    assert "Click" not in links
+    assert not any("javascript" in (href or "") for href in links.values())
+    words = squash(html.unescape(re.sub(r"<[^>]*>", " ", page.html)))
+    assert "<script>alert(1)</script> <img src=x onerror=alert(1)> Click" in words
+    assert page.find_all("img") == []
+    assert not [e for e in page.find_all("script") if not e.attrs.get("src")]
+
+
+def pdf_contents(pdf: bytes) -> bytes:
+    """A PDF's objects with their compressed streams opened: enough to find a link's
+    address and the characters its fonts can draw."""
+    parts = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, flags=re.S):
+        with contextlib.suppress(zlib.error):
+            parts.append(zlib.decompressobj().decompress(stream[1]))
+    return b"\n".join(parts)
+
+
+def test_a_letter_written_with_markup_shows_it_in_the_preview_the_print_the_pdf_and_the_email(
+    app: Flask, caseworker: FlaskClient, manager: FlaskClient, smtp: SmtpServer
+) -> None:
+    reference = a_responded_case(caseworker)
+    body = str(the_draft(caseworker, reference).value_of("body")) + WITH_MARKUP
+    send_for_approval(caseworker, reference, body)
+
+    # The approver reads it as it will be sent, and can print it.
+    staff_markup_shown(look(manager, letter_url(reference)))
+    staff_markup_shown(look(manager, f"{letter_url(reference)}/print"))
+    # The points the template wrote are a numbered list.
+    (points,) = [e for e in look(manager, letter_url(reference)).find_all("ol")]
+    assert points.text.startswith(f"{UPHELD_POINT} Our finding: upheld.")
+    pdf = pdf_contents(manager.get(f"{letter_url(reference)}/letter.pdf").data)
+    assert b"/URI (https://council.example/policy)" in pdf
+    assert b"javascript" not in pdf
+    assert b"<2022>" in pdf.upper()  # a bullet (U+2022) is among the characters drawn
+
+    decide(manager, reference, "email")
+    deliver()
+    (email,) = letter_emails(smtp, "pat@example.com", "our stage 1 response")
+    staff_markup_shown(Page(email.html))
+    # The plain-text part is written from the same words.
+    text = email.text.replace("\r\n", "\n")
+    assert "What we will do next:\n- Book your review\n- Read our policy " in text
+    assert "(https://council.example/policy)" in text
+    assert "**" not in text
+    assert "javascript" not in text
+    # ... and the person's tracking page shows it as the email does.
+    staff_markup_shown(tracking_page(app.test_client(), email))
 
 
 def waiting_rows(client: FlaskClient) -> list[list[str]]:

@@ -4,6 +4,8 @@ It must cover next year, or the clock would refuse dates people will soon send u
 must agree with domain.md; and it must be right, checked against sources of its own.
 """
 
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import holidays as python_holidays
@@ -98,3 +100,19 @@ def test_the_table_agrees_with_the_holidays_package_for_every_year() -> None:
     # The package lists a holiday on its weekend date as well as its substitute.
     weekdays = {d for d in source if d.weekday() < 5}
     assert set(table.holidays) == weekdays
+
+
+def test_the_portal_needs_no_holidays_package_to_run() -> None:
+    """The package above is a test dependency only (pyproject.toml): every module of the
+    portal imports, and the clock counts, with it missing."""
+    script = (
+        "import sys; sys.modules['holidays'] = None\n"
+        "import datetime, importlib, pkgutil, portal\n"
+        "for module in pkgutil.walk_packages(portal.__path__, 'portal.'):\n"
+        "    importlib.import_module(module.name)\n"
+        "from portal.domain.clock import add_working_days\n"
+        "print(add_working_days(datetime.date(2025, 12, 19), 5))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "2025-12-30"  # over Christmas, Boxing Day and a weekend
