@@ -2,7 +2,8 @@
 migrations (SQLite by default, PostgreSQL when DATABASE_URL says so)."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,29 @@ def build_by_migrations(url: str) -> None:
                 connection.execute(sa.text("CREATE SCHEMA public"))
         upgrade()
         db.engine.dispose()
+
+
+@pytest.fixture
+def portal_on_its_own_database(tmp_path: Path) -> Callable[[str], AbstractContextManager[Flask]]:
+    """The portal on a new database of one test's own that only the migrations have
+    touched (on PostgreSQL, named after the test beside the suite's)."""
+
+    @contextmanager
+    def portal(name: str) -> Iterator[Flask]:
+        url = os.environ.get("DATABASE_URL", "")
+        if url.startswith("postgresql"):
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            url = _own_database(url, f"{worker}_{name}")
+        else:
+            url = f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        build_by_migrations(url)
+        app = create_app(_config(url))
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+
+    return portal
 
 
 def _config(url: str) -> dict[str, object]:

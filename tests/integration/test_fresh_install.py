@@ -2,48 +2,29 @@
 data, already has the ten default complaint categories (domain.md, "Categories"), so the
 first `flask import cases` of past years works; the demo loader adds none twice."""
 
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from test_import_cases import a_complaint, csv_file
 
-from portal import create_app
 from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
 from portal.models import Category, PastCase
 from portal.services import teams
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _shared_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
-    assert module is not None
-    return module  # type: ignore[no-any-return]
-
 
 @pytest.fixture
-def fresh_install(pytestconfig: pytest.Config, tmp_path: Path) -> Iterator[Flask]:
+def fresh_install(
+    portal_on_its_own_database: Callable[[str], AbstractContextManager[Flask]],
+) -> Iterator[Flask]:
     """The portal on a new, empty database that only the migrations have touched (on
     PostgreSQL, a database of this test's own beside the suite's)."""
-    shared = _shared_conftest(pytestconfig)
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        url = shared._own_database(url, f"{worker}_fresh")
-    else:
-        url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    shared.build_by_migrations(url)
-    app = create_app(shared._config(url))
-    with app.app_context():
+    with portal_on_its_own_database("fresh") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def category_names() -> list[str]:

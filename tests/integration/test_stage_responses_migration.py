@@ -3,11 +3,9 @@ every figure: on a database filled by the demo data (built, then taken back to t
 revision before, as the old code left it) and on cases written as the old code wrote them,
 with their audit trail or without it. On SQLite and, with DATABASE_URL, on PostgreSQL."""
 
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,13 +13,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
-from portal import create_app
 from portal.domain.reports import Period, financial_year, previous
 from portal.extensions import db
 from portal.models import StageResponse, Submission
 from portal.services import demo_cases, reports, routing_rules, staff, teams
 
-ROOT = Path(__file__).resolve().parents[2]
 BEFORE = "6081ed9973fa"  # the revision before stage_responses
 TODAY = date(2026, 11, 30)  # the demo cases' "today": two financial years up to it
 OLD_COLUMNS = (
@@ -34,28 +30,13 @@ OLD_COLUMNS = (
 )
 
 
-def _shared_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
-    assert module is not None
-    return module  # type: ignore[no-any-return]
-
-
 @pytest.fixture
-def own_database(pytestconfig: pytest.Config, tmp_path: Path) -> Iterator[Flask]:
+def own_database(
+    portal_on_its_own_database: Callable[[str], AbstractContextManager[Flask]],
+) -> Iterator[Flask]:
     """The portal on a database of this test's own, built by the migrations."""
-    shared = _shared_conftest(pytestconfig)
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        url = shared._own_database(url, f"{worker}_stages")
-    else:
-        url = f"sqlite:///{tmp_path / 'stages.sqlite3'}"
-    shared.build_by_migrations(url)
-    app = create_app(shared._config(url))
-    with app.app_context():
+    with portal_on_its_own_database("stages") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def responses() -> dict[str, list[tuple[Any, ...]]]:
