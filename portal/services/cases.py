@@ -83,13 +83,10 @@ MOVE_DETAILS: dict[Move, tuple[str, ...]] = {
     Move.OMBUDSMAN_DECISION: ("ombudsman_decision",),
 }
 
-# The moves that respond at a stage: each writes that stage's StageResponse, from these
-# details (a detail's name, the response's column).
-RESPONDS_AT: dict[Move, str] = {
-    Move.RESPOND_STAGE1: "stage1",
-    Move.ADJUDICATE_STAGE2: "stage2",
-    Move.RESPOND_STAGE3: "stage3",
-}
+# The moves that respond at a stage (the ones that stop its clock, domain/stages.py): each
+# writes that stage's StageResponse, from these details (a detail's name, the response's
+# column).
+RESPONDS_AT: dict[Move, str] = stages.STOPS
 RESPONSE_DETAILS: dict[Move, dict[str, str]] = {
     Move.RESPOND_STAGE1: {
         "outcome": "outcome",
