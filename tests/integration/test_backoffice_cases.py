@@ -35,7 +35,7 @@ from flask.testing import FlaskClient
 from portal.domain.access import Role
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Submission
 from portal.services import routing_rules
 from portal.services.audit import AuditTrailIsReadOnly
 from portal.services.teams import load_default_categories
@@ -270,6 +270,28 @@ def test_the_stage_1_extension_and_response_are_checked_against_the_procedure(
     links = [e.text for e in page.find_all("a")]
     assert "Extend stage 1 (complainant agreed)" not in links
     assert "Record a request for stage 2" in links
+
+
+def test_each_stage_has_its_row_from_the_day_it_starts_and_shows_a_response_once_made(
+    manager: FlaskClient,
+) -> None:
+    ref = a_complaint_received()
+    page = move(manager, ref, "accept", date(2025, 12, 22))
+    case = _case(ref)
+    assert [r.stage for r in case.responses] == ["stage1"]
+    # Reached, not yet responded to: nothing in the table of responses.
+    assert "Responses at each stage" not in page.text
+    move(manager, ref, "respond_stage1", date(2026, 1, 6), outcome="not_upheld")
+    page = move(manager, ref, "request_stage2", date(2026, 1, 8))
+    stage2 = _case(ref).response("stage2")
+    assert stage2 is not None and stage2.requested_on == date(2026, 1, 8)
+    assert stage2.responded_on is None
+    assert table_after(page, "Responses at each stage") == [["Stage 1", "Not upheld", "", "", ""]]
+
+
+def _case(reference: str) -> Submission:
+    db.session.expire_all()
+    return db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
 
 
 def test_a_move_the_procedure_does_not_allow_is_refused_with_the_reason_beside_the_date(
