@@ -74,6 +74,7 @@ def build(app: Any, cases: int, seed: int) -> None:
         Team,
         submission_categories,
     )
+    from portal.models.case import CASE_COLUMNS, Case
     from portal.services import routing_rules, teams
 
     build_schema(app)
@@ -104,10 +105,22 @@ def build(app: Any, cases: int, seed: int) -> None:
                 {"stage2": row.pop("stage2_requested_on"), "stage3": row.pop("stage3_requested_on")}
                 for row in rows
             ]
-            ids = connection.execute(
-                sa.insert(submissions).returning(submissions.c.id, sort_by_parameter_order=True),
-                rows,
-            ).scalars()
+            # The case's columns are on its own row (models/case.py).
+            worked = [{n: row.pop(n, None) for n in CASE_COLUMNS} for row in rows]
+            ids = (
+                connection.execute(
+                    sa.insert(submissions).returning(
+                        submissions.c.id, sort_by_parameter_order=True
+                    ),
+                    rows,
+                )
+                .scalars()
+                .all()
+            )
+            connection.execute(
+                sa.insert(Case.__table__),
+                [w | {"submission_id": i} for i, w in zip(ids, worked, strict=True)],
+            )
             links, events, stages = [], [], []
             for case_id, row, requested in zip(ids, rows, asked, strict=True):
                 reached = {"stage1": None} if row["accepted_on"] else {}

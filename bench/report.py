@@ -468,6 +468,7 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
         Team,
         submission_categories,
     )
+    from portal.models.case import CASE_COLUMNS, Case
     from portal.models.report import PastCase
     from portal.models.submission import ON_STAGES
     from portal.services import teams
@@ -540,10 +541,16 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
             if past:
                 db.session.execute(sa.insert(PastCase), past)
             if live:
+                # The case's columns are on its own row (models/case.py).
+                worked = [{n: row.pop(n, None) for n in CASE_COLUMNS} for row in live]
                 ids = db.session.scalars(
                     sa.insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
                     live,
                 ).all()
+                db.session.execute(
+                    sa.insert(Case),
+                    [w | {"submission_id": i} for i, w in zip(ids, worked, strict=True)],
+                )
                 links, lessons, responses = [], [], []
                 for case_id, case in zip(ids, stories, strict=True):
                     links += [{"submission_id": case_id, "category_id": c} for c in case.categories]

@@ -13,7 +13,7 @@ else:
 
 from portal.models.attachment import Attachment  # noqa: E402
 from portal.models.audit import AuditEvent  # noqa: E402
-from portal.models.case import ComplaintPoint, Lesson  # noqa: E402
+from portal.models.case import Case, ComplaintPoint, Lesson  # noqa: E402
 from portal.models.clock import ClockEvent  # noqa: E402
 from portal.models.concern import UnsentConcern  # noqa: E402
 from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E402
@@ -39,6 +39,7 @@ __all__ = [
     "PastCase",
     "ReportContext",
     "ClockEvent",
+    "Case",
     "ComplaintPoint",
     "Correspondence",
     "TrackingLink",

@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from portal.domain.contact_safety import ContactSafety
 from portal.domain.responses import overall_outcome
 from portal.models import Model
+from portal.models.case import CASE_COLUMNS, Case
 from portal.models.stage_response import StageResponse
 
 if TYPE_CHECKING:
@@ -49,11 +50,50 @@ class OnStage(Generic[T]):
             flag_modified(case, "stage")
 
 
+class OnCase(Generic[T]):
+    """A column of the case (models/case.py `Case`) under the name the submission once had
+    for it: writing a new value moves the submission's version on, so that a second person
+    saving a stale copy is still refused. Python only: a query joins cases instead."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    @overload
+    def __get__(self, submission: None, owner: type["Submission"]) -> "OnCase[T]": ...
+    @overload
+    def __get__(self, submission: "Submission", owner: type["Submission"]) -> T: ...
+    def __get__(
+        self, submission: "Submission | None", owner: type["Submission"]
+    ) -> "T | OnCase[T]":
+        if submission is None:
+            return self
+        case = submission.case
+        return None if case is None else getattr(case, self.column)  # type: ignore[return-value]
+
+    def __set__(self, submission: "Submission", value: T) -> None:
+        case = submission.case
+        if case is None:
+            if value is None:
+                return
+            case = submission.case = Case()
+        if getattr(case, self.column) == value:
+            return
+        setattr(case, self.column, value)
+        if sa.inspect(submission).persistent:
+            submission.stage  # noqa: B018 (loaded, so that it can be flagged)
+            flag_modified(submission, "stage")
+
+
 class Submission(Model):
     """Anything a person sent through the public form: a complaint, a compliment, a
-    request for an advocate or a representation, and the case worked from it. Personal data
-    stays in this row, and in each stage's row (responses: the officers' and panel's
-    names, the reasons for more time, the panel's recommendations)."""
+    request for an advocate or a representation, as they sent it, and what was worked out
+    from it on receipt (reference, routing, dates owed, signs of danger). The case worked
+    from it has its own row (`case`, models/case.py), made with it; the columns staff
+    still change here (stage, assignment, what is due, the outcome dates, legal hold) are
+    the ones queries filter and sort on, due to move to the case next (docs/architecture.md,
+    "Known debts"). Personal data is in this row, the case's and each stage's (responses:
+    the officers' and panel's names, the reasons for more time, the panel's
+    recommendations)."""
 
     __tablename__ = "submissions"
 
@@ -121,7 +161,6 @@ class Submission(Model):
     # reply), kept by services/clock.py `refresh_due` from the same rules as what staff see.
     stage1_due: Mapped[date | None]
     acknowledged_at: Mapped[datetime | None]
-    acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))
 
     # Signs that a child may be in danger (docs/safeguarding-what-happens.md). Urgent (an
     # answer of yes or not sure, a precise match, a request to be contacted today): staff
@@ -136,8 +175,6 @@ class Submission(Model):
     contact_today: Mapped[str | None] = mapped_column(sa.String(3))
     contact_today_by: Mapped[str | None] = mapped_column(sa.String(254))
     safeguarding_actioned_at: Mapped[datetime | None]
-    safeguarding_action: Mapped[str | None] = mapped_column(sa.Text)
-    safeguarding_actioned_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
     # When the alert went again to the complaints manager and the out-of-hours / front
     # door address because nobody recorded what was done in time (once per alert).
     safeguarding_escalated_at: Mapped[datetime | None]
@@ -150,37 +187,22 @@ class Submission(Model):
     )
     assigned_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
     routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rules.id"))
-    routing_reason: Mapped[str | None] = mapped_column(sa.String(200))
     # What the council owes next and by when (recomputed on every change; sorts the queue).
     next_due_on: Mapped[date | None] = mapped_column(index=True)
     next_due_what: Mapped[str | None] = mapped_column(sa.String(60))
-    next_due_statutory: Mapped[date | None]
 
     accepted_on: Mapped[date | None]
     resolved_informally_on: Mapped[date | None]
-    informal_resolution_terms: Mapped[str | None] = mapped_column(sa.Text)
     withdrawn_on: Mapped[date | None]
     closed_on: Mapped[date | None]
     ombudsman_referred_on: Mapped[date | None]
-    ombudsman_reference: Mapped[str | None] = mapped_column(sa.String(40))
-    ombudsman_decided_on: Mapped[date | None]
     ombudsman_decision: Mapped[str | None] = mapped_column(sa.String(30))
 
-    # "Someone else": does the person have sufficient interest in the child's welfare?
-    sufficient_interest: Mapped[bool | None]
-    sufficient_interest_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    sufficient_interest_decided_on: Mapped[date | None]
-
-    advocacy_status: Mapped[str | None] = mapped_column(sa.String(20))
-    advocacy_due_on: Mapped[date | None]
-    advocate_assigned: Mapped[str | None] = mapped_column(sa.String(200))
     thanked_on: Mapped[date | None]  # compliments: the team has been thanked
-    reclassified_from: Mapped[str | None] = mapped_column(sa.String(20))
 
     # Retention (docs/retention.md): a case under legal hold is never purged; a purged
     # case keeps only what the annual report counts.
     legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    legal_hold_reason: Mapped[str | None] = mapped_column(sa.String(500))
     purged_at: Mapped[datetime | None]
 
     categories: Mapped[list["Category"]] = relationship(
@@ -194,6 +216,31 @@ class Submission(Model):
         order_by="StageResponse.stage", lazy="selectin"
     )
     team: Mapped["Team | None"] = relationship(foreign_keys=[team_id])
+    # The case worked from it (models/case.py), made with it; loaded in the same query.
+    case: Mapped["Case | None"] = relationship(lazy="joined", cascade="all, delete-orphan")
+
+    # --- the case's columns, on its row (models/case.py): bridges under the old names -------
+    routing_reason = OnCase[str | None]("routing_reason")
+    next_due_statutory = OnCase[date | None]("next_due_statutory")
+    acknowledged_how = OnCase[str | None]("acknowledged_how")
+    safeguarding_action = OnCase[str | None]("safeguarding_action")
+    safeguarding_actioned_by = OnCase[int | None]("safeguarding_actioned_by")
+    informal_resolution_terms = OnCase[str | None]("informal_resolution_terms")
+    ombudsman_reference = OnCase[str | None]("ombudsman_reference")
+    ombudsman_decided_on = OnCase[date | None]("ombudsman_decided_on")
+    sufficient_interest = OnCase[bool | None]("sufficient_interest")
+    sufficient_interest_reason = OnCase[str | None]("sufficient_interest_reason")
+    sufficient_interest_decided_on = OnCase[date | None]("sufficient_interest_decided_on")
+    advocacy_status = OnCase[str | None]("advocacy_status")
+    advocacy_due_on = OnCase[date | None]("advocacy_due_on")
+    advocate_assigned = OnCase[str | None]("advocate_assigned")
+    reclassified_from = OnCase[str | None]("reclassified_from")
+    legal_hold_reason = OnCase[str | None]("legal_hold_reason")
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        if self.case is None:
+            self.case = Case()
 
     # --- each stage's dates, extension, people and panel, on its row ------------------------
     # Bridges (OnStage) under the case's old names, so that the rules' Progress
@@ -285,6 +332,10 @@ class Submission(Model):
         ),
     )
 
+
+assert set(CASE_COLUMNS) == {  # every column of the case has its bridge
+    name for name, value in vars(Submission).items() if isinstance(value, OnCase)
+}
 
 # The case's old names for its stages' columns, each now a bridge to a stage's row.
 ON_STAGES: tuple[str, ...] = tuple(

@@ -24,6 +24,7 @@ from portal.models import (
     Team,
     UnsentConcern,
 )
+from portal.models.case import CASE_COLUMNS
 from portal.models.submission import ON_STAGES
 from portal.services import audit
 
@@ -67,7 +68,9 @@ def _case(case: Submission) -> dict[str, Any]:
         for column in Submission.__table__.columns
         if column.key not in INTERNAL
     }
-    # Each stage's dates, extension and people, under the names the export has always used.
+    # The case's columns (models/case.py) and each stage's dates, extension and people,
+    # under the names the export has always used.
+    record |= {name: _plain(getattr(case, name)) for name in CASE_COLUMNS if name not in INTERNAL}
     record |= {name: _plain(getattr(case, name)) for name in ON_STAGES}
     team = db.session.get(Team, case.team_id) if case.team_id else None
     record["team"] = team.name if team else None

@@ -1,6 +1,7 @@
 """Cases written straight into the submissions table, as code of an older revision left
 them, for the tests of a migration that moves data (the model no longer fits that table)."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -51,3 +52,40 @@ def old_case(reference: str, **columns: Any) -> int:
             sa.text("SELECT id FROM submissions WHERE reference = :r"), {"r": reference}
         )
     )
+
+
+def submissions_columns(
+    names: Sequence[str], flags: Sequence[str] = ()
+) -> dict[str, dict[str, Any]]:
+    """Each case's `names`, read from the submissions table without the model, by
+    reference; `flags` are booleans (SQLite gives them back as numbers)."""
+    rows = db.session.execute(
+        sa.text(f"SELECT reference, {', '.join(names)} FROM submissions")
+    ).mappings()
+    return {
+        row["reference"]: {
+            name: _flag(row[name]) if name in flags else _day(row[name]) for name in names
+        }
+        for row in rows
+    }
+
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _day(value: Any) -> Any:
+    # SQLite gives a date column back as text when read without the model.
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return date.fromisoformat(value)
+    return value
+
+
+def through_the_model(names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Each case's `names`, read through the model (its bridges), by reference."""
+    from portal.models import Submission
+
+    return {
+        case.reference: {name: getattr(case, name) for name in names}
+        for case in db.session.scalars(sa.select(Submission).order_by(Submission.reference))
+    }

@@ -690,6 +690,28 @@ def test_someone_else_gets_a_recorded_decision_on_sufficient_interest(
     assert "sufficient interest: – → False" in audit_trail(page)[1]
 
 
+def test_a_change_kept_on_the_case_s_row_alone_still_refuses_the_second_person(
+    app: Flask,
+) -> None:
+    # The decision on sufficient interest is kept on the case's row (models/case.py)
+    # alone: the version must move on all the same.
+    ref = a_complaint_received(role=SubmitterRole.OTHER)
+    first, second = _two_managers(app)
+    url = f"/staff/cases/{ref}/sufficient-interest"
+    first_form, second_form = _hidden_fields(first, url), _hidden_fields(second, url)
+    on = date_parts(date(2025, 12, 23))
+    saved = first.post(
+        url, data={**first_form, "decision": "yes", "reason": "Her grandmother.", "on": on}
+    )
+    assert saved.status_code == 302
+    refused = second.post(
+        url, data={**second_form, "decision": "no", "reason": "A neighbour.", "on": on}
+    )
+    assert refused.status_code == 200
+    assert "Someone else changed this case" in read(refused).text
+    assert summary(case_page(second, ref))["Sufficient interest"] == "Yes: Her grandmother."
+
+
 def test_an_advocacy_request_has_its_own_due_date_until_an_advocate_is_arranged(
     manager: FlaskClient,
 ) -> None:

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from migration_helpers import TODAY, load_the_demo, old_case
+from migration_helpers import TODAY, load_the_demo, old_case, submissions_columns, through_the_model
 
 from portal.domain.reports import financial_year, previous
 from portal.extensions import db
@@ -36,30 +36,12 @@ def own_database(
 
 def on_the_stages() -> dict[str, dict[str, Any]]:
     """Every case's stage dates, extension, people and panel, by their old names."""
-    return {
-        case.reference: {name: getattr(case, name) for name in ON_STAGES}
-        for case in db.session.scalars(sa.select(Submission).order_by(Submission.reference))
-    }
+    return through_the_model(ON_STAGES)
 
 
 def old_columns() -> dict[str, dict[str, Any]]:
     """The same, read from the case's own columns at the revision before."""
-    rows = db.session.execute(
-        sa.text(f"SELECT reference, {', '.join(ON_STAGES)} FROM submissions")
-    ).mappings()
-    return {
-        row["reference"]: {
-            name: bool(row[name]) if name in FLAGS else _day(row[name]) for name in ON_STAGES
-        }
-        for row in rows
-    }
-
-
-def _day(value: Any) -> Any:
-    # SQLite gives a date column back as text when read without the model.
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        return date.fromisoformat(value)
-    return value
+    return submissions_columns(ON_STAGES, FLAGS)
 
 
 def stages_reached() -> dict[str, list[str]]:

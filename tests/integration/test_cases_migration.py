@@ -1,0 +1,146 @@
+"""The migration that gives the case worked in the back office its own row (7c2a91e4d6b3)
+keeps every value and every figure: on a database filled by the demo data (built, then
+taken back to the revision before, as the old code left it) and on a case written as the
+old code wrote it with every moved column set. The downgrade gives the submission its
+columns back. On SQLite and, with DATABASE_URL, on PostgreSQL."""
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from migration_helpers import TODAY, load_the_demo, old_case, submissions_columns, through_the_model
+
+from portal.domain.reports import financial_year, previous
+from portal.extensions import db
+from portal.models import Submission
+from portal.models.case import CASE_COLUMNS, Case
+from portal.services import staff, teams
+
+BEFORE = "5b3e9d07a1c4"  # the revision before the case had its row
+
+
+@pytest.fixture
+def own_database(
+    portal_on_its_own_database: Callable[[str], AbstractContextManager[Flask]],
+) -> Iterator[Flask]:
+    with portal_on_its_own_database("cases") as app:
+        yield app
+
+
+def on_the_cases() -> dict[str, dict[str, Any]]:
+    """Every case's moved values, read through the submission's old names."""
+    return through_the_model(CASE_COLUMNS)
+
+
+def old_columns() -> dict[str, dict[str, Any]]:
+    """The same, read from the submission's own columns at the revision before."""
+    return submissions_columns(CASE_COLUMNS, ("sufficient_interest",))
+
+
+def test_the_demo_data_keeps_every_case_value_and_figure_through_the_migration(
+    own_database: Flask,
+) -> None:
+    from portal.services import reports
+
+    assert load_the_demo(TODAY) == 120
+    years = [financial_year(TODAY), previous(financial_year(TODAY))]
+    values = on_the_cases()
+    report = [reports.annual_report(year) for year in years]
+    db.session.remove()
+
+    downgrade(revision=BEFORE)
+    assert old_columns() == values
+    db.session.remove()
+
+    upgrade()
+    assert on_the_cases() == values
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 120
+    assert [reports.annual_report(year) for year in years] == report
+    # Not a comparison of nothing: the demo fills most of the moved columns.
+    filled = {name for case in values.values() for name, value in case.items() if value}
+    assert {
+        "routing_reason",
+        "acknowledged_how",
+        "informal_resolution_terms",
+        "advocacy_status",
+        "next_due_statutory",
+    } <= filled
+    db.session.remove()
+
+    downgrade(revision=BEFORE)
+    assert old_columns() == values
+    db.session.remove()
+    upgrade()
+
+
+EVERY_COLUMN = {
+    "routing_reason": "The team the person chose",
+    "next_due_statutory": date(2025, 7, 1),
+    "acknowledged_how": "email",
+    "safeguarding_action": "Rang the front door.",
+    "informal_resolution_terms": "A new visit date.",
+    "ombudsman_reference": "25 001 234",
+    "ombudsman_decided_on": date(2026, 1, 5),
+    "sufficient_interest": True,
+    "sufficient_interest_reason": "Grandparent who looks after the child.",
+    "sufficient_interest_decided_on": date(2025, 6, 4),
+    "advocacy_status": "arranged",
+    "advocacy_due_on": date(2025, 6, 9),
+    "advocate_assigned": "Pat Lane",
+    "reclassified_from": "compliment",
+    "legal_hold_reason": "A claim is expected.",
+}
+
+
+def test_every_column_of_an_old_case_reaches_its_case_row_and_comes_back(
+    own_database: Flask,
+) -> None:
+    teams.load_demo_teams()
+    staff.load_demo_accounts()
+    db.session.commit()
+    someone = db.session.scalar(sa.text("SELECT min(id) FROM staff"))
+    full = EVERY_COLUMN | {"safeguarding_actioned_by": someone}
+    assert set(full) == set(CASE_COLUMNS)
+    downgrade(revision=BEFORE)
+    old_case("OLD-ALL", stage="closed", **full)
+    old_case("OLD-NONE", stage="triage")
+    db.session.commit()
+    old = old_columns()
+    assert old["OLD-ALL"] == full
+    db.session.remove()
+
+    upgrade()
+    assert on_the_cases() == old
+    # A case made after the move gets the next id: the sequence moved past the copied ids.
+    made = Submission(
+        reference="NEW-1",
+        kind="complaint",
+        submitter_role="parent",
+        submitter_name="B",
+        contact_preference="email",
+        what_happened="x",
+        answers={},
+        procedure="england_children_2006",
+        tracking_token_hash="x",
+        received_at=datetime(2026, 11, 30, 10, tzinfo=UTC),
+        received_on=TODAY,
+        acknowledge_by=TODAY,
+        jurisdiction="england",
+        routing_reason="chosen",
+    )
+    db.session.add(made)
+    db.session.commit()
+    assert made.case is not None and made.case.routing_reason == "chosen"
+    db.session.remove()
+
+    downgrade(revision=BEFORE)
+    assert old_columns() == old | {
+        "NEW-1": dict.fromkeys(CASE_COLUMNS) | {"routing_reason": "chosen"}
+    }
+    db.session.remove()
+    upgrade()
