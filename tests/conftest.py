@@ -5,6 +5,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -41,6 +42,36 @@ def _own_database(url: str, worker: str | None) -> str:
             connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
     engine.dispose()
     return own.render_as_string(hide_password=False)
+
+
+# The files judging the one walk through every public page (`crawl` in
+# tests/browser/conftest.py, the suite's longest setup): one worker runs them all, so the
+# walk is done once.
+SHARING_THE_PUBLIC_WALK = {
+    f"tests/browser/test_{name}.py"
+    for name in ("accessibility", "exit_this_page", "html_validity", "public_footer", "readability")
+}
+
+
+class _ByFile:
+    """With xdist, each test file runs on one worker (its module fixtures once), as
+    `--dist loadfile` does, except that the files sharing the public walk go together."""
+
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        from xdist.scheduler import LoadScopeScheduling
+
+        class ByFile(LoadScopeScheduling):  # type: ignore[misc]
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return "the public walk" if path in SHARING_THE_PUBLIC_WALK else path
+
+        return ByFile(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The hook exists only with xdist (`-p no:xdist` runs without it).
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_ByFile(), "tests-by-file")
 
 
 @pytest.fixture(scope="session")
