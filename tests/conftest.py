@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 
 from portal import create_app
 from portal.config import TestConfig
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.services.teams import load_demo_teams
 
 
@@ -131,15 +131,28 @@ def empty_database() -> None:
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def portal(database_url: str) -> Flask:
+    """One portal per worker: building it (its eighty routes compiled) costs more than most
+    tests do, so `app` lends it to each test and puts back what the test changed."""
+    return create_app(_config(database_url))
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(_config(database_url))
-    with app.app_context():
+def app(portal: Flask) -> Iterator[Flask]:
+    """The portal on an emptied database with the demo teams; the settings and extensions
+    a test changes are restored after it, and the rate limits start again."""
+    config, extensions = dict(portal.config), dict(portal.extensions)
+    limiter.reset()
+    with portal.app_context():
         empty_database()
         load_demo_teams()
-        yield app
+        yield portal
         db.session.remove()
-        db.engine.dispose()
+    portal.config.clear()
+    portal.config.update(config)
+    portal.extensions.clear()
+    portal.extensions.update(extensions)
 
 
 @pytest.fixture
