@@ -66,7 +66,14 @@ DUE_WHAT = {
 def build(app: Any, cases: int, seed: int) -> None:
     from portal.domain.clock import LONDON, add_working_days
     from portal.extensions import db
-    from portal.models import AuditEvent, Category, Submission, Team, submission_categories
+    from portal.models import (
+        AuditEvent,
+        Category,
+        StageResponse,
+        Submission,
+        Team,
+        submission_categories,
+    )
     from portal.services import routing_rules, teams
 
     build_schema(app)
@@ -92,12 +99,23 @@ def build(app: Any, cases: int, seed: int) -> None:
                 rows.append(
                     _case(rng, today, numbers, team_ids, advocacy_team, add_working_days, LONDON)
                 )
+            # Each stage's dates are on the stage's row (models/stage_response.py).
+            asked = [
+                {"stage2": row.pop("stage2_requested_on"), "stage3": row.pop("stage3_requested_on")}
+                for row in rows
+            ]
             ids = connection.execute(
                 sa.insert(submissions).returning(submissions.c.id, sort_by_parameter_order=True),
                 rows,
             ).scalars()
-            links, events = [], []
-            for case_id, row in zip(ids, rows, strict=True):
+            links, events, stages = [], [], []
+            for case_id, row, requested in zip(ids, rows, asked, strict=True):
+                reached = {"stage1": None} if row["accepted_on"] else {}
+                reached |= {stage: on for stage, on in requested.items() if on}
+                stages += [
+                    {"submission_id": case_id, "stage": stage, "requested_on": on}
+                    for stage, on in reached.items()
+                ]
                 if row["kind"] == "complaint":
                     for category in rng.sample(category_ids, rng.choice([0, 1, 1, 2])):
                         links.append({"submission_id": case_id, "category_id": category})
@@ -114,6 +132,8 @@ def build(app: Any, cases: int, seed: int) -> None:
             if links:
                 connection.execute(sa.insert(submission_categories), links)
             connection.execute(sa.insert(AuditEvent.__table__), events)
+            if stages:
+                connection.execute(sa.insert(StageResponse.__table__), stages)
             print(f"  {first + len(rows):>7,} cases", end="\r", flush=True)
     # What autovacuum does on a live server: statistics, and the visibility map that lets
     # PostgreSQL answer from an index alone.

@@ -323,10 +323,39 @@ def _settle(case: Contact, open_at: str | None = None) -> Contact:
 RESPONSE_KEYS = ("outcome", "ex_gratia_pence", "stage2_cost_pence")
 
 
+def _on_stage(name: str) -> tuple[str, str]:
+    """The stage and the stage row's column of a case's old date column."""
+    from portal.models.submission import OnStage, Submission
+
+    bridge = vars(Submission)[name]
+    assert isinstance(bridge, OnStage)
+    return bridge.stage, bridge.column
+
+
+def stage_rows(case: Contact) -> dict[str, dict[str, Any]]:
+    """The case's row for each stage reached: its dates and its response."""
+    from portal.models.submission import ON_STAGES
+
+    rows = {stage: dict(response) for stage, response in case.responses.items()}
+    if case.dates.get("accepted_on") and case.kind == "complaint":
+        rows.setdefault("stage1", {})
+    for name in ON_STAGES:
+        if case.dates.get(name) is not None:
+            stage, column = _on_stage(name)
+            rows.setdefault(stage, {})[column] = case.dates[name]
+    return rows
+
+
 def submission_row(
     case: Contact, reference: str, rng: random.Random, acknowledge_by: date
 ) -> dict[str, Any]:
-    dates = {key: value for key, value in case.dates.items() if key not in RESPONSE_KEYS}
+    from portal.models.submission import ON_STAGES
+
+    dates = {
+        key: value
+        for key, value in case.dates.items()
+        if key not in RESPONSE_KEYS and key not in ON_STAGES
+    }
     return {
         "reference": reference,
         "kind": case.kind,
@@ -366,15 +395,6 @@ def submission_row(
         "withdrawn_on": None,
         "closed_on": None,
         "thanked_on": None,
-        "stage1_extended_on": None,
-        "stage1_responded_on": None,
-        "stage2_requested_on": None,
-        "stage2_statement_on": None,
-        "stage2_extended_to": None,
-        "stage2_adjudicated_on": None,
-        "stage3_requested_on": None,
-        "panel_on": None,
-        "stage3_responded_on": None,
         "ombudsman_referred_on": None,
         "ombudsman_decided_on": None,
         "ombudsman_decision": None,
@@ -449,6 +469,7 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
         submission_categories,
     )
     from portal.models.report import PastCase
+    from portal.models.submission import ON_STAGES
     from portal.services import teams
 
     rng = random.Random(seed)
@@ -498,6 +519,10 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
                         category_weights,
                     )
                 )
+        # Every row with the same keys, for one executemany.
+        empty_stage = {"outcome": None, "ex_gratia_pence": None, "cost_pence": None}
+        empty_stage |= {_on_stage(name)[1]: None for name in ON_STAGES}
+        empty_stage["request_late"] = False
         for first in range(0, len(cases), BATCH):
             live, past, stories = [], [], []
             for case in cases[first : first + BATCH]:
@@ -523,10 +548,8 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
                 for case_id, case in zip(ids, stories, strict=True):
                     links += [{"submission_id": case_id, "category_id": c} for c in case.categories]
                     responses += [
-                        {"outcome": None, "ex_gratia_pence": None, "cost_pence": None}
-                        | response
-                        | {"submission_id": case_id, "stage": stage}
-                        for stage, response in case.responses.items()
+                        empty_stage | response | {"submission_id": case_id, "stage": stage}
+                        for stage, response in stage_rows(case).items()
                     ]
                     if case.lesson:
                         lesson, action = rng.choice(LESSONS)

@@ -1,23 +1,59 @@
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from portal.domain.contact_safety import ContactSafety
 from portal.domain.responses import overall_outcome
 from portal.models import Model
+from portal.models.stage_response import StageResponse
 
 if TYPE_CHECKING:
     from portal.models.case import ComplaintPoint, Lesson
     from portal.models.routing import Category
-    from portal.models.stage_response import StageResponse
     from portal.models.team import Team
+
+T = TypeVar("T")
+
+
+class OnStage(Generic[T]):
+    """A column of a stage's row (models/stage_response.py) under the name the case once
+    had for it: reading gives `empty` until the stage is reached; writing a value reaches
+    the stage (makes its row) and moves the case's version on, as a change of the case's
+    own column did. Python only: a query joins stage_responses instead."""
+
+    def __init__(self, stage: str, column: str, empty: T) -> None:
+        self.stage, self.column, self.empty = stage, column, empty
+
+    @overload
+    def __get__(self, case: None, owner: type["Submission"]) -> "OnStage[T]": ...
+    @overload
+    def __get__(self, case: "Submission", owner: type["Submission"]) -> T: ...
+    def __get__(self, case: "Submission | None", owner: type["Submission"]) -> "T | OnStage[T]":
+        if case is None:
+            return self
+        response = case.response(self.stage)
+        return self.empty if response is None else getattr(response, self.column)
+
+    def __set__(self, case: "Submission", value: T) -> None:
+        response = case.response(self.stage)
+        if response is None and value == self.empty:
+            return
+        if response is not None and getattr(response, self.column) == value:
+            return
+        setattr(response or case.reach(self.stage), self.column, value)
+        if sa.inspect(case).persistent:
+            case.stage  # noqa: B018 (loaded, so that it can be flagged)
+            flag_modified(case, "stage")
 
 
 class Submission(Model):
     """Anything a person sent through the public form: a complaint, a compliment, a
-    request for an advocate or a representation. Personal data stays in this row."""
+    request for an advocate or a representation, and the case worked from it. Personal data
+    stays in this row, and in each stage's row (responses: the officers' and panel's
+    names, the reasons for more time, the panel's recommendations)."""
 
     __tablename__ = "submissions"
 
@@ -125,29 +161,6 @@ class Submission(Model):
     informal_resolution_terms: Mapped[str | None] = mapped_column(sa.Text)
     withdrawn_on: Mapped[date | None]
     closed_on: Mapped[date | None]
-    stage1_extended_on: Mapped[date | None]
-    stage1_extension_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    # Wales: the discussion held at stage 1; the written resolution is the stage 1 response.
-    discussion_on: Mapped[date | None]
-    stage1_responded_on: Mapped[date | None]
-    stage2_requested_on: Mapped[date | None]
-    # The corporate procedure: the stage 2 request acknowledged (stage 2 counts from it).
-    stage2_acknowledged_on: Mapped[date | None]
-    stage2_request_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    stage2_statement_on: Mapped[date | None]
-    investigators_appointed_on: Mapped[date | None]
-    investigating_officer: Mapped[str | None] = mapped_column(sa.String(200))
-    independent_person: Mapped[str | None] = mapped_column(sa.String(200))
-    stage2_extended_to: Mapped[date | None]
-    stage2_extension_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    stage2_adjudicated_on: Mapped[date | None]
-    stage3_requested_on: Mapped[date | None]
-    stage3_request_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    panel_on: Mapped[date | None]
-    panel_members: Mapped[str | None] = mapped_column(sa.String(600))
-    panel_report_on: Mapped[date | None]
-    panel_recommendations: Mapped[str | None] = mapped_column(sa.Text)
-    stage3_responded_on: Mapped[date | None]
     ombudsman_referred_on: Mapped[date | None]
     ombudsman_reference: Mapped[str | None] = mapped_column(sa.String(40))
     ombudsman_decided_on: Mapped[date | None]
@@ -175,9 +188,38 @@ class Submission(Model):
     )
     points: Mapped[list["ComplaintPoint"]] = relationship(order_by="ComplaintPoint.id")
     lessons: Mapped[list["Lesson"]] = relationship(order_by="Lesson.id")
-    # Each stage's finding, redress, payment and cost (models/stage_response.py).
-    responses: Mapped[list["StageResponse"]] = relationship(order_by="StageResponse.stage")
+    # Each stage reached: its dates, extension and response (models/stage_response.py).
+    # Loaded with the case (one query for a list of cases): the rules read them every time.
+    responses: Mapped[list["StageResponse"]] = relationship(
+        order_by="StageResponse.stage", lazy="selectin"
+    )
     team: Mapped["Team | None"] = relationship(foreign_keys=[team_id])
+
+    # --- each stage's dates, extension, people and panel, on its row ------------------------
+    # Bridges (OnStage) under the case's old names, so that the rules' Progress
+    # (services/clock.py), the letters, the templates and the audit trail read them as
+    # before. New code reads the stage's row: case.response("stage2").requested_on.
+    stage1_extended_on = OnStage[date | None]("stage1", "extended_on", None)
+    stage1_extension_reason = OnStage[str | None]("stage1", "extension_reason", None)
+    discussion_on = OnStage[date | None]("stage1", "discussion_on", None)  # Wales
+    stage1_responded_on = OnStage[date | None]("stage1", "responded_on", None)
+    stage2_requested_on = OnStage[date | None]("stage2", "requested_on", None)
+    stage2_acknowledged_on = OnStage[date | None]("stage2", "acknowledged_on", None)
+    stage2_request_late = OnStage[bool]("stage2", "request_late", False)
+    stage2_statement_on = OnStage[date | None]("stage2", "statement_on", None)
+    investigators_appointed_on = OnStage[date | None]("stage2", "investigators_appointed_on", None)
+    investigating_officer = OnStage[str | None]("stage2", "investigating_officer", None)
+    independent_person = OnStage[str | None]("stage2", "independent_person", None)
+    stage2_extended_to = OnStage[date | None]("stage2", "extended_to", None)
+    stage2_extension_reason = OnStage[str | None]("stage2", "extension_reason", None)
+    stage2_adjudicated_on = OnStage[date | None]("stage2", "responded_on", None)
+    stage3_requested_on = OnStage[date | None]("stage3", "requested_on", None)
+    stage3_request_late = OnStage[bool]("stage3", "request_late", False)
+    panel_on = OnStage[date | None]("stage3", "panel_on", None)
+    panel_members = OnStage[str | None]("stage3", "panel_members", None)
+    panel_report_on = OnStage[date | None]("stage3", "panel_report_on", None)
+    panel_recommendations = OnStage[str | None]("stage3", "panel_recommendations", None)
+    stage3_responded_on = OnStage[date | None]("stage3", "responded_on", None)
 
     @property
     def contact_safety(self) -> ContactSafety:
@@ -188,8 +230,27 @@ class Submission(Model):
         )
 
     def response(self, stage: str) -> "StageResponse | None":
-        """The council's response at `stage` ("stage1", "stage2", "stage3"), if recorded."""
+        """The row of `stage` ("stage1", "stage2", "stage3"), once the stage is reached."""
         return next((r for r in self.responses if r.stage == stage), None)
+
+    @property
+    def responses_made(self) -> list["StageResponse"]:
+        """The stages the council has responded at (a stage reached has a row before)."""
+        return [r for r in self.responses if r.has_response]
+
+    def reach(self, stage: str) -> "StageResponse":
+        """The row of `stage`, made the first time the case reaches it."""
+        response = self.response(stage)
+        if response is None:
+            response = StageResponse(
+                stage=stage,
+                request_late=False,
+                redress_apology=False,
+                redress_explanation=False,
+                redress_service_review=False,
+            )
+            self.responses.append(response)
+        return response
 
     @property
     def outcome(self) -> str | None:
@@ -223,6 +284,12 @@ class Submission(Model):
             sqlite_where=sa.text("stage <> 'closed'"),
         ),
     )
+
+
+# The case's old names for its stages' columns, each now a bridge to a stage's row.
+ON_STAGES: tuple[str, ...] = tuple(
+    name for name, value in vars(Submission).items() if isinstance(value, OnStage)
+)
 
 
 class ReferenceCounter(Model):

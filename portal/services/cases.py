@@ -49,7 +49,8 @@ OMBUDSMAN_DECISIONS = {
     "premature": "Premature: sent back to the council",
 }
 
-# The dates a move sets on the case, by move.
+# The dates a move sets on the case, by move (a stage's own on its row: models/submission.py,
+# ON_STAGES).
 MOVE_DATE_FIELD: dict[Move, str] = {
     Move.ACCEPT: "accepted_on",
     Move.RESOLVE_INFORMALLY: "resolved_informally_on",
@@ -193,6 +194,8 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     response = _response_for(case, data.move)
     if response is not None:
         before |= _response_snapshot(response, data.move)
+    if data.move in stages.STARTS:
+        case.reach(stages.STARTS[data.move])  # the stage's row, from the day it starts
     if data.move in MOVE_DATE_FIELD:
         setattr(case, MOVE_DATE_FIELD[data.move], getattr(progress, MOVE_DATE_FIELD[data.move]))
     for name in MOVE_DETAILS.get(data.move, ()):
@@ -239,16 +242,7 @@ def _response_for(case: Submission, move: Move) -> StageResponse | None:
     """The response a move records, added to the case the first time."""
     if move not in RESPONDS_AT:
         return None
-    response = case.response(RESPONDS_AT[move])
-    if response is None:
-        response = StageResponse(
-            stage=RESPONDS_AT[move],
-            redress_apology=False,
-            redress_explanation=False,
-            redress_service_review=False,
-        )
-        case.responses.append(response)
-    return response
+    return case.reach(RESPONDS_AT[move])
 
 
 def _response_snapshot(response: StageResponse, move: Move) -> dict[str, Any]:

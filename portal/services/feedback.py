@@ -130,10 +130,10 @@ def _names_on(case: Submission) -> list[str]:
         case.advocate_name,
         case.advocate_assigned,
         case.worker_name,
-        case.investigating_officer,
-        case.independent_person,
     ]
-    names += (case.panel_members or "").replace(",", "\n").splitlines()
+    for stage in case.responses:
+        names += [stage.investigating_officer, stage.independent_person]
+        names += (stage.panel_members or "").replace(",", "\n").splitlines()
     if case.assigned_staff_id is not None:
         person = db.session.get(Staff, case.assigned_staff_id)
         names.append(person.name if person else None)

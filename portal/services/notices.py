@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from portal.domain import stages
 from portal.domain.advocacy import has_an_advocate
 from portal.domain.next_steps import RESPONSES, after_response
-from portal.domain.stages import Move
+from portal.domain.stages import STOPS, Move
 from portal.domain.timescales import Procedure
 from portal.i18n import long_date
 from portal.models import Staff, Submission
@@ -182,11 +182,8 @@ def after_restart(case: Submission, staff: Staff) -> None:
 
 
 def _next_steps(case: Submission, move: Move, staff: Staff) -> None:
-    responded_on = {
-        Move.RESPOND_STAGE1: case.stage1_responded_on,
-        Move.ADJUDICATE_STAGE2: case.stage2_adjudicated_on,
-        Move.RESPOND_STAGE3: case.stage3_responded_on,
-    }[move]
+    response = case.response(STOPS[move])
+    responded_on = response.responded_on if response else None
     assert responded_on is not None
     window = int(current_app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"])
     if response_letters.find(case, RESPONSES[move]) is not None:

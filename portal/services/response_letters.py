@@ -40,8 +40,6 @@ STAGE_TITLES = {
     2: "Stage 2 adjudication letter",
     3: "Stage 3 response letter",
 }
-# The date each stage's response is recorded under on the case.
-RESPONDED_ON = {1: "stage1_responded_on", 2: "stage2_adjudicated_on", 3: "stage3_responded_on"}
 
 
 class LetterRefused(ValueError):
@@ -85,10 +83,11 @@ def stages_to_draft(case: Submission) -> list[int]:
     complaint is accepted, stage 2 and 3 once asked for."""
     if case.kind != CaseKind.COMPLAINT.value:
         return []
+    stage2, stage3 = case.response("stage2"), case.response("stage3")
     reached = {
         1: case.accepted_on is not None,
-        2: case.stage2_requested_on is not None,
-        3: case.stage3_requested_on is not None,
+        2: stage2 is not None and stage2.requested_on is not None,
+        3: stage3 is not None and stage3.requested_on is not None,
     }
     started = {letter.stage for letter in on_case(case)}
     return [s for s in stages_of(case) if reached[s] and s not in started]
@@ -125,7 +124,8 @@ class Dated:
 
 def dated(case: Submission, stage: int, today: date) -> Dated:
     """The stage's response date when it is recorded on the case; otherwise today."""
-    recorded = getattr(case, RESPONDED_ON[stage])
+    row = case.response(f"stage{stage}")
+    recorded = row.responded_on if row else None
     return Dated(recorded or today, recorded is not None)
 
 

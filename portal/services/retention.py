@@ -25,6 +25,7 @@ from portal.models import (
     OutboxMessage,
     ResponseLetter,
     Staff,
+    StageResponse,
     Submission,
     Task,
     TrackingLink,
@@ -62,18 +63,22 @@ CLEARED: dict[str, object] = {
     "contact_today_by": None,
     "safeguarding_action": None,
     "informal_resolution_terms": None,
-    "stage1_extension_reason": None,
-    "investigating_officer": None,
-    "independent_person": None,
-    "stage2_extension_reason": None,
-    "panel_members": None,
-    "panel_recommendations": None,
     "ombudsman_reference": None,
     "sufficient_interest_reason": None,
     "advocate_assigned": None,
     "legal_hold_reason": None,
     "sent_from_draft": None,
 }
+
+# Personal data on each stage's row: the reasons for more time (about the person's case),
+# the officers' and panel members' names, the panel's words.
+STAGE_CLEARED = (
+    "extension_reason",
+    "investigating_officer",
+    "independent_person",
+    "panel_members",
+    "panel_recommendations",
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,12 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
             point.summary = ""
         for attachment in files:
             db.session.delete(attachment)
+        # Each stage keeps its dates, finding, redress and costs (the report counts them).
+        db.session.execute(
+            sa.update(StageResponse)
+            .where(StageResponse.submission_id == case.id)
+            .values(dict.fromkeys(STAGE_CLEARED))
+        )
         # Letters and messages keep their kind and date (the report counts them); their
         # words and their emails go.
         db.session.execute(

@@ -24,6 +24,7 @@ from portal.models import (
     Team,
     UnsentConcern,
 )
+from portal.models.submission import ON_STAGES
 from portal.services import audit
 
 # Not the person's data: how the portal keeps the case, not what it holds about them.
@@ -66,6 +67,8 @@ def _case(case: Submission) -> dict[str, Any]:
         for column in Submission.__table__.columns
         if column.key not in INTERNAL
     }
+    # Each stage's dates, extension and people, under the names the export has always used.
+    record |= {name: _plain(getattr(case, name)) for name in ON_STAGES}
     team = db.session.get(Team, case.team_id) if case.team_id else None
     record["team"] = team.name if team else None
     record["categories"] = [category.name for category in case.categories]
@@ -86,7 +89,7 @@ def _case(case: Submission) -> dict[str, Any]:
             "ex_gratia_pence": r.ex_gratia_pence,
             "cost_pence": r.cost_pence,
         }
-        for r in case.responses
+        for r in case.responses_made
     ]
     record["lessons"] = [
         {"lesson": lesson.lesson, "action": lesson.action}

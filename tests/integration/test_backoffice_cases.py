@@ -35,7 +35,7 @@ from flask.testing import FlaskClient
 from portal.domain.access import Role
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Submission
 from portal.services import routing_rules
 from portal.services.audit import AuditTrailIsReadOnly
 from portal.services.teams import load_default_categories
@@ -272,6 +272,28 @@ def test_the_stage_1_extension_and_response_are_checked_against_the_procedure(
     assert "Record a request for stage 2" in links
 
 
+def test_each_stage_has_its_row_from_the_day_it_starts_and_shows_a_response_once_made(
+    manager: FlaskClient,
+) -> None:
+    ref = a_complaint_received()
+    page = move(manager, ref, "accept", date(2025, 12, 22))
+    case = _case(ref)
+    assert [r.stage for r in case.responses] == ["stage1"]
+    # Reached, not yet responded to: nothing in the table of responses.
+    assert "Responses at each stage" not in page.text
+    move(manager, ref, "respond_stage1", date(2026, 1, 6), outcome="not_upheld")
+    page = move(manager, ref, "request_stage2", date(2026, 1, 8))
+    stage2 = _case(ref).response("stage2")
+    assert stage2 is not None and stage2.requested_on == date(2026, 1, 8)
+    assert stage2.responded_on is None
+    assert table_after(page, "Responses at each stage") == [["Stage 1", "Not upheld", "", "", ""]]
+
+
+def _case(reference: str) -> Submission:
+    db.session.expire_all()
+    return db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
+
+
 def test_a_move_the_procedure_does_not_allow_is_refused_with_the_reason_beside_the_date(
     manager: FlaskClient,
 ) -> None:
@@ -482,13 +504,18 @@ def _hidden_fields(client: FlaskClient, url: str) -> dict[str, str]:
     }
 
 
+def _two_managers(app: Flask) -> tuple[FlaskClient, FlaskClient]:
+    first, second = browser(app), browser(app)
+    sign_in(first, make_staff(Role.MANAGER, email="first@council.example"))
+    sign_in(second, make_staff(Role.MANAGER, email="second@council.example"))
+    return first, second
+
+
 def test_the_second_of_two_people_saving_the_same_case_is_refused_and_keeps_what_they_typed(
     app: Flask,
 ) -> None:
     ref = a_complaint_received()
-    first, second = browser(app), browser(app)
-    sign_in(first, make_staff(Role.MANAGER, email="first@council.example"))
-    sign_in(second, make_staff(Role.MANAGER, email="second@council.example"))
+    first, second = _two_managers(app)
     move(first, ref, "accept", date(2025, 12, 22))
     url = f"/staff/cases/{ref}/move/extend_stage1"
     first_form, second_form = _hidden_fields(first, url), _hidden_fields(second, url)
@@ -526,12 +553,36 @@ def test_the_second_of_two_people_saving_the_same_case_is_refused_and_keeps_what
     assert shown["Stage 1 extended"] == "Monday 5 January 2026"
 
 
+def test_a_change_kept_on_the_stage_s_row_alone_still_refuses_the_second_person(
+    app: Flask,
+) -> None:
+    # Appointing investigators changes nothing due: only stage 2's row changes, and the
+    # case's version must move on all the same.
+    ref = a_complaint_received()
+    first, second = _two_managers(app)
+    move(first, ref, "accept", date(2025, 12, 22))
+    move(first, ref, "respond_stage1", date(2026, 1, 20), outcome="upheld")
+    move(first, ref, "request_stage2", date(2026, 1, 22))
+    url = f"/staff/cases/{ref}/move/appoint_investigators"
+    first_form, second_form = _hidden_fields(first, url), _hidden_fields(second, url)
+    due = summary(case_page(first, ref))["Next due"]
+
+    people = {"investigating_officer": "Jo Reed", "independent_person": "Sam Hart"}
+    saved = first.post(url, data={**first_form, "on": date_parts(date(2026, 1, 26)), **people})
+    assert saved.status_code == 302
+    assert summary(case_page(first, ref))["Next due"] == due
+    others = {"investigating_officer": "Al Brook", "independent_person": "Kim Lowe"}
+    refused = second.post(url, data={**second_form, "on": date_parts(date(2026, 1, 27)), **others})
+    assert refused.status_code == 200
+    assert "Someone else changed this case" in read(refused).text
+    shown = summary(case_page(second, ref))
+    assert (shown["Investigating officer"], shown["Independent person"]) == ("Jo Reed", "Sam Hart")
+
+
 def test_after_checking_the_case_the_second_person_can_save_what_they_typed(app: Flask) -> None:
     load_default_categories()
     ref = a_complaint_received()
-    first, second = browser(app), browser(app)
-    sign_in(first, make_staff(Role.MANAGER, email="first@council.example"))
-    sign_in(second, make_staff(Role.MANAGER, email="second@council.example"))
+    first, second = _two_managers(app)
     url = f"/staff/cases/{ref}/categories"
     second_form = _hidden_fields(second, url)
     save(first, url, {"categories": [_category_value(first, ref, "Delay or failed service")]})
