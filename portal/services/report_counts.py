@@ -143,27 +143,19 @@ def _in(period: Period, column: Any) -> Any:
     return column.between(period.start, period.end)
 
 
-def _live(period: Period, stage2_from_statement: bool) -> Tallies:
+def _stage2_started(stage2_from_statement: bool) -> Any:
     s = Submission
-    stage2_started = (
-        sa.func.coalesce(s.stage2_statement_on, s.stage2_requested_on)
-        if stage2_from_statement
-        else s.stage2_requested_on
-    )
+    if stage2_from_statement:
+        return sa.func.coalesce(s.stage2_statement_on, s.stage2_requested_on)
+    return s.stage2_requested_on
+
+
+def _live(period: Period, stage2_from_statement: bool) -> Tallies:
+    """Everything counted from the case's own row, by kind, team and role."""
+    s = Submission
     stage1_days, *stage1_joins = _working_days(s.received_on, s.stage1_responded_on)
-    stage2_days, *stage2_joins = _working_days(stage2_started, s.stage2_adjudicated_on)
-    panel_days, *panel_joins = _working_days(s.stage3_requested_on, s.panel_on)
-    stage3_days, *stage3_joins = _working_days(s.stage3_requested_on, s.stage3_responded_on)
     due = sa.orm.aliased(CalendarDay)
-    pairs = [
-        (s.received_on, s.stage1_responded_on, stage1_joins),
-        (stage2_started, s.stage2_adjudicated_on, stage2_joins),
-        (s.stage3_requested_on, s.panel_on, panel_joins),
-        (s.stage3_requested_on, s.stage3_responded_on, stage3_joins),
-    ]
-    adjudicated = sa.and_(stage2_started.is_not(None), s.stage2_adjudicated_on.is_not(None))
-    panel = sa.and_(s.stage3_requested_on.is_not(None), s.panel_on.is_not(None))
-    stage3 = sa.and_(s.stage3_requested_on.is_not(None), s.stage3_responded_on.is_not(None))
+    pairs = [(s.received_on, s.stage1_responded_on, stage1_joins)]
     decided = _truthy(s.ombudsman_decision)
     acknowledged = s.acknowledged_at.is_not(None)
     sums: dict[tuple[str, ...], Any] = {
@@ -204,23 +196,6 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
             s.stage1_responded_on.is_not(None), stage1_days, s.stage1_extended_on.is_not(None)
         ),
         ("stage2_extended",): _sum(s.stage2_extended_to.is_not(None)),
-        ("stage2_adjudications",): _sum(adjudicated),
-        ("stage2_days",): _sum(adjudicated, stage2_days),
-        ("stage2_band", "in_25"): _sum(sa.and_(adjudicated, stage2_days <= reports.STAGE2_LIMIT)),
-        ("stage2_band", "in_26_to_65"): _sum(
-            sa.and_(
-                adjudicated,
-                stage2_days > reports.STAGE2_LIMIT,
-                stage2_days <= reports.STAGE2_EXTENDED_LIMIT,
-            )
-        ),
-        ("stage2_band", "over_65"): _sum(
-            sa.and_(adjudicated, stage2_days > reports.STAGE2_EXTENDED_LIMIT)
-        ),
-        ("stage3_panels",): _sum(panel),
-        ("stage3_panel_in_30",): _sum(sa.and_(panel, panel_days <= reports.STAGE3_PANEL_LIMIT)),
-        ("stage3_responses",): _sum(stage3),
-        ("stage3_days",): _sum(stage3, stage3_days),
         ("ombudsman", "referred"): _sum(sa.or_(decided, s.ombudsman_referred_on.is_not(None))),
         **{
             ("ombudsman", outcome): _sum(sa.and_(decided, s.ombudsman_decision == outcome))
@@ -230,15 +205,7 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
         ("advocacy_offered",): _sum(_truthy(s.advocacy_answer)),
         ("advocacy_took_up",): _sum(s.advocacy_answer.in_(TOOK_UP)),
         ("worker_named",): _sum(s.worker_name.is_not(None)),
-        # Dates the calendar does not cover: the clock refuses to count them.
-        ("uncovered",): _sum(
-            sa.or_(
-                *(
-                    sa.and_(end > start, sa.or_(first.day.is_(None), last.day.is_(None)))
-                    for start, end, ((first, _), (last, _)) in pairs
-                )
-            )
-        ),
+        ("uncovered",): _uncovered(pairs),
     }
     team = sa.func.coalesce(Team.name, NO_TEAM)
     query = (
@@ -260,7 +227,69 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
             figures.pop(("advocacy_offered",))
             figures.pop(("advocacy_took_up",))
         tallies.update({key: int(value) for key, value in figures.items()})
-    return tallies
+    return tallies + _later_stages(period, stage2_from_statement)
+
+
+def _later_stages(period: Period, stage2_from_statement: bool) -> Tallies:
+    """Stages 2 and 3's timeliness, from the few complaints that went beyond stage 1 (so
+    that only their dates are looked up in the calendar)."""
+    s = Submission
+    stage2_started = _stage2_started(stage2_from_statement)
+    stage2_days, *stage2_joins = _working_days(stage2_started, s.stage2_adjudicated_on)
+    panel_days, *panel_joins = _working_days(s.stage3_requested_on, s.panel_on)
+    stage3_days, *stage3_joins = _working_days(s.stage3_requested_on, s.stage3_responded_on)
+    pairs = [
+        (stage2_started, s.stage2_adjudicated_on, stage2_joins),
+        (s.stage3_requested_on, s.panel_on, panel_joins),
+        (s.stage3_requested_on, s.stage3_responded_on, stage3_joins),
+    ]
+    adjudicated = sa.and_(stage2_started.is_not(None), s.stage2_adjudicated_on.is_not(None))
+    panel = sa.and_(s.stage3_requested_on.is_not(None), s.panel_on.is_not(None))
+    stage3 = sa.and_(s.stage3_requested_on.is_not(None), s.stage3_responded_on.is_not(None))
+    sums: dict[tuple[str, ...], Any] = {
+        ("stage2_adjudications",): _sum(adjudicated),
+        ("stage2_days",): _sum(adjudicated, stage2_days),
+        ("stage2_band", "in_25"): _sum(sa.and_(adjudicated, stage2_days <= reports.STAGE2_LIMIT)),
+        ("stage2_band", "in_26_to_65"): _sum(
+            sa.and_(
+                adjudicated,
+                stage2_days > reports.STAGE2_LIMIT,
+                stage2_days <= reports.STAGE2_EXTENDED_LIMIT,
+            )
+        ),
+        ("stage2_band", "over_65"): _sum(
+            sa.and_(adjudicated, stage2_days > reports.STAGE2_EXTENDED_LIMIT)
+        ),
+        ("stage3_panels",): _sum(panel),
+        ("stage3_panel_in_30",): _sum(sa.and_(panel, panel_days <= reports.STAGE3_PANEL_LIMIT)),
+        ("stage3_responses",): _sum(stage3),
+        ("stage3_days",): _sum(stage3, stage3_days),
+        ("uncovered",): _uncovered(pairs),
+    }
+    query = sa.select(*sums.values()).select_from(s)
+    for _, _, joins in pairs:
+        for alias, on in joins:
+            query = query.outerjoin(alias, on)
+    query = query.where(
+        _complaints_in(period),
+        sa.or_(stage2_started.is_not(None), s.stage3_requested_on.is_not(None)),
+    )
+    figures = dict(zip(sums, db.session.execute(query).one(), strict=True))
+    if figures.pop(("uncovered",)):
+        raise OutsideHolidayTable("a case's dates are outside the bank-holiday table")
+    return Counter({key: int(value) for key, value in figures.items()})
+
+
+def _uncovered(pairs: list[tuple[Any, Any, Any]]) -> Any:
+    """Dates the calendar does not cover: the clock refuses to count them."""
+    return _sum(
+        sa.or_(
+            *(
+                sa.and_(end > start, sa.or_(first.day.is_(None), last.day.is_(None)))
+                for start, end, ((first, _), (last, _)) in pairs
+            )
+        )
+    )
 
 
 def _stage1(responded: Any, days: Any, extended: Any) -> dict[tuple[str, ...], Any]:
@@ -398,12 +427,7 @@ def _past(period: Period, category: str | None, acknowledge_by: Callable[[date],
             for outcome in OMBUDSMAN
             if outcome != "referred"
         },
-        ("uncovered",): _sum(
-            sa.and_(
-                p.stage1_responded_on > p.received_on,
-                sa.or_(joins[0][0].day.is_(None), joins[1][0].day.is_(None)),
-            )
-        ),
+        ("uncovered",): _uncovered([(p.received_on, p.stage1_responded_on, joins)]),
     }
     team = sa.func.coalesce(Team.name, NO_TEAM)
     query = (
