@@ -546,7 +546,8 @@ def kept(
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()  # another request kept the same period at the same moment
-    return figures
+    # A copy: what the caller adds (the lessons) is never kept.
+    return dict(figures)
 
 
 def settings() -> dict[str, Any]:
