@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Development: the built-in SECRET_KEY is allowed (portal/__init__.py refuses it elsewhere).
 FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
-# One worker per core; each test module stays on one worker (its module fixtures, once).
+# One worker per core; each test file stays on one worker (its module fixtures, once;
+# tests/conftest.py keeps the files sharing the public walk together).
 PYTEST_WORKERS ?= -n auto --dist loadfile
 GOVUK := node_modules/govuk-frontend/dist/govuk
 

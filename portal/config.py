@@ -28,6 +28,9 @@ def _date(name: str, default: str) -> date:
 
 class Config:
     SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # How staff passwords and the save-and-return answers and codes are hashed:
+    # werkzeug's scrypt at its default work factor (about 0.1 s a hash on these machines).
+    SECRET_HASH_METHOD = "scrypt:32768:8:1"
     # "production" unless said otherwise: a server started without thought is safe.
     PORTAL_ENV = _env("PORTAL_ENV", "production")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
@@ -205,6 +208,9 @@ class TestConfig(Config):
     # Tests deliver to a real local SMTP server (aiosmtpd), never a fake mailer.
     MAIL_SUPPRESS_SEND = False
     SECRET_KEY = "test-secret"
+    # The same scrypt with 1/32 of the work: the tests sign in hundreds of times, and the
+    # hash's strength is not what they check (20 times faster).
+    SECRET_HASH_METHOD = "scrypt:1024:8:1"
     # The test client speaks plain http.
     SESSION_COOKIE_SECURE = False
     # Every test sends from 127.0.0.1; the limit's own test sets a low one.

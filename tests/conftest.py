@@ -5,6 +5,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from flask_migrate import upgrade
 
 from portal import create_app
 from portal.config import TestConfig
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.services.teams import load_demo_teams
 
 
@@ -41,6 +42,36 @@ def _own_database(url: str, worker: str | None) -> str:
             connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
     engine.dispose()
     return own.render_as_string(hide_password=False)
+
+
+# The files judging the one walk through every public page (`crawl` in
+# tests/browser/conftest.py, the suite's longest setup): one worker runs them all, so the
+# walk is done once.
+SHARING_THE_PUBLIC_WALK = {
+    f"tests/browser/test_{name}.py"
+    for name in ("accessibility", "exit_this_page", "html_validity", "public_footer", "readability")
+}
+
+
+class _ByFile:
+    """With xdist, each test file runs on one worker (its module fixtures once), as
+    `--dist loadfile` does, except that the files sharing the public walk go together."""
+
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        from xdist.scheduler import LoadScopeScheduling
+
+        class ByFile(LoadScopeScheduling):  # type: ignore[misc]
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return "the public walk" if path in SHARING_THE_PUBLIC_WALK else path
+
+        return ByFile(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The hook exists only with xdist (`-p no:xdist` runs without it).
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_ByFile(), "tests-by-file")
 
 
 @pytest.fixture(scope="session")
@@ -100,15 +131,28 @@ def empty_database() -> None:
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def portal(database_url: str) -> Flask:
+    """One portal per worker: building it (its eighty routes compiled) costs more than most
+    tests do, so `app` lends it to each test and puts back what the test changed."""
+    return create_app(_config(database_url))
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(_config(database_url))
-    with app.app_context():
+def app(portal: Flask) -> Iterator[Flask]:
+    """The portal on an emptied database with the demo teams; the settings and extensions
+    a test changes are restored after it, and the rate limits start again."""
+    config, extensions = dict(portal.config), dict(portal.extensions)
+    limiter.reset()
+    with portal.app_context():
         empty_database()
         load_demo_teams()
-        yield app
+        yield portal
         db.session.remove()
-        db.engine.dispose()
+    portal.config.clear()
+    portal.config.update(config)
+    portal.extensions.clear()
+    portal.extensions.update(extensions)
 
 
 @pytest.fixture

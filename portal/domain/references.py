@@ -16,11 +16,29 @@ def format_reference(prefix: str, year: int, number: int) -> str:
     return f"{prefix}-{year}-{number:04d}"
 
 
-def normalise_reference(typed: str) -> str:
-    """What a person types ("csc 2026 42") as the stored form, when it can be read."""
+def _parts(typed: str) -> tuple[str, str, str] | None:
+    """Prefix, year and number of a whole reference typed in any case, with spaces,
+    underscores or no dashes; None when what was typed is not one."""
     cleaned = re.sub(r"[\s_]+", "-", typed.strip().upper())
     match = re.match(r"^([A-Z]{2,6})-?(\d{4})-?(\d+)$", cleaned)
-    if not match:
-        return cleaned
-    prefix, year, number = match.groups()
+    return (match[1], match[2], match[3]) if match else None
+
+
+def whole_references(typed: str) -> tuple[str, ...]:
+    """The stored forms of a whole reference, however it was typed ("csc 2026 42" is
+    CSC-2026-0042; digits typed beyond four are kept as typed too, as an older system's
+    references may have them); none when what was typed is only a part of one."""
+    parts = _parts(typed)
+    if parts is None or int(parts[2]) < 1:
+        return ()
+    prefix, year, number = parts
+    return tuple(dict.fromkeys([format_reference(prefix, int(year), int(number)), "-".join(parts)]))
+
+
+def normalise_reference(typed: str) -> str:
+    """What a person types ("csc 2026 42") as the stored form, when it can be read."""
+    parts = _parts(typed)
+    if parts is None:
+        return re.sub(r"[\s_]+", "-", typed.strip().upper())
+    prefix, year, number = parts
     return format_reference(prefix, int(year), int(number))

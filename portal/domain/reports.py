@@ -2,6 +2,7 @@
 periods, comparisons with the previous period, rates, and timeliness bands. Pure:
 services/reports.py reads a period's cases and these functions count them."""
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -147,15 +148,106 @@ def pounds(pence: int) -> str:
     return f"{Decimal(pence) / 100:.2f}"
 
 
-def _average(values: list[int]) -> float | None:
-    if not values:
+Tallies = Counter[tuple[str, ...]]
+"""The counts and sums the report's figures are made of, for the cases of one period,
+keyed by what each counts: ("kind", "complaint"), ("team_outcome", team, finding),
+("stage1_days",) (a sum of working days)... Counted here from cases (`tally`) or by the
+database (services/report_counts.py); the tallies of live and imported cases add up."""
+
+
+def _mean(total: int, count: int) -> float | None:
+    if not count:
         return None
-    return float((Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return float((Decimal(total) / count).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def _percent(part: int, whole: int) -> float | None:
     value = percent(part, whole)
     return float(value) if value is not None else None
+
+
+def stage2_band(working_days: int) -> str:
+    if working_days <= STAGE2_LIMIT:
+        return "in_25"
+    if working_days <= STAGE2_EXTENDED_LIMIT:
+        return "in_26_to_65"
+    return "over_65"
+
+
+def tally(
+    cases: list[ReportCase],
+    *,
+    working_days: Callable[[date, date], int],
+    category: str | None = None,
+) -> Tallies:
+    """The tallies of cases, one by one. `working_days(start, end)` counts working days
+    after start up to end. `category` narrows the outcomes by team to that category."""
+    t: Tallies = Counter()
+    for case in cases:
+        t["total",] += 1
+        t["kind", case.kind] += 1
+        if case.kind == "complaint":
+            _tally_complaint(t, case, working_days, category)
+        elif case.kind in ("compliment", "representation"):
+            t["by_team", case.kind, case.team or "No team"] += 1
+            t["worker_named", case.kind] += case.worker_named
+    return t
+
+
+def _tally_complaint(
+    t: Tallies, case: ReportCase, working_days: Callable[[date, date], int], category: str | None
+) -> None:
+    for stage in ("1", "2", "3"):
+        t["reached", stage] += _reached(case, stage)
+    t["resolved_informally",] += _resolved_informally(case)
+    for slug in set(case.categories):
+        t["category", slug] += 1
+    if case.outcome in FINDINGS and (category is None or category in case.categories):
+        t["team_outcome", case.team or "No team", case.outcome] += 1
+    t["source", case.submitter_role] += 1
+    if case.acknowledged_on is not None:
+        t["acknowledged",] += 1
+        t["acknowledged_late",] += _acknowledged_late(case)
+    t["stage1_extended",] += case.stage1_extended
+    if case.stage1_responded_on is not None:
+        days = working_days(case.received_on, case.stage1_responded_on)
+        t["stage1_responses",] += 1
+        t["stage1_days",] += days
+        t["stage1_band", stage1_band(days)] += 1
+        t["stage1_within_agreed_extension",] += case.stage1_extended and days <= 20
+    t["stage2_extended",] += case.stage2_extended
+    if case.stage2_started_on and case.stage2_adjudicated_on is not None:
+        days = working_days(case.stage2_started_on, case.stage2_adjudicated_on)
+        t["stage2_adjudications",] += 1
+        t["stage2_days",] += days
+        t["stage2_band", stage2_band(days)] += 1
+    if case.stage3_requested_on and case.panel_on:
+        t["stage3_panels",] += 1
+        t["stage3_panel_in_30",] += (
+            working_days(case.stage3_requested_on, case.panel_on) <= STAGE3_PANEL_LIMIT
+        )
+    if case.stage3_requested_on and case.stage3_responded_on:
+        t["stage3_responses",] += 1
+        t["stage3_days",] += working_days(case.stage3_requested_on, case.stage3_responded_on)
+    if case.stage2_cost_pence:
+        t["stage2_costs",] += 1
+        t["stage2_cost_pence",] += case.stage2_cost_pence
+    for pence in case.ex_gratia_payments:
+        if pence:
+            t["ex_gratia_payments",] += 1
+            t["ex_gratia_pence",] += pence
+    if case.ombudsman is not None:
+        t["ombudsman", "referred"] += 1
+        if case.ombudsman != "referred":
+            t["ombudsman", case.ombudsman] += 1
+    if case.submitter_role in ("child", "advocate"):
+        t["children",] += 1
+        if case.advocacy_answer:
+            t["advocacy_offered",] += 1
+            t["advocacy_took_up",] += case.advocacy_answer in TOOK_UP
+
+
+TOOK_UP = ("accepted", "already_has_one", "filed_by_advocate")
 
 
 def figures(
@@ -167,131 +259,119 @@ def figures(
     lessons: tuple[Lesson, ...] = (),
     category: str | None = None,
 ) -> dict[str, object]:
-    """Every figure of the annual report for the cases received in one period (the
-    JSON that `flask report annual` prints; docs/report.md defines each key).
-    `working_days(start, end)` counts working days after start up to end."""
-    complaints = [c for c in cases if c.kind == "complaint"]
-    contacts = {kind: sum(c.kind == kind for c in cases) for kind in KINDS}
-
-    reached = {stage: [c for c in complaints if _reached(c, stage)] for stage in ("1", "2", "3")}
-    informal = [c for c in complaints if _resolved_informally(c)]
-
-    team_outcome: dict[str, dict[str, int]] = {}
-    for team in [*teams, "No team"]:
-        team_outcome[team] = dict.fromkeys(FINDINGS, 0)
-    for case in complaints:
-        if case.outcome in FINDINGS and (category is None or category in case.categories):
-            # A team not in the list (the advocacy provider, one since removed) still counts.
-            row = team_outcome.setdefault(case.team or "No team", dict.fromkeys(FINDINGS, 0))
-            row[case.outcome] += 1
-    team_outcome = {t: row for t, row in team_outcome.items() if t in teams or any(row.values())}
-
-    acknowledged = [c for c in complaints if c.acknowledged_on is not None]
-    acknowledged_late = [c for c in acknowledged if _acknowledged_late(c)]
-    in_time = len(acknowledged) - len(acknowledged_late)
-    responded = [c for c in complaints if c.stage1_responded_on is not None]
-    stage1_days = [working_days(c.received_on, c.stage1_responded_on) for c in responded]  # type: ignore[arg-type]
-    bands = {band: 0 for band in ("in_10", "in_11_to_20", "over_20")}
-    for days in stage1_days:
-        bands[stage1_band(days)] += 1
-    extended_in_time = sum(
-        1
-        for case, days in zip(responded, stage1_days, strict=True)
-        if case.stage1_extended and days <= 20
+    """Every figure of the annual report for the cases received in one period, counted
+    one case at a time (`figures_of` says what each figure is)."""
+    return figures_of(
+        tally(cases, working_days=working_days, category=category),
+        teams=teams,
+        categories=categories,
+        lessons=lessons,
     )
-    adjudicated = [
-        c for c in complaints if c.stage2_started_on and c.stage2_adjudicated_on is not None
-    ]
-    stage2_days = [working_days(c.stage2_started_on, c.stage2_adjudicated_on) for c in adjudicated]  # type: ignore[arg-type]
-    panels = [c for c in complaints if c.stage3_requested_on and c.panel_on]
-    panel_days = [working_days(c.stage3_requested_on, c.panel_on) for c in panels]  # type: ignore[arg-type]
-    stage3_done = [c for c in complaints if c.stage3_requested_on and c.stage3_responded_on]
-    stage3_days = [working_days(c.stage3_requested_on, c.stage3_responded_on) for c in stage3_done]  # type: ignore[arg-type]
 
-    stage2_costs = [c.stage2_cost_pence for c in complaints if c.stage2_cost_pence]
-    ex_gratia = [pence for c in complaints for pence in c.ex_gratia_payments if pence]
 
-    compliments = [c for c in cases if c.kind == "compliment"]
-    representations = [c for c in cases if c.kind == "representation"]
-    children = [c for c in complaints if c.submitter_role in ("child", "advocate")]
-    offered = [c for c in children if c.advocacy_answer]
-    took_up = [
-        c
-        for c in offered
-        if c.advocacy_answer in ("accepted", "already_has_one", "filed_by_advocate")
-    ]
-
+def figures_of(
+    t: Tallies,
+    *,
+    teams: list[str],
+    categories: list[str],
+    lessons: tuple[Lesson, ...] = (),
+) -> dict[str, object]:
+    """Every figure of the annual report from a period's tallies (the JSON that `flask
+    report annual` prints; docs/report.md defines each key)."""
+    contacts = {kind: t["kind", kind] for kind in KINDS}
+    total = t["total",]
+    complaints = t["kind", "complaint"]
+    informal = t["resolved_informally",]
+    reached = {stage: t["reached", stage] for stage in ("1", "2", "3")}
+    acknowledged = t["acknowledged",]
+    in_time = acknowledged - t["acknowledged_late",]
+    responded = t["stage1_responses",]
+    bands = {band: t["stage1_band", band] for band in ("in_10", "in_11_to_20", "over_20")}
+    adjudicated = t["stage2_adjudications",]
+    offered = t["advocacy_offered",]
+    took_up = t["advocacy_took_up",]
     return {
-        "contacts": contacts | {"total": len(cases)},
+        "contacts": contacts | {"total": total},
         "complaints": {
-            "received": len(complaints),
-            "resolved_informally": len(informal),
-            "resolved_informally_percent_of_contacts": _percent(len(informal), len(cases)),
-            "stage1": len(reached["1"]),
-            "stage2": len(reached["2"]),
-            "stage3": len(reached["3"]),
-            "resolved_at_stage1_percent": _percent(
-                len(reached["1"]) - len(reached["2"]), len(reached["1"])
-            ),
+            "received": complaints,
+            "resolved_informally": informal,
+            "resolved_informally_percent_of_contacts": _percent(informal, total),
+            "stage1": reached["1"],
+            "stage2": reached["2"],
+            "stage3": reached["3"],
+            "resolved_at_stage1_percent": _percent(reached["1"] - reached["2"], reached["1"]),
         },
-        "by_category": {slug: sum(slug in c.categories for c in complaints) for slug in categories},
-        "by_team_outcome": team_outcome,
-        "by_source": {role: sum(c.submitter_role == role for c in complaints) for role in ROLES},
+        "by_category": {slug: t["category", slug] for slug in categories},
+        "by_team_outcome": _team_outcome(t, teams),
+        "by_source": {role: t["source", role] for role in ROLES},
         "timeliness": {
-            "acknowledged": len(acknowledged),
+            "acknowledged": acknowledged,
             "acknowledged_in_time": in_time,
-            "acknowledged_late": len(acknowledged_late),
-            "acknowledged_in_time_percent": _percent(in_time, len(acknowledged)),
-            "stage1_responses": len(responded),
+            "acknowledged_late": t["acknowledged_late",],
+            "acknowledged_in_time_percent": _percent(in_time, acknowledged),
+            "stage1_responses": responded,
             "stage1_in_10": bands["in_10"],
             "stage1_in_11_to_20": bands["in_11_to_20"],
             "stage1_over_20": bands["over_20"],
-            "stage1_in_10_percent": _percent(bands["in_10"], len(responded)),
-            "stage1_average_working_days": _average(stage1_days),
-            "stage1_extended": sum(c.stage1_extended for c in complaints),
-            "stage1_within_agreed_extension": extended_in_time,
-            "stage2_adjudications": len(adjudicated),
-            "stage2_in_25": sum(d <= STAGE2_LIMIT for d in stage2_days),
-            "stage2_in_26_to_65": sum(
-                STAGE2_LIMIT < d <= STAGE2_EXTENDED_LIMIT for d in stage2_days
-            ),
-            "stage2_over_65": sum(d > STAGE2_EXTENDED_LIMIT for d in stage2_days),
-            "stage2_extended": sum(c.stage2_extended for c in complaints),
-            "stage2_average_working_days": _average(stage2_days),
-            "stage3_panels": len(panels),
-            "stage3_panel_in_30": sum(d <= STAGE3_PANEL_LIMIT for d in panel_days),
-            "stage3_responses": len(stage3_done),
-            "stage3_average_working_days": _average(stage3_days),
+            "stage1_in_10_percent": _percent(bands["in_10"], responded),
+            "stage1_average_working_days": _mean(t["stage1_days",], responded),
+            "stage1_extended": t["stage1_extended",],
+            "stage1_within_agreed_extension": t["stage1_within_agreed_extension",],
+            "stage2_adjudications": adjudicated,
+            "stage2_in_25": t["stage2_band", "in_25"],
+            "stage2_in_26_to_65": t["stage2_band", "in_26_to_65"],
+            "stage2_over_65": t["stage2_band", "over_65"],
+            "stage2_extended": t["stage2_extended",],
+            "stage2_average_working_days": _mean(t["stage2_days",], adjudicated),
+            "stage3_panels": t["stage3_panels",],
+            "stage3_panel_in_30": t["stage3_panel_in_30",],
+            "stage3_responses": t["stage3_responses",],
+            "stage3_average_working_days": _mean(t["stage3_days",], t["stage3_responses",]),
         },
         "costs": {
-            "stage2_cases": len(stage2_costs),
-            "stage2_total": pounds(sum(stage2_costs)),
-            "ex_gratia_payments": len(ex_gratia),
-            "ex_gratia_total": pounds(sum(ex_gratia)),
+            "stage2_cases": t["stage2_costs",],
+            "stage2_total": pounds(t["stage2_cost_pence",]),
+            "ex_gratia_payments": t["ex_gratia_payments",],
+            "ex_gratia_total": pounds(t["ex_gratia_pence",]),
         },
-        "ombudsman": {
-            outcome: sum(_ombudsman_counts(c, outcome) for c in complaints) for outcome in OMBUDSMAN
-        },
+        # Every case that went to the ombudsman counts as referred; a decided one also
+        # counts under its decision.
+        "ombudsman": {outcome: t["ombudsman", outcome] for outcome in OMBUDSMAN},
         "compliments": {
-            "total": len(compliments),
-            "about_a_named_worker": sum(c.worker_named for c in compliments),
-            "by_team": _by_team(compliments, teams),
+            "total": contacts["compliment"],
+            "about_a_named_worker": t["worker_named", "compliment"],
+            "by_team": _by_team(t, "compliment", teams),
         },
         "representations": {
-            "total": len(representations),
-            "by_team": _by_team(representations, teams),
+            "total": contacts["representation"],
+            "by_team": _by_team(t, "representation", teams),
         },
         "advocacy": {
             "requests": contacts["advocacy"],
-            "children_who_complained": len(children),
-            "offered": len(offered),
-            "took_up": len(took_up),
-            "take_up_percent": _percent(len(took_up), len(offered)),
+            "children_who_complained": t["children",],
+            "offered": offered,
+            "took_up": took_up,
+            "take_up_percent": _percent(took_up, offered),
         },
         "lessons": [
             {"team": lesson.team, "lesson": lesson.lesson, "action": lesson.action}
             for lesson in lessons
         ],
+    }
+
+
+def _others(counted: set[str], teams: list[str]) -> list[str]:
+    """Teams counted that are not in the list ("No team", the advocacy provider, one since
+    removed): they still count, after the list."""
+    others = counted - set(teams)
+    return ["No team"] * ("No team" in others) + sorted(others - {"No team"})
+
+
+def _team_outcome(t: Tallies, teams: list[str]) -> dict[str, dict[str, int]]:
+    counted = {key[1] for key in t if key[0] == "team_outcome" and t[key]}
+    return {
+        team: {finding: t["team_outcome", team, finding] for finding in FINDINGS}
+        for team in [*teams, *_others(counted, teams)]
     }
 
 
@@ -312,19 +392,9 @@ def _resolved_informally(case: ReportCase) -> bool:
     return case.stage_reached == "informal" or case.outcome == "resolved_informally"
 
 
-def _ombudsman_counts(case: ReportCase, outcome: str) -> bool:
-    """Every case that went to the ombudsman counts as referred; a decided one also
-    counts under its decision."""
-    if outcome == "referred":
-        return case.ombudsman is not None
-    return case.ombudsman == outcome
-
-
-def _by_team(cases: list[ReportCase], teams: list[str]) -> dict[str, int]:
-    counts = {team: 0 for team in teams}
-    for case in cases:
-        name = case.team or "No team"
-        counts[name] = counts.get(name, 0) + 1
+def _by_team(t: Tallies, kind: str, teams: list[str]) -> dict[str, int]:
+    counted = {key[2] for key in t if key[:2] == ("by_team", kind) and t[key]}
+    counts = {team: t["by_team", kind, team] for team in [*teams, *_others(counted, teams)]}
     return {team: n for team, n in counts.items() if n}
 
 

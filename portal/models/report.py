@@ -1,8 +1,12 @@
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
+from portal.database import utcnow
+from portal.domain.clock import london_date
 from portal.models import Model
 
 
@@ -59,3 +63,112 @@ class ComparatorFigure(Model):
     year: Mapped[str] = mapped_column(sa.String(20))
     complaints: Mapped[int]
     referrals: Mapped[int | None]
+
+
+class CalendarDay(Model):
+    """Every day the bank-holiday table covers, numbered so that the working days after
+    one day up to another are a subtraction (the annual report counts them in SQL):
+    `working_days` is the number of working days from the table's first day up to and
+    including this one. Built from domain/holidays.py by services/report_counts.py, and
+    built again when the table changes."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    working_days: Mapped[int]
+    # When the next London day begins, in UTC: a moment before it is still this day, so
+    # an acknowledgement is late when made at or after the day after it was due.
+    next_day_starts_at: Mapped[datetime]
+
+
+class ReportCount(Model):
+    """A period's report figures as last counted (JSON), kept while nothing they count has
+    changed: `version` names the arithmetic, the calendar, the settings and the teams and
+    categories they were counted with; `changes` is the sum of report_changes over the
+    period's days when counting began. Either differing, they are counted again."""
+
+    __tablename__ = "report_counts"
+    __table_args__ = (sa.UniqueConstraint("period_start", "period_end", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    category: Mapped[str] = mapped_column(sa.String(60))  # "" for every category
+    version: Mapped[str] = mapped_column(sa.String(64))
+    changes: Mapped[int]
+    figures: Mapped[dict[str, Any]]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportChange(Model):
+    """How many times cases received on a day have changed in anything the report counts
+    (a count that only grows), so that a period's kept figures can tell they are out of
+    date. Day 0001-01-01 counts changes made in bulk, which may touch any day."""
+
+    __tablename__ = "report_changes"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    changes: Mapped[int] = mapped_column(default=0)
+
+
+# --- what marks a period's kept figures out of date ---------------------------------------
+
+IN_BULK = date(1, 1, 1)  # report_changes' day for changes made in bulk (any day)
+
+
+def note_changes(session: Session, days: set[date]) -> None:
+    """Count a change to the cases received on each of `days`. Days from today on are
+    left out: a period is only kept once it ended two days ago (services/report_counts.py),
+    and a row for today would make every new submission wait on every other."""
+    today = london_date(utcnow())
+    bind = session.get_bind()
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    for day in sorted(d for d in days if d < today):
+        session.execute(
+            insert(ReportChange)
+            .values(day=day, changes=1)
+            .on_conflict_do_update(
+                index_elements=["day"], set_={"changes": ReportChange.changes + 1}
+            )
+        )
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _cases_changed(session: Session, context: Any, instances: Any) -> None:
+    """A case, its stage responses or categories, or an imported case, added, changed or
+    removed: the days they were received on have changed."""
+    from portal.models import StageResponse, Submission
+
+    days: set[date] = set()
+    case_ids: set[int] = set()
+    for changed in (*session.new, *session.dirty, *session.deleted):
+        if changed in session.dirty and not session.is_modified(changed):
+            continue
+        if isinstance(changed, Submission | PastCase):
+            received = sa.inspect(changed).attrs.received_on.history  # type: ignore[attr-defined]
+            days.update(d for d in (*received.added, *received.deleted, *received.unchanged) if d)
+        elif isinstance(changed, StageResponse) and changed.submission_id is not None:
+            case_ids.add(changed.submission_id)
+    if not days and not case_ids:
+        return
+    with session.no_autoflush:
+        if case_ids:
+            days.update(
+                session.scalars(
+                    sa.select(Submission.received_on).where(Submission.id.in_(case_ids))
+                )
+            )
+        note_changes(session, days)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _cases_changed_in_bulk(state: ORMExecuteState) -> None:
+    """An UPDATE or DELETE of many cases at once (the days unknown) changes every period."""
+    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    if getattr(state.bind_mapper.local_table, "name", None) in COUNTED_TABLES:
+        with state.session.no_autoflush:
+            note_changes(state.session, {IN_BULK})
+
+
+COUNTED_TABLES = {"submissions", "stage_responses", "past_cases", "submission_categories"}

@@ -330,6 +330,17 @@ class Submission(Model):
             postgresql_where=sa.text("stage <> 'closed'"),
             sqlite_where=sa.text("stage <> 'closed'"),
         ),
+        # The queue's search for part of a reference (ILIKE '%...%'): trigrams on
+        # PostgreSQL (pg_trgm); on SQLite a plain index of open cases' references, which
+        # it scans instead of the table.
+        sa.Index(
+            "ix_submissions_reference_trgm",
+            "reference",
+            postgresql_using="gin",
+            postgresql_ops={"reference": "gin_trgm_ops"},
+            postgresql_where=sa.text("stage <> 'closed'"),
+            sqlite_where=sa.text("stage <> 'closed'"),
+        ),
     )
 
 

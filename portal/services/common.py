@@ -1,5 +1,5 @@
 """What several services use and none of them owns: the council's name and the
-tracking link in the person's language, how a secret token is kept, and the checks
+tracking link in the person's language, how a secret token and a password are kept, and the checks
 every change of a case makes (the member of staff may work cases; nobody else saved the
 case since they opened it). It imports no other service, so any service may use it.
 """
@@ -7,6 +7,7 @@ case since they opened it). It imports no other service, so any service may use 
 import hashlib
 
 from flask import current_app
+from werkzeug.security import generate_password_hash
 
 from portal.domain.access import Permission, Role, can
 from portal.domain.types import SubmitterRole
@@ -15,6 +16,12 @@ from portal.models import Staff, Submission
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_secret(secret: str) -> str:
+    """A slow, salted hash of something a person chose or was sent (a password, a
+    save-and-return answer or code), checked with werkzeug's `check_password_hash`."""
+    return generate_password_hash(secret, method=current_app.config["SECRET_HASH_METHOD"])
 
 
 def tracking_url(reference: str, token: str, language: str = "en") -> str:

@@ -4,7 +4,7 @@ portal/domain/reports.py; the context figures and other councils' figures the
 complaints manager types in."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from flask import current_app
 
 from portal.csv_export import Cell, csv_text
 from portal.domain import reports
-from portal.domain.clock import london_date, working_days_between
+from portal.domain.clock import LONDON, london_date, working_days_between
 from portal.domain.reports import Period, ReportCase
 from portal.domain.responses import RESPONSE_STAGES, overall_outcome
 from portal.extensions import db
@@ -27,7 +27,7 @@ from portal.models import (
     submission_categories,
 )
 from portal.models.report import ComparatorFigure, PastCase, ReportContext
-from portal.services import audit, clock, feedback
+from portal.services import audit, clock, feedback, report_counts
 
 CONTEXT_FIELDS = ("social_care_contacts", "referrals", "children_looked_after")
 
@@ -215,12 +215,44 @@ def category_names() -> dict[str, str]:
 
 
 def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[str, object]:
+    """The period's figures counted by the database (services/report_counts.py), kept
+    for a period that has ended until a case in it changes."""
+    teams, categories = team_names(), category_slugs()
+
+    def counted() -> dict[str, Any]:
+        return reports.figures_of(
+            report_counts.count(
+                period,
+                category=category,
+                stage2_from_statement=current_app.config["STAGE2_CLOCK_START"] == "statement",
+                acknowledge_by=lambda received_on: clock.acknowledgement_due(received_on).due,
+            ),
+            teams=teams,
+            categories=categories,
+        )
+
+    figures = report_counts.kept(
+        period,
+        category,
+        today=datetime.now(LONDON).date(),
+        settings=report_counts.settings() | {"teams": teams, "categories": categories},
+        counted=counted,
+    )
+    figures["lessons"] = [
+        {"team": lesson.team, "lesson": lesson.lesson, "action": lesson.action}
+        for lesson in (_lessons(period) if with_lessons else ())
+    ]
+    return figures
+
+
+def figures_case_by_case(period: Period, category: str | None = None) -> dict[str, object]:
+    """The same figures counted one case at a time in Python, as the report once was: the
+    reference that the database's counting is tested against."""
     return reports.figures(
         cases_in(period),
         working_days=working_days_between,
         teams=team_names(),
         categories=category_slugs(),
-        lessons=_lessons(period) if with_lessons else (),
         category=category,
     )
 

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Draft
 from portal.services import outbox
-from portal.services.common import council_name
+from portal.services.common import council_name, hash_secret
 
 QUESTIONS = {
     "first_pet": _l("What was the name of your first pet?"),
@@ -55,7 +55,7 @@ def save(
     draft.return_email = email
     draft.return_token_hash = _hash_token(token)
     draft.return_question = question
-    draft.return_answer_hash = generate_password_hash(_normalise(answer))
+    draft.return_answer_hash = hash_secret(_normalise(answer))
     draft.return_code_hash = None
     draft.return_tries = 0
     draft.updated_at = now
@@ -171,7 +171,7 @@ def check_answer(draft: Draft, answer: str) -> Check:
 def send_code(draft: Draft, *, now: datetime | None = None) -> None:
     now = now or utcnow()
     code = f"{secrets.randbelow(1_000_000):06d}"
-    draft.return_code_hash = generate_password_hash(code)
+    draft.return_code_hash = hash_secret(code)
     draft.return_code_expires_at = now + CODE_LIFETIME
     council = council_name(current_language())
     context = {"code": code, "council_name": council}

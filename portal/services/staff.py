@@ -5,6 +5,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,11 +18,20 @@ from portal.domain.passwords import password_problem
 from portal.extensions import db, limiter
 from portal.models import Staff, Team
 from portal.services import audit
+from portal.services.common import hash_secret
 
 log = logging.getLogger(__name__)
 
-# Hashed once at import: checking a password for an unknown address costs the same time.
-_DUMMY_HASH = generate_password_hash("no such account")
+
+@cache
+def _dummy_hash_by(method: str) -> str:
+    return generate_password_hash("no such account", method=method)
+
+
+def dummy_hash() -> str:
+    """Checked against for an unknown address, so that costs the time a real check does
+    (hashed once for the method in use)."""
+    return _dummy_hash_by(current_app.config["SECRET_HASH_METHOD"])
 
 
 class StaffError(ValueError):
@@ -46,7 +56,7 @@ def create_staff(
     staff = Staff(
         email=email,
         name=name,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_secret(password),
         role=role.value,
         team_id=team_id,
     )
@@ -69,7 +79,7 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
     now = now or utcnow()
     staff = db.session.scalar(sa.select(Staff).where(Staff.email == email.strip().lower()))
     if staff is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(), password)
         return SignIn(None, locked_until=_count_unknown_failure(email, now))
     attempt = take_a_try(staff, now)
     if not attempt.allowed:
@@ -231,7 +241,7 @@ def change_password(staff: Staff, *, current: str, new: str) -> None:
         raise StaffError(problem)
     if check_password_hash(staff.password_hash, new):
         raise StaffError("Enter a new password that is not the same as your current one")
-    staff.password_hash = generate_password_hash(new)
+    staff.password_hash = hash_secret(new)
     end_sessions(staff)
     audit.record("password_changed", staff=staff)
     db.session.commit()

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.domain.clock import add_working_days, london_date
+from portal.domain.references import whole_references
 from portal.domain.stages import ACKNOWLEDGE, Stage, first_response_name
 from portal.domain.timescales import acknowledged_late
 from portal.extensions import db
@@ -106,6 +107,21 @@ def status_is(name: str, today: date, soon: date) -> sa.ColumnElement[bool]:
     return sa.and_(calm, sa.or_(due > soon, due.is_(None)))
 
 
+def reference_matches(typed: str) -> sa.ColumnElement[bool]:
+    """A whole reference, however it was typed, finds that case (the unique index answers
+    it); anything else finds the references that contain it, in any case, which on
+    PostgreSQL the trigram index ix_submissions_reference_trgm answers."""
+    whole = whole_references(typed)
+    if whole and db.session.scalar(
+        sa.select(Submission.id).where(Submission.reference.in_(whole)).limit(1)
+    ):
+        return Submission.reference.in_(whole)
+    # What is typed is text to find, not a pattern: "%" and "_" match only themselves.
+    # ILIKE rather than lower() LIKE, which the trigram index could not serve.
+    text = typed.strip().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return Submission.reference.ilike(f"%{text}%", escape="/")
+
+
 def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     status = sa.case(
@@ -122,10 +138,7 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     if filters.stage:
         conditions.append(Submission.stage == filters.stage)
     if filters.reference.strip():
-        # What is typed is text to find, not a pattern: "%" and "_" match only themselves.
-        conditions.append(
-            Submission.reference.icontains(filters.reference.strip(), autoescape=True)
-        )
+        conditions.append(reference_matches(filters.reference))
 
     counts = {name: 0 for name in STATUS_NAMES}
     for name, count in db.session.execute(

@@ -221,12 +221,20 @@ def _options(page, select_id: str):  # type: ignore[no-untyped-def]
     return options
 
 
-@pytest.mark.parametrize("typed", ["{ref}", "{ref_lower}", "  {ref}  ", "{number}"])
+@pytest.mark.parametrize(
+    "typed", ["{ref}", "{ref_lower}", "  {ref}  ", "{number}", "{spaced}", "{no_dashes}"]
+)
 def test_a_reference_can_be_found_by_searching_for_it(
     manager: FlaskClient, queue: Queue, typed: str
 ) -> None:
     ref = queue.due_soon
-    search = typed.format(ref=ref, ref_lower=ref.lower(), number=ref.rsplit("-", 1)[1])
+    search = typed.format(
+        ref=ref,
+        ref_lower=ref.lower(),
+        number=ref.rsplit("-", 1)[1],
+        spaced=ref.lower().replace("-", " "),
+        no_dashes=ref.replace("-", ""),
+    )
     page = look(manager, f"/staff/?reference={search}")
     assert queue_references(page) == [ref]
     assert page.value_of("reference") == search.strip() or page.value_of("reference") == search

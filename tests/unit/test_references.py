@@ -2,7 +2,12 @@
 
 import pytest
 
-from portal.domain.references import REFERENCE_PATTERN, format_reference, normalise_reference
+from portal.domain.references import (
+    REFERENCE_PATTERN,
+    format_reference,
+    normalise_reference,
+    whole_references,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +58,20 @@ def test_something_that_is_not_a_reference_does_not_become_one(typed: str) -> No
 )
 def test_the_pattern_accepts_only_the_stored_form(text: str) -> None:
     assert REFERENCE_PATTERN.match(text) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("CSC-2026-0042", ("CSC-2026-0042",)),
+        ("csc 2026 42", ("CSC-2026-0042", "CSC-2026-42")),
+        ("csc2026-00042", ("CSC-2026-0042", "CSC-2026-00042")),
+        ("2026-0042", ()),
+        ("0042", ()),
+        ("CSC-2026-0000", ()),
+    ],
+)
+def test_a_whole_reference_is_recognised_however_it_is_typed(
+    typed: str, stored: tuple[str, ...]
+) -> None:
+    assert whole_references(typed) == stored

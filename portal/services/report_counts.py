@@ -1,0 +1,559 @@
+"""The annual report's figures counted by the database, and kept for a period that has
+ended (docs/performance.md, "Annual report").
+
+`count` returns the same tallies `portal.domain.reports.tally` counts one case at a time
+(tests/integration/test_report_counts.py holds them equal), from a few aggregate queries
+over a period's cases: the database returns a few hundred rows whatever the number of
+cases. Working days are a subtraction of two days' numbers in `calendar_days`.
+
+Every column of a case the report reads is named in `_live` and `_responses` (and
+`_team_outcomes`, `_categories` for the outcome and the categories); past cases in
+`_past`.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.domain import reports
+from portal.domain.clock import LONDON, is_working_day
+from portal.domain.holidays import OutsideHolidayTable, bank_holidays
+from portal.domain.reports import FINDINGS, OMBUDSMAN, TOOK_UP, Period, Tallies
+from portal.domain.responses import RESPONSE_STAGES
+from portal.extensions import db
+from portal.models import Category, StageResponse, Submission, Team, submission_categories
+from portal.models.report import (
+    IN_BULK,
+    CalendarDay,
+    PastCase,
+    ReportChange,
+    ReportCount,
+)
+
+# Bump when the report's arithmetic or what it reads changes: every kept figure is then
+# counted again.
+VERSION = 1
+
+NO_TEAM = "No team"
+
+
+# --- the calendar ------------------------------------------------------------------------
+
+_calendar_checked: set[str] = set()  # the databases whose calendar this process checked
+
+
+def calendar_rows() -> list[dict[str, Any]]:
+    """Every day the bank-holiday table covers, with its running count of working days."""
+    table = bank_holidays()
+    day, last = date(table.first_year, 1, 1), date(table.last_year, 12, 31)
+    rows, counted = [], 0
+    while day <= last:
+        counted += is_working_day(day, table)
+        after = datetime.combine(day + timedelta(days=1), time(), LONDON).astimezone(UTC)
+        rows.append({"day": day, "working_days": counted, "next_day_starts_at": after})
+        day += timedelta(days=1)
+    return rows
+
+
+def ensure_calendar() -> None:
+    """`calendar_days` as the bank-holiday table says: compared in full once a process
+    (and built again, committed, when the table has changed), then by its last day."""
+    key = db.engine.url.render_as_string(hide_password=True)
+    wanted = calendar_rows() if key not in _calendar_checked else None
+    if wanted is None:
+        last = _last_row()
+        stored = db.session.get(CalendarDay, last["day"])
+        if stored is not None and stored.working_days == last["working_days"]:
+            return
+        wanted = calendar_rows()
+    if not _calendar_matches(wanted):
+        if db.engine.dialect.name == "postgresql":
+            # One process builds it; the others wait, then find it built.
+            db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('calendar_days'))"))
+        if not _calendar_matches(wanted):
+            db.session.execute(sa.delete(CalendarDay))
+            db.session.execute(sa.insert(CalendarDay), wanted)
+        db.session.commit()
+    _calendar_checked.add(key)
+
+
+@cache
+def _last_row() -> dict[str, Any]:
+    return calendar_rows()[-1]
+
+
+def _calendar_matches(wanted: list[dict[str, Any]]) -> bool:
+    stored = db.session.execute(
+        sa.select(CalendarDay.day, CalendarDay.working_days).order_by(CalendarDay.day)
+    ).all()
+    return [(row.day, row.working_days) for row in stored] == [
+        (row["day"], row["working_days"]) for row in wanted
+    ]
+
+
+def _working_days(start: Any, end: Any) -> tuple[Any, Any, Any]:
+    """Working days after `start` up to `end` (0 when end <= start), as SQL over two
+    calendar days joined on the dates, with the condition that both dates are known."""
+    first = sa.orm.aliased(CalendarDay)
+    last = sa.orm.aliased(CalendarDay)
+    gap = last.working_days - first.working_days
+    days = sa.case((gap > 0, gap), else_=0)
+    return days, (first, first.day == start), (last, last.day == end)
+
+
+def _sum(condition: Any, value: Any = 1) -> Any:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+
+def _truthy(column: Any) -> Any:
+    """Set and not empty: what Python's `if value` means for a text column."""
+    return sa.and_(column.is_not(None), column != "")
+
+
+# --- the tallies -------------------------------------------------------------------------
+
+
+def count(
+    period: Period,
+    *,
+    category: str | None,
+    stage2_from_statement: bool,
+    acknowledge_by: Callable[[date], date],
+) -> Tallies:
+    """A period's tallies, live cases and imported ones. `stage2_from_statement`: stage
+    2's clock starts at the agreed statement when there is one; `acknowledge_by(received
+    on)`: the council's target for an imported case (the old system kept none)."""
+    ensure_calendar()
+    tallies = _live(period, stage2_from_statement)
+    tallies += _responses(period)
+    tallies += _team_outcomes(period, category)
+    tallies += _categories(period)
+    tallies += _past(period, category, acknowledge_by)
+    return tallies
+
+
+def _in(period: Period, column: Any) -> Any:
+    return column.between(period.start, period.end)
+
+
+def _stage2_started(stage2_from_statement: bool) -> Any:
+    s = Submission
+    if stage2_from_statement:
+        return sa.func.coalesce(s.stage2_statement_on, s.stage2_requested_on)
+    return s.stage2_requested_on
+
+
+def _live(period: Period, stage2_from_statement: bool) -> Tallies:
+    """Everything counted from the case's own row, by kind, team and role."""
+    s = Submission
+    stage1_days, *stage1_joins = _working_days(s.received_on, s.stage1_responded_on)
+    due = sa.orm.aliased(CalendarDay)
+    pairs = [(s.received_on, s.stage1_responded_on, stage1_joins)]
+    decided = _truthy(s.ombudsman_decision)
+    acknowledged = s.acknowledged_at.is_not(None)
+    sums: dict[tuple[str, ...], Any] = {
+        ("reached", "1"): _sum(
+            sa.or_(
+                s.stage3_requested_on.is_not(None),
+                s.stage2_requested_on.is_not(None),
+                s.accepted_on.is_not(None),
+            )
+        ),
+        ("reached", "2"): _sum(
+            sa.or_(s.stage3_requested_on.is_not(None), s.stage2_requested_on.is_not(None))
+        ),
+        ("reached", "3"): _sum(s.stage3_requested_on.is_not(None)),
+        # Reached no stage but resolved informally, or ended so (not withdrawn).
+        ("resolved_informally",): _sum(
+            sa.and_(
+                s.resolved_informally_on.is_not(None),
+                sa.or_(
+                    s.withdrawn_on.is_(None),
+                    sa.and_(
+                        s.accepted_on.is_(None),
+                        s.stage2_requested_on.is_(None),
+                        s.stage3_requested_on.is_(None),
+                    ),
+                ),
+            )
+        ),
+        ("acknowledged",): _sum(acknowledged),
+        # After the day it was due by, in London: at or after the next day began.
+        ("acknowledged_late",): _sum(
+            sa.and_(
+                acknowledged,
+                sa.or_(s.acknowledge_by.is_(None), s.acknowledged_at >= due.next_day_starts_at),
+            )
+        ),
+        **_stage1(
+            s.stage1_responded_on.is_not(None), stage1_days, s.stage1_extended_on.is_not(None)
+        ),
+        ("stage2_extended",): _sum(s.stage2_extended_to.is_not(None)),
+        ("ombudsman", "referred"): _sum(sa.or_(decided, s.ombudsman_referred_on.is_not(None))),
+        **{
+            ("ombudsman", outcome): _sum(sa.and_(decided, s.ombudsman_decision == outcome))
+            for outcome in OMBUDSMAN
+            if outcome != "referred"
+        },
+        ("advocacy_offered",): _sum(_truthy(s.advocacy_answer)),
+        ("advocacy_took_up",): _sum(s.advocacy_answer.in_(TOOK_UP)),
+        ("worker_named",): _sum(s.worker_name.is_not(None)),
+        ("uncovered",): _uncovered(pairs),
+    }
+    team = sa.func.coalesce(Team.name, NO_TEAM)
+    query = (
+        sa.select(s.kind, team, s.submitter_role, sa.func.count(), *sums.values())
+        .select_from(s)
+        .outerjoin(Team, Team.id == s.team_id)
+        .outerjoin(due, due.day == s.acknowledge_by)
+    )
+    for _, _, joins in pairs:
+        for alias, on in joins:
+            query = query.outerjoin(alias, on)
+    query = query.where(_in(period, s.received_on)).group_by(s.kind, team, s.submitter_role)
+    tallies: Tallies = Counter()
+    for kind, team_name, role, contacts, figures in _groups(query, sums):
+        _add_contacts(tallies, kind, team_name, role, contacts, figures.pop(("worker_named",)))
+        if kind != "complaint":
+            continue
+        if role not in ("child", "advocate"):
+            figures.pop(("advocacy_offered",))
+            figures.pop(("advocacy_took_up",))
+        tallies.update({key: int(value) for key, value in figures.items()})
+    return tallies + _later_stages(period, stage2_from_statement)
+
+
+def _later_stages(period: Period, stage2_from_statement: bool) -> Tallies:
+    """Stages 2 and 3's timeliness, from the few complaints that went beyond stage 1 (so
+    that only their dates are looked up in the calendar)."""
+    s = Submission
+    stage2_started = _stage2_started(stage2_from_statement)
+    stage2_days, *stage2_joins = _working_days(stage2_started, s.stage2_adjudicated_on)
+    panel_days, *panel_joins = _working_days(s.stage3_requested_on, s.panel_on)
+    stage3_days, *stage3_joins = _working_days(s.stage3_requested_on, s.stage3_responded_on)
+    pairs = [
+        (stage2_started, s.stage2_adjudicated_on, stage2_joins),
+        (s.stage3_requested_on, s.panel_on, panel_joins),
+        (s.stage3_requested_on, s.stage3_responded_on, stage3_joins),
+    ]
+    adjudicated = sa.and_(stage2_started.is_not(None), s.stage2_adjudicated_on.is_not(None))
+    panel = sa.and_(s.stage3_requested_on.is_not(None), s.panel_on.is_not(None))
+    stage3 = sa.and_(s.stage3_requested_on.is_not(None), s.stage3_responded_on.is_not(None))
+    sums: dict[tuple[str, ...], Any] = {
+        ("stage2_adjudications",): _sum(adjudicated),
+        ("stage2_days",): _sum(adjudicated, stage2_days),
+        ("stage2_band", "in_25"): _sum(sa.and_(adjudicated, stage2_days <= reports.STAGE2_LIMIT)),
+        ("stage2_band", "in_26_to_65"): _sum(
+            sa.and_(
+                adjudicated,
+                stage2_days > reports.STAGE2_LIMIT,
+                stage2_days <= reports.STAGE2_EXTENDED_LIMIT,
+            )
+        ),
+        ("stage2_band", "over_65"): _sum(
+            sa.and_(adjudicated, stage2_days > reports.STAGE2_EXTENDED_LIMIT)
+        ),
+        ("stage3_panels",): _sum(panel),
+        ("stage3_panel_in_30",): _sum(sa.and_(panel, panel_days <= reports.STAGE3_PANEL_LIMIT)),
+        ("stage3_responses",): _sum(stage3),
+        ("stage3_days",): _sum(stage3, stage3_days),
+        ("uncovered",): _uncovered(pairs),
+    }
+    query = sa.select(*sums.values()).select_from(s)
+    for _, _, joins in pairs:
+        for alias, on in joins:
+            query = query.outerjoin(alias, on)
+    query = query.where(
+        _complaints_in(period),
+        sa.or_(stage2_started.is_not(None), s.stage3_requested_on.is_not(None)),
+    )
+    figures = dict(zip(sums, db.session.execute(query).one(), strict=True))
+    if figures.pop(("uncovered",)):
+        raise OutsideHolidayTable("a case's dates are outside the bank-holiday table")
+    return Counter({key: int(value) for key, value in figures.items()})
+
+
+def _uncovered(pairs: list[tuple[Any, Any, Any]]) -> Any:
+    """Dates the calendar does not cover: the clock refuses to count them."""
+    return _sum(
+        sa.or_(
+            *(
+                sa.and_(end > start, sa.or_(first.day.is_(None), last.day.is_(None)))
+                for start, end, ((first, _), (last, _)) in pairs
+            )
+        )
+    )
+
+
+def _stage1(responded: Any, days: Any, extended: Any) -> dict[tuple[str, ...], Any]:
+    """Stage 1's timeliness: responses, their working days and bands, extensions."""
+    return {
+        ("stage1_extended",): _sum(extended),
+        ("stage1_responses",): _sum(responded),
+        ("stage1_days",): _sum(responded, days),
+        ("stage1_band", "in_10"): _sum(sa.and_(responded, days <= 10)),
+        ("stage1_band", "in_11_to_20"): _sum(sa.and_(responded, days > 10, days <= 20)),
+        ("stage1_band", "over_20"): _sum(sa.and_(responded, days > 20)),
+        ("stage1_within_agreed_extension",): _sum(sa.and_(responded, extended, days <= 20)),
+    }
+
+
+def _groups(query: Any, sums: dict[tuple[str, ...], Any]) -> Any:
+    """Each (kind, team, role) group's count and sums; refuses dates outside the calendar."""
+    for kind, team_name, role, contacts, *values in db.session.execute(query):
+        figures = dict(zip(sums, values, strict=True))
+        if figures.pop(("uncovered",)):
+            raise OutsideHolidayTable("a case's dates are outside the bank-holiday table")
+        yield kind, team_name, role, contacts, figures
+
+
+def _add_contacts(
+    tallies: Tallies, kind: str, team: str, role: str, contacts: int, named: int
+) -> None:
+    tallies["total",] += contacts
+    tallies["kind", kind] += contacts
+    if kind == "complaint":
+        tallies["source", role] += contacts
+        if role in ("child", "advocate"):
+            tallies["children",] += contacts
+    elif kind in ("compliment", "representation"):
+        tallies["by_team", kind, team] += contacts
+        tallies["worker_named", kind] += int(named)
+
+
+def _complaints_in(period: Period) -> Any:
+    return sa.and_(Submission.kind == "complaint", _in(period, Submission.received_on))
+
+
+def _responses(period: Period) -> Tallies:
+    """Ex gratia payments at every stage, and stage 2's cost, of the period's complaints."""
+    r = StageResponse
+    paid = sa.and_(r.ex_gratia_pence.is_not(None), r.ex_gratia_pence != 0)
+    cost = sa.and_(r.stage == "stage2", r.cost_pence.is_not(None), r.cost_pence != 0)
+    row = db.session.execute(
+        sa.select(_sum(paid), _sum(paid, r.ex_gratia_pence), _sum(cost), _sum(cost, r.cost_pence))
+        .join(Submission, Submission.id == r.submission_id)
+        .where(_complaints_in(period))
+    ).one()
+    return Counter(
+        {
+            ("ex_gratia_payments",): int(row[0]),
+            ("ex_gratia_pence",): int(row[1]),
+            ("stage2_costs",): int(row[2]),
+            ("stage2_cost_pence",): int(row[3]),
+        }
+    )
+
+
+def _team_outcomes(period: Period, category: str | None) -> Tallies:
+    """Complaints by team and overall outcome: the finding of the latest stage that gave
+    one, when the case was neither withdrawn nor resolved informally."""
+    s, r = Submission, StageResponse
+    later = sa.orm.aliased(StageResponse)
+    found = _truthy(r.outcome)
+    latest = ~sa.exists().where(
+        later.submission_id == r.submission_id,
+        later.stage.in_(RESPONSE_STAGES),
+        later.stage > r.stage,
+        _truthy(later.outcome),
+    )
+    team = sa.func.coalesce(Team.name, NO_TEAM)
+    query = (
+        sa.select(team, r.outcome, sa.func.count())
+        .select_from(s)
+        .join(r, r.submission_id == s.id)
+        .outerjoin(Team, Team.id == s.team_id)
+        .where(
+            _complaints_in(period),
+            s.withdrawn_on.is_(None),
+            s.resolved_informally_on.is_(None),
+            r.stage.in_(RESPONSE_STAGES),
+            found,
+            r.outcome.in_(FINDINGS),
+            latest,
+        )
+        .group_by(team, r.outcome)
+    )
+    if category is not None:
+        query = query.where(
+            sa.exists()
+            .where(submission_categories.c.submission_id == s.id)
+            .where(submission_categories.c.category_id == Category.id, Category.slug == category)
+        )
+    return Counter(
+        {("team_outcome", name, str(outcome)): n for name, outcome, n in db.session.execute(query)}
+    )
+
+
+def _categories(period: Period) -> Tallies:
+    query = (
+        sa.select(Category.slug, sa.func.count(sa.distinct(submission_categories.c.submission_id)))
+        .select_from(submission_categories)
+        .join(Category, Category.id == submission_categories.c.category_id)
+        .join(Submission, Submission.id == submission_categories.c.submission_id)
+        .where(_complaints_in(period))
+        .group_by(Category.slug)
+    )
+    return Counter({("category", slug): n for slug, n in db.session.execute(query)})
+
+
+def _past(period: Period, category: str | None, acknowledge_by: Callable[[date], date]) -> Tallies:
+    """Imported cases: what the old system kept, counted as a live case's would be."""
+    p = PastCase
+    complaint = p.kind == "complaint"
+    stage1_days, *joins = _working_days(p.received_on, p.stage1_responded_on)
+    reached = {"1": ("1", "2", "3"), "2": ("2", "3"), "3": ("3",)}
+    sums: dict[tuple[str, ...], Any] = {
+        **{("reached", stage): _sum(p.stage_reached.in_(at)) for stage, at in reached.items()},
+        ("resolved_informally",): _sum(
+            sa.or_(p.stage_reached == "informal", p.outcome == "resolved_informally")
+        ),
+        ("acknowledged",): _sum(p.acknowledged_on.is_not(None)),
+        **_stage1(p.stage1_responded_on.is_not(None), stage1_days, p.stage1_extended),
+        ("stage2_costs",): _sum(
+            sa.and_(p.stage2_cost_pence.is_not(None), p.stage2_cost_pence != 0)
+        ),
+        ("stage2_cost_pence",): _sum(p.stage2_cost_pence.is_not(None), p.stage2_cost_pence),
+        ("ombudsman", "referred"): _sum(p.ombudsman.is_not(None)),
+        **{
+            ("ombudsman", outcome): _sum(p.ombudsman == outcome)
+            for outcome in OMBUDSMAN
+            if outcome != "referred"
+        },
+        ("uncovered",): _uncovered([(p.received_on, p.stage1_responded_on, joins)]),
+    }
+    team = sa.func.coalesce(Team.name, NO_TEAM)
+    query = (
+        sa.select(p.kind, team, p.submitter_role, sa.func.count(), *sums.values())
+        .select_from(p)
+        .outerjoin(Team, Team.id == p.team_id)
+    )
+    for alias, on in joins:
+        query = query.outerjoin(alias, on)
+    query = query.where(_in(period, p.received_on)).group_by(p.kind, team, p.submitter_role)
+    tallies: Tallies = Counter()
+    for kind, team_name, role, contacts, figures in _groups(query, sums):
+        _add_contacts(tallies, kind, team_name, role, contacts, 0)
+        if kind == "complaint":
+            tallies.update({key: int(value) for key, value in figures.items()})
+    in_period = sa.and_(complaint, _in(period, p.received_on))
+    # Late against the council's target as it is now: the due date of each day received.
+    due: dict[date, date] = {}
+    for received_on, acknowledged_on, n in db.session.execute(
+        sa.select(p.received_on, p.acknowledged_on, sa.func.count())
+        .where(in_period, p.acknowledged_on.is_not(None))
+        .group_by(p.received_on, p.acknowledged_on)
+    ):
+        if received_on not in due:
+            due[received_on] = acknowledge_by(received_on)
+        late = acknowledged_on is not None and acknowledged_on > due[received_on]
+        tallies["acknowledged_late",] += n * late
+    outcome = sa.and_(in_period, p.outcome.in_(FINDINGS))
+    if category is not None:
+        outcome = sa.and_(outcome, Category.slug == category)
+    for team_name, finding, n in db.session.execute(
+        sa.select(team, p.outcome, sa.func.count())
+        .select_from(p)
+        .outerjoin(Team, Team.id == p.team_id)
+        .outerjoin(Category, Category.id == p.category_id)
+        .where(outcome)
+        .group_by(team, p.outcome)
+    ):
+        tallies["team_outcome", team_name, str(finding)] += n
+    for slug, n in db.session.execute(
+        sa.select(Category.slug, sa.func.count())
+        .select_from(p)
+        .join(Category, Category.id == p.category_id)
+        .where(in_period)
+        .group_by(Category.slug)
+    ):
+        tallies["category", slug] += n
+    return tallies
+
+
+# --- kept figures --------------------------------------------------------------------------
+
+
+def version(settings: dict[str, Any]) -> str:
+    """What kept figures were counted with: the arithmetic's VERSION, the bank holidays,
+    the settings they depend on, the teams and the categories."""
+    table = bank_holidays()
+    text = json.dumps(
+        {
+            "version": VERSION,
+            "holidays": [table.first_year, table.last_year, sorted(map(str, table.holidays))],
+            **settings,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def changes_in(period: Period) -> int:
+    """The changes counted to cases received in the period, and to cases in bulk."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(ReportChange.changes), 0)).where(
+                sa.or_(_in(period, ReportChange.day), ReportChange.day == IN_BULK)
+            )
+        )
+        or 0
+    )
+
+
+def kept(
+    period: Period,
+    category: str | None,
+    *,
+    today: date,
+    settings: dict[str, Any],
+    counted: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """The period's figures as kept when nothing they count has changed since, else
+    `counted()` (kept for next time when the period ended before yesterday: a change made
+    in the last moments of a day may still be committing after midnight)."""
+    if period.end >= today - timedelta(days=1):
+        return counted()
+    stamp = version(settings)
+    # Read before counting: a change committed while counting makes this out of date.
+    changes = changes_in(period)
+    found = db.session.scalar(
+        sa.select(ReportCount).where(
+            ReportCount.period_start == period.start,
+            ReportCount.period_end == period.end,
+            ReportCount.category == (category or ""),
+        )
+    )
+    if found is not None and found.version == stamp and found.changes == changes:
+        return dict(found.figures)
+    figures = counted()
+    if found is None:
+        found = ReportCount(
+            period_start=period.start, period_end=period.end, category=category or ""
+        )
+        db.session.add(found)
+    found.version, found.changes, found.figures = stamp, changes, figures
+    found.computed_at = datetime.now(UTC)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # another request kept the same period at the same moment
+    # A copy: what the caller adds (the lessons) is never kept.
+    return dict(figures)
+
+
+def settings() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "stage2_clock_start": config["STAGE2_CLOCK_START"],
+        "jurisdiction": config["JURISDICTION"],
+        "acknowledgement_target": config["ACKNOWLEDGEMENT_TARGET_WORKING_DAYS"],
+    }
