@@ -38,7 +38,8 @@ NOT_IN_THE_DOMAIN = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms", "ji
 # in the domain); the public side never imports the back office.
 KNOWN_BLUEPRINT_BORROWING = {
     ("portal.backoffice.forms", "portal.public.fields"),
-    ("portal.backoffice.views", "portal.public.forms"),
+    ("portal.backoffice.common", "portal.public.forms"),
+    ("portal.backoffice.case_views", "portal.public.forms"),
 }
 
 
