@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
 from portal.backoffice.common import (
-    PROCEDURE_NAMES,
     case_action,
     case_or_404,
     me,
@@ -31,6 +30,7 @@ from portal.backoffice.forms import (
     SufficientInterestForm,
     ThankForm,
 )
+from portal.domain import labels
 from portal.domain.access import Permission
 from portal.domain.stages import Move, MoveRefused, allowed_moves, clock_running, move_label
 from portal.domain.stages import open_pause as stages_open_pause
@@ -43,7 +43,6 @@ from portal.domain.timescales import (
 )
 from portal.domain.types import Kind
 from portal.models import Submission
-from portal.public.forms import SUPPORT_CHOICES
 from portal.services import (
     attachments,
     audit,
@@ -85,20 +84,14 @@ def case(reference: str) -> str:
         notices=reminders.for_case(found),
         teams=teams.all_teams(),
         staff_names={s.id: s.name for s in staff_service.team_members(None)},
-        outcomes=cases.CASE_OUTCOMES,
-        advocacy_statuses=cases.ADVOCACY_STATUSES,
-        ombudsman_decisions=cases.OMBUDSMAN_DECISIONS,
     )
-
-
-SUPPORT_NAMES = dict(SUPPORT_CHOICES)
 
 
 def support_needed(case: Submission) -> str:
     """The help the person asked for, in words: "An interpreter (Polish); Large print"."""
     needs = []
     for need in case.support_needs or []:
-        words = str(SUPPORT_NAMES.get(need, need))
+        words = labels.label("support_need", need)
         if need == "interpreter" and case.interpreter_language:
             words += f" ({case.interpreter_language})"
         if need == "other" and case.other_support:
@@ -274,7 +267,7 @@ def reclassify(reference: str) -> Response | str:
 
 
 def _procedure_choices(form: ProcedureForm, found: Submission) -> None:
-    form.procedure.choices = list(PROCEDURE_NAMES.items())
+    form.procedure.choices = list(labels.PROCEDURES.items())
 
 
 @bp.route("/cases/<reference>/procedure", methods=["GET", "POST"])
@@ -325,7 +318,7 @@ def sufficient_interest(reference: str) -> Response | str:
 
 
 def _advocacy_choices(form: AdvocacyForm, found: Submission) -> None:
-    form.status.choices = list(cases.ADVOCACY_STATUSES.items())
+    form.status.choices = list(labels.ADVOCACY_STATUSES.items())
 
 
 @bp.route("/cases/<reference>/advocacy", methods=["GET", "POST"])

@@ -13,41 +13,16 @@ from werkzeug.wrappers import Response
 from portal.backoffice import bp
 from portal.backoffice.auth import enforce_idle_timeout, enforce_second_factor_set_up
 from portal.backoffice.forms import CaseForm
-from portal.domain import flags
+from portal.domain import labels
 from portal.domain.access import ROLE_NAMES, Permission, Role, can
 from portal.domain.clock import LONDON
-from portal.domain.timescales import Procedure
 from portal.extensions import htmx
 from portal.models import Staff, Submission
 from portal.numbers import whole_number
-from portal.public.forms import CHILD_TOPIC_CHOICES, ROLE_CHOICES
 from portal.services import cases, teams, triage, two_factor
 from portal.services.common import CaseChanged, NotAllowed
 
 F = TypeVar("F", bound=CaseForm)
-
-PROCEDURE_NAMES = {
-    Procedure.ENGLAND_CHILDREN.value: "Children's statutory procedure (England, 2006)",
-    Procedure.WALES_CHILDREN.value: "Children's statutory procedure (Wales, 2014)",
-    Procedure.CORPORATE.value: "The council's corporate procedure",
-}
-KIND_NAMES = {
-    "complaint": "Complaint",
-    "compliment": "Compliment",
-    "advocacy": "Advocacy request",
-    "representation": "Representation",
-}
-STAGE_NAMES = {
-    "triage": "Triage",
-    "stage1": "Stage 1",
-    "stage2": "Stage 2",
-    "stage3": "Stage 3",
-    "ombudsman": "Ombudsman",
-    "closed": "Closed",
-}
-ROLE_LABELS = dict(ROLE_CHOICES)
-# A child's own answer to "who is it about", in the public form's words.
-CHILD_TOPIC_NAMES = dict(CHILD_TOPIC_CHOICES)
 
 
 def today() -> date:
@@ -80,12 +55,8 @@ def second_factor_set_up() -> Any:
 def names() -> dict[str, Any]:
     role = Role(current_user.role) if current_user.is_authenticated else None
     return {
-        "KIND_NAMES": KIND_NAMES,
-        "STAGE_NAMES": STAGE_NAMES,
-        "PROCEDURE_NAMES": PROCEDURE_NAMES,
-        "ROLE_LABELS": ROLE_LABELS,
-        "CHILD_TOPIC_NAMES": CHILD_TOPIC_NAMES,
-        "FLAG_DESCRIPTIONS": flags.DESCRIPTIONS,
+        "KIND_NAMES": labels.KINDS,
+        "STAGE_NAMES": labels.STAGES,
         "staff_role_name": ROLE_NAMES[role] if role else "",
         # A complaints manager without an authenticator app sees only its set-up page.
         "set_up_needed": bool(role) and two_factor.set_up_needed(me()),

@@ -6,8 +6,9 @@ from werkzeug.datastructures import MultiDict
 
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
-from portal.backoffice.common import KIND_NAMES, STAGE_NAMES, me, today
+from portal.backoffice.common import me, today
 from portal.domain.access import Permission
+from portal.domain.labels import KINDS, STAGES
 from portal.extensions import htmx
 from portal.numbers import whole_number
 from portal.services import safeguarding, teams, triage
@@ -15,9 +16,9 @@ from portal.services import safeguarding, teams, triage
 
 def _queue_filters(args: MultiDict[str, str]) -> triage.QueueFilters:
     return triage.QueueFilters(
-        kind=args.get("kind", "") if args.get("kind", "") in KIND_NAMES else "",
+        kind=args.get("kind", "") if args.get("kind", "") in KINDS else "",
         team_id=whole_number(args.get("team")),
-        stage=args.get("stage", "") if args.get("stage", "") in STAGE_NAMES else "",
+        stage=args.get("stage", "") if args.get("stage", "") in STAGES else "",
         status=args.get("status", "") if args.get("status", "") in triage.STATUS_NAMES else "",
         reference=args.get("reference", "")[:30],
         page=whole_number(args.get("page")) or 1,

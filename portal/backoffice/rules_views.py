@@ -8,12 +8,13 @@ from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
-from portal.backoffice.common import PROCEDURE_NAMES, ROLE_LABELS, me, today
+from portal.backoffice.common import me, today
 from portal.backoffice.forms import PreviewForm, RuleForm
 from portal.domain.access import Permission
+from portal.domain.labels import PROCEDURES, ROLE_ANSWERS
 from portal.domain.timescales import Procedure
-from portal.domain.types import SubmitterRole
 from portal.extensions import htmx
+from portal.fields import translated_choices
 from portal.services import routing_rules, teams
 
 
@@ -22,9 +23,9 @@ def _rule_form(formdata: Any = None, **data: Any) -> RuleForm:
     team_choices = [(str(t.id), t.name) for t in teams.all_teams(include_inactive=False)]
     form.team.choices = [("", "Choose a team")] + team_choices
     form.chosen_teams.choices = team_choices
-    form.roles.choices = [(r.value, ROLE_LABELS[r.value]) for r in SubmitterRole]
+    form.roles.choices = translated_choices(ROLE_ANSWERS)
     form.procedure.choices = [("", "The statutory children's procedure")] + [
-        (Procedure.CORPORATE.value, PROCEDURE_NAMES[Procedure.CORPORATE.value])
+        (Procedure.CORPORATE.value, PROCEDURES[Procedure.CORPORATE])
     ]
     return form
 
@@ -78,7 +79,7 @@ def routing_rules_list() -> str:
 
 
 def _preview_choices(form: PreviewForm) -> None:
-    form.role.choices = [(r.value, ROLE_LABELS[r.value]) for r in SubmitterRole]
+    form.role.choices = translated_choices(ROLE_ANSWERS)
     form.chosen_team.choices = [("", "I'm not sure")] + [
         (str(t.id), t.name) for t in teams.all_teams(include_inactive=False)
     ]
