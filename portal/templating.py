@@ -3,11 +3,12 @@
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from wtforms import Form
 
+from portal.domain import labels
+from portal.fields import GovDateField
 from portal.i18n import london_date_filter, london_time, long_date, short_date
-from portal.public.fields import GovDateField
 from portal.security import staff_html, staff_text
 
 
@@ -59,6 +60,13 @@ def limit_days(procedure: str, step: str) -> int:
     return days(procedure, step)
 
 
+def label(value: object, kind: str) -> str:
+    """`{{ case.when_it_happened | label("when_it_happened") }}`: a value in words, in the
+    page's language (the back office is in English), never its code."""
+    words = labels.label(kind, value)
+    return gettext(words) if words and kind in labels.PUBLIC else words
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
@@ -67,6 +75,7 @@ def init_app(app: Flask) -> None:
     # Letters and messages staff write to a person: their small markup (portal/security.py).
     app.add_template_filter(staff_html)
     app.add_template_filter(staff_text)
+    app.add_template_filter(label)
     app.add_template_global(error_list)
     app.add_template_global(limit_days)  # the procedures' working days, for what pages say
     app.context_processor(lambda: {"council": council()})

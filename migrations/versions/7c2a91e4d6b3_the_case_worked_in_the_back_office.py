@@ -2,7 +2,7 @@
 columns staff record one case at a time move off the submission (issue 15)
 
 Revision ID: 7c2a91e4d6b3
-Revises: 5b3e9d07a1c4, b8d2f6a0c3e1
+Revises: b8d2f6a0c3e1
 Create Date: 2026-12-05 06:20:00.000000
 
 Every submission gets its case row, with its values of MOVED. The downgrade writes them
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 revision = "7c2a91e4d6b3"
 # Also joins the two lines of migrations merged into main together (stage dates; the
 # queue search and the report counted by the database), which changed different tables.
-down_revision = ("5b3e9d07a1c4", "b8d2f6a0c3e1")
+down_revision = "b8d2f6a0c3e1"
 branch_labels = None
 depends_on = None
 

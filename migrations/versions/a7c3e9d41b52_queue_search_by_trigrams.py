@@ -1,7 +1,7 @@
 """The queue's search for part of a reference served by an index: pg_trgm on PostgreSQL
 
 Revision ID: a7c3e9d41b52
-Revises: c4e1a7d25b90
+Revises: 5b3e9d07a1c4
 Create Date: 2026-12-05 05:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a7c3e9d41b52"
-down_revision = "c4e1a7d25b90"
+down_revision = "5b3e9d07a1c4"
 branch_labels = None
 depends_on = None
 

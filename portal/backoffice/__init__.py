@@ -4,11 +4,15 @@ bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 
 from portal.backoffice import (  # noqa: E402,F401
     account_views,
+    case_views,
     clock_views,
+    common,
     letter_views,
+    queue_views,
     records_views,
     report_views,
+    rules_views,
     safeguarding_views,
     staff_views,
-    views,
+    team_views,
 )

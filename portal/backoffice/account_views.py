@@ -1,15 +1,16 @@
-"""The second factor in the back office: the code asked for after the password, setting
-up an authenticator app, recovery codes, and "Your account" where other roles turn it on
-or off (docs/security.md)."""
+"""Signing in and out of the back office, and the second factor: the code asked for after
+the password, setting up an authenticator app, recovery codes, and "Your account" where
+other roles turn it on or off (docs/security.md)."""
 
 import segno
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.auth import (
     PUBLIC,
+    await_code,
     awaiting_code,
     code_step_started,
     end_session,
@@ -19,20 +20,58 @@ from portal.backoffice.auth import (
     safe_next,
     start_session,
 )
+from portal.backoffice.common import me
 from portal.backoffice.forms import (
     AppCodeForm,
     ChangePasswordForm,
     ProveItIsYouForm,
     ReplaceAppForm,
     SignInCodeForm,
+    SignInForm,
 )
-from portal.backoffice.views import me
 from portal.database import utcnow
 from portal.domain.access import Permission
 from portal.domain.clock import LONDON
 from portal.extensions import limiter
 from portal.services import staff as staff_service
 from portal.services import two_factor
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@requires(PUBLIC)
+@limiter.limit("20 per minute", methods=["POST"])
+def sign_in() -> Response | str:
+    form = SignInForm()
+    locked_message = None
+    if form.validate_on_submit():
+        result = staff_service.sign_in(form.email.data, form.password.data)
+        if result.staff is not None:
+            target = safe_next(request.args.get("next"))
+            if result.needs_code:
+                await_code(result.staff, target)
+                return redirect(url_for("backoffice.sign_in_code"))
+            start_session(result.staff)
+            return redirect(target)
+        if result.locked_until:
+            until = result.locked_until.astimezone(LONDON)
+            at = f"{until:%-I:%M}{'am' if until.hour < 12 else 'pm'}"
+            locked_message = (
+                "This account is locked after too many wrong passwords or codes. "
+                f"Try again after {at}."
+            )
+            form.email.errors = [locked_message]
+        else:
+            form.email.errors = ["Enter a correct email address and password"]
+    return render_template("backoffice/sign-in.html", form=form)
+
+
+@bp.post("/sign-out")
+@requires(Permission.VIEW_CASES)
+def sign_out() -> Response:
+    staff_service.sign_out(me())
+    end_session()
+    flash("You have signed out.", "signed_out")
+    return redirect(url_for("backoffice.sign_in"))
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])

@@ -29,8 +29,9 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from portal.domain.access import ROLE_NAMES, Role
+from portal.domain.labels import ACKNOWLEDGED_HOW, FINDINGS, OMBUDSMAN_DECISIONS, PAUSE_REASONS
 from portal.domain.stages import Move
-from portal.public.fields import (
+from portal.fields import (
     GovDateField,
     Validator,
     clean_text,
@@ -38,8 +39,6 @@ from portal.public.fields import (
     max_length,
     required,
 )
-from portal.services.cases import OMBUDSMAN_DECISIONS, OUTCOMES
-from portal.services.clock import PAUSE_REASONS
 
 
 def required_date(message: str) -> Validator:
@@ -155,7 +154,7 @@ class MoveForm(CaseForm):
     # Radios need their own `required`: otherwise WTForms says "Not a valid choice." first.
     outcome = RadioField(
         "Overall finding",
-        choices=list(OUTCOMES.items()),
+        choices=list(FINDINGS.items()),
         validators=[required("Select the overall finding")],
         widget=GovRadioInput(),
     )
@@ -312,12 +311,8 @@ class AssignForm(CaseForm):
 class AcknowledgementForm(CaseForm):
     how = RadioField(
         "How was it acknowledged?",
-        choices=[
-            ("phone", "By phone"),
-            ("letter", "By letter"),
-            ("email", "By email, outside the portal"),
-            ("in_person", "In person"),
-        ],
+        # Staff's own email: the portal's email records itself.
+        choices=list((ACKNOWLEDGED_HOW | {"email": "By email, outside the portal"}).items()),
         validators=[required("Select how it was acknowledged")],
         widget=GovRadioInput(),
     )
@@ -410,7 +405,7 @@ class PointForm(CaseForm):
     )
     outcome = RadioField(
         "Finding",
-        choices=list(OUTCOMES.items()),
+        choices=list(FINDINGS.items()),
         validators=[required("Select the finding")],
         widget=GovRadioInput(),
     )

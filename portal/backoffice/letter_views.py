@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
+from portal.backoffice.common import case_or_404, me, today
 from portal.backoffice.forms import LetterDecisionForm, ResponseLetterForm
 from portal.backoffice.pdf import pdf_download
-from portal.backoffice.views import _case_or_404, me, today
 from portal.domain.access import Permission
 from portal.domain.clock import london_date
 from portal.models import LetterStatus, ResponseLetter, Submission
@@ -80,7 +80,7 @@ def _letter_page(
 @bp.route("/cases/<reference>/response-letters/<int:stage>", methods=["GET", "POST"])
 @requires(Permission.WORK_CASES)
 def response_letter(reference: str, stage: int) -> Response | str:
-    found = _case_or_404(reference)
+    found = case_or_404(reference)
     _stage_or_404(found, stage)
     letter = response_letters.find(found, stage)
     if request.method == "GET":
@@ -122,7 +122,7 @@ def response_letter(reference: str, stage: int) -> Response | str:
 @bp.post("/cases/<reference>/response-letters/<int:stage>/decision")
 @requires(Permission.APPROVE_LETTERS)
 def response_letter_decision(reference: str, stage: int) -> Response | str:
-    found = _case_or_404(reference)
+    found = case_or_404(reference)
     _stage_or_404(found, stage)
     letter = response_letters.find(found, stage)
     if letter is None:
@@ -171,7 +171,7 @@ def _printable(case: Submission, letter: ResponseLetter) -> dict[str, Any]:
 
 
 def _letter_or_404(reference: str, stage: int) -> tuple[Submission, ResponseLetter]:
-    found = _case_or_404(reference)
+    found = case_or_404(reference)
     _stage_or_404(found, stage)
     letter = response_letters.find(found, stage)
     if letter is None:

@@ -8,29 +8,30 @@ from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
+from portal.backoffice.common import case_action, me
 from portal.backoffice.forms import LegalHoldForm, SubjectAccessForm
-from portal.backoffice.views import _action_page, _case_or_404, _done, me
 from portal.domain.access import Permission
+from portal.models import Submission
 from portal.services import retention, subject_access
 
 
 @bp.route("/cases/<reference>/legal-hold", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RECORDS)
 def legal_hold(reference: str) -> Response | str:
-    found = _case_or_404(reference)
-    form = LegalHoldForm(
-        data={"version": found.version, "hold": "lift" if found.legal_hold else "place"}
-    )
-    if form.validate_on_submit():
+    def save(found: Submission, form: LegalHoldForm, version: int) -> str:
         holding = form.hold.data == "place"
         retention.set_legal_hold(me(), found, hold=holding, reason=form.reason.data or None)
-        return _done(
-            found,
-            "The case is under legal hold: it will not be purged."
-            if holding
-            else "The legal hold is lifted.",
-        )
-    return _action_page(found, form, "Legal hold")
+        if holding:
+            return "The case is under legal hold: it will not be purged."
+        return "The legal hold is lifted."
+
+    return case_action(
+        reference,
+        LegalHoldForm,
+        save,
+        title="Legal hold",
+        data=lambda found: {"hold": "lift" if found.legal_hold else "place"},
+    )
 
 
 @bp.route("/subject-access", methods=["GET", "POST"])

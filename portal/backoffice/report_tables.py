@@ -7,6 +7,8 @@ from typing import Any
 
 from portal.csv_export import csv_text
 from portal.domain import feedback
+from portal.domain.labels import FINDINGS as FINDINGS_IN_WORDS
+from portal.domain.labels import OMBUDSMAN_DECISIONS, SUBMITTER_ROLES
 from portal.domain.reports import FINDINGS, KINDS, OMBUDSMAN, ROLES, change
 
 KIND_NAMES = {
@@ -16,29 +18,8 @@ KIND_NAMES = {
     "representation": "Representations",
     "total": "All contacts",
 }
-ROLE_NAMES = {
-    "child": "Child or young person",
-    "parent": "Parent or person with parental responsibility",
-    "foster_carer": "Foster carer",
-    "kinship_carer": "Special guardian or kinship carer",
-    "relative": "Other relative",
-    "professional": "Professional",
-    "advocate": "Advocate, for a child",
-    "other": "Someone else",
-}
-FINDING_NAMES = {
-    "upheld": "Upheld",
-    "partially_upheld": "Partially upheld",
-    "not_upheld": "Not upheld",
-    "no_finding": "No finding",
-}
-OMBUDSMAN_NAMES = {
-    "referred": "Referred to the ombudsman",
-    "upheld": "Upheld (fault found)",
-    "not_upheld": "Not upheld",
-    "not_investigated": "Not investigated",
-    "premature": "Premature: sent back to the council",
-}
+# The ombudsman's decisions, and the referral that comes first.
+OMBUDSMAN_NAMES = {"referred": "Referred to the ombudsman"} | OMBUDSMAN_DECISIONS
 TIMELINESS_NAMES = {
     "acknowledged": "Complaints acknowledged",
     "acknowledged_in_time": "Acknowledged in time (by each case's own date)",
@@ -163,7 +144,7 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
     team_outcome = Table(
         "team-outcome",
         "Complaints by team and outcome",
-        ["Team", *(FINDING_NAMES[f] for f in FINDINGS), "Total"],
+        ["Team", *(FINDINGS_IN_WORDS[f] for f in FINDINGS), "Total"],
         team_rows,
         note=(
             f"Only complaints in the category “{category_names.get(report['category'], '')}”."
@@ -174,9 +155,9 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
 
     source = _section(
         "source", "Complaints by who made them", report["by_source"], before["by_source"],
-        {role: ROLE_NAMES[role] for role in ROLES},
+        {role: SUBMITTER_ROLES[role] for role in ROLES},
     )  # fmt: skip
-    source.chart = [(ROLE_NAMES[role], report["by_source"][role]) for role in ROLES]
+    source.chart = [(SUBMITTER_ROLES[role], report["by_source"][role]) for role in ROLES]
 
     timeliness = _section(
         "timeliness", "Timeliness", report["timeliness"], before["timeliness"], TIMELINESS_NAMES

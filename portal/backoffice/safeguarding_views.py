@@ -6,8 +6,8 @@ from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
+from portal.backoffice.common import me
 from portal.backoffice.forms import ConcernActionForm
-from portal.backoffice.views import me
 from portal.domain.access import Permission
 from portal.models import UnsentConcern
 from portal.services import safeguarding

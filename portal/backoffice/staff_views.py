@@ -7,8 +7,8 @@ from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
+from portal.backoffice.common import me
 from portal.backoffice.forms import StaffAccountForm
-from portal.backoffice.views import me
 from portal.domain.access import ROLE_NAMES, Permission, Role
 from portal.services import staff as staff_service
 from portal.services import teams

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from portal.domain import labels
 from portal.domain.types import NATIONAL_CATEGORIES, Kind, SubmitterRole
 
 COLUMNS = (
@@ -30,14 +31,7 @@ KINDS = tuple(kind.value for kind in Kind)
 ROLES = tuple(role.value for role in SubmitterRole)
 CATEGORIES = tuple(NATIONAL_CATEGORIES)
 STAGES = ("informal", "1", "2", "3")
-OUTCOMES = (
-    "upheld",
-    "partially_upheld",
-    "not_upheld",
-    "no_finding",
-    "withdrawn",
-    "resolved_informally",
-)
+OUTCOMES = tuple(labels.OUTCOMES)
 OMBUDSMAN = ("referred", "upheld", "not_upheld")
 YES_NO = ("yes", "no")
 

@@ -18,21 +18,20 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from portal.domain import labels
 from portal.domain.answers import age_to_check, applies, date_fits_when
 from portal.domain.clock import LONDON
 from portal.domain.contact_safety import NONE_SAFE, SAFE_LETTERS, SAFE_PHONE, SAFE_VOICEMAIL
 from portal.domain.routing import age_on
 from portal.domain.types import (
     AdvocacyAnswer,
-    ChildAgreement,
-    ChildTopic,
     ContactPreference,
     Kind,
     SubmitterRole,
     SupportNeed,
     WhenItHappened,
 )
-from portal.public.fields import (
+from portal.fields import (
     AskedToCheck,
     GovCharacterCount,
     GovCheckboxesInput,
@@ -45,6 +44,7 @@ from portal.public.fields import (
     not_in_future,
     postcode_text,
     required,
+    translated_choices,
     uk_phone,
     uk_postcode,
 )
@@ -125,16 +125,7 @@ class QuestionForm(FlaskForm):
         return {name: field.data for name, field in self.applicable().items()}
 
 
-ROLE_CHOICES = [
-    (SubmitterRole.CHILD.value, _l("I am a child or young person, and this is about me")),
-    (SubmitterRole.PARENT.value, _l("A parent, or someone with parental responsibility")),
-    (SubmitterRole.FOSTER_CARER.value, _l("A foster carer")),
-    (SubmitterRole.KINSHIP_CARER.value, _l("A special guardian or kinship carer")),
-    (SubmitterRole.RELATIVE.value, _l("Another relative, like a grandparent, aunt or brother")),
-    (SubmitterRole.PROFESSIONAL.value, _l("A professional, like a teacher, nurse or doctor")),
-    (SubmitterRole.ADVOCATE.value, _l("An advocate, writing for a child")),
-    (SubmitterRole.OTHER.value, _l("Someone else")),
-]
+ROLE_CHOICES = translated_choices(labels.ROLE_ANSWERS)
 
 
 class WhoAreYouForm(QuestionForm):
@@ -332,23 +323,13 @@ class AboutTheChildForm(QuestionForm):
 class ChildViewsForm(QuestionForm):
     child_agreement = RadioField(
         _l("Does the child know about this, and do they agree with it?"),
-        choices=[
-            (ChildAgreement.AGREES.value, _l("Yes, they know and agree")),
-            (ChildAgreement.KNOWS_NOT_AGREED.value, _l("They know, but they do not agree")),
-            (ChildAgreement.DOES_NOT_KNOW.value, _l("No, they do not know")),
-            (ChildAgreement.NOT_SURE.value, _l("I'm not sure")),
-        ],
+        choices=translated_choices(labels.CHILD_AGREEMENT),
         validators=[required(_l("Select whether the child knows and agrees"))],
         widget=GovRadioInput(),
     )
     child_reply_preference = RadioField(
         _l("How does the child want to hear what happens?"),
-        choices=[
-            ("through_me", _l("Through me")),
-            ("through_advocate", _l("Through their advocate")),
-            ("meeting", _l("In a meeting, with someone they trust")),
-            (NOT_SURE, _l("I'm not sure")),
-        ],
+        choices=translated_choices(labels.REPLY_PREFERENCES),
         validators=[required(_l("Select how the child wants to hear what happens"))],
         widget=GovRadioInput(),
     )
@@ -404,14 +385,7 @@ class YourAgeForm(QuestionForm):
 
 # A child says who it is about in their own words; each answer is a hint for routing
 # (CHILD_TOPIC_TEAMS in configuration), and staff keep the team.
-CHILD_TOPIC_CHOICES = [
-    (ChildTopic.SOCIAL_WORKER.value, _l("My social worker")),
-    (ChildTopic.FOSTER_CARER.value, _l("My foster carer")),
-    (ChildTopic.WHERE_I_LIVE.value, _l("Where I live, like a children's home")),
-    (ChildTopic.LEAVING_CARE.value, _l("Help with leaving care, like my personal adviser")),
-    (ChildTopic.SOMETHING_ELSE.value, _l("Someone or something else")),
-    (ChildTopic.NOT_SURE.value, _l("I'm not sure")),
-]
+CHILD_TOPIC_CHOICES = translated_choices(labels.CHILD_TOPICS)
 
 
 class WhatItIsAboutForm(QuestionForm):
@@ -463,13 +437,7 @@ class WhatItIsAboutForm(QuestionForm):
         return self.about if self.child else self.team
 
 
-WHEN_CHOICES = [
-    (WhenItHappened.STILL_HAPPENING.value, _l("It is still happening")),
-    (WhenItHappened.LAST_MONTH.value, _l("In the last month")),
-    (WhenItHappened.LAST_YEAR.value, _l("Between 1 and 12 months ago")),
-    (WhenItHappened.OVER_A_YEAR.value, _l("More than a year ago")),
-    (WhenItHappened.NOT_SURE.value, _l("I'm not sure")),
-]
+WHEN_CHOICES = translated_choices(labels.WHEN_IT_HAPPENED)
 
 
 class WhatHappenedForm(QuestionForm):
@@ -654,12 +622,7 @@ class ContactForm(QuestionForm):
     )
     contact_preference = RadioField(
         _l("How should we contact you?"),
-        choices=[
-            (ContactPreference.EMAIL.value, _l("Email")),
-            (ContactPreference.PHONE.value, _l("Phone")),
-            (ContactPreference.POST.value, _l("Post")),
-            (ContactPreference.ADVOCATE.value, _l("Through my advocate")),
-        ],
+        choices=translated_choices(labels.CONTACT_PREFERENCES),
         validators=[required(_l("Select how we should contact you"))],
         widget=GovRadioInput(),
     )
@@ -810,13 +773,7 @@ class ContactForm(QuestionForm):
 
 
 # The help a person can ask for; the back office names it the same way.
-SUPPORT_CHOICES = [
-    (SupportNeed.INTERPRETER.value, _l("An interpreter")),
-    (SupportNeed.BSL.value, _l("British Sign Language (BSL)")),
-    (SupportNeed.EASY_READ.value, _l("Easy read letters")),
-    (SupportNeed.LARGE_PRINT.value, _l("Large print")),
-    (SupportNeed.OTHER.value, _l("Something else")),
-]
+SUPPORT_CHOICES = translated_choices(labels.SUPPORT_NEEDS)
 
 
 class SupportForm(QuestionForm):

@@ -12,8 +12,8 @@ from wtforms import Field, RadioField, SelectMultipleField
 
 from portal.domain.journeys import steps_for
 from portal.domain.types import Kind, SubmitterRole
+from portal.fields import GovDateField
 from portal.models import Draft
-from portal.public.fields import GovDateField
 from portal.public.forms import FORMS, QuestionForm
 from portal.services import intake
 

@@ -4,6 +4,8 @@ Events are added in the same transaction as the change they record, and are neve
 updated or deleted: the session refuses it (below).
 """
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -11,8 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from portal.domain import labels
 from portal.extensions import db
-from portal.models import AuditEvent, Staff, Submission
+from portal.models import AuditEvent, Category, Staff, Submission, Team
 
 
 class AuditTrailIsReadOnly(RuntimeError):
@@ -59,12 +62,59 @@ def record(
     return audit_event
 
 
-def for_case(submission: Submission) -> list[tuple[AuditEvent, str | None]]:
-    """A case's trail, newest first, with the name of who did each thing."""
+@dataclass(frozen=True)
+class Change:
+    """One field of a change, in words: ("Team", "Fostering", "Children in care")."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    event: AuditEvent
+    who: str | None
+    changes: list[Change]
+
+
+CODE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
+
+
+def for_case(submission: Submission) -> list[Entry]:
+    """A case's trail, newest first, with the name of who did each thing and what each
+    change changed, in words: fields and values as staff read them, never the stored
+    codes or ids (a team's name, not its id)."""
     rows = db.session.execute(
         sa.select(AuditEvent, Staff.name)
         .outerjoin(Staff, Staff.id == AuditEvent.staff_id)
         .where(AuditEvent.submission_id == submission.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
-    return [(row[0], row[1]) for row in rows]
+    ).all()
+    teams = {team.id: team.name for team in db.session.scalars(sa.select(Team))}
+    people = {person.id: person.name for person in db.session.scalars(sa.select(Staff))}
+    categories = {c.slug: c.name for c in db.session.scalars(sa.select(Category))}
+
+    def value(field: str, raw: Any) -> str:
+        if raw is None or raw == "" or raw == []:
+            return "–"
+        if isinstance(raw, bool):
+            return "Yes" if raw else "No"
+        if field == "team_id":
+            return teams.get(raw, "A team since deleted")
+        if field == "assigned_staff_id":
+            return people.get(raw, "A former member of staff")
+        if field == "categories" and isinstance(raw, list):
+            return ", ".join(categories.get(slug, labels.words(str(slug))) for slug in raw)
+        if field in labels.FIELD_VALUES:
+            return labels.label(labels.FIELD_VALUES[field], raw)
+        text = str(raw)
+        return labels.words(text) if CODE.fullmatch(text) else text
+
+    def changed(detail: dict[str, Any]) -> list[Change]:
+        return [
+            Change(labels.label("field", field), value(field, old), value(field, new))
+            for field, (old, new) in (detail.get("changes") or {}).items()
+        ]
+
+    return [Entry(event, who, changed(event.detail)) for event, who in rows]

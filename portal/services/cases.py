@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal.database import utcnow
-from portal.domain import stages
+from portal.domain import labels, stages
 from portal.domain.access import Permission, Role, can
 from portal.domain.clock import LONDON
 from portal.domain.next_steps import RESPONSES
@@ -34,20 +34,6 @@ from portal.services.common import CaseChanged as CaseChanged
 from portal.services.common import NotAllowed as NotAllowed
 from portal.services.common import check_version as _check_version
 from portal.services.common import require as _require
-
-OUTCOMES = {
-    "upheld": "Upheld",
-    "partially_upheld": "Partially upheld",
-    "not_upheld": "Not upheld",
-    "no_finding": "No finding",
-}
-CASE_OUTCOMES = OUTCOMES | {"withdrawn": "Withdrawn", "resolved_informally": "Resolved informally"}
-OMBUDSMAN_DECISIONS = {
-    "upheld": "Upheld (fault found)",
-    "not_upheld": "Not upheld",
-    "not_investigated": "Not investigated",
-    "premature": "Premature: sent back to the council",
-}
 
 # The dates a move sets on the case, by move (a stage's own on its row: models/submission.py,
 # ON_STAGES).
@@ -345,7 +331,7 @@ def update_advocacy(
 ) -> None:
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
-    if status not in ADVOCACY_STATUSES:
+    if status not in labels.ADVOCACY_STATUSES:
         raise ValueError("Select where the advocacy request stands")
     before = _snapshot(case, ["advocacy_status", "advocate_assigned", "next_due_on"])
     case.advocacy_status = status
@@ -355,16 +341,6 @@ def update_advocacy(
         if task.kind == acknowledgements.EXPLAIN_ADVOCACY:
             task.done_at = utcnow()
     _save(staff, case, "advocacy_updated", before)
-
-
-ADVOCACY_STATUSES = {
-    "offered": "Offered",
-    "requested": "Requested: waiting for the provider",
-    "accepted": "Accepted by the provider",
-    "declined": "Declined",
-    "assigned": "Advocate assigned",
-    "has_advocate": "Already has an advocate",
-}
 
 
 def thank(staff: Staff, case: Submission, *, on: date, version: int) -> None:
@@ -402,7 +378,7 @@ def set_categories(
 
 def add_point(staff: Staff, case: Submission, *, stage: str, summary: str, outcome: str) -> None:
     _require(staff, Permission.WORK_CASES)
-    if outcome not in OUTCOMES:
+    if outcome not in labels.FINDINGS:
         raise ValueError("Select the finding")
     db.session.add(
         ComplaintPoint(submission_id=case.id, stage=stage, summary=summary, outcome=outcome)

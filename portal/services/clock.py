@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.database import utcnow
-from portal.domain import ledger, stages, timescales
+from portal.domain import labels, ledger, stages, timescales
 from portal.domain.clock import london_date
 from portal.domain.ledger import Pause
 from portal.domain.stages import (
@@ -51,12 +51,6 @@ from portal.services.common import check_can_work
 STARTED, PAUSED, RESTARTED = "started", "paused", "restarted"
 EXTENDED, STOPPED, RECOMPUTED = "extended", "stopped", "recomputed"
 DONE = "done"  # a step on the way: a discussion held, a stage 2 request acknowledged
-
-PAUSE_REASONS = {
-    "advocate": "Waiting for an advocate to be appointed",
-    "complainant": "Waiting for the complainant, as agreed with them",
-    "other": "Another reason",
-}
 
 
 class ClockRefused(ValueError):
@@ -347,7 +341,7 @@ def pause(
         raise ClockRefused("The clock is already paused.")
     if on < case.received_on:
         raise ClockRefused("The date is before the complaint was received.")
-    why = PAUSE_REASONS.get(reason, reason)
+    why = labels.label("pause_reason", reason)
     if detail:
         why = f"{why}: {detail}"
     before = case.next_due_on

@@ -139,12 +139,12 @@ def count(
     return tallies
 
 
-# Each stage's row (models/stage_response.py), joined once per query (_with_stages).
-S1, S2, S3 = (sa.orm.aliased(StageResponse, name=f"stage{n}_row") for n in (1, 2, 3))
+# Each stage's row beside its case (outer: a stage not reached has none), for its dates.
+_S1, _S2, _S3 = (sa.orm.aliased(StageResponse, name=f"stage{n}") for n in (1, 2, 3))
 
 
 def _with_stages(query: Any) -> Any:
-    for row, stage in ((S1, "stage1"), (S2, "stage2"), (S3, "stage3")):
+    for stage, row in (("stage1", _S1), ("stage2", _S2), ("stage3", _S3)):
         query = query.outerjoin(
             row, sa.and_(row.submission_id == Submission.id, row.stage == stage)
         )
@@ -157,28 +157,30 @@ def _in(period: Period, column: Any) -> Any:
 
 def _stage2_started(stage2_from_statement: bool) -> Any:
     if stage2_from_statement:
-        return sa.func.coalesce(S2.statement_on, S2.requested_on)
-    return S2.requested_on
+        return sa.func.coalesce(_S2.statement_on, _S2.requested_on)
+    return _S2.requested_on
 
 
 def _live(period: Period, stage2_from_statement: bool) -> Tallies:
     """Everything counted from the case's own row, by kind, team and role."""
     s = Submission
-    stage1_days, *stage1_joins = _working_days(s.received_on, S1.responded_on)
+    stage1_days, *stage1_joins = _working_days(s.received_on, _S1.responded_on)
     due = sa.orm.aliased(CalendarDay)
-    pairs = [(s.received_on, S1.responded_on, stage1_joins)]
+    pairs = [(s.received_on, _S1.responded_on, stage1_joins)]
     decided = _truthy(s.ombudsman_decision)
     acknowledged = s.acknowledged_at.is_not(None)
     sums: dict[tuple[str, ...], Any] = {
         ("reached", "1"): _sum(
             sa.or_(
-                S3.requested_on.is_not(None),
-                S2.requested_on.is_not(None),
+                _S3.requested_on.is_not(None),
+                _S2.requested_on.is_not(None),
                 s.accepted_on.is_not(None),
             )
         ),
-        ("reached", "2"): _sum(sa.or_(S3.requested_on.is_not(None), S2.requested_on.is_not(None))),
-        ("reached", "3"): _sum(S3.requested_on.is_not(None)),
+        ("reached", "2"): _sum(
+            sa.or_(_S3.requested_on.is_not(None), _S2.requested_on.is_not(None))
+        ),
+        ("reached", "3"): _sum(_S3.requested_on.is_not(None)),
         # Reached no stage but resolved informally, or ended so (not withdrawn).
         ("resolved_informally",): _sum(
             sa.and_(
@@ -187,8 +189,8 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
                     s.withdrawn_on.is_(None),
                     sa.and_(
                         s.accepted_on.is_(None),
-                        S2.requested_on.is_(None),
-                        S3.requested_on.is_(None),
+                        _S2.requested_on.is_(None),
+                        _S3.requested_on.is_(None),
                     ),
                 ),
             )
@@ -201,8 +203,8 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
                 sa.or_(s.acknowledge_by.is_(None), s.acknowledged_at >= due.next_day_starts_at),
             )
         ),
-        **_stage1(S1.responded_on.is_not(None), stage1_days, S1.extended_on.is_not(None)),
-        ("stage2_extended",): _sum(S2.extended_to.is_not(None)),
+        **_stage1(_S1.responded_on.is_not(None), stage1_days, _S1.extended_on.is_not(None)),
+        ("stage2_extended",): _sum(_S2.extended_to.is_not(None)),
         ("ombudsman", "referred"): _sum(sa.or_(decided, s.ombudsman_referred_on.is_not(None))),
         **{
             ("ombudsman", outcome): _sum(sa.and_(decided, s.ombudsman_decision == outcome))
@@ -245,17 +247,17 @@ def _later_stages(period: Period, stage2_from_statement: bool) -> Tallies:
     that only their dates are looked up in the calendar)."""
     s = Submission
     stage2_started = _stage2_started(stage2_from_statement)
-    stage2_days, *stage2_joins = _working_days(stage2_started, S2.responded_on)
-    panel_days, *panel_joins = _working_days(S3.requested_on, S3.panel_on)
-    stage3_days, *stage3_joins = _working_days(S3.requested_on, S3.responded_on)
+    stage2_days, *stage2_joins = _working_days(stage2_started, _S2.responded_on)
+    panel_days, *panel_joins = _working_days(_S3.requested_on, _S3.panel_on)
+    stage3_days, *stage3_joins = _working_days(_S3.requested_on, _S3.responded_on)
     pairs = [
-        (stage2_started, S2.responded_on, stage2_joins),
-        (S3.requested_on, S3.panel_on, panel_joins),
-        (S3.requested_on, S3.responded_on, stage3_joins),
+        (stage2_started, _S2.responded_on, stage2_joins),
+        (_S3.requested_on, _S3.panel_on, panel_joins),
+        (_S3.requested_on, _S3.responded_on, stage3_joins),
     ]
-    adjudicated = sa.and_(stage2_started.is_not(None), S2.responded_on.is_not(None))
-    panel = sa.and_(S3.requested_on.is_not(None), S3.panel_on.is_not(None))
-    stage3 = sa.and_(S3.requested_on.is_not(None), S3.responded_on.is_not(None))
+    adjudicated = sa.and_(stage2_started.is_not(None), _S2.responded_on.is_not(None))
+    panel = sa.and_(_S3.requested_on.is_not(None), _S3.panel_on.is_not(None))
+    stage3 = sa.and_(_S3.requested_on.is_not(None), _S3.responded_on.is_not(None))
     sums: dict[tuple[str, ...], Any] = {
         ("stage2_adjudications",): _sum(adjudicated),
         ("stage2_days",): _sum(adjudicated, stage2_days),
@@ -282,7 +284,7 @@ def _later_stages(period: Period, stage2_from_statement: bool) -> Tallies:
             query = query.outerjoin(alias, on)
     query = query.where(
         _complaints_in(period),
-        sa.or_(stage2_started.is_not(None), S3.requested_on.is_not(None)),
+        sa.or_(stage2_started.is_not(None), _S3.requested_on.is_not(None)),
     )
     figures = dict(zip(sums, db.session.execute(query).one(), strict=True))
     if figures.pop(("uncovered",)):

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.database import utcnow
-from portal.domain import letters
+from portal.domain import labels, letters
 from portal.domain.access import Permission, Role, can
 from portal.domain.letters import Letter, LetterFacts
 from portal.domain.timescales import Procedure
@@ -142,7 +142,7 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
     config = current_app.config
     # What the council said and gave at this stage (its response, once recorded).
     response = case.response(f"stage{stage}")
-    outcome = response.outcome if response and response.outcome in cases.OUTCOMES else None
+    outcome = response.outcome if response and response.outcome in labels.FINDINGS else None
     return LetterFacts(
         stage=stage,
         procedure=Procedure(case.procedure),

@@ -198,7 +198,7 @@ def test_triage_and_a_stage_1_response_with_the_keyboard_only(
     assert summary_row(page, "Team") == "Fostering"
     # Acknowledged today, long after Wed 24 Dec 2025: recorded, and shown as late.
     assert summary_row(page, "Acknowledged").endswith(
-        "(phone), late: it was due by Wednesday 24 December 2025"
+        "(by phone), late: it was due by Wednesday 24 December 2025"
     )
 
     # The complaint's point and what was found.

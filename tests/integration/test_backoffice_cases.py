@@ -85,7 +85,7 @@ def test_a_complaint_goes_through_every_stage_in_england_with_every_due_date_rig
         f"/staff/cases/{ref}/acknowledge",
         {"how": "phone", "on": date_parts(date(2025, 12, 22))},
     )
-    assert summary(page)["Acknowledged"] == "Monday 22 December 2025 (phone)"
+    assert summary(page)["Acknowledged"] == "Monday 22 December 2025 (by phone)"
     assert summary(page)["Next due"] == "Stage 1 response by Wednesday 7 January 2026"
     assert "Also due" not in summary(page)
 
@@ -453,18 +453,18 @@ def test_the_audit_trail_shows_each_view_and_each_change_with_the_fields_changed
         f"/staff/cases/{ref}/assign",
         {"team": str(team_id("Fostering")), "reason": "The carer's complaint, not the child's"},
     )
-    looked_after, fostering = team_id("Looked After Children"), team_id("Fostering")
-    # Newest first; each page of the case shown is a view.
+    # Newest first; each page of the case shown is a view. Fields and values in words:
+    # a team's name, never its id.
     assert audit_trail(page) == [
         "manager person: viewed; ",
-        f"manager person: assigned; team id: {looked_after} → {fostering} "
-        "routing reason: The team the person chose → Re-routed by staff: The carer's "
+        "manager person: assigned; Team: Looked After Children → Fostering "
+        "Why this team: The team the person chose → Re-routed by staff: The carer's "
         "complaint, not the child's Reason: The carer's complaint, not the child's",
         "manager person: viewed; ",
-        "manager person: accept; accepted on: – → 2025-12-22 stage: triage → stage1",
+        "manager person: accept; Accepted on: – → 2025-12-22 Stage: Triage → Stage 1",
         "manager person: viewed; ",
-        "manager person: acknowledged; acknowledged at: – → 2025-12-22T12:00:00+00:00 "
-        "acknowledged how: – → phone next due on: 2025-12-24 → 2026-01-07",
+        "manager person: acknowledged; Acknowledged at: – → 2025-12-22T12:00:00+00:00 "
+        "Acknowledged how: – → By phone Next due on: 2025-12-24 → 2026-01-07",
         "manager person: viewed; ",
     ]
     when = table_after(page, "Audit trail")[0][0]
@@ -687,7 +687,7 @@ def test_someone_else_gets_a_recorded_decision_on_sufficient_interest(
         "No: A neighbour with no contact with the child; the child did not want it."
     )
     assert audit_trail(page)[1].startswith("manager person: sufficient interest decided; ")
-    assert "sufficient interest: – → False" in audit_trail(page)[1]
+    assert "Sufficient interest: – → No" in audit_trail(page)[1]
 
 
 def test_a_change_kept_on_the_case_s_row_alone_still_refuses_the_second_person(
@@ -801,7 +801,7 @@ def test_the_ten_default_categories_can_be_set_on_a_complaint(manager: FlaskClie
     assert summary(page)["Categories"] == "Delay or failed service, Staff attitude or conduct"
     assert audit_trail(page)[1] == (
         "manager person: categories set; "
-        "categories: [] → ['delay_failed_service', 'staff_attitude']"
+        "Categories: – → Delay or failed service, Staff attitude or conduct"
     )
 
 
@@ -873,10 +873,10 @@ def test_a_submission_without_email_gets_a_letter_and_recording_a_phone_call_clo
         {"how": "phone", "on": date_parts(date(2025, 12, 23))},
     )
     assert "To do" not in [h.text for h in page.find_all("h2")]
-    assert summary(page)["Acknowledged"] == "Tuesday 23 December 2025 (phone)"
+    assert summary(page)["Acknowledged"] == "Tuesday 23 December 2025 (by phone)"
     assert audit_trail(page)[1:4] == [
-        "manager person: acknowledged; acknowledged at: – → 2025-12-23T12:00:00+00:00 "
-        "acknowledged how: – → phone next due on: 2025-12-24 → 2026-01-07",
+        "manager person: acknowledged; Acknowledged at: – → 2025-12-23T12:00:00+00:00 "
+        "Acknowledged how: – → By phone Next due on: 2025-12-24 → 2026-01-07",
         "manager person: letter printed; ",
         "manager person: viewed; ",
     ]

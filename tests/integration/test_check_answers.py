@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from journey_helpers import SAFE_EVERY_WAY, Journey, answers_for, only_submission
 
 from portal.domain.types import Kind, SubmitterRole
-from portal.public.fields import AskedToCheck
+from portal.fields import AskedToCheck
 from portal.public.forms import FORMS
 from portal.public.journey import SUMMARY_LABELS, build_form, summary_label
 

@@ -176,7 +176,7 @@ def test_a_late_acknowledgement_is_recorded_shown_as_late_and_counted_late(
         {"how": "phone", "on": ["29", "12", "2025"]},
     )
     assert summary(page)["Acknowledged"] == (
-        "Monday 29 December 2025 (phone), late: it was due by Wednesday 24 December 2025"
+        "Monday 29 December 2025 (by phone), late: it was due by Wednesday 24 December 2025"
     )
     assert "Acknowledged late" in queue_row(staff, late)
     save(staff, f"/staff/cases/{in_time}/acknowledge", {"how": "phone", "on": ["24", "12", "2025"]})
@@ -267,7 +267,7 @@ def test_in_wales_the_written_resolution_is_recorded_with_its_due_date_and_remin
     assert summary(page)["Next due"] == "Written resolution by Monday 12 January 2026"
     assert summary(page)["Discussion held"] == "Monday 5 January 2026"
     assert "Written resolution by 12 January 2026" in queue_row(staff, reference)
-    assert audit_trail(page)[1].startswith("manager person: hold discussion; discussion on: ")
+    assert audit_trail(page)[1].startswith("manager person: hold discussion; Discussion on: ")
     done = db.session.scalar(
         sa.select(ClockEvent).where(
             ClockEvent.submission_id == case_named(reference).id, ClockEvent.kind == "done"

@@ -53,7 +53,8 @@ def build_cases() -> None:
         case.stage3_requested_on = add_working_days(case.received_on, 70)
         case.panel_on = add_working_days(case.stage3_requested_on, panel_days)
         case.stage3_responded_on = add_working_days(case.panel_on, 14)
-        stage3 = case.reach("stage3")  # made by the dates above (models/stage_response.py)
+        stage3 = case.response("stage3")  # reached above, with its dates
+        assert stage3 is not None
         stage3.outcome, stage3.ex_gratia_pence = "", 0
     # Acknowledged in the last hour of the day it was due by (summer time: 22:30 UTC), and
     # in the first hour of the day after.

@@ -28,18 +28,16 @@ INFRASTRUCTURE = {
     "portal.csv_export",
     "portal.security",
     "portal.sessions",
+    "portal.fields",
 }
 APP = {"portal", "portal.templating", "portal.errors", "portal.delivery"}
 RANK = {"domain": 0, "infrastructure": 1, "models": 2, "services": 3, "blueprints": 4, "app": 5}
 # Libraries of the web and the database, which the domain must not need.
 NOT_IN_THE_DOMAIN = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms", "jinja2")
 
-# The back office borrows the public side's form fields and choices (their labels belong
-# in the domain); the public side never imports the back office.
-KNOWN_BLUEPRINT_BORROWING = {
-    ("portal.backoffice.forms", "portal.public.fields"),
-    ("portal.backoffice.views", "portal.public.forms"),
-}
+# Blueprints that borrow from each other: none. What both sides use is below them (the
+# fields in portal/fields.py, the words of values in portal/domain/labels.py).
+KNOWN_BLUEPRINT_BORROWING: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

@@ -1,10 +1,10 @@
-"""Form pieces shared by every public question, with messages in GOV.UK wording.
+"""Form pieces shared by every form, public and back office, with messages in GOV.UK wording.
 
 Validators here set no HTML `required` flag: the browser's own validation would
 pre-empt the GOV.UK error summary (and the Nu checker rejects it on the date wrapper).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -234,3 +234,9 @@ def not_in_future(today: Callable[[], date], what: str) -> Validator:
             raise ValidationError(_("%(what)s must be today or in the past", what=what))
 
     return check
+
+
+def translated_choices(words: Mapping[str, str]) -> list[tuple[str, Any]]:
+    """A form's choices from one of the domain's mappings (portal/domain/labels.py), each
+    in the person's language when the form is shown."""
+    return [(str(value), _l(text)) for value, text in words.items()]

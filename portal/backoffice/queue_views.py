@@ -1,0 +1,45 @@
+"""The triage queue: the cases this person may see, filtered, a page at a time; the page,
+or with htmx only its results."""
+
+from flask import render_template, request
+from werkzeug.datastructures import MultiDict
+
+from portal.backoffice import bp
+from portal.backoffice.auth import requires
+from portal.backoffice.common import me, today
+from portal.domain.access import Permission
+from portal.domain.labels import KINDS, STAGES
+from portal.extensions import htmx
+from portal.numbers import whole_number
+from portal.services import safeguarding, teams, triage
+
+
+def _queue_filters(args: MultiDict[str, str]) -> triage.QueueFilters:
+    return triage.QueueFilters(
+        kind=args.get("kind", "") if args.get("kind", "") in KINDS else "",
+        team_id=whole_number(args.get("team")),
+        stage=args.get("stage", "") if args.get("stage", "") in STAGES else "",
+        status=args.get("status", "") if args.get("status", "") in triage.STATUS_NAMES else "",
+        reference=args.get("reference", "")[:30],
+        page=whole_number(args.get("page")) or 1,
+    )
+
+
+@bp.get("/")
+@requires(Permission.VIEW_CASES)
+def queue() -> str:
+    filters = _queue_filters(request.args)
+    page = triage.queue(me(), filters, today=today())
+    context = {
+        "page": page,
+        "filters": filters,
+        "teams": teams.all_teams(),
+        "status_names": triage.STATUS_NAMES,
+        "today": today(),
+        "query": {k: v for k, v in request.args.items() if k != "page"},
+    }
+    if htmx:
+        return render_template("backoffice/_queue-results.html", **context)
+    return render_template(
+        "backoffice/queue.html", concerns=safeguarding.open_concerns(me()), **context
+    )
