@@ -21,7 +21,7 @@ from portal.models import Submission
 from portal.models.case import CASE_COLUMNS, Case
 from portal.services import staff, teams
 
-BEFORE = "5b3e9d07a1c4"  # the revision before the case had its row
+BEFORE = "b8d2f6a0c3e1"  # the revision before the case had its row
 
 
 @pytest.fixture
