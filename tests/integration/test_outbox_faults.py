@@ -31,14 +31,17 @@ def unanalysed(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]
         admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = sa.make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        # public after it: the extensions the migrations installed (pg_trgm) are there.
+        options = {"options": f"-csearch_path={schema},public"}
+        url = sa.make_url(database_url).update_query_dict(options)
         fresh_url = url.render_as_string(hide_password=False)
     else:
         fresh_url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     fresh = create_app(dict(app.config) | {"SQLALCHEMY_DATABASE_URI": fresh_url})
     try:
         with fresh.app_context():
-            db.create_all()
+            # Made in the new schema even though public's tables are visible too.
+            db.metadata.create_all(db.engine, checkfirst=False)
             yield fresh
             db.session.remove()
             db.engine.dispose()
