@@ -140,11 +140,14 @@ def count(
 
 
 # Each stage's row beside its case (outer: a stage not reached has none), for its dates.
-_S1, _S2, _S3 = (sa.orm.aliased(StageResponse, name=f"stage{n}") for n in (1, 2, 3))
+_S1, _S2, _S3 = STAGE_ROWS = tuple(
+    sa.orm.aliased(StageResponse, name=f"stage{n}") for n in (1, 2, 3)
+)
 
 
-def _with_stages(query: Any) -> Any:
-    for stage, row in (("stage1", _S1), ("stage2", _S2), ("stage3", _S3)):
+def with_stages(query: Any) -> Any:
+    """`query` over Submission with STAGE_ROWS outer-joined, one row per stage."""
+    for stage, row in zip(RESPONSE_STAGES, STAGE_ROWS, strict=True):
         query = query.outerjoin(
             row, sa.and_(row.submission_id == Submission.id, row.stage == stage)
         )
@@ -218,7 +221,7 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
     }
     team = sa.func.coalesce(Team.name, NO_TEAM)
     query = (
-        _with_stages(
+        with_stages(
             sa.select(s.kind, team, s.submitter_role, sa.func.count(), *sums.values()).select_from(
                 s
             )
@@ -278,7 +281,7 @@ def _later_stages(period: Period, stage2_from_statement: bool) -> Tallies:
         ("stage3_days",): _sum(stage3, stage3_days),
         ("uncovered",): _uncovered(pairs),
     }
-    query = _with_stages(sa.select(*sums.values()).select_from(s))
+    query = with_stages(sa.select(*sums.values()).select_from(s))
     for _, _, joins in pairs:
         for alias, on in joins:
             query = query.outerjoin(alias, on)

@@ -15,7 +15,7 @@ from portal.csv_export import Cell, csv_text
 from portal.domain import reports
 from portal.domain.clock import LONDON, london_date, working_days_between
 from portal.domain.reports import Period, ReportCase
-from portal.domain.responses import RESPONSE_STAGES, overall_outcome
+from portal.domain.responses import overall_outcome
 from portal.extensions import db
 from portal.models import (
     Category,
@@ -48,37 +48,36 @@ def _live_cases(period: Period) -> list[ReportCase]:
     by_statement = current_app.config["STAGE2_CLOCK_START"] == "statement"
     team_name = Team.name.label("team_name")
     # Each stage's dates are on its own row (models/stage_response.py), if it was reached.
-    stage1, stage2, stage3 = (sa.orm.aliased(StageResponse, name=s) for s in RESPONSE_STAGES)
+    stage1, stage2, stage3 = report_counts.STAGE_ROWS
     rows = db.session.execute(
-        sa.select(
-            Submission.id,
-            Submission.kind,
-            Submission.received_on,
-            Submission.submitter_role,
-            team_name,
-            Submission.accepted_on,
-            Submission.resolved_informally_on,
-            stage2.requested_on.label("stage2_requested_on"),
-            stage3.requested_on.label("stage3_requested_on"),
-            Submission.withdrawn_on,
-            Submission.acknowledged_at,
-            Submission.acknowledge_by,
-            stage1.responded_on.label("stage1_responded_on"),
-            stage1.extended_on.label("stage1_extended_on"),
-            stage2.statement_on.label("stage2_statement_on"),
-            stage2.responded_on.label("stage2_adjudicated_on"),
-            stage2.extended_to.label("stage2_extended_to"),
-            stage3.panel_on,
-            stage3.responded_on.label("stage3_responded_on"),
-            Submission.ombudsman_referred_on,
-            Submission.ombudsman_decision,
-            Submission.advocacy_answer,
-            Submission.worker_name.is_not(None).label("worker_named"),
+        report_counts.with_stages(
+            sa.select(
+                Submission.id,
+                Submission.kind,
+                Submission.received_on,
+                Submission.submitter_role,
+                team_name,
+                Submission.accepted_on,
+                Submission.resolved_informally_on,
+                stage2.requested_on.label("stage2_requested_on"),
+                stage3.requested_on.label("stage3_requested_on"),
+                Submission.withdrawn_on,
+                Submission.acknowledged_at,
+                Submission.acknowledge_by,
+                stage1.responded_on.label("stage1_responded_on"),
+                stage1.extended_on.label("stage1_extended_on"),
+                stage2.statement_on.label("stage2_statement_on"),
+                stage2.responded_on.label("stage2_adjudicated_on"),
+                stage2.extended_to.label("stage2_extended_to"),
+                stage3.panel_on,
+                stage3.responded_on.label("stage3_responded_on"),
+                Submission.ombudsman_referred_on,
+                Submission.ombudsman_decision,
+                Submission.advocacy_answer,
+                Submission.worker_name.is_not(None).label("worker_named"),
+            ).select_from(Submission)
         )
         .outerjoin(Team, Team.id == Submission.team_id)
-        .outerjoin(stage1, (stage1.submission_id == Submission.id) & (stage1.stage == "stage1"))
-        .outerjoin(stage2, (stage2.submission_id == Submission.id) & (stage2.stage == "stage2"))
-        .outerjoin(stage3, (stage3.submission_id == Submission.id) & (stage3.stage == "stage3"))
         .where(Submission.received_on.between(period.start, period.end))
     ).all()
     categories: dict[int, list[str]] = defaultdict(list)
