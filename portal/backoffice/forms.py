@@ -427,6 +427,17 @@ class LessonForm(CaseForm):
     due = GovDateField("By when (optional)", what="The date")
 
 
+class NoteForm(CaseForm):
+    text = TextAreaField(
+        "Add an internal note",
+        description="Only staff read it. It is never sent to the complainant, but it is "
+        "part of their records: they can ask for a copy.",
+        filters=[clean_text],
+        validators=[required("Enter the note"), max_length(5000, "The note")],
+        widget=GovTextArea(),
+    )
+
+
 # What staff write to a person is shown as HTML from a small markup (portal/security.py).
 WRITING_HINT = (
     "A blank line starts a new paragraph. A line starting with a dash and a space, like "
