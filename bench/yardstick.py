@@ -112,8 +112,11 @@ class SameRows:
                 .where(self.counters.c.year == year)
                 .values(last_number=self.counters.c.last_number + 1)
             )
-            unique = secrets.token_hex(12)
-            row = self.submission | {column: unique for column in UNIQUE_SUBMISSION_COLUMNS}
+            # As long as the sample's own (a reference, a hash), and new each time.
+            row = self.submission | {
+                column: secrets.token_hex(32)[: len(self.submission[column])]
+                for column in UNIQUE_SUBMISSION_COLUMNS
+            }
             new_id = connection.execute(
                 sa.insert(self.submissions).returning(self.submissions.c.id), row
             ).scalar_one()
