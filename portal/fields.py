@@ -11,15 +11,17 @@ from functools import cache
 from typing import Any
 
 import phonenumbers
-from babel import Locale
+from babel import Locale, support
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets
 from markupsafe import Markup
 from wtforms import Field, Form, HiddenField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.domain.postcodes import is_uk_postcode, normalise_postcode
@@ -122,6 +124,28 @@ def _macro_of(widget_template: str) -> tuple[str, str]:
     found = _WIDGET_MACRO.search(source)
     assert found, widget_template
     return found.group(1), found.group(2)
+
+
+@cache
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice") in the page's language, from a
+    catalogue read once per language (Flask-WTF reads it again on every request)."""
+
+    def gettext(self, string: str) -> str:
+        return str(_wtforms_catalogue(str(get_locale())).ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(_wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n))
+
+
+class PortalForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form: Form) -> _WTFormsMessages:
+            return _WTFormsMessages()
 
 
 class TranslatedError:
