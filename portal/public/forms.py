@@ -89,6 +89,7 @@ class QuestionForm(PortalForm):
         # What the person answered on earlier pages (as typed), for a question that
         # depends on them: "Through my advocate" only for someone who has one.
         self.earlier = earlier or {}
+        self.earlier_read: set[tuple[str, str]] = set()  # (step, name) of each one read
         self.adapt(teams or [])
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
@@ -113,6 +114,7 @@ class QuestionForm(PortalForm):
         return not any(field.errors for field in self)
 
     def earlier_answer(self, step: str, name: str) -> str | None:
+        self.earlier_read.add((step, name))
         values = self.earlier.get(step, {}).get(name)
         return values[0] if values else None
 
