@@ -131,6 +131,7 @@ def kept_answers(
     reads = sorted([s, n] for s, n in form.earlier_read)
     earlier = earlier_answers(draft)
     return {
+        "language": str(get_locale()),
         "fingerprint": _fingerprint(typed, earlier, form.journey_kind, form.submitter_role, reads),
         "reads": reads,
         "rows": [[row.field_id, row.question, row.answer] for row in _rows(step, form)],
@@ -142,7 +143,10 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
     its form built and checked (and the rows kept for next time). `again`: every step's
     form built and checked, whatever was kept (before a submission is recorded)."""
     role = role_of(draft)
-    kept = dict(draft.checked or {})
+    # Kept per language (the rows are in words): switching back and forth keeps both.
+    language = str(get_locale())
+    kept_before = (draft.checked or {}).get(language, {})
+    kept = dict(kept_before)
     forms: dict[str, QuestionForm] = {}
     rows: list[SummaryRow] = []
     first_incomplete = None
@@ -168,8 +172,8 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
         forms[step] = form
         kept[step] = kept_answers(form, step, draft.answers[step], draft)
         rows += [SummaryRow(step, *row) for row in kept[step]["rows"]]
-    if not again and kept != (draft.checked or {}):
-        intake.keep_checked(draft, kept)
+    if not again and kept != kept_before:
+        intake.keep_checked(draft, {**(draft.checked or {}), language: kept})
     return Checked(first_incomplete, rows, forms)
 
 

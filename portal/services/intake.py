@@ -83,8 +83,13 @@ def save_step(
     it passed its checks, how check your answers shows it (`checked`)."""
     draft.answers = {**draft.answers, step: typed}
     draft.complete = {**draft.complete, step: complete}
-    kept = {name: entry for name, entry in (draft.checked or {}).items() if name != step}
-    draft.checked = kept | ({step: checked} if complete and checked else {})
+    kept = {
+        language: {name: entry for name, entry in steps.items() if name != step}
+        for language, steps in (draft.checked or {}).items()
+    }
+    if complete and checked:
+        kept.setdefault(checked["language"], {})[step] = checked
+    draft.checked = kept
     draft.updated_at = utcnow()
     db.session.commit()
 
