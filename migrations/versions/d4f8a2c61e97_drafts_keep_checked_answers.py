@@ -1,7 +1,7 @@
 """Drafts keep each checked step's answers as check your answers shows them (issue 19)
 
 Revision ID: d4f8a2c61e97
-Revises: 7c2a91e4d6b3
+Revises: d41e7a9c2f60
 Create Date: 2026-12-05 08:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d4f8a2c61e97"
-down_revision = "7c2a91e4d6b3"
+down_revision = "d41e7a9c2f60"
 branch_labels = None
 depends_on = None
 
