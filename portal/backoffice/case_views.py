@@ -21,6 +21,8 @@ from portal.backoffice.forms import (
     AdvocacyForm,
     AssignForm,
     CategoriesForm,
+    EnquiryForm,
+    EnquiryReplyForm,
     LessonForm,
     MoveForm,
     NoteForm,
@@ -43,6 +45,7 @@ from portal.domain.timescales import (
     limit_days,
 )
 from portal.domain.types import Kind
+from portal.i18n import long_date
 from portal.models import Submission
 from portal.services import (
     attachments,
@@ -51,6 +54,7 @@ from portal.services import (
     cases,
     clock,
     correspondence,
+    enquiries,
     reminders,
     response_letters,
     safeguarding,
@@ -83,6 +87,7 @@ def case(reference: str) -> str:
         support=support_needed(found),
         files=attachments.for_case(found),
         notes=case_notes.for_case(found),
+        enquiries=enquiries.on_case(found, today()),
         note_form=NoteForm(data={"version": found.version}),
         tasks=cases.open_tasks(found),
         notices=reminders.for_case(found),
@@ -401,6 +406,60 @@ def notes(reference: str) -> Response | str:
         return "Note added."
 
     return case_action(reference, NoteForm, save, title="Add an internal note")
+
+
+@bp.route("/cases/<reference>/enquiries", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def enquiry(reference: str) -> Response | str:
+    def save(found: Submission, form: EnquiryForm, version: int) -> str:
+        made = enquiries.record(
+            me(),
+            found,
+            from_whom=form.from_whom.data,
+            name=form.name.data,
+            received_on=required_date(form.received_on),
+            today=today(),
+        )
+        return f"Enquiry recorded. Reply by {long_date(made.reply_due_on)}."
+
+    return case_action(
+        reference,
+        EnquiryForm,
+        save,
+        title="Record an MP or councillor enquiry",
+        beside="received_on",
+        refused=(enquiries.EnquiryRefused,),
+    )
+
+
+@bp.route("/cases/<reference>/enquiries/<int:enquiry_id>/reply", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def enquiry_reply(reference: str, enquiry_id: int) -> Response | str:
+    found = case_or_404(reference)
+    asked = enquiries.find(found, enquiry_id)
+    if asked is None:
+        abort(404)
+
+    def save(found: Submission, form: EnquiryReplyForm, version: int) -> str:
+        enquiries.record_reply(
+            me(),
+            found,
+            asked,
+            replied_on=required_date(form.replied_on),
+            reply=form.reply.data,
+            today=today(),
+        )
+        return "Reply recorded."
+
+    return case_action(
+        reference,
+        EnquiryReplyForm,
+        save,
+        title=f"Record the reply to {asked.name}",
+        beside="replied_on",
+        refused=(enquiries.EnquiryRefused,),
+        data=lambda _: {"replied_on": asked.replied_on, "reply": asked.reply},
+    )
 
 
 @bp.route("/cases/<reference>/lessons", methods=["GET", "POST"])

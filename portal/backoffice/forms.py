@@ -28,6 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
+from portal.domain import labels
 from portal.domain.access import ROLE_NAMES, Role
 from portal.domain.labels import ACKNOWLEDGED_HOW, FINDINGS, OMBUDSMAN_DECISIONS, PAUSE_REASONS
 from portal.domain.stages import Move
@@ -434,6 +435,37 @@ class NoteForm(CaseForm):
         "part of their records: they can ask for a copy.",
         filters=[clean_text],
         validators=[required("Enter the note"), max_length(5000, "The note")],
+        widget=GovTextArea(),
+    )
+
+
+class EnquiryForm(CaseForm):
+    from_whom = RadioField(
+        "Who is the enquiry from?",
+        choices=list(labels.ENQUIRY_FROM.items()),
+        validators=[required("Select who the enquiry is from")],
+        widget=GovRadioInput(),
+    )
+    name = StringField(
+        "Their name",
+        description="For example, Jane Smith MP, or Councillor Ali Khan",
+        filters=[clean_text],
+        validators=[required("Enter their name"), max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    received_on = GovDateField(
+        "Date it arrived", what="The date", validators=[required_date("Enter the date it arrived")]
+    )
+
+
+class EnquiryReplyForm(CaseForm):
+    replied_on = GovDateField(
+        "Date of the reply", what="The date", validators=[required_date("Enter the date")]
+    )
+    reply = TextAreaField(
+        "The reply, or what it said",
+        filters=[clean_text],
+        validators=[required("Enter the reply"), max_length(20000, "The reply")],
         widget=GovTextArea(),
     )
 
