@@ -3,7 +3,7 @@ one a form, a use case and the case page again, through common.case_action)."""
 
 from functools import partial
 
-from flask import abort, render_template, send_file
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import force_locale
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,7 @@ from portal.backoffice.forms import (
     AdvocacyForm,
     AssignForm,
     CategoriesForm,
+    DocumentForm,
     EnquiryForm,
     EnquiryReplyForm,
     LessonForm,
@@ -128,6 +129,36 @@ def acknowledgement_letter(reference: str) -> str:
             wales_stage2_days=limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
             printed_on=today(),
         )
+
+
+@bp.route("/cases/<reference>/documents", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def add_document(reference: str) -> Response | str:
+    """A letter scanned in, an investigator's report: checked and scanned as the public's
+    files are, and kept with the case."""
+    found = case_or_404(reference)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            attachments.add_to_case(
+                me(),
+                found,
+                upload.filename or "document",
+                upload.read(),
+                description=form.description.data or "",
+            )
+        except attachments.FileRejected as rejected:
+            form.file.errors = [str(rejected)]
+        else:
+            flash("Document added.", "success")
+            return redirect(url_for("backoffice.case", reference=found.reference))
+    return render_template(
+        "backoffice/add-document.html",
+        case=found,
+        form=form,
+        max_mb=current_app.config["ATTACHMENT_MAX_MB"],
+    )
 
 
 @bp.get("/cases/<reference>/files/<int:attachment_id>")

@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -467,6 +468,20 @@ class EnquiryReplyForm(CaseForm):
         filters=[clean_text],
         validators=[required("Enter the reply"), max_length(20000, "The reply")],
         widget=GovTextArea(),
+    )
+
+
+class DocumentForm(FlaskForm):
+    """A document staff add to a case (the file input is written in the page)."""
+
+    file = FileField("Document", validators=[FileRequired("Select a file")])
+    description = StringField(
+        "What it is (optional)",
+        description="For example, the complainant's letter of 3 March, or the "
+        "investigator's report",
+        filters=[clean_text],
+        validators=[max_length(200, "What it is")],
+        widget=GovTextInput(),
     )
 
 

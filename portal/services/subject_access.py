@@ -120,6 +120,8 @@ def _case(case: Submission) -> dict[str, Any]:
             "type": f.file_type,
             "size": f.size,
             "received": _plain(f.created_at),
+            "added_by_staff": f.added_by is not None,
+            "what_it_is": f.description,
         }
         for f in db.session.scalars(
             sa.select(Attachment).where(Attachment.submission_id == case.id)

@@ -105,6 +105,7 @@ class Action:
     name: str
     path: str  # after /staff/cases/<reference>/
     case: str
+    button: str = "Save"
 
 
 ACTIONS = [
@@ -116,6 +117,7 @@ ACTIONS = [
     Action("add a lesson learned", "lessons", "new"),
     Action("add an internal note", "notes", "new"),
     Action("record an MP or councillor enquiry", "enquiries", "new"),
+    Action("add a document", "documents", "new", button="Add the document"),
     Action("place under legal hold", "legal-hold", "new"),
     Action("set categories", "categories", "new"),
     Action("record what was done about danger", "safeguarding", "possible danger"),
@@ -337,7 +339,9 @@ class CasePages:
     def action(self, action: Action, make_it_wrong: Callable[[], None] | None = None) -> None:
         """The action's page, then sent empty, or made wrong first."""
         path = f"/staff/cases/{self.refs[action.case]}/{action.path}"
-        form_and_errors(self.walker, path, action.name, make_it_wrong=make_it_wrong)
+        form_and_errors(
+            self.walker, path, action.name, button=action.button, make_it_wrong=make_it_wrong
+        )
 
     def another_team_without_a_reason(self) -> None:
         self.page.get_by_label("Team", exact=True).select_option(label="Fostering")
