@@ -80,17 +80,19 @@ def test_with_letters_safe_but_no_address_the_acknowledgement_task_asks_for_one(
     )
 
 
-def test_a_message_goes_by_post_by_phone_or_nowhere_as_is_safe() -> None:
-    def task(safety: ContactSafety) -> tuple[str, str]:
-        reach = send_task(
-            safety,
-            recipient="complainant",
-            subject="Your meeting",
-            has_phone=True,
-            has_address=True,
-        )
-        return reach.how, reach.words
+def task(safety: ContactSafety, *, has_address: bool = True) -> tuple[str, str]:
+    """How a message "Your meeting" to a complainant with a phone number is delivered."""
+    reach = send_task(
+        safety,
+        recipient="complainant",
+        subject="Your meeting",
+        has_phone=True,
+        has_address=has_address,
+    )
+    return reach.how, reach.words
 
+
+def test_a_message_goes_by_post_by_phone_or_nowhere_as_is_safe() -> None:
     assert task(EVERY_WAY) == ("post", "Send by post to the complainant: Your meeting")
     assert task(ContactSafety(True, True, False)) == (
         "phone",
@@ -100,18 +102,8 @@ def test_a_message_goes_by_post_by_phone_or_nowhere_as_is_safe() -> None:
 
 
 def test_by_post_is_offered_only_with_an_address_to_post_to() -> None:
-    def task(safety: ContactSafety) -> tuple[str, str]:
-        reach = send_task(
-            safety,
-            recipient="complainant",
-            subject="Your meeting",
-            has_phone=True,
-            has_address=False,
-        )
-        return reach.how, reach.words
-
-    assert task(EVERY_WAY)[0] == "phone"
-    how, words = task(ContactSafety(False, False, True))
+    assert task(EVERY_WAY, has_address=False)[0] == "phone"
+    how, words = task(ContactSafety(False, False, True), has_address=False)
     assert how == "no_address"
     assert words.startswith("Not sent yet: no postal address is held: ask for one")
     assert words.endswith("(do not phone, do not leave voicemail): Your meeting")
