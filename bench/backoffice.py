@@ -106,7 +106,7 @@ def build(app: Any, cases: int, seed: int) -> None:
                 for row in rows
             ]
             # The case's columns are on its own row (models/case.py).
-            worked = [{n: row.pop(n, None) for n in CASE_COLUMNS} for row in rows]
+            worked = [{n: row.pop(n) for n in CASE_COLUMNS if n in row} for row in rows]
             ids = (
                 connection.execute(
                     sa.insert(submissions).returning(
@@ -241,14 +241,15 @@ def _case(
 def pages(app: Any, rng: random.Random) -> Iterator[tuple[str, Any]]:
     """(name, a function giving the next address and headers) for each page timed."""
     from portal.extensions import db
-    from portal.models import Submission, Team
+    from portal.models import Case, Submission, Team
 
     with app.app_context():
         fostering = db.session.scalar(sa.select(Team.id).where(Team.name == "Fostering"))
         open_refs = list(
             db.session.scalars(
                 sa.select(Submission.reference)
-                .where(Submission.stage != "closed")
+                .join(Case, Case.submission_id == Submission.id)
+                .where(Case.stage != "closed")
                 .order_by(sa.func.random())
                 .limit(500)
             )
@@ -330,7 +331,7 @@ def main() -> int:
 
             cases = db.session.scalar(sa.text("SELECT count(*) FROM submissions"))
             open_cases = db.session.scalar(
-                sa.text("SELECT count(*) FROM submissions WHERE stage <> 'closed'")
+                sa.text("SELECT count(*) FROM cases WHERE stage <> 'closed'")
             )
             db.session.remove()
             db.engine.dispose()

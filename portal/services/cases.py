@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.attributes import flag_modified
 
 from portal.database import utcnow
 from portal.domain import labels, stages
@@ -20,6 +19,7 @@ from portal.domain.timescales import Procedure, check_acknowledgement_date
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import (
+    Case,
     Category,
     ComplaintPoint,
     Lesson,
@@ -29,6 +29,7 @@ from portal.models import (
     Task,
     Team,
 )
+from portal.models.submission import urgent, with_case
 from portal.services import acknowledgements, audit, clock, events
 from portal.services.common import CaseChanged as CaseChanged
 from portal.services.common import NotAllowed as NotAllowed
@@ -103,14 +104,15 @@ class ReasonNeeded(ValueError):
 
 def visible_to(staff: Staff) -> sa.ColumnElement[bool]:
     """A team member sees their own team's cases only; a case they cannot see is
-    answered exactly like a case that does not exist."""
+    answered exactly like a case that does not exist. A condition on cases (a query over
+    submissions joins them: models/submission.py `with_case`)."""
     if can(Role(staff.role), Permission.SEE_ALL_TEAMS):
         return sa.true()
-    own_team = Submission.team_id == staff.team_id
+    own_team = Case.team_id == staff.team_id
     safeguarding_team = current_app.config["SAFEGUARDING_TEAM_NAME"]
     if staff.team_id is not None and staff.team_id == _team_id(safeguarding_team):
         # The front door acts on every possible danger, whichever team has the case.
-        return sa.or_(own_team, Submission.urgent)
+        return sa.or_(own_team, urgent())
     return own_team
 
 
@@ -120,7 +122,7 @@ def _team_id(name: str) -> int | None:
 
 def find(staff: Staff, reference: str) -> Submission | None:
     return db.session.scalar(
-        sa.select(Submission).where(Submission.reference == reference, visible_to(staff))
+        with_case().where(Submission.reference == reference, visible_to(staff))
     )
 
 
@@ -361,9 +363,8 @@ def set_categories(
     case.categories = list(
         db.session.scalars(sa.select(Category).where(Category.id.in_(category_ids)))
     )
-    # The categories live in their own table: touch the case itself so its version moves
-    # on and a copy opened before this change is refused.
-    flag_modified(case, "stage")
+    # The categories live in their own table: the change still moves the case's version
+    # on (models/submission.py), so a copy opened before it is refused.
     refresh_due(case)
     audit.record(
         "categories_set",

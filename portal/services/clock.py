@@ -43,7 +43,8 @@ from portal.domain.stages import (
 from portal.domain.timescales import ClockPaused, Deadline, Procedure, Step, statutory_procedure
 from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
-from portal.models import ClockEvent, Staff, Submission
+from portal.models import Case, ClockEvent, Staff, Submission
+from portal.models.submission import with_case
 from portal.services import audit
 from portal.services import events as case_events
 from portal.services.common import check_can_work
@@ -417,9 +418,7 @@ def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recompute
     each one that moves gets a ledger event and an audit entry."""
     moved = []
     open_cases = db.session.scalars(
-        sa.select(Submission).where(
-            Submission.stage != Stage.CLOSED.value, Submission.purged_at.is_(None)
-        )
+        with_case().where(Case.stage != Stage.CLOSED.value, Case.purged_at.is_(None))
     )
     for case in open_cases:
         before = case.next_due_on

@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models import (
     Attachment,
     AuditEvent,
+    Case,
     ClockEvent,
     ComplaintPoint,
     Correspondence,
@@ -97,17 +98,18 @@ def due_for_purge(today: date) -> list[Due]:
     rows = db.session.execute(
         sa.select(
             Submission.reference,
-            Submission.closed_on,
-            Submission.withdrawn_on,
-            Submission.thanked_on,
-            Submission.legal_hold,
+            Case.closed_on,
+            Case.withdrawn_on,
+            Case.thanked_on,
+            Case.legal_hold,
         )
-        .where(Submission.purged_at.is_(None), sa.not_(Submission.legal_hold))
+        .join(Case, Case.submission_id == Submission.id)
+        .where(Case.purged_at.is_(None), sa.not_(Case.legal_hold))
         .where(
             sa.or_(
-                Submission.closed_on.is_not(None),
-                Submission.withdrawn_on.is_not(None),
-                Submission.thanked_on.is_not(None),
+                Case.closed_on.is_not(None),
+                Case.withdrawn_on.is_not(None),
+                Case.thanked_on.is_not(None),
             )
         )
     )
