@@ -832,6 +832,39 @@ class StaffAccountForm(FlaskForm):
         return valid
 
 
+class InviteStaffForm(StaffAccountForm):
+    """A new member of staff: they are emailed a one-time link to set their password."""
+
+    name = StringField(
+        "Full name",
+        filters=[clean_text],
+        validators=[required("Enter their full name"), max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    email = StringField(
+        "Work email address",
+        description="The link to set their password is sent here; they sign in with it",
+        filters=[clean_text],
+        validators=[
+            required("Enter their work email address"),
+            max_length(254, "The email address"),
+            email_address(),
+        ],
+        widget=GovTextInput(),
+    )
+    can_sign_in = None  # a new account can sign in once it is set up
+
+
+class SetPasswordForm(FlaskForm):
+    new = PasswordField(
+        "Password",
+        validators=[required("Enter a password")],
+        widget=GovPasswordInput(),
+        description="At least 12 characters. Three or four words that are not connected are "
+        "easy to remember and hard to guess.",
+    )
+
+
 class ProveItIsYouForm(FlaskForm):
     """Before the second factor changes: the password and a code from the present app."""
 

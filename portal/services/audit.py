@@ -91,9 +91,16 @@ def for_case(submission: Submission) -> list[Entry]:
         .where(AuditEvent.submission_id == submission.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).all()
-    teams = {team.id: team.name for team in db.session.scalars(sa.select(Team))}
-    people = {person.id: person.name for person in db.session.scalars(sa.select(Staff))}
-    categories = {c.slug: c.name for c in db.session.scalars(sa.select(Category))}
+    # Only the teams, people and categories the trail names (a council has hundreds).
+    named: dict[str, set[Any]] = {"team_id": set(), "assigned_staff_id": set(), "categories": set()}
+    for recorded, _ in rows:
+        for field, pair in (recorded.detail.get("changes") or {}).items():
+            if field in named:
+                for raw in pair:
+                    named[field].update(raw if isinstance(raw, list) else [raw])
+    teams = _names(Team.id, Team.name, named["team_id"])
+    people = _names(Staff.id, Staff.name, named["assigned_staff_id"])
+    categories = _names(Category.slug, Category.name, named["categories"])
 
     def value(field: str, raw: Any) -> str:
         if raw is None or raw == "" or raw == []:
@@ -118,3 +125,10 @@ def for_case(submission: Submission) -> list[Entry]:
         ]
 
     return [Entry(event, who, changed(event.detail)) for event, who in rows]
+
+
+def _names(key: Any, name: Any, wanted: set[Any]) -> dict[Any, str]:
+    wanted.discard(None)
+    if not wanted:
+        return {}
+    return dict(db.session.execute(sa.select(key, name).where(key.in_(wanted))).tuples().all())

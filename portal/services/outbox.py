@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import charset
+from email.mime.text import MIMEText
 
 import sqlalchemy as sa
 from flask import current_app
@@ -129,8 +131,22 @@ def claim(batch_size: int, *, now: datetime | None = None) -> list[OutboxMessage
     )
 
 
+# Flask-Mail sends UTF-8 text as it is, long lines and all; a mail server may refuse a
+# line over 998 characters (RFC 5321), and a caseworker's paragraph easily is one.
+# Quoted-printable wraps every line and keeps non-ASCII letters safe.
+_QUOTED_PRINTABLE = charset.Charset("utf-8")
+_QUOTED_PRINTABLE.body_encoding = charset.QP
+
+
+class _Email(Message):
+    def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
+        # The standard library takes a Charset here too; its stubs say only a name.
+        body = _QUOTED_PRINTABLE
+        return MIMEText(text or "", _subtype=subtype, _charset=body)  # type: ignore[arg-type]
+
+
 def _as_mail(message: OutboxMessage) -> Message:
-    return Message(
+    return _Email(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.text_body,

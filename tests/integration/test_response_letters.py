@@ -30,7 +30,7 @@ from backoffice_helpers import (
     sign_in,
     table_after,
 )
-from conftest import sending_to
+from conftest import deliver, sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page, squash
@@ -41,7 +41,7 @@ from portal.domain.clock import add_working_days
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
 from portal.models import Correspondence, OutboxMessage, ResponseLetter, Submission, Task
-from portal.services import outbox, retention
+from portal.services import retention
 
 RECEIVED = date(2025, 12, 19)  # a Friday, before Christmas
 ACCEPTED = date(2025, 12, 22)
@@ -71,12 +71,6 @@ def manager(app: Flask) -> FlaskClient:
     client = browser(app)
     sign_in(client, make_staff(Role.MANAGER, email="approver@council.example"))
     return client
-
-
-def deliver() -> None:
-    while outbox.work_once().sent:
-        pass
-    db.session.expire_all()
 
 
 def readable(received: Received) -> str:
@@ -706,3 +700,35 @@ def hidden_of(page: Page) -> dict[str, str]:
         for e in page.find_all("input")
         if e.attrs.get("type") == "hidden" and e.attrs.get("name")
     }
+
+
+def test_a_letter_with_a_long_paragraph_arrives_whole(
+    caseworker: FlaskClient, manager: FlaskClient, smtp: SmtpServer
+) -> None:
+    # A mail server may refuse any line longer than 998 characters (RFC 5321; the test
+    # server does), and a caseworker's paragraph easily is. The email must still arrive,
+    # with the paragraph as written, accents and dashes included.
+    paragraph = " ".join(
+        f"Point {n}: we looked again at the visit on 3 March – Zoë's review – and agree."
+        for n in range(1, 30)
+    )
+    assert len(paragraph) > 2000
+    reference = a_responded_case(caseworker)
+    body = str(the_draft(caseworker, reference).value_of("body")) + "\n\n" + paragraph
+    send_for_approval(caseworker, reference, body)
+    decide(manager, reference, "email")
+    deliver()
+
+    (email,) = letter_emails(smtp, "pat@example.com", "our stage 1 response")
+    assert paragraph in email.text.replace("\r\n", "\n")
+    assert paragraph in html.unescape(email.html)
+    assert max(len(line) for line in email.raw.splitlines()) <= 998
+    assert outbox_failures() == []
+
+
+def outbox_failures() -> list[str]:
+    return [
+        str(m.last_error)
+        for m in db.session.scalars(sa.select(OutboxMessage))
+        if m.last_error is not None
+    ]

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from backoffice_helpers import (
     browser,
     case_page,
@@ -28,6 +29,8 @@ from portal.domain.types import (
     SubmitterRole,
     WhenItHappened,
 )
+from portal.extensions import db
+from portal.models import Staff
 from portal.services import intake
 
 # Any word_with_underscores: what a stored code looks like.
@@ -70,6 +73,10 @@ def a_case_with_a_value_of_every_kind() -> str:
     ).reference
 
 
+def staff_id(name: str) -> int:
+    return db.session.scalars(sa.select(Staff.id).where(Staff.name == name)).one()
+
+
 def codes_in(text: str) -> set[str]:
     return set(CODE.findall(text))
 
@@ -84,7 +91,11 @@ def test_a_case_page_shows_every_value_in_words_and_no_code(manager: FlaskClient
     save(
         manager,
         f"/staff/cases/{ref}/assign",
-        {"team": str(team_id("Fostering")), "reason": "It is about the foster placement"},
+        {
+            "team": str(team_id("Fostering")),
+            "person": str(staff_id("manager person")),
+            "reason": "It is about the foster placement",
+        },
     )
     move(manager, ref, "accept", date(2025, 12, 22))
     move(manager, ref, "respond_stage1", date(2026, 1, 6), outcome="partially_upheld")
@@ -100,6 +111,7 @@ def test_a_case_page_shows_every_value_in_words_and_no_code(manager: FlaskClient
         "(in person)",
         "Partially upheld",
         "Team: Looked After Children → Fostering",
+        "Assigned to: – → manager person",
         "Stage: Triage → Stage 1",
         "Acknowledged how: – → In person",
         labels.FLAG_DESCRIPTIONS["acknowledge_without_email"],
