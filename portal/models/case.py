@@ -61,7 +61,7 @@ class Case(Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     # What it is now: a complaint, a compliment ... (reclassification changes it; what it
     # was is reclassified_from).
-    kind: Mapped[str] = mapped_column(sa.String(20), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
     # The team it is with now (routing rules decide on receipt; staff re-route it) and the
     # procedure it follows (staff may change it); what the person chose is the
     # submission's about_team_id.
@@ -71,9 +71,7 @@ class Case(Model):
     routing_reason: Mapped[str | None] = mapped_column(sa.String(200))
     assigned_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
 
-    stage: Mapped[str] = mapped_column(
-        sa.String(20), default="triage", server_default="triage", index=True
-    )
+    stage: Mapped[str] = mapped_column(sa.String(20), default="triage", server_default="triage")
     # What the council owes next and by when (recomputed on every change; sorts the queue).
     next_due_on: Mapped[date | None] = mapped_column(index=True)
     next_due_what: Mapped[str | None] = mapped_column(sa.String(60))
@@ -126,20 +124,21 @@ class Case(Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         # The triage queue: open cases in due-date order, carrying every column of the
-        # case its filters, counts and order read, so PostgreSQL answers from the index
-        # alone instead of reading every case (docs/performance.md, "Back office"). What
-        # it needs of the submission (urgent, concern, the reference searched) it asks of
-        # the few submissions that match (services/triage.py).
+        # case its filters, counts and order read (as keys after the two it is ordered by,
+        # so that SQLite, which has no INCLUDE, reads them from the index too), so both
+        # databases answer from the index alone instead of reading every case
+        # (docs/performance.md, "Back office"). What it needs of the submission (urgent,
+        # concern, the reference searched) it asks of the few submissions that match
+        # (services/triage.py). No index of kind or stage alone: SQLite, without
+        # statistics, would take one for the queue's filters and sort what it found.
         sa.Index(
             "ix_cases_open_queue",
             "next_due_on",
             "submission_id",
-            postgresql_include=[
-                "stage",
-                "kind",
-                "team_id",
-                "safeguarding_actioned_at",
-            ],
+            "stage",
+            "kind",
+            "team_id",
+            "safeguarding_actioned_at",
             postgresql_where=sa.text("stage <> 'closed'"),
             sqlite_where=sa.text("stage <> 'closed'"),
         ),

@@ -16,6 +16,9 @@ from portal.models.submission import concern, urgent
 from portal.services.cases import visible_to
 
 PAGE_SIZE = 50
+# A search that matches at most this many references is asked of the queue as their ids,
+# looked up once; one that matches more (a few characters), as the search itself.
+MATCHES_LISTED = 1000
 DUE_SOON_WORKING_DAYS = 2
 
 STATUS_NAMES = {
@@ -109,18 +112,23 @@ def reference_matches(typed: str) -> sa.ColumnElement[bool]:
     """The cases whose submission's reference is the one typed: a whole reference, however
     it was typed, finds that case (the unique index answers it); anything else finds the
     references that contain it, in any case, which on PostgreSQL the trigram index
-    ix_submissions_reference_trgm answers. A condition on cases: the few submissions that
-    match are looked up first, then their cases."""
+    ix_submissions_reference_trgm answers. A condition on cases: the submissions that match
+    are looked up first (once), then their cases."""
     whole = whole_references(typed)
-    if whole and db.session.scalar(
-        sa.select(Submission.id).where(Submission.reference.in_(whole)).limit(1)
-    ):
-        found = Submission.reference.in_(whole)
-    else:
-        # What is typed is text to find, not a pattern: "%" and "_" match only themselves.
-        # ILIKE rather than lower() LIKE, which the trigram index could not serve.
-        text = typed.strip().replace("/", "//").replace("%", "/%").replace("_", "/_")
-        found = Submission.reference.ilike(f"%{text}%", escape="/")
+    if whole:
+        ids = list(
+            db.session.scalars(sa.select(Submission.id).where(Submission.reference.in_(whole)))
+        )
+        if ids:
+            return Case.submission_id.in_(ids)
+    # What is typed is text to find, not a pattern: "%" and "_" match only themselves.
+    # ILIKE rather than lower() LIKE, which the trigram index could not serve.
+    text = typed.strip().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    found = Submission.reference.ilike(f"%{text}%", escape="/")
+    # Looked up once, not again by each of the queue's statements.
+    ids = list(db.session.scalars(sa.select(Submission.id).where(found).limit(MATCHES_LISTED + 1)))
+    if len(ids) <= MATCHES_LISTED:
+        return Case.submission_id.in_(ids)
     return Case.submission_id.in_(sa.select(Submission.id).where(found))
 
 
