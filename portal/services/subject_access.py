@@ -16,6 +16,7 @@ from portal.models import (
     ComplaintPoint,
     Correspondence,
     Draft,
+    Enquiry,
     Lesson,
     OutboxMessage,
     ResponseLetter,
@@ -26,7 +27,7 @@ from portal.models import (
 )
 from portal.models.case import CASE_COLUMNS
 from portal.models.submission import ON_STAGES
-from portal.services import audit
+from portal.services import audit, case_notes
 
 # Not the person's data: how the portal keeps the case, not what it holds about them.
 INTERNAL = {
@@ -98,12 +99,29 @@ def _case(case: Submission) -> dict[str, Any]:
         {"lesson": lesson.lesson, "action": lesson.action}
         for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.submission_id == case.id))
     ]
+    record["internal_notes"] = [
+        {"written": _plain(note.written_at), "by": note.by, "note": note.text}
+        for note in case_notes.for_case(case)
+    ]
+    record["enquiries"] = [
+        {
+            "from": e.from_whom,
+            "name": e.name,
+            "received": _plain(e.received_on),
+            "reply_due": _plain(e.reply_due_on),
+            "replied": _plain(e.replied_on),
+            "reply": e.reply,
+        }
+        for e in db.session.scalars(sa.select(Enquiry).where(Enquiry.submission_id == case.id))
+    ]
     record["files"] = [
         {
             "filename": f.filename,
             "type": f.file_type,
             "size": f.size,
             "received": _plain(f.created_at),
+            "added_by_staff": f.added_by is not None,
+            "what_it_is": f.description,
         }
         for f in db.session.scalars(
             sa.select(Attachment).where(Attachment.submission_id == case.id)
