@@ -122,14 +122,14 @@ def build(app: Any, cases: int, seed: int) -> None:
                 [w | {"submission_id": i} for i, w in zip(ids, worked, strict=True)],
             )
             links, events, stages = [], [], []
-            for case_id, row, requested in zip(ids, rows, asked, strict=True):
-                reached = {"stage1": None} if row["accepted_on"] else {}
+            for case_id, row, work, requested in zip(ids, rows, worked, asked, strict=True):
+                reached = {"stage1": None} if work["accepted_on"] else {}
                 reached |= {stage: on for stage, on in requested.items() if on}
                 stages += [
                     {"submission_id": case_id, "stage": stage, "requested_on": on}
                     for stage, on in reached.items()
                 ]
-                if row["kind"] == "complaint":
+                if work["kind"] == "complaint":
                     for category in rng.sample(category_ids, rng.choice([0, 1, 1, 2])):
                         links.append({"submission_id": case_id, "category_id": category})
                 for minutes in range(rng.randint(1, 5)):
