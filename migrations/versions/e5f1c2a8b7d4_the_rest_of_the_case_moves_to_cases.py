@@ -3,7 +3,7 @@ queue, reminders, reports, retention and the safeguarding sweep filter and sort 
 the version and the triage queue's index (issue 15)
 
 Revision ID: e5f1c2a8b7d4
-Revises: a3c7e1f9d254
+Revises: b5d9f3a17c68
 Create Date: 2026-12-06 08:30:00.000000
 
 Every case gets its submission's values of MOVED (a submission without a case, which the
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e5f1c2a8b7d4"
-down_revision = "a3c7e1f9d254"
+down_revision = "b5d9f3a17c68"
 branch_labels = None
 depends_on = None
 

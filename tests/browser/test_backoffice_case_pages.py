@@ -40,7 +40,7 @@ from portal.domain.stages import MOVE_LABELS, Move
 from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import Enquiry, Staff, Submission
+from portal.models import Correspondence, Enquiry, Staff, Submission
 from portal.services import (
     case_notes,
     cases,
@@ -172,7 +172,11 @@ LETTER_PAGES = [
 MOVE_PAGES = [name for move in Move for name in (move_page(move), f"{move_page(move)} (errors)")]
 ACTION_PAGES = [name for action in ACTIONS for name in (action.name, f"{action.name} (errors)")]
 # The reply to the closed case's enquiry, which has an id of its own.
-REPLY_PAGES = ["record the reply to an enquiry", "record the reply to an enquiry (errors)"]
+REPLY_PAGES = [
+    "record the reply to an enquiry",
+    "record the reply to an enquiry (errors)",
+    "print a message sent by post",
+]
 PAGES = [*CASE_PAGES, *MOVE_PAGES, *ACTION_PAGES, *REPLY_PAGES, *LETTER_PAGES]
 
 
@@ -210,6 +214,16 @@ def _fill_in_the_closed_case(reference: str) -> None:
     cases.set_categories(manager, case, category_ids=[first], version=case.version)
     retention.set_legal_hold(manager, case, hold=True, reason="The inquiry asked us to keep it.")
     case_notes.add(manager, case, "Phoned the family.\nThey have the letter.")
+    db.session.add(
+        Correspondence(
+            submission=case,
+            kind="message",
+            recipient="complainant",
+            how="post",
+            subject="Your meeting on Friday",
+            body="We have booked the meeting.\n\n- Bring your letter",
+        )
+    )
     enquiries.record(
         manager,
         case,
@@ -386,7 +400,12 @@ class CasePages:
         self.walker.goto(f"/staff/cases/{self.refs['closed']}/legal-hold", "lift the legal hold")
         with self.server.app.app_context():
             enquiry = db.session.scalar(sa.select(Enquiry.id))
+            letter = db.session.scalar(sa.select(Correspondence.id))
             db.session.remove()
+        self.walker.goto(
+            f"/staff/cases/{self.refs['closed']}/letters/{letter}/print",
+            "print a message sent by post",
+        )
         form_and_errors(
             self.walker,
             f"/staff/cases/{self.refs['closed']}/enquiries/{enquiry}/reply",

@@ -44,6 +44,7 @@ SAMPLE_ARGUMENTS = {
     "staff_id": "1",
     "concern_id": "1",
     "enquiry_id": "1",
+    "letter_id": "1",
 }
 
 
