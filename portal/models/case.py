@@ -48,8 +48,10 @@ class Case(Model):
     urgent). `version` is this row's (version_id_col): every change to the case moves it
     on, a change to its submission, its stages' rows or its categories too (the
     before_flush listener in models/submission.py), so a second person saving a stale
-    copy is refused. The submission still answers to each column's old name (OnCase
-    bridges, CASE_COLUMNS), for Python only: a query names Case."""
+    copy is refused. What is recorded one case at a time is read here
+    (submission.case.routing_reason); the submission still answers to the old names of
+    the columns queries filter on (OnCase bridges, models/submission.py BRIDGED), for
+    Python only: a query names Case."""
 
     __tablename__ = "cases"
 
@@ -145,7 +147,8 @@ class Case(Model):
     )
 
 
-# The case's columns (all but its keys), each a bridge of the same name on the submission.
+# The case's columns (all but its keys); the submission has a bridge of the same name for
+# some of them (models/submission.py BRIDGED).
 CASE_COLUMNS: tuple[str, ...] = tuple(
     column.key for column in Case.__table__.columns if column.key not in {"id", "submission_id"}
 )

@@ -67,8 +67,8 @@ class OnCase(Generic[T]):
     ) -> "T | OnCase[T]":
         if submission is None:
             return self
-        case = submission.case
-        return None if case is None else getattr(case, self.column)  # type: ignore[return-value]
+        value: T = getattr(submission.case, self.column)
+        return value
 
     def __set__(self, submission: "Submission", value: T) -> None:
         case = submission.case
@@ -99,11 +99,11 @@ class Submission(Model):
     made with it and loaded with it in one join: everything staff and the clock change
     (the kind and team it has now, its procedure, stage, assignment, what is due, the
     acknowledgement, the safeguarding action, the outcome dates, legal hold, the
-    version). The submission answers to the case's columns under their old names (OnCase
-    bridges) for Python; a query joins cases (docs/architecture.md, "The case and the
-    submission"). Personal data is in this row, the case's and each stage's (responses:
-    the officers' and panel's names, the reasons for more time, the panel's
-    recommendations)."""
+    version). The submission answers to the names of the case's columns queries filter
+    on (OnCase bridges, BRIDGED) for Python; the rest are read on the case's row; a
+    query joins cases (docs/architecture.md, "The case and the submission"). Personal
+    data is in this row, the case's and each stage's (responses: the officers' and
+    panel's names, the reasons for more time, the panel's recommendations)."""
 
     __tablename__ = "submissions"
 
@@ -188,11 +188,11 @@ class Submission(Model):
         order_by="StageResponse.stage", lazy="selectin"
     )
     # The case worked from it (models/case.py), made with it; loaded in the same query.
-    case: Mapped["Case | None"] = relationship(
-        lazy="joined", innerjoin=True, cascade="all, delete-orphan"
-    )
+    # What is recorded one case at a time is read there (submission.case.routing_reason).
+    case: Mapped["Case"] = relationship(lazy="joined", innerjoin=True, cascade="all, delete-orphan")
 
-    # --- the case's columns, on its row (models/case.py): bridges under the old names -------
+    # --- the case's columns the queue, reports and retention filter on, on its row
+    # (models/case.py): bridges under the old names, until their readers read the case ------
     version = OnCase[int]("version")
     kind = OnCase[str]("kind")
     team_id = OnCase[int | None]("team_id")
@@ -215,27 +215,10 @@ class Submission(Model):
     thanked_on = OnCase[date | None]("thanked_on")
     legal_hold = OnCase[bool]("legal_hold")
     purged_at = OnCase[datetime | None]("purged_at")
-    routing_reason = OnCase[str | None]("routing_reason")
-    next_due_statutory = OnCase[date | None]("next_due_statutory")
-    acknowledged_how = OnCase[str | None]("acknowledged_how")
-    safeguarding_action = OnCase[str | None]("safeguarding_action")
-    safeguarding_actioned_by = OnCase[int | None]("safeguarding_actioned_by")
-    informal_resolution_terms = OnCase[str | None]("informal_resolution_terms")
-    ombudsman_reference = OnCase[str | None]("ombudsman_reference")
-    ombudsman_decided_on = OnCase[date | None]("ombudsman_decided_on")
-    sufficient_interest = OnCase[bool | None]("sufficient_interest")
-    sufficient_interest_reason = OnCase[str | None]("sufficient_interest_reason")
-    sufficient_interest_decided_on = OnCase[date | None]("sufficient_interest_decided_on")
-    advocacy_status = OnCase[str | None]("advocacy_status")
-    advocacy_due_on = OnCase[date | None]("advocacy_due_on")
-    advocate_assigned = OnCase[str | None]("advocate_assigned")
-    reclassified_from = OnCase[str | None]("reclassified_from")
-    legal_hold_reason = OnCase[str | None]("legal_hold_reason")
 
     def __init__(self, **values: Any) -> None:
-        super().__init__(**values)
-        if self.case is None:
-            self.case = Case()
+        # Its case first, so that the bridges below write to it.
+        super().__init__(case=values.pop("case", None) or Case(), **values)
 
     # --- each stage's dates, extension, people and panel, on its row ------------------------
     # Bridges (OnStage) under the case's old names, so that the rules' Progress
@@ -266,7 +249,7 @@ class Submission(Model):
     @property
     def team(self) -> "Team | None":
         """The team the case is with now (the case's)."""
-        return None if self.case is None else self.case.team
+        return self.case.team
 
     @property
     def contact_safety(self) -> ContactSafety:
@@ -334,9 +317,21 @@ class Submission(Model):
     )
 
 
-assert set(CASE_COLUMNS) == {  # every column of the case has its bridge
+# The case's columns the submission still answers to (OnCase bridges); the others are read
+# on the case's row only.
+BRIDGED: tuple[str, ...] = tuple(
     name for name, value in vars(Submission).items() if isinstance(value, OnCase)
-}
+)
+assert set(BRIDGED) <= set(CASE_COLUMNS)
+
+
+def row_of(submission: Submission, name: str) -> Any:
+    """The row that holds the case's field `name` under the name the trail, the moves and
+    retention use: the case's own row for a column with no bridge, else the submission
+    (itself, or through a bridge to the case's row or a stage's)."""
+    if name in CASE_COLUMNS and name not in BRIDGED:
+        return submission.case
+    return submission
 
 
 def with_case() -> "sa.Select[Submission]":

@@ -252,8 +252,8 @@ def _render_notice(case: Submission, event: Event, today: date) -> tuple[str, st
         "case_url": f"{_back_office_url()}cases/{case.reference}",
         "what": event.what,
         "due_on": event.due_on,
-        "statutory": case.next_due_statutory
-        if case.next_due_statutory and case.next_due_statutory != event.due_on
+        "statutory": case.case.next_due_statutory
+        if case.case.next_due_statutory and case.case.next_due_statutory != event.due_on
         else None,
         "team_name": team.name if team else None,
         "owner_name": owner.name if owner else None,

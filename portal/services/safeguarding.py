@@ -318,11 +318,11 @@ def record_action(
         raise ValueError("Enter what was done")
     before = {
         "safeguarding_actioned_at": case.safeguarding_actioned_at,
-        "safeguarding_action": case.safeguarding_action,
+        "safeguarding_action": case.case.safeguarding_action,
     }
     case.safeguarding_actioned_at = now or utcnow()
-    case.safeguarding_action = action
-    case.safeguarding_actioned_by = staff.id
+    case.case.safeguarding_action = action
+    case.case.safeguarding_actioned_by = staff.id
     audit.record(
         "safeguarding_actioned",
         staff=staff,

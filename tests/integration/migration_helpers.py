@@ -123,10 +123,12 @@ def _day(value: Any) -> Any:
 
 
 def through_the_model(names: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Each case's `names`, read through the model (its bridges), by reference."""
+    """Each case's `names`, read through the model (the case's row, or the submission and
+    its bridges), by reference."""
     from portal.models import Submission
+    from portal.models.submission import row_of
 
     return {
-        case.reference: {name: getattr(case, name) for name in names}
+        case.reference: {name: getattr(row_of(case, name), name) for name in names}
         for case in db.session.scalars(sa.select(Submission).order_by(Submission.reference))
     }

@@ -144,7 +144,7 @@ def test_every_column_of_an_old_case_reaches_its_case_row_and_comes_back(
     upgrade()
     assert on_the_cases() == old
     # A case made after the move gets the next id: the sequence moved past the copied ids.
-    made = new_case("NEW-1", routing_reason="chosen")
+    made = new_case("NEW-1", case=Case(routing_reason="chosen"))
     assert made.case is not None and made.case.routing_reason == "chosen"
     db.session.remove()
 

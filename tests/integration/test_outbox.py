@@ -298,7 +298,7 @@ def test_the_worker_emails_the_acknowledgement_with_the_reference_dates_and_trac
         assert "Local Government and Social Care Ombudsman" in part
     assert "<strong>" in email.html
     assert submission_with(reference).acknowledged_at is not None
-    assert submission_with(reference).acknowledged_how == "email"
+    assert submission_with(reference).case.acknowledged_how == "email"
     assert [m.status for m in messages("acknowledgement")] == ["sent"]
 
 
