@@ -153,8 +153,8 @@ def reopen(app: Any, seed: int) -> None:
             )
         db.session.execute(
             sa.text(
-                "UPDATE submissions SET stage = :stage, next_due_on = :due, "
-                "next_due_what = :what, closed_on = NULL WHERE id = :id"
+                "UPDATE cases SET stage = :stage, next_due_on = :due, "
+                "next_due_what = :what, closed_on = NULL WHERE submission_id = :id"
             ),
             rows,
         )
@@ -257,7 +257,10 @@ def open_references(url: str, count: int, seed: int) -> list[str]:
     with engine.connect() as connection:
         found = list(
             connection.execute(
-                sa.text("SELECT reference FROM submissions WHERE stage <> 'closed' ORDER BY id")
+                sa.text(
+                    "SELECT reference FROM submissions JOIN cases ON submission_id = submissions.id"
+                    " WHERE stage <> 'closed' ORDER BY submissions.id"
+                )
             ).scalars()
         )
     engine.dispose()

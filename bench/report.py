@@ -542,7 +542,7 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
                 db.session.execute(sa.insert(PastCase), past)
             if live:
                 # The case's columns are on its own row (models/case.py).
-                worked = [{n: row.pop(n, None) for n in CASE_COLUMNS} for row in live]
+                worked = [{n: row.pop(n) for n in CASE_COLUMNS if n in row} for row in live]
                 ids = db.session.scalars(
                     sa.insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
                     live,

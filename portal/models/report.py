@@ -135,9 +135,10 @@ def note_changes(session: Session, days: set[date]) -> None:
 
 @sa.event.listens_for(Session, "before_flush")
 def _cases_changed(session: Session, context: Any, instances: Any) -> None:
-    """A case, its stage responses or categories, or an imported case, added, changed or
-    removed: the days they were received on have changed."""
-    from portal.models import StageResponse, Submission
+    """A case (its submission or its case row), its stage responses or categories, or an
+    imported case, added, changed or removed: the days they were received on have
+    changed."""
+    from portal.models import Case, StageResponse, Submission
 
     days: set[date] = set()
     case_ids: set[int] = set()
@@ -147,7 +148,7 @@ def _cases_changed(session: Session, context: Any, instances: Any) -> None:
         if isinstance(changed, Submission | PastCase):
             received = sa.inspect(changed).attrs.received_on.history  # type: ignore[attr-defined]
             days.update(d for d in (*received.added, *received.deleted, *received.unchanged) if d)
-        elif isinstance(changed, StageResponse) and changed.submission_id is not None:
+        elif isinstance(changed, StageResponse | Case) and changed.submission_id is not None:
             case_ids.add(changed.submission_id)
     if not days and not case_ids:
         return
@@ -171,4 +172,10 @@ def _cases_changed_in_bulk(state: ORMExecuteState) -> None:
             note_changes(state.session, {IN_BULK})
 
 
-COUNTED_TABLES = {"submissions", "stage_responses", "past_cases", "submission_categories"}
+COUNTED_TABLES = {
+    "submissions",
+    "cases",
+    "stage_responses",
+    "past_cases",
+    "submission_categories",
+}

@@ -28,7 +28,7 @@ from portal.domain.holidays import OutsideHolidayTable, bank_holidays
 from portal.domain.reports import FINDINGS, OMBUDSMAN, TOOK_UP, Period, Tallies
 from portal.domain.responses import RESPONSE_STAGES
 from portal.extensions import db
-from portal.models import Category, StageResponse, Submission, Team, submission_categories
+from portal.models import Case, Category, StageResponse, Submission, Team, submission_categories
 from portal.models.report import (
     IN_BULK,
     CalendarDay,
@@ -146,7 +146,9 @@ _S1, _S2, _S3 = STAGE_ROWS = tuple(
 
 
 def with_stages(query: Any) -> Any:
-    """`query` over Submission with STAGE_ROWS outer-joined, one row per stage."""
+    """`query` over Submission with its case (models/case.py: its kind, team and outcome
+    dates) joined, and STAGE_ROWS outer-joined, one row per stage."""
+    query = query.join(Case, Case.submission_id == Submission.id)
     for stage, row in zip(RESPONSE_STAGES, STAGE_ROWS, strict=True):
         query = query.outerjoin(
             row, sa.and_(row.submission_id == Submission.id, row.stage == stage)
@@ -166,18 +168,18 @@ def _stage2_started(stage2_from_statement: bool) -> Any:
 
 def _live(period: Period, stage2_from_statement: bool) -> Tallies:
     """Everything counted from the case's own row, by kind, team and role."""
-    s = Submission
+    s, c = Submission, Case
     stage1_days, *stage1_joins = _working_days(s.received_on, _S1.responded_on)
     due = sa.orm.aliased(CalendarDay)
     pairs = [(s.received_on, _S1.responded_on, stage1_joins)]
-    decided = _truthy(s.ombudsman_decision)
-    acknowledged = s.acknowledged_at.is_not(None)
+    decided = _truthy(c.ombudsman_decision)
+    acknowledged = c.acknowledged_at.is_not(None)
     sums: dict[tuple[str, ...], Any] = {
         ("reached", "1"): _sum(
             sa.or_(
                 _S3.requested_on.is_not(None),
                 _S2.requested_on.is_not(None),
-                s.accepted_on.is_not(None),
+                c.accepted_on.is_not(None),
             )
         ),
         ("reached", "2"): _sum(
@@ -187,11 +189,11 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
         # Reached no stage but resolved informally, or ended so (not withdrawn).
         ("resolved_informally",): _sum(
             sa.and_(
-                s.resolved_informally_on.is_not(None),
+                c.resolved_informally_on.is_not(None),
                 sa.or_(
-                    s.withdrawn_on.is_(None),
+                    c.withdrawn_on.is_(None),
                     sa.and_(
-                        s.accepted_on.is_(None),
+                        c.accepted_on.is_(None),
                         _S2.requested_on.is_(None),
                         _S3.requested_on.is_(None),
                     ),
@@ -203,14 +205,14 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
         ("acknowledged_late",): _sum(
             sa.and_(
                 acknowledged,
-                sa.or_(s.acknowledge_by.is_(None), s.acknowledged_at >= due.next_day_starts_at),
+                sa.or_(s.acknowledge_by.is_(None), c.acknowledged_at >= due.next_day_starts_at),
             )
         ),
         **_stage1(_S1.responded_on.is_not(None), stage1_days, _S1.extended_on.is_not(None)),
         ("stage2_extended",): _sum(_S2.extended_to.is_not(None)),
-        ("ombudsman", "referred"): _sum(sa.or_(decided, s.ombudsman_referred_on.is_not(None))),
+        ("ombudsman", "referred"): _sum(sa.or_(decided, c.ombudsman_referred_on.is_not(None))),
         **{
-            ("ombudsman", outcome): _sum(sa.and_(decided, s.ombudsman_decision == outcome))
+            ("ombudsman", outcome): _sum(sa.and_(decided, c.ombudsman_decision == outcome))
             for outcome in OMBUDSMAN
             if outcome != "referred"
         },
@@ -222,17 +224,17 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
     team = sa.func.coalesce(Team.name, NO_TEAM)
     query = (
         with_stages(
-            sa.select(s.kind, team, s.submitter_role, sa.func.count(), *sums.values()).select_from(
+            sa.select(c.kind, team, s.submitter_role, sa.func.count(), *sums.values()).select_from(
                 s
             )
         )
-        .outerjoin(Team, Team.id == s.team_id)
+        .outerjoin(Team, Team.id == c.team_id)
         .outerjoin(due, due.day == s.acknowledge_by)
     )
     for _, _, joins in pairs:
         for alias, on in joins:
             query = query.outerjoin(alias, on)
-    query = query.where(_in(period, s.received_on)).group_by(s.kind, team, s.submitter_role)
+    query = query.where(_in(period, s.received_on)).group_by(c.kind, team, s.submitter_role)
     tallies: Tallies = Counter()
     for kind, team_name, role, contacts, figures in _groups(query, sums):
         _add_contacts(tallies, kind, team_name, role, contacts, figures.pop(("worker_named",)))
@@ -344,7 +346,8 @@ def _add_contacts(
 
 
 def _complaints_in(period: Period) -> Any:
-    return sa.and_(Submission.kind == "complaint", _in(period, Submission.received_on))
+    """The period's complaints: a condition on a submission joined to its case."""
+    return sa.and_(Case.kind == "complaint", _in(period, Submission.received_on))
 
 
 def _responses(period: Period) -> Tallies:
@@ -355,6 +358,7 @@ def _responses(period: Period) -> Tallies:
     row = db.session.execute(
         sa.select(_sum(paid), _sum(paid, r.ex_gratia_pence), _sum(cost), _sum(cost, r.cost_pence))
         .join(Submission, Submission.id == r.submission_id)
+        .join(Case, Case.submission_id == Submission.id)
         .where(_complaints_in(period))
     ).one()
     return Counter(
@@ -370,7 +374,7 @@ def _responses(period: Period) -> Tallies:
 def _team_outcomes(period: Period, category: str | None) -> Tallies:
     """Complaints by team and overall outcome: the finding of the latest stage that gave
     one, when the case was neither withdrawn nor resolved informally."""
-    s, r = Submission, StageResponse
+    s, c, r = Submission, Case, StageResponse
     later = sa.orm.aliased(StageResponse)
     found = _truthy(r.outcome)
     latest = ~sa.exists().where(
@@ -383,12 +387,13 @@ def _team_outcomes(period: Period, category: str | None) -> Tallies:
     query = (
         sa.select(team, r.outcome, sa.func.count())
         .select_from(s)
+        .join(c, c.submission_id == s.id)
         .join(r, r.submission_id == s.id)
-        .outerjoin(Team, Team.id == s.team_id)
+        .outerjoin(Team, Team.id == c.team_id)
         .where(
             _complaints_in(period),
-            s.withdrawn_on.is_(None),
-            s.resolved_informally_on.is_(None),
+            c.withdrawn_on.is_(None),
+            c.resolved_informally_on.is_(None),
             r.stage.in_(RESPONSE_STAGES),
             found,
             r.outcome.in_(FINDINGS),
@@ -413,6 +418,7 @@ def _categories(period: Period) -> Tallies:
         .select_from(submission_categories)
         .join(Category, Category.id == submission_categories.c.category_id)
         .join(Submission, Submission.id == submission_categories.c.submission_id)
+        .join(Case, Case.submission_id == Submission.id)
         .where(_complaints_in(period))
         .group_by(Category.slug)
     )

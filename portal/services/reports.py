@@ -18,6 +18,7 @@ from portal.domain.reports import Period, ReportCase
 from portal.domain.responses import overall_outcome
 from portal.extensions import db
 from portal.models import (
+    Case,
     Category,
     Lesson,
     Staff,
@@ -53,16 +54,16 @@ def _live_cases(period: Period) -> list[ReportCase]:
         report_counts.with_stages(
             sa.select(
                 Submission.id,
-                Submission.kind,
+                Case.kind,
                 Submission.received_on,
                 Submission.submitter_role,
                 team_name,
-                Submission.accepted_on,
-                Submission.resolved_informally_on,
+                Case.accepted_on,
+                Case.resolved_informally_on,
                 stage2.requested_on.label("stage2_requested_on"),
                 stage3.requested_on.label("stage3_requested_on"),
-                Submission.withdrawn_on,
-                Submission.acknowledged_at,
+                Case.withdrawn_on,
+                Case.acknowledged_at,
                 Submission.acknowledge_by,
                 stage1.responded_on.label("stage1_responded_on"),
                 stage1.extended_on.label("stage1_extended_on"),
@@ -71,13 +72,13 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 stage2.extended_to.label("stage2_extended_to"),
                 stage3.panel_on,
                 stage3.responded_on.label("stage3_responded_on"),
-                Submission.ombudsman_referred_on,
-                Submission.ombudsman_decision,
+                Case.ombudsman_referred_on,
+                Case.ombudsman_decision,
                 Submission.advocacy_answer,
                 Submission.worker_name.is_not(None).label("worker_named"),
             ).select_from(Submission)
         )
-        .outerjoin(Team, Team.id == Submission.team_id)
+        .outerjoin(Team, Team.id == Case.team_id)
         .where(Submission.received_on.between(period.start, period.end))
     ).all()
     categories: dict[int, list[str]] = defaultdict(list)
@@ -183,8 +184,9 @@ def _lessons(period: Period) -> tuple[reports.Lesson, ...]:
     rows = db.session.execute(
         sa.select(Lesson.lesson, Lesson.action, lesson_team.name, case_team.name)
         .join(Submission, Submission.id == Lesson.submission_id)
+        .join(Case, Case.submission_id == Submission.id)
         .outerjoin(lesson_team, lesson_team.id == Lesson.team_id)
-        .outerjoin(case_team, case_team.id == Submission.team_id)
+        .outerjoin(case_team, case_team.id == Case.team_id)
         .where(Submission.received_on.between(period.start, period.end))
         .order_by(sa.func.coalesce(lesson_team.name, case_team.name), Lesson.id)
     )

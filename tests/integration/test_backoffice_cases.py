@@ -31,6 +31,8 @@ from backoffice_helpers import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain.access import Role
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
@@ -585,6 +587,48 @@ def test_a_change_kept_on_the_stage_s_row_alone_still_refuses_the_second_person(
     assert "Someone else changed this case" in read(refused).text
     shown = summary(case_page(second, ref))
     assert (shown["Investigating officer"], shown["Independent person"]) == ("Jo Reed", "Sam Hart")
+
+
+@pytest.mark.parametrize("row", ["submission", "stage", "case"])
+def test_a_stale_copy_cannot_be_saved_over_a_change_whichever_row_of_the_case_it_touches(
+    app: Flask, row: str
+) -> None:
+    # Below the form's version: the database's own check. Someone opened the case, someone
+    # else saved a change to it, then the first one's change reaches the database: on the
+    # submission (a purge), on a stage's row, or on the case's own row, it is refused.
+    manager = browser(app)
+    sign_in_as_manager(manager)
+    ref = a_complaint_received()
+    move(manager, ref, "accept", date(2025, 12, 22))
+    db.session.remove()
+    opened = Session(db.engine)
+    stale = opened.scalars(sa.select(Submission).where(Submission.reference == ref)).one()
+    stale.reach("stage1")  # loaded
+
+    move(
+        manager,
+        ref,
+        "extend_stage1",
+        date(2026, 1, 5),
+        stage1_extension_reason="Holidays",
+        extension_agreement="Pat agreed on the phone on 5 January",
+    )
+    if row == "submission":
+        stale.worker_name = ""
+    elif row == "stage":
+        response = stale.response("stage1")
+        assert response is not None
+        response.extension_reason = "Another reason"
+    else:
+        stale.legal_hold = True
+    with pytest.raises(StaleDataError):
+        opened.commit()
+    opened.close()
+    shown = summary(case_page(manager, ref))
+    assert "Another reason" not in str(shown)
+    fresh = db.session.scalars(sa.select(Submission).where(Submission.reference == ref)).one()
+    assert (fresh.worker_name, fresh.legal_hold) == (None, False)
+    assert fresh.stage1_extension_reason == "Holidays"
 
 
 def test_after_checking_the_case_the_second_person_can_save_what_they_typed(app: Flask) -> None:

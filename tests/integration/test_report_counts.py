@@ -21,8 +21,9 @@ from portal.domain.access import Role
 from portal.domain.clock import LONDON, add_working_days
 from portal.domain.reports import Period, financial_year, previous, quarter
 from portal.extensions import db
-from portal.models import Category, StageResponse, Submission, Team
+from portal.models import Case, Category, StageResponse, Submission, Team
 from portal.models.report import PastCase, ReportCount
+from portal.models.submission import with_case
 from portal.services import reports
 from portal.services.demo_cases import load_demo_cases
 from portal.services.teams import load_default_categories
@@ -186,9 +187,9 @@ def test_kept_figures_are_counted_again_when_a_case_in_the_period_changes(app: F
     first = counted_by_the_database(YEAR)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportCount)) == 2
     case = db.session.scalars(
-        sa.select(Submission)
-        .where(Submission.kind == "complaint", Submission.received_on.between(YEAR.start, YEAR.end))
-        .where(Submission.withdrawn_on.is_(None))
+        with_case()
+        .where(Case.kind == "complaint", Submission.received_on.between(YEAR.start, YEAR.end))
+        .where(Case.withdrawn_on.is_(None))
         .order_by(Submission.id)
     ).first()
     assert case is not None
