@@ -28,13 +28,10 @@ after the rounds (the report is the last page of each round).
 
 import argparse
 import http.client
-import os
 import random
 import re
 import secrets
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,9 +55,10 @@ from common import (
     machine,
     make_app,
     server_url,
+    start_gunicorn,
+    stop_gunicorn,
 )
 
-BIN = Path(sys.executable).parent
 GOAL = 3.0
 GOALS = ("Queue, search a reference", "Annual report", "Annual report, this year (open)")
 
@@ -197,25 +195,20 @@ def reopen(app: Any, seed: int) -> None:
 class Server:
     target: Target
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    process: Any = None
     cookie: str = ""
 
     def start(self) -> None:
-        environment = os.environ | {
-            "DATABASE_URL": self.target.url,
-            "SECRET_KEY": secrets.token_hex(32),
-            "SESSION_COOKIE_SECURE": "false",
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "3", "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "120", "wsgi:app"],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # its own group: stopping it takes master and workers
-        )  # fmt: skip
+        self.process = start_gunicorn(
+            "wsgi:app",
+            self.port,
+            {
+                "DATABASE_URL": self.target.url,
+                "SECRET_KEY": secrets.token_hex(32),
+                "SESSION_COOKIE_SECURE": "false",
+                "PYTHONUNBUFFERED": "1",
+            },
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -226,9 +219,7 @@ class Server:
         raise SystemExit(f"gunicorn did not start for {self.target.url}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+        stop_gunicorn(self.process)
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None, **headers: str

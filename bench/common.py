@@ -345,3 +345,31 @@ def machine() -> str:
 def load_average() -> float:
     """The 1-minute load average: compare runs only at a similar load."""
     return os.getloadavg()[0]
+
+
+# --- gunicorn ------------------------------------------------------------------------------
+
+
+def start_gunicorn(app: str, port: int, environment: dict[str, str]) -> Any:
+    """`gunicorn --workers 3` serving `app` ("module:variable" or a factory call) on
+    127.0.0.1:`port`, in a process group of its own (stop_gunicorn stops master and
+    workers), its output discarded."""
+    import subprocess
+
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "3",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "120", app],
+        cwd=ROOT,
+        env=os.environ | environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop_gunicorn(process: Any) -> None:
+    import signal
+
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

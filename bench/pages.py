@@ -68,6 +68,7 @@ from common import (
     percentile,
     serving,
 )
+from yardstick import bare_app
 
 GOAL_START_PAGE_KB = 100.0
 GOAL_USABLE_SECONDS = 3.0
@@ -116,15 +117,6 @@ window.__bench = {usable: null, scripts: null, bottom: null};
   }
 })();
 """.replace("START_BUTTON", repr(START_BUTTON))
-
-# The bare page: base.html around one paragraph.
-BARE_TEMPLATE = """{% extends "base.html" %}
-{% block title %}A bare page{% endblock %}
-{% block content %}
-<h1 class="govuk-heading-xl">A bare page</h1>
-<p class="govuk-body">The same layout as every public page, and nothing else.</p>
-{% endblock %}
-"""
 
 # Compressed already: a server sends them as they are.
 NOT_COMPRESSED = {"font/woff2", "font/woff", "image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -208,34 +200,6 @@ def public_pages(visitors: Visitors) -> list[Page]:
         ),
         Page("Page not found", "/no-such-page", anonymous, 404),
     ]
-
-
-def bare_app(portal: Any) -> Any:
-    """Flask with the portal's templates, council details and languages, and nothing
-    else. Its one page renders base.html as every public page does."""
-    from flask import Blueprint, Flask, render_template
-    from jinja2 import ChoiceLoader, DictLoader
-
-    from portal import delivery, i18n, templating
-    from portal.config import Config
-
-    bare = Flask("bare", static_folder=str(ROOT / "static"), static_url_path="/static")
-    bare.config.from_object(Config)
-    bare.config["SECRET_KEY"] = "bench"
-    bare.jinja_options = portal.jinja_options  # the same compiled-template cache
-    bare.jinja_loader = ChoiceLoader(
-        [DictLoader({"bench/bare.html": BARE_TEMPLATE}), portal.jinja_loader]
-    )
-    bare.jinja_env.trim_blocks = True
-    bare.jinja_env.lstrip_blocks = True
-    templating.init_app(bare)
-    delivery.init_app(bare)
-    i18n.init_app(bare)
-    # base.html links to the start page by its endpoint.
-    public = Blueprint("public", __name__)
-    public.add_url_rule("/", "start", lambda: render_template("bench/bare.html"))
-    bare.register_blueprint(public)
-    return bare
 
 
 # --- 1. server time ----------------------------------------------------------------------

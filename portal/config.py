@@ -113,6 +113,13 @@ class Config:
     SIGN_IN_MAX_FAILURES = int(_env("SIGN_IN_MAX_FAILURES", "5"))
     SIGN_IN_LOCK_MINUTES = int(_env("SIGN_IN_LOCK_MINUTES", "15"))
     STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30"))
+    # Everyone who can see case data signs in with a second factor; a council may make it
+    # optional for some roles (comma-separated: "auditor,team_member"), never managers.
+    SECOND_FACTOR_OPTIONAL_FOR: tuple[str, ...] = tuple(
+        role.strip() for role in _env("SECOND_FACTOR_OPTIONAL_FOR", "").split(",") if role.strip()
+    )
+    # How long a link to set a password (an invitation, or a reset) works.
+    STAFF_PASSWORD_LINK_HOURS = int(_env("STAFF_PASSWORD_LINK_HOURS", "72"))
     # How long before that sign-out the warning with "Stay signed in" appears.
     STAFF_IDLE_WARNING_SECONDS = int(_env("STAFF_IDLE_WARNING_SECONDS", "120"))
 

@@ -4,18 +4,24 @@ Validators here set no HTML `required` flag: the browser's own validation would
 pre-empt the GOV.UK error summary (and the Nu checker rejects it on the date wrapper).
 """
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 import phonenumbers
-from babel import Locale
+from babel import Locale, support
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import format_number
+from flask import current_app
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets
+from markupsafe import Markup
 from wtforms import Field, Form, HiddenField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.domain.postcodes import is_uk_postcode, normalise_postcode
@@ -105,14 +111,60 @@ def clean_text(value: Any) -> Any:
     return sanitise(value) if isinstance(value, str) else value
 
 
+# govuk-frontend-wtf's template for a widget is one line: import a GOV.UK macro, call it.
+_WIDGET_MACRO = re.compile(r"""\{% from '([^']+)' import (\w+) %\}""")
+
+
+@cache
+def _macro_of(widget_template: str) -> tuple[str, str]:
+    """The GOV.UK macro a govuk-frontend-wtf widget template calls: (template, name)."""
+    loader = current_app.jinja_env.loader
+    assert loader is not None
+    source = loader.get_source(current_app.jinja_env, widget_template)[0]
+    found = _WIDGET_MACRO.search(source)
+    assert found, widget_template
+    return found.group(1), found.group(2)
+
+
+@cache
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice") in the page's language, from a
+    catalogue read once per language (Flask-WTF reads it again on every request)."""
+
+    def gettext(self, string: str) -> str:
+        return str(_wtforms_catalogue(str(get_locale())).ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(_wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n))
+
+
+class PortalForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form: Form) -> _WTFormsMessages:
+            return _WTFormsMessages()
+
+
 class TranslatedError:
     """GOV.UK's error message starts with a hidden "Error:" for screen readers; the
-    widgets of govuk-frontend-wtf leave it in English. Mixed into each widget below."""
+    widgets of govuk-frontend-wtf leave it in English. Mixed into each widget below.
+
+    The widget calls its GOV.UK macro directly, from the macro template's module (made
+    once), the same HTML its one-line template makes: govuk-frontend-wtf renders that
+    template with Flask's render_template, which runs every context processor again for
+    each field and imports the macro afresh each time."""
+
+    template: str
 
     def render(self, params: dict[str, Any]) -> Any:
         if params.get("errorMessage"):
             params["errorMessage"]["visuallyHiddenText"] = _("Error")
-        return super().render(params)  # type: ignore[misc]
+        path, name = _macro_of(self.template)
+        macro = getattr(current_app.jinja_env.get_template(path).module, name)
+        return Markup(macro(params))
 
 
 class GovTextInput(TranslatedError, wtforms_widgets.GovTextInput):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import jinja2
 from flask import Flask, current_app
 from flask_babel import get_locale, gettext
 from wtforms import Form
@@ -67,7 +68,20 @@ def label(value: object, kind: str) -> str:
     return gettext(words) if words and kind in labels.PUBLIC else words
 
 
+class Template(jinja2.Template):
+    """GOV.UK Frontend's macro templates read nothing from the page that imports them:
+    each is made into a module once. (Jinja makes a template imported from a page whose
+    context carries more than the environment's globals again on every `{% from %}`,
+    and Flask's context always does: about 50 times on a question page.)"""
+
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> Any:
+        if self.name is not None and self.name.startswith("govuk_frontend_jinja/"):
+            ctx = None
+        return super()._get_default_module(ctx)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.template_class = Template
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(london_time)

@@ -23,6 +23,7 @@ from portal.backoffice.forms import (
     CategoriesForm,
     LessonForm,
     MoveForm,
+    NoteForm,
     PointForm,
     ProcedureForm,
     ReclassifyForm,
@@ -46,6 +47,7 @@ from portal.models import Submission
 from portal.services import (
     attachments,
     audit,
+    case_notes,
     cases,
     clock,
     correspondence,
@@ -80,6 +82,8 @@ def case(reference: str) -> str:
         letter_status_names=response_letters.STATUS_NAMES,
         support=support_needed(found),
         files=attachments.for_case(found),
+        notes=case_notes.for_case(found),
+        note_form=NoteForm(data={"version": found.version}),
         tasks=cases.open_tasks(found),
         notices=reminders.for_case(found),
         teams=teams.all_teams(),
@@ -387,6 +391,16 @@ def points(reference: str) -> Response | str:
         return "Complaint point added."
 
     return case_action(reference, PointForm, save, title="Add a complaint point and its finding")
+
+
+@bp.route("/cases/<reference>/notes", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def notes(reference: str) -> Response | str:
+    def save(found: Submission, form: NoteForm, version: int) -> str:
+        case_notes.add(me(), found, form.text.data)
+        return "Note added."
+
+    return case_action(reference, NoteForm, save, title="Add an internal note")
 
 
 @bp.route("/cases/<reference>/lessons", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
@@ -64,6 +65,45 @@ def names() -> dict[str, Any]:
         if role
         else (lambda permission: False),
     }
+
+
+# What a member of staff reads when the back office refuses a request: in the back
+# office's layout, in its words (the public pages' error pages offer the council's phone
+# number and the public start page).
+ERROR_PAGES: dict[int, tuple[str, list[str]]] = {
+    403: (
+        "You do not have access to this page",
+        [
+            "Your role does not let you see this page or do this.",
+            "If your work needs it, ask a complaints manager to change your role or team.",
+        ],
+    ),
+    404: (
+        "Page not found",
+        [
+            "Check the web address or the reference.",
+            "A case held by a team you are not in is not shown to you: if you need it, ask "
+            "a complaints manager.",
+        ],
+    ),
+    429: ("Too many requests", ["Wait a minute, then try again."]),
+}
+REFUSED = (
+    "Sorry, there is a problem with what was sent",
+    ["Nothing was saved. Go back, reload the page and try again."],
+)
+
+
+@bp.errorhandler(HTTPException)
+def back_office_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    if code == 405:
+        code = 404
+    if code >= 500:
+        heading, paragraphs = "Sorry, there is a problem with the service", ["Try again later."]
+    else:
+        heading, paragraphs = ERROR_PAGES.get(code, REFUSED)
+    return render_template("backoffice/error.html", heading=heading, paragraphs=paragraphs), code
 
 
 def case_or_404(reference: str) -> Submission:

@@ -427,6 +427,17 @@ class LessonForm(CaseForm):
     due = GovDateField("By when (optional)", what="The date")
 
 
+class NoteForm(CaseForm):
+    text = TextAreaField(
+        "Add an internal note",
+        description="Only staff read it. It is never sent to the complainant, but it is "
+        "part of their records: they can ask for a copy.",
+        filters=[clean_text],
+        validators=[required("Enter the note"), max_length(5000, "The note")],
+        widget=GovTextArea(),
+    )
+
+
 # What staff write to a person is shown as HTML from a small markup (portal/security.py).
 WRITING_HINT = (
     "A blank line starts a new paragraph. A line starting with a dash and a space, like "
@@ -830,6 +841,39 @@ class StaffAccountForm(FlaskForm):
             self.team.errors = ["Select the team a team member belongs to"]
             valid = False
         return valid
+
+
+class InviteStaffForm(StaffAccountForm):
+    """A new member of staff: they are emailed a one-time link to set their password."""
+
+    name = StringField(
+        "Full name",
+        filters=[clean_text],
+        validators=[required("Enter their full name"), max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    email = StringField(
+        "Work email address",
+        description="The link to set their password is sent here; they sign in with it",
+        filters=[clean_text],
+        validators=[
+            required("Enter their work email address"),
+            max_length(254, "The email address"),
+            email_address(),
+        ],
+        widget=GovTextInput(),
+    )
+    can_sign_in = None  # a new account can sign in once it is set up
+
+
+class SetPasswordForm(FlaskForm):
+    new = PasswordField(
+        "Password",
+        validators=[required("Enter a password")],
+        widget=GovPasswordInput(),
+        description="At least 12 characters. Three or four words that are not connected are "
+        "easy to remember and hard to guess.",
+    )
 
 
 class ProveItIsYouForm(FlaskForm):

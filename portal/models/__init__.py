@@ -20,6 +20,7 @@ from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E
 from portal.models.draft import Draft  # noqa: E402
 from portal.models.feedback import FeedbackAnswer, FeedbackInvitation  # noqa: E402
 from portal.models.letter import LetterStatus, ResponseLetter  # noqa: E402
+from portal.models.note import CaseNote  # noqa: E402
 from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
 from portal.models.reminder import DeadlineDigest, DeadlineNotice  # noqa: E402
 from portal.models.report import ComparatorFigure, PastCase, ReportContext  # noqa: E402
@@ -40,6 +41,7 @@ __all__ = [
     "ReportContext",
     "ClockEvent",
     "Case",
+    "CaseNote",
     "ComplaintPoint",
     "Correspondence",
     "TrackingLink",

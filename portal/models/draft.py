@@ -22,6 +22,13 @@ class Draft(Model):
     kind: Mapped[str] = mapped_column(sa.String(20))
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     complete: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Each step that passed its checks, ready for check your answers, in each language
+    # it was shown in (language -> step -> entry): its rows as shown,
+    # and a fingerprint of what they were worked out from (the step's answers, the
+    # earlier answers its page read, the kind, the role, the language, the day), so
+    # the page does not build and check every step's form again on each view
+    # (portal/public/journey.py). Send checks everything again.
+    checked: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

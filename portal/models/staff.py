@@ -28,6 +28,11 @@ class Staff(UserMixin, Model):  # type: ignore[misc]
     # password, a new role or disabling the account moves it on, and every other copy of
     # the session cookie stops working (portal/backoffice/auth.py).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A one-time link to set a password (an invitation, or a manager's reset;
+    # services/staff_links.py): the SHA-256 of its token and when it stops working.
+    # Using it, or sending another, ends it.
+    password_link_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    password_link_expires_at: Mapped[datetime | None]
 
     # The second factor (services/two_factor.py). `totp_secret` is the authenticator app
     # in use, set once a code from it has been confirmed; a new app's secret waits in

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     Field,
     IntegerField,
@@ -38,6 +37,7 @@ from portal.fields import (
     GovDateField,
     GovRadioInput,
     GovTextInput,
+    PortalForm,
     clean_text,
     email_address,
     max_length,
@@ -62,7 +62,7 @@ def today() -> date:
     return datetime.now(LONDON).date()
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PortalForm):
     """A question page. `kind` and `role` decide the words and which fields apply."""
 
     class Meta:
@@ -89,6 +89,7 @@ class QuestionForm(FlaskForm):
         # What the person answered on earlier pages (as typed), for a question that
         # depends on them: "Through my advocate" only for someone who has one.
         self.earlier = earlier or {}
+        self.earlier_read: set[tuple[str, str]] = set()  # (step, name) of each one read
         self.adapt(teams or [])
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
@@ -113,6 +114,7 @@ class QuestionForm(FlaskForm):
         return not any(field.errors for field in self)
 
     def earlier_answer(self, step: str, name: str) -> str | None:
+        self.earlier_read.add((step, name))
         values = self.earlier.get(step, {}).get(name)
         return values[0] if values else None
 
@@ -162,7 +164,7 @@ class AreYouSafeForm(QuestionForm):
             self.in_danger.validators = [required(_l("Choose yes, no or I'm not sure"))]
 
 
-class ContactTodayForm(FlaskForm):
+class ContactTodayForm(PortalForm):
     """Asked when something worried us: "Do you want us to contact you today?", and if
     so on which phone number or email address (the one they gave us, filled in, or
     another they type)."""
@@ -210,7 +212,7 @@ class ContactTodayForm(FlaskForm):
         return self.contact_detail.data or None if self.contact_today.data == "yes" else None
 
 
-def _phone_or_email(form: FlaskForm, text: str) -> bool:
+def _phone_or_email(form: PortalForm, text: str) -> bool:
     """Passes the contact page's own check of a phone number or of an email address."""
     check = email_address() if "@" in text else uk_phone()
 
@@ -836,7 +838,7 @@ FORMS: dict[str, type[QuestionForm]] = {
 }
 
 
-class SaveForLaterForm(FlaskForm):
+class SaveForLaterForm(PortalForm):
     email = StringField(
         _l("Email address"),
         filters=[clean_text],
@@ -861,7 +863,7 @@ class SaveForLaterForm(FlaskForm):
     )
 
 
-class ReturnAnswerForm(FlaskForm):
+class ReturnAnswerForm(PortalForm):
     answer = StringField(
         _l("Your answer"),
         filters=[clean_text],
@@ -870,7 +872,7 @@ class ReturnAnswerForm(FlaskForm):
     )
 
 
-class ReturnCodeForm(FlaskForm):
+class ReturnCodeForm(PortalForm):
     code = StringField(
         _l("Code"),
         description=_l("The 6 numbers we sent to your email."),
@@ -906,7 +908,7 @@ def _rating(label: Any, missing: Any) -> RadioField:
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     """The questionnaire: a statement to agree or disagree with for an adult, a
     question in simple words for a child (`child=True`), on the same scale."""
 

@@ -1,11 +1,13 @@
 """Reading and checking a draft journey: the glue between the question forms and the
 journey rules in portal/domain/journeys.py."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
@@ -14,7 +16,7 @@ from portal.domain.journeys import steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.fields import GovDateField
 from portal.models import Draft
-from portal.public.forms import FORMS, QuestionForm
+from portal.public.forms import FORMS, QuestionForm, today
 from portal.services import intake
 
 KIND_SLUGS: dict[Kind, str] = {
@@ -78,25 +80,101 @@ def stored_form(draft: Draft, step: str, kind: Kind, role: SubmitterRole | None)
 
 
 @dataclass
+class SummaryRow:
+    step: str
+    field_id: str
+    question: str
+    answer: str
+
+
+@dataclass
 class Checked:
-    """The result of re-checking every step of a draft before it is sent."""
+    """Where a draft stands before it is sent: the first step that is not answered
+    (or no longer passes its checks), and the rows of the steps that do."""
 
     first_incomplete: str | None
-    forms: dict[str, QuestionForm]
+    rows: list[SummaryRow]
+    forms: dict[str, QuestionForm]  # the steps checked again this time
 
     def answers(self) -> dict[str, dict[str, Any]]:
+        """Every step's answers: only after `check_draft(..., again=True)`."""
         return {step: form.answers() for step, form in self.forms.items()}
 
 
-def check_draft(draft: Draft, kind: Kind) -> Checked:
+def _fingerprint(
+    typed: dict[str, list[str]] | None,
+    earlier: dict[str, dict[str, list[str]]],
+    kind: Kind,
+    role: SubmitterRole | None,
+    reads: list[list[str]],
+) -> str:
+    """What a step's checked rows were worked out from (what was typed on it, and the
+    earlier answers its page read): if any of it changes, the step is checked again."""
+    basis = [
+        kind.value,
+        role.value if role else None,
+        str(get_locale()),
+        today().isoformat(),
+        typed,
+        [[s, n, earlier.get(s, {}).get(n)] for s, n in reads],
+    ]
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+def kept_answers(
+    form: QuestionForm,
+    step: str,
+    typed: dict[str, list[str]],
+    draft: Draft | None,
+) -> dict[str, Any]:
+    """A step that passed its checks (`typed` on it), as check your answers shows it."""
+    reads = sorted([s, n] for s, n in form.earlier_read)
+    earlier = earlier_answers(draft)
+    return {
+        "language": str(get_locale()),
+        "fingerprint": _fingerprint(typed, earlier, form.journey_kind, form.submitter_role, reads),
+        "reads": reads,
+        "rows": [[row.field_id, row.question, row.answer] for row in _rows(step, form)],
+    }
+
+
+def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
+    """Each step in turn: its kept rows while nothing they came from has changed, else
+    its form built and checked (and the rows kept for next time). `again`: every step's
+    form built and checked, whatever was kept (before a submission is recorded)."""
     role = role_of(draft)
+    # Kept per language (the rows are in words): switching back and forth keeps both.
+    language = str(get_locale())
+    kept_before = (draft.checked or {}).get(language, {})
+    kept = dict(kept_before)
     forms: dict[str, QuestionForm] = {}
+    rows: list[SummaryRow] = []
+    first_incomplete = None
+    earlier = earlier_answers(draft)
     for step in steps_for(kind, role):
+        entry = kept.get(step)
+        if step not in draft.answers:
+            first_incomplete = step
+            break
+        if (
+            not again
+            and entry is not None
+            and entry["fingerprint"]
+            == _fingerprint(draft.answers[step], earlier, kind, role, entry["reads"])
+        ):
+            rows += [SummaryRow(step, *row) for row in entry["rows"]]
+            continue
         form = stored_form(draft, step, kind, role)
-        if step not in draft.answers or not form.validate():
-            return Checked(first_incomplete=step, forms=forms)
+        if not form.validate():
+            kept.pop(step, None)
+            first_incomplete = step
+            break
         forms[step] = form
-    return Checked(first_incomplete=None, forms=forms)
+        kept[step] = kept_answers(form, step, draft.answers[step], draft)
+        rows += [SummaryRow(step, *row) for row in kept[step]["rows"]]
+    if not again and kept != kept_before:
+        intake.keep_checked(draft, {**(draft.checked or {}), language: kept})
+    return Checked(first_incomplete, rows, forms)
 
 
 def display_value(field: Field) -> str | None:
@@ -170,21 +248,12 @@ def summary_label(form: QuestionForm, name: str, question: str) -> str:
     return str(label or SUMMARY_LABELS.get(name) or question)
 
 
-@dataclass
-class SummaryRow:
-    step: str
-    field_id: str
-    question: str
-    answer: str
-
-
-def summary_rows(checked: Checked) -> list[SummaryRow]:
+def _rows(step: str, form: QuestionForm) -> list[SummaryRow]:
     """A row for each answer that was given and still applies."""
     rows = []
-    for step, form in checked.forms.items():
-        for name, field in form.applicable().items():
-            answer = display_value(field)
-            if answer is not None:
-                label = summary_label(form, name, str(field.label.text))
-                rows.append(SummaryRow(step, field.id, label, answer))
+    for name, field in form.applicable().items():
+        answer = display_value(field)
+        if answer is not None:
+            label = summary_label(form, name, str(field.label.text))
+            rows.append(SummaryRow(step, field.id, label, answer))
     return rows

@@ -31,9 +31,9 @@ from portal.public.journey import (
     KINDS_BY_SLUG,
     build_form,
     check_draft,
+    kept_answers,
     role_of,
     stored_form,
-    summary_rows,
     typed_values,
 )
 from portal.services import (
@@ -130,7 +130,14 @@ def question(journey: str, step: str) -> Response | str:
         if draft is None:
             draft = intake.start_draft(kind)
             _remember(draft)
-        intake.save_step(draft, step, typed_values(form, request.form), complete=valid)
+        typed = typed_values(form, request.form)
+        intake.save_step(
+            draft,
+            step,
+            typed,
+            complete=valid,
+            checked=kept_answers(form, step, typed, draft) if valid else None,
+        )
         if request.form.get("save-and-return"):
             return redirect(url_for("public.save_for_later", journey=journey, step=step))
         if valid and not more and form.asks_again():
@@ -343,7 +350,8 @@ def check_answers(journey: str) -> Response | str:
                 return _confirm(kind, journey, sent.reference)
             return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
         return redirect(_step_url(kind, FIRST_STEP))
-    checked = check_draft(draft, kind)
+    # Send checks every answer again; the page shows the answers kept as checked.
+    checked = check_draft(draft, kind, again=request.method == "POST")
     if checked.first_incomplete:
         return redirect(_step_url(kind, checked.first_incomplete))
 
@@ -372,7 +380,7 @@ def check_answers(journey: str) -> Response | str:
         journey=journey,
         role=role,
         audience=_audience(role),
-        rows=summary_rows(checked),
+        rows=checked.rows,
         files=attachments.for_draft(draft),
         help_box=_help_box(role),
         change_url=lambda step: _step_url(kind, step, change="yes"),

@@ -71,11 +71,32 @@ def find_draft(draft_id: str | None, *, now: datetime | None = None) -> Draft | 
     return draft
 
 
-def save_step(draft: Draft, step: str, typed: dict[str, list[str]], *, complete: bool) -> None:
-    """Keep what was posted on a step, valid or not, so nothing typed is lost."""
+def save_step(
+    draft: Draft,
+    step: str,
+    typed: dict[str, list[str]],
+    *,
+    complete: bool,
+    checked: dict[str, Any] | None = None,
+) -> None:
+    """Keep what was posted on a step, valid or not, so nothing typed is lost; and, if
+    it passed its checks, how check your answers shows it (`checked`)."""
     draft.answers = {**draft.answers, step: typed}
     draft.complete = {**draft.complete, step: complete}
+    kept = {
+        language: {name: entry for name, entry in steps.items() if name != step}
+        for language, steps in (draft.checked or {}).items()
+    }
+    if complete and checked:
+        kept.setdefault(checked["language"], {})[step] = checked
+    draft.checked = kept
     draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def keep_checked(draft: Draft, checked: dict[str, Any]) -> None:
+    """The steps that passed their checks, as check your answers shows them."""
+    draft.checked = checked
     db.session.commit()
 
 

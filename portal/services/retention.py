@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models import (
     Attachment,
     AuditEvent,
+    CaseNote,
     ClockEvent,
     ComplaintPoint,
     Correspondence,
@@ -174,6 +175,9 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
         )
         db.session.execute(
             sa.update(Task).where(Task.submission_id == case.id).values(description=REMOVED)
+        )
+        db.session.execute(
+            sa.update(CaseNote).where(CaseNote.submission_id == case.id).values(text=REMOVED)
         )
         db.session.execute(sa.delete(TrackingLink).where(TrackingLink.submission_id == case.id))
         # An unanswered questionnaire link stops working; the invitation still counts.

@@ -42,7 +42,7 @@ def create_staff(
     *, email: str, name: str, password: str, role: Role, team_name: str | None = None
 ) -> Staff:
     email = email.strip().lower()
-    if problem := password_problem(password, known_words=_known_words(name, email)):
+    if problem := password_problem(password, known_words=known_words(name, email)):
         raise StaffError(problem)
     if db.session.scalar(sa.select(Staff).where(Staff.email == email)):
         raise StaffError("There is already an account with that email address")
@@ -207,7 +207,7 @@ def finish_sign_in(staff: Staff, now: datetime, *, second_factor: str) -> None:
     db.session.commit()
 
 
-def _known_words(name: str, email: str) -> list[str]:
+def known_words(name: str, email: str) -> list[str]:
     config = current_app.config
     return [name, email, config["COUNCIL_NAME"], config["COUNCIL_SHORT_NAME"]]
 
@@ -237,7 +237,7 @@ def change_password(staff: Staff, *, current: str, new: str) -> None:
     person is signed out."""
     if not check_password_hash(staff.password_hash, current):
         raise StaffError("Enter your current password correctly")
-    if problem := password_problem(new, known_words=_known_words(staff.name, staff.email)):
+    if problem := password_problem(new, known_words=known_words(staff.name, staff.email)):
         raise StaffError(problem)
     if check_password_hash(staff.password_hash, new):
         raise StaffError("Enter a new password that is not the same as your current one")
@@ -300,6 +300,18 @@ def _change_account(
 ) -> None:
     """The one way an account's role, team or status changes: the person is signed out
     everywhere, and what changed is in the audit trail."""
+    stays_manager = role == Role.MANAGER.value and active
+    if staff.role == Role.MANAGER.value and staff.is_active_account and not stays_manager:
+        others = db.session.scalar(
+            sa.select(sa.func.count(Staff.id)).where(
+                Staff.role == Role.MANAGER.value, Staff.is_active_account, Staff.id != staff.id
+            )
+        )
+        if not others:
+            raise StaffError(
+                "This is the last complaints manager who can sign in: make someone else "
+                "a complaints manager first"
+            )
     before = {"role": staff.role, "team_id": staff.team_id, "active": staff.is_active_account}
     after = {"role": role, "team_id": team_id, "active": active}
     staff.role, staff.team_id, staff.is_active_account = role, team_id, active

@@ -26,7 +26,7 @@ from portal.models import (
 )
 from portal.models.case import CASE_COLUMNS
 from portal.models.submission import ON_STAGES
-from portal.services import audit
+from portal.services import audit, case_notes
 
 # Not the person's data: how the portal keeps the case, not what it holds about them.
 INTERNAL = {
@@ -97,6 +97,10 @@ def _case(case: Submission) -> dict[str, Any]:
     record["lessons"] = [
         {"lesson": lesson.lesson, "action": lesson.action}
         for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.submission_id == case.id))
+    ]
+    record["internal_notes"] = [
+        {"written": _plain(note.written_at), "by": note.by, "note": note.text}
+        for note in case_notes.for_case(case)
     ]
     record["files"] = [
         {

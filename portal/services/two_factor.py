@@ -1,6 +1,6 @@
 """A second factor for staff: a code from an authenticator app (TOTP, RFC 6238), and
-recovery codes for a day without the phone. Complaints managers must use one; other
-roles may (docs/security.md).
+recovery codes for a day without the phone. Everyone who can see case data must use one,
+unless the council makes it optional for a role other than managers (docs/security.md).
 
 Secrets and codes never go in a log or the audit trail: both carry the account's id
 and what happened, nothing that would let someone sign in.
@@ -46,8 +46,10 @@ class FactorRequired(ValueError):
 
 
 def required(staff: Staff) -> bool:
-    """Complaints managers must use a second factor; other roles may choose to."""
-    return Role(staff.role) is Role.MANAGER
+    """Everyone who can see case data must use a second factor, unless the council has
+    made it optional for their role (SECOND_FACTOR_OPTIONAL_FOR); never a manager."""
+    optional = current_app.config["SECOND_FACTOR_OPTIONAL_FOR"]
+    return staff.role == Role.MANAGER.value or staff.role not in optional
 
 
 def has_factor(staff: Staff) -> bool:
@@ -160,7 +162,7 @@ def replace_recovery_codes(staff: Staff) -> list[str]:
 def turn_off(staff: Staff) -> None:
     """Back to a password only: not for a complaints manager."""
     if required(staff):
-        raise FactorRequired("Complaints managers must use an authenticator app")
+        raise FactorRequired("Your role must use an authenticator app")
     had_factor = has_factor(staff) or staff.totp_pending_secret is not None
     _remove_app(staff)
     if had_factor:
@@ -169,12 +171,14 @@ def turn_off(staff: Staff) -> None:
     db.session.commit()
 
 
-def reset(staff: Staff) -> None:
-    """For someone who has lost both their phone and their recovery codes, at an
-    administrator's command (`flask staff reset-second-factor`): the app is removed and a
-    manager must set up a new one at their next sign-in."""
+def reset(staff: Staff, *, by: Staff | None = None) -> None:
+    """For someone who has lost both their phone and their recovery codes, at a complaints
+    manager's request (the staff account page) or an administrator's command (`flask staff
+    reset-second-factor`): the app is removed, they are signed out everywhere, and set up
+    a new one at their next sign-in where their role must use one."""
     _remove_app(staff)
-    audit.record("authenticator_app_reset", staff=None, detail={"staff_id": staff.id})
+    staff_service.end_sessions(staff)
+    audit.record("authenticator_app_reset", staff=by, detail={"staff_id": staff.id})
     log.info("staff account %s had its authenticator app reset", staff.id)
     db.session.commit()
 

@@ -210,6 +210,8 @@ def staff_pages(app: Flask) -> set[str]:
         if rule.endpoint.startswith("backoffice.")
         and "GET" in (rule.methods or ())
         and not rule.rule.endswith((".pdf", ".csv"))
+        # Only moves an emailed link's token into the session, to /staff/set-password.
+        and rule.endpoint != "backoffice.password_link"
         and rule.endpoint not in ("backoffice.download", "backoffice.keep_alive")
     }
 

@@ -7,6 +7,7 @@ queue's filters update the results in place.
 The staff and the cases are made with the same helpers as tests/integration, inside the
 live server's app, so the browser meets them as a member of staff would."""
 
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -39,8 +40,9 @@ from portal.database import utcnow
 from portal.domain.access import Role
 from portal.domain.types import Kind
 from portal.extensions import db
-from portal.models import UnsentConcern
+from portal.models import OutboxMessage, UnsentConcern
 from portal.services import intake, response_letters, routing_rules, safeguarding, staff, teams
+from portal.services.staff_links import PURPOSE
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +86,12 @@ BACKOFFICE_PAGES = [
     "staff account",
     "staff account (errors)",
     "staff accounts (changed)",
+    "invite a member of staff",
+    "invite a member of staff (errors)",
+    "staff accounts (invited)",
+    "set your password",
+    "set your password (too easy to guess)",
+    "a link to set a password that no longer works",
     "triage queue (possible danger and a concern not sent)",
     "possible concern, not sent",
     "record what was done about a possible concern",
@@ -106,7 +114,11 @@ BACKOFFICE_PAGES = [
     "triage queue (an auditor, nothing matches)",
 ]
 # The pages that are an error, with the status a browser gets with them.
-NOT_OK = {"page not found": 404, "not allowed (a team member)": 403}
+NOT_OK = {
+    "page not found": 404,
+    "not allowed (a team member)": 403,
+    "a link to set a password that no longer works": 404,
+}
 
 
 def some_cases(server: LiveServer) -> dict[Kind, str]:
@@ -274,6 +286,31 @@ def _staff_accounts(walker: Walker, server: LiveServer, member: str) -> None:
         assert changed is not None
         staff.set_role(changed, Role.TEAM_MEMBER, team_name="Looked After Children", by=None)
         db.session.remove()
+    # A new member of staff invited, and the page their emailed link opens.
+    form_and_errors(
+        walker,
+        "/staff/staff-accounts/new",
+        "invite a member of staff",
+        button="Send the invitation",
+    )
+    walker.fill.text("name", "Jordan Newstarter")
+    walker.fill.text("email", "jordan.newstarter@council.example")
+    walker.fill.radio("role", "auditor")
+    walker.press("Send the invitation", "staff accounts (invited)")
+    assert "Invited: has not set a password yet" in walker.page.locator("main").inner_text()
+    with server.app.app_context():
+        email = db.session.scalars(
+            sa.select(OutboxMessage.text_body).where(OutboxMessage.purpose == PURPOSE)
+        ).one()
+        db.session.remove()
+    link = re.search(r"/staff/set-password/\S+", email)
+    assert link is not None
+    walker.goto(link.group(0), "set your password")
+    walker.fill.text("new", "aaaaaaaaaaaa")
+    walker.press("Set password", "set your password (too easy to guess)")
+    shows_errors(walker)
+    walker.goto("/staff/set-password/not-a-link-we-sent")
+    walker.record("a link to set a password that no longer works")
 
 
 def _possible_danger(walker: Walker, server: LiveServer) -> None:

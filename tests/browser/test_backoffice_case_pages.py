@@ -40,7 +40,7 @@ from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import Staff, Submission
-from portal.services import cases, clock, response_letters, retention, teams
+from portal.services import case_notes, cases, clock, response_letters, retention, teams
 from portal.services import staff as staff_service
 
 pytestmark = pytest.mark.browser
@@ -105,6 +105,7 @@ ACTIONS = [
     Action("change the procedure", "procedure", "new"),
     Action("add a complaint point", "points", "new"),
     Action("add a lesson learned", "lessons", "new"),
+    Action("add an internal note", "notes", "new"),
     Action("place under legal hold", "legal-hold", "new"),
     Action("set categories", "categories", "new"),
     Action("record what was done about danger", "safeguarding", "possible danger"),
@@ -194,6 +195,7 @@ def _fill_in_the_closed_case(reference: str) -> None:
     first = cases.categories()[0].id
     cases.set_categories(manager, case, category_ids=[first], version=case.version)
     retention.set_legal_hold(manager, case, hold=True, reason="The inquiry asked us to keep it.")
+    case_notes.add(manager, case, "Phoned the family.\nThey have the letter.")
 
 
 CASEWORKER = "caseworker@council.example"

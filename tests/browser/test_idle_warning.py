@@ -5,7 +5,7 @@ by keyboard, that keeps them signed in; left alone, the page goes to sign in."""
 from collections.abc import Iterator
 
 import pytest
-from backoffice_browser import PASSWORD, make_staff
+from backoffice_browser import PASSWORD, code_now, make_staff
 from browser_env import LiveServer
 from page_checks import AXE_JS, describe_violations, real_violations, run_axe
 from playwright.sync_api import Page
@@ -36,6 +36,10 @@ def signed_in(live_server: LiveServer, page: Page) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in", exact=True).click()
+    code = page.get_by_label("Enter the 6-digit code from your authenticator app", exact=True)
+    code.fill(code_now(live_server, email))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
     assert page.url.endswith("/staff/"), page.url
 
 

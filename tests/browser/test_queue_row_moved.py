@@ -3,7 +3,14 @@ case leaves their sight, and its row says where it went and takes the focus (it 
 server error, the row they could no longer see)."""
 
 import pytest
-from backoffice_browser import PASSWORD, RECEIVED, make_staff, new_complaint, received_at
+from backoffice_browser import (
+    PASSWORD,
+    RECEIVED,
+    code_now,
+    make_staff,
+    new_complaint,
+    received_at,
+)
 from browser_env import LiveServer
 from page_checks import AXE_JS, describe_violations, real_violations, run_axe
 from playwright.sync_api import Page
@@ -28,6 +35,8 @@ def test_a_case_sent_to_another_team_leaves_a_row_that_says_where_it_went(
     keys.text("email", email)
     keys.text("password", PASSWORD)
     keys.press_button("Sign in")
+    keys.text("code", code_now(live_server, email))
+    keys.press_button("Continue")
     page.locator(row).wait_for()
 
     keys.tab_to(lambda f: f.get("text") == f"Actions for {ref}", "the row's actions")

@@ -29,15 +29,16 @@ def csrf_token(html: str) -> str:
 
 
 def make_staff(role: Role, *, team: str | None = None, email: str | None = None) -> str:
-    """An account that can sign in. A complaints manager has an authenticator app
-    already, as every manager must (the tests sign in with codes from it)."""
+    """An account that can sign in. Someone whose role must use an authenticator app
+    (every role, unless the test's council made it optional) has one already (the tests
+    sign in with codes from it)."""
     email = email or f"{role.value}-{team or 'all'}@council.example".replace(" ", "-").lower()
     if role is Role.TEAM_MEMBER and team is None:
         team = "Looked After Children"
-    staff.create_staff(
+    person = staff.create_staff(
         email=email, name=f"{role.value} person", password=PASSWORD, role=role, team_name=team
     )
-    if role is Role.MANAGER:
+    if two_factor.required(person):
         give_authenticator_app(email)
     return email
 

@@ -14,7 +14,8 @@ from smtp_server import SmtpServer
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from portal.extensions import mail
+from portal.extensions import db, mail
+from portal.services import outbox
 
 
 @event.listens_for(Engine, "connect")
@@ -46,6 +47,14 @@ def sending_to(app: Flask, smtp: SmtpServer, **config: Any) -> Flask:
     app.config.update(config)
     mail.init_app(app)
     return app
+
+
+def deliver() -> None:
+    """The outbox worker sends everything due, as `flask outbox work` would; the test's
+    session then reads what the worker recorded."""
+    while outbox.work_once().sent:
+        pass
+    db.session.expire_all()
 
 
 Result = TypeVar("Result")

@@ -134,7 +134,8 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
         if access == PUBLIC or "GET" not in rule.methods or rule.endpoint == "backoffice.sign_out":
             continue
         url = _url_for_rule(rule, case.reference, rule_id, attachment_id)
-        status = client.get(url).status_code
+        response = client.get(url)
+        status = response.status_code
         if Permission(access) in allowed:
             # "Stay signed in" answers with nothing to show.
             assert status == (204 if rule.endpoint == "backoffice.keep_alive" else 200), (
@@ -144,6 +145,10 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
             )
         else:
             assert status == 403, (role, url, status)
+            # In the back office's own words and layout, not the public error page.
+            page = response.get_data(as_text=True)
+            assert "You do not have access to this page" in page, url
+            assert "Triage queue" in page and "Go to the start" not in page, url
     # Posting is refused the same way as looking.
     for rule in backoffice_rules(app):
         access = app.view_functions[rule.endpoint].access_rule
@@ -177,7 +182,26 @@ def test_a_team_member_cannot_see_another_teams_case_even_by_guessing_its_refere
     hidden = client.get(f"/staff/cases/{theirs.reference}")
     missing = client.get("/staff/cases/CSC-2099-9999")
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.get_data() == missing.get_data()
+    # Nothing tells the two apart but the reference the person typed (which the back
+    # office's page repeats in its sign-in link).
+    assert hidden.get_data(as_text=True).replace(theirs.reference, "?") == missing.get_data(
+        as_text=True
+    ).replace("CSC-2099-9999", "?")
     queue = client.get("/staff/").get_data(as_text=True)
     assert ours.reference in queue
     assert theirs.reference not in queue
+
+
+def test_a_case_not_found_is_said_in_the_back_office_not_on_the_public_page(
+    client: FlaskClient,
+) -> None:
+    other_teams = new_complaint(team="Fostering")
+    sign_in(client, make_staff(Role.TEAM_MEMBER, team="Looked After Children"))
+    for reference in ("CC-2025-99999", other_teams.reference):
+        response = client.get(f"/staff/cases/{reference}")
+        assert response.status_code == 404
+        page = response.get_data(as_text=True)
+        assert "Page not found" in page
+        assert "A case held by a team you are not in is not shown to you" in page
+        assert "Go to the triage queue" in page and "Go to the start" not in page
+        assert other_teams.what_happened not in page

@@ -7,13 +7,16 @@ from what is sent and stored, so staff never see a stale answer."""
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from backoffice_helpers import browser, case_page, sign_in_as_manager, summary
 from flask import Flask
 from flask.testing import FlaskClient
-from journey_helpers import SAFE_EVERY_WAY, Journey, answers_for, only_submission
+from journey_helpers import SAFE_EVERY_WAY, Journey, answers_for, only_submission, team_id
 
 from portal.domain.types import Kind, SubmitterRole
+from portal.extensions import db
 from portal.fields import AskedToCheck
+from portal.models import Submission, Team
 from portal.public.forms import FORMS
 from portal.public.journey import SUMMARY_LABELS, build_form, summary_label
 
@@ -305,3 +308,38 @@ def test_a_childs_own_age_is_dropped_when_the_person_says_they_are_a_parent(
     stored = only_submission()
     assert "your-age" not in stored.answers
     assert stored.child_age is None
+
+
+def test_the_answers_follow_the_language_back_and_forth(client: FlaskClient) -> None:
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+
+    english = journey.check_answers().summary_answers
+    client.get(journey.url("check-answers") + "?lang=cy")
+    welsh = journey.check_answers().summary_answers
+    client.get(journey.url("check-answers") + "?lang=en")
+
+    assert "Name" in english and "Enw" in welsh and "Name" not in welsh
+    assert journey.check_answers().summary_answers == english
+
+
+def test_send_checks_every_answer_again_not_only_the_page_shown(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Check your answers shows the answers as they were checked; a team closed since
+    is found when Send is pressed, and the person is asked again, with nothing sent."""
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    assert "Children in care" in journey.check_answers().summary_answers.values()
+
+    with app.app_context():
+        team = db.session.get(Team, int(team_id("Children in care")))
+        assert team is not None
+        team.is_active = False
+        db.session.commit()
+    response = journey.send()
+
+    assert response.status_code == 302
+    assert response.location.endswith("/make-a-complaint/what-it-is-about")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0

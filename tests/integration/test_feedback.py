@@ -24,7 +24,7 @@ from backoffice_helpers import (
     sign_in_as_manager,
     table_after,
 )
-from conftest import sending_to
+from conftest import deliver, sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page, london_today
@@ -41,7 +41,7 @@ from portal.models import (
     Submission,
     Task,
 )
-from portal.services import outbox, retention
+from portal.services import retention
 
 ADULT_SUBJECT = "tell us how we handled your complaint"
 CHILD_QUESTION = "Did we keep telling you what was happening?"
@@ -76,12 +76,6 @@ def close(manager: FlaskClient, reference: str) -> Page:
     move(manager, reference, "accept", start)
     move(manager, reference, "respond_stage1", today, outcome="partially_upheld")
     return move(manager, reference, "close", today)
-
-
-def deliver() -> None:
-    while outbox.work_once().sent:
-        pass
-    db.session.expire_all()
 
 
 def invitations_to(smtp: SmtpServer, address: str) -> list[Received]:

@@ -30,7 +30,7 @@ from backoffice_helpers import (
     sign_in,
     table_after,
 )
-from conftest import sending_to
+from conftest import deliver, sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page, squash
@@ -41,7 +41,7 @@ from portal.domain.clock import add_working_days
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
 from portal.models import Correspondence, OutboxMessage, ResponseLetter, Submission, Task
-from portal.services import outbox, retention
+from portal.services import retention
 
 RECEIVED = date(2025, 12, 19)  # a Friday, before Christmas
 ACCEPTED = date(2025, 12, 22)
@@ -71,12 +71,6 @@ def manager(app: Flask) -> FlaskClient:
     client = browser(app)
     sign_in(client, make_staff(Role.MANAGER, email="approver@council.example"))
     return client
-
-
-def deliver() -> None:
-    while outbox.work_once().sent:
-        pass
-    db.session.expire_all()
 
 
 def readable(received: Received) -> str:

@@ -132,13 +132,52 @@ def test_a_manager_without_an_app_is_sent_to_set_one_up_from_every_page(
     assert db.session.scalar(sa.select(Team).where(Team.name == "Sneaky")) is None
 
 
+@pytest.mark.parametrize("role", [Role.TEAM_MEMBER, Role.AUDITOR])
+def test_by_default_every_role_that_sees_cases_must_set_up_an_app_before_anything_else(
+    app: Flask, person: FlaskClient, role: Role
+) -> None:
+    case = new_complaint()
+    email = f"new.{role.value}@council.example"
+    staff_service.create_staff(
+        email=email,
+        name="New Person",
+        password=PASSWORD,
+        role=role,
+        team_name="Looked After Children",
+    )
+    assert try_password(person, email).location == "/staff/"
+    for url in ("/staff/", f"/staff/cases/{case.reference}", "/staff/account"):
+        assert (person.get(url).status_code, person.get(url).location) == (302, SET_UP), url
+    page = look(person, SET_UP)
+    assert "Everyone in your role signs in with a code" in page.text
+    # Once set up, the app cannot be turned off.
+    secret = set_up_page_key(person)
+    post_form(person, SET_UP, {"code": pyotp.TOTP(secret).now()})
+    account_page = look(person, "/staff/account")
+    assert "Your role must use an authenticator app, so it cannot be turned off." in (
+        account_page.text
+    )
+    refused = person.post(
+        "/staff/account/authenticator-app/turn-off", data={"csrf_token": account_page.csrf_token}
+    )
+    assert refused.status_code == 403
+    assert account(email).totp_secret is not None
+
+
+def test_a_council_cannot_make_it_optional_for_managers(app: Flask, person: FlaskClient) -> None:
+    app.config["SECOND_FACTOR_OPTIONAL_FOR"] = ("manager", "team_member", "auditor")
+    email = new_manager()
+    assert try_password(person, email).location == "/staff/"
+    assert person.get("/staff/").location == SET_UP
+
+
 def test_the_set_up_page_shows_the_key_as_text_a_link_and_a_qr_code(person: FlaskClient) -> None:
     email = new_manager()
     try_password(person, email)
     page = look(person, SET_UP)
     assert page.title.startswith("Set up your authenticator app")
     assert page.headings == ["Set up your authenticator app"]
-    assert "Complaints managers must sign in with a code" in page.text
+    assert "Everyone in your role signs in with a code from an authenticator app" in page.text
     key = page.by_id("key")
     assert key is not None and re.fullmatch(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", key.text)
     assert key.text.replace(" ", "") == account(email).totp_pending_secret
@@ -367,9 +406,10 @@ def test_new_recovery_codes_replace_the_old_ones(app: Flask, person: FlaskClient
 # --- other roles: their choice --------------------------------------------------------------
 
 
-def test_a_team_member_signs_in_without_a_code_and_may_turn_one_on(
+def test_where_it_is_optional_a_team_member_signs_in_without_a_code_and_may_turn_one_on(
     app: Flask, person: FlaskClient
 ) -> None:
+    app.config["SECOND_FACTOR_OPTIONAL_FOR"] = ("team_member",)
     email = make_staff(Role.TEAM_MEMBER)
     assert try_password(person, email).location == "/staff/"
     page = look(person, "/staff/account")
@@ -378,7 +418,7 @@ def test_a_team_member_signs_in_without_a_code_and_may_turn_one_on(
     assert page.link_to("Your account") == "/staff/account"  # in the staff nav
     assert page.link_to("Set up an authenticator app") == SET_UP
     setup = look(person, SET_UP)
-    assert "Complaints managers must" not in setup.text
+    assert "Everyone in your role" not in setup.text
     secret = set_up_page_key(person)
     assert len(recovery_codes_on(post_form(person, SET_UP, {"code": pyotp.TOTP(secret).now()})))
     assert "You sign in with your password and a code" in look(person, "/staff/account").text
@@ -389,7 +429,10 @@ def test_a_team_member_signs_in_without_a_code_and_may_turn_one_on(
     assert give_code(other, authenticator_code(email)).location == "/staff/"
 
 
-def test_a_team_member_may_turn_it_off_again(app: Flask, person: FlaskClient) -> None:
+def test_where_it_is_optional_an_auditor_may_turn_it_off_again(
+    app: Flask, person: FlaskClient
+) -> None:
+    app.config["SECOND_FACTOR_OPTIONAL_FOR"] = ("auditor",)
     email = make_staff(Role.AUDITOR)
     give_authenticator_app(email)
     sign_in(person, email)
@@ -414,9 +457,7 @@ def test_a_manager_cannot_turn_it_off(person: FlaskClient) -> None:
     email = make_staff(Role.MANAGER)
     sign_in(person, email)
     page = look(person, "/staff/account")
-    assert "Complaints managers must use an authenticator app, so it cannot be turned off." in (
-        page.text
-    )
+    assert "Your role must use an authenticator app, so it cannot be turned off." in (page.text)
     assert "Turn off the authenticator app" not in page.text
     response = person.post(
         "/staff/account/authenticator-app/turn-off", data={"csrf_token": page.csrf_token}
@@ -429,6 +470,7 @@ def test_a_manager_cannot_turn_it_off(person: FlaskClient) -> None:
 
 
 def test_every_change_is_in_the_audit_trail(app: Flask, person: FlaskClient) -> None:
+    app.config["SECOND_FACTOR_OPTIONAL_FOR"] = ("team_member",)  # so it can be turned off
     email = make_staff(Role.TEAM_MEMBER)
     sign_in(person, email)
     secret = set_up_page_key(person)
