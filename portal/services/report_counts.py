@@ -470,6 +470,8 @@ def _past(period: Period, category: str | None, acknowledge_by: Callable[[date],
         _add_contacts(tallies, kind, team_name, role, contacts, 0)
         if kind == "complaint":
             tallies.update({key: int(value) for key, value in figures.items()})
+    if not tallies:
+        return tallies  # no imported case in the period (most months): the rest finds none
     in_period = sa.and_(complaint, _in(period, p.received_on))
     # Late against the council's target as it is now: the due date of each day received.
     due: dict[date, date] = {}
