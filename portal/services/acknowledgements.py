@@ -135,6 +135,7 @@ def _queue_acknowledgements(submission: Submission, tracking_token: str) -> None
             contact_safety.acknowledge_task(
                 submission.contact_safety,
                 has_phone=bool(submission.phone),
+                has_address=bool(submission.postal_address),
                 due=submission.acknowledge_by,
             ),
         )

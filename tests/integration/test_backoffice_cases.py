@@ -54,6 +54,14 @@ def a_complaint_received(day: date = FRI_19_DEC_2025, **options: object) -> str:
     return new_complaint(when=received_at(day), **options).reference  # type: ignore[arg-type]
 
 
+def test_without_an_address_the_acknowledgement_is_by_phone_and_no_letter_is_offered(
+    manager: FlaskClient,
+) -> None:
+    page = case_page(manager, a_complaint_received(email=None))
+    assert "Acknowledge by phone by Wednesday 24 December 2025." in page.text
+    assert "Print the acknowledgement letter" not in page.text
+
+
 def acknowledge(client: FlaskClient, ref: str, on: date = date(2025, 12, 22)) -> None:
     save(client, f"/staff/cases/{ref}/acknowledge", {"how": "phone", "on": date_parts(on)})
 
@@ -852,7 +860,7 @@ def test_lessons_learned_are_added_with_the_action_and_its_date(manager: FlaskCl
 def test_a_submission_without_email_gets_a_letter_and_recording_a_phone_call_closes_the_task(
     manager: FlaskClient,
 ) -> None:
-    ref = a_complaint_received(email=None)
+    ref = a_complaint_received(email=None, address="12 Mill Lane, Northmoor")
     page = case_page(manager, ref)
     assert (
         "To do" in [h.text for h in page.find_all("h2")]

@@ -406,7 +406,8 @@ def test_an_advocate_who_complains_for_a_child_is_acknowledged_at_their_own_addr
 @pytest.mark.parametrize(
     ("contact", "how"),
     [
-        ({"contact_preference": "phone", "phone": "07911 123456", "email": ""}, "phone or letter"),
+        # No address to post to: a call only.
+        ({"contact_preference": "phone", "phone": "07911 123456", "email": ""}, "phone"),
         (
             {
                 "contact_preference": "post",
