@@ -1,7 +1,7 @@
 """The annual report's tallies kept by the calendar month, not by the period (issue 19)
 
 Revision ID: c4e8a2d6f1b9
-Revises: d4f8a2c61e97
+Revises: b5d9f3a17c68
 Create Date: 2026-12-05 08:10:00
 
 report_counts held a whole period's figures; it now holds one calendar month's tallies a
@@ -16,7 +16,7 @@ from alembic import op
 from portal.database import UTCDateTime
 
 revision = "c4e8a2d6f1b9"
-down_revision = "d4f8a2c61e97"
+down_revision = "b5d9f3a17c68"
 branch_labels = None
 depends_on = None
 

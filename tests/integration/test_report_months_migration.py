@@ -16,7 +16,7 @@ from migration_helpers import TODAY, load_the_demo
 from portal.domain.reports import financial_year, previous, whole_months
 from portal.extensions import db
 
-BEFORE = "d4f8a2c61e97"  # the revision before: a row a period
+BEFORE = "b5d9f3a17c68"  # the revision before: a row a period
 
 
 @pytest.fixture
