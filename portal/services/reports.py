@@ -4,7 +4,7 @@ portal/domain/reports.py; the context figures and other councils' figures the
 complaints manager types in."""
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.csv_export import Cell, csv_text
+from portal.database import utcnow
 from portal.domain import reports
-from portal.domain.clock import LONDON, london_date, working_days_between
+from portal.domain.clock import london_date, working_days_between
 from portal.domain.reports import Period, ReportCase
 from portal.domain.responses import overall_outcome
 from portal.extensions import db
@@ -216,29 +217,22 @@ def category_names() -> dict[str, str]:
 
 
 def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[str, object]:
-    """The period's figures counted by the database (services/report_counts.py), kept
-    for a period that has ended until a case in it changes."""
+    """The period's figures from tallies counted by the database (services/report_counts.py),
+    kept by the month for the months that have ended until a case received in one changes."""
     teams, categories = team_names(), category_slugs()
-
-    def counted() -> dict[str, Any]:
-        return reports.figures_of(
-            report_counts.count(
-                period,
-                category=category,
-                stage2_from_statement=current_app.config["STAGE2_CLOCK_START"] == "statement",
-                acknowledge_by=lambda received_on: clock.acknowledgement_due(received_on).due,
-            ),
-            teams=teams,
-            categories=categories,
-        )
-
-    figures = report_counts.kept(
+    tallies = report_counts.kept(
         period,
         category,
-        today=datetime.now(LONDON).date(),
+        today=london_date(utcnow()),
         settings=report_counts.settings() | {"teams": teams, "categories": categories},
-        counted=counted,
+        count=lambda part: report_counts.count(
+            part,
+            category=category,
+            stage2_from_statement=current_app.config["STAGE2_CLOCK_START"] == "statement",
+            acknowledge_by=lambda received_on: clock.acknowledgement_due(received_on).due,
+        ),
     )
+    figures = reports.figures_of(tallies, teams=teams, categories=categories)
     figures["lessons"] = [
         {"team": lesson.team, "lesson": lesson.lesson, "action": lesson.action}
         for lesson in (_lessons(period) if with_lessons else ())
