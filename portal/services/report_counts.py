@@ -2,9 +2,11 @@
 calendar month once the month has ended (docs/performance.md, "Annual report").
 
 `count` returns the same tallies `portal.domain.reports.tally` counts one case at a time
-(tests/integration/test_report_counts.py holds them equal), from a few aggregate queries
-over a period's cases: the database returns a few hundred rows whatever the number of
-cases. Working days are a subtraction of two days' numbers in `calendar_days`.
+(tests/integration/test_report_counts.py holds them equal), month by month of receipt,
+from a few aggregate queries over the cases received in some periods, each query grouped
+by the month: the database returns a few hundred rows a month whatever the number of
+cases, and as many queries whatever the number of months. Working days are a subtraction
+of two days' numbers in `calendar_days`.
 
 Every column of a case the report reads is named in `_live` and `_responses` (and
 `_team_outcomes`, `_categories` for the outcome and the categories); past cases in
@@ -13,8 +15,8 @@ Every column of a case the report reads is named in `_live` and `_responses` (an
 
 import hashlib
 import json
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -120,24 +122,63 @@ def _truthy(column: Any) -> Any:
 # --- the tallies -------------------------------------------------------------------------
 
 
+ByMonth = defaultdict[date, Tallies]  # each month's (by its first day) tallies
+
+
 def count(
-    period: Period,
+    periods: list[Period],
     *,
     category: str | None,
     stage2_from_statement: bool,
     acknowledge_by: Callable[[date], date],
-) -> Tallies:
-    """A period's tallies, live cases and imported ones. `stage2_from_statement`: stage
-    2's clock starts at the agreed statement when there is one; `acknowledge_by(received
-    on)`: the council's target for an imported case (the old system kept none)."""
+) -> ByMonth:
+    """The tallies of the cases, live and imported, received in `periods` (which do not
+    overlap), by the calendar month they were received in: each query counts every
+    month at once, grouped by the month. A month with no case has no entry (its
+    tallies are empty). `stage2_from_statement`: stage 2's clock starts at the agreed
+    statement when there is one; `acknowledge_by(received on)`: the council's target for
+    an imported case (the old system kept none)."""
     ensure_calendar()
     _plan_for_a_slice()
-    tallies = _live(period, stage2_from_statement)
-    tallies += _responses(period)
-    tallies += _team_outcomes(period, category)
-    tallies += _categories(period)
-    tallies += _past(period, category, acknowledge_by)
-    return tallies
+    runs = _runs(periods)
+    by_month: ByMonth = defaultdict(Counter)
+    for part in (
+        _live(runs, stage2_from_statement),
+        _responses(runs),
+        _team_outcomes(runs, category),
+        _categories(runs),
+        _past(runs, category, acknowledge_by),
+    ):
+        for first_day, tallies in part.items():
+            by_month[first_day].update(tallies)
+    return by_month
+
+
+def _runs(periods: Iterable[Period]) -> list[Period]:
+    """The periods in order, those that follow on from one another joined into one."""
+    runs: list[Period] = []
+    for period in sorted(periods, key=lambda p: p.start):
+        if runs and period.start <= runs[-1].end + timedelta(days=1):
+            runs[-1] = Period(runs[-1].start, max(runs[-1].end, period.end))
+        else:
+            runs.append(period)
+    return runs
+
+
+def _month(column: Any) -> Any:
+    """The month of a date, in SQL: its first day on PostgreSQL (`date_trunc`, cheaper to
+    group by than EXTRACT's numerics), "YYYY-MM" on SQLite (where a date is its ISO text)."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.date_trunc("month", sa.cast(column, sa.DateTime))  # no time zone
+    return sa.func.substr(column, 1, 7)
+
+
+def _first_day(month: Any) -> date:
+    """The first day of the month `_month` gave."""
+    if isinstance(month, datetime | date):
+        return date(month.year, month.month, 1)
+    year, number = str(month).split("-")
+    return date(int(year), int(number), 1)
 
 
 def _plan_for_a_slice() -> None:
@@ -168,8 +209,9 @@ def with_stages(query: Any) -> Any:
     return query
 
 
-def _in(period: Period, column: Any) -> Any:
-    return column.between(period.start, period.end)
+def _in(runs: list[Period], column: Any) -> Any:
+    """Received in one of the runs of days."""
+    return sa.or_(*(column.between(run.start, run.end) for run in runs))
 
 
 def _stage2_started(stage2_from_statement: bool) -> Any:
@@ -178,7 +220,7 @@ def _stage2_started(stage2_from_statement: bool) -> Any:
     return _S2.requested_on
 
 
-def _live(period: Period, stage2_from_statement: bool) -> Tallies:
+def _live(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
     """Everything counted from the case's own row, by kind, team and role."""
     s, c = Submission, Case
     stage1_days, *stage1_joins = _working_days(s.received_on, _S1.responded_on)
@@ -234,11 +276,12 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
         ("uncovered",): _uncovered(pairs),
     }
     team = sa.func.coalesce(Team.name, NO_TEAM)
+    month = _month(s.received_on)
     query = (
         with_stages(
-            sa.select(c.kind, team, s.submitter_role, sa.func.count(), *sums.values()).select_from(
-                s
-            )
+            sa.select(
+                month, c.kind, team, s.submitter_role, sa.func.count(), *sums.values()
+            ).select_from(s)
         )
         .outerjoin(Team, Team.id == c.team_id)
         .outerjoin(due, due.day == s.acknowledge_by)
@@ -246,9 +289,10 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
     for _, _, joins in pairs:
         for alias, on in joins:
             query = query.outerjoin(alias, on)
-    query = query.where(_in(period, s.received_on)).group_by(c.kind, team, s.submitter_role)
-    tallies: Tallies = Counter()
-    for kind, team_name, role, contacts, figures in _groups(query, sums):
+    query = query.where(_in(runs, s.received_on)).group_by(month, c.kind, team, s.submitter_role)
+    by_month: ByMonth = defaultdict(Counter)
+    for first_day, kind, team_name, role, contacts, figures in _groups(query, sums):
+        tallies = by_month[first_day]
         _add_contacts(tallies, kind, team_name, role, contacts, figures.pop(("worker_named",)))
         if kind != "complaint":
             continue
@@ -256,10 +300,12 @@ def _live(period: Period, stage2_from_statement: bool) -> Tallies:
             figures.pop(("advocacy_offered",))
             figures.pop(("advocacy_took_up",))
         tallies.update({key: int(value) for key, value in figures.items()})
-    return tallies + _later_stages(period, stage2_from_statement)
+    for first_day, tallies in _later_stages(runs, stage2_from_statement).items():
+        by_month[first_day].update(tallies)
+    return by_month
 
 
-def _later_stages(period: Period, stage2_from_statement: bool) -> Tallies:
+def _later_stages(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
     """Stages 2 and 3's timeliness, from the few complaints that went beyond stage 1 (so
     that only their dates are looked up in the calendar)."""
     s = Submission
@@ -295,18 +341,24 @@ def _later_stages(period: Period, stage2_from_statement: bool) -> Tallies:
         ("stage3_days",): _sum(stage3, stage3_days),
         ("uncovered",): _uncovered(pairs),
     }
-    query = with_stages(sa.select(*sums.values()).select_from(s))
+    month = _month(s.received_on)
+    query = with_stages(sa.select(month, *sums.values()).select_from(s))
     for _, _, joins in pairs:
         for alias, on in joins:
             query = query.outerjoin(alias, on)
     query = query.where(
-        _complaints_in(period),
+        _complaints_in(runs),
         sa.or_(stage2_started.is_not(None), _S3.requested_on.is_not(None)),
-    )
-    figures = dict(zip(sums, db.session.execute(query).one(), strict=True))
-    if figures.pop(("uncovered",)):
-        raise OutsideHolidayTable("a case's dates are outside the bank-holiday table")
-    return Counter({key: int(value) for key, value in figures.items()})
+    ).group_by(month)
+    by_month: ByMonth = defaultdict(Counter)
+    for received_in, *values in db.session.execute(query):
+        figures = dict(zip(sums, values, strict=True))
+        if figures.pop(("uncovered",)):
+            raise OutsideHolidayTable("a case's dates are outside the bank-holiday table")
+        by_month[_first_day(received_in)].update(
+            {key: int(value) for key, value in figures.items()}
+        )
+    return by_month
 
 
 def _uncovered(pairs: list[tuple[Any, Any, Any]]) -> Any:
@@ -335,12 +387,13 @@ def _stage1(responded: Any, days: Any, extended: Any) -> dict[tuple[str, ...], A
 
 
 def _groups(query: Any, sums: dict[tuple[str, ...], Any]) -> Any:
-    """Each (kind, team, role) group's count and sums; refuses dates outside the calendar."""
-    for kind, team_name, role, contacts, *values in db.session.execute(query):
+    """Each (month, kind, team, role) group's count and sums, the month by its first day;
+    refuses dates outside the calendar."""
+    for received_in, kind, team_name, role, contacts, *values in db.session.execute(query):
         figures = dict(zip(sums, values, strict=True))
         if figures.pop(("uncovered",)):
             raise OutsideHolidayTable("a case's dates are outside the bank-holiday table")
-        yield kind, team_name, role, contacts, figures
+        yield _first_day(received_in), kind, team_name, role, contacts, figures
 
 
 def _add_contacts(
@@ -357,33 +410,40 @@ def _add_contacts(
         tallies["worker_named", kind] += int(named)
 
 
-def _complaints_in(period: Period) -> Any:
-    """The period's complaints: a condition on a submission joined to its case."""
-    return sa.and_(Case.kind == "complaint", _in(period, Submission.received_on))
+def _complaints_in(runs: list[Period]) -> Any:
+    """The complaints received in the runs: a condition on a submission joined to its case."""
+    return sa.and_(Case.kind == "complaint", _in(runs, Submission.received_on))
 
 
-def _responses(period: Period) -> Tallies:
-    """Ex gratia payments at every stage, and stage 2's cost, of the period's complaints."""
+def _responses(runs: list[Period]) -> ByMonth:
+    """Ex gratia payments at every stage, and stage 2's cost, of the complaints."""
     r = StageResponse
     paid = sa.and_(r.ex_gratia_pence.is_not(None), r.ex_gratia_pence != 0)
     cost = sa.and_(r.stage == "stage2", r.cost_pence.is_not(None), r.cost_pence != 0)
-    row = db.session.execute(
-        sa.select(_sum(paid), _sum(paid, r.ex_gratia_pence), _sum(cost), _sum(cost, r.cost_pence))
+    month = _month(Submission.received_on)
+    rows = db.session.execute(
+        sa.select(
+            month, _sum(paid), _sum(paid, r.ex_gratia_pence), _sum(cost), _sum(cost, r.cost_pence)
+        )
         .join(Submission, Submission.id == r.submission_id)
         .join(Case, Case.submission_id == Submission.id)
-        .where(_complaints_in(period))
-    ).one()
-    return Counter(
-        {
-            ("ex_gratia_payments",): int(row[0]),
-            ("ex_gratia_pence",): int(row[1]),
-            ("stage2_costs",): int(row[2]),
-            ("stage2_cost_pence",): int(row[3]),
-        }
+        .where(_complaints_in(runs))
+        .group_by(month)
     )
+    by_month: ByMonth = defaultdict(Counter)
+    for received_in, payments, paid_pence, costs, cost_pence in rows:
+        by_month[_first_day(received_in)].update(
+            {
+                ("ex_gratia_payments",): int(payments),
+                ("ex_gratia_pence",): int(paid_pence),
+                ("stage2_costs",): int(costs),
+                ("stage2_cost_pence",): int(cost_pence),
+            }
+        )
+    return by_month
 
 
-def _team_outcomes(period: Period, category: str | None) -> Tallies:
+def _team_outcomes(runs: list[Period], category: str | None) -> ByMonth:
     """Complaints by team and overall outcome: the finding of the latest stage that gave
     one, when the case was neither withdrawn nor resolved informally."""
     s, c, r = Submission, Case, StageResponse
@@ -396,14 +456,15 @@ def _team_outcomes(period: Period, category: str | None) -> Tallies:
         _truthy(later.outcome),
     )
     team = sa.func.coalesce(Team.name, NO_TEAM)
+    month = _month(s.received_on)
     query = (
-        sa.select(team, r.outcome, sa.func.count())
+        sa.select(month, team, r.outcome, sa.func.count())
         .select_from(s)
         .join(c, c.submission_id == s.id)
         .join(r, r.submission_id == s.id)
         .outerjoin(Team, Team.id == c.team_id)
         .where(
-            _complaints_in(period),
+            _complaints_in(runs),
             c.withdrawn_on.is_(None),
             c.resolved_informally_on.is_(None),
             r.stage.in_(RESPONSE_STAGES),
@@ -411,7 +472,7 @@ def _team_outcomes(period: Period, category: str | None) -> Tallies:
             r.outcome.in_(FINDINGS),
             latest,
         )
-        .group_by(team, r.outcome)
+        .group_by(month, team, r.outcome)
     )
     if category is not None:
         query = query.where(
@@ -419,25 +480,37 @@ def _team_outcomes(period: Period, category: str | None) -> Tallies:
             .where(submission_categories.c.submission_id == s.id)
             .where(submission_categories.c.category_id == Category.id, Category.slug == category)
         )
-    return Counter(
-        {("team_outcome", name, str(outcome)): n for name, outcome, n in db.session.execute(query)}
-    )
+    by_month: ByMonth = defaultdict(Counter)
+    for received_in, name, outcome, n in db.session.execute(query):
+        by_month[_first_day(received_in)]["team_outcome", name, str(outcome)] += n
+    return by_month
 
 
-def _categories(period: Period) -> Tallies:
+def _categories(runs: list[Period]) -> ByMonth:
+    month = _month(Submission.received_on)
     query = (
-        sa.select(Category.slug, sa.func.count(sa.distinct(submission_categories.c.submission_id)))
+        sa.select(
+            month,
+            Category.slug,
+            # A case has a category once (the key is the pair): counting rows counts cases.
+            sa.func.count(),
+        )
         .select_from(submission_categories)
         .join(Category, Category.id == submission_categories.c.category_id)
         .join(Submission, Submission.id == submission_categories.c.submission_id)
         .join(Case, Case.submission_id == Submission.id)
-        .where(_complaints_in(period))
-        .group_by(Category.slug)
+        .where(_complaints_in(runs))
+        .group_by(month, Category.slug)
     )
-    return Counter({("category", slug): n for slug, n in db.session.execute(query)})
+    by_month: ByMonth = defaultdict(Counter)
+    for received_in, slug, n in db.session.execute(query):
+        by_month[_first_day(received_in)]["category", slug] += n
+    return by_month
 
 
-def _past(period: Period, category: str | None, acknowledge_by: Callable[[date], date]) -> Tallies:
+def _past(
+    runs: list[Period], category: str | None, acknowledge_by: Callable[[date], date]
+) -> ByMonth:
     """Imported cases: what the old system kept, counted as a live case's would be."""
     p = PastCase
     complaint = p.kind == "complaint"
@@ -463,22 +536,24 @@ def _past(period: Period, category: str | None, acknowledge_by: Callable[[date],
         ("uncovered",): _uncovered([(p.received_on, p.stage1_responded_on, joins)]),
     }
     team = sa.func.coalesce(Team.name, NO_TEAM)
+    month = _month(p.received_on)
     query = (
-        sa.select(p.kind, team, p.submitter_role, sa.func.count(), *sums.values())
+        sa.select(month, p.kind, team, p.submitter_role, sa.func.count(), *sums.values())
         .select_from(p)
         .outerjoin(Team, Team.id == p.team_id)
     )
     for alias, on in joins:
         query = query.outerjoin(alias, on)
-    query = query.where(_in(period, p.received_on)).group_by(p.kind, team, p.submitter_role)
-    tallies: Tallies = Counter()
-    for kind, team_name, role, contacts, figures in _groups(query, sums):
+    query = query.where(_in(runs, p.received_on)).group_by(month, p.kind, team, p.submitter_role)
+    by_month: ByMonth = defaultdict(Counter)
+    for first_day, kind, team_name, role, contacts, figures in _groups(query, sums):
+        tallies = by_month[first_day]
         _add_contacts(tallies, kind, team_name, role, contacts, 0)
         if kind == "complaint":
             tallies.update({key: int(value) for key, value in figures.items()})
-    if not tallies:
-        return tallies  # no imported case in the period (most months): the rest finds none
-    in_period = sa.and_(complaint, _in(period, p.received_on))
+    if not by_month:
+        return by_month  # no imported case in the runs (most months): the rest finds none
+    in_period = sa.and_(complaint, _in(runs, p.received_on))
     # Late against the council's target as it is now: the due date of each day received.
     due: dict[date, date] = {}
     for received_on, acknowledged_on, n in db.session.execute(
@@ -489,28 +564,28 @@ def _past(period: Period, category: str | None, acknowledge_by: Callable[[date],
         if received_on not in due:
             due[received_on] = acknowledge_by(received_on)
         late = acknowledged_on is not None and acknowledged_on > due[received_on]
-        tallies["acknowledged_late",] += n * late
+        by_month[received_on.replace(day=1)]["acknowledged_late",] += n * late
     outcome = sa.and_(in_period, p.outcome.in_(FINDINGS))
     if category is not None:
         outcome = sa.and_(outcome, Category.slug == category)
-    for team_name, finding, n in db.session.execute(
-        sa.select(team, p.outcome, sa.func.count())
+    for received_in, team_name, finding, n in db.session.execute(
+        sa.select(month, team, p.outcome, sa.func.count())
         .select_from(p)
         .outerjoin(Team, Team.id == p.team_id)
         .outerjoin(Category, Category.id == p.category_id)
         .where(outcome)
-        .group_by(team, p.outcome)
+        .group_by(month, team, p.outcome)
     ):
-        tallies["team_outcome", team_name, str(finding)] += n
-    for slug, n in db.session.execute(
-        sa.select(Category.slug, sa.func.count())
+        by_month[_first_day(received_in)]["team_outcome", team_name, str(finding)] += n
+    for received_in, slug, n in db.session.execute(
+        sa.select(month, Category.slug, sa.func.count())
         .select_from(p)
         .join(Category, Category.id == p.category_id)
         .where(in_period)
-        .group_by(Category.slug)
+        .group_by(month, Category.slug)
     ):
-        tallies["category", slug] += n
-    return tallies
+        by_month[_first_day(received_in)]["category", slug] += n
+    return by_month
 
 
 # --- kept figures --------------------------------------------------------------------------
@@ -566,25 +641,24 @@ def kept(
     *,
     today: date,
     settings: dict[str, Any],
-    count: Callable[[Period], Tallies],
+    count: Callable[[list[Period]], ByMonth],
 ) -> Tallies:
     """The period's tallies: the sum of its months' (every tally is a count or a sum of
     one case's figures, so a part's tallies add up to the whole's). A whole month of the
     period that ended before yesterday (a change made in the last moments of a day may
     still be committing after midnight) is read as kept while nothing it counts has
-    changed, else counted by `count(month)` and kept; the rest (the months not over yet,
-    and the part of a month a period starting or ending mid-month takes) is counted by
-    `count` each time, in one piece at each end."""
+    changed, else counted again and kept; the rest (the months not over yet, and the part
+    of a month a period starting or ending mid-month takes) is counted each time. What is
+    counted is counted in one call of `count(periods)`, month by month at once."""
     months = [m for m in reports.whole_months(period) if m.end < today - timedelta(days=1)]
     tallies: Tallies = Counter()
     if not months:
-        tallies.update(count(period))
+        for counted_month in count([period]).values():
+            tallies.update(counted_month)
         return tallies
     before = Period(period.start, months[0].start - timedelta(days=1))
     after = Period(months[-1].end + timedelta(days=1), period.end)
-    for part in (before, after):
-        if part.start <= part.end:
-            tallies.update(count(part))
+    ends = [part for part in (before, after) if part.start <= part.end]
     stamp = version(settings)
     # Read before counting: a change committed while counting makes the month out of date.
     changes = changes_by_month(months)
@@ -597,21 +671,26 @@ def kept(
             )
         )
     }
-    counted = False
+    stale = []
     for m in months:
         row = found.get(m.start)
         if row is not None and row.version == stamp and row.changes == changes[m.start]:
             tallies.update(_read(row.tallies))
-            continue
-        fresh = count(m)
+        else:
+            stale.append(m)
+    # The ends and the months out of date in one pass; each counted month on its own.
+    counted: ByMonth = count(ends + stale) if ends or stale else defaultdict(Counter)
+    for counted_month in counted.values():
+        tallies.update(counted_month)
+    for m in stale:
+        fresh = counted.get(m.start, Counter())  # none received in it: nothing to count
+        row = found.get(m.start)
         if row is None:
             row = ReportCount(month=m.start, category=category or "")
             db.session.add(row)
         row.version, row.changes, row.tallies = stamp, changes[m.start], _stored(fresh)
         row.computed_at = datetime.now(UTC)
-        tallies.update(fresh)
-        counted = True
-    if counted:
+    if stale:
         try:
             db.session.commit()
         except sa.exc.IntegrityError:

@@ -225,8 +225,8 @@ def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[s
         category,
         today=london_date(utcnow()),
         settings=report_counts.settings() | {"teams": teams, "categories": categories},
-        count=lambda part: report_counts.count(
-            part,
+        count=lambda parts: report_counts.count(
+            parts,
             category=category,
             stage2_from_statement=current_app.config["STAGE2_CLOCK_START"] == "statement",
             acknowledge_by=lambda received_on: clock.acknowledgement_due(received_on).due,

@@ -25,7 +25,7 @@ from portal.extensions import db
 from portal.models import Case, Category, StageResponse, Submission, Team
 from portal.models.report import PastCase, ReportCount
 from portal.models.submission import with_case
-from portal.services import reports
+from portal.services import report_counts, reports
 from portal.services.demo_cases import load_demo_cases
 from portal.services.teams import load_default_categories
 
@@ -404,3 +404,59 @@ def test_an_open_year_keeps_its_ended_months_and_counts_the_rest_each_time(
     db.session.commit()
     assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
     assert kept_months()[date(2026, 1, 1)] > january
+
+
+def test_months_counted_in_one_pass_are_each_the_month_counted_alone(app: Flask) -> None:
+    """Counting many months at once (grouped by the month in each query) gives each month
+    the tallies it has counted on its own, and kept months equal to case-by-case counting,
+    whatever the mix: both years at once, runs of months with a gap, a month with no case,
+    and periods cut in the middle of a month."""
+    build_cases()
+    empty = month(date(2025, 9, 1))
+    for case in db.session.scalars(
+        sa.select(Submission).where(Submission.received_on.between(empty.start, empty.end))
+    ):
+        case.received_on = date(2025, 10, 3)  # September left with no case at all
+    db.session.commit()
+
+    def counted(periods: list[Period]) -> dict[date, object]:
+        by_month = report_counts.count(
+            periods,
+            category=None,
+            stage2_from_statement=False,
+            acknowledge_by=lambda received_on: received_on + timedelta(days=3),
+        )
+        return {first: dict(tallies) for first, tallies in by_month.items() if tallies}
+
+    months = whole_months(YEAR_BEFORE) + whole_months(YEAR)
+    together = counted(months)
+    alone = {}
+    for m in months:
+        alone.update(counted([m]))
+    assert together == alone
+    assert empty.start not in together
+    assert len(together) >= 20  # the demo's cases are spread over both years
+    # Two runs with a gap, and the ends of a period cut mid-month.
+    runs = [*whole_months(quarter(date(2024, 7, 1))), *whole_months(quarter(date(2025, 1, 1)))]
+    assert counted(runs) == {m: together[m] for m in together if any(r.start == m for r in runs)}
+    ends = [
+        Period(date(2024, 11, 15), date(2024, 11, 30)),
+        Period(date(2025, 10, 1), date(2025, 10, 14)),
+    ]
+    cut = counted(ends)
+    assert set(cut) <= {date(2024, 11, 1), date(2025, 10, 1)}
+    assert cut == {m: t for part in ends for m, t in counted([part]).items()}
+
+    # Through the report: every month of both years counted at once, then read back.
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    assert empty.start in kept_months()  # kept though empty: not counted again
+    assert (
+        db.session.scalar(sa.select(ReportCount.tallies).where(ReportCount.month == empty.start))
+        == {}
+    )
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    middle = Period(date(2024, 11, 15), date(2025, 10, 14))
+    db.session.execute(sa.delete(ReportCount))
+    db.session.commit()
+    assert counted_by_the_database(middle) == counted_one_by_one(middle)
+    assert counted_by_the_database(middle) == counted_one_by_one(middle)
