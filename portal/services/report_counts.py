@@ -621,7 +621,7 @@ def changes_by_month(months: list[Period]) -> dict[date, int]:
     bulk = sum(n for day, n in rows if day == IN_BULK)
     changes = dict.fromkeys((m.start for m in months), bulk)
     for day, n in rows:
-        if day != IN_BULK:
+        if day != IN_BULK and day.replace(day=1) in changes:  # not a month between two
             changes[day.replace(day=1)] += n
     return changes
 
@@ -636,66 +636,111 @@ def _read(stored: dict[str, int]) -> Tallies:
 
 
 def kept(
-    period: Period,
+    periods: list[Period],
     category: str | None,
     *,
     today: date,
     settings: dict[str, Any],
     count: Callable[[list[Period]], ByMonth],
-) -> Tallies:
-    """The period's tallies: the sum of its months' (every tally is a count or a sum of
-    one case's figures, so a part's tallies add up to the whole's). A whole month of the
+) -> list[Tallies]:
+    """Each period's tallies: the sum of its months' (every tally is a count or a sum of
+    one case's figures, so a part's tallies add up to the whole's). A whole month of a
     period that ended before yesterday (a change made in the last moments of a day may
     still be committing after midnight) is read as kept while nothing it counts has
     changed, else counted again and kept; the rest (the months not over yet, and the part
-    of a month a period starting or ending mid-month takes) is counted each time. What is
-    counted is counted in one call of `count(periods)`, month by month at once."""
-    months = [m for m in reports.whole_months(period) if m.end < today - timedelta(days=1)]
-    tallies: Tallies = Counter()
-    if not months:
-        for counted_month in count([period]).values():
-            tallies.update(counted_month)
-        return tallies
-    before = Period(period.start, months[0].start - timedelta(days=1))
-    after = Period(months[-1].end + timedelta(days=1), period.end)
-    ends = [part for part in (before, after) if part.start <= part.end]
+    of a month a period starting or ending mid-month takes) is counted each time. What
+    is to be counted, for every period, is counted by one call of `count(parts)` (month
+    by month at once), or by one a period if their parts share a calendar month."""
+    last_kept = today - timedelta(days=1)
+    months_of = [[m for m in reports.whole_months(p) if m.end < last_kept] for p in periods]
+    ends_of = [_ends(p, months) for p, months in zip(periods, months_of, strict=True)]
+    every_month = sorted(
+        {m.start: m for ms in months_of for m in ms}.values(), key=lambda m: m.start
+    )
     stamp = version(settings)
     # Read before counting: a change committed while counting makes the month out of date.
-    changes = changes_by_month(months)
+    changes = changes_by_month(every_month) if every_month else {}
     found = {
         row.month: row
         for row in db.session.scalars(
             sa.select(ReportCount).where(
-                ReportCount.month.in_([m.start for m in months]),
+                ReportCount.month.in_([m.start for m in every_month]),
                 ReportCount.category == (category or ""),
             )
         )
     }
-    stale = []
-    for m in months:
-        row = found.get(m.start)
-        if row is not None and row.version == stamp and row.changes == changes[m.start]:
-            tallies.update(_read(row.tallies))
-        else:
-            stale.append(m)
-    # The ends and the months out of date in one pass; each counted month on its own.
-    counted: ByMonth = count(ends + stale) if ends or stale else defaultdict(Counter)
-    for counted_month in counted.values():
-        tallies.update(counted_month)
+    stale = [
+        m
+        for m in every_month
+        if (row := found.get(m.start)) is None
+        or row.version != stamp
+        or row.changes != changes[m.start]
+    ]
+    parts = stale + [part for ends in ends_of for part in ends]
+    if _months_apart(parts):  # as a year and the year before: all in one pass
+        counted = count(parts) if parts else _none()
+        at_ends = [_in_months(counted, ends) for ends in ends_of]
+    else:  # periods that overlap: each period's ends on their own
+        counted = count(stale) if stale else _none()
+        at_ends = [_in_months(count(ends), ends) if ends else Counter() for ends in ends_of]
     for m in stale:
-        fresh = counted.get(m.start, Counter())  # none received in it: nothing to count
         row = found.get(m.start)
         if row is None:
             row = ReportCount(month=m.start, category=category or "")
             db.session.add(row)
+        fresh = counted.get(m.start, Counter())  # none received in it: nothing to count
         row.version, row.changes, row.tallies = stamp, changes[m.start], _stored(fresh)
         row.computed_at = datetime.now(UTC)
+    every: list[Tallies] = []
+    for months, tallies in zip(months_of, at_ends, strict=True):
+        for m in months:
+            if m in stale:
+                tallies.update(counted.get(m.start, Counter()))
+            else:
+                tallies.update(_read(found[m.start].tallies))
+        every.append(tallies)
     if stale:
         try:
             db.session.commit()
         except sa.exc.IntegrityError:
             db.session.rollback()  # another request kept the same month at the same moment
+    return every
+
+
+def _ends(period: Period, months: list[Period]) -> list[Period]:
+    """What of the period its kept months leave: all of it when none, else the part of a
+    month it starts in the middle of and the days after the last kept month."""
+    if not months:
+        return [period]
+    before = Period(period.start, months[0].start - timedelta(days=1))
+    after = Period(months[-1].end + timedelta(days=1), period.end)
+    return [part for part in (before, after) if part.start <= part.end]
+
+
+def _months_touched(part: Period) -> set[date]:
+    touched, first = set(), part.start.replace(day=1)
+    while first <= part.end:
+        touched.add(first)
+        first = reports.month(first).end + timedelta(days=1)
+    return touched
+
+
+def _months_apart(parts: list[Period]) -> bool:
+    """No calendar month has days in two of the parts (so counts by month tell them apart)."""
+    touched = [_months_touched(part) for part in parts]
+    return sum(map(len, touched)) == len(set().union(*touched))
+
+
+def _in_months(counted: ByMonth, parts: list[Period]) -> Tallies:
+    """The sum of the counted months the parts have days in."""
+    tallies: Tallies = Counter()
+    for first in set().union(*map(_months_touched, parts)):
+        tallies.update(counted.get(first, Counter()))
     return tallies
+
+
+def _none() -> ByMonth:
+    return defaultdict(Counter)
 
 
 def settings() -> dict[str, Any]:

@@ -216,12 +216,13 @@ def category_names() -> dict[str, str]:
     return {slug: name for slug, name in rows}
 
 
-def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[str, object]:
-    """The period's figures from tallies counted by the database (services/report_counts.py),
-    kept by the month for the months that have ended until a case received in one changes."""
+def _figures(periods: list[Period], category: str | None) -> list[dict[str, object]]:
+    """Each period's figures from tallies counted by the database
+    (services/report_counts.py), kept by the month for the months that have ended until a
+    case received in one changes; what is to be counted for them all, counted at once."""
     teams, categories = team_names(), category_slugs()
-    tallies = report_counts.kept(
-        period,
+    every = report_counts.kept(
+        periods,
         category,
         today=london_date(utcnow()),
         settings=report_counts.settings() | {"teams": teams, "categories": categories},
@@ -232,12 +233,7 @@ def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[s
             acknowledge_by=lambda received_on: clock.acknowledgement_due(received_on).due,
         ),
     )
-    figures = reports.figures_of(tallies, teams=teams, categories=categories)
-    figures["lessons"] = [
-        {"team": lesson.team, "lesson": lesson.lesson, "action": lesson.action}
-        for lesson in (_lessons(period) if with_lessons else ())
-    ]
-    return figures
+    return [reports.figures_of(tallies, teams=teams, categories=categories) for tallies in every]
 
 
 def figures_case_by_case(period: Period, category: str | None = None) -> dict[str, object]:
@@ -322,9 +318,12 @@ def remove_comparator(comparator_id: int, *, staff: Staff) -> None:
 def annual_report(period: Period, *, category: str | None = None) -> dict[str, Any]:
     """The whole report for a period, with the previous period's figures beside it."""
     before = reports.previous(period)
-    now = _figures(period, category, with_lessons=True)
-    earlier = _figures(before, category, with_lessons=False)
-    earlier.pop("lessons")
+    now, earlier = _figures([period, before], category)
+    earlier.pop("lessons", None)  # the learning section is this period's alone
+    now["lessons"] = [
+        {"team": lesson.team, "lesson": lesson.lesson, "action": lesson.action}
+        for lesson in _lessons(period)
+    ]
     # The learning section also has what complainants said of the handling (issue 8).
     now["feedback"], now["feedback_comments"] = feedback.report_figures(period)
     earlier["feedback"], _ = feedback.report_figures(before)

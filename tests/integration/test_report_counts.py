@@ -460,3 +460,23 @@ def test_months_counted_in_one_pass_are_each_the_month_counted_alone(app: Flask)
     db.session.commit()
     assert counted_by_the_database(middle) == counted_one_by_one(middle)
     assert counted_by_the_database(middle) == counted_one_by_one(middle)
+
+
+def test_a_period_and_the_one_before_counted_together_overlapping_or_apart(app: Flask) -> None:
+    """A report counts its period and the one before at once; a period longer than a year
+    overlaps the one before (counted each on its own then); a quarter and the same quarter
+    a year before leave months between them, where a change counts neither again."""
+    build_cases()
+    long = Period(date(2024, 10, 15), date(2026, 1, 10))
+    report = reports.annual_report(long)
+    assert {k: report[k] for k in counted_one_by_one(long)} == counted_one_by_one(long)
+    report["previous"].pop("feedback")
+    assert report["previous"] == counted_one_by_one(previous(long))
+    autumn = quarter(date(2025, 10, 1))
+    assert counted_by_the_database(autumn) == counted_one_by_one(autumn)
+    kept = kept_months()
+    between = a_complaint_received_in(Period(date(2025, 1, 1), date(2025, 9, 30)))
+    between.withdrawn_on = between.received_on + timedelta(days=2)
+    db.session.commit()
+    assert counted_by_the_database(autumn) == counted_one_by_one(autumn)
+    assert kept_months() == kept
