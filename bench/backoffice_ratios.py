@@ -310,8 +310,10 @@ def change_a_case(url: str, earlier_month: bool = False) -> None:
     with engine.begin() as connection:
         case = connection.execute(
             sa.text(
-                "SELECT id, received_on FROM submissions WHERE kind = 'complaint' "
-                "AND received_on >= :start AND received_on < :end ORDER BY random() LIMIT 1"
+                "SELECT submissions.id, submissions.received_on FROM submissions "
+                "JOIN cases ON cases.submission_id = submissions.id WHERE cases.kind = "
+                "'complaint' AND received_on >= :start AND received_on < :end "
+                "ORDER BY random() LIMIT 1"
             ),
             {"start": start, "end": end},
         ).one()
