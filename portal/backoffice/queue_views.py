@@ -16,6 +16,7 @@ from portal.services import safeguarding, teams, triage
 
 def _queue_filters(args: MultiDict[str, str]) -> triage.QueueFilters:
     return triage.QueueFilters(
+        assigned_to=me().id if args.get("assigned") == "me" else None,
         kind=args.get("kind", "") if args.get("kind", "") in KINDS else "",
         team_id=whole_number(args.get("team")),
         stage=args.get("stage", "") if args.get("stage", "") in STAGES else "",

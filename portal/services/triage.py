@@ -39,6 +39,8 @@ class QueueFilters:
     status: str = ""
     reference: str = ""
     page: int = 1
+    # "My cases": the open cases assigned to this member of staff (their id).
+    assigned_to: int | None = None
 
 
 @dataclass
@@ -150,6 +152,8 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
         conditions.append(Case.stage == filters.stage)
     if filters.reference.strip():
         conditions.append(reference_matches(filters.reference))
+    if filters.assigned_to is not None:
+        conditions.append(Case.assigned_staff_id == filters.assigned_to)
 
     counts = {name: 0 for name in STATUS_NAMES}
     for name, count in db.session.execute(
