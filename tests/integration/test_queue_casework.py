@@ -1,9 +1,6 @@
 """The queue for a complaints team's week (issue 16): "My cases", the CSV export of the
 queue as it is filtered, and assigning several cases at once."""
 
-import csv
-import io
-
 import sqlalchemy as sa
 from backoffice_helpers import (
     browser,
