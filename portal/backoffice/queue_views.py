@@ -1,14 +1,15 @@
 """The triage queue: the cases this person may see, filtered, a page at a time; the page,
 or with htmx only its results."""
 
-from flask import render_template, request
+from flask import Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
 from portal.backoffice.common import me, today
 from portal.domain.access import Permission
-from portal.domain.labels import KINDS, STAGES
+from portal.csv_export import csv_text
+from portal.domain.labels import KINDS, STAGES, label
 from portal.extensions import htmx
 from portal.numbers import whole_number
 from portal.services import safeguarding, teams, triage
@@ -43,4 +44,55 @@ def queue() -> str:
         return render_template("backoffice/_queue-results.html", **context)
     return render_template(
         "backoffice/queue.html", concerns=safeguarding.open_concerns(me()), **context
+    )
+
+
+EXPORT_COLUMNS = [
+    "Reference",
+    "Kind",
+    "Received",
+    "Next due",
+    "Due by",
+    "Status",
+    "Team",
+    "Stage",
+    "Possible danger",
+    "Possible concern",
+    "Acknowledged late",
+]
+
+
+@bp.get("/queue-export")
+@requires(Permission.VIEW_CASES)
+def queue_export() -> Response:
+    """The queue as this person sees it with the filters applied (every page), as CSV;
+    recorded in the audit trail. Cells a spreadsheet would run as a formula are written
+    as text (portal/csv_export.py)."""
+    rows = triage.export(me(), _queue_filters(request.args), today=today())
+    yes = {True: "Yes", False: "No"}
+    body = csv_text(
+        [
+            EXPORT_COLUMNS,
+            *(
+                [
+                    row.reference,
+                    label("kind", row.kind),
+                    row.received_on,
+                    row.next_due_what or "Nothing due",
+                    row.next_due_on,
+                    triage.STATUS_NAMES[row.status],
+                    row.team_name or "Not assigned",
+                    label("stage", row.stage),
+                    yes[row.urgent],
+                    yes[row.concern],
+                    yes[row.acknowledged_late],
+                ]
+                for row in rows
+            ),
+        ]
+    )
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="queue-{today().isoformat()}.csv"'},
     )
