@@ -7,8 +7,8 @@ from werkzeug.datastructures import MultiDict
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
 from portal.backoffice.common import me, today
-from portal.domain.access import Permission
 from portal.csv_export import csv_text
+from portal.domain.access import Permission
 from portal.domain.labels import KINDS, STAGES, label
 from portal.extensions import htmx
 from portal.numbers import whole_number
