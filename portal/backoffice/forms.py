@@ -1107,3 +1107,36 @@ class CaseSearchForm(FlaskForm):
             self.reference.errors = ["Enter something to search for: a reference, a name ..."]
             valid = False
         return valid
+
+
+class BulkAssignForm(FlaskForm):
+    """Assign the cases chosen in the queue (each "reference@version") at once."""
+
+    cases = SelectMultipleField("Cases", validate_choice=False, widget=GovCheckboxesInput())
+    team = SelectField("Move them to the team", coerce=str, default="", widget=GovSelect())
+    reason = StringField(
+        "Why (if you are changing the team)",
+        filters=[clean_text],
+        validators=[max_length(180, "The reason")],
+        widget=GovTextInput(),
+    )
+    person = SelectField("Assign them to", coerce=str, default="", widget=GovSelect())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if not self.cases.data:
+            self.cases.errors = ["Select the cases to assign"]
+            valid = False
+        if valid and not self.team.data and not self.person.data:
+            self.team.errors = ["Choose a team or a person to assign them to"]
+            valid = False
+        return valid
+
+    def chosen(self) -> dict[str, int]:
+        """{reference: the version the person was looking at}."""
+        found = {}
+        for value in self.cases.data or []:
+            reference, _, version = str(value).rpartition("@")
+            if reference and version.isdigit():
+                found[reference] = int(version)
+        return found
