@@ -32,6 +32,7 @@ from common import (
     MANAGER,
     add_manager,
     build_schema,
+    csrf_token,
     database_url,
     database_version,
     load_average,
@@ -49,6 +50,103 @@ BATCH = 5000
 
 KINDS = [("complaint", 70), ("representation", 10), ("compliment", 12), ("advocacy", 8)]
 ROLES = ["parent", "child", "foster_carer", "kinship_carer", "relative", "professional", "other"]
+# Names, places and what people write, varied enough that a search for one finds a few
+# cases among 100,000, as in a council's records (and a common word finds many).
+FIRST = [
+    "Alex",
+    "Amy",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ella",
+    "Finn",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "Kai",
+    "Leah",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Owen",
+    "Poppy",
+    "Riley",
+    "Rosie",
+    "Sam",
+    "Sophie",
+    "Theo",
+    "Zara",
+    "Aisha",
+    "Bilal",
+    "Dylan",
+    "Erin",
+    "Freya",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Wright",
+    "Walker",
+    "Khan",
+    "Thompson",
+    "White",
+    "Hughes",
+    "Edwards",
+    "Green",
+    "Hall",
+    "Wood",
+    "Harris",
+    "Lewis",
+    "Martin",
+    "Jackson",
+    "Clarke",
+    "Clark",
+    "Turner",
+    "Hill",
+    "Scott",
+    "Cooper",
+    "Morris",
+    "Ward",
+    "Moore",
+    "King",
+    "Watson",
+    "Baker",
+    "Harrison",
+    "Morgan",
+    "Ashworth",
+    "Pennington",
+    "Whitfield",
+    "Okafor",
+    "Nowak",
+    "Kowalski",
+    "Murphy",
+    "Kelly",
+    "Evans",
+    "Roberts",
+]
+SENTENCES = [
+    "Nobody came to the review meeting, and nobody called to say why.",
+    "My social worker changed three times this year and nobody told me.",
+    "The foster carer was not given the placement plan before I moved.",
+    "I asked for an advocate in March and I am still waiting.",
+    "The pathway plan was never written and I leave care in June.",
+    "Contact with my brother was cancelled again without a reason.",
+    "The letter about the child protection conference came after it happened.",
+    "Nobody listened when I said I did not feel safe at the residential home.",
+    "My personal adviser does not answer emails or phone calls.",
+    "The school transport stopped when I moved placement.",
+]
+STAFF = 100  # caseworkers, each assigned a share of the cases, and the manager one of them
+
 # Where the open cases of each age stand (the rest of the older ones are closed).
 OPEN_STAGES = [("triage", 25), ("stage1", 45), ("stage2", 20), ("stage3", 6), ("ombudsman", 4)]
 DUE_WHAT = {
@@ -87,6 +185,7 @@ def build(app: Any, cases: int, seed: int) -> None:
         category_ids = list(db.session.scalars(sa.select(Category.id)))
         manager_id = manager.id
         engine = db.engine
+    staff_ids = [manager_id] + _caseworkers(engine, team_ids)
 
     rng = random.Random(seed)
     today = datetime.now(LONDON).date()
@@ -97,9 +196,9 @@ def build(app: Any, cases: int, seed: int) -> None:
         for first in range(0, cases, BATCH):
             rows = []
             for _ in range(min(BATCH, cases - first)):
-                rows.append(
-                    _case(rng, today, numbers, team_ids, advocacy_team, add_working_days, LONDON)
-                )
+                row = _case(rng, today, numbers, team_ids, advocacy_team, add_working_days, LONDON)
+                row["assigned_staff_id"] = rng.choice(staff_ids) if row["accepted_on"] else None
+                rows.append(row)
             # Each stage's dates are on the stage's row (models/stage_response.py).
             asked = [
                 {"stage2": row.pop("stage2_requested_on"), "stage3": row.pop("stage3_requested_on")}
@@ -158,6 +257,39 @@ def build(app: Any, cases: int, seed: int) -> None:
     print(f"  {cases:,} cases built in {time.perf_counter() - started:.0f} s")
 
 
+def _caseworkers(engine: Any, team_ids: list[int]) -> list[int]:
+    """STAFF team members, spread over the teams (no authenticator app: they never sign
+    in here); their ids."""
+    from portal.domain.clock import LONDON
+    from portal.models import Staff
+
+    with engine.begin() as connection:
+        return list(
+            connection.execute(
+                sa.insert(Staff.__table__).returning(Staff.__table__.c.id),
+                [
+                    {
+                        "email": f"caseworker{n}@bench.example",
+                        "name": f"Caseworker {n}",
+                        "password_hash": "!",
+                        "role": "team_member",
+                        "team_id": team_ids[n % len(team_ids)],
+                        "is_active_account": True,
+                        "failed_sign_ins": 0,
+                        "created_at": datetime.now(LONDON),
+                        "session_version": 1,
+                        "recovery_code_hashes": [],
+                    }
+                    for n in range(STAFF)
+                ],
+            ).scalars()
+        )
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
 def _case(
     rng: random.Random,
     today: date,
@@ -178,6 +310,9 @@ def _case(
     stage = "closed" if closed else weighted(rng, OPEN_STAGES)
     if kind != "complaint" and stage not in ("closed", "triage"):
         stage = "triage"
+    procedure = "corporate" if rng.random() < 0.15 else "england_children_2006"
+    if procedure == "corporate" and stage == "stage3":
+        stage = "stage2"  # the corporate procedure has two stages
     if stage == "triage":
         next_due = acknowledge_by if rng.random() < 0.6 else None
     elif stage in ("closed", "ombudsman"):
@@ -190,10 +325,15 @@ def _case(
         "reference": f"CSC-{received_on.year}-{numbers[received_on.year]:05d}",
         "kind": kind,
         "submitter_role": rng.choice(ROLES),
-        "submitter_name": f"Person {rng.randint(1, 10**6)}",
+        "submitter_name": _person(rng),
+        "child_name": _person(rng),
+        "child_date_of_birth": date(2008, 1, 1) + timedelta(days=rng.randint(0, 6000)),
         "contact_preference": "email",
-        "email": "person@example.com",
-        "what_happened": "Nobody came to the review meeting, and nobody called to say why.",
+        "email": f"person{rng.randint(1, 10**6)}@example.com",
+        "phone": f"07700 9{rng.randint(0, 99999):05d}",
+        "postcode": f"NM{rng.randint(1, 30)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
+        f"{rng.choice('ABDEFGHJ')}",
+        "what_happened": " ".join(rng.sample(SENTENCES, 2)),
         "support_needs": [],
         "flags": [],
         "answers": {},
@@ -210,7 +350,7 @@ def _case(
         "urgent": urgent,
         "child_age": rng.randint(0, 25),
         "team_id": advocacy_team if kind == "advocacy" else rng.choice(team_ids),
-        "procedure": "corporate" if rng.random() < 0.15 else "england_children_2006",
+        "procedure": procedure,
         "routing_reason": "The team the person chose",
         "tracking_token_hash": secrets.token_hex(32),
         "received_at": received_at,
@@ -269,6 +409,41 @@ def pages(app: Any, rng: random.Random) -> Iterator[tuple[str, Any]]:
         lambda: (f"{queue}?kind=complaint&status=overdue", {"HX-Request": "true"}),
     )
     yield "Case page", lambda: (f"/staff/cases/{rng.choice(open_refs)}", {})
+    yield "My cases", lambda: (f"{queue}?assigned=me", {})
+    # The search is sent by POST (no name in an address): (address, headers, form).
+    yield (
+        "Search, by name (first and last)",
+        lambda: ("/staff/search", {}, {"name": _person(rng)}),
+    )
+    yield "Search, by surname", lambda: ("/staff/search", {}, {"name": rng.choice(LAST)})
+    yield (
+        "Search, by words (two)",
+        lambda: (
+            "/staff/search",
+            {},
+            {
+                "words": rng.choice(
+                    ["placement plan", "advocate waiting", "residential home", "school transport"]
+                )
+            },
+        ),
+    )
+    yield (
+        "Search, child's date of birth",
+        lambda: (
+            "/staff/search",
+            {},
+            {
+                "child_date_of_birth": _date_parts(
+                    date(2008, 1, 1) + timedelta(days=rng.randint(0, 6000))
+                )
+            },
+        ),
+    )
+
+
+def _date_parts(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
 
 
 def time_pages(app: Any, requests: int, warmup: int, seed: int) -> list[tuple[str, float, float]]:
@@ -281,13 +456,17 @@ def time_pages(app: Any, requests: int, warmup: int, seed: int) -> list[tuple[st
         secret = db.session.scalar(sa.select(Staff.totp_secret).where(Staff.email == MANAGER))
     client = app.test_client()
     sign_in(client, secret)
+    token = csrf_token(client.get("/staff/search").get_data(as_text=True))
     results = []
     for name, next_request in pages(app, rng):
         timings = []
         for attempt in range(warmup + requests):
-            url, headers = next_request()
+            url, headers, *form = next_request()
             started = time.perf_counter()
-            response = client.get(url, headers=headers)
+            if form:
+                response = client.post(url, headers=headers, data={"csrf_token": token, **form[0]})
+            else:
+                response = client.get(url, headers=headers)
             elapsed = (time.perf_counter() - started) * 1000
             assert response.status_code == 200, (url, response.status_code)
             if attempt >= warmup:

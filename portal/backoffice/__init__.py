@@ -13,6 +13,7 @@ from portal.backoffice import (  # noqa: E402,F401
     report_views,
     rules_views,
     safeguarding_views,
+    search_views,
     staff_views,
     team_views,
 )

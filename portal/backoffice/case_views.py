@@ -216,9 +216,7 @@ def _assign_choices(form: AssignForm, found: Submission) -> None:
     form.team.choices = [("", "Choose a team")] + [
         (str(t.id), t.name) for t in teams.all_teams(include_inactive=False)
     ]
-    form.person.choices = [("", "No one yet")] + [
-        (str(s.id), s.name) for s in staff_service.team_members(None)
-    ]
+    form.person.choices = [("", "No one yet")] + staff_service.assignee_choices()
 
 
 @bp.route("/cases/<reference>/assign", methods=["GET", "POST"])
@@ -242,7 +240,7 @@ def assign(reference: str) -> Response | str:
         title="Assign the case",
         beside="team",
         refused=(ValueError,),
-        elsewhere={cases.ReasonNeeded: "reason"},
+        elsewhere={cases.ReasonNeeded: "reason", cases.AssigneeRefused: "person"},
         data=lambda found: {
             "team": str(found.team_id or ""),
             "person": str(found.assigned_staff_id or ""),

@@ -1,5 +1,7 @@
 """Back-office forms, in GOV.UK wording, rendered with the GOV.UK macros."""
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -30,7 +32,9 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from portal.domain import labels
+from portal.domain import search as search_terms
 from portal.domain.access import ROLE_NAMES, Role
+from portal.domain.clock import LONDON
 from portal.domain.labels import ACKNOWLEDGED_HOW, FINDINGS, OMBUDSMAN_DECISIONS, PAUSE_REASONS
 from portal.domain.stages import Move
 from portal.fields import (
@@ -1018,3 +1022,121 @@ class MessageForm(CaseForm):
         validators=[required("Enter the message"), max_length(5000, "The message")],
         widget=GovTextArea(),
     )
+
+
+class CaseSearchForm(FlaskForm):
+    """The case search (services/search.py): any of these, at least one. Sent by POST, so
+    what was searched for is never in an address (access logs, browser history)."""
+
+    reference = StringField(
+        "Reference",
+        description="All of it or part, for example CSC-2026-00042 or 00042",
+        filters=[clean_text],
+        validators=[max_length(30, "The reference")],
+        widget=GovTextInput(),
+    )
+    name = StringField(
+        "Name",
+        description="The person who wrote, or the child: all of a name or part of it",
+        filters=[clean_text],
+        validators=[max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    email = StringField(
+        "Email address",
+        filters=[clean_text],
+        validators=[max_length(254, "The email address")],
+        widget=GovTextInput(),
+    )
+    phone = StringField(
+        "Phone number",
+        description="With or without spaces, 0 or +44",
+        filters=[clean_text],
+        validators=[max_length(40, "The phone number")],
+        widget=GovTextInput(),
+    )
+    postcode = StringField(
+        "Postcode",
+        filters=[clean_text],
+        validators=[max_length(10, "The postcode")],
+        widget=GovTextInput(),
+    )
+    child_date_of_birth = GovDateField(
+        "The child's date of birth", what="The child's date of birth"
+    )
+    words = StringField(
+        "Words in what they wrote",
+        description="Every word is looked for; words shorter than 3 letters are left out",
+        filters=[clean_text],
+        validators=[max_length(200, "The words")],
+        widget=GovTextInput(),
+    )
+    page = HiddenField()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        checks: dict[Field, tuple[Callable[[str], bool], str]] = {
+            self.name: (
+                lambda v: len(search_terms.squeeze(v)) >= search_terms.SHORTEST_NAME,
+                "Enter at least 2 letters of the name",
+            ),
+            self.phone: (
+                lambda v: bool(search_terms.phone_keys(v)),
+                "Enter a phone number, like 01632 960 001 or +44 7700 900 982",
+            ),
+            self.postcode: (
+                lambda v: bool(search_terms.postcode_key(v)),
+                "Enter a full postcode, like NM2 3AB",
+            ),
+            self.words: (
+                lambda v: bool(search_terms.words(v)),
+                "Enter at least one word of 3 letters or more",
+            ),
+            self.email: (lambda v: "@" in v, "Enter an email address, like name@example.com"),
+        }
+        for found, (ok, message) in checks.items():
+            if found.data and not found.errors and not ok(found.data):
+                found.errors = [message]
+                valid = False
+        dob = self.child_date_of_birth
+        if dob.data and dob.data > datetime.now(LONDON).date():
+            dob.errors = ["The child's date of birth must be today or in the past"]
+            valid = False
+        filled = [f for f in self if f.name not in ("csrf_token", "page") and f.data]
+        if valid and not filled and not dob.process_errors:
+            self.reference.errors = ["Enter something to search for: a reference, a name ..."]
+            valid = False
+        return valid
+
+
+class BulkAssignForm(FlaskForm):
+    """Assign the cases chosen in the queue (each "reference@version") at once."""
+
+    cases = SelectMultipleField("Cases", validate_choice=False, widget=GovCheckboxesInput())
+    team = SelectField("Move them to the team", coerce=str, default="", widget=GovSelect())
+    reason = StringField(
+        "Why (if you are changing the team)",
+        filters=[clean_text],
+        validators=[max_length(180, "The reason")],
+        widget=GovTextInput(),
+    )
+    person = SelectField("Assign them to", coerce=str, default="", widget=GovSelect())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if not self.cases.data:
+            self.cases.errors = ["Select the cases to assign"]
+            valid = False
+        if valid and not self.team.data and not self.person.data:
+            self.team.errors = ["Choose a team or a person to assign them to"]
+            valid = False
+        return valid
+
+    def chosen(self) -> dict[str, int]:
+        """{reference: the version the person was looking at}."""
+        found = {}
+        for value in self.cases.data or []:
+            reference, _, version = str(value).rpartition("@")
+            if reference and version.isdigit():
+                found[reference] = int(version)
+        return found

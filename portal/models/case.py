@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +33,21 @@ class Lesson(Model):
     lesson: Mapped[str] = mapped_column(sa.String(2000))
     action: Mapped[str] = mapped_column(sa.String(2000))
     action_due_on: Mapped[date | None]
+
+
+# The open-cases indexes' keys: the queue's order, then what its filters and counts read.
+QUEUE_KEYS = (
+    "next_due_on",
+    "submission_id",
+    "stage",
+    "kind",
+    "team_id",
+    "safeguarding_actioned_at",
+)
+OPEN_ONLY: dict[str, Any] = {
+    "postgresql_where": sa.text("stage <> 'closed'"),
+    "sqlite_where": sa.text("stage <> 'closed'"),
+}
 
 
 class Case(Model):
@@ -133,17 +148,10 @@ class Case(Model):
         # concern, the reference searched) it asks of the few submissions that match
         # (services/triage.py). No index of kind or stage alone: SQLite, without
         # statistics, would take one for the queue's filters and sort what it found.
-        sa.Index(
-            "ix_cases_open_queue",
-            "next_due_on",
-            "submission_id",
-            "stage",
-            "kind",
-            "team_id",
-            "safeguarding_actioned_at",
-            postgresql_where=sa.text("stage <> 'closed'"),
-            sqlite_where=sa.text("stage <> 'closed'"),
-        ),
+        sa.Index("ix_cases_open_queue", *QUEUE_KEYS, **OPEN_ONLY),
+        # "My cases": one person's open cases, in the queue's order, with what its counts
+        # read (services/triage.py, QueueFilters.assigned_to).
+        sa.Index("ix_cases_open_assigned", "assigned_staff_id", *QUEUE_KEYS, **OPEN_ONLY),
     )
 
 

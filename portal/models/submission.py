@@ -8,6 +8,7 @@ from sqlalchemy.orm.util import identity_key
 
 from portal.domain.contact_safety import ContactSafety
 from portal.domain.responses import overall_outcome
+from portal.domain.search import PHONE_SEPARATORS
 from portal.models import Model
 from portal.models.case import CASE_COLUMNS, Case
 from portal.models.stage_response import StageResponse
@@ -315,6 +316,48 @@ class Submission(Model):
             postgresql_where=sa.text("urgent OR concern"),
         ),
     )
+
+
+# --- the case search (services/search.py) ---------------------------------------------------
+# What is kept, keyed as the search keys what is typed (domain/search.py): the same SQL in
+# the indexes below and in the queries, so that both databases use them.
+
+
+def phone_key(column: Any) -> Any:
+    """The phone number without the separators people write (PHONE_SEPARATORS)."""
+    for separator in PHONE_SEPARATORS:
+        column = sa.func.replace(column, separator, "")
+    return column
+
+
+def postcode_key(column: Any) -> Any:
+    """The postcode in capitals without spaces."""
+    return sa.func.upper(sa.func.replace(column, " ", ""))
+
+
+def email_key(column: Any) -> Any:
+    return sa.func.lower(column)
+
+
+# PostgreSQL finds part of a name, or words in what was written, by trigrams (pg_trgm);
+# SQLite cannot use an index for LIKE '%...%' and reads the table, so its copies of these
+# three are empty (WHERE 0) rather than a B-tree nothing would read.
+for _name, _column in (
+    ("ix_submissions_submitter_name_trgm", "submitter_name"),
+    ("ix_submissions_child_name_trgm", "child_name"),
+    ("ix_submissions_what_happened_trgm", "what_happened"),
+):
+    sa.Index(
+        _name,
+        Submission.__table__.c[_column],
+        postgresql_using="gin",
+        postgresql_ops={_column: "gin_trgm_ops"},
+        sqlite_where=sa.text("0"),
+    )
+sa.Index("ix_submissions_email_key", email_key(Submission.__table__.c.email))
+sa.Index("ix_submissions_phone_key", phone_key(Submission.__table__.c.phone))
+sa.Index("ix_submissions_postcode_key", postcode_key(Submission.__table__.c.postcode))
+sa.Index("ix_submissions_child_date_of_birth", Submission.__table__.c.child_date_of_birth)
 
 
 # The case's columns the submission still answers to (OnCase bridges); the others are read

@@ -50,11 +50,13 @@ def record(
     staff: Staff | None,
     submission: Submission | None = None,
     detail: dict[str, Any] | None = None,
+    submission_id: int | None = None,
 ) -> AuditEvent:
-    """Add an event to the caller's transaction; the caller commits."""
+    """Add an event to the caller's transaction; the caller commits. The case is the
+    submission given, or its id (a search records the cases it showed by id)."""
     audit_event = AuditEvent(
         staff_id=staff.id if staff else None,
-        submission_id=submission.id if submission else None,
+        submission_id=submission.id if submission else submission_id,
         action=action,
         detail={key: _plain(value) for key, value in (detail or {}).items()},
     )

@@ -99,6 +99,10 @@ class ReasonNeeded(ValueError):
     """A change staff must explain: re-routing a case to another team."""
 
 
+class AssigneeRefused(ValueError):
+    """Someone a case cannot be assigned to (an auditor; someone outside its team)."""
+
+
 # --- who sees what ---------------------------------------------------------------------
 
 
@@ -253,20 +257,78 @@ def assign(
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
     before = _snapshot(case, ["team_id", "assigned_staff_id", "routing_reason"])
-    if team_id is not None and db.session.get(Team, team_id) is None:
+    team = db.session.get(Team, team_id) if team_id is not None else case.case.team
+    if team_id is not None and team is None:
         raise ValueError("Select a team")
-    if team_id is not None and team_id != case.team_id:
-        if not reason.strip():
-            raise ReasonNeeded("Enter why you are changing the team")
+    moves = team_id is not None and team_id != case.team_id
+    if moves and not reason.strip():
+        raise ReasonNeeded("Enter why you are changing the team")
+    if person_id is not None:
+        check_assignee(db.session.get(Staff, person_id), team)
+    if moves:
         case.team_id = team_id
         case.routing_rule_id = None
         case.case.routing_reason = f"Re-routed by staff: {reason}"
     if person_id is not None:
-        person = db.session.get(Staff, person_id)
-        if person is None:
-            raise ValueError("Select a person")
-        case.assigned_staff_id = person.id
+        case.assigned_staff_id = person_id
     _save(staff, case, "assigned", before, {"reason": reason})
+
+
+def check_assignee(person: Staff | None, team: Team | None) -> None:
+    """A case is assigned only to someone who works cases and may see it where it is
+    going: a member of its team, or a manager (who sees every team). Auditors are never
+    assignees; someone in another team needs the case moved to theirs, with a reason."""
+    if person is None or not person.is_active_account:
+        raise AssigneeRefused("Select a person")
+    role = Role(person.role)
+    if not can(role, Permission.WORK_CASES):
+        raise AssigneeRefused(f"{person.name} is an auditor: select someone who works cases")
+    if can(role, Permission.SEE_ALL_TEAMS):
+        return
+    if team is None or person.team_id != team.id:
+        where = team.name if team is not None else "no team"
+        raise AssigneeRefused(
+            f"{person.name} is not in {where}: select a member of the case's team, "
+            "or move the case to their team and say why"
+        )
+
+
+@dataclass
+class AssignedMany:
+    done: list[str]
+    refused: dict[str, str]  # reference: why
+
+
+def assign_many(
+    staff: Staff,
+    chosen: dict[str, int],
+    *,
+    team_id: int | None,
+    person_id: int | None,
+    reason: str,
+) -> AssignedMany:
+    """Assign several cases at once (reference: the version the person was looking
+    at): each through `assign`, as a change of its own (its own audit event and commit),
+    so a case someone else changed meanwhile, or that cannot go where asked, is refused
+    and reported while the others are done."""
+    _require(staff, Permission.WORK_CASES)
+    done: list[str] = []
+    refused: dict[str, str] = {}
+    for reference, version in chosen.items():
+        case = find(staff, reference)
+        if case is None:
+            refused[reference] = "Not found"
+            continue
+        try:
+            assign(
+                staff, case, team_id=team_id, person_id=person_id, reason=reason, version=version
+            )
+        except (CaseChanged, ValueError) as problem:
+            db.session.rollback()
+            refused[reference] = str(problem)
+        else:
+            done.append(reference)
+    return AssignedMany(done=done, refused=refused)
 
 
 def change_procedure(

@@ -332,6 +332,18 @@ def team_members(team_id: int | None) -> list[Staff]:
     return list(db.session.scalars(query))
 
 
+def assignee_choices() -> list[tuple[str, str]]:
+    """Everyone a case may be assigned to (not auditors), "Name (Team)", for a select:
+    services/cases.py `check_assignee` says which of them a given case may go to."""
+    rows = db.session.execute(
+        sa.select(Staff.id, Staff.name, Team.name)
+        .outerjoin(Team, Team.id == Staff.team_id)
+        .where(Staff.is_active_account, Staff.role != Role.AUDITOR.value)
+        .order_by(Staff.name)
+    )
+    return [(str(i), f"{name} ({team})" if team else name) for i, name, team in rows]
+
+
 DEMO_PASSWORD = "demo-password-change-me"
 DEMO_ACCOUNTS = [
     ("manager@northmoor.example", "Morgan Manager", Role.MANAGER, None),

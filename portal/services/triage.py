@@ -13,6 +13,7 @@ from portal.domain.timescales import acknowledged_late
 from portal.extensions import db
 from portal.models import Case, Staff, Submission, Team
 from portal.models.submission import concern, urgent
+from portal.services import audit
 from portal.services.cases import visible_to
 
 PAGE_SIZE = 50
@@ -20,6 +21,8 @@ PAGE_SIZE = 50
 # looked up once; one that matches more (a few characters), as the search itself.
 MATCHES_LISTED = 1000
 DUE_SOON_WORKING_DAYS = 2
+# The most rows one export holds (more than any council's open cases).
+EXPORT_MOST = 100_000
 
 STATUS_NAMES = {
     # Possible danger nobody has recorded what was done about: its own status, above
@@ -39,6 +42,9 @@ class QueueFilters:
     status: str = ""
     reference: str = ""
     page: int = 1
+    # "My cases": the open cases assigned to this member of staff (their id).
+    assigned_to: int | None = None
+    limit: int = PAGE_SIZE  # the export asks for every row at once
 
 
 @dataclass
@@ -150,6 +156,8 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
         conditions.append(Case.stage == filters.stage)
     if filters.reference.strip():
         conditions.append(reference_matches(filters.reference))
+    if filters.assigned_to is not None:
+        conditions.append(Case.assigned_staff_id == filters.assigned_to)
 
     counts = {name: 0 for name in STATUS_NAMES}
     for name, count in db.session.execute(
@@ -161,15 +169,9 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     total = counts[filters.status] if filters.status in STATUS_NAMES else sum(counts.values())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
-    ids = _page_ids(conditions, offset=(page - 1) * PAGE_SIZE)
-    by_id = {
-        row[-1]: row
-        for row in db.session.execute(
-            _row_columns().add_columns(Submission.id).where(Submission.id.in_(ids))
-        )
-    }
+    ids = _page_ids(conditions, offset=(page - 1) * PAGE_SIZE, limit=filters.limit)
     return QueuePage(
-        rows=[_row(by_id[i], today, soon) for i in ids if i in by_id],
+        rows=_rows(ids, today, soon),
         counts=counts,
         total=total,
         page=page,
@@ -177,7 +179,42 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     )
 
 
-def _page_ids(conditions: list[sa.ColumnElement[bool]], *, offset: int) -> list[int]:
+def export(staff: Staff, filters: QueueFilters, *, today: date) -> list[QueueRow]:
+    """Every row of the queue as this person sees it with these filters, in its order,
+    for the CSV export; recorded in the audit trail (the filters and how many rows)."""
+    everything = QueueFilters(**{**vars(filters), "page": 1, "limit": EXPORT_MOST})
+    rows = queue(staff, everything, today=today).rows
+    audit.record(
+        "queue_exported",
+        staff=staff,
+        detail={
+            "filters": {
+                name: value
+                for name, value in vars(filters).items()
+                if name not in ("page", "limit") and value not in ("", None)
+            },
+            "rows": len(rows),
+        },
+    )
+    db.session.commit()
+    return rows
+
+
+def _rows(ids: list[int], today: date, soon: date) -> list[QueueRow]:
+    """The rows of these cases, in this order (read a thousand at a time)."""
+    by_id = {}
+    for first in range(0, len(ids), 1000):
+        chunk = ids[first : first + 1000]
+        for row in db.session.execute(
+            _row_columns().add_columns(Submission.id).where(Submission.id.in_(chunk))
+        ):
+            by_id[row[-1]] = row
+    return [_row(by_id[i], today, soon) for i in ids if i in by_id]
+
+
+def _page_ids(
+    conditions: list[sa.ColumnElement[bool]], *, offset: int, limit: int = PAGE_SIZE
+) -> list[int]:
     """The ids of one page, in queue order: possible danger on top until someone records
     what was done, then possible concerns, then by due date, nothing due last. A query
     for each, each reading the open-cases index (ix_cases_open_queue) in its own order,
@@ -189,14 +226,14 @@ def _page_ids(conditions: list[sa.ColumnElement[bool]], *, offset: int) -> list[
         on_top += db.session.scalars(
             sa.select(Case.submission_id).where(*conditions, group).order_by(*in_order)
         )
-    ids = on_top[offset : offset + PAGE_SIZE]
-    if len(ids) < PAGE_SIZE:
+    ids = on_top[offset : offset + limit]
+    if len(ids) < limit:
         ids += db.session.scalars(
             sa.select(Case.submission_id)
             .where(*conditions, sa.not_(needs_safeguarding()), sa.not_(needs_a_look()))
             .order_by(*in_order)
             .offset(max(0, offset - len(on_top)))
-            .limit(PAGE_SIZE - len(ids))
+            .limit(limit - len(ids))
         )
     return ids
 

@@ -75,6 +75,12 @@ BACKOFFICE_PAGES = [
     "subject access",
     "subject access (errors)",
     "subject access (found)",
+    "find a case",
+    "find a case (errors)",
+    "find a case (found)",
+    "my cases",
+    "assign cases (errors)",
+    "assign cases (done)",
     "annual report",
     "annual report (errors)",
     "annual report (another council added)",
@@ -234,6 +240,28 @@ def _records_and_reports(walker: Walker) -> None:
     shows_errors(walker)
     walker.goto("/staff/reports/annual?from=2026-04-31&to=2025", "annual report (dates wrong)")
     shows_errors(walker)
+
+
+def _finding_cases(walker: Walker, complaint: str) -> None:
+    """The case search, "My cases", and assigning cases chosen in the queue."""
+    page = walker.page
+    walker.goto("/staff/search", "find a case")
+    walker.fill.date("child_date_of_birth", "31", "2", "2014")
+    walker.press("Search", "find a case (errors)")
+    shows_errors(walker)
+    walker.goto("/staff/search")
+    walker.fill.text("name", "Pat Parent")
+    walker.press("Search", "find a case (found)")
+    assert "3 cases found" in page.locator("main").inner_text()
+    walker.goto("/staff/?assigned=me", "my cases")
+    walker.goto("/staff/")
+    page.locator("#bulk-assign summary").click()
+    page.locator(f"#select-{complaint}").check()
+    walker.press("Assign selected cases", "assign cases (errors)")
+    shows_errors(walker)
+    page.locator("#person").select_option(index=1)
+    walker.press("Assign selected cases", "assign cases (done)")
+    assert "1 case assigned" in page.locator("main").inner_text()
 
 
 def _letters_waiting(walker: Walker, server: LiveServer, caseworker: str) -> None:
@@ -418,6 +446,7 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("routing rules", lambda: _routing_rules(walker, rule_id))
         crawler.attempt("teams", lambda: _teams_and_categories(walker, team_id, category_id))
         crawler.attempt("records and reports", lambda: _records_and_reports(walker))
+        crawler.attempt("finding cases", lambda: _finding_cases(walker, refs[Kind.COMPLAINT]))
         crawler.attempt("letters waiting", lambda: _letters_waiting(walker, server, member))
         crawler.attempt("staff accounts", lambda: _staff_accounts(walker, server, member))
         crawler.attempt("possible danger", lambda: _possible_danger(walker, server))

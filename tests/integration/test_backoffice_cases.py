@@ -680,7 +680,9 @@ def test_assigning_a_person_in_the_same_team_needs_no_reason(manager: FlaskClien
     make_staff(Role.TEAM_MEMBER, team="Looked After Children")
     page = look(manager, f"/staff/cases/{ref}/assign")
     person = next(
-        e.attrs["value"] for e in page.find_all("option") if e.text == "team_member person"
+        e.attrs["value"]
+        for e in page.find_all("option")
+        if e.text == "team_member person (Looked After Children)"
     )
     page = save(
         manager,

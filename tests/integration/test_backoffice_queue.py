@@ -108,7 +108,12 @@ def test_every_open_submission_is_listed_with_its_next_due_date_status_team_and_
     assert page.headings == ["Triage queue"]
     assert queue.closed not in page.text
     rows = {ref: page.by_id(f"row-{ref}") for ref in queue_references(page)}
-    texts = {ref: row.text.split(" Actions ")[0] for ref, row in rows.items() if row}
+    # Each row starts with its box for "Assign the cases you select".
+    texts = {
+        ref: row.text.split(" Actions ")[0].removeprefix(f"Select {ref} ")
+        for ref, row in rows.items()
+        if row
+    }
     # The stage 1 response runs from receipt, beside the acknowledgement.
     assert texts[queue.overdue] == (
         f"{queue.overdue} Complaint 5 January 2026 Acknowledge by 8 January 2026 "
@@ -393,7 +398,7 @@ def test_reclassifying_inline_with_htmx_returns_the_row_and_a_missing_reason_is_
         manager, url, {"kind": "representation", "reason": "Not a formal complaint"}, htmx=True
     )
     row = row_only(saved, ref)
-    assert row.startswith(f"{ref} Representation ")
+    assert row.startswith(f"Select {ref} {ref} Representation ")
     assert "Reclassified." in row
 
 

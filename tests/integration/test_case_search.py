@@ -1,0 +1,214 @@
+"""Finding a case (issue 16): one search across every case, open and closed, by
+reference, name, email, phone, postcode, the child's date of birth and words in what was
+written; only what the searcher's role and team allow; every search in the audit trail,
+its terms as keyed hashes only."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from backoffice_helpers import (
+    browser,
+    errors_shown_twice,
+    look,
+    make_staff,
+    read,
+    sign_in,
+    sign_in_as_manager,
+    table_after,
+    team_id,
+)
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.domain.access import Role
+from portal.domain.types import ContactPreference, Kind, SubmitterRole
+from portal.extensions import db
+from portal.models import AuditEvent, Case, Submission
+from portal.services import intake, search, teams
+
+SEARCH = "/staff/search"
+
+
+def recorded(
+    *,
+    name: str = "Pat Parent",
+    child: str = "Sam Jones",
+    born: date | None = date(2015, 3, 4),
+    email: str | None = "pat@example.com",
+    phone: str | None = None,
+    postcode: str | None = None,
+    text: str = "Nobody came to the review meeting.",
+    team: str = "Looked After Children",
+) -> Submission:
+    return intake.record_submission(
+        intake.NewSubmission(
+            kind=Kind.COMPLAINT,
+            role=SubmitterRole.PARENT,
+            name=name,
+            contact_preference=ContactPreference.EMAIL if email else ContactPreference.PHONE,
+            email=email,
+            phone=phone,
+            address="1 High Street, Northmoor" if postcode else None,
+            postcode=postcode,
+            what_happened=text,
+            child_name=child,
+            child_date_of_birth=born,
+            team_id=team_id(team),
+            answers={},
+        ),
+        now=datetime.now(UTC),
+    )
+
+
+def close(case: Submission) -> None:
+    db.session.execute(sa.update(Case).where(Case.submission_id == case.id).values(stage="closed"))
+    db.session.commit()
+
+
+def find(client: FlaskClient, **terms: object) -> list[list[str]]:
+    """Search as a person would (the form's own token); the rows of the results."""
+    token = look(client, SEARCH).csrf_token
+    response = client.post(SEARCH, data={"csrf_token": token, **terms})
+    assert response.status_code == 200
+    page = read(response)
+    assert not page.error_summary, page.error_summary
+    heading = next(e.text for e in page.elements if e.tag == "h2" and "found" in e.text)
+    return table_after(page, heading) if not heading.startswith("0 ") else []
+
+
+def references(rows: list[list[str]]) -> set[str]:
+    return {row[0] for row in rows}
+
+
+@pytest.fixture
+def cases(app: Flask) -> dict[str, Submission]:
+    teams.load_default_categories()
+    found = {
+        "closed_child": recorded(child="Robin Ashworth", born=date(2012, 7, 9)),
+        "phone": recorded(name="Alex Moss", child="Kit Moss", email=None, phone="+44 7700 900 123"),
+        "postcode": recorded(name="Jo Field", postcode="NM2 3AB", email="Jo.Field@Example.com"),
+        "fostering": recorded(
+            name="Lee Other",
+            child="Robin Ashworth",
+            team="Fostering",
+            text="The foster carer never got the placement plan.",
+        ),
+    }
+    close(found["closed_child"])
+    return found
+
+
+def test_a_manager_finds_a_closed_case_by_the_childs_name_and_another_teams_member_does_not(
+    app: Flask, cases: dict[str, Submission]
+) -> None:
+    manager = browser(app)
+    sign_in_as_manager(manager)
+    rows = find(manager, name="  robin   ASHWORTH ")
+    assert references(rows) == {cases["closed_child"].reference, cases["fostering"].reference}
+    closed = next(r for r in rows if r[0] == cases["closed_child"].reference)
+    assert closed[1:] == ["Complaint", closed[2], "Closed", "Looked After Children"]
+
+    fostering = browser(app)
+    sign_in(fostering, make_staff(Role.TEAM_MEMBER, team="Fostering"))
+    assert references(find(fostering, name="Robin Ashworth")) == {cases["fostering"].reference}
+
+    own_team = browser(app)
+    sign_in(own_team, make_staff(Role.TEAM_MEMBER, team="Looked After Children"))
+    assert references(find(own_team, name="Ashworth")) == {cases["closed_child"].reference}
+
+
+def test_what_people_type_is_normalised(app: Flask, cases: dict[str, Submission]) -> None:
+    client = browser(app)
+    sign_in_as_manager(client)
+    phone = cases["phone"].reference
+    for typed in ("07700900123", "07700 900 123", "+447700900123", "0044 7700 900123"):
+        assert references(find(client, phone=typed)) == {phone}, typed
+    postcode = cases["postcode"].reference
+    for typed in ("nm23ab", " NM2  3AB"):
+        assert references(find(client, postcode=typed)) == {postcode}, typed
+    assert references(find(client, email=" JO.FIELD@example.COM ")) == {postcode}
+    assert references(find(client, child_date_of_birth=["9", "7", "2012"])) == {
+        cases["closed_child"].reference
+    }
+    # Every word, anywhere, in any case; a word of two letters is left out.
+    assert references(find(client, words="PLACEMENT carer of")) == {cases["fostering"].reference}
+    assert find(client, words="placement meeting") == []
+    # Part of a reference; several fields at once must all match.
+    number = cases["phone"].reference[-5:]
+    assert references(find(client, reference=number.lower())) == {phone}
+    assert find(client, reference=number, name="Jo Field") == []
+    # What is typed is text, not a pattern.
+    assert find(client, name="%_") == []
+
+
+@pytest.mark.parametrize(
+    ("terms", "field", "message"),
+    [
+        ({}, "reference", "Enter something to search for: a reference, a name ..."),
+        (
+            {"child_date_of_birth": ["31", "2", "2014"]},
+            "child_date_of_birth",
+            "The child's date of birth must be a real date",
+        ),
+        (
+            {"child_date_of_birth": ["1", "1", "2999"]},
+            "child_date_of_birth",
+            "The child's date of birth must be today or in the past",
+        ),
+        ({"phone": "call me"}, "phone", None),
+        ({"postcode": "NM2"}, "postcode", "Enter a full postcode, like NM2 3AB"),
+        ({"words": "of a"}, "words", "Enter at least one word of 3 letters or more"),
+        ({"name": "J"}, "name", "Enter at least 2 letters of the name"),
+    ],
+)
+def test_what_cannot_be_searched_is_said_beside_the_field(
+    app: Flask, terms: dict[str, object], field: str, message: str | None
+) -> None:
+    client = browser(app)
+    sign_in_as_manager(client)
+    token = look(client, SEARCH).csrf_token
+    page = read(client.post(SEARCH, data={"csrf_token": token, **terms}))
+    shown = errors_shown_twice(page)
+    assert list(shown) == [field]
+    assert message is None or shown[field] == message
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "searched")) == 0
+
+
+def test_every_search_is_in_the_audit_trail_without_the_words_searched_for(
+    app: Flask, cases: dict[str, Submission]
+) -> None:
+    client = browser(app)
+    sign_in_as_manager(client)
+    find(client, name="Robin Ashworth", child_date_of_birth=["9", "7", "2012"])
+    searched = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "searched")
+    ).one()
+    assert searched.submission_id is None
+    assert searched.detail["by"] == ["name", "child_date_of_birth"]
+    assert searched.detail["found"] == 1
+    stored = str(searched.detail).lower()
+    assert "robin" not in stored and "ashworth" not in stored and "2012" not in stored
+    # The case shown records who found it: its own trail answers "who looked this child up?"
+    closed = cases["closed_child"]
+    found = db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "found_in_search", AuditEvent.submission_id == closed.id
+        )
+    ).one()
+    assert found.staff_id == searched.staff_id and found.detail["search"] == searched.id
+    assert "found in search" in look(client, f"/staff/cases/{closed.reference}").text
+    # ... and so do the terms, typed again however they were typed the first time.
+    asked = search.SearchTerms(name="robin  ashworth", child_date_of_birth=date(2012, 7, 9))
+    assert [e.id for e in search.searches_for(asked)] == [searched.id]
+    assert search.searches_for(search.SearchTerms(name="Robin Ash")) == []
+
+
+def test_the_search_is_sent_by_post_so_no_name_is_in_an_address(
+    app: Flask, cases: dict[str, Submission]
+) -> None:
+    client = browser(app)
+    sign_in_as_manager(client)
+    page = look(client, SEARCH)
+    form = next(e for e in page.find_all("form") if e.attrs.get("action") == SEARCH)
+    assert form.attrs["method"] == "post"
