@@ -43,9 +43,12 @@ def queue_messages(submission: Submission, tracking_token: str) -> None:
     The outbox worker renders each from its template and the values worked out here,
     so the dates it gives are those of now."""
     context = _context(submission, tracking_token)
-    with force_locale(submission.language):
-        _queue_acknowledgements(submission, context)
-    _queue_staff_messages(submission, context)
+    # The teams are read without writing what is pending first: the submission and all
+    # its messages then go to the database together, at the caller's flush.
+    with db.session.no_autoflush:
+        with force_locale(submission.language):
+            _queue_acknowledgements(submission, context)
+        _queue_staff_messages(submission, context)
     if submission.advocacy_answer == AdvocacyAnswer.NOT_SURE.value:
         # Not sure about an advocate: someone explains, then asks again (s26A).
         _add_task(

@@ -21,8 +21,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import sending_to
 from flask import Flask, render_template
-from flask_babel import force_locale
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from smtp_server import Received, SmtpServer
 from sqlalchemy.orm import Session
 
