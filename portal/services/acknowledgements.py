@@ -77,7 +77,8 @@ def _add_task(submission: Submission, kind: str, description: str) -> None:
 def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
     """Plain values, kept with each message until the worker renders it."""
     config = current_app.config
-    first = clock.first_response_due(submission)
+    progress = clock.progress_of(submission)
+    first = clock.first_response_due(submission, progress=progress)
     return {
         # What the emails say of the submission, as it is now.
         "submission": {
@@ -94,7 +95,7 @@ def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
         # by email is made today: Wales and the corporate code count from it).
         "stage1_due": first.deadline.due if first and first.deadline else None,
         "stage1_due_what": first.what if first else None,
-        "stage1_extended": clock.longest_first_response(submission),
+        "stage1_extended": clock.longest_first_response(submission, progress=progress),
         "resolution_days": limit_days(Procedure.WALES_CHILDREN, Step.RESOLUTION_LETTER),
         "wales_stage2_days": limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
         "procedure": submission.procedure,
@@ -151,7 +152,22 @@ def _queue_acknowledgements(submission: Submission, context: dict[str, Any]) -> 
 def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) -> None:
     # Only what staff emails say: never the person's tracking link.
     context = {key: everything[key] for key in STAFF_CONTEXT}
-    team = db.session.get(Team, submission.team_id) if submission.team_id else None
+    wants_advocate = submission.advocacy_answer in (
+        AdvocacyAnswer.ACCEPTED.value,
+        AdvocacyAnswer.REQUESTED.value,
+    )
+    # The team it went to and the advocacy provider, in one query.
+    wanted = []
+    if submission.team_id:
+        wanted.append(Team.id == submission.team_id)
+    if wants_advocate:
+        wanted.append(sa.and_(Team.is_advocacy_provider, Team.is_active))
+    found = (
+        list(db.session.scalars(sa.select(Team).where(sa.or_(*wanted)).order_by(Team.id)))
+        if wanted
+        else []
+    )
+    team = next((t for t in found if t.id == submission.team_id), None)
     if team is not None and team.is_active:
         kind_words = STAFF_KIND_WORDS.get(submission.kind, submission.kind)
         outbox.queue(
@@ -169,13 +185,8 @@ def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) ->
             submission=submission,
         )
 
-    if submission.advocacy_answer in (
-        AdvocacyAnswer.ACCEPTED.value,
-        AdvocacyAnswer.REQUESTED.value,
-    ):
-        provider = db.session.scalar(
-            sa.select(Team).where(Team.is_advocacy_provider, Team.is_active).order_by(Team.id)
-        )
+    if wants_advocate:
+        provider = next((t for t in found if t.is_advocacy_provider and t.is_active), None)
         if provider is not None:
             outbox.queue(
                 purpose="advocacy_referral",
