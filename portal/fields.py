@@ -16,7 +16,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets
 from markupsafe import Markup
@@ -25,6 +24,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.domain.postcodes import is_uk_postcode, normalise_postcode
+from portal.i18n import lazy_gettext as _l
 from portal.security import sanitise
 
 # GOV.UK wording, translated when shown (lazily: these are read at import time).

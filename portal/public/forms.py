@@ -6,7 +6,6 @@ A child's words are tested to read at grade 6 or below (tests/browser/test_reada
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     Field,
     IntegerField,
@@ -48,6 +47,7 @@ from portal.fields import (
     uk_phone,
     uk_postcode,
 )
+from portal.i18n import lazy_gettext as _l
 
 NOT_SURE = "not_sure"
 

@@ -8,13 +8,13 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date, get_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
 
 from portal.domain.journeys import steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.fields import GovDateField
+from portal.i18n import lazy_gettext as _l
 from portal.models import Draft
 from portal.public.forms import FORMS, QuestionForm, today
 from portal.services import intake

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
@@ -15,6 +14,7 @@ from werkzeug.wrappers import Response
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import limiter
+from portal.i18n import lazy_gettext as _l
 from portal.models import Draft
 from portal.public import bp
 from portal.public.feedback_views import tracking_feedback

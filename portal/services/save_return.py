@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.i18n import lazy_gettext as _l
 from portal.models import Draft
 from portal.services import outbox
 from portal.services.common import council_name, hash_secret
