@@ -92,6 +92,10 @@ class QuestionForm(PortalForm):
         self.earlier_read: set[tuple[str, str]] = set()  # (step, name) of each one read
         self.adapt(teams or [])
 
+    def shares_rendered_fields(self) -> bool:
+        # A question whose words come from an earlier answer is this person's own.
+        return not self.earlier_read
+
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         """Set the words and drop fields that do not apply to this person."""
 
