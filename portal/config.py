@@ -102,6 +102,9 @@ class Config:
     # A response letter is approved by someone other than whoever wrote it; a small
     # council with one complaints manager can let them approve their own (docs/letters.md).
     LETTER_SELF_APPROVAL_ALLOWED = _env("LETTER_SELF_APPROVAL_ALLOWED", "false") == "true"
+    # An MP's or councillor's enquiry about a case is answered within this many working
+    # days of its arrival (the council's own standard; docs/casework.md).
+    ENQUIRY_REPLY_WORKING_DAYS = int(_env("ENQUIRY_REPLY_WORKING_DAYS", "10"))
     # How soon the advocacy provider should have picked up a request.
     ADVOCACY_TARGET_WORKING_DAYS = int(_env("ADVOCACY_TARGET_WORKING_DAYS", "5"))
     # `flask deadlines remind` (docs/reminders.md): how many working days before a due

@@ -3,7 +3,7 @@ one a form, a use case and the case page again, through common.case_action)."""
 
 from functools import partial
 
-from flask import abort, render_template, send_file
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import force_locale
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,9 @@ from portal.backoffice.forms import (
     AdvocacyForm,
     AssignForm,
     CategoriesForm,
+    DocumentForm,
+    EnquiryForm,
+    EnquiryReplyForm,
     LessonForm,
     MoveForm,
     NoteForm,
@@ -43,6 +46,7 @@ from portal.domain.timescales import (
     limit_days,
 )
 from portal.domain.types import Kind
+from portal.i18n import long_date
 from portal.models import Submission
 from portal.services import (
     attachments,
@@ -51,6 +55,7 @@ from portal.services import (
     cases,
     clock,
     correspondence,
+    enquiries,
     reminders,
     response_letters,
     safeguarding,
@@ -83,6 +88,7 @@ def case(reference: str) -> str:
         support=support_needed(found),
         files=attachments.for_case(found),
         notes=case_notes.for_case(found),
+        enquiries=enquiries.on_case(found, today()),
         note_form=NoteForm(data={"version": found.version}),
         tasks=cases.open_tasks(found),
         notices=reminders.for_case(found),
@@ -123,6 +129,36 @@ def acknowledgement_letter(reference: str) -> str:
             wales_stage2_days=limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
             printed_on=today(),
         )
+
+
+@bp.route("/cases/<reference>/documents", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def add_document(reference: str) -> Response | str:
+    """A letter scanned in, an investigator's report: checked and scanned as the public's
+    files are, and kept with the case."""
+    found = case_or_404(reference)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            attachments.add_to_case(
+                me(),
+                found,
+                upload.filename or "document",
+                upload.read(),
+                description=form.description.data or "",
+            )
+        except attachments.FileRejected as rejected:
+            form.file.errors = [str(rejected)]
+        else:
+            flash("Document added.", "success")
+            return redirect(url_for("backoffice.case", reference=found.reference))
+    return render_template(
+        "backoffice/add-document.html",
+        case=found,
+        form=form,
+        max_mb=current_app.config["ATTACHMENT_MAX_MB"],
+    )
 
 
 @bp.get("/cases/<reference>/files/<int:attachment_id>")
@@ -401,6 +437,60 @@ def notes(reference: str) -> Response | str:
         return "Note added."
 
     return case_action(reference, NoteForm, save, title="Add an internal note")
+
+
+@bp.route("/cases/<reference>/enquiries", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def enquiry(reference: str) -> Response | str:
+    def save(found: Submission, form: EnquiryForm, version: int) -> str:
+        made = enquiries.record(
+            me(),
+            found,
+            from_whom=form.from_whom.data,
+            name=form.name.data,
+            received_on=required_date(form.received_on),
+            today=today(),
+        )
+        return f"Enquiry recorded. Reply by {long_date(made.reply_due_on)}."
+
+    return case_action(
+        reference,
+        EnquiryForm,
+        save,
+        title="Record an MP or councillor enquiry",
+        beside="received_on",
+        refused=(enquiries.EnquiryRefused,),
+    )
+
+
+@bp.route("/cases/<reference>/enquiries/<int:enquiry_id>/reply", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def enquiry_reply(reference: str, enquiry_id: int) -> Response | str:
+    found = case_or_404(reference)
+    asked = enquiries.find(found, enquiry_id)
+    if asked is None:
+        abort(404)
+
+    def save(found: Submission, form: EnquiryReplyForm, version: int) -> str:
+        enquiries.record_reply(
+            me(),
+            found,
+            asked,
+            replied_on=required_date(form.replied_on),
+            reply=form.reply.data,
+            today=today(),
+        )
+        return "Reply recorded."
+
+    return case_action(
+        reference,
+        EnquiryReplyForm,
+        save,
+        title=f"Record the reply to {asked.name}",
+        beside="replied_on",
+        refused=(enquiries.EnquiryRefused,),
+        data=lambda _: {"replied_on": asked.replied_on, "reply": asked.reply},
+    )
 
 
 @bp.route("/cases/<reference>/lessons", methods=["GET", "POST"])

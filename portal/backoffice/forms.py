@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -28,6 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
+from portal.domain import labels
 from portal.domain.access import ROLE_NAMES, Role
 from portal.domain.labels import ACKNOWLEDGED_HOW, FINDINGS, OMBUDSMAN_DECISIONS, PAUSE_REASONS
 from portal.domain.stages import Move
@@ -435,6 +437,51 @@ class NoteForm(CaseForm):
         filters=[clean_text],
         validators=[required("Enter the note"), max_length(5000, "The note")],
         widget=GovTextArea(),
+    )
+
+
+class EnquiryForm(CaseForm):
+    from_whom = RadioField(
+        "Who is the enquiry from?",
+        choices=list(labels.ENQUIRY_FROM.items()),
+        validators=[required("Select who the enquiry is from")],
+        widget=GovRadioInput(),
+    )
+    name = StringField(
+        "Their name",
+        description="For example, Jane Smith MP, or Councillor Ali Khan",
+        filters=[clean_text],
+        validators=[required("Enter their name"), max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    received_on = GovDateField(
+        "Date it arrived", what="The date", validators=[required_date("Enter the date it arrived")]
+    )
+
+
+class EnquiryReplyForm(CaseForm):
+    replied_on = GovDateField(
+        "Date of the reply", what="The date", validators=[required_date("Enter the date")]
+    )
+    reply = TextAreaField(
+        "The reply, or what it said",
+        filters=[clean_text],
+        validators=[required("Enter the reply"), max_length(20000, "The reply")],
+        widget=GovTextArea(),
+    )
+
+
+class DocumentForm(FlaskForm):
+    """A document staff add to a case (the file input is written in the page)."""
+
+    file = FileField("Document", validators=[FileRequired("Select a file")])
+    description = StringField(
+        "What it is (optional)",
+        description="For example, the complainant's letter of 3 March, or the "
+        "investigator's report",
+        filters=[clean_text],
+        validators=[max_length(200, "What it is")],
+        widget=GovTextInput(),
     )
 
 

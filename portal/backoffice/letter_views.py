@@ -18,7 +18,7 @@ from portal.domain.access import Permission
 from portal.domain.clock import london_date
 from portal.models import LetterStatus, ResponseLetter, Submission
 from portal.numbers import whole_number
-from portal.services import response_letters
+from portal.services import cases, correspondence, response_letters
 from portal.services.cases import NotAllowed
 from portal.services.common import council_name
 from portal.services.response_letters import LetterRefused
@@ -215,3 +215,23 @@ def letters_waiting() -> str:
         status_names=response_letters.STATUS_NAMES,
         stage_titles=response_letters.STAGE_TITLES,
     )
+
+
+@bp.get("/cases/<reference>/letters/<int:letter_id>/print")
+@requires(Permission.VIEW_CASES)
+def correspondence_print(reference: str, letter_id: int) -> str:
+    """A letter or message that could not be emailed, to post (or to read out on the
+    phone): the one its task names."""
+    found = case_or_404(reference)
+    item = correspondence.find(found, letter_id)
+    if item is None:
+        abort(404)
+    cases.record_letter_printed(me(), found)
+    with force_locale(found.language):
+        return render_template(
+            "backoffice/correspondence-print.html",
+            case=found,
+            letter=item,
+            printed_on=today(),
+            letter_council=council_name(found.language),
+        )

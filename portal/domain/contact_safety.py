@@ -86,14 +86,21 @@ class Reach:
     """How staff can reach the person without email: `how` is "phone", "post" or
     "none" (no safe way is left), and `words` says it in a task."""
 
-    how: str
+    how: str  # "post", "phone", "no_address" or "none"
     words: str
 
 
-def _ways(safety: ContactSafety, has_phone: bool) -> tuple[bool, bool]:
-    """(letters, phone): the ways left without email. A letter needs no address on the
-    case (staff may hold it on the child's record); a call needs a number."""
-    return safety.may_send_letters, safety.may_phone and has_phone
+def _ways(safety: ContactSafety, has_phone: bool, has_address: bool) -> tuple[bool, bool]:
+    """(letters, phone): the ways left without email. A letter needs an address on the
+    case, a call a number: staff are never offered a way they cannot use."""
+    return safety.may_send_letters and has_address, safety.may_phone and has_phone
+
+
+# Letters are safe, but there is nowhere to send one: the task asks for an address.
+NO_ADDRESS = (
+    "no postal address is held: ask for one (through their advocate or a professional "
+    "they named, or from the child's record), note it on the case"
+)
 
 
 def _no_safe_way(safety: ContactSafety, has_phone: bool) -> str:
@@ -103,10 +110,17 @@ def _no_safe_way(safety: ContactSafety, has_phone: bool) -> str:
     return f"NO SAFE WAY to reach them ({', '.join(reasons)})"
 
 
-def acknowledge_task(safety: ContactSafety, *, has_phone: bool, due: date) -> str:
+def acknowledge_task(
+    safety: ContactSafety, *, has_phone: bool, has_address: bool, due: date
+) -> str:
     """The staff task to acknowledge a submission with no email address to send it to."""
-    letters, phone = _ways(safety, has_phone)
+    letters, phone = _ways(safety, has_phone, has_address)
     when = english_date(due)
+    if not (letters or phone) and safety.may_send_letters:
+        cautions = _cautions(safety)
+        return f"Acknowledge by letter by {when}: {NO_ADDRESS}, then post it" + (
+            f" ({cautions})" if cautions else ""
+        )
     if not (letters or phone):
         return (
             f"Acknowledge by {when}: {_no_safe_way(safety, has_phone)}. Agree a safe way "
@@ -118,15 +132,19 @@ def acknowledge_task(safety: ContactSafety, *, has_phone: bool, due: date) -> st
     return f"Acknowledge {how} by {when}" + (f" ({cautions})" if cautions else "")
 
 
-def send_task(safety: ContactSafety, *, recipient: str, subject: str, has_phone: bool) -> Reach:
+def send_task(
+    safety: ContactSafety, *, recipient: str, subject: str, has_phone: bool, has_address: bool
+) -> Reach:
     """The staff task to deliver a message that could not be emailed to the recipient."""
-    letters, phone = _ways(safety, has_phone)
+    letters, phone = _ways(safety, has_phone, has_address)
     cautions = _cautions(safety)
     note = f" ({cautions})" if cautions else ""
     if letters:
         return Reach("post", f"Send by post to the {recipient}{note}: {subject}")
     if phone:
         return Reach("phone", f"Phone the {recipient} to tell them about it{note}: {subject}")
+    if safety.may_send_letters:
+        return Reach("no_address", f"Not sent yet: {NO_ADDRESS}, then post it{note}: {subject}")
     return Reach(
         "none",
         f"Not sent: {_no_safe_way(safety, has_phone)}. Agree a safe way with the "

@@ -161,6 +161,11 @@ ACKNOWLEDGED_HOW: dict[str, str] = {
     "email": "By email",
     "in_person": "In person",
 }
+# Who an enquiry about a case came from (services/enquiries.py).
+ENQUIRY_FROM: dict[str, str] = {
+    "mp": "MP",
+    "councillor": "Councillor",
+}
 # Why a stage's clock was paused.
 PAUSE_REASONS: dict[str, str] = {
     "advocate": "Waiting for an advocate to be appointed",
@@ -205,6 +210,8 @@ FIELDS: dict[str, str] = {
     "ombudsman_decision": "Ombudsman's decision",
     "sufficient_interest": "Sufficient interest",
     "categories": "Categories",
+    "reply_due_on": "Reply due by",
+    "replied_on": "Replied on",
 }
 
 # The fields whose values are one of the kinds of value below.
@@ -242,6 +249,7 @@ LABELS: dict[str, Mapping[str, str]] = {
     "advocacy_status": ADVOCACY_STATUSES,
     "advocacy_answer": ADVOCACY_ANSWERS,
     "acknowledged_how": ACKNOWLEDGED_HOW,
+    "enquiry_from": ENQUIRY_FROM,
     "flag": FLAG_DESCRIPTIONS,
     "pause_reason": PAUSE_REASONS,
     "clock_event": CLOCK_EVENTS,

@@ -18,6 +18,7 @@ from portal.models.clock import ClockEvent  # noqa: E402
 from portal.models.concern import UnsentConcern  # noqa: E402
 from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
+from portal.models.enquiry import Enquiry  # noqa: E402
 from portal.models.feedback import FeedbackAnswer, FeedbackInvitation  # noqa: E402
 from portal.models.letter import LetterStatus, ResponseLetter  # noqa: E402
 from portal.models.note import CaseNote  # noqa: E402
@@ -55,6 +56,7 @@ __all__ = [
     "DeadlineDigest",
     "DeadlineNotice",
     "Draft",
+    "Enquiry",
     "FeedbackAnswer",
     "FeedbackInvitation",
     "OutboxMessage",

@@ -8,8 +8,10 @@ from portal.models import Model
 
 
 class Attachment(Model):
-    """A file sent with a submission. Stored outside the web root under a random key;
-    only staff who may see the case can download it, and only as a download."""
+    """A file sent with a submission, or a document staff added to the case (a letter
+    scanned in, an investigator's report: `added_by` says who). Stored outside the web
+    root under a random key; only staff who may see the case can download it, and only
+    as a download. Checked and scanned the same way whoever sent it."""
 
     __tablename__ = "attachments"
 
@@ -26,3 +28,5 @@ class Attachment(Model):
     # "clean", or "unscanned" when no scanner is configured (staff are told).
     scan_status: Mapped[str] = mapped_column(sa.String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    description: Mapped[str | None] = mapped_column(sa.String(200))

@@ -24,7 +24,8 @@ class Correspondence(Model):
     # message, late_notice, extension, next_steps, response_letter, feedback_invitation
     kind: Mapped[str] = mapped_column(sa.String(40))
     recipient: Mapped[str] = mapped_column(sa.String(20))  # complainant or advocate
-    # email, post, phone, in_person, or none (no safe way: services/correspondence.How)
+    # email, post, phone, in_person, no_address, or none (no safe way):
+    # services/correspondence.How
     how: Mapped[str] = mapped_column(sa.String(10))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)  # the words as sent

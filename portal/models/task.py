@@ -8,6 +8,7 @@ from portal.database import utcnow
 from portal.models import Model
 
 if TYPE_CHECKING:
+    from portal.models.correspondence import Correspondence
     from portal.models.submission import Submission
 
 
@@ -24,5 +25,8 @@ class Task(Model):
     due_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
+    # The letter or message the task is to deliver, when it is one (printed from it).
+    correspondence_id: Mapped[int | None] = mapped_column(sa.ForeignKey("correspondence.id"))
 
     submission: Mapped["Submission"] = relationship()
+    correspondence: Mapped["Correspondence | None"] = relationship()

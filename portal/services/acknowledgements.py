@@ -144,6 +144,7 @@ def _queue_acknowledgements(submission: Submission, context: dict[str, Any]) -> 
             contact_safety.acknowledge_task(
                 submission.contact_safety,
                 has_phone=bool(submission.phone),
+                has_address=bool(submission.postal_address),
                 due=submission.acknowledge_by,
             ),
         )

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from portal.database import utcnow
+from portal.domain.access import Permission
 from portal.domain.files import (
     IMAGE_MAX_PIXELS,
     IMAGES,
@@ -28,6 +29,7 @@ from portal.domain.files import (
 from portal.extensions import db
 from portal.models import Attachment, Draft, Staff, Submission
 from portal.services import audit
+from portal.services.common import require
 
 # A PNG's text is thrown away, but read first: Pillow allows 64 MB of it, unpacked.
 PngImagePlugin.MAX_TEXT_MEMORY = 4 * PngImagePlugin.MAX_TEXT_CHUNK
@@ -153,6 +155,63 @@ def _too_many(count: int) -> FileRejected:
     return FileRejected(_("You can send up to %(count)d files", count=count))
 
 
+def _checked(content: bytes) -> tuple[FileType, bytes, str]:
+    """A file's type, its content as kept (a picture re-encoded without its metadata),
+    and its scan; FileRejected with the reason the person reads."""
+    limit_mb = current_app.config["ATTACHMENT_MAX_MB"]
+    if not content:
+        raise FileRejected(_("The selected file is empty"))
+    if len(content) > limit_mb * 1024 * 1024:
+        raise FileRejected(_("The selected file must be smaller than %(size)dMB", size=limit_mb))
+    file_type = sniff(content)
+    if file_type is None:
+        raise FileRejected(_("The selected file must be a PDF, JPG, PNG or Word document"))
+    if file_type in IMAGES:
+        content = _reencode(content, file_type)
+    return file_type, content, scan(content)
+
+
+def _kept(filename: str, content: bytes) -> tuple[Path, Attachment]:
+    """A file checked, scanned and written under a random key, and its row (not yet
+    added to the session)."""
+    file_type, content, scan_status = _checked(content)
+    key = secrets.token_hex(24)
+    stored = _folder() / key
+    stored.write_bytes(content)
+    return stored, Attachment(
+        filename=safe_filename(filename, file_type),
+        file_type=file_type.value,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        storage_key=key,
+        scan_status=scan_status,
+    )
+
+
+def add_to_case(
+    staff: Staff, case: Submission, filename: str, content: bytes, *, description: str
+) -> Attachment:
+    """A document a member of staff adds to the case, checked and scanned as the
+    public's files are."""
+    require(staff, Permission.WORK_CASES)
+    stored, attachment = _kept(filename, content)
+    attachment.submission_id = case.id
+    attachment.added_by = staff.id
+    attachment.description = description or None
+    db.session.add(attachment)
+    try:
+        db.session.flush()
+        audit.record(
+            "document_added", staff=staff, submission=case, detail={"attachment_id": attachment.id}
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        stored.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
 def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment | None:
     """Check, clean and keep a file sent with a draft. None if the draft was sent or
     deleted while the file was on its way: nothing is kept."""
@@ -161,22 +220,8 @@ def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment | No
     # Said at once, before any checking; _files_under_lock decides.
     if len(for_draft(draft)) >= limit:
         raise _too_many(limit)
-    if not content:
-        raise FileRejected(_("The selected file is empty"))
-    if len(content) > config["ATTACHMENT_MAX_MB"] * 1024 * 1024:
-        raise FileRejected(
-            _("The selected file must be smaller than %(size)dMB", size=config["ATTACHMENT_MAX_MB"])
-        )
-    file_type = sniff(content)
-    if file_type is None:
-        raise FileRejected(_("The selected file must be a PDF, JPG, PNG or Word document"))
-    if file_type in IMAGES:
-        content = _reencode(content, file_type)
-    scan_status = scan(content)
+    stored, attachment = _kept(filename, content)
     draft_id = draft.id
-    key = secrets.token_hex(24)
-    stored = _folder() / key
-    stored.write_bytes(content)
     files = _files_under_lock(draft_id)
     if files is None or files >= limit:
         db.session.rollback()
@@ -184,15 +229,7 @@ def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment | No
         if files is None:
             return None
         raise _too_many(limit)
-    attachment = Attachment(
-        draft_id=draft_id,
-        filename=safe_filename(filename, file_type),
-        file_type=file_type.value,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        storage_key=key,
-        scan_status=scan_status,
-    )
+    attachment.draft_id = draft_id
     db.session.add(attachment)
     db.session.commit()
     return attachment

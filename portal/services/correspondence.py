@@ -84,6 +84,7 @@ class How(StrEnum):
     POST = "post"
     PHONE = "phone"  # letters are not safe: staff phone to tell them
     IN_PERSON = "in_person"  # printed and handed over, never posted
+    ADDRESS_NEEDED = "no_address"  # letters are safe, but no address is held yet
     NONE = "none"  # no safe way is left: staff must agree one
 
 
@@ -121,6 +122,7 @@ def without_email(case: Submission, recipient: Recipient, subject: str) -> conta
         recipient=recipient.value,
         subject=subject,
         has_phone=bool(case.phone),
+        has_address=bool(case.postal_address),
     )
 
 
@@ -161,6 +163,7 @@ def send(
             db.session.add(
                 Task(
                     submission=case,
+                    correspondence=item,
                     kind=SEND_BY_POST,
                     description=reach.words[:300],
                     due_on=add_working_days(on, 1),
@@ -242,3 +245,9 @@ def for_tracking(case: Submission) -> list[Correspondence]:
         if key not in seen or item.recipient == Recipient.COMPLAINANT.value:
             seen[key] = item
     return list(seen.values())
+
+
+def find(case: Submission, item_id: int) -> Correspondence | None:
+    """One of the case's letters and messages."""
+    item = db.session.get(Correspondence, item_id)
+    return item if item is not None and item.submission_id == case.id else None

@@ -22,6 +22,7 @@ from portal.models import (
     ClockEvent,
     ComplaintPoint,
     Correspondence,
+    Enquiry,
     FeedbackInvitation,
     OutboxMessage,
     ResponseLetter,
@@ -178,6 +179,12 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
         )
         db.session.execute(
             sa.update(CaseNote).where(CaseNote.submission_id == case.id).values(text=REMOVED)
+        )
+        # An MP's or councillor's name says who the person went to; the reply is about them.
+        db.session.execute(
+            sa.update(Enquiry)
+            .where(Enquiry.submission_id == case.id)
+            .values(name=REMOVED, reply=sa.case((Enquiry.reply.is_(None), None), else_=REMOVED))
         )
         db.session.execute(sa.delete(TrackingLink).where(TrackingLink.submission_id == case.id))
         # An unanswered questionnaire link stops working; the invitation still counts.

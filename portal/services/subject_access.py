@@ -16,6 +16,7 @@ from portal.models import (
     ComplaintPoint,
     Correspondence,
     Draft,
+    Enquiry,
     Lesson,
     OutboxMessage,
     ResponseLetter,
@@ -102,12 +103,25 @@ def _case(case: Submission) -> dict[str, Any]:
         {"written": _plain(note.written_at), "by": note.by, "note": note.text}
         for note in case_notes.for_case(case)
     ]
+    record["enquiries"] = [
+        {
+            "from": e.from_whom,
+            "name": e.name,
+            "received": _plain(e.received_on),
+            "reply_due": _plain(e.reply_due_on),
+            "replied": _plain(e.replied_on),
+            "reply": e.reply,
+        }
+        for e in db.session.scalars(sa.select(Enquiry).where(Enquiry.submission_id == case.id))
+    ]
     record["files"] = [
         {
             "filename": f.filename,
             "type": f.file_type,
             "size": f.size,
             "received": _plain(f.created_at),
+            "added_by_staff": f.added_by is not None,
+            "what_it_is": f.description,
         }
         for f in db.session.scalars(
             sa.select(Attachment).where(Attachment.submission_id == case.id)

@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from backoffice_browser import (
     RECEIVED,
     Crawler,
@@ -39,8 +40,16 @@ from portal.domain.stages import MOVE_LABELS, Move
 from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import Staff, Submission
-from portal.services import case_notes, cases, clock, response_letters, retention, teams
+from portal.models import Correspondence, Enquiry, Staff, Submission
+from portal.services import (
+    case_notes,
+    cases,
+    clock,
+    enquiries,
+    response_letters,
+    retention,
+    teams,
+)
 from portal.services import staff as staff_service
 
 pytestmark = pytest.mark.browser
@@ -96,6 +105,7 @@ class Action:
     name: str
     path: str  # after /staff/cases/<reference>/
     case: str
+    button: str = "Save"
 
 
 ACTIONS = [
@@ -106,6 +116,8 @@ ACTIONS = [
     Action("add a complaint point", "points", "new"),
     Action("add a lesson learned", "lessons", "new"),
     Action("add an internal note", "notes", "new"),
+    Action("record an MP or councillor enquiry", "enquiries", "new"),
+    Action("add a document", "documents", "new", button="Add the document"),
     Action("place under legal hold", "legal-hold", "new"),
     Action("set categories", "categories", "new"),
     Action("record what was done about danger", "safeguarding", "possible danger"),
@@ -159,7 +171,13 @@ LETTER_PAGES = [
 ]
 MOVE_PAGES = [name for move in Move for name in (move_page(move), f"{move_page(move)} (errors)")]
 ACTION_PAGES = [name for action in ACTIONS for name in (action.name, f"{action.name} (errors)")]
-PAGES = [*CASE_PAGES, *MOVE_PAGES, *ACTION_PAGES, *LETTER_PAGES]
+# The reply to the closed case's enquiry, which has an id of its own.
+REPLY_PAGES = [
+    "record the reply to an enquiry",
+    "record the reply to an enquiry (errors)",
+    "print a message sent by post",
+]
+PAGES = [*CASE_PAGES, *MOVE_PAGES, *ACTION_PAGES, *REPLY_PAGES, *LETTER_PAGES]
 
 
 def _manager() -> Staff:
@@ -196,6 +214,24 @@ def _fill_in_the_closed_case(reference: str) -> None:
     cases.set_categories(manager, case, category_ids=[first], version=case.version)
     retention.set_legal_hold(manager, case, hold=True, reason="The inquiry asked us to keep it.")
     case_notes.add(manager, case, "Phoned the family.\nThey have the letter.")
+    db.session.add(
+        Correspondence(
+            submission=case,
+            kind="message",
+            recipient="complainant",
+            how="post",
+            subject="Your meeting on Friday",
+            body="We have booked the meeting.\n\n- Bring your letter",
+        )
+    )
+    enquiries.record(
+        manager,
+        case,
+        from_whom="councillor",
+        name="Councillor Ali Khan",
+        received_on=case.received_on,
+        today=date.today(),
+    )
 
 
 CASEWORKER = "caseworker@council.example"
@@ -317,7 +353,9 @@ class CasePages:
     def action(self, action: Action, make_it_wrong: Callable[[], None] | None = None) -> None:
         """The action's page, then sent empty, or made wrong first."""
         path = f"/staff/cases/{self.refs[action.case]}/{action.path}"
-        form_and_errors(self.walker, path, action.name, make_it_wrong=make_it_wrong)
+        form_and_errors(
+            self.walker, path, action.name, button=action.button, make_it_wrong=make_it_wrong
+        )
 
     def another_team_without_a_reason(self) -> None:
         self.page.get_by_label("Team", exact=True).select_option(label="Fostering")
@@ -360,6 +398,19 @@ class CasePages:
         self.action(ACTIONS_BY_PATH["sufficient-interest"])
         self.action(ACTIONS_BY_PATH["advocacy"], self.too_long_a_name)
         self.walker.goto(f"/staff/cases/{self.refs['closed']}/legal-hold", "lift the legal hold")
+        with self.server.app.app_context():
+            enquiry = db.session.scalar(sa.select(Enquiry.id))
+            letter = db.session.scalar(sa.select(Correspondence.id))
+            db.session.remove()
+        self.walker.goto(
+            f"/staff/cases/{self.refs['closed']}/letters/{letter}/print",
+            "print a message sent by post",
+        )
+        form_and_errors(
+            self.walker,
+            f"/staff/cases/{self.refs['closed']}/enquiries/{enquiry}/reply",
+            "record the reply to an enquiry",
+        )
 
     def the_clock_and_messages(self) -> None:
         self.action(ACTIONS_BY_PATH["clock/pause"])

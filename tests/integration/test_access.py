@@ -16,6 +16,8 @@ from portal.extensions import db
 from portal.models import (
     Attachment,
     Category,
+    Correspondence,
+    Enquiry,
     ResponseLetter,
     RoutingRule,
     Staff,
@@ -60,7 +62,48 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
     url = url.replace("<comment_id>", "0" * 32)
     url = url.replace("<int:staff_id>", str(db.session.scalar(sa.select(Staff.id)) or 1))
     url = url.replace("<int:concern_id>", str(_a_concern(reference)))
+    url = url.replace("<int:enquiry_id>", str(_an_enquiry(reference)))
+    url = url.replace("<int:letter_id>", str(_a_letter(reference)))
     return url.replace("<move>", "accept")
+
+
+def _a_letter(reference: str) -> int:
+    """A message on the case that went by post."""
+    case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
+    found = db.session.scalar(
+        sa.select(Correspondence.id).where(Correspondence.submission_id == case.id)
+    )
+    if found is not None:
+        return found
+    letter = Correspondence(
+        submission=case,
+        kind="message",
+        recipient="complainant",
+        how="post",
+        subject="Your meeting",
+        body="See you on Friday.",
+    )
+    db.session.add(letter)
+    db.session.commit()
+    return letter.id
+
+
+def _an_enquiry(reference: str) -> int:
+    """An MP's enquiry on the case, not yet answered."""
+    case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
+    found = db.session.scalar(sa.select(Enquiry.id).where(Enquiry.submission_id == case.id))
+    if found is not None:
+        return found
+    enquiry = Enquiry(
+        submission_id=case.id,
+        from_whom="mp",
+        name="Jane Smith MP",
+        received_on=case.received_on,
+        reply_due_on=case.received_on,
+    )
+    db.session.add(enquiry)
+    db.session.commit()
+    return enquiry.id
 
 
 def _a_concern(reference: str) -> int:

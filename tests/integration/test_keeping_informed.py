@@ -427,6 +427,9 @@ def test_without_an_email_address_the_message_waits_as_a_task_to_post_it(
     staff: FlaskClient,
 ) -> None:
     case = new_complaint(when=received_at(RECEIVED), email=None)
+    case.postal_address = "12 Mill Lane, Northmoor"
+    case.postcode = "NM1 2AB"
+    db.session.commit()
     reference = case.reference
     db.session.remove()
     save(
@@ -437,6 +440,45 @@ def test_without_an_email_address_the_message_waits_as_a_task_to_post_it(
     page = case_page(staff, reference)
     assert "By post" in page.text
     assert "Send by post to the complainant: Your meeting" in page.text
+    # The task links the letter it is for, ready to print with the address on it.
+    letter = look(staff, page.link_to("Print the letter: Your meeting"))
+    assert letter.headings == ["Your meeting"]
+    for words in (
+        "Pat Parent",
+        "12 Mill Lane",
+        "NM1 2AB",
+        "Dear Pat Parent,",
+        "See you on Friday.",
+    ):
+        assert words in letter.text, words
+    assert f"Our reference: {reference}" in letter.text
+
+
+def test_with_no_address_to_post_to_the_task_phones_or_asks_for_an_address(
+    staff: FlaskClient,
+) -> None:
+    reachable = new_complaint(when=received_at(RECEIVED), email=None).reference
+    only_letters = new_complaint(when=received_at(RECEIVED), email=None)
+    only_letters.safe_to_phone = False
+    only_letters.safe_to_leave_voicemail = False
+    only_letters.safe_to_send_letters = True
+    db.session.commit()
+    unreachable = only_letters.reference
+    db.session.remove()
+    for reference in (reachable, unreachable):
+        save(
+            staff,
+            f"/staff/cases/{reference}/message",
+            {"to": ["complainant"], "subject": "Your meeting", "body": "See you on Friday."},
+        )
+    page = case_page(staff, reachable)
+    assert "Phone the complainant to tell them about it: Your meeting" in page.text
+    assert "Send by post" not in page.text
+    assert page.link_to("Read the message: Your meeting")
+    page = case_page(staff, unreachable)
+    assert "Not sent yet (no postal address: a task asks for one)" in page.text
+    assert "Not sent yet: no postal address is held: ask for one" in page.text
+    assert "Send by post" not in page.text
 
 
 def test_a_complaint_made_in_welsh_is_told_what_next_in_welsh(

@@ -194,6 +194,7 @@ KEPT: dict[str, str] = {
     "stage_responses.stage": "a code",
     "stage_responses.outcome": "a code: the report counts each stage's finding",
     "complaint_points.stage": "a code",
+    "enquiries.from_whom": "a code: MP or councillor",
     "complaint_points.outcome": "a code: the report counts findings",
     "deadline_notices.kind": "a code",
     "deadline_notices.what": "a code",

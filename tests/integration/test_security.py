@@ -43,6 +43,8 @@ SAMPLE_ARGUMENTS = {
     "comment_id": "0" * 32,
     "staff_id": "1",
     "concern_id": "1",
+    "enquiry_id": "1",
+    "letter_id": "1",
 }
 
 

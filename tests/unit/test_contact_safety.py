@@ -66,20 +66,48 @@ def test_staff_are_told_each_thing_not_to_do() -> None:
 def test_the_acknowledgement_task_names_only_the_safe_ways(
     safety: ContactSafety, has_phone: bool, words: str
 ) -> None:
-    assert acknowledge_task(safety, has_phone=has_phone, due=DUE) == words
+    assert acknowledge_task(safety, has_phone=has_phone, has_address=True, due=DUE) == words
+
+
+def test_with_letters_safe_but_no_address_the_acknowledgement_task_asks_for_one() -> None:
+    only_letters = ContactSafety(False, False, True)
+    words = acknowledge_task(only_letters, has_phone=True, has_address=False, due=DUE)
+    assert words.startswith("Acknowledge by letter by Wednesday 24 December 2025: no postal ")
+    assert "ask for one" in words and words.endswith("(do not phone, do not leave voicemail)")
+    # A phone call, where it is safe, is offered instead of a letter with nowhere to go.
+    assert acknowledge_task(EVERY_WAY, has_phone=True, has_address=False, due=DUE) == (
+        "Acknowledge by phone by Wednesday 24 December 2025"
+    )
+
+
+def task(safety: ContactSafety, *, has_address: bool = True) -> tuple[str, str]:
+    """How a message "Your meeting" to a complainant with a phone number is delivered."""
+    reach = send_task(
+        safety,
+        recipient="complainant",
+        subject="Your meeting",
+        has_phone=True,
+        has_address=has_address,
+    )
+    return reach.how, reach.words
 
 
 def test_a_message_goes_by_post_by_phone_or_nowhere_as_is_safe() -> None:
-    def task(safety: ContactSafety) -> tuple[str, str]:
-        reach = send_task(safety, recipient="complainant", subject="Your meeting", has_phone=True)
-        return reach.how, reach.words
-
     assert task(EVERY_WAY) == ("post", "Send by post to the complainant: Your meeting")
     assert task(ContactSafety(True, True, False)) == (
         "phone",
         "Phone the complainant to tell them about it (do not send letters): Your meeting",
     )
     assert task(ContactSafety(False, False, False))[0] == "none"
+
+
+def test_by_post_is_offered_only_with_an_address_to_post_to() -> None:
+    assert task(EVERY_WAY, has_address=False)[0] == "phone"
+    how, words = task(ContactSafety(False, False, True), has_address=False)
+    assert how == "no_address"
+    assert words.startswith("Not sent yet: no postal address is held: ask for one")
+    assert words.endswith("(do not phone, do not leave voicemail): Your meeting")
+    assert "Send by post" not in words
 
 
 def test_explaining_advocacy_carries_what_not_to_do() -> None:
