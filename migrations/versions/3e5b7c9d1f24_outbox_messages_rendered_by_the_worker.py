@@ -2,7 +2,7 @@
 a context of plain values and the language, its bodies written when it is sent (issue 19)
 
 Revision ID: 3e5b7c9d1f24
-Revises: d4f8a2c61e97
+Revises: b5d9f3a17c68
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "3e5b7c9d1f24"
-down_revision = "d4f8a2c61e97"
+down_revision = "b5d9f3a17c68"
 branch_labels = None
 depends_on = None
 
