@@ -374,6 +374,8 @@ def check_answers(journey: str) -> Response | str:
         return _confirm(kind, journey, submission.reference)
 
     role = role_of(draft)
+    # A change link for each row, several rows a step: each step's link built once.
+    change_urls: dict[str, str] = {}
     return render_template(
         "public/check-answers.html",
         kind=kind,
@@ -383,7 +385,10 @@ def check_answers(journey: str) -> Response | str:
         rows=checked.rows,
         files=attachments.for_draft(draft),
         help_box=_help_box(role),
-        change_url=lambda step: _step_url(kind, step, change="yes"),
+        change_url=lambda step: (
+            change_urls.get(step)
+            or change_urls.setdefault(step, _step_url(kind, step, change="yes"))
+        ),
         back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
     )
 
