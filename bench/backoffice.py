@@ -106,7 +106,7 @@ def build(app: Any, cases: int, seed: int) -> None:
                 for row in rows
             ]
             # The case's columns are on its own row (models/case.py).
-            worked = [{n: row.pop(n, None) for n in CASE_COLUMNS} for row in rows]
+            worked = [{n: row.pop(n) for n in CASE_COLUMNS if n in row} for row in rows]
             ids = (
                 connection.execute(
                     sa.insert(submissions).returning(
@@ -122,14 +122,14 @@ def build(app: Any, cases: int, seed: int) -> None:
                 [w | {"submission_id": i} for i, w in zip(ids, worked, strict=True)],
             )
             links, events, stages = [], [], []
-            for case_id, row, requested in zip(ids, rows, asked, strict=True):
-                reached = {"stage1": None} if row["accepted_on"] else {}
+            for case_id, row, work, requested in zip(ids, rows, worked, asked, strict=True):
+                reached = {"stage1": None} if work["accepted_on"] else {}
                 reached |= {stage: on for stage, on in requested.items() if on}
                 stages += [
                     {"submission_id": case_id, "stage": stage, "requested_on": on}
                     for stage, on in reached.items()
                 ]
-                if row["kind"] == "complaint":
+                if work["kind"] == "complaint":
                     for category in rng.sample(category_ids, rng.choice([0, 1, 1, 2])):
                         links.append({"submission_id": case_id, "category_id": category})
                 for minutes in range(rng.randint(1, 5)):
@@ -241,14 +241,15 @@ def _case(
 def pages(app: Any, rng: random.Random) -> Iterator[tuple[str, Any]]:
     """(name, a function giving the next address and headers) for each page timed."""
     from portal.extensions import db
-    from portal.models import Submission, Team
+    from portal.models import Case, Submission, Team
 
     with app.app_context():
         fostering = db.session.scalar(sa.select(Team.id).where(Team.name == "Fostering"))
         open_refs = list(
             db.session.scalars(
                 sa.select(Submission.reference)
-                .where(Submission.stage != "closed")
+                .join(Case, Case.submission_id == Submission.id)
+                .where(Case.stage != "closed")
                 .order_by(sa.func.random())
                 .limit(500)
             )
@@ -330,7 +331,7 @@ def main() -> int:
 
             cases = db.session.scalar(sa.text("SELECT count(*) FROM submissions"))
             open_cases = db.session.scalar(
-                sa.text("SELECT count(*) FROM submissions WHERE stage <> 'closed'")
+                sa.text("SELECT count(*) FROM cases WHERE stage <> 'closed'")
             )
             db.session.remove()
             db.engine.dispose()

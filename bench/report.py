@@ -455,10 +455,13 @@ def receipt_days(rng: random.Random, first: date, last: date, count: int) -> lis
     return sorted(rng.choices(days, weights=weights, k=count))
 
 
-def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
+def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -> Built:
+    """`per_year` contacts in each of two financial years, `period` and the one before;
+    and `this_year` more received from the day after `period` up to today (the year not
+    over yet, as a portal in use has it)."""
     from portal.domain.clock import LONDON, add_working_days
     from portal.domain.holidays import bank_holidays
-    from portal.domain.reports import previous
+    from portal.domain.reports import Period, previous
     from portal.extensions import db
     from portal.models import (
         Category,
@@ -505,8 +508,11 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
         acknowledge_by: dict[date, date] = {}
         numbers: dict[int, int] = defaultdict(int)
         cases: list[Contact] = []
-        for year in (earlier, period):
-            for day in receipt_days(rng, year.start, year.end, per_year):
+        years = [(earlier, per_year), (period, per_year)]
+        if this_year:
+            years.append((Period(period.end + timedelta(days=1), today), this_year))
+        for year, received in years:
+            for day in receipt_days(rng, year.start, year.end, received):
                 cases.append(
                     contact(
                         rng,
@@ -542,7 +548,7 @@ def build(app: Any, per_year: int, period: Any, seed: int) -> Built:
                 db.session.execute(sa.insert(PastCase), past)
             if live:
                 # The case's columns are on its own row (models/case.py).
-                worked = [{n: row.pop(n, None) for n in CASE_COLUMNS} for row in live]
+                worked = [{n: row.pop(n) for n in CASE_COLUMNS if n in row} for row in live]
                 ids = db.session.scalars(
                     sa.insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
                     live,

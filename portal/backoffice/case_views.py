@@ -377,7 +377,10 @@ def advocacy(reference: str) -> Response | str:
         title="Advocacy",
         beside="status",
         refused=(ValueError,),
-        data=lambda found: {"status": found.advocacy_status, "advocate": found.advocate_assigned},
+        data=lambda found: {
+            "status": found.case.advocacy_status,
+            "advocate": found.case.advocate_assigned,
+        },
         choices=_advocacy_choices,
     )
 

@@ -47,6 +47,26 @@ def quarter(containing: date) -> Period:
     return Period(start, after - timedelta(days=1))
 
 
+def month(containing: date) -> Period:
+    """The calendar month: the unit the report's tallies are kept by."""
+    start = containing.replace(day=1)
+    after = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return Period(start, after - timedelta(days=1))
+
+
+def whole_months(period: Period) -> list[Period]:
+    """The calendar months that lie wholly inside the period, in order (a period that
+    starts or ends in the middle of a month leaves that month's part out)."""
+    months = []
+    first = month(period.start)
+    if first.start < period.start:
+        first = month(first.end + timedelta(days=1))
+    while first.end <= period.end:
+        months.append(first)
+        first = month(first.end + timedelta(days=1))
+    return months
+
+
 def previous(period: Period) -> Period:
     """The same dates a year earlier (for a financial year, the financial year before),
     so a quarter or a month is compared with the same season."""

@@ -1,9 +1,13 @@
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models import Model
+
+if TYPE_CHECKING:
+    from portal.models.team import Team
 
 
 class ComplaintPoint(Model):
@@ -32,30 +36,74 @@ class Lesson(Model):
 
 
 class Case(Model):
-    """The case as worked in the back office from a submission (one each, made with it):
-    what staff decide and record after receipt. The rule: a column staff change belongs
-    here; what the person sent, and what was worked out from it on receipt, stays on the
-    submission (models/submission.py). Under way (issue 15): the columns the queue, the
-    reports and retention still filter and sort on in SQL are still on the submission; the
-    ones read one case at a time are here. Read and written through the submission's old
-    names (OnCase bridges), which move the submission's version on, as before."""
+    """The case as worked in the back office from a submission (one each, made with it and
+    loaded with it in one join): what staff decide and record after receipt, and what the
+    clock works out as the case moves. The rule: a column staff (or the clock, as they
+    move the case) change belongs here; what the person sent, and what was worked out
+    from it on receipt (reference, dates received and owed, jurisdiction, language, the
+    signs of danger and whether they are urgent), stays on the submission
+    (models/submission.py). So the queue, the reminders, the reports, retention and the
+    safeguarding sweep filter and sort on this table, joined to the submission by
+    `submission_id` only for what the person sent (the reference, the date received,
+    urgent). `version` is this row's (version_id_col): every change to the case moves it
+    on, a change to its submission, its stages' rows or its categories too (the
+    before_flush listener in models/submission.py), so a second person saving a stale
+    copy is refused. What is recorded one case at a time is read here
+    (submission.case.routing_reason); the submission still answers to the old names of
+    the columns queries filter on (OnCase bridges, models/submission.py BRIDGED), for
+    Python only: a query names Case."""
 
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), unique=True)
 
+    # Bumped on every change of the case: a second member of staff saving a stale copy is
+    # refused (services/common.py check_version, and the database's own check on UPDATE).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # What it is now: a complaint, a compliment ... (reclassification changes it; what it
+    # was is reclassified_from).
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    # The team it is with now (routing rules decide on receipt; staff re-route it) and the
+    # procedure it follows (staff may change it); what the person chose is the
+    # submission's about_team_id.
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
+    procedure: Mapped[str] = mapped_column(sa.String(30))
+    routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rules.id"))
     routing_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    assigned_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+
+    stage: Mapped[str] = mapped_column(sa.String(20), default="triage", server_default="triage")
+    # What the council owes next and by when (recomputed on every change; sorts the queue).
+    next_due_on: Mapped[date | None] = mapped_column(index=True)
+    next_due_what: Mapped[str | None] = mapped_column(sa.String(60))
     next_due_statutory: Mapped[date | None]
+    # The first response as the person is shown it (England and corporate: the stage 1
+    # response; Wales: the discussion, then the written resolution; a representation: the
+    # reply), kept by services/clock.py `refresh_due` from the same rules as what staff see.
+    stage1_due: Mapped[date | None]
     # When the person's acknowledgement was sent, and how.
+    acknowledged_at: Mapped[datetime | None]
     acknowledged_how: Mapped[str | None] = mapped_column(sa.String(20))
-    # What a member of staff did about signs of danger, and who.
+
+    # What a member of staff did about signs of danger, who and when (the case leaves the
+    # top of the queue); when the alert went again because nobody had (once per alert).
     safeguarding_action: Mapped[str | None] = mapped_column(sa.Text)
     safeguarding_actioned_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    safeguarding_actioned_at: Mapped[datetime | None]
+    safeguarding_escalated_at: Mapped[datetime | None]
 
+    # The outcome dates (a stage's own are on its row, models/stage_response.py).
+    accepted_on: Mapped[date | None]
+    resolved_informally_on: Mapped[date | None]
     informal_resolution_terms: Mapped[str | None] = mapped_column(sa.Text)
+    withdrawn_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    ombudsman_referred_on: Mapped[date | None]
     ombudsman_reference: Mapped[str | None] = mapped_column(sa.String(40))
+    ombudsman_decision: Mapped[str | None] = mapped_column(sa.String(30))
     ombudsman_decided_on: Mapped[date | None]
+    thanked_on: Mapped[date | None]  # compliments: the team has been thanked
 
     # "Someone else": does the person have sufficient interest in the child's welfare?
     sufficient_interest: Mapped[bool | None]
@@ -66,10 +114,41 @@ class Case(Model):
     advocacy_due_on: Mapped[date | None]
     advocate_assigned: Mapped[str | None] = mapped_column(sa.String(200))
     reclassified_from: Mapped[str | None] = mapped_column(sa.String(20))
+
+    # Retention (docs/retention.md): a case under legal hold is never purged; a purged
+    # case keeps only what the annual report counts.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     legal_hold_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    purged_at: Mapped[datetime | None]
+
+    team: Mapped["Team | None"] = relationship(foreign_keys=[team_id])
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # The triage queue: open cases in due-date order, carrying every column of the
+        # case its filters, counts and order read (as keys after the two it is ordered by,
+        # so that SQLite, which has no INCLUDE, reads them from the index too), so both
+        # databases answer from the index alone instead of reading every case
+        # (docs/performance.md, "Back office"). What it needs of the submission (urgent,
+        # concern, the reference searched) it asks of the few submissions that match
+        # (services/triage.py). No index of kind or stage alone: SQLite, without
+        # statistics, would take one for the queue's filters and sort what it found.
+        sa.Index(
+            "ix_cases_open_queue",
+            "next_due_on",
+            "submission_id",
+            "stage",
+            "kind",
+            "team_id",
+            "safeguarding_actioned_at",
+            postgresql_where=sa.text("stage <> 'closed'"),
+            sqlite_where=sa.text("stage <> 'closed'"),
+        ),
+    )
 
 
-# The case's columns (all but its keys), each a bridge of the same name on the submission.
+# The case's columns (all but its keys); the submission has a bridge of the same name for
+# some of them (models/submission.py BRIDGED).
 CASE_COLUMNS: tuple[str, ...] = tuple(
     column.key for column in Case.__table__.columns if column.key not in {"id", "submission_id"}
 )

@@ -82,21 +82,22 @@ class CalendarDay(Model):
 
 
 class ReportCount(Model):
-    """A period's report figures as last counted (JSON), kept while nothing they count has
-    changed: `version` names the arithmetic, the calendar, the settings and the teams and
-    categories they were counted with; `changes` is the sum of report_changes over the
-    period's days when counting began. Either differing, they are counted again."""
+    """The report's tallies of the cases received in one calendar month (a period's are
+    the sum of its months'), as last counted: JSON, each tally's key (a JSON list) to its
+    number. Kept while nothing they count has changed: `version` names the arithmetic,
+    the calendar, the settings and the teams and categories they were counted with;
+    `changes` is the sum of report_changes over the month's days (and the changes made
+    in bulk) when counting began. Either differing, the month is counted again."""
 
     __tablename__ = "report_counts"
-    __table_args__ = (sa.UniqueConstraint("period_start", "period_end", "category"),)
+    __table_args__ = (sa.UniqueConstraint("month", "category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    period_start: Mapped[date]
-    period_end: Mapped[date]
+    month: Mapped[date]  # its first day
     category: Mapped[str] = mapped_column(sa.String(60))  # "" for every category
     version: Mapped[str] = mapped_column(sa.String(64))
     changes: Mapped[int]
-    figures: Mapped[dict[str, Any]]
+    tallies: Mapped[dict[str, Any]]
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -118,7 +119,7 @@ IN_BULK = date(1, 1, 1)  # report_changes' day for changes made in bulk (any day
 
 def note_changes(session: Session, days: set[date]) -> None:
     """Count a change to the cases received on each of `days`. Days from today on are
-    left out: a period is only kept once it ended two days ago (services/report_counts.py),
+    left out: a month is only kept once it ended two days ago (services/report_counts.py),
     and a row for today would make every new submission wait on every other."""
     today = london_date(utcnow())
     bind = session.get_bind()
@@ -135,9 +136,10 @@ def note_changes(session: Session, days: set[date]) -> None:
 
 @sa.event.listens_for(Session, "before_flush")
 def _cases_changed(session: Session, context: Any, instances: Any) -> None:
-    """A case, its stage responses or categories, or an imported case, added, changed or
-    removed: the days they were received on have changed."""
-    from portal.models import StageResponse, Submission
+    """A case (its submission or its case row), its stage responses or categories, or an
+    imported case, added, changed or removed: the days they were received on have
+    changed."""
+    from portal.models import Case, StageResponse, Submission
 
     days: set[date] = set()
     case_ids: set[int] = set()
@@ -146,8 +148,13 @@ def _cases_changed(session: Session, context: Any, instances: Any) -> None:
             continue
         if isinstance(changed, Submission | PastCase):
             received = sa.inspect(changed).attrs.received_on.history  # type: ignore[attr-defined]
-            days.update(d for d in (*received.added, *received.deleted, *received.unchanged) if d)
-        elif isinstance(changed, StageResponse) and changed.submission_id is not None:
+            known = {d for d in (*received.added, *received.deleted, *received.unchanged) if d}
+            if not known and changed not in session.new:
+                # Not loaded (expired by a commit before the change): read it.
+                with session.no_autoflush:
+                    known = {changed.received_on}
+            days.update(known)
+        elif isinstance(changed, StageResponse | Case) and changed.submission_id is not None:
             case_ids.add(changed.submission_id)
     if not days and not case_ids:
         return
@@ -171,4 +178,10 @@ def _cases_changed_in_bulk(state: ORMExecuteState) -> None:
             note_changes(state.session, {IN_BULK})
 
 
-COUNTED_TABLES = {"submissions", "stage_responses", "past_cases", "submission_categories"}
+COUNTED_TABLES = {
+    "submissions",
+    "cases",
+    "stage_responses",
+    "past_cases",
+    "submission_categories",
+}

@@ -2,8 +2,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.util import identity_key
 
 from portal.domain.contact_safety import ContactSafety
 from portal.domain.responses import overall_outcome
@@ -22,8 +23,8 @@ T = TypeVar("T")
 class OnStage(Generic[T]):
     """A column of a stage's row (models/stage_response.py) under the name the case once
     had for it: reading gives `empty` until the stage is reached; writing a value reaches
-    the stage (makes its row) and moves the case's version on, as a change of the case's
-    own column did. Python only: a query joins stage_responses instead."""
+    the stage (makes its row), which moves the case's version on (`_move_the_version_on`,
+    below). Python only: a query joins stage_responses instead."""
 
     def __init__(self, stage: str, column: str, empty: T) -> None:
         self.stage, self.column, self.empty = stage, column, empty
@@ -45,15 +46,14 @@ class OnStage(Generic[T]):
         if response is not None and getattr(response, self.column) == value:
             return
         setattr(response or case.reach(self.stage), self.column, value)
-        if sa.inspect(case).persistent:
-            case.stage  # noqa: B018 (loaded, so that it can be flagged)
-            flag_modified(case, "stage")
 
 
 class OnCase(Generic[T]):
     """A column of the case (models/case.py `Case`) under the name the submission once had
-    for it: writing a new value moves the submission's version on, so that a second person
-    saving a stale copy is still refused. Python only: a query joins cases instead."""
+    for it, for Python only: a change moves the case's version on (the case's own row),
+    so that a second person saving a stale copy is still refused. A query names the
+    case's column (Case.stage) and joins cases: on the class, a bridge refuses to be
+    compared, so a query written against it fails instead of comparing nothing."""
 
     def __init__(self, column: str) -> None:
         self.column = column
@@ -67,8 +67,8 @@ class OnCase(Generic[T]):
     ) -> "T | OnCase[T]":
         if submission is None:
             return self
-        case = submission.case
-        return None if case is None else getattr(case, self.column)  # type: ignore[return-value]
+        value: T = getattr(submission.case, self.column)
+        return value
 
     def __set__(self, submission: "Submission", value: T) -> None:
         case = submission.case
@@ -79,27 +79,36 @@ class OnCase(Generic[T]):
         if getattr(case, self.column) == value:
             return
         setattr(case, self.column, value)
-        if sa.inspect(submission).persistent:
-            submission.stage  # noqa: B018 (loaded, so that it can be flagged)
-            flag_modified(submission, "stage")
+
+    def _not_in_a_query(self, other: object) -> bool:
+        raise TypeError(
+            f"Submission.{self.column} is the case's (a Python bridge): "
+            f"a query joins cases and names Case.{self.column}"
+        )
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _not_in_a_query
+    __hash__ = object.__hash__
 
 
 class Submission(Model):
     """Anything a person sent through the public form: a complaint, a compliment, a
     request for an advocate or a representation, as they sent it, and what was worked out
-    from it on receipt (reference, routing, dates owed, signs of danger). The case worked
-    from it has its own row (`case`, models/case.py), made with it; the columns staff
-    still change here (stage, assignment, what is due, the outcome dates, legal hold) are
-    the ones queries filter and sort on, due to move to the case next (docs/architecture.md,
-    "Known debts"). Personal data is in this row, the case's and each stage's (responses:
-    the officers' and panel's names, the reasons for more time, the panel's
-    recommendations)."""
+    from it on receipt (reference, the dates received and owed, jurisdiction, language,
+    the signs of danger and whether they are urgent). Nothing here changes after receipt
+    but for a purge. The case worked from it has its own row (`case`, models/case.py),
+    made with it and loaded with it in one join: everything staff and the clock change
+    (the kind and team it has now, its procedure, stage, assignment, what is due, the
+    acknowledgement, the safeguarding action, the outcome dates, legal hold, the
+    version). The submission answers to the names of the case's columns queries filter
+    on (OnCase bridges, BRIDGED) for Python; the rest are read on the case's row; a
+    query joins cases (docs/architecture.md, "The case and the submission"). Personal
+    data is in this row, the case's and each stage's (responses: the officers' and
+    panel's names, the reasons for more time, the panel's recommendations)."""
 
     __tablename__ = "submissions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(20), index=True)
     submitter_role: Mapped[str] = mapped_column(sa.String(20))
     submitter_name: Mapped[str] = mapped_column(sa.String(200))
     organisation: Mapped[str | None] = mapped_column(sa.String(200))
@@ -140,9 +149,6 @@ class Submission(Model):
     advocate_name: Mapped[str | None] = mapped_column(sa.String(200))
     advocate_email: Mapped[str | None] = mapped_column(sa.String(254))
 
-    # The team it went to on receipt (routing rules decide; until then, the chosen one).
-    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
-    procedure: Mapped[str] = mapped_column(sa.String(30))
     # Only a hash: the token itself is in the person's acknowledgement link.
     tracking_token_hash: Mapped[str] = mapped_column(sa.String(64))
     # A hash of the id of the draft it was sent from: Send pressed twice finds this case
@@ -156,54 +162,20 @@ class Submission(Model):
     jurisdiction: Mapped[str] = mapped_column(sa.String(10))
     # The language the person used ("en" or "cy"): every email and letter to them is in it.
     language: Mapped[str] = mapped_column(sa.String(2), server_default="en")
-    # The first response as the person is shown it (England and corporate: the stage 1
-    # response; Wales: the discussion, then the written resolution; a representation: the
-    # reply), kept by services/clock.py `refresh_due` from the same rules as what staff see.
-    stage1_due: Mapped[date | None]
-    acknowledged_at: Mapped[datetime | None]
 
-    # Signs that a child may be in danger (docs/safeguarding-what-happens.md). Urgent (an
-    # answer of yes or not sure, a precise match, a request to be contacted today): staff
-    # are alerted and it tops the queue until someone records what was done. A concern (a
-    # weaker match): tagged and sorted next, with no alert. Each sign is kept as
-    # {"strength", "sentence" (as written), "why" (plain words), "source" (the page)}.
-    urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True)
+    # Signs that a child may be in danger (docs/safeguarding-what-happens.md), read on
+    # receipt. Urgent (an answer of yes or not sure, a precise match, a request to be
+    # contacted today): staff are alerted and it tops the queue until someone records what
+    # was done (the case's safeguarding_actioned_at). A concern (a weaker match): tagged
+    # and sorted next, with no alert. Each sign is kept as {"strength", "sentence" (as
+    # written), "why" (plain words), "source" (the page)}.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     concern: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     danger_signs: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
     # The person's answer to "Do you want us to contact you today?" ("yes" or "no"; None
     # when they were not asked) and the phone number or email address to use.
     contact_today: Mapped[str | None] = mapped_column(sa.String(3))
     contact_today_by: Mapped[str | None] = mapped_column(sa.String(254))
-    safeguarding_actioned_at: Mapped[datetime | None]
-    # When the alert went again to the complaints manager and the out-of-hours / front
-    # door address because nobody recorded what was done in time (once per alert).
-    safeguarding_escalated_at: Mapped[datetime | None]
-
-    # --- the case, worked in the back office -----------------------------------------
-    # Bumped on every change: a second member of staff saving a stale copy is refused.
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-    stage: Mapped[str] = mapped_column(
-        sa.String(20), default="triage", server_default="triage", index=True
-    )
-    assigned_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
-    routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rules.id"))
-    # What the council owes next and by when (recomputed on every change; sorts the queue).
-    next_due_on: Mapped[date | None] = mapped_column(index=True)
-    next_due_what: Mapped[str | None] = mapped_column(sa.String(60))
-
-    accepted_on: Mapped[date | None]
-    resolved_informally_on: Mapped[date | None]
-    withdrawn_on: Mapped[date | None]
-    closed_on: Mapped[date | None]
-    ombudsman_referred_on: Mapped[date | None]
-    ombudsman_decision: Mapped[str | None] = mapped_column(sa.String(30))
-
-    thanked_on: Mapped[date | None]  # compliments: the team has been thanked
-
-    # Retention (docs/retention.md): a case under legal hold is never purged; a purged
-    # case keeps only what the annual report counts.
-    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    purged_at: Mapped[datetime | None]
 
     categories: Mapped[list["Category"]] = relationship(
         secondary="submission_categories", order_by="Category.position"
@@ -215,32 +187,38 @@ class Submission(Model):
     responses: Mapped[list["StageResponse"]] = relationship(
         order_by="StageResponse.stage", lazy="selectin"
     )
-    team: Mapped["Team | None"] = relationship(foreign_keys=[team_id])
     # The case worked from it (models/case.py), made with it; loaded in the same query.
-    case: Mapped["Case | None"] = relationship(lazy="joined", cascade="all, delete-orphan")
+    # What is recorded one case at a time is read there (submission.case.routing_reason).
+    case: Mapped["Case"] = relationship(lazy="joined", innerjoin=True, cascade="all, delete-orphan")
 
-    # --- the case's columns, on its row (models/case.py): bridges under the old names -------
-    routing_reason = OnCase[str | None]("routing_reason")
-    next_due_statutory = OnCase[date | None]("next_due_statutory")
-    acknowledged_how = OnCase[str | None]("acknowledged_how")
-    safeguarding_action = OnCase[str | None]("safeguarding_action")
-    safeguarding_actioned_by = OnCase[int | None]("safeguarding_actioned_by")
-    informal_resolution_terms = OnCase[str | None]("informal_resolution_terms")
-    ombudsman_reference = OnCase[str | None]("ombudsman_reference")
-    ombudsman_decided_on = OnCase[date | None]("ombudsman_decided_on")
-    sufficient_interest = OnCase[bool | None]("sufficient_interest")
-    sufficient_interest_reason = OnCase[str | None]("sufficient_interest_reason")
-    sufficient_interest_decided_on = OnCase[date | None]("sufficient_interest_decided_on")
-    advocacy_status = OnCase[str | None]("advocacy_status")
-    advocacy_due_on = OnCase[date | None]("advocacy_due_on")
-    advocate_assigned = OnCase[str | None]("advocate_assigned")
-    reclassified_from = OnCase[str | None]("reclassified_from")
-    legal_hold_reason = OnCase[str | None]("legal_hold_reason")
+    # --- the case's columns the queue, reports and retention filter on, on its row
+    # (models/case.py): bridges under the old names, until their readers read the case ------
+    version = OnCase[int]("version")
+    kind = OnCase[str]("kind")
+    team_id = OnCase[int | None]("team_id")
+    procedure = OnCase[str]("procedure")
+    routing_rule_id = OnCase[int | None]("routing_rule_id")
+    assigned_staff_id = OnCase[int | None]("assigned_staff_id")
+    stage = OnCase[str]("stage")
+    next_due_on = OnCase[date | None]("next_due_on")
+    next_due_what = OnCase[str | None]("next_due_what")
+    stage1_due = OnCase[date | None]("stage1_due")
+    acknowledged_at = OnCase[datetime | None]("acknowledged_at")
+    safeguarding_actioned_at = OnCase[datetime | None]("safeguarding_actioned_at")
+    safeguarding_escalated_at = OnCase[datetime | None]("safeguarding_escalated_at")
+    accepted_on = OnCase[date | None]("accepted_on")
+    resolved_informally_on = OnCase[date | None]("resolved_informally_on")
+    withdrawn_on = OnCase[date | None]("withdrawn_on")
+    closed_on = OnCase[date | None]("closed_on")
+    ombudsman_referred_on = OnCase[date | None]("ombudsman_referred_on")
+    ombudsman_decision = OnCase[str | None]("ombudsman_decision")
+    thanked_on = OnCase[date | None]("thanked_on")
+    legal_hold = OnCase[bool]("legal_hold")
+    purged_at = OnCase[datetime | None]("purged_at")
 
     def __init__(self, **values: Any) -> None:
-        super().__init__(**values)
-        if self.case is None:
-            self.case = Case()
+        # Its case first, so that the bridges below write to it.
+        super().__init__(case=values.pop("case", None) or Case(), **values)
 
     # --- each stage's dates, extension, people and panel, on its row ------------------------
     # Bridges (OnStage) under the case's old names, so that the rules' Progress
@@ -267,6 +245,11 @@ class Submission(Model):
     panel_report_on = OnStage[date | None]("stage3", "panel_report_on", None)
     panel_recommendations = OnStage[str | None]("stage3", "panel_recommendations", None)
     stage3_responded_on = OnStage[date | None]("stage3", "responded_on", None)
+
+    @property
+    def team(self) -> "Team | None":
+        """The team the case is with now (the case's)."""
+        return self.case.team
 
     @property
     def contact_safety(self) -> ContactSafety:
@@ -309,44 +292,97 @@ class Submission(Model):
             findings={r.stage: r.outcome for r in self.responses},
         )
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        # The triage queue: open cases in due-date order, carrying every column its filters,
-        # counts and search read, so PostgreSQL answers from the index alone instead of
-        # reading every case (docs/performance.md, "Back office").
-        sa.Index(
-            "ix_submissions_open_queue",
-            "next_due_on",
-            "id",
-            postgresql_include=[
-                "stage",
-                "kind",
-                "team_id",
-                "urgent",
-                "concern",
-                "safeguarding_actioned_at",
-                "reference",
-            ],
-            postgresql_where=sa.text("stage <> 'closed'"),
-            sqlite_where=sa.text("stage <> 'closed'"),
-        ),
         # The queue's search for part of a reference (ILIKE '%...%'): trigrams on
-        # PostgreSQL (pg_trgm); on SQLite a plain index of open cases' references, which
-        # it scans instead of the table.
+        # PostgreSQL (pg_trgm), over every reference (a closed case's stage is the case's,
+        # services/triage.py keeps the open ones); on SQLite a plain index of the
+        # references, which it scans instead of the table.
         sa.Index(
             "ix_submissions_reference_trgm",
             "reference",
             postgresql_using="gin",
             postgresql_ops={"reference": "gin_trgm_ops"},
-            postgresql_where=sa.text("stage <> 'closed'"),
-            sqlite_where=sa.text("stage <> 'closed'"),
+        ),
+        # The few submissions with signs of danger, which the queue puts on top (and the
+        # safeguarding sweep reads): found without reading every submission. On
+        # PostgreSQL only those few are in it; SQLite, which compares a flag as "urgent =
+        # 1" and would then not use an index of "urgent OR concern", has every one.
+        sa.Index(
+            "ix_submissions_danger",
+            "urgent",
+            "concern",
+            "id",
+            postgresql_where=sa.text("urgent OR concern"),
         ),
     )
 
 
-assert set(CASE_COLUMNS) == {  # every column of the case has its bridge
+# The case's columns the submission still answers to (OnCase bridges); the others are read
+# on the case's row only.
+BRIDGED: tuple[str, ...] = tuple(
     name for name, value in vars(Submission).items() if isinstance(value, OnCase)
-}
+)
+assert set(BRIDGED) <= set(CASE_COLUMNS)
+
+
+def row_of(submission: Submission, name: str) -> Any:
+    """The row that holds the case's field `name` under the name the trail, the moves and
+    retention use: the case's own row for a column with no bridge, else the submission
+    (itself, or through a bridge to the case's row or a stage's)."""
+    if name in CASE_COLUMNS and name not in BRIDGED:
+        return submission.case
+    return submission
+
+
+def with_case() -> "sa.Select[Submission]":
+    """Submissions joined to their case, for a query that filters or sorts on the case's
+    columns (Case.stage ...): the case is loaded from that join, not joined a second time."""
+    return sa.select(Submission).join(Submission.case).options(contains_eager(Submission.case))
+
+
+def urgent() -> sa.ColumnElement[bool]:
+    """The case's submission had urgent signs of danger on receipt: asked of the few such
+    submissions (ix_submissions_danger), so that a query over cases needs no join."""
+    return Case.submission_id.in_(sa.select(Submission.id).where(Submission.urgent))
+
+
+def concern() -> sa.ColumnElement[bool]:
+    """The case's submission had a weaker sign (a possible concern) and none urgent."""
+    return Case.submission_id.in_(
+        sa.select(Submission.id).where(Submission.concern, sa.not_(Submission.urgent))
+    )
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _move_the_version_on(session: Session, context: Any, instances: Any) -> None:
+    """A change to a case's submission (a purge), its categories or a stage's row moves
+    the case's version on, as a change to the case's own row does: whichever row a staff
+    change lands on, a copy opened before it is refused (version_id_col is the case's)."""
+    touched: set[int] = set()
+    for changed in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(changed, Submission):
+            if changed in session.dirty and session.is_modified(changed):
+                _touch(changed.case)
+        elif isinstance(changed, StageResponse) and changed.submission_id is not None:
+            if changed in session.dirty and not session.is_modified(changed):
+                continue
+            touched.add(changed.submission_id)
+    for submission_id in touched:
+        found = session.identity_map.get(identity_key(Submission, submission_id))
+        case = found.case if isinstance(found, Submission) else None
+        if case is None:
+            with session.no_autoflush:
+                case = session.scalar(sa.select(Case).where(Case.submission_id == submission_id))
+        _touch(case)
+
+
+def _touch(case: Case | None) -> None:
+    state = sa.inspect(case) if case is not None else None
+    if case is None or state is None or not state.persistent or state.deleted:
+        return
+    case.stage  # noqa: B018 (loaded, so that it can be flagged)
+    flag_modified(case, "stage")
+
 
 # The case's old names for its stages' columns, each now a bridge to a stage's row.
 ON_STAGES: tuple[str, ...] = tuple(

@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.attributes import flag_modified
 
 from portal.database import utcnow
 from portal.domain import labels, stages
@@ -20,6 +19,7 @@ from portal.domain.timescales import Procedure, check_acknowledgement_date
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import (
+    Case,
     Category,
     ComplaintPoint,
     Lesson,
@@ -29,6 +29,7 @@ from portal.models import (
     Task,
     Team,
 )
+from portal.models.submission import row_of, urgent, with_case
 from portal.services import acknowledgements, audit, clock, events
 from portal.services.common import CaseChanged as CaseChanged
 from portal.services.common import NotAllowed as NotAllowed
@@ -103,14 +104,15 @@ class ReasonNeeded(ValueError):
 
 def visible_to(staff: Staff) -> sa.ColumnElement[bool]:
     """A team member sees their own team's cases only; a case they cannot see is
-    answered exactly like a case that does not exist."""
+    answered exactly like a case that does not exist. A condition on cases (a query over
+    submissions joins them: models/submission.py `with_case`)."""
     if can(Role(staff.role), Permission.SEE_ALL_TEAMS):
         return sa.true()
-    own_team = Submission.team_id == staff.team_id
+    own_team = Case.team_id == staff.team_id
     safeguarding_team = current_app.config["SAFEGUARDING_TEAM_NAME"]
     if staff.team_id is not None and staff.team_id == _team_id(safeguarding_team):
         # The front door acts on every possible danger, whichever team has the case.
-        return sa.or_(own_team, Submission.urgent)
+        return sa.or_(own_team, urgent())
     return own_team
 
 
@@ -120,7 +122,7 @@ def _team_id(name: str) -> int | None:
 
 def find(staff: Staff, reference: str) -> Submission | None:
     return db.session.scalar(
-        sa.select(Submission).where(Submission.reference == reference, visible_to(staff))
+        with_case().where(Submission.reference == reference, visible_to(staff))
     )
 
 
@@ -140,7 +142,7 @@ refresh_due = clock.refresh_due
 
 
 def _snapshot(case: Submission, names: list[str]) -> dict[str, Any]:
-    return {name: getattr(case, name) for name in names}
+    return {name: getattr(row_of(case, name), name) for name in names}
 
 
 _save = clock.save_change  # refresh what is due, record the change in the trail, commit
@@ -183,10 +185,11 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     if data.move in stages.STARTS:
         case.reach(stages.STARTS[data.move])  # the stage's row, from the day it starts
     if data.move in MOVE_DATE_FIELD:
-        setattr(case, MOVE_DATE_FIELD[data.move], getattr(progress, MOVE_DATE_FIELD[data.move]))
+        field = MOVE_DATE_FIELD[data.move]
+        setattr(row_of(case, field), field, getattr(progress, field))
     for name in MOVE_DETAILS.get(data.move, ()):
         if name in data.details:
-            setattr(case, name, data.details[name])
+            setattr(row_of(case, name), name, data.details[name])
     if response is not None:
         for name, column in RESPONSE_DETAILS[data.move].items():
             if name in data.details:
@@ -257,7 +260,7 @@ def assign(
             raise ReasonNeeded("Enter why you are changing the team")
         case.team_id = team_id
         case.routing_rule_id = None
-        case.routing_reason = f"Re-routed by staff: {reason}"
+        case.case.routing_reason = f"Re-routed by staff: {reason}"
     if person_id is not None:
         person = db.session.get(Staff, person_id)
         if person is None:
@@ -289,7 +292,7 @@ def record_acknowledgement(
     check_acknowledgement_date(case.received_on, on, today=today)
     before = _snapshot(case, ["acknowledged_at", "acknowledged_how", "next_due_on", "stage1_due"])
     case.acknowledged_at = datetime.combine(on, time(12, 0), LONDON)
-    case.acknowledged_how = how
+    case.case.acknowledged_how = how
     # Explaining advocacy is its own task: done when advocacy is updated, not here.
     for task in open_tasks(case):
         if task.kind != acknowledgements.EXPLAIN_ADVOCACY:
@@ -306,7 +309,7 @@ def reclassify(staff: Staff, case: Submission, *, kind: Kind, reason: str, versi
     if not reason.strip():
         raise ValueError("Enter why it is being reclassified")
     before = _snapshot(case, ["kind", "reclassified_from", "stage", "next_due_on"])
-    case.reclassified_from = case.kind
+    case.case.reclassified_from = case.kind
     case.kind = kind.value
     _save(staff, case, "reclassified", before, {"reason": reason})
 
@@ -320,9 +323,9 @@ def decide_sufficient_interest(
         case,
         ["sufficient_interest", "sufficient_interest_reason", "sufficient_interest_decided_on"],
     )
-    case.sufficient_interest = has_interest
-    case.sufficient_interest_reason = reason
-    case.sufficient_interest_decided_on = on
+    case.case.sufficient_interest = has_interest
+    case.case.sufficient_interest_reason = reason
+    case.case.sufficient_interest_decided_on = on
     _save(staff, case, "sufficient_interest_decided", before)
 
 
@@ -334,8 +337,8 @@ def update_advocacy(
     if status not in labels.ADVOCACY_STATUSES:
         raise ValueError("Select where the advocacy request stands")
     before = _snapshot(case, ["advocacy_status", "advocate_assigned", "next_due_on"])
-    case.advocacy_status = status
-    case.advocate_assigned = advocate or None
+    case.case.advocacy_status = status
+    case.case.advocate_assigned = advocate or None
     # Whoever records where advocacy stands has talked it through: the task is done.
     for task in open_tasks(case):
         if task.kind == acknowledgements.EXPLAIN_ADVOCACY:
@@ -361,9 +364,8 @@ def set_categories(
     case.categories = list(
         db.session.scalars(sa.select(Category).where(Category.id.in_(category_ids)))
     )
-    # The categories live in their own table: touch the case itself so its version moves
-    # on and a copy opened before this change is refused.
-    flag_modified(case, "stage")
+    # The categories live in their own table: the change still moves the case's version
+    # on (models/submission.py), so a copy opened before it is refused.
     refresh_due(case)
     audit.record(
         "categories_set",

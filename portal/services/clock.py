@@ -43,7 +43,8 @@ from portal.domain.stages import (
 from portal.domain.timescales import ClockPaused, Deadline, Procedure, Step, statutory_procedure
 from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
-from portal.models import ClockEvent, Staff, Submission
+from portal.models import Case, ClockEvent, Staff, Submission
+from portal.models.submission import row_of, with_case
 from portal.services import audit
 from portal.services import events as case_events
 from portal.services.common import check_can_work
@@ -72,9 +73,9 @@ def progress_of(case: Submission) -> Progress:
         "pauses",
     }
     values = {
-        f.name: getattr(case, f.name)
+        f.name: getattr(row_of(case, f.name), f.name)
         for f in dataclasses.fields(Progress)
-        if hasattr(case, f.name) and f.name not in own
+        if hasattr(row_of(case, f.name), f.name) and f.name not in own
     }
     return Progress(
         procedure=Procedure(case.procedure),
@@ -86,7 +87,9 @@ def progress_of(case: Submission) -> Progress:
             else None
         ),
         # Owed only while the request waits for the provider.
-        advocacy_due_on=case.advocacy_due_on if case.advocacy_status == "requested" else None,
+        advocacy_due_on=case.case.advocacy_due_on
+        if case.case.advocacy_status == "requested"
+        else None,
         flags=frozenset(case.flags or []),
         pauses=pauses(case, running_clock(case)),
         **values,
@@ -145,15 +148,15 @@ def refresh_due(case: Submission) -> None:
     case.stage = stages.current_stage(progress).value
     due = next_due_of(case, progress=progress)
     if due is None:
-        case.next_due_on, case.next_due_what, case.next_due_statutory = None, None, None
+        case.next_due_on, case.next_due_what, case.case.next_due_statutory = None, None, None
     elif due.deadline is None:
         # A paused clock has no due date: nothing is owed until it restarts.
-        case.next_due_on, case.next_due_statutory = None, None
+        case.next_due_on, case.case.next_due_statutory = None, None
         case.next_due_what = f"{due.what}: clock paused" if due.paused else due.what
     else:
         case.next_due_on = due.deadline.due
         case.next_due_what = due.what
-        case.next_due_statutory = due.deadline.statutory
+        case.case.next_due_statutory = due.deadline.statutory
     try:
         first = stages.first_response(progress, local_targets())
     except ClockPaused:
@@ -382,7 +385,7 @@ def save_change(
     response), named as in `before`."""
     refresh_due(case)
     kept = after or {}
-    after = {name: getattr(case, name) for name in before if name not in kept} | kept
+    after = {name: getattr(row_of(case, name), name) for name in before if name not in kept} | kept
     audit.record(
         action,
         staff=staff,
@@ -421,9 +424,7 @@ def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recompute
     each one that moves gets a ledger event and an audit entry."""
     moved = []
     open_cases = db.session.scalars(
-        sa.select(Submission).where(
-            Submission.stage != Stage.CLOSED.value, Submission.purged_at.is_(None)
-        )
+        with_case().where(Case.stage != Stage.CLOSED.value, Case.purged_at.is_(None))
     )
     for case in open_cases:
         before = case.next_due_on

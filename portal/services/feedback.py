@@ -128,7 +128,7 @@ def _names_on(case: Submission) -> list[str]:
         case.submitter_name,
         case.child_name,
         case.advocate_name,
-        case.advocate_assigned,
+        case.case.advocate_assigned,
         case.worker_name,
     ]
     for stage in case.responses:

@@ -32,7 +32,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Draft, ReferenceCounter, Submission, Team
+from portal.models import Case, Draft, ReferenceCounter, Submission, Team
 from portal.services import attachments, clock, events, routing_rules, safeguarding
 from portal.services.common import hash_token
 
@@ -385,13 +385,15 @@ def record_submission(
         team_id=routing.team_id,
         procedure=routing.procedure.value,
         routing_rule_id=routing.rule_id,
-        routing_reason=routing.rule_name,
         stage="triage",
-        advocacy_status=_advocacy_status(new.advocacy),
-        advocacy_due_on=(
-            add_working_days(received_on, current_app.config["ADVOCACY_TARGET_WORKING_DAYS"])
-            if _advocacy_status(new.advocacy) == "requested"
-            else None
+        case=Case(
+            routing_reason=routing.rule_name,
+            advocacy_status=_advocacy_status(new.advocacy),
+            advocacy_due_on=(
+                add_working_days(received_on, current_app.config["ADVOCACY_TARGET_WORKING_DAYS"])
+                if _advocacy_status(new.advocacy) == "requested"
+                else None
+            ),
         ),
         tracking_token_hash=hash_token(tracking_token),
         sent_from_draft=hash_token(draft.id) if draft is not None else None,

@@ -74,7 +74,7 @@ def _extension(case: Submission, new_date: date, reason: str, staff: Staff) -> N
 
 def _late(case: Submission, new_date: date, reason: str, staff: Staff | None) -> None:
     when = long_date(new_date)
-    if is_child(case) and has_an_advocate(case.advocacy_answer, case.advocate_assigned):
+    if is_child(case) and has_an_advocate(case.advocacy_answer, case.case.advocate_assigned):
         body = _(
             "Sorry, our reply will be late. We will now reply by %(date)s.\n\n"
             "Why: %(reason)s\n\n"

@@ -267,7 +267,7 @@ def _record_sent(message: OutboxMessage, when: datetime) -> None:
         and submission.acknowledged_at is None
     ):
         submission.acknowledged_at = when
-        submission.acknowledged_how = "email"
+        submission.case.acknowledged_how = "email"
         # What is owed next moves on (the queue stops showing "Acknowledge"), counted from
         # the day the acknowledgement was made.
         clock.after_acknowledgement(submission, None)

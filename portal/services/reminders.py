@@ -34,6 +34,7 @@ from portal.domain.stages import Stage
 from portal.extensions import db
 from portal.i18n import long_date
 from portal.models import (
+    Case,
     DeadlineDigest,
     DeadlineNotice,
     OutboxMessage,
@@ -73,12 +74,13 @@ def days_before() -> int:
 
 
 def _open_case() -> sa.ColumnElement[bool]:
-    """A case the council still owes something on: not closed, and never a purged one."""
+    """A case the council still owes something on: not closed, and never a purged one (a
+    condition on cases)."""
     return sa.and_(
-        Submission.stage != Stage.CLOSED.value,
-        Submission.purged_at.is_(None),
-        Submission.next_due_on.is_not(None),
-        Submission.next_due_what.is_not(None),
+        Case.stage != Stage.CLOSED.value,
+        Case.purged_at.is_(None),
+        Case.next_due_on.is_not(None),
+        Case.next_due_what.is_not(None),
     )
 
 
@@ -104,18 +106,18 @@ def due_events(today: date) -> list[Event]:
     # No reminder falls earlier than this many working days ahead (docs/reminders.md).
     latest = add_working_days(today, days + 1)
     rows = db.session.execute(
-        sa.select(Submission.id, Submission.next_due_what, Submission.next_due_on)
-        .where(_open_case(), Submission.next_due_on <= latest)
-        .order_by(Submission.next_due_on, Submission.id)
+        sa.select(Case.submission_id, Case.next_due_what, Case.next_due_on)
+        .where(_open_case(), Case.next_due_on <= latest)
+        .order_by(Case.next_due_on, Case.submission_id)
     )
     sent = set(
         db.session.execute(
             sa.select(DeadlineNotice.submission_id, DeadlineNotice.kind)
-            .join(Submission, Submission.id == DeadlineNotice.submission_id)
+            .join(Case, Case.submission_id == DeadlineNotice.submission_id)
             .where(
                 _open_case(),
-                DeadlineNotice.due_on == Submission.next_due_on,
-                DeadlineNotice.what == Submission.next_due_what,
+                DeadlineNotice.due_on == Case.next_due_on,
+                DeadlineNotice.what == Case.next_due_what,
             )
         )
     )
@@ -250,8 +252,8 @@ def _render_notice(case: Submission, event: Event, today: date) -> tuple[str, st
         "case_url": f"{_back_office_url()}cases/{case.reference}",
         "what": event.what,
         "due_on": event.due_on,
-        "statutory": case.next_due_statutory
-        if case.next_due_statutory and case.next_due_statutory != event.due_on
+        "statutory": case.case.next_due_statutory
+        if case.case.next_due_statutory and case.case.next_due_statutory != event.due_on
         else None,
         "team_name": team.name if team else None,
         "owner_name": owner.name if owner else None,
@@ -287,19 +289,20 @@ def digest_lines(team: Team, today: date) -> list[DigestLine]:
     within the next working days, overdue first, then by due date."""
     days = days_before()
     horizon = digest_horizon(today, days)
-    in_team = sa.and_(Submission.team_id == team.id, _open_case())
+    in_team = sa.and_(Case.team_id == team.id, _open_case())
     owner = Staff.name.label("owner")
     steps = [
         DigestLine(row.reference, row.what, row.due_on, row.owner, DigestSection.DUE)
         for row in db.session.execute(
             sa.select(
                 Submission.reference,
-                Submission.next_due_what.label("what"),
-                Submission.next_due_on.label("due_on"),
+                Case.next_due_what.label("what"),
+                Case.next_due_on.label("due_on"),
                 owner,
             )
-            .outerjoin(Staff, Staff.id == Submission.assigned_staff_id)
-            .where(in_team, Submission.next_due_on <= horizon)
+            .join(Case, Case.submission_id == Submission.id)
+            .outerjoin(Staff, Staff.id == Case.assigned_staff_id)
+            .where(in_team, Case.next_due_on <= horizon)
         )
     ]
     tasks = [
@@ -307,7 +310,8 @@ def digest_lines(team: Team, today: date) -> list[DigestLine]:
         for row in db.session.execute(
             sa.select(Submission.reference, Task.description, Task.due_on, owner)
             .join(Submission, Submission.id == Task.submission_id)
-            .outerjoin(Staff, Staff.id == Submission.assigned_staff_id)
+            .join(Case, Case.submission_id == Submission.id)
+            .outerjoin(Staff, Staff.id == Case.assigned_staff_id)
             .where(in_team, Task.done_at.is_(None), Task.due_on <= horizon)
         )
     ]

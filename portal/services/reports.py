@@ -4,7 +4,7 @@ portal/domain/reports.py; the context figures and other councils' figures the
 complaints manager types in."""
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.csv_export import Cell, csv_text
+from portal.database import utcnow
 from portal.domain import reports
-from portal.domain.clock import LONDON, london_date, working_days_between
+from portal.domain.clock import london_date, working_days_between
 from portal.domain.reports import Period, ReportCase
 from portal.domain.responses import overall_outcome
 from portal.extensions import db
 from portal.models import (
+    Case,
     Category,
     Lesson,
     Staff,
@@ -53,16 +55,16 @@ def _live_cases(period: Period) -> list[ReportCase]:
         report_counts.with_stages(
             sa.select(
                 Submission.id,
-                Submission.kind,
+                Case.kind,
                 Submission.received_on,
                 Submission.submitter_role,
                 team_name,
-                Submission.accepted_on,
-                Submission.resolved_informally_on,
+                Case.accepted_on,
+                Case.resolved_informally_on,
                 stage2.requested_on.label("stage2_requested_on"),
                 stage3.requested_on.label("stage3_requested_on"),
-                Submission.withdrawn_on,
-                Submission.acknowledged_at,
+                Case.withdrawn_on,
+                Case.acknowledged_at,
                 Submission.acknowledge_by,
                 stage1.responded_on.label("stage1_responded_on"),
                 stage1.extended_on.label("stage1_extended_on"),
@@ -71,13 +73,13 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 stage2.extended_to.label("stage2_extended_to"),
                 stage3.panel_on,
                 stage3.responded_on.label("stage3_responded_on"),
-                Submission.ombudsman_referred_on,
-                Submission.ombudsman_decision,
+                Case.ombudsman_referred_on,
+                Case.ombudsman_decision,
                 Submission.advocacy_answer,
                 Submission.worker_name.is_not(None).label("worker_named"),
             ).select_from(Submission)
         )
-        .outerjoin(Team, Team.id == Submission.team_id)
+        .outerjoin(Team, Team.id == Case.team_id)
         .where(Submission.received_on.between(period.start, period.end))
     ).all()
     categories: dict[int, list[str]] = defaultdict(list)
@@ -183,8 +185,9 @@ def _lessons(period: Period) -> tuple[reports.Lesson, ...]:
     rows = db.session.execute(
         sa.select(Lesson.lesson, Lesson.action, lesson_team.name, case_team.name)
         .join(Submission, Submission.id == Lesson.submission_id)
+        .join(Case, Case.submission_id == Submission.id)
         .outerjoin(lesson_team, lesson_team.id == Lesson.team_id)
-        .outerjoin(case_team, case_team.id == Submission.team_id)
+        .outerjoin(case_team, case_team.id == Case.team_id)
         .where(Submission.received_on.between(period.start, period.end))
         .order_by(sa.func.coalesce(lesson_team.name, case_team.name), Lesson.id)
     )
@@ -214,29 +217,22 @@ def category_names() -> dict[str, str]:
 
 
 def _figures(period: Period, category: str | None, with_lessons: bool) -> dict[str, object]:
-    """The period's figures counted by the database (services/report_counts.py), kept
-    for a period that has ended until a case in it changes."""
+    """The period's figures from tallies counted by the database (services/report_counts.py),
+    kept by the month for the months that have ended until a case received in one changes."""
     teams, categories = team_names(), category_slugs()
-
-    def counted() -> dict[str, Any]:
-        return reports.figures_of(
-            report_counts.count(
-                period,
-                category=category,
-                stage2_from_statement=current_app.config["STAGE2_CLOCK_START"] == "statement",
-                acknowledge_by=lambda received_on: clock.acknowledgement_due(received_on).due,
-            ),
-            teams=teams,
-            categories=categories,
-        )
-
-    figures = report_counts.kept(
+    tallies = report_counts.kept(
         period,
         category,
-        today=datetime.now(LONDON).date(),
+        today=london_date(utcnow()),
         settings=report_counts.settings() | {"teams": teams, "categories": categories},
-        counted=counted,
+        count=lambda part: report_counts.count(
+            part,
+            category=category,
+            stage2_from_statement=current_app.config["STAGE2_CLOCK_START"] == "statement",
+            acknowledge_by=lambda received_on: clock.acknowledgement_due(received_on).due,
+        ),
     )
+    figures = reports.figures_of(tallies, teams=teams, categories=categories)
     figures["lessons"] = [
         {"team": lesson.team, "lesson": lesson.lesson, "action": lesson.action}
         for lesson in (_lessons(period) if with_lessons else ())

@@ -132,9 +132,9 @@ def dated(case: Submission, stage: int, today: date) -> Dated:
 def has_advocate(case: Submission) -> bool:
     """Whether the child has an advocate, as the case knows it."""
     return (
-        bool(case.advocate_assigned or case.advocate_name or case.advocate_email)
+        bool(case.case.advocate_assigned or case.advocate_name or case.advocate_email)
         or case.advocacy_answer == AdvocacyAnswer.ALREADY_HAS_ONE.value
-        or case.advocacy_status in ("has_advocate", "assigned")
+        or case.case.advocacy_status in ("has_advocate", "assigned")
     )
 
 
@@ -163,7 +163,7 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
         service_review=bool(response and response.redress_service_review),
         ex_gratia_pence=response.ex_gratia_pence if response else None,
         actions=[letters.Action(lesson.action, lesson.action_due_on) for lesson in case.lessons],
-        advocate_name=case.advocate_assigned or case.advocate_name,
+        advocate_name=case.case.advocate_assigned or case.advocate_name,
         has_advocate=has_advocate(case),
         panel_recommendations=case.panel_recommendations,
         discussion_on=case.discussion_on,

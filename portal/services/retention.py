@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models import (
     Attachment,
     AuditEvent,
+    Case,
     CaseNote,
     ClockEvent,
     ComplaintPoint,
@@ -33,6 +34,7 @@ from portal.models import (
     TrackingLink,
     UnsentConcern,
 )
+from portal.models.submission import row_of
 from portal.services import audit
 
 REMOVED = "removed under the retention policy"
@@ -99,17 +101,18 @@ def due_for_purge(today: date) -> list[Due]:
     rows = db.session.execute(
         sa.select(
             Submission.reference,
-            Submission.closed_on,
-            Submission.withdrawn_on,
-            Submission.thanked_on,
-            Submission.legal_hold,
+            Case.closed_on,
+            Case.withdrawn_on,
+            Case.thanked_on,
+            Case.legal_hold,
         )
-        .where(Submission.purged_at.is_(None), sa.not_(Submission.legal_hold))
+        .join(Case, Case.submission_id == Submission.id)
+        .where(Case.purged_at.is_(None), sa.not_(Case.legal_hold))
         .where(
             sa.or_(
-                Submission.closed_on.is_not(None),
-                Submission.withdrawn_on.is_not(None),
-                Submission.thanked_on.is_not(None),
+                Case.closed_on.is_not(None),
+                Case.withdrawn_on.is_not(None),
+                Case.thanked_on.is_not(None),
             )
         )
     )
@@ -138,7 +141,7 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
             db.session.scalars(sa.select(Attachment).where(Attachment.submission_id == case.id))
         )
         for name, value in CLEARED.items():
-            setattr(case, name, value)
+            setattr(row_of(case, name), name, value)
         if case.worker_name is not None:
             case.worker_name = ""
         case.purged_at = utcnow()
@@ -222,16 +225,17 @@ def record_dry_run(found: list[Due], *, staff: Staff | None = None) -> None:
 
 
 def set_legal_hold(staff: Staff, case: Submission, *, hold: bool, reason: str | None) -> None:
-    before = {"legal_hold": case.legal_hold, "legal_hold_reason": case.legal_hold_reason}
+    before = {"legal_hold": case.legal_hold, "legal_hold_reason": case.case.legal_hold_reason}
     case.legal_hold = hold
-    case.legal_hold_reason = reason if hold else None
+    case.case.legal_hold_reason = reason if hold else None
     case.version += 1
     audit.record(
         "legal_hold_placed" if hold else "legal_hold_lifted",
         staff=staff,
         submission=case,
         detail=audit.changes(
-            before, {"legal_hold": case.legal_hold, "legal_hold_reason": case.legal_hold_reason}
+            before,
+            {"legal_hold": case.legal_hold, "legal_hold_reason": case.case.legal_hold_reason},
         ),
     )
     db.session.commit()

@@ -10,7 +10,7 @@ from flask import current_app
 from portal.domain.routing import Facts, Routing, Rule, age_on, route
 from portal.domain.timescales import Procedure, statutory_procedure
 from portal.extensions import db
-from portal.models import RoutingRule, Staff, Submission, Team
+from portal.models import Case, RoutingRule, Staff, Team
 from portal.services import audit
 
 
@@ -160,8 +160,8 @@ def delete_rule(rule_id: int, *, staff: Staff) -> None:
     # Cases it routed keep the rule's name (routing_reason) and let go of its id, which
     # the foreign key would otherwise refuse to lose.
     db.session.execute(
-        sa.update(Submission)
-        .where(Submission.routing_rule_id == rule_id)
+        sa.update(Case)
+        .where(Case.routing_rule_id == rule_id)
         .values(routing_rule_id=None)
         .execution_options(synchronize_session=False)
     )

@@ -33,7 +33,8 @@ from portal.database import utcnow
 from portal.domain.safeguarding import Signal, Strength, assess
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
-from portal.models import Draft, Staff, Submission, UnsentConcern
+from portal.models import Case, Draft, Staff, Submission, UnsentConcern
+from portal.models.submission import urgent
 from portal.services import audit, outbox
 from portal.services.routing_rules import team_named
 
@@ -317,11 +318,11 @@ def record_action(
         raise ValueError("Enter what was done")
     before = {
         "safeguarding_actioned_at": case.safeguarding_actioned_at,
-        "safeguarding_action": case.safeguarding_action,
+        "safeguarding_action": case.case.safeguarding_action,
     }
     case.safeguarding_actioned_at = now or utcnow()
-    case.safeguarding_action = action
-    case.safeguarding_actioned_by = staff.id
+    case.case.safeguarding_action = action
+    case.case.safeguarding_actioned_by = staff.id
     audit.record(
         "safeguarding_actioned",
         staff=staff,
@@ -424,22 +425,24 @@ def escalate_due(*, now: datetime) -> int:
     config = current_app.config
     minutes = int(config["SAFEGUARDING_ESCALATE_AFTER_MINUTES"])
     waiting = (
-        Submission.urgent,
-        Submission.safeguarding_actioned_at.is_(None),
-        Submission.safeguarding_escalated_at.is_(None),
-        Submission.purged_at.is_(None),
+        Case.safeguarding_actioned_at.is_(None),
+        Case.safeguarding_escalated_at.is_(None),
+        Case.purged_at.is_(None),
+        urgent(),
     )
-    due = list(
-        db.session.scalars(
-            sa.select(Submission.id)
+    due = [
+        (case_id, submission_id)
+        for case_id, submission_id in db.session.execute(
+            sa.select(Case.id, Case.submission_id)
+            .join(Submission, Submission.id == Case.submission_id)
             .where(*waiting, Submission.received_at <= now - timedelta(minutes=minutes))
             .order_by(Submission.received_at)
         )
-    )
+    ]
     db.session.rollback()  # no snapshot held while claiming, one case at a time
     escalated = 0
-    for submission_id in due:
-        if not _claim(Submission, submission_id, waiting, safeguarding_escalated_at=now):
+    for case_id, submission_id in due:
+        if not _claim(Case, case_id, waiting, safeguarding_escalated_at=now):
             continue
         submission = db.session.scalars(
             sa.select(Submission)

@@ -71,7 +71,9 @@ def _case(case: Submission) -> dict[str, Any]:
     }
     # The case's columns (models/case.py) and each stage's dates, extension and people,
     # under the names the export has always used.
-    record |= {name: _plain(getattr(case, name)) for name in CASE_COLUMNS if name not in INTERNAL}
+    record |= {
+        name: _plain(getattr(case.case, name)) for name in CASE_COLUMNS if name not in INTERNAL
+    }
     record |= {name: _plain(getattr(case, name)) for name in ON_STAGES}
     team = db.session.get(Team, case.team_id) if case.team_id else None
     record["team"] = team.name if team else None

@@ -11,10 +11,14 @@ from portal.domain.references import whole_references
 from portal.domain.stages import ACKNOWLEDGE, Stage, first_response_name
 from portal.domain.timescales import acknowledged_late
 from portal.extensions import db
-from portal.models import Staff, Submission, Team
+from portal.models import Case, Staff, Submission, Team
+from portal.models.submission import concern, urgent
 from portal.services.cases import visible_to
 
 PAGE_SIZE = 50
+# A search that matches at most this many references is asked of the queue as their ids,
+# looked up once; one that matches more (a few characters), as the search itself.
+MATCHES_LISTED = 1000
 DUE_SOON_WORKING_DAYS = 2
 
 STATUS_NAMES = {
@@ -70,16 +74,13 @@ class QueuePage:
 
 
 def needs_safeguarding() -> sa.ColumnElement[bool]:
-    return sa.and_(Submission.urgent, Submission.safeguarding_actioned_at.is_(None))
+    """Possible danger nobody has recorded what was done about (a condition on cases)."""
+    return sa.and_(Case.safeguarding_actioned_at.is_(None), urgent())
 
 
 def needs_a_look() -> sa.ColumnElement[bool]:
     """A possible concern (a weaker sign) nobody has recorded what was done about."""
-    return sa.and_(
-        Submission.concern,
-        sa.not_(Submission.urgent),
-        Submission.safeguarding_actioned_at.is_(None),
-    )
+    return sa.and_(Case.safeguarding_actioned_at.is_(None), concern())
 
 
 def due_status(next_due_on: date | None, today: date, soon: date, *, danger: bool = False) -> str:
@@ -96,7 +97,7 @@ def due_status(next_due_on: date | None, today: date, soon: date, *, danger: boo
 
 def status_is(name: str, today: date, soon: date) -> sa.ColumnElement[bool]:
     """`due_status` as a range of due dates, which the open-cases index answers."""
-    due = Submission.next_due_on
+    due = Case.next_due_on
     if name == "danger":
         return needs_safeguarding()
     calm = sa.not_(needs_safeguarding())
@@ -108,41 +109,51 @@ def status_is(name: str, today: date, soon: date) -> sa.ColumnElement[bool]:
 
 
 def reference_matches(typed: str) -> sa.ColumnElement[bool]:
-    """A whole reference, however it was typed, finds that case (the unique index answers
-    it); anything else finds the references that contain it, in any case, which on
-    PostgreSQL the trigram index ix_submissions_reference_trgm answers."""
+    """The cases whose submission's reference is the one typed: a whole reference, however
+    it was typed, finds that case (the unique index answers it); anything else finds the
+    references that contain it, in any case, which on PostgreSQL the trigram index
+    ix_submissions_reference_trgm answers. A condition on cases: the submissions that match
+    are looked up first (once), then their cases."""
     whole = whole_references(typed)
-    if whole and db.session.scalar(
-        sa.select(Submission.id).where(Submission.reference.in_(whole)).limit(1)
-    ):
-        return Submission.reference.in_(whole)
+    if whole:
+        ids = list(
+            db.session.scalars(sa.select(Submission.id).where(Submission.reference.in_(whole)))
+        )
+        if ids:
+            return Case.submission_id.in_(ids)
     # What is typed is text to find, not a pattern: "%" and "_" match only themselves.
     # ILIKE rather than lower() LIKE, which the trigram index could not serve.
     text = typed.strip().replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return Submission.reference.ilike(f"%{text}%", escape="/")
+    found = Submission.reference.ilike(f"%{text}%", escape="/")
+    # Looked up once, not again by each of the queue's statements.
+    ids = list(db.session.scalars(sa.select(Submission.id).where(found).limit(MATCHES_LISTED + 1)))
+    if len(ids) <= MATCHES_LISTED:
+        return Case.submission_id.in_(ids)
+    return Case.submission_id.in_(sa.select(Submission.id).where(found))
 
 
 def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     status = sa.case(
         (needs_safeguarding(), "danger"),
-        (Submission.next_due_on < today, "overdue"),
-        (Submission.next_due_on <= soon, "due_soon"),
+        (Case.next_due_on < today, "overdue"),
+        (Case.next_due_on <= soon, "due_soon"),
         else_="on_track",
     )
-    conditions = [Submission.stage != Stage.CLOSED.value, visible_to(staff)]
+    # Conditions on cases alone: the counts and the page's ids read the open-cases index.
+    conditions = [Case.stage != Stage.CLOSED.value, visible_to(staff)]
     if filters.kind:
-        conditions.append(Submission.kind == filters.kind)
+        conditions.append(Case.kind == filters.kind)
     if filters.team_id:
-        conditions.append(Submission.team_id == filters.team_id)
+        conditions.append(Case.team_id == filters.team_id)
     if filters.stage:
-        conditions.append(Submission.stage == filters.stage)
+        conditions.append(Case.stage == filters.stage)
     if filters.reference.strip():
         conditions.append(reference_matches(filters.reference))
 
     counts = {name: 0 for name in STATUS_NAMES}
     for name, count in db.session.execute(
-        sa.select(status, sa.func.count()).where(*conditions).group_by(status)
+        sa.select(status, sa.func.count()).select_from(Case).where(*conditions).group_by(status)
     ):
         counts[name] = count
     if filters.status in STATUS_NAMES:
@@ -154,10 +165,7 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
     by_id = {
         row[-1]: row
         for row in db.session.execute(
-            _row_columns()
-            .add_columns(Submission.id)
-            .outerjoin(Team, Team.id == Submission.team_id)
-            .where(Submission.id.in_(ids))
+            _row_columns().add_columns(Submission.id).where(Submission.id.in_(ids))
         )
     }
     return QueuePage(
@@ -172,19 +180,19 @@ def queue(staff: Staff, filters: QueueFilters, *, today: date) -> QueuePage:
 def _page_ids(conditions: list[sa.ColumnElement[bool]], *, offset: int) -> list[int]:
     """The ids of one page, in queue order: possible danger on top until someone records
     what was done, then possible concerns, then by due date, nothing due last. A query
-    for each, each reading the open-cases index (ix_submissions_open_queue) in its own
-    order, rather than one that sorts every open case for each page. The first two are
-    few (every one of them is listed before the rest)."""
-    in_order = (Submission.next_due_on.asc().nulls_last(), Submission.id)
+    for each, each reading the open-cases index (ix_cases_open_queue) in its own order,
+    rather than one that sorts every open case for each page. The first two are few
+    (every one of them is listed before the rest). The ids are the submissions'."""
+    in_order = (Case.next_due_on.asc().nulls_last(), Case.submission_id)
     on_top: list[int] = []
     for group in (needs_safeguarding(), needs_a_look()):
         on_top += db.session.scalars(
-            sa.select(Submission.id).where(*conditions, group).order_by(*in_order)
+            sa.select(Case.submission_id).where(*conditions, group).order_by(*in_order)
         )
     ids = on_top[offset : offset + PAGE_SIZE]
     if len(ids) < PAGE_SIZE:
         ids += db.session.scalars(
-            sa.select(Submission.id)
+            sa.select(Case.submission_id)
             .where(*conditions, sa.not_(needs_safeguarding()), sa.not_(needs_a_look()))
             .order_by(*in_order)
             .offset(max(0, offset - len(on_top)))
@@ -193,25 +201,33 @@ def _page_ids(conditions: list[sa.ColumnElement[bool]], *, offset: int) -> list[
     return ids
 
 
-def _row_columns() -> Any:  # a Select of the queue columns
-    return sa.select(
-        Submission.reference,
-        Submission.kind,
-        Submission.received_on,
-        Submission.next_due_on,
-        Submission.next_due_what,
-        Submission.stage,
-        Team.name,
-        Submission.flags,
-        Submission.version,
-        Submission.team_id,
-        Submission.acknowledged_at,
-        needs_safeguarding(),
-        needs_a_look(),
-        Submission.danger_signs,
-        Submission.procedure,
-        Submission.stage1_due,
-        Submission.acknowledge_by,
+def _row_columns() -> Any:  # a Select of the queue columns, submissions joined to cases
+    return (
+        sa.select(
+            Submission.reference,
+            Case.kind,
+            Submission.received_on,
+            Case.next_due_on,
+            Case.next_due_what,
+            Case.stage,
+            Team.name,
+            Submission.flags,
+            Case.version,
+            Case.team_id,
+            Case.acknowledged_at,
+            sa.and_(Submission.urgent, Case.safeguarding_actioned_at.is_(None)),
+            sa.and_(
+                Submission.concern,
+                sa.not_(Submission.urgent),
+                Case.safeguarding_actioned_at.is_(None),
+            ),
+            Submission.danger_signs,
+            Case.procedure,
+            Case.stage1_due,
+            Submission.acknowledge_by,
+        )
+        .join(Case, Case.submission_id == Submission.id)
+        .outerjoin(Team, Team.id == Case.team_id)
     )
 
 
@@ -244,8 +260,6 @@ def row_for(staff: Staff, reference: str, *, today: date) -> QueueRow | None:
     """One row of the queue, as it is now (after an inline action)."""
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     found = db.session.execute(
-        _row_columns()
-        .outerjoin(Team, Team.id == Submission.team_id)
-        .where(Submission.reference == reference, visible_to(staff))
+        _row_columns().where(Submission.reference == reference, visible_to(staff))
     ).first()
     return _row(found, today, soon) if found else None

@@ -111,6 +111,7 @@ def new_complaint(
     kind: Kind = Kind.COMPLAINT,
     child_age: int | None = 9,
     advocacy: AdvocacyAnswer | None = None,
+    address: str | None = None,
 ) -> Submission:
     """A submission recorded through the real intake service (routing rules apply)."""
     return intake.record_submission(
@@ -121,6 +122,8 @@ def new_complaint(
             contact_preference=ContactPreference.EMAIL if email else ContactPreference.PHONE,
             email=email,
             phone=None if email else "07700 900982",
+            address=address,
+            postcode="NM1 2AB" if address else None,
             what_happened=text,
             put_right="An apology" if kind is Kind.COMPLAINT else None,
             child_name="Sam" if role is not SubmitterRole.CHILD else None,

@@ -2,7 +2,7 @@
 them, for the tests of a migration that moves data (the model no longer fits that table)."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,20 +54,61 @@ def old_case(reference: str, **columns: Any) -> int:
     )
 
 
+def new_case(reference: str, **columns: Any) -> Any:
+    """A complaint made through the model after the migration, with `columns` set; saved."""
+    from portal.models import Submission
+
+    made = Submission(
+        **{
+            "reference": reference,
+            "kind": "complaint",
+            "submitter_role": "parent",
+            "submitter_name": "B",
+            "contact_preference": "email",
+            "what_happened": "x",
+            "answers": {},
+            "procedure": "england_children_2006",
+            "tracking_token_hash": "x",
+            "received_at": datetime(2026, 11, 30, 10, tzinfo=UTC),
+            "received_on": TODAY,
+            "acknowledge_by": TODAY,
+            "jurisdiction": "england",
+        }
+        | columns
+    )
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
 def submissions_columns(
-    names: Sequence[str], flags: Sequence[str] = ()
+    names: Sequence[str], flags: Sequence[str] = (), moments: Sequence[str] = ()
 ) -> dict[str, dict[str, Any]]:
     """Each case's `names`, read from the submissions table without the model, by
-    reference; `flags` are booleans (SQLite gives them back as numbers)."""
+    reference; `flags` are booleans (SQLite gives them back as numbers), `moments` times
+    (SQLite gives them back as text, in UTC)."""
     rows = db.session.execute(
         sa.text(f"SELECT reference, {', '.join(names)} FROM submissions")
     ).mappings()
     return {
         row["reference"]: {
-            name: _flag(row[name]) if name in flags else _day(row[name]) for name in names
+            name: _flag(row[name])
+            if name in flags
+            else _moment(row[name])
+            if name in moments
+            else _day(row[name])
+            for name in names
         }
         for row in rows
     }
+
+
+def _moment(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if value is None else value.astimezone(UTC)
 
 
 def _flag(value: Any) -> bool | None:
@@ -82,10 +123,12 @@ def _day(value: Any) -> Any:
 
 
 def through_the_model(names: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Each case's `names`, read through the model (its bridges), by reference."""
+    """Each case's `names`, read through the model (the case's row, or the submission and
+    its bridges), by reference."""
     from portal.models import Submission
+    from portal.models.submission import row_of
 
     return {
-        case.reference: {name: getattr(case, name) for name in names}
+        case.reference: {name: getattr(row_of(case, name), name) for name in names}
         for case in db.session.scalars(sa.select(Submission).order_by(Submission.reference))
     }

@@ -15,6 +15,7 @@ from portal.domain.access import ROLE_PERMISSIONS, Permission, Role
 from portal.extensions import db
 from portal.models import (
     Attachment,
+    Case,
     Category,
     Correspondence,
     Enquiry,
@@ -109,7 +110,11 @@ def _an_enquiry(reference: str) -> int:
 def _a_concern(reference: str) -> int:
     """A "possible concern, not sent" task, raised for the case's own team (so the team
     member trying every route may see it, as the safeguarding team's members do)."""
-    team = db.session.scalar(sa.select(Submission.team_id).where(Submission.reference == reference))
+    team = db.session.scalar(
+        sa.select(Case.team_id)
+        .join(Submission, Submission.id == Case.submission_id)
+        .where(Submission.reference == reference)
+    )
     found = db.session.scalar(sa.select(UnsentConcern.id).where(UnsentConcern.team_id == team))
     if found is not None:
         return found

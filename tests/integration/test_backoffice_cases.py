@@ -31,6 +31,8 @@ from backoffice_helpers import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain.access import Role
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
@@ -52,6 +54,14 @@ def manager(app: Flask) -> FlaskClient:
 
 def a_complaint_received(day: date = FRI_19_DEC_2025, **options: object) -> str:
     return new_complaint(when=received_at(day), **options).reference  # type: ignore[arg-type]
+
+
+def test_without_an_address_the_acknowledgement_is_by_phone_and_no_letter_is_offered(
+    manager: FlaskClient,
+) -> None:
+    page = case_page(manager, a_complaint_received(email=None))
+    assert "Acknowledge by phone by Wednesday 24 December 2025." in page.text
+    assert "Print the acknowledgement letter" not in page.text
 
 
 def acknowledge(client: FlaskClient, ref: str, on: date = date(2025, 12, 22)) -> None:
@@ -579,6 +589,48 @@ def test_a_change_kept_on_the_stage_s_row_alone_still_refuses_the_second_person(
     assert (shown["Investigating officer"], shown["Independent person"]) == ("Jo Reed", "Sam Hart")
 
 
+@pytest.mark.parametrize("row", ["submission", "stage", "case"])
+def test_a_stale_copy_cannot_be_saved_over_a_change_whichever_row_of_the_case_it_touches(
+    app: Flask, row: str
+) -> None:
+    # Below the form's version: the database's own check. Someone opened the case, someone
+    # else saved a change to it, then the first one's change reaches the database: on the
+    # submission (a purge), on a stage's row, or on the case's own row, it is refused.
+    manager = browser(app)
+    sign_in_as_manager(manager)
+    ref = a_complaint_received()
+    move(manager, ref, "accept", date(2025, 12, 22))
+    db.session.remove()
+    opened = Session(db.engine)
+    stale = opened.scalars(sa.select(Submission).where(Submission.reference == ref)).one()
+    stale.reach("stage1")  # loaded
+
+    move(
+        manager,
+        ref,
+        "extend_stage1",
+        date(2026, 1, 5),
+        stage1_extension_reason="Holidays",
+        extension_agreement="Pat agreed on the phone on 5 January",
+    )
+    if row == "submission":
+        stale.worker_name = ""
+    elif row == "stage":
+        response = stale.response("stage1")
+        assert response is not None
+        response.extension_reason = "Another reason"
+    else:
+        stale.legal_hold = True
+    with pytest.raises(StaleDataError):
+        opened.commit()
+    opened.close()
+    shown = summary(case_page(manager, ref))
+    assert "Another reason" not in str(shown)
+    fresh = db.session.scalars(sa.select(Submission).where(Submission.reference == ref)).one()
+    assert (fresh.worker_name, fresh.legal_hold) == (None, False)
+    assert fresh.stage1_extension_reason == "Holidays"
+
+
 def test_after_checking_the_case_the_second_person_can_save_what_they_typed(app: Flask) -> None:
     load_default_categories()
     ref = a_complaint_received()
@@ -852,7 +904,7 @@ def test_lessons_learned_are_added_with_the_action_and_its_date(manager: FlaskCl
 def test_a_submission_without_email_gets_a_letter_and_recording_a_phone_call_closes_the_task(
     manager: FlaskClient,
 ) -> None:
-    ref = a_complaint_received(email=None)
+    ref = a_complaint_received(email=None, address="12 Mill Lane, Northmoor")
     page = case_page(manager, ref)
     assert (
         "To do" in [h.text for h in page.find_all("h2")]

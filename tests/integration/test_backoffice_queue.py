@@ -27,6 +27,7 @@ from werkzeug.test import TestResponse
 
 from portal.domain.clock import LONDON, add_working_days
 from portal.domain.types import Kind
+from portal.services import triage
 
 JAN_5_2026 = date(2026, 1, 5)
 
@@ -246,6 +247,19 @@ def test_searching_for_a_closed_case_finds_nothing_in_the_queue(
     page = look(manager, f"/staff/?reference={queue.closed}")
     assert queue_references(page) == []
     assert "0 open cases" in page.text
+
+
+@pytest.mark.parametrize("listed", [1000, 2])
+def test_part_of_a_reference_finds_every_open_case_it_is_in_however_many_match(
+    manager: FlaskClient, queue: Queue, monkeypatch: pytest.MonkeyPatch, listed: int
+) -> None:
+    # Up to MATCHES_LISTED matches are looked up once and asked for by id; more are asked
+    # for by the search itself: the same cases either way, never the closed one.
+    monkeypatch.setattr(triage, "MATCHES_LISTED", listed)
+    prefix = queue.overdue.rsplit("-", 1)[0]  # in every reference of the year
+    assert all(ref.startswith(prefix) for ref in queue)
+    found = queue_references(look(manager, f"/staff/?reference={prefix.lower()}"))
+    assert sorted(found) == sorted(ref for ref in queue if ref != queue.closed)
 
 
 def test_the_filter_form_is_a_plain_get_form_that_htmx_only_enhances(

@@ -6,22 +6,48 @@ columns back. On SQLite and, with DATABASE_URL, on PostgreSQL."""
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from migration_helpers import TODAY, load_the_demo, old_case, submissions_columns, through_the_model
+from migration_helpers import (
+    TODAY,
+    load_the_demo,
+    new_case,
+    old_case,
+    submissions_columns,
+    through_the_model,
+)
 
 from portal.domain.reports import financial_year, previous
 from portal.extensions import db
-from portal.models import Submission
-from portal.models.case import CASE_COLUMNS, Case
+from portal.models.case import Case
 from portal.services import staff, teams
 
 BEFORE = "b8d2f6a0c3e1"  # the revision before the case had its row
+# The columns this migration moved (the rest followed in e5f1c2a8b7d4,
+# tests/integration/test_case_columns_migration.py).
+MOVED = (
+    "routing_reason",
+    "next_due_statutory",
+    "acknowledged_how",
+    "safeguarding_action",
+    "safeguarding_actioned_by",
+    "informal_resolution_terms",
+    "ombudsman_reference",
+    "ombudsman_decided_on",
+    "sufficient_interest",
+    "sufficient_interest_reason",
+    "sufficient_interest_decided_on",
+    "advocacy_status",
+    "advocacy_due_on",
+    "advocate_assigned",
+    "reclassified_from",
+    "legal_hold_reason",
+)
 
 
 @pytest.fixture
@@ -34,12 +60,12 @@ def own_database(
 
 def on_the_cases() -> dict[str, dict[str, Any]]:
     """Every case's moved values, read through the submission's old names."""
-    return through_the_model(CASE_COLUMNS)
+    return through_the_model(MOVED)
 
 
 def old_columns() -> dict[str, dict[str, Any]]:
     """The same, read from the submission's own columns at the revision before."""
-    return submissions_columns(CASE_COLUMNS, ("sufficient_interest",))
+    return submissions_columns(MOVED, ("sufficient_interest",))
 
 
 def test_the_demo_data_keeps_every_case_value_and_figure_through_the_migration(
@@ -106,7 +132,7 @@ def test_every_column_of_an_old_case_reaches_its_case_row_and_comes_back(
     someone = db.session.scalar(sa.text("SELECT min(id) FROM staff"))
     full = EVERY_COLUMN | {"safeguarding_actioned_by": someone}
     db.session.remove()  # nothing held on staff: the downgrade changes its foreign keys
-    assert set(full) == set(CASE_COLUMNS)
+    assert set(full) == set(MOVED)
     downgrade(revision=BEFORE)
     old_case("OLD-ALL", stage="closed", **full)
     old_case("OLD-NONE", stage="triage")
@@ -118,30 +144,11 @@ def test_every_column_of_an_old_case_reaches_its_case_row_and_comes_back(
     upgrade()
     assert on_the_cases() == old
     # A case made after the move gets the next id: the sequence moved past the copied ids.
-    made = Submission(
-        reference="NEW-1",
-        kind="complaint",
-        submitter_role="parent",
-        submitter_name="B",
-        contact_preference="email",
-        what_happened="x",
-        answers={},
-        procedure="england_children_2006",
-        tracking_token_hash="x",
-        received_at=datetime(2026, 11, 30, 10, tzinfo=UTC),
-        received_on=TODAY,
-        acknowledge_by=TODAY,
-        jurisdiction="england",
-        routing_reason="chosen",
-    )
-    db.session.add(made)
-    db.session.commit()
+    made = new_case("NEW-1", case=Case(routing_reason="chosen"))
     assert made.case is not None and made.case.routing_reason == "chosen"
     db.session.remove()
 
     downgrade(revision=BEFORE)
-    assert old_columns() == old | {
-        "NEW-1": dict.fromkeys(CASE_COLUMNS) | {"routing_reason": "chosen"}
-    }
+    assert old_columns() == old | {"NEW-1": dict.fromkeys(MOVED) | {"routing_reason": "chosen"}}
     db.session.remove()
     upgrade()

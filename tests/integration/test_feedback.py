@@ -35,6 +35,7 @@ from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import (
     AuditEvent,
+    Case,
     Correspondence,
     FeedbackAnswer,
     FeedbackInvitation,
@@ -259,7 +260,9 @@ def test_an_answer_is_kept_without_the_case_and_the_person_is_thanked(
     assert (
         kept.procedure
         == db.session.scalars(
-            sa.select(Submission.procedure).where(Submission.reference == reference)
+            sa.select(Case.procedure)
+            .join(Submission, Submission.id == Case.submission_id)
+            .where(Submission.reference == reference)
         ).one()
     )
     # Nothing ties the answer to the case: no key to it, no time finer than the month.

@@ -30,7 +30,7 @@ from portal.database import utcnow
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import OutboxMessage, Submission, Task, Team
+from portal.models import Case, OutboxMessage, Submission, Task, Team
 from portal.services import outbox
 from portal.services.intake import NewSubmission, record_submission
 
@@ -299,7 +299,7 @@ def test_the_worker_emails_the_acknowledgement_with_the_reference_dates_and_trac
         assert "Local Government and Social Care Ombudsman" in part
     assert "<strong>" in email.html
     assert submission_with(reference).acknowledged_at is not None
-    assert submission_with(reference).acknowledged_how == "email"
+    assert submission_with(reference).case.acknowledged_how == "email"
     assert [m.status for m in messages("acknowledgement")] == ["sent"]
 
 
@@ -407,7 +407,8 @@ def test_an_advocate_who_complains_for_a_child_is_acknowledged_at_their_own_addr
 @pytest.mark.parametrize(
     ("contact", "how"),
     [
-        ({"contact_preference": "phone", "phone": "07911 123456", "email": ""}, "phone or letter"),
+        # No address to post to: a call only.
+        ({"contact_preference": "phone", "phone": "07911 123456", "email": ""}, "phone"),
         (
             {
                 "contact_preference": "post",
@@ -800,7 +801,7 @@ def test_several_workers_at_once_send_every_message_exactly_once(
     assert sum(r.sent for r in results) == len(expected)
     assert {(m.status, m.attempts) for m in messages()} == {("sent", 1)}
     unacknowledged = db.session.scalar(
-        sa.select(sa.func.count()).where(Submission.acknowledged_at.is_(None))
+        sa.select(sa.func.count()).where(Case.acknowledged_at.is_(None))
     )
     assert unacknowledged == 0
 

@@ -254,7 +254,7 @@ def test_a_complaint_with_no_email_left_alone_in_triage_is_reminded_to_acknowled
     }
     reminder = next(m for m in smtp.inbox.to(FOSTERING_INBOX) if what_it_is(m) == "reminder")
     assert "is due by Tuesday 30 December 2025, in 1 working day." in text(reminder)
-    assert "- Acknowledge by phone or letter by Tuesday 30 December 2025" in text(reminder)
+    assert "- Acknowledge by phone by Tuesday 30 December 2025" in text(reminder)  # no address
     assert "Case owner: Not assigned" in text(reminder)
 
 

@@ -10,6 +10,7 @@ resolved informally, an empty ombudsman decision and advocacy answer, a complain
 no team or the advocacy provider's, a stage 3 response without a finding, a payment of
 nothing), and imported past cases of every kind."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -19,10 +20,11 @@ from flask import Flask, current_app
 
 from portal.domain.access import Role
 from portal.domain.clock import LONDON, add_working_days
-from portal.domain.reports import Period, financial_year, previous, quarter
+from portal.domain.reports import Period, financial_year, month, previous, quarter, whole_months
 from portal.extensions import db
-from portal.models import Category, StageResponse, Submission, Team
+from portal.models import Case, Category, StageResponse, Submission, Team
 from portal.models.report import PastCase, ReportCount
+from portal.models.submission import with_case
 from portal.services import reports
 from portal.services.demo_cases import load_demo_cases
 from portal.services.teams import load_default_categories
@@ -136,6 +138,16 @@ def counted_by_the_database(period: Period, category: str | None = None) -> dict
     return {key: report[key] for key in reports.figures_case_by_case(period) if key != "lessons"}
 
 
+def kept_months(category: str = "") -> dict[date, datetime]:
+    """The months whose tallies are kept (by their first day), and when each was counted."""
+    return {
+        row.month: row.computed_at
+        for row in db.session.scalars(
+            sa.select(ReportCount).where(ReportCount.category == category)
+        )
+    }
+
+
 def counted_one_by_one(period: Period, category: str | None = None) -> dict[str, object]:
     figures = reports.figures_case_by_case(period, category)
     figures.pop("lessons")
@@ -184,11 +196,12 @@ def test_the_outcomes_by_team_of_one_category_are_the_same_both_ways(app: Flask)
 def test_kept_figures_are_counted_again_when_a_case_in_the_period_changes(app: Flask) -> None:
     build_cases()
     first = counted_by_the_database(YEAR)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportCount)) == 2
+    # The year's and the year before's months, each kept on its own.
+    assert set(kept_months()) == {m.start for m in whole_months(YEAR_BEFORE) + whole_months(YEAR)}
     case = db.session.scalars(
-        sa.select(Submission)
-        .where(Submission.kind == "complaint", Submission.received_on.between(YEAR.start, YEAR.end))
-        .where(Submission.withdrawn_on.is_(None))
+        with_case()
+        .where(Case.kind == "complaint", Submission.received_on.between(YEAR.start, YEAR.end))
+        .where(Case.withdrawn_on.is_(None))
         .order_by(Submission.id)
     ).first()
     assert case is not None
@@ -243,9 +256,7 @@ def test_a_change_to_a_case_of_another_period_leaves_the_kept_figures_alone(
 ) -> None:
     build_cases()
     counted_by_the_database(YEAR)
-    kept = db.session.scalar(
-        sa.select(ReportCount.computed_at).where(ReportCount.period_start == YEAR.start)
-    )
+    kept = kept_months()
     case = db.session.scalars(
         sa.select(Submission).where(Submission.received_on > YEAR.end).order_by(Submission.id)
     ).first()
@@ -253,9 +264,143 @@ def test_a_change_to_a_case_of_another_period_leaves_the_kept_figures_alone(
     case.withdrawn_on = TODAY
     db.session.commit()
     counted_by_the_database(YEAR)
-    assert (
-        db.session.scalar(
-            sa.select(ReportCount.computed_at).where(ReportCount.period_start == YEAR.start)
-        )
-        == kept
+    assert kept_months() == kept
+
+
+@pytest.fixture
+def now(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """Makes it noon in London on a given day, for the report and for the changes it
+    counts (models/report.py)."""
+    from portal.models import report as report_model
+
+    def at_noon(day: date) -> None:
+        moment = london(day, 12)
+        monkeypatch.setattr(reports, "utcnow", lambda: moment)
+        monkeypatch.setattr(report_model, "utcnow", lambda: moment)
+
+    return at_noon
+
+
+def a_complaint_received_in(period: Period) -> Submission:
+    case = db.session.scalars(
+        sa.select(Submission)
+        .join(Case, Case.submission_id == Submission.id)
+        .where(Case.kind == "complaint", Case.withdrawn_on.is_(None))
+        .where(Submission.received_on.between(period.start, period.end))
+        .order_by(Submission.id)
+    ).first()
+    assert case is not None, period
+    return case
+
+
+def test_a_period_that_cuts_months_keeps_only_the_whole_months_in_it(app: Flask) -> None:
+    build_cases()
+    middle = Period(date(2024, 11, 15), date(2025, 10, 14))
+    assert counted_by_the_database(middle) == counted_one_by_one(middle)
+    kept = set(kept_months())
+    assert {m.start for m in whole_months(middle)} <= kept
+    assert date(2024, 11, 1) not in kept and date(2025, 10, 1) not in kept
+    # The cut months' days are counted afresh each time, and the kept months read back.
+    assert counted_by_the_database(middle) == counted_one_by_one(middle)
+    # A quarter of kept months is their sum; so is a category's report.
+    assert counted_by_the_database(quarter(date(2025, 7, 1))) == counted_one_by_one(
+        quarter(date(2025, 7, 1))
     )
+    slug = reports.category_slugs()[0]
+    assert counted_by_the_database(middle, slug) == counted_one_by_one(middle, slug)
+    assert {m.start for m in whole_months(middle)} <= set(kept_months(slug))
+
+
+def test_a_change_to_one_case_counts_only_its_month_again(app: Flask) -> None:
+    build_cases()
+    counted_by_the_database(YEAR)
+    kept = kept_months()
+    case = a_complaint_received_in(YEAR)
+    changed = case.received_on.replace(day=1)
+    case.withdrawn_on = case.received_on + timedelta(days=1)
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    after = kept_months()
+    assert after[changed] > kept[changed]
+    assert {day: when for day, when in after.items() if day != changed} == {
+        day: when for day, when in kept.items() if day != changed
+    }
+
+    # A stage response of a case in another month: that month alone.
+    other = db.session.scalars(
+        sa.select(StageResponse)
+        .join(Submission, Submission.id == StageResponse.submission_id)
+        .where(Submission.received_on.between(YEAR.start, YEAR.end))
+        .where(~Submission.received_on.between(changed, month(changed).end))
+        .where(StageResponse.ex_gratia_pence.is_(None))
+    ).first()
+    assert other is not None
+    other.ex_gratia_pence = 4200
+    its_month = db.session.get(Submission, other.submission_id).received_on.replace(day=1)  # type: ignore[union-attr]
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    again = kept_months()
+    assert [day for day in again if again[day] != after[day]] == [its_month]
+
+
+def test_a_case_moved_to_another_month_counts_both_months_again(app: Flask) -> None:
+    build_cases()
+    counted_by_the_database(YEAR)
+    kept = kept_months()
+    case = a_complaint_received_in(month(date(2025, 8, 1)))
+    case.received_on = date(2025, 10, 20)
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    after = kept_months()
+    assert sorted(day for day in after if after[day] != kept[day]) == [
+        date(2025, 8, 1),
+        date(2025, 10, 1),
+    ]
+
+
+def test_an_open_year_keeps_its_ended_months_and_counts_the_rest_each_time(
+    app: Flask, now: Callable[[date], None]
+) -> None:
+    build_cases()
+    # A complaint of the current month, received before today.
+    current = a_complaint_received_in(month(date(2025, 9, 1)))
+    current.received_on = date(2026, 1, 12)
+    db.session.commit()
+    now(date(2026, 1, 20))
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    in_year = {day: when for day, when in kept_months().items() if day >= YEAR.start}
+    # April to December: January is not over, February and March have not begun.
+    assert sorted(in_year) == [
+        m.start for m in whole_months(Period(YEAR.start, date(2025, 12, 31)))
+    ]
+
+    # A change to the case of the current month: right at once, no ended month counted again.
+    current.withdrawn_on = date(2026, 1, 19)
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    # And one to a case received today.
+    today = a_complaint_received_in(month(date(2025, 11, 1)))
+    today.received_on = date(2026, 1, 20)
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    november = date(2025, 11, 1)
+    after = {day: when for day, when in kept_months().items() if day >= YEAR.start}
+    assert [day for day in after if after[day] != in_year[day]] == [november]  # moved from it
+    today.ombudsman_decision = "upheld"
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    assert {day: when for day, when in kept_months().items() if day >= YEAR.start} == after
+
+    # January is kept from 2 February (a change may still be committing after midnight).
+    now(date(2026, 2, 1))
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    assert date(2026, 1, 1) not in kept_months()
+    now(date(2026, 2, 2))
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    assert date(2026, 1, 1) in kept_months()
+    # A change on 2 February to a case received on 20 January counts January again.
+    january = kept_months()[date(2026, 1, 1)]
+    today.ombudsman_decision = "not_upheld"
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    assert kept_months()[date(2026, 1, 1)] > january

@@ -336,14 +336,15 @@ def test_a_complaint_confirmation_gives_the_reply_date_and_the_advocate_date(
     journey.fill(answers_for("complaint", "parent"))
     page = journey.send_and_confirm()
     stored = only_submission()
-    assert stored.stage1_due and stored.advocacy_due_on
+    assert stored.stage1_due and stored.case.advocacy_due_on
     assert (
         f"We will get in touch to say we have it by {in_words(stored.acknowledge_by)}." in page.text
     )
     assert f"We will reply by {in_words(stored.stage1_due)}." in page.text
     assert "within 10 working days" not in page.text
-    assert f"The advocacy service should get in touch by {in_words(stored.advocacy_due_on)}." in (
-        page.text
+    assert (
+        f"The advocacy service should get in touch by {in_words(stored.case.advocacy_due_on)}."
+        in (page.text)
     )
 
 
@@ -354,8 +355,9 @@ def test_a_request_for_an_advocate_gives_the_date_the_service_should_get_in_touc
     journey.fill(answers_for("advocacy", "child"))
     page = journey.send_and_confirm()
     stored = only_submission()
-    assert f"The advocacy service should get in touch by {in_words(stored.advocacy_due_on)}." in (
-        page.text
+    assert (
+        f"The advocacy service should get in touch by {in_words(stored.case.advocacy_due_on)}."
+        in (page.text)
     )
     assert "We will reply by" not in page.text
 
@@ -390,7 +392,10 @@ def test_a_welsh_confirmation_gives_its_dates_in_welsh(client: FlaskClient, app:
         from portal.i18n import long_date
 
         with force_locale("cy"):
-            reply_by, advocate_by = long_date(stored.stage1_due), long_date(stored.advocacy_due_on)
+            reply_by, advocate_by = (
+                long_date(stored.stage1_due),
+                long_date(stored.case.advocacy_due_on),
+            )
     assert reply_by in page.text and advocate_by in page.text
     assert in_words(stored.stage1_due) not in page.text
 
@@ -467,7 +472,7 @@ def test_the_routing_rules_still_route_a_childs_case(app: Flask, client: FlaskCl
     stored = only_submission()
     assert stored.about_team_id == team_id("Fostering")  # the child's words pointed here
     assert stored.team.name == "Leaving Care"  # the age rule wins, as for anyone
-    assert stored.routing_reason == "Young people aged 16 to 25 go to leaving care"
+    assert stored.case.routing_reason == "Young people aged 16 to 25 go to leaving care"
 
 
 # --- is it safe to phone, leave a voicemail or write ---------------------------------------

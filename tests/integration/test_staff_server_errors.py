@@ -27,7 +27,7 @@ from werkzeug.test import TestResponse
 
 from portal.domain.access import Role
 from portal.extensions import db
-from portal.models import ComparatorFigure, ReportContext, Submission
+from portal.models import Case, ComparatorFigure, ReportContext, Submission
 from portal.services import reports
 
 TOO_BIG = ["2147483648", "9" * 30]
@@ -169,7 +169,9 @@ def test_a_team_member_who_sends_a_case_to_another_team_from_the_queue_is_told_i
     client = browser(app)
     sign_in(client, make_staff(Role.TEAM_MEMBER, team="Looked After Children"))
     version = db.session.scalar(
-        sa.select(Submission.version).where(Submission.reference == reference)
+        sa.select(Case.version)
+        .join(Submission, Submission.id == Case.submission_id)
+        .where(Submission.reference == reference)
     )
 
     response = post_from(

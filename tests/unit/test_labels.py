@@ -46,6 +46,7 @@ EVERY_VALUE = {
     "ombudsman_decision": ["upheld", "not_upheld", "not_investigated", "premature"],
     "advocacy_status": ["offered", "requested", "accepted", "declined", "assigned", "has_advocate"],
     "acknowledged_how": ["phone", "letter", "email", "in_person"],
+    "enquiry_from": ["mp", "councillor"],
     "pause_reason": ["advocate", "complainant", "other"],
     "clock_event": ["started", "paused", "restarted", "extended", "stopped", "recomputed", "done"],
     "clock": ["triage", "stage1", "stage2", "stage3"],

@@ -20,12 +20,14 @@ from portal.domain.reports import (
     change,
     figures,
     financial_year,
+    month,
     percent,
     pounds,
     previous,
     quarter,
     rates,
     stage1_band,
+    whole_months,
 )
 
 # --- periods ---------------------------------------------------------------------------------
@@ -96,6 +98,38 @@ def test_every_day_of_a_year_is_in_its_own_quarter_of_three_months() -> None:
         assert found.start.day == 1 and (found.end + timedelta(days=1)).day == 1
         assert (found.end.month - found.start.month) % 12 == 2
         day += timedelta(days=1)
+
+
+def test_every_day_is_in_its_own_calendar_month() -> None:
+    day = date(2023, 12, 1)
+    while day <= date(2025, 3, 31):
+        found = month(day)
+        assert found.start == day.replace(day=1) and found.start <= day <= found.end
+        assert (found.end + timedelta(days=1)).day == 1
+        day += timedelta(days=1)
+    assert month(date(2024, 2, 10)) == Period(date(2024, 2, 1), date(2024, 2, 29))
+    assert month(date(2024, 12, 31)) == Period(date(2024, 12, 1), date(2024, 12, 31))
+
+
+def test_a_year_and_a_quarter_are_made_of_whole_months() -> None:
+    year = whole_months(financial_year(date(2025, 6, 1)))
+    assert [m.start for m in year] == [date(2025, n, 1) for n in range(4, 13)] + [
+        date(2026, n, 1) for n in (1, 2, 3)
+    ]
+    assert year[-1].end == date(2026, 3, 31)
+    assert whole_months(quarter(date(2026, 1, 5))) == [
+        month(date(2026, 1, 1)),
+        month(date(2026, 2, 1)),
+        month(date(2026, 3, 1)),
+    ]
+
+
+def test_a_period_from_the_middle_of_a_month_leaves_out_the_months_it_cuts() -> None:
+    middle = Period(date(2024, 11, 15), date(2025, 2, 14))
+    assert whole_months(middle) == [month(date(2024, 12, 1)), month(date(2025, 1, 1))]
+    assert whole_months(Period(date(2025, 3, 2), date(2025, 3, 31))) == []
+    assert whole_months(Period(date(2025, 3, 1), date(2025, 3, 30))) == []
+    assert whole_months(Period(date(2025, 2, 10), date(2025, 3, 31))) == [month(date(2025, 3, 9))]
 
 
 @pytest.mark.parametrize(
