@@ -2,7 +2,7 @@
 a context of plain values and the language, its bodies written when it is sent (issue 19)
 
 Revision ID: 3e5b7c9d1f24
-Revises: b5d9f3a17c68
+Revises: c4e8a2d6f1b9
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "3e5b7c9d1f24"
-down_revision = "b5d9f3a17c68"
+down_revision = "c4e8a2d6f1b9"
 branch_labels = None
 depends_on = None
 
