@@ -26,13 +26,35 @@ def upgrade():
 
 
 def downgrade():
-    # A message not yet rendered cannot go back to a table that needs its bodies, and
-    # must not be lost: send the queue first (`flask outbox work --once`).
-    waiting = op.get_bind().scalar(
-        sa.text("SELECT count(*) FROM outbox_messages WHERE text_body IS NULL")
+    # The old table needs every message's bodies: a message still waiting as its
+    # template is rendered now, with this release's templates (through the app, which
+    # `flask db downgrade` runs in), so nothing waiting is lost.
+    bind = op.get_bind()
+    table = sa.table(
+        "outbox_messages",
+        sa.column("id", sa.Integer),
+        sa.column("template", sa.String),
+        sa.column("context", sa.JSON),
+        sa.column("language", sa.String),
+        sa.column("text_body", sa.Text),
+        sa.column("html_body", sa.Text),
     )
+    waiting = bind.execute(
+        sa.select(table.c.id, table.c.template, table.c.context, table.c.language).where(
+            table.c.text_body.is_(None)
+        )
+    ).all()
     if waiting:
-        raise RuntimeError(f"{waiting} outbox messages are not rendered yet: send them first")
+        from portal.models import OutboxMessage
+        from portal.services import outbox
+
+        for row in waiting:
+            text, html = outbox.render(
+                OutboxMessage(template=row.template, context=row.context, language=row.language)
+            )
+            bind.execute(
+                sa.update(table).where(table.c.id == row.id).values(text_body=text, html_body=html)
+            )
     with op.batch_alter_table("outbox_messages") as batch_op:
         batch_op.alter_column("html_body", existing_type=sa.Text(), nullable=False)
         batch_op.alter_column("text_body", existing_type=sa.Text(), nullable=False)
