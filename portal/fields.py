@@ -4,7 +4,10 @@ Validators here set no HTML `required` flag: the browser's own validation would
 pre-empt the GOV.UK error summary (and the Nu checker rejects it on the date wrapper).
 """
 
+import contextvars
+import json
 import re
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
@@ -16,7 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets
 from markupsafe import Markup
@@ -25,6 +28,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.domain.postcodes import is_uk_postcode, normalise_postcode
+from portal.i18n import lazy_gettext as _l
 from portal.security import sanitise
 
 # GOV.UK wording, translated when shown (lazily: these are read at import time).
@@ -147,6 +151,64 @@ class PortalForm(FlaskForm):
         def get_translations(self, form: Form) -> _WTFormsMessages:
             return _WTFormsMessages()
 
+    def shares_rendered_fields(self) -> bool:
+        """Whether a field of this form with nothing typed in it may be shown from HTML
+        kept for everyone (`TranslatedError.__call__`): no, unless a form says so."""
+        return False
+
+
+# A field's HTML made from nothing anyone typed (the question, its hint, its choices,
+# the one chosen, a message of ours) is the same for everyone who sees it: kept, so the
+# GOV.UK macro (a third of a first question's time) runs once per worker for each.
+_SHARED: dict[str, Markup] = {}
+_SHARED_MOST = 1024
+_SHARED_LOCK = threading.Lock()
+_RENDERING: contextvars.ContextVar[Field] = contextvars.ContextVar("rendering")
+
+
+def _plainly(value: Any) -> Any:
+    """`value` as JSON can key it, text marked safe told apart from text to escape."""
+    if isinstance(value, Markup):
+        return {"markup": str(value)}
+    if isinstance(value, LazyString):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {"dict": sorted((str(k), _plainly(v)) for k, v in value.items())}
+    if isinstance(value, list | tuple):
+        return [_plainly(item) for item in value]
+    raise TypeError(type(value).__name__)
+
+
+def _typed_into(field: Field, params: dict[str, Any]) -> bool:
+    """Whether the field's HTML would hold anything a person typed, or a field inside
+    it (a conditional reveal): never kept."""
+    items = [item for item in params.get("items") or [] if isinstance(item, Mapping)]
+    if any(item.get("conditional") for item in items):
+        return True
+    if getattr(field, "choices", None) is not None:
+        return False  # the chosen value is one of ours
+    return bool(
+        field.data not in (None, "", [])
+        or any(field.raw_data or [])
+        or params.get("value")
+        or any(item.get("value") for item in items)
+    )
+
+
+def _shared_key(widget: Any, field: Field, params: dict[str, Any]) -> str | None:
+    form = getattr(field, "_form", None)
+    if not isinstance(form, PortalForm) or not form.shares_rendered_fields():
+        return None
+    if _typed_into(field, params):
+        return None
+    try:
+        plain = _plainly(params)
+    except TypeError:
+        return None
+    return json.dumps([type(widget).__name__, widget.template, str(get_locale()), plain])
+
 
 class TranslatedError:
     """GOV.UK's error message starts with a hidden "Error:" for screen readers; the
@@ -159,12 +221,31 @@ class TranslatedError:
 
     template: str
 
+    def __call__(self, field: Field, **kwargs: Any) -> Any:
+        # govuk-frontend-wtf's widgets shape their params, then call `render` with them
+        # alone: the field is at hand there through _RENDERING.
+        token = _RENDERING.set(field)
+        try:
+            return super().__call__(field, **kwargs)  # type: ignore[misc]
+        finally:
+            _RENDERING.reset(token)
+
     def render(self, params: dict[str, Any]) -> Any:
+        field = _RENDERING.get(None)
+        key = _shared_key(self, field, params) if field is not None else None
+        if key is not None and (kept := _SHARED.get(key)) is not None:
+            return kept
         if params.get("errorMessage"):
             params["errorMessage"]["visuallyHiddenText"] = _("Error")
         path, name = _macro_of(self.template)
         macro = getattr(current_app.jinja_env.get_template(path).module, name)
-        return Markup(macro(params))
+        html = Markup(macro(params))
+        if key is not None:
+            with _SHARED_LOCK:
+                if len(_SHARED) >= _SHARED_MOST:
+                    del _SHARED[next(iter(_SHARED))]  # the oldest
+                _SHARED[key] = html
+        return html
 
 
 class GovTextInput(TranslatedError, wtforms_widgets.GovTextInput):

@@ -4,10 +4,14 @@ person's language is remembered on their submission, for the acknowledgement and
 emails."""
 
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, has_request_context, request, session
+import flask_babel
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_date, get_locale, refresh
+from flask_babel.speaklater import LazyString
 
 from portal.domain.clock import LONDON, london_date
 
@@ -46,9 +50,48 @@ def _remember_choice() -> None:
         session["language"] = chosen
 
 
+def translations() -> NullTranslations:
+    """The catalogue of the locale in force: Flask-Babel's `get_translations`, which
+    finds the context, the domain, the locale and its name again for each string (about
+    100 a page, several lookups of `g` each), remembered on Flask-Babel's own namespace
+    of the context beside the locale it is for, and used again while that locale is in
+    force (a forced locale, an email being written, is another object: looked up
+    afresh; so is a new request's, Flask-Babel's `refresh` having dropped the old)."""
+    try:
+        namespace = g._flask_babel
+    except (AttributeError, RuntimeError):  # no context, or Flask-Babel's not made yet
+        return flask_babel.get_translations()  # type: ignore[no-any-return]
+    kept = getattr(namespace, "portal_translations", None)
+    if kept is not None and kept[0] is getattr(namespace, "babel_locale", None):
+        return kept[1]  # type: ignore[no-any-return]
+    found = flask_babel.get_translations()
+    namespace.portal_translations = (getattr(namespace, "babel_locale", None), found)
+    return found  # type: ignore[no-any-return]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's `gettext`, from `translations()`."""
+    translated = str(translations().ugettext(string))
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """Flask-Babel's `lazy_gettext` (the forms' labels and messages, `_l`), translated
+    by `gettext` above when shown."""
+    return LazyString(gettext, string, **variables)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language)
     app.before_request(_remember_choice)
+    # The templates' `_` (Flask-Babel installs the same through `get_translations`).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def languages() -> dict[str, object]:

@@ -1,6 +1,6 @@
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,7 +21,10 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(Model):
     """An email saved in the same transaction as what caused it, sent later by a
-    worker (`flask outbox work`). Rendered when saved, so a send is only a send."""
+    worker (`flask outbox work`). Either rendered when saved (`text_body` and
+    `html_body`), or saved as the template's name, its context of plain values and the
+    language (`template`, `context`, `language`), and rendered by the worker just before
+    it is sent, the bodies then kept on the row as they were sent (issue 19)."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
@@ -31,8 +34,13 @@ class OutboxMessage(Model):
     purpose: Mapped[str] = mapped_column(sa.String(40))
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
-    text_body: Mapped[str] = mapped_column(sa.Text)
-    html_body: Mapped[str] = mapped_column(sa.Text)
+    text_body: Mapped[str | None] = mapped_column(sa.Text)
+    html_body: Mapped[str | None] = mapped_column(sa.Text)
+    # emails/<template>.txt and .html, rendered in `language` with `context` (dates kept
+    # as they were when queued: the words are those of the moment it was queued).
+    template: Mapped[str | None] = mapped_column(sa.String(60))
+    context: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    language: Mapped[str | None] = mapped_column(sa.String(5))
     # Higher first: a safeguarding alert goes ahead of everything else.
     priority: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.PENDING.value)

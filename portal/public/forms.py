@@ -6,7 +6,6 @@ A child's words are tested to read at grade 6 or below (tests/browser/test_reada
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     Field,
     IntegerField,
@@ -48,6 +47,7 @@ from portal.fields import (
     uk_phone,
     uk_postcode,
 )
+from portal.i18n import lazy_gettext as _l
 
 NOT_SURE = "not_sure"
 
@@ -91,6 +91,10 @@ class QuestionForm(PortalForm):
         self.earlier = earlier or {}
         self.earlier_read: set[tuple[str, str]] = set()  # (step, name) of each one read
         self.adapt(teams or [])
+
+    def shares_rendered_fields(self) -> bool:
+        # A question whose words come from an earlier answer is this person's own.
+        return not self.earlier_read
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         """Set the words and drop fields that do not apply to this person."""

@@ -8,13 +8,13 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date, get_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
 
 from portal.domain.journeys import steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.fields import GovDateField
+from portal.i18n import lazy_gettext as _l
 from portal.models import Draft
 from portal.public.forms import FORMS, QuestionForm, today
 from portal.services import intake
@@ -93,7 +93,7 @@ class Checked:
     (or no longer passes its checks), and the rows of the steps that do."""
 
     first_incomplete: str | None
-    rows: list[SummaryRow]
+    rows: list[SummaryRow]  # none after `check_draft(..., again=True)`
     forms: dict[str, QuestionForm]  # the steps checked again this time
 
     def answers(self) -> dict[str, dict[str, Any]]:
@@ -141,7 +141,8 @@ def kept_answers(
 def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
     """Each step in turn: its kept rows while nothing they came from has changed, else
     its form built and checked (and the rows kept for next time). `again`: every step's
-    form built and checked, whatever was kept (before a submission is recorded)."""
+    form built and checked, whatever was kept (before a submission is recorded); then
+    only the forms are returned, without rows."""
     role = role_of(draft)
     # Kept per language (the rows are in words): switching back and forth keeps both.
     language = str(get_locale())
@@ -170,6 +171,9 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
             first_incomplete = step
             break
         forms[step] = form
+        if again:
+            # Send: the answers are what it needs; no rows are shown or kept.
+            continue
         kept[step] = kept_answers(form, step, draft.answers[step], draft)
         rows += [SummaryRow(step, *row) for row in kept[step]["rows"]]
     if not again and kept != kept_before:

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
@@ -15,6 +14,7 @@ from werkzeug.wrappers import Response
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import limiter
+from portal.i18n import lazy_gettext as _l
 from portal.models import Draft
 from portal.public import bp
 from portal.public.feedback_views import tracking_feedback
@@ -374,6 +374,8 @@ def check_answers(journey: str) -> Response | str:
         return _confirm(kind, journey, submission.reference)
 
     role = role_of(draft)
+    # A change link for each row, several rows a step: each step's link built once.
+    change_urls: dict[str, str] = {}
     return render_template(
         "public/check-answers.html",
         kind=kind,
@@ -383,7 +385,10 @@ def check_answers(journey: str) -> Response | str:
         rows=checked.rows,
         files=attachments.for_draft(draft),
         help_box=_help_box(role),
-        change_url=lambda step: _step_url(kind, step, change="yes"),
+        change_url=lambda step: (
+            change_urls.get(step)
+            or change_urls.setdefault(step, _step_url(kind, step, change="yes"))
+        ),
         back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
     )
 

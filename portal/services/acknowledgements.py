@@ -11,7 +11,7 @@ very adults the child wrote about.
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -33,21 +33,22 @@ STAFF_KIND_WORDS = {
     "representation": "representation",
 }
 
-
-def _render(name: str, **context: Any) -> tuple[str, str]:
-    return (
-        render_template(f"emails/{name}.txt", **context),
-        render_template(f"emails/{name}.html", **context),
-    )
+# What the emails to staff and the advocacy provider read of the context.
+STAFF_CONTEXT = ("submission", "stage1_due", "stage1_due_what", "council_name")
 
 
 def queue_messages(submission: Submission, tracking_token: str) -> None:
     """Queue everything a new submission sets off; the caller commits. What goes to
-    the person is in their language; what goes to staff and providers is in English."""
-    with force_locale(submission.language):
-        _queue_acknowledgements(submission, tracking_token)
-    with force_locale("en"):
-        _queue_staff_messages(submission, tracking_token)
+    the person is in their language; what goes to staff and providers is in English.
+    The outbox worker renders each from its template and the values worked out here,
+    so the dates it gives are those of now."""
+    context = _context(submission, tracking_token)
+    # The teams are read without writing what is pending first: the submission and all
+    # its messages then go to the database together, at the caller's flush.
+    with db.session.no_autoflush:
+        with force_locale(submission.language):
+            _queue_acknowledgements(submission, context)
+        _queue_staff_messages(submission, context)
     if submission.advocacy_answer == AdvocacyAnswer.NOT_SURE.value:
         # Not sure about an advocate: someone explains, then asks again (s26A).
         _add_task(
@@ -74,16 +75,27 @@ def _add_task(submission: Submission, kind: str, description: str) -> None:
 
 
 def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
+    """Plain values, kept with each message until the worker renders it."""
     config = current_app.config
-    first = clock.first_response_due(submission)
+    progress = clock.progress_of(submission)
+    first = clock.first_response_due(submission, progress=progress)
     return {
-        "submission": submission,
+        # What the emails say of the submission, as it is now.
+        "submission": {
+            "reference": submission.reference,
+            "kind": submission.kind,
+            "submitter_name": submission.submitter_name,
+            "advocate_name": submission.advocate_name,
+            "advocacy_answer": submission.advocacy_answer,
+            "received_on": submission.received_on,
+            "acknowledge_by": submission.acknowledge_by,
+        },
         "child": submission.submitter_role == SubmitterRole.CHILD.value,
         # The same dates the confirmation page shows and staff work to (an acknowledgement
         # by email is made today: Wales and the corporate code count from it).
         "stage1_due": first.deadline.due if first and first.deadline else None,
         "stage1_due_what": first.what if first else None,
-        "stage1_extended": clock.longest_first_response(submission),
+        "stage1_extended": clock.longest_first_response(submission, progress=progress),
         "resolution_days": limit_days(Procedure.WALES_CHILDREN, Step.RESOLUTION_LETTER),
         "wales_stage2_days": limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
         "procedure": submission.procedure,
@@ -96,8 +108,7 @@ def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
     }
 
 
-def _queue_acknowledgements(submission: Submission, tracking_token: str) -> None:
-    context = _context(submission, tracking_token)
+def _queue_acknowledgements(submission: Submission, context: dict[str, Any]) -> None:
     subject = _(
         "%(council)s: your reference %(reference)s",
         council=context["council_name"],
@@ -105,26 +116,24 @@ def _queue_acknowledgements(submission: Submission, tracking_token: str) -> None
     )
     reached = False
     if submission.contact_preference == ContactPreference.EMAIL.value and submission.email:
-        text, html = _render("acknowledgement", **context)
         outbox.queue(
             purpose="acknowledgement",
             recipient=submission.email,
             subject=subject,
-            text_body=text,
-            html_body=html,
+            template="acknowledgement",
+            context=context,
+            language=submission.language,
             submission=submission,
         )
         reached = True
     if submission.advocate_email:
-        text, html = _render(
-            "acknowledgement", **(context | {"child": False, "for_advocate": True})
-        )
         outbox.queue(
             purpose="acknowledgement",
             recipient=submission.advocate_email,
             subject=subject,
-            text_body=text,
-            html_body=html,
+            template="acknowledgement",
+            context=context | {"child": False, "for_advocate": True},
+            language=submission.language,
             submission=submission,
         )
         reached = True
@@ -141,42 +150,50 @@ def _queue_acknowledgements(submission: Submission, tracking_token: str) -> None
         )
 
 
-def _queue_staff_messages(submission: Submission, tracking_token: str) -> None:
-    context = _context(submission, tracking_token)
-    team = db.session.get(Team, submission.team_id) if submission.team_id else None
+def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) -> None:
+    # Only what staff emails say: never the person's tracking link.
+    context = {key: everything[key] for key in STAFF_CONTEXT}
+    wants_advocate = submission.advocacy_answer in (
+        AdvocacyAnswer.ACCEPTED.value,
+        AdvocacyAnswer.REQUESTED.value,
+    )
+    # The team it went to and the advocacy provider, in one query.
+    wanted = []
+    if submission.team_id:
+        wanted.append(Team.id == submission.team_id)
+    if wants_advocate:
+        wanted.append(sa.and_(Team.is_advocacy_provider, Team.is_active))
+    found = (
+        list(db.session.scalars(sa.select(Team).where(sa.or_(*wanted)).order_by(Team.id)))
+        if wanted
+        else []
+    )
+    team = next((t for t in found if t.id == submission.team_id), None)
     if team is not None and team.is_active:
         kind_words = STAFF_KIND_WORDS.get(submission.kind, submission.kind)
-        text, html = _render(
-            "team-notification",
-            **context,
-            team=team,
-            kind_words=kind_words,
-            # Plain words for staff, never the codes (issue 13).
-            flag_words=[DESCRIPTIONS.get(flag, flag) for flag in submission.flags or []],
-        )
         outbox.queue(
             purpose="team_notification",
             recipient=team.inbox_email,
             subject=f"New {kind_words}: {submission.reference}",
-            text_body=text,
-            html_body=html,
+            template="team-notification",
+            context=context
+            | {
+                "team": {"name": team.name},
+                "kind_words": kind_words,
+                # Plain words for staff, never the codes (issue 13).
+                "flag_words": [DESCRIPTIONS.get(flag, flag) for flag in submission.flags or []],
+            },
             submission=submission,
         )
 
-    if submission.advocacy_answer in (
-        AdvocacyAnswer.ACCEPTED.value,
-        AdvocacyAnswer.REQUESTED.value,
-    ):
-        provider = db.session.scalar(
-            sa.select(Team).where(Team.is_advocacy_provider, Team.is_active).order_by(Team.id)
-        )
+    if wants_advocate:
+        provider = next((t for t in found if t.is_advocacy_provider and t.is_active), None)
         if provider is not None:
-            text, html = _render("advocacy-referral", **context, team=provider)
             outbox.queue(
                 purpose="advocacy_referral",
                 recipient=provider.inbox_email,
                 subject=f"Advocacy request: {submission.reference}",
-                text_body=text,
-                html_body=html,
+                template="advocacy-referral",
+                context=context | {"team": {"name": provider.name}},
                 submission=submission,
             )

@@ -166,11 +166,13 @@ def refresh_due(case: Submission) -> None:
         case.stage1_due = first.deadline.due
 
 
-def first_response_due(case: Submission, *, acknowledged_on: date | None = None) -> Due | None:
+def first_response_due(
+    case: Submission, *, acknowledged_on: date | None = None, progress: Progress | None = None
+) -> Due | None:
     """The first response and its date, as it would be with the acknowledgement made on
     `acknowledged_on` (an acknowledgement being written now: the email queued on receipt,
-    a letter printed today)."""
-    progress = progress_of(case)
+    a letter printed today). `progress`: the case's, when the caller has it already."""
+    progress = progress or progress_of(case)
     if acknowledged_on is not None and progress.acknowledged_on is None:
         progress = dataclasses.replace(progress, acknowledged_on=acknowledged_on)
     try:
@@ -179,8 +181,10 @@ def first_response_due(case: Submission, *, acknowledged_on: date | None = None)
         return None
 
 
-def longest_first_response(case: Submission, *, acknowledged_on: date | None = None) -> date | None:
-    progress = progress_of(case)
+def longest_first_response(
+    case: Submission, *, acknowledged_on: date | None = None, progress: Progress | None = None
+) -> date | None:
+    progress = progress or progress_of(case)
     if acknowledged_on is not None and progress.acknowledged_on is None:
         progress = dataclasses.replace(progress, acknowledged_on=acknowledged_on)
     return stages.longest_first_response(progress, local_targets())

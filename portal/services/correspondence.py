@@ -21,13 +21,13 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.database import utcnow
 from portal.domain import contact_safety
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.types import ContactPreference
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Correspondence,
     OutboxMessage,

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.database import utcnow
 from portal.domain import contact_safety
@@ -417,6 +418,9 @@ def record_submission(
         attachments.move_to_submission(draft, submission)
         db.session.delete(draft)
     db.session.commit()
+    # The reference is known: reading it after the commit (the confirmation) need not
+    # read the whole row again.
+    set_committed_value(submission, "reference", reference)
     # Ids and references only: never a name, address or what was written.
     log.info("submission recorded", extra={"reference": reference, "kind": new.kind.value})
     return submission

@@ -10,6 +10,13 @@ after claiming leaves the message "sending", and after OUTBOX_STUCK_AFTER_SECOND
 worker claims it again. A crash between the SMTP server accepting a message and the
 worker recording it may therefore send that message twice, never zero times
 (docs/outbox.md).
+
+A message is queued either rendered (`subject`, `text_body`, `html_body`) or as its
+template and a context of plain values (`template`, `context`, `language`): the worker
+renders the second kind just before sending it, and keeps the bodies it sent on the row.
+A request that queues an acknowledgement then writes a few values, not two rendered
+emails (issue 19). A message that cannot be rendered is that message's failure, retried
+and in the end marked failed like one the SMTP server refused.
 """
 
 import contextlib
@@ -18,15 +25,18 @@ import secrets
 import smtplib
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email import charset
 from email.mime.text import MIMEText
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_mail import BadHeaderError, Connection, Message
+from markupsafe import Markup
 
 from portal.database import utcnow
 from portal.extensions import db, mail
@@ -48,13 +58,21 @@ def queue(
     purpose: str,
     recipient: str,
     subject: str,
-    text_body: str,
-    html_body: str,
+    text_body: str | None = None,
+    html_body: str | None = None,
+    template: str | None = None,
+    context: Mapping[str, Any] | None = None,
+    language: str = "en",
     submission: Submission | None = None,
     priority: int = 0,
     now: datetime | None = None,
 ) -> OutboxMessage:
-    """Add a message to the caller's transaction; the caller commits."""
+    """Add a message to the caller's transaction; the caller commits. Either its bodies,
+    rendered, or `template` (emails/<template>.txt and .html) with `context`, plain
+    values only (text, numbers, dates, lists and dicts of them), rendered by the worker
+    in `language`."""
+    if (template is None) == (text_body is None or html_body is None):
+        raise ValueError("queue a message's bodies, or its template and context")
     message = OutboxMessage(
         submission=submission,
         purpose=purpose,
@@ -62,12 +80,90 @@ def queue(
         subject=subject,
         text_body=text_body,
         html_body=html_body,
+        template=template,
+        context=_plain(dict(context or {})) if template is not None else None,
+        language=language if template is not None else None,
         priority=priority or PRIORITY.get(purpose, 0),
         status=OutboxStatus.PENDING.value,
         attempts=0,
         next_attempt_at=now or utcnow(),
     )
     db.session.add(message)
+    return message
+
+
+# --- a message's context, kept as JSON --------------------------------------------------------
+
+_DATE, _DATETIME = "$date", "$datetime"
+
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON can keep it: a date or time tagged, so it comes back as one."""
+    if isinstance(value, datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, date):
+        return {_DATE: value.isoformat()}
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Markup):
+        # Marked safe here, it would be escaped when rendered from JSON.
+        raise TypeError("a message's context holds plain text, not markup")
+    if value is None or isinstance(value, str | int | float | bool):
+        # A lazy string (Flask-Babel's) is not a str: refused below, as it should be,
+        # since its words would be looked up again at sending.
+        return value
+    raise TypeError(f"a message's context holds plain values only, not {type(value).__name__}")
+
+
+def _revived(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and _DATETIME in value:
+            return datetime.fromisoformat(value[_DATETIME])
+        if len(value) == 1 and _DATE in value:
+            return date.fromisoformat(value[_DATE])
+        return {key: _revived(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_revived(item) for item in value]
+    return value
+
+
+class RenderingFailed(Exception):
+    """A message's template could not be rendered with its context."""
+
+
+def render(message: OutboxMessage) -> tuple[str, str]:
+    """The message's plain text and HTML: as saved, or rendered from its template in its
+    language (needs an application context, as the worker has)."""
+    if message.template is None:
+        return message.text_body or "", message.html_body or ""
+    try:
+        context = _revived(message.context or {})
+        with force_locale(message.language or "en"):
+            return (
+                render_template(f"emails/{message.template}.txt", **context),
+                render_template(f"emails/{message.template}.html", **context),
+            )
+    except Exception as error:
+        raise RenderingFailed(
+            f"emails/{message.template} could not be rendered: {type(error).__name__}: {error}"
+        ) from error
+
+
+def text_of(message: OutboxMessage) -> str | None:
+    """The plain text the message was or will be sent with; None if it cannot be
+    rendered (its failure is then on the row once the worker has tried)."""
+    try:
+        return render(message)[0]
+    except RenderingFailed:
+        return None
+
+
+def _rendered(message: OutboxMessage) -> OutboxMessage:
+    """Renders a message saved as its template, once: the bodies sent are kept."""
+    if message.text_body is None or message.html_body is None:
+        message.text_body, message.html_body = render(message)
     return message
 
 
@@ -181,6 +277,8 @@ def _reason(error: Exception) -> str:
     """What staff read beside a message that was not delivered."""
     if isinstance(error, BadHeaderError):
         return "BadHeaderError: a line break in the subject or an address"
+    if isinstance(error, RenderingFailed):
+        return f"RenderingFailed: {error}"[:500]
     return f"{type(error).__name__}: {error}"[:500]
 
 
@@ -244,14 +342,20 @@ def send(messages: list[OutboxMessage]) -> tuple[int, int]:
         with mail.connect() as connection:
             for message in messages:
                 try:
-                    connection.send(_as_mail(message))
+                    connection.send(_as_mail(_rendered(message)))
                 except Exception as error:
                     # Whatever goes wrong with one message (a refusal, a line break in a
                     # header, an address the server cannot take) is that message's
                     # failure, retried and in the end marked failed, never the batch's.
                     _record_failure(message, error, utcnow())
                     failed += 1
-                    if not isinstance(error, SMTP_ERRORS):
+                    if isinstance(error, RenderingFailed):
+                        log.warning(
+                            "outbox message %s (%s) could not be rendered",
+                            message.id,
+                            _reference(message),
+                        )
+                    elif not isinstance(error, SMTP_ERRORS):
                         log.warning(
                             "outbox message %s (%s) could not be sent: %s",
                             message.id,

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.i18n import lazy_gettext as _l
 from portal.models import Draft
 from portal.services import outbox
 from portal.services.common import council_name, hash_secret
@@ -68,8 +68,9 @@ def save(
         purpose="save_return_link",
         recipient=email,
         subject=_("%(council)s: carry on where you left off", council=council),
-        text_body=render_template("emails/save-return.txt", **context),
-        html_body=render_template("emails/save-return.html", **context),
+        template="save-return",  # rendered by the outbox worker
+        context=context,
+        language=current_language(),
         now=now,
     )
     db.session.commit()
@@ -180,8 +181,9 @@ def send_code(draft: Draft, *, now: datetime | None = None) -> None:
         purpose="save_return_code",
         recipient=draft.return_email,
         subject=_("%(council)s: your code", council=council),
-        text_body=render_template("emails/save-return-code.txt", **context),
-        html_body=render_template("emails/save-return-code.html", **context),
+        template="save-return-code",  # rendered by the outbox worker
+        context=context,
+        language=current_language(),
         now=now,
     )
     db.session.commit()

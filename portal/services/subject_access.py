@@ -27,7 +27,7 @@ from portal.models import (
 )
 from portal.models.case import CASE_COLUMNS
 from portal.models.submission import ON_STAGES
-from portal.services import audit, case_notes
+from portal.services import audit, case_notes, outbox
 
 # Not the person's data: how the portal keeps the case, not what it holds about them.
 INTERNAL = {
@@ -136,7 +136,7 @@ def _case(case: Submission) -> dict[str, Any]:
             "subject": m.subject,
             "status": m.status,
             "sent_at": _plain(m.sent_at),
-            "text": m.text_body,
+            "text": outbox.text_of(m),  # rendered, if the worker has not yet
         }
         for m in db.session.scalars(
             sa.select(OutboxMessage)

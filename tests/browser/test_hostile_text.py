@@ -34,6 +34,7 @@ from portal.domain.journeys import CHECK_ANSWERS, steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import OutboxMessage
+from portal.services import outbox
 
 # The back-office helpers of tests/integration, as tests/browser/test_backoffice.py uses
 # them: a complaints manager with an authenticator app, and the code it shows now.
@@ -399,7 +400,7 @@ class Email:
 def queued_emails(server: LiveServer) -> list[Email]:
     with server.app.app_context():
         emails = [
-            Email(m.purpose, m.recipient, m.text_body, m.html_body)
+            Email(m.purpose, m.recipient, *outbox.render(m))  # as the worker sends it
             for m in db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))
         ]
         db.session.remove()

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 from conftest import sending_to
-from flask import Flask
+from flask import Flask, render_template
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from smtp_server import Received, SmtpServer
 from sqlalchemy.orm import Session
 
@@ -508,6 +509,79 @@ def test_a_declined_offer_of_an_advocate_sends_no_referral(
     work()
 
     assert smtp.inbox.to(ADVOCACY_PROVIDER_INBOX) == []
+
+
+# --- rendered by the worker (issue 19) -----------------------------------------------------
+
+# Each kind of acknowledgement, note and referral a submission sets off.
+SUBMISSIONS = {
+    "parent": {},
+    "child": {"role": SubmitterRole.CHILD, "name": "Kai Morrow", "child_name": None},
+    "child-through-advocate": {
+        "role": SubmitterRole.CHILD,
+        "advocacy": AdvocacyAnswer.ALREADY_HAS_ONE,
+        "advocate_name": "Morgan Hale",
+        "advocate_email": "morgan.hale@speakup.example",
+    },
+    "advocate-accepted": {"advocacy": AdvocacyAnswer.ACCEPTED},
+    "not-sure": {"advocacy": AdvocacyAnswer.NOT_SURE},
+    "compliment": {"kind": Kind.COMPLIMENT, "advocacy": None},
+    "representation": {"kind": Kind.REPRESENTATION},
+    "advocacy-request": {"kind": Kind.ADVOCACY, "advocacy": AdvocacyAnswer.REQUESTED},
+}
+
+
+@pytest.mark.parametrize("changes", SUBMISSIONS.values(), ids=SUBMISSIONS.keys())
+def test_the_worker_writes_the_words_the_templates_give_with_the_case_itself(
+    app: Flask, changes: dict[str, Any]
+) -> None:
+    """Queued as a template and plain values, each email says, word for word, what it
+    said when it was rendered in the request from the case's own row."""
+    record_submission(a_complaint(**changes))
+    queued = messages()
+    assert queued and all(m.template and m.text_body is None for m in queued)
+    for message in queued:
+        case = message.submission
+        assert case is not None
+        context = dict(message.context or {}) | {"submission": case}
+        if message.purpose == "team_notification":
+            context["team"] = db.session.get(Team, case.team_id)
+        with force_locale(message.language):
+            expected = tuple(
+                render_template(f"emails/{message.template}.{part}", **outbox_context(context))
+                for part in ("txt", "html")
+            )
+        assert outbox.render(message) == expected, message.purpose
+
+
+def outbox_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The context's dates as dates again (JSON keeps them tagged)."""
+    return {
+        key: date.fromisoformat(value["$date"])
+        if isinstance(value, dict) and set(value) == {"$date"}
+        else value
+        for key, value in context.items()
+    }
+
+
+def test_the_dates_in_an_acknowledgement_are_those_of_the_day_it_was_queued(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    tuesday_before_christmas = datetime(2026, 12, 22, 10, 0, tzinfo=UTC)
+    case = record_submission(a_complaint(), now=tuesday_before_christmas)
+    # Whatever happens to the case before the worker gets to it, the email says what the
+    # person was told on the day (the confirmation page's dates).
+    case.submitter_name = "Someone Else"
+    case.received_at = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
+    db.session.commit()
+
+    work()
+
+    email = only_email_to(smtp, "dana.whitfield@example.com")
+    assert "Dear Dana Whitfield" in email.text
+    assert "We will reply by Friday 8 January 2027" in email.text
+    sent = messages("acknowledgement")[0]
+    assert sent.text_body == email.text.replace("\r\n", "\n")  # kept as sent
 
 
 # --- when the mail server fails -------------------------------------------------------------

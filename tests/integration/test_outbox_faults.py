@@ -191,3 +191,66 @@ def test_a_message_that_could_never_be_sent_shows_on_its_case_as_not_delivered(
     page = case_page(client, reference)
     assert "Not delivered BadHeaderError: a line break in the subject or an address" in page.text
     assert smtp.inbox.to("x@example.com") == []
+
+
+# --- a message rendered by the worker -----------------------------------------------------
+
+
+def test_a_message_whose_template_cannot_be_rendered_fails_on_its_own_and_is_kept(
+    mailing: Flask, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    queue_messages(1)
+    # As a message queued before a template was renamed in a new release.
+    lost = outbox.queue(
+        purpose="team_notification",
+        recipient="team@council.example",
+        subject="New complaint: CSC-2026-0001",
+        template="no-such-email",
+        context={"council_name": "Northmoor"},
+    )
+    # Its words held back at the queue: the worker renders the template in its language.
+    welsh = outbox.queue(
+        purpose="save_return_code",
+        recipient="dana@example.com",
+        subject="Cod",
+        template="save-return-code",
+        context={"code": "493021", "council_name": "Cyngor Northmoor"},
+        language="cy",
+    )
+    queue_messages(1)
+    db.session.commit()
+    lost_id, welsh_id = lost.id, welsh.id
+
+    work_until_nothing_is_due()
+
+    db.session.expire_all()
+    failed = db.session.get_one(OutboxMessage, lost_id)
+    assert failed.status == OutboxStatus.FAILED.value and failed.attempts == 2
+    assert (failed.last_error or "").startswith(
+        "RenderingFailed: emails/no-such-email could not be rendered: TemplateNotFound"
+    )
+    assert failed.text_body is None  # a later release may still render it, once retried
+    assert smtp.inbox.to("team@council.example") == []
+    assert sorted(e.subject for e in smtp.inbox.messages()) == [
+        "A new case 0",
+        "A new case 0",
+        "Cod",
+    ]
+    (code,) = smtp.inbox.to("dana@example.com")
+    sent = db.session.get_one(OutboxMessage, welsh_id)
+    # What was sent is kept on the row, in the language it was queued in.
+    assert sent.text_body == code.text.replace("\r\n", "\n") and "493021" in code.text
+    assert 'lang="cy"' in code.html
+    assert "could not be rendered" in caplog.text and "dana@example.com" not in caplog.text
+
+
+def test_a_context_holds_plain_values_only(mailing: Flask) -> None:
+    staff = db.session.scalars(sa.select(Staff)).first()
+    for context in ({"case": object()}, {"when": [staff or object()]}):
+        with pytest.raises(TypeError):
+            outbox.queue(
+                purpose="x", recipient="a@example.com", subject="s", template="t", context=context
+            )
+    with pytest.raises(ValueError):
+        outbox.queue(purpose="x", recipient="a@example.com", subject="s", text_body="only text")
+    db.session.rollback()

@@ -34,7 +34,7 @@ from werkzeug.test import TestResponse
 from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import Attachment, AuditEvent, Draft, OutboxMessage, Staff
-from portal.services import attachments, save_return, two_factor
+from portal.services import attachments, outbox, save_return, two_factor
 from portal.services import staff as staff_service
 
 T = TypeVar("T")
@@ -301,7 +301,7 @@ def saved_for_later(client: FlaskClient) -> str:
     (message,) = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.purpose == "save_return_link")
     ).all()
-    found = re.search(r"https?://\S+(/continue/[\w-]+)", message.text_body)
+    found = re.search(r"https?://\S+(/continue/[\w-]+)", outbox.render(message)[0])
     assert found
     return found.group(1)
 

@@ -397,7 +397,7 @@ def test_the_acknowledgement_says_nothing_of_danger(client: FlaskClient) -> None
     acknowledgement = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.purpose == "acknowledgement")
     ).one()
-    for body in (acknowledgement.text_body, acknowledgement.html_body, acknowledgement.subject):
+    for body in (*outbox.render(acknowledgement), acknowledgement.subject):
         lowered = body.lower()
         assert "hits me" not in lowered and "07700" not in lowered
         assert "danger" not in lowered and "urgent" not in lowered

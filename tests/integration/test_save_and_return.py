@@ -4,6 +4,7 @@ link, or only the browser, sees what they wrote."""
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from journey_helpers import Journey, Page, answers_for, only_submission, page_of
 from portal.database import utcnow
 from portal.extensions import db
 from portal.models import Attachment, Draft, OutboxMessage
+from portal.services import outbox
 
 WHAT_HAPPENED = "Nobody came to the review meeting."
 QUESTION = "What was the name of your first pet?"
@@ -55,15 +57,26 @@ def saved_part_way(journey: Journey) -> None:
     assert page.status == 200 and "Your answers are saved" in page.text
 
 
-def emails(purpose: str) -> list[OutboxMessage]:
+@dataclass
+class Queued:
+    """A message waiting in the outbox, with the words the worker will send."""
+
+    recipient: str
+    subject: str
+    text_body: str
+    html_body: str
+
+
+def emails(purpose: str) -> list[Queued]:
     db.session.expire_all()
-    return list(
-        db.session.scalars(
+    return [
+        Queued(m.recipient, m.subject, *outbox.render(m))
+        for m in db.session.scalars(
             sa.select(OutboxMessage)
             .where(OutboxMessage.purpose == purpose)
             .order_by(OutboxMessage.id)
         )
-    )
+    ]
 
 
 def link_in_email() -> str:

@@ -1,0 +1,78 @@
+"""A question's fields with nothing typed in them are kept as HTML and shown again to the
+next person (portal/fields.py, issue 19): what they show is the same as made afresh, in
+the page's language, and nothing a person typed is ever kept."""
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from journey_helpers import Journey, answers_for
+
+from portal import fields
+
+NAME, EMAIL = "Rowan Kestrel-Vane", "rowan.kestrel@example.com"
+WHAT_HAPPENED = "Nobody rang me back about the placement meeting."
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept() -> None:
+    fields._SHARED.clear()
+
+
+def test_a_question_shown_from_kept_fields_is_the_one_made_afresh(client: FlaskClient) -> None:
+    first = client.get("/make-a-complaint/who-are-you").get_data(as_text=True)
+    assert fields._SHARED, "the question's choices were not kept"
+    again = client.get("/make-a-complaint/who-are-you").get_data(as_text=True)
+    fields._SHARED.clear()
+    afresh = client.get("/make-a-complaint/who-are-you").get_data(as_text=True)
+
+    token = page_of_token(first)
+    assert again.replace(page_of_token(again), token) == first
+    assert afresh.replace(page_of_token(afresh), token) == first
+
+
+def page_of_token(html: str) -> str:
+    from journey_helpers import Page
+
+    return Page(html).csrf_token
+
+
+def radios(html: str) -> str:
+    found = re.search(r'<div class="govuk-radios".*?</div>\s*</fieldset>', html, re.S)
+    assert found, html[-3000:]
+    return found.group(0)
+
+
+def test_kept_fields_are_in_the_page_language_and_errors_in_it_too(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["WELSH_ENABLED"] = True
+    journey = Journey(client, "complaint")
+    english = journey.post("who-are-you", {}).get_data(as_text=True)
+    client.get("/make-a-complaint/who-are-you?lang=cy")
+    welsh = journey.post("who-are-you", {}).get_data(as_text=True)
+    fields._SHARED.clear()
+    welsh_afresh = journey.post("who-are-you", {}).get_data(as_text=True)
+
+    assert "Error:" in english and "Gwall:" in welsh and "Error:" not in welsh
+    assert radios(welsh) != radios(english)
+    assert radios(welsh) == radios(welsh_afresh)
+
+
+def test_nothing_a_person_typed_is_kept(client: FlaskClient, app: Flask) -> None:
+    journey = Journey(client, "complaint")
+    with app.app_context():
+        answers = answers_for("complaint", "parent")
+    answers["contact"] |= {"name": NAME, "email": EMAIL}
+    answers["what-happened"] |= {"what_happened": WHAT_HAPPENED}
+    steps = journey.fill(answers)
+    for step in steps:
+        journey.get(step)  # each page again, with the answers in it
+    # And a page sent back with its wrong answers in it.
+    journey.post("contact", answers["contact"] | {"email": "rowan.kestrel@", "phone": "0770"})
+
+    kept = "".join(fields._SHARED.values()) + "".join(fields._SHARED)
+    assert fields._SHARED
+    for typed in (NAME, EMAIL, "rowan.kestrel@", "0770", WHAT_HAPPENED, "Sam Taylor", "2012"):
+        assert typed not in kept
