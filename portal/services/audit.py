@@ -133,4 +133,7 @@ def _names(key: Any, name: Any, wanted: set[Any]) -> dict[Any, str]:
     wanted.discard(None)
     if not wanted:
         return {}
-    return dict(db.session.execute(sa.select(key, name).where(key.in_(wanted))).tuples().all())
+    return {
+        found: words
+        for found, words in db.session.execute(sa.select(key, name).where(key.in_(wanted)))
+    }

@@ -25,6 +25,7 @@ from conftest import deliver, sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from smtp_server import Received, SmtpServer
+from test_outbox import only_email_to
 
 from portal.database import utcnow
 from portal.domain.access import Role
@@ -59,12 +60,6 @@ def link_in(received: Received) -> str:
     (link,) = re.findall(r"https?://\S+/staff/set-password/\S+", received.text)
     assert f'href="{link}"' in html.unescape(received.html)
     return "/" + link.split("/", 3)[3]
-
-
-def only_email_to(smtp: SmtpServer, address: str) -> Received:
-    arrived = smtp.inbox.to(address)
-    assert len(arrived) == 1, f"{len(arrived)} emails arrived for {address}"
-    return arrived[0]
 
 
 def tries_password(app: Flask, email: str, password: str) -> str | None:
