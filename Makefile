@@ -50,11 +50,11 @@ db: $(VENV)/.installed
 # first, today's deadline reminders (cron runs them daily: docs/reminders.md).
 run: setup
 	$(FLASK) deadlines remind
-	@echo "The portal is at http://127.0.0.1:5000 ; emails are printed below."
+	@echo "The portal is at http://127.0.0.1:5000 ; emails (and texts, as emails to <number>@sms.localhost) are printed below."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) -m aiosmtpd -n -l 127.0.0.1:$${MAIL_PORT:-8025} -c aiosmtpd.handlers.Debugging stdout & \
-	$(FLASK) outbox work & \
-	WELSH_ENABLED=$${WELSH_ENABLED:-true} SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
+	SMS_EMAIL_GATEWAY=$${SMS_EMAIL_GATEWAY:-sms.localhost} $(FLASK) outbox work & \
+	SMS_EMAIL_GATEWAY=$${SMS_EMAIL_GATEWAY:-sms.localhost} WELSH_ENABLED=$${WELSH_ENABLED:-true} SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # PostgreSQL and Redis on this machine, started if they are down (the limits' test and
@@ -66,8 +66,10 @@ services:
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 
+# Debian's packages the tests drive: Chromium, and poppler's pdftotext (a PDF's words).
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check portal tests bench

@@ -1,18 +1,26 @@
-"""How long a person waits for their acknowledgement, with one outbox worker.
+"""How long a person waits for their acknowledgement, with one outbox worker, over SMTP
+or through GOV.UK Notify, and whether an outage loses or doubles anything.
 
     .venv/bin/python bench/acknowledgement.py [--count 1000] [--rate 0]
+    .venv/bin/python bench/acknowledgement.py --via both --count 300 --rate 5 \\
+        --outage 30 --outage-after 15 --retry-base 2
 
 Builds a database of its own with the migrations (a temporary SQLite file; or, when
 DATABASE_URL names a PostgreSQL server, a new database on that server, dropped at the
-end), starts an aiosmtpd server in a process of its own that notes when each message
-arrives, starts ONE worker
-(`flask --app wsgi outbox work`, polling every second) in a subprocess, then records
-`--count` complaints through portal.services.intake.record_submission: as fast as one
-process can (the default, the worst case for the queue) or `--rate` a second.
+end), starts the server messages go to in a process of its own (an aiosmtpd server that
+notes when each message arrives by its X-Portal-Message-Id, or the local GOV.UK Notify,
+tests/notify_server.py, which keeps each notification it accepts with its reference, the
+outbox id), starts ONE worker (`flask --app wsgi outbox work`, polling every second) in a
+subprocess, then records `--count` complaints through
+portal.services.intake.record_submission: as fast as one process can (the default, the
+worst case for the queue) or `--rate` a second. With `--outage N` the server is down for
+N seconds from `--outage-after` seconds into the recording (the SMTP server stops
+listening; Notify answers every request 503).
 
 For each submission it measures the time from its commit to its acknowledgement arriving
-at the SMTP server, prints a table, and exits non-zero if any acknowledgement (or any
-other message) is missing or arrived twice. The goal: p99 under 60 seconds.
+at (accepted by) the server, prints a table (one column a route with `--via both`), and
+exits non-zero if any message is missing or arrived twice. The goal: p99 under 60 seconds
+without an outage.
 """
 
 import argparse
@@ -23,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -32,6 +41,7 @@ from typing import Any
 import sqlalchemy as sa
 from common import (
     ROOT,
+    LocalNotify,
     SmtpServer,
     build_schema,
     create_database,
@@ -47,7 +57,9 @@ GOAL_P99_SECONDS = 60.0
 # --- the worker -----------------------------------------------------------------------------
 
 
-def start_worker(database_url: str, smtp_port: int, log_path: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    database_url: str, smtp_port: int, log_path: Path, settings: dict[str, str]
+) -> subprocess.Popen[bytes]:
     flask = Path(sys.executable).parent / "flask"
     environment = os.environ | {
         "DATABASE_URL": database_url,
@@ -57,6 +69,7 @@ def start_worker(database_url: str, smtp_port: int, log_path: Path) -> subproces
         "PYTHONUNBUFFERED": "1",
         "PORTAL_ENV": "development",
     }
+    environment |= settings
     log = log_path.open("wb")
     return subprocess.Popen(
         [str(flask), "--app", "wsgi", "outbox", "work"],
@@ -131,41 +144,56 @@ def record_all(count: int, rate: float) -> tuple[list[Recorded], float, float]:
     return recorded, started, time.time()
 
 
-# --- the figures ----------------------------------------------------------------------------
+# --- one run ---------------------------------------------------------------------------------
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=1000, help="submissions to record")
-    parser.add_argument(
-        "--rate",
-        type=float,
-        default=0.0,
-        help="submissions a second (0: as fast as possible, the default)",
-    )
-    parser.add_argument(
-        "--wait", type=float, default=600.0, help="seconds to wait for the last message"
-    )
-    args = parser.parse_args()
+@dataclass
+class Run:
+    via: str
+    database: str
+    load_before: float
+    load_after: float
+    recorded: int
+    recording_seconds: float
+    messages: int
+    latencies: list[float]
+    missing_acknowledgements: int
+    lost: int  # messages that never arrived
+    twice: list[int]  # messages that arrived more than once
+    arrivals: int
+    wall: float
+    worker_cpu: float | None
+    statuses: dict[str, int]
+    worker_exit: int | None
+    log: Path
 
+
+def run(args: argparse.Namespace, via: str) -> Run:
     from portal.extensions import db
     from portal.models import OutboxMessage
 
     load_before = load_average()
-    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix=f"portal-bench-{via}-"))
     database = create_database(workdir)
     smtp = SmtpServer()
-    smtp_port = smtp.port
+    notify = LocalNotify() if via == "notify" else None
+    server: SmtpServer | LocalNotify = notify or smtp
+    settings = notify.settings() if notify else {}
+    if args.retry_base is not None:
+        settings["OUTBOX_RETRY_BASE_SECONDS"] = str(args.retry_base)
     worker = None
-    app = make_app(database.url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
+    app = make_app(database.url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    outage: threading.Timer | None = None
     try:
         build_schema(app)
         with app.app_context():
-            worker = start_worker(database.url, smtp_port, workdir / "worker.log")
+            worker = start_worker(database.url, smtp.port, workdir / "worker.log", settings)
             time.sleep(2)  # let the worker start and reach its first poll
             if worker.poll() is not None:
-                print((workdir / "worker.log").read_text(), file=sys.stderr)
-                return 2
+                raise SystemExit((workdir / "worker.log").read_text())
+            if args.outage > 0:
+                outage = threading.Timer(args.outage_after, server.down_for, (args.outage,))
+                outage.start()
 
             # In the portal a submission is recorded while the POST of "check your answers"
             # is handled: record inside a request too.
@@ -181,90 +209,168 @@ def main() -> int:
             every_message = set(db.session.scalars(sa.select(OutboxMessage.id)))
 
             deadline = time.time() + args.wait
-            while time.time() < deadline and not every_message <= set(smtp.arrivals()):
+            while time.time() < deadline and not every_message <= set(server.arrivals()):
                 if worker.poll() is not None:
                     break
-                time.sleep(0.2)
+                time.sleep(0.5)
             # Anything sent twice would follow within a poll or two.
             time.sleep(3)
-            seen = smtp.arrivals()
+            seen = server.arrivals()
             statuses = Counter(db.session.scalars(sa.select(OutboxMessage.status)))
             worker_cpu = cpu_seconds(worker.pid)
             load_after = load_average()
     finally:
+        if outage is not None:
+            outage.cancel()
         worker_exit = stop_worker(worker) if worker is not None else None
         smtp.stop()
+        if notify is not None:
+            notify.stop()
         with app.app_context():
             db.engine.dispose()
         database.drop()
 
     latencies = []
-    missing = []
+    missing = 0
     for item in recorded:
         message_id = by_submission.get(item.submission_id)
         if message_id is None or message_id not in seen:
-            missing.append(item.submission_id)
+            missing += 1
             continue
         latencies.append(seen[message_id][0] - item.committed_at)
-    twice = sorted(message_id for message_id, times in seen.items() if len(times) > 1)
-    not_arrived = sorted(every_message - set(seen))
     last_arrival = max((times[0] for times in seen.values()), default=started)
-    wall = last_arrival - started
-
-    print()
-    print(f"Acknowledgements: {args.count} submissions, one worker (OUTBOX_POLL_SECONDS=1)")
-    print(f"Database: {database.description}")
-    print(f"Machine: {machine()}")
-    print(f"Load average (1 min) before and after: {load_before:.1f}, {load_after:.1f}")
-    pace = f"{args.rate:g} a second" if args.rate > 0 else "as fast as possible"
-    print(
-        f"Recorded {len(recorded)} submissions ({pace}) in "
-        f"{finished_recording - started:.1f} s; {len(every_message)} messages in the outbox"
+    return Run(
+        via=via,
+        database=database.description,
+        load_before=load_before,
+        load_after=load_after,
+        recorded=len(recorded),
+        recording_seconds=finished_recording - started,
+        messages=len(every_message),
+        latencies=latencies,
+        missing_acknowledgements=missing,
+        lost=len(every_message - set(seen)),
+        twice=sorted(message_id for message_id, times in seen.items() if len(times) > 1),
+        arrivals=sum(len(times) for times in seen.values()),
+        wall=last_arrival - started,
+        worker_cpu=worker_cpu,
+        statuses=dict(statuses),
+        worker_exit=worker_exit,
+        log=workdir / "worker.log",
     )
+
+
+# --- the figures ----------------------------------------------------------------------------
+
+
+def rows(result: Run) -> dict[str, str]:
+    figures = {
+        "messages in the outbox": f"{result.messages}",
+        "sent (arrived at least once)": f"{result.messages - result.lost}",
+        "lost (never arrived)": f"{result.lost}",
+        "duplicated (arrived more than once)": f"{len(result.twice)}",
+        "acknowledgements delivered": f"{len(result.latencies)} of {result.recorded}",
+    }
+    if result.latencies:
+        latencies = result.latencies
+        figures |= {
+            "median, commit to arrival": f"{statistics.median(latencies):.2f} s",
+            "p95": f"{percentile(latencies, 0.95):.2f} s",
+            "p99": f"{percentile(latencies, 0.99):.2f} s",
+            "max": f"{max(latencies):.2f} s",
+            "total wall time, first commit to last arrival": f"{result.wall:.1f} s",
+            "throughput, all messages": f"{result.arrivals / result.wall:.1f} a second",
+        }
+    if result.worker_cpu is not None:
+        per_message = 1000 * result.worker_cpu / max(result.arrivals, 1)
+        figures["worker CPU, start-up included"] = (
+            f"{result.worker_cpu:.1f} s ({per_message:.0f} ms a message)"
+        )
+    figures["load average (1 min), before and after"] = (
+        f"{result.load_before:.1f}, {result.load_after:.1f}"
+    )
+    figures["outbox statuses at the end"] = ", ".join(
+        f"{status} {count}" for status, count in sorted(result.statuses.items())
+    )
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=1000, help="submissions to record")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="submissions a second (0: as fast as possible, the default)",
+    )
+    parser.add_argument(
+        "--wait", type=float, default=600.0, help="seconds to wait for the last message"
+    )
+    parser.add_argument(
+        "--via", choices=["smtp", "notify", "both"], default="smtp", help="where messages go"
+    )
+    parser.add_argument(
+        "--outage", type=float, default=0.0, help="seconds the server is down (0: none)"
+    )
+    parser.add_argument(
+        "--outage-after", type=float, default=15.0, help="seconds into the recording it goes"
+    )
+    parser.add_argument(
+        "--retry-base",
+        type=float,
+        default=None,
+        help="OUTBOX_RETRY_BASE_SECONDS for the worker (default: the portal's, 30 s)",
+    )
+    args = parser.parse_args()
+
+    routes = ["smtp", "notify"] if args.via == "both" else [args.via]
+    results = [run(args, via) for via in routes]
+
+    names = {"smtp": "SMTP", "notify": "GOV.UK Notify (local)"}
+    pace = f"{args.rate:g} a second" if args.rate > 0 else "as fast as possible"
     print()
-    if latencies:
-        rows = [
-            ("acknowledgements delivered", f"{len(latencies)}"),
-            ("median, commit to arrival", f"{statistics.median(latencies):.2f} s"),
-            ("p95", f"{percentile(latencies, 0.95):.2f} s"),
-            ("p99", f"{percentile(latencies, 0.99):.2f} s"),
-            ("max", f"{max(latencies):.2f} s"),
-            ("total wall time, first commit to last arrival", f"{wall:.1f} s"),
-            ("throughput, acknowledgements", f"{len(latencies) / wall:.1f} a second"),
-            ("throughput, all messages", f"{len(seen) / wall:.1f} a second"),
-        ]
-        if worker_cpu is not None:
-            per_message = 1000 * worker_cpu / max(len(seen), 1)
-            rows.append(
-                (
-                    "worker CPU, start-up included",
-                    f"{worker_cpu:.1f} s ({per_message:.0f} ms a message)",
-                )
-            )
-        print("| Measure | Value |")
-        print("|---|---|")
-        for name, value in rows:
-            print(f"| {name} | {value} |")
+    print(
+        f"Acknowledgements: {args.count} submissions ({pace}), one worker "
+        f"(OUTBOX_POLL_SECONDS=1, OUTBOX_RETRY_BASE_SECONDS="
+        f"{args.retry_base if args.retry_base is not None else 'default'})"
+    )
+    if args.outage > 0:
+        print(f"Outage: the server down for {args.outage:g} s from {args.outage_after:g} s in")
+    print(f"Database: {results[0].database}")
+    print(f"Machine: {machine()}")
     print()
-    print(f"Outbox statuses at the end: {dict(statuses)}; worker exit code {worker_exit}")
+    table = [rows(result) for result in results]
+    print("| Measure | " + " | ".join(names[r.via] for r in results) + " |")
+    print("|---|" + "---|" * len(results))
+    for measure in table[0]:
+        print(f"| {measure} | " + " | ".join(t.get(measure, "-") for t in table) + " |")
+    print()
 
     failed = False
-    if missing:
-        print(f"MISSING: {len(missing)} acknowledgements never arrived", file=sys.stderr)
-        failed = True
-    if not_arrived:
-        print(f"MISSING: {len(not_arrived)} messages in all never arrived", file=sys.stderr)
-        failed = True
-    if twice:
-        print(f"DUPLICATED: messages {twice[:20]} arrived more than once", file=sys.stderr)
-        failed = True
+    for result in results:
+        this_failed = bool(result.lost or result.missing_acknowledgements or result.twice)
+        if result.lost or result.missing_acknowledgements:
+            print(f"MISSING ({result.via}): {result.lost} messages never arrived", file=sys.stderr)
+        if result.twice:
+            print(
+                f"DUPLICATED ({result.via}): messages {result.twice[:20]} arrived more than once",
+                file=sys.stderr,
+            )
+        if this_failed:
+            print(f"Worker log ({result.via}): {result.log}", file=sys.stderr)
+        else:
+            shutil.rmtree(result.log.parent, ignore_errors=True)  # kept on failure, for the log
+        failed = failed or this_failed
     if failed:
-        print(f"Worker log: {workdir / 'worker.log'}", file=sys.stderr)
         return 1
-    shutil.rmtree(workdir, ignore_errors=True)  # kept on failure, for the worker's log
-    p99 = percentile(latencies, 0.99)
-    verdict = "met" if p99 < GOAL_P99_SECONDS else "NOT met"
-    print(f"Goal p99 < {GOAL_P99_SECONDS:.0f} s: {verdict} ({p99:.2f} s)")
+    if args.outage == 0:
+        for result in results:
+            p99 = percentile(result.latencies, 0.99)
+            verdict = "met" if p99 < GOAL_P99_SECONDS else "NOT met"
+            print(
+                f"{names[result.via]}: goal p99 < {GOAL_P99_SECONDS:.0f} s {verdict} ({p99:.2f} s)"
+            )
     return 0
 
 

@@ -369,9 +369,6 @@ def _case(
         if stage in ("stage2", "stage3", "ombudsman")
         else None,
         "stage3_requested_on": received_on + timedelta(days=90) if stage == "stage3" else None,
-        "ombudsman_referred_on": received_on + timedelta(days=120)
-        if stage == "ombudsman"
-        else None,
     }
 
 

@@ -7,6 +7,7 @@ that `portal` imports without installing anything.
 """
 
 import asyncio
+import json
 import math
 import multiprocessing
 import os
@@ -16,9 +17,11 @@ import re
 import secrets
 import socket
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -236,11 +239,34 @@ def serving(app: Any) -> Iterator[str]:
 # --- an SMTP server in a process of its own -----------------------------------------------
 
 
-def serve_smtp(port: int, commands: Connection) -> None:
+TRACKING_LINK = re.compile(r"https?://[^\s/]+(/track/[\w-]+/[\w-]+)")
+
+
+def keep_tracking_link(folder: Path, content: bytes, recipients: list[str]) -> None:
+    """The tracking page's address a message carries, written to `folder`/<recipient>
+    for the simulated person to open, as a person follows the link in their email."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(content, policy=policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    found = TRACKING_LINK.search(body.get_content()) if body is not None else None
+    if found is None:
+        return
+    for recipient in recipients:
+        target = folder / recipient.lower()
+        if not target.exists():
+            partial = target.with_suffix(".part")
+            partial.write_text(found.group(1))
+            partial.rename(target)  # whole or not at all, for a reader polling for it
+
+
+def serve_smtp(port: int, commands: Connection, links: str | None = None) -> None:
     """The SMTP server's own process, as a real relay would be (in the bench's process it
     would wait for the interpreter lock and slow the workers down). Answers "down" (stop
     listening), "up" (listen again on the same port), "slow:<seconds>", "arrivals"
-    (message id -> arrival times) and "stop" (the arrivals, last)."""
+    (message id -> arrival times) and "stop" (the arrivals, last). With `links` (a
+    folder), the first tracking link each recipient is sent is written there."""
     from aiosmtpd.controller import Controller
 
     arrivals: dict[int, list[float]] = defaultdict(list)
@@ -256,6 +282,8 @@ def serve_smtp(port: int, commands: Connection) -> None:
                 return "550 5.6.0 No X-Portal-Message-Id"
             with lock:
                 arrivals[int(found.group(1))].append(time.time())
+            if links is not None:
+                keep_tracking_link(Path(links), envelope.content, envelope.rcpt_tos)
             return "250 2.0.0 Accepted"
 
     def listening() -> Controller:
@@ -285,23 +313,34 @@ class SmtpServer:
     """An aiosmtpd server in a process of its own that notes when each outbox message
     (by its X-Portal-Message-Id) arrives, and can be taken down, brought back, slowed."""
 
-    def __init__(self) -> None:
+    def __init__(self, links: Path | None = None) -> None:
         self.port = free_port()
         context = multiprocessing.get_context("spawn")
         self._commands, their_end = context.Pipe()
-        self._process = context.Process(target=serve_smtp, args=(self.port, their_end))
+        self._process = context.Process(
+            target=serve_smtp, args=(self.port, their_end, str(links) if links else None)
+        )
         self._process.start()
+        self._asking = threading.Lock()
         assert self._commands.recv() == "ready"
 
     def _ask(self, command: str) -> Any:
-        self._commands.send(command)
-        return self._commands.recv()
+        with self._asking:  # the timer of `down_for` asks from a thread of its own
+            self._commands.send(command)
+            return self._commands.recv()
 
     def down(self) -> None:
         self._ask("down")
 
     def up(self) -> None:
         self._ask("up")
+
+    def down_for(self, seconds: float) -> None:
+        """Down now, and back by itself `seconds` later."""
+        self.down()
+        timer = threading.Timer(seconds, self.up)
+        timer.daemon = True
+        timer.start()
 
     def slow(self, seconds: float) -> None:
         self._ask(f"slow:{seconds}")
@@ -312,6 +351,67 @@ class SmtpServer:
     def stop(self) -> dict[int, list[float]]:
         final = dict(self._ask("stop"))
         self._process.join(timeout=10)
+        return final
+
+
+class LocalNotify:
+    """The local GOV.UK Notify (tests/notify_server.py) in a process of its own, as the
+    real one would be; `arrivals` are by reference (the outbox message's id), so a
+    message Notify accepted twice shows twice."""
+
+    def __init__(self) -> None:
+        import uuid
+
+        self.port = free_port()
+        self.api_key = f"bench-{uuid.uuid4()}-{uuid.uuid4()}"
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._process = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "notify_server.py")]
+            + ["--port", str(self.port), "--api-key", self.api_key],
+            stdout=subprocess.PIPE,
+        )
+        assert self._process.stdout is not None
+        assert self._process.stdout.readline().strip() == b"ready"
+
+    def settings(self) -> dict[str, str]:
+        """What the worker's environment needs to send through it."""
+        sys.path.insert(0, str(ROOT / "tests"))
+        from notify_server import EMAIL_TEMPLATE_ID, LETTER_TEMPLATE_ID, SMS_TEMPLATE_ID
+
+        return {
+            "NOTIFY_API_KEY": self.api_key,
+            "NOTIFY_BASE_URL": self.base_url,
+            "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE_ID,
+            "NOTIFY_SMS_TEMPLATE_ID": SMS_TEMPLATE_ID,
+            "NOTIFY_LETTER_TEMPLATE_ID": LETTER_TEMPLATE_ID,
+        }
+
+    def _local(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.base_url}/_local/{path}",
+            data=None if body is None else json.dumps(body).encode(),
+            method="GET" if body is None else "POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read())
+
+    def down_for(self, seconds: float) -> None:
+        """Every request answered 503 for `seconds`, then back by itself."""
+        self._local("outage", {"seconds": seconds})
+
+    def arrivals(self) -> dict[int, list[float]]:
+        found: dict[int, list[float]] = defaultdict(list)
+        for reference, at in self._local("arrivals")["arrivals"]:
+            found[int(reference)].append(at)
+        return dict(found)
+
+    def requests(self) -> dict[str, int]:
+        return dict(self._local("requests")["requests"])
+
+    def stop(self) -> dict[int, list[float]]:
+        final = self.arrivals()
+        self._process.terminate()
+        self._process.wait(timeout=10)
         return final
 
 

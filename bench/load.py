@@ -18,6 +18,11 @@ Everything runs on this machine over loopback, as it would in production on two 
   whose instance stops answering tries again on the other one, as a load balancer would
   send them.
 
+A share of them (`--replies`, 30% by default) then wait for their acknowledgement email,
+open the tracking page from its link and send a reply (the reply form read, then sent, then
+its confirmation); half of those whose case takes more (not a compliment's) add information
+as well. A reply sent again after a failover carries the same form key, so it is kept once.
+
 The `faults` run does the same while, at set points, the SMTP server is down for
 `--smtp-down` seconds (at 20% of the submissions), one app instance is killed with SIGKILL
 (at 40%) and one outbox worker is killed with SIGKILL while messages are claimed (at 60%).
@@ -27,8 +32,9 @@ submission is stored once (none lost, none doubled), no reference is shared, eve
 reference a person was shown is theirs, every submission has exactly one acknowledgement
 queued and it arrived exactly once (a killed worker may send the one message it had in
 hand twice: at most one extra email per killed worker, docs/outbox.md), and every other
-message arrived. It prints a table of throughput, p50/p95/p99 and these counts, and exits
-non-zero if any check fails.
+message arrived; each reply and each piece of information is kept exactly once, with
+exactly one email to staff. It prints a table of throughput, p50/p95/p99 and these counts,
+and exits non-zero if any check fails.
 """
 
 import argparse
@@ -64,6 +70,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
 REFERENCE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{4,}\b")
 CLIENT_PROCESSES = 4
 SLUGS = {"complaint": "make-a-complaint", "compliment": "give-a-compliment"}
@@ -216,13 +223,29 @@ def email_of(run: str, number: int) -> str:
     return f"person{number}.{run}@load.example"
 
 
+def replies(number: int, share: float) -> bool:
+    """Whether this person replies from their tracking page (spread across the mix)."""
+    return (number * 37) % 100 < share * 100
+
+
+def adds_information(number: int) -> bool:
+    """Whether a person who replies adds information too (half of those who can)."""
+    kind, _ = kind_and_role(number)
+    return kind != "compliment" and (number // 7) % 2 == 0
+
+
+REPLY = "Thank you. The next meeting is on Tuesday; I can come after 3pm."
+INFORMATION = "The letter about the review was dated 3 March and came on 20 March."
+
+
 def answers(kind: str, role: str, team_id: str, email: str) -> dict[str, dict[str, Any]]:
     """Plausible answers to every question this person could be asked."""
     happened: dict[str, Any] = {
         "what_happened": "Nobody came to the review meeting and nobody told us why.",
         "when_it_happened": "last_month",
     }
-    about: dict[str, Any] = {"team": team_id}
+    # A child says who it is about in their own words ("where I live": the same team).
+    about: dict[str, Any] = {"about": "where_i_live"} if role == "child" else {"team": team_id}
     if kind == "compliment":
         happened = {"what_happened": "Our social worker listened and came every week."}
         about["worker_name"] = "Jo Bloggs"
@@ -241,7 +264,12 @@ def answers(kind: str, role: str, team_id: str, email: str) -> dict[str, dict[st
         "put-it-right": {"put_right": "An apology, and a worker who turns up."},
         "files": {},
         "advocate": {"advocacy": "declined"},
-        "contact": {"name": "Alex Morgan", "contact_preference": "email", "email": email},
+        "contact": {
+            "name": "Alex Morgan",
+            "contact_preference": "email",
+            "email": email,
+            "safe_to_contact": ["phone", "voicemail", "letters"],
+        },
         "support": {"support": "none"},
     }
 
@@ -302,16 +330,69 @@ class Outcome:
     failovers: int
     sent_twice: bool
     timings: list[tuple[str, float]]
+    replied: bool = False
+    informed: bool = False
+    sent_again: int = 0  # a tracking-page step sent again on the other instance
+    done: float = 0.0  # the person's last request answered (after any replies)
 
 
-def journey(number: int, ports: list[int], run: str, team_id: str) -> Outcome:
+def tracking_link(links: Path, email: str, seconds: float = 300) -> str:
+    """The tracking page's address from the person's acknowledgement, once it arrives."""
+    target = links / email.lower()
+    deadline = time.time() + seconds
+    while not target.exists():
+        if time.time() > deadline:
+            raise AssertionError("no acknowledgement with a tracking link arrived")
+        time.sleep(0.25)
+    return target.read_text()
+
+
+def send_from_tracking_page(person: Person, track: str, path: str, name: str, text: str) -> int:
+    """Open the step's form from the tracking page, send it, read its confirmation. Says
+    whether the step was sent again on the other instance (its own died meanwhile)."""
+    _, _, page = person.request(f"{name} form (GET)", "GET", f"{track}/{path}")
+    token, key = CSRF.search(page), FORM_KEY.search(page)
+    assert token and key, f"no CSRF token or form key on {path}"
+    failovers = person.failovers
+    status, location, _ = person.request(
+        f"{name} (POST)",
+        "POST",
+        f"{track}/{path}",
+        {"csrf_token": token.group(1), "form_key": key.group(1), "text": text},
+    )
+    if status != 302 or "/sent/" not in location:
+        raise AssertionError(f"{path}: HTTP {status}")
+    again = int(person.failovers > failovers)
+    person.request(f"{name} sent (GET)", "GET", location)
+    return again
+
+
+def from_tracking_page(person: Person, links: Path, email: str) -> tuple[bool, bool, int]:
+    """A person who replies: the tracking page from their email's link, then the reply
+    (and, for some, information). Says what they sent, and how many were sent again."""
+    track = tracking_link(links, email)
+    person.request("tracking page (GET)", "GET", track)
+    again = send_from_tracking_page(person, track, "reply", "reply", REPLY)
+    if not adds_information(person.number):
+        return True, False, again
+    again += send_from_tracking_page(
+        person, track, "add-information", "add information", INFORMATION
+    )
+    return True, True, again
+
+
+def journey(
+    number: int, ports: list[int], run: str, team_id: str, links: Path, share: float
+) -> Outcome:
     kind, role = kind_and_role(number)
     slug = SLUGS[kind]
     address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
     person = Person(number, ports, address)
     started = time.time()
     reference = problem = None
-    sent_twice = False
+    sent_twice = replied = informed = False
+    sent_again = 0
+    confirmed = None
     try:
         _, _, page = person.request("question (GET)", "GET", f"/{slug}/who-are-you")
         found = CSRF.search(page)
@@ -341,6 +422,13 @@ def journey(number: int, ports: list[int], run: str, team_id: str) -> Outcome:
             reference = shown.group(0) if shown else None
             if reference is None:
                 problem = "no reference on the confirmation page"
+            elif replies(number, share):
+                # The journey (and the rates) end at the confirmation; what follows waits
+                # for the email first, and its requests are timed on their own.
+                confirmed = time.time()
+                replied, informed, sent_again = from_tracking_page(
+                    person, links, email_of(run, number)
+                )
         elif sent_twice and status == 400:
             # The instance died after saving and before answering: the person sees
             # "session ended". Whether it was saved is checked from the database.
@@ -354,10 +442,14 @@ def journey(number: int, ports: list[int], run: str, team_id: str) -> Outcome:
         reference,
         problem,
         started,
-        time.time(),
+        confirmed or time.time(),
         person.failovers,
         sent_twice,
         person.timings,
+        replied,
+        informed,
+        sent_again,
+        time.time(),
     )
 
 
@@ -369,6 +461,8 @@ def client_process(
     ports: list[int],
     run: str,
     team_id: str,
+    links: Path,
+    share: float,
     results: Any,
 ) -> None:
     def one_person_after_another() -> None:
@@ -378,7 +472,7 @@ def client_process(
                 if number >= count:
                     return
                 numbers.value += 1
-            results.put(journey(number, ports, run, team_id))
+            results.put(journey(number, ports, run, team_id, links, share))
 
     pool = [threading.Thread(target=one_person_after_another) for _ in range(threads)]
     for thread in pool:
@@ -489,6 +583,9 @@ class Result:
                 "acknowledgement not queued once",
                 "acknowledgement missing",
                 "other message missing",
+                "reply not kept once",
+                "information not kept once",
+                "staff not emailed once a step",
                 "journey failed",
             )
             if self.checks[name]
@@ -500,9 +597,10 @@ class Result:
 
 def run_once(name: str, args: argparse.Namespace, folder: Path) -> Result:
     run = secrets.token_hex(3)
-    smtp = SmtpServer()
+    links = folder / name / "tracking-links"
+    links.mkdir(parents=True)
+    smtp = SmtpServer(links)
     portal = Portal(args.database_server, args.redis, smtp.port, args.app_workers, folder / name)
-    portal.folder.mkdir(parents=True)
     faults = Faults(args.smtp_down) if name == "faults" else None
     timers: list[threading.Timer] = []
     try:
@@ -515,7 +613,18 @@ def run_once(name: str, args: argparse.Namespace, folder: Path) -> Result:
         clients = [
             context.Process(
                 target=client_process,
-                args=(numbers, lock, args.count, threads, portal.ports, run, team_id, results),
+                args=(
+                    numbers,
+                    lock,
+                    args.count,
+                    threads,
+                    portal.ports,
+                    run,
+                    team_id,
+                    links,
+                    args.replies,
+                    results,
+                ),
             )
             for _ in range(CLIENT_PROCESSES)
         ]
@@ -595,6 +704,9 @@ def verify(
         messages = connection.execute(
             sa.text("SELECT id, submission_id, purpose FROM outbox_messages")
         ).all()
+        steps = connection.execute(
+            sa.text("SELECT submission_id, kind FROM complainant_steps")
+        ).all()
     engine.dispose()
 
     by_email = Counter(row.email for row in stored)
@@ -610,6 +722,13 @@ def verify(
             if arrivals.get(message_id):
                 received = row.received_at.replace(tzinfo=None)
                 waits.append(arrivals[message_id][0] - received_utc(received))
+    id_of = {row.email: row.id for row in stored}
+    kept = Counter((step.submission_id, step.kind) for step in steps)
+    told = Counter(m.submission_id for m in messages if m.purpose == "from_complainant")
+
+    def kept_once(outcome: Outcome, kind: str) -> bool:
+        return kept[(id_of.get(email_of(run, outcome.number)), kind)] == 1
+
     checks = {
         "submissions stored": len(stored),
         "lost": sum(1 for o in outcomes if by_email[email_of(run, o.number)] == 0),
@@ -633,6 +752,21 @@ def verify(
             1 for m in messages if m.purpose != "acknowledgement" and not arrivals.get(m.id)
         ),
         "any email sent twice": sum(1 for times in arrivals.values() if len(times) > 1),
+        "replies sent": sum(1 for o in outcomes if o.replied),
+        "information sent": sum(1 for o in outcomes if o.informed),
+        "reply not kept once": sum(1 for o in outcomes if o.replied and not kept_once(o, "reply")),
+        "information not kept once": sum(
+            1 for o in outcomes if o.informed and not kept_once(o, "information")
+        ),
+        "staff not emailed once a step": sum(
+            1
+            for o in outcomes
+            if o.replied
+            and told[id_of.get(email_of(run, o.number))] != int(o.replied) + int(o.informed)
+        ),
+        "reply or information sent again on the other instance": sum(
+            o.sent_again for o in outcomes
+        ),
         "journey failed": sum(1 for o in outcomes if o.problem),
         "people moved to the other instance": sum(1 for o in outcomes if o.failovers),
         "Send pressed again on the other instance": sum(1 for o in outcomes if o.sent_twice),
@@ -670,7 +804,9 @@ def table(results: list[Result], args: argparse.Namespace) -> None:
         first = min(o.started for o in result.outcomes)
         last = max(o.finished for o in result.outcomes)
         rows["submissions a second"] = f"{len(result.outcomes) / (last - first):.1f}"
-        rows["requests a second"] = f"{len(every) / (last - first):.1f}"
+        # The requests run on after the last confirmation, for those who reply.
+        done = max(o.done or o.finished for o in result.outcomes)
+        rows["requests a second"] = f"{len(every) / (done - first):.1f}"
         rows["time to send all"] = f"{last - first:.0f} s"
         rows["last email sent, after the last submission"] = f"{result.last_arrival - last:.0f} s"
         waits = result.acknowledgement_waits
@@ -708,6 +844,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=5000, help="submissions in each run")
     parser.add_argument("--people", type=int, default=24, help="people sending at once")
+    parser.add_argument(
+        "--replies", type=float, default=0.3, help="share who reply from the tracking page"
+    )
     parser.add_argument("--app-workers", type=int, default=3, help="gunicorn workers each")
     parser.add_argument("--runs", default="steady,faults", help="steady, faults, or both")
     parser.add_argument("--smtp-down", type=float, default=30.0, help="seconds (faults run)")

@@ -323,25 +323,15 @@ def _settle(case: Contact, open_at: str | None = None) -> Contact:
 RESPONSE_KEYS = ("outcome", "ex_gratia_pence", "stage2_cost_pence")
 
 
-def _on_stage(name: str) -> tuple[str, str]:
-    """The stage and the stage row's column of a case's old date column."""
-    from portal.models.submission import OnStage, Submission
-
-    bridge = vars(Submission)[name]
-    assert isinstance(bridge, OnStage)
-    return bridge.stage, bridge.column
-
-
 def stage_rows(case: Contact) -> dict[str, dict[str, Any]]:
     """The case's row for each stage reached: its dates and its response."""
-    from portal.models.submission import ON_STAGES
+    from portal.models.stage_response import STAGE_FIELDS
 
     rows = {stage: dict(response) for stage, response in case.responses.items()}
     if case.dates.get("accepted_on") and case.kind == "complaint":
         rows.setdefault("stage1", {})
-    for name in ON_STAGES:
+    for name, (stage, column) in STAGE_FIELDS.items():
         if case.dates.get(name) is not None:
-            stage, column = _on_stage(name)
             rows.setdefault(stage, {})[column] = case.dates[name]
     return rows
 
@@ -349,12 +339,12 @@ def stage_rows(case: Contact) -> dict[str, dict[str, Any]]:
 def submission_row(
     case: Contact, reference: str, rng: random.Random, acknowledge_by: date
 ) -> dict[str, Any]:
-    from portal.models.submission import ON_STAGES
+    from portal.models.stage_response import STAGE_FIELDS
 
     dates = {
         key: value
         for key, value in case.dates.items()
-        if key not in RESPONSE_KEYS and key not in ON_STAGES
+        if key not in RESPONSE_KEYS and key not in STAGE_FIELDS
     }
     return {
         "reference": reference,
@@ -459,6 +449,7 @@ def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -
     """`per_year` contacts in each of two financial years, `period` and the one before;
     and `this_year` more received from the day after `period` up to today (the year not
     over yet, as a portal in use has it)."""
+    from portal.database import utcnow
     from portal.domain.clock import LONDON, add_working_days
     from portal.domain.holidays import bank_holidays
     from portal.domain.reports import Period, previous
@@ -466,6 +457,7 @@ def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -
     from portal.models import (
         Category,
         Lesson,
+        OmbudsmanEnquiry,
         StageResponse,
         Submission,
         Team,
@@ -473,7 +465,7 @@ def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -
     )
     from portal.models.case import CASE_COLUMNS, Case
     from portal.models.report import PastCase
-    from portal.models.submission import ON_STAGES
+    from portal.models.stage_response import STAGE_FIELDS
     from portal.services import teams
 
     rng = random.Random(seed)
@@ -528,7 +520,7 @@ def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -
                 )
         # Every row with the same keys, for one executemany.
         empty_stage = {"outcome": None, "ex_gratia_pence": None, "cost_pence": None}
-        empty_stage |= {_on_stage(name)[1]: None for name in ON_STAGES}
+        empty_stage |= {column: None for _, column in STAGE_FIELDS.values()}
         empty_stage["request_late"] = False
         for first in range(0, len(cases), BATCH):
             live, past, stories = [], [], []
@@ -549,6 +541,15 @@ def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -
             if live:
                 # The case's columns are on its own row (models/case.py).
                 worked = [{n: row.pop(n) for n in CASE_COLUMNS if n in row} for row in live]
+                # The ombudsman's enquiry is a row of its own (models/ombudsman.py).
+                referred = [
+                    (
+                        row.pop("ombudsman_referred_on"),
+                        row.pop("ombudsman_decided_on"),
+                        row.pop("ombudsman_decision"),
+                    )
+                    for row in live
+                ]
                 ids = db.session.scalars(
                     sa.insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
                     live,
@@ -580,6 +581,19 @@ def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -
                     db.session.execute(sa.insert(Lesson), lessons)
                 if responses:
                     db.session.execute(sa.insert(StageResponse), responses)
+                enquiries = [
+                    {
+                        "submission_id": case_id,
+                        "received_on": arrived,
+                        "decided_on": decided,
+                        "decision": decision,
+                        "recorded_at": utcnow(),
+                    }
+                    for case_id, (arrived, decided, decision) in zip(ids, referred, strict=True)
+                    if arrived is not None
+                ]
+                if enquiries:
+                    db.session.execute(sa.insert(OmbudsmanEnquiry), enquiries)
                 built.live += len(live)
                 built.links += len(links)
                 built.lessons += len(lessons)

@@ -1,5 +1,5 @@
-"""`flask deadlines remind`: reminders, breach notices and the teams' digests, once a day
-from cron (docs/reminders.md)."""
+"""`flask deadlines remind`: reminders, breach notices, the teams' digests and the advocacy
+referrals not accepted in time, once a day from cron (docs/reminders.md)."""
 
 from datetime import date, datetime
 
@@ -28,5 +28,6 @@ def register_deadline_commands(app: Flask) -> None:
         result = reminders.run(today)
         click.echo(
             f"Reminders {result.reminders}, breach notices {result.breach_notices}, "
-            f"digests {result.digests}."
+            f"digests {result.digests}, advocacy referrals escalated "
+            f"{result.referrals_escalated}."
         )

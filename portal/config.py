@@ -170,6 +170,9 @@ class Config:
     # Emails the public can ask for (a save-and-return link, its code) to any one address,
     # from anywhere: enough for a person who tries again, too few to flood an inbox.
     PUBLIC_EMAILS_PER_RECIPIENT = _env("PUBLIC_EMAILS_PER_RECIPIENT", "3 per hour;10 per day")
+    # "Find your complaint" from one address: a person who mistypes tries a few times;
+    # someone guessing references and contacts gets nowhere.
+    FIND_LINK_RATE_LIMIT = _env("FIND_LINK_RATE_LIMIT", "5 per 10 minutes;20 per day")
 
     # Files sent with a submission: how many, how big, where they are kept (outside the
     # web root), and the ClamAV daemon that scans them ("host:port" or a socket path;
@@ -205,6 +208,37 @@ class Config:
     )
     SAFEGUARDING_SWEEP_SECONDS = float(_env("SAFEGUARDING_SWEEP_SECONDS", "120"))
 
+    # GOV.UK Notify (docs/notify.md). With NOTIFY_API_KEY set, emails, text messages and
+    # printed letters go through Notify with the council's templates, each holding the
+    # portal's words as personalisation; without it emails go over SMTP (below) and
+    # texts to the SMS_EMAIL_GATEWAY, if there is one. NOTIFY_BASE_URL is Notify's own
+    # unless a test points it at the local server. Notify's delivery receipts are posted
+    # to /notify/receipts with NOTIFY_CALLBACK_TOKEN as the bearer token.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY")
+    NOTIFY_BASE_URL = _env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID")
+    NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("NOTIFY_LETTER_TEMPLATE_ID")
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN")
+    NOTIFY_TIMEOUT_SECONDS = float(_env("NOTIFY_TIMEOUT_SECONDS", "10"))
+    # Without Notify, a text message is sent as an email to <number>@SMS_EMAIL_GATEWAY
+    # (a council's email-to-SMS service; `make run` points it at the local mail sink).
+    # Empty, and without Notify: nobody is offered "text me".
+    SMS_EMAIL_GATEWAY = _env("SMS_EMAIL_GATEWAY", "")
+
+    # Staff sign-in through the council's OpenID Connect provider (docs/oidc.md). With
+    # OIDC_ISSUER set, staff sign in there; the groups claim maps to the portal's role
+    # and teams; only accounts marked break-glass keep the portal's own password and
+    # second factor. Without it, every account signs in with the portal's own.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    OIDC_GROUPS_CLAIM = _env("OIDC_GROUPS_CLAIM", "groups")
+    # {"<group id or name>": "<role>"}: the highest role of a person's groups is theirs.
+    OIDC_GROUP_ROLES: dict[str, str] = json.loads(_env("OIDC_GROUP_ROLES", "{}"))
+    # {"<group id or name>": "<team name>"}: the teams a person works in.
+    OIDC_GROUP_TEAMS: dict[str, str] = json.loads(_env("OIDC_GROUP_TEAMS", "{}"))
+
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "8025"))
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "false") == "true"
@@ -225,6 +259,9 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     # Every test sends from 127.0.0.1; the limit's own test sets a low one.
     SUBMISSION_RATE_LIMIT = "10000 per minute"
+    FIND_LINK_RATE_LIMIT = "10000 per minute"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
     # The language switch is on every page the tests (axe, the Nu checker) look at.
     WELSH_ENABLED = True
+    # "Text me" is offered, and texts are queued (tests that need it off set it empty).
+    SMS_EMAIL_GATEWAY = "sms.test"

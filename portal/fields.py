@@ -7,6 +7,7 @@ pre-empt the GOV.UK error summary (and the Nu checker rejects it on the date wra
 import contextvars
 import json
 import re
+import secrets
 import threading
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -22,17 +23,19 @@ from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, Form, HiddenField
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
+from portal.domain.mobiles import uk_mobile
 from portal.domain.postcodes import is_uk_postcode, normalise_postcode
 from portal.i18n import lazy_gettext as _l
 from portal.security import sanitise
 
 # GOV.UK wording, translated when shown (lazily: these are read at import time).
 PHONE_MESSAGE = _l("Enter a phone number, like 01632 960 001 or 07700 900 982")
+MOBILE_MESSAGE = _l("Enter a UK mobile number, like 07700 900 982")
 EMAIL_MESSAGE = _l("Enter an email address in the correct format, like name@example.com")
 POSTCODE_MESSAGE = _l("Enter a real postcode, like NM1 1AA")
 A_DATE = _l("The date")
@@ -78,6 +81,19 @@ def uk_phone(
         # drama numbers, and a real number we cannot classify must not be refused.
         reason = phonenumbers.is_possible_number_with_reason(number)
         if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+            raise ValidationError(message)
+
+    return check
+
+
+def uk_mobile_number(
+    message: Any = MOBILE_MESSAGE,
+) -> Validator:
+    """A UK mobile number, which a text can reach (domain/mobiles.py): a landline or a
+    number abroad is refused."""
+
+    def check(form: Form, field: Field) -> None:
+        if field.data and uk_mobile(field.data) is None:
             raise ValidationError(message)
 
     return check
@@ -181,33 +197,61 @@ def _plainly(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _typed_into(field: Field, params: dict[str, Any]) -> bool:
-    """Whether the field's HTML would hold anything a person typed, or a field inside
-    it (a conditional reveal): never kept."""
-    items = [item for item in params.get("items") or [] if isinstance(item, Mapping)]
-    if any(item.get("conditional") for item in items):
-        return True
-    if getattr(field, "choices", None) is not None:
-        return False  # the chosen value is one of ours
-    return bool(
-        field.data not in (None, "", [])
-        or any(field.raw_data or [])
-        or params.get("value")
-        or any(item.get("value") for item in items)
-    )
+# What a person typed stands in a field's kept HTML as a placeholder, put back (escaped,
+# as the macro escapes it) each time the HTML is shown: the macro runs once for the
+# question, whatever the answer. The token is this process's own, so nobody can type one.
+_PLACEHOLDER = f"portal{secrets.token_hex(8)}typed"
+_PLACEHOLDERS = re.compile(_PLACEHOLDER + r"(\d+)x")
+
+
+def _typed_out(field: Field, params: dict[str, Any]) -> tuple[dict[str, Any], list[Markup]]:
+    """`params` with what the person typed (a text box's value, a date's boxes, the
+    fields revealed under a choice) as placeholders, and the HTML each stands for."""
+    shown: list[Markup] = []
+
+    def placeholder(html: Markup) -> str:
+        shown.append(html)
+        return f"{_PLACEHOLDER}{len(shown) - 1}x"
+
+    plain = dict(params)
+    if plain.get("value") and getattr(field, "choices", None) is None:
+        plain["value"] = placeholder(escape(plain["value"]))
+    items = []
+    for item in plain.get("items") or []:
+        if isinstance(item, Mapping):
+            item = dict(item)
+            if item.get("value") and "text" not in item and "html" not in item:
+                item["value"] = placeholder(escape(item["value"]))  # a date's box
+            conditional = item.get("conditional")
+            if isinstance(conditional, Mapping) and conditional.get("html"):
+                # The macro shows it `| safe | trim`.
+                revealed = Markup(str(conditional["html"]).strip())
+                item["conditional"] = dict(conditional) | {"html": placeholder(revealed)}
+        items.append(item)
+    if items:
+        plain["items"] = items
+    return plain, shown
+
+
+def _typed_left(field: Field, key: str) -> bool:
+    """Whether an answer the person typed is still a value in the kept HTML's key (a
+    choice not among ours, a value the placeholders do not reach): then it is not kept.
+    A value, not a part of our words: a year typed is not the one in "For example"."""
+    ours = {str(value) for value, *_ in getattr(field, "choices", None) or []}
+    typed = [str(value) for value in field.raw_data or [] if value]
+    return any(value not in ours and json.dumps(value) in key for value in typed)
 
 
 def _shared_key(widget: Any, field: Field, params: dict[str, Any]) -> str | None:
     form = getattr(field, "_form", None)
     if not isinstance(form, PortalForm) or not form.shares_rendered_fields():
         return None
-    if _typed_into(field, params):
-        return None
     try:
         plain = _plainly(params)
     except TypeError:
         return None
-    return json.dumps([type(widget).__name__, widget.template, str(get_locale()), plain])
+    key = json.dumps([type(widget).__name__, widget.template, str(get_locale()), plain])
+    return None if _typed_left(field, key) else key
 
 
 class TranslatedError:
@@ -231,21 +275,30 @@ class TranslatedError:
             _RENDERING.reset(token)
 
     def render(self, params: dict[str, Any]) -> Any:
-        field = _RENDERING.get(None)
-        key = _shared_key(self, field, params) if field is not None else None
-        if key is not None and (kept := _SHARED.get(key)) is not None:
-            return kept
         if params.get("errorMessage"):
             params["errorMessage"]["visuallyHiddenText"] = _("Error")
-        path, name = _macro_of(self.template)
-        macro = getattr(current_app.jinja_env.get_template(path).module, name)
-        html = Markup(macro(params))
-        if key is not None:
+        field = _RENDERING.get(None)
+        if field is None:
+            return self._made(params)
+        plain, shown = _typed_out(field, params)
+        key = _shared_key(self, field, plain)
+        if key is None:
+            return self._made(params)
+        html = _SHARED.get(key)
+        if html is None:
+            html = self._made(plain)
             with _SHARED_LOCK:
                 if len(_SHARED) >= _SHARED_MOST:
                     del _SHARED[next(iter(_SHARED))]  # the oldest
                 _SHARED[key] = html
-        return html
+        if not shown:
+            return html
+        return Markup(_PLACEHOLDERS.sub(lambda found: shown[int(found.group(1))], html))
+
+    def _made(self, params: dict[str, Any]) -> Markup:
+        path, name = _macro_of(self.template)
+        macro = getattr(current_app.jinja_env.get_template(path).module, name)
+        return Markup(macro(params))
 
 
 class GovTextInput(TranslatedError, wtforms_widgets.GovTextInput):

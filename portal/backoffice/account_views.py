@@ -15,7 +15,9 @@ from portal.backoffice.auth import (
     code_step_started,
     end_session,
     forget_code_step,
+    home,
     keep_session,
+    landing,
     requires,
     safe_next,
     start_session,
@@ -46,12 +48,12 @@ def sign_in() -> Response | str:
     if form.validate_on_submit():
         result = staff_service.sign_in(form.email.data, form.password.data)
         if result.staff is not None:
-            target = safe_next(request.args.get("next"))
+            target = safe_next(request.args.get("next"), home(result.staff))
             if result.needs_code:
                 await_code(result.staff, target)
                 return redirect(url_for("backoffice.sign_in_code"))
             start_session(result.staff)
-            return redirect(target)
+            return redirect(landing(result.staff, target))
         if result.locked_until:
             until = result.locked_until.astimezone(LONDON)
             at = f"{until:%-I:%M}{'am' if until.hour < 12 else 'pm'}"
@@ -66,7 +68,7 @@ def sign_in() -> Response | str:
 
 
 @bp.post("/sign-out")
-@requires(Permission.VIEW_CASES)
+@requires(Permission.USE_ACCOUNT)
 def sign_out() -> Response:
     staff_service.sign_out(me())
     end_session()
@@ -97,7 +99,7 @@ def sign_in_code() -> Response | str:
                     "get new ones from Your account if you are running out.",
                     "success",
                 )
-            return redirect(safe_next(target))
+            return redirect(landing(result.staff, safe_next(target, home(result.staff))))
         if result.locked_until:
             forget_code_step()
             until = result.locked_until.astimezone(LONDON)
@@ -114,7 +116,7 @@ def sign_in_code() -> Response | str:
 
 
 @bp.get("/account")
-@requires(Permission.VIEW_CASES)
+@requires(Permission.USE_ACCOUNT)
 def account() -> str:
     staff = me()
     return render_template(
@@ -133,7 +135,7 @@ def _qr_code(uri: str) -> str:
 
 
 @bp.route("/account/authenticator-app", methods=["GET", "POST"])
-@requires(Permission.VIEW_CASES)
+@requires(Permission.USE_ACCOUNT)
 def authenticator_app() -> Response | str:
     staff = me()
     replacing = two_factor.has_factor(staff)
@@ -176,7 +178,7 @@ def _prove_it_is_you(form: ProveItIsYouForm) -> None:
 
 
 @bp.route("/account/recovery-codes", methods=["GET", "POST"])
-@requires(Permission.VIEW_CASES)
+@requires(Permission.USE_ACCOUNT)
 def recovery_codes() -> Response | str:
     staff = me()
     form = ProveItIsYouForm()
@@ -196,7 +198,7 @@ def recovery_codes() -> Response | str:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@requires(Permission.VIEW_CASES)
+@requires(Permission.USE_ACCOUNT)
 def change_password() -> Response | str:
     staff = me()
     form = ChangePasswordForm()
@@ -226,7 +228,7 @@ def _recovery_codes_page(codes: list[str], *, first: bool) -> Response:
 
 
 @bp.post("/account/authenticator-app/turn-off")
-@requires(Permission.VIEW_CASES)
+@requires(Permission.USE_ACCOUNT)
 def turn_off_authenticator_app() -> Response:
     try:
         two_factor.turn_off(me())
@@ -237,7 +239,7 @@ def turn_off_authenticator_app() -> Response:
 
 
 @bp.get("/keep-alive")
-@requires(Permission.VIEW_CASES)
+@requires(Permission.USE_ACCOUNT)
 def keep_alive() -> tuple[str, int]:
     """ "Stay signed in" on the idle warning: the request itself is what counts (the
     idle timeout notes it); nothing to show."""

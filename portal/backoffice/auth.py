@@ -96,7 +96,18 @@ def enforce_idle_timeout() -> Any:
     return None
 
 
-def safe_next(target: str | None) -> str:
+def home(staff: Staff) -> str:
+    """Where a person starts once signed in: the triage queue; an advocate their cases;
+    the advocacy provider its referrals."""
+    role = Role(staff.role)
+    if can(role, Permission.VIEW_CASES):
+        return url_for("backoffice.queue")
+    if can(role, Permission.ACT_AS_ADVOCATE):
+        return url_for("backoffice.advocate_cases")
+    return url_for("backoffice.referrals_queue")
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
     """Where to go after signing in: the page asked for when it is a path within the
     back office, otherwise the queue. The one check of a `next` address: never another
     site ("//elsewhere", "/staff/\\elsewhere" as a browser reads it), never a header
@@ -113,7 +124,15 @@ def safe_next(target: str | None) -> str:
         and len(target) <= 2000
     ):
         return target
-    return url_for("backoffice.queue")
+    return default or url_for("backoffice.queue")
+
+
+def landing(staff: Staff, target: str) -> str:
+    """Where someone goes once signed in: the page they asked for, unless it is the queue
+    and the queue is not theirs (an advocate, the provider): then where they start."""
+    if target == url_for("backoffice.queue"):
+        return home(staff)
+    return target
 
 
 # Between the right password and the code: who is signing in, until when, and where to.

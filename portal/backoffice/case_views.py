@@ -21,9 +21,11 @@ from portal.backoffice.forms import (
     AdvocacyForm,
     AssignForm,
     CategoriesForm,
+    ConsentForm,
     DocumentForm,
     EnquiryForm,
     EnquiryReplyForm,
+    FromThemForm,
     LessonForm,
     MoveForm,
     NoteForm,
@@ -36,6 +38,8 @@ from portal.backoffice.forms import (
 )
 from portal.domain import labels
 from portal.domain.access import Permission
+from portal.domain.complainant_steps import Decision, StepKind
+from portal.domain.letters import ombudsman_for
 from portal.domain.stages import Move, MoveRefused, allowed_moves, clock_running, move_label
 from portal.domain.stages import open_pause as stages_open_pause
 from portal.domain.timescales import (
@@ -46,17 +50,26 @@ from portal.domain.timescales import (
     limit_days,
 )
 from portal.domain.types import Kind
+from portal.fields import required
 from portal.i18n import long_date
 from portal.models import Submission
 from portal.services import (
+    advocates,
     attachments,
     audit,
     case_notes,
     cases,
     clock,
+    complainant_steps,
+    consent,
     correspondence,
     enquiries,
+    ombudsman,
+    recording,
+    referrals,
+    related_cases,
     reminders,
+    reopening,
     response_letters,
     safeguarding,
     teams,
@@ -70,12 +83,14 @@ def case(reference: str) -> str:
     found = case_or_404(reference)
     cases.record_view(me(), found)
     progress = cases.progress_of(found)
+    case_referrals = referrals.on_case(found, today())
     return render_template(
         "backoffice/case.html",
         case=found,
         moves=[(m, move_label(m, progress.procedure)) for m in allowed_moves(progress, today())],
         owed=clock.owed(found, progress=progress),
         acknowledged_late=acknowledged_late(progress.acknowledged_on, found.acknowledge_by),
+        time_used=recording.time_used_of(found, today()),
         trail=audit.for_case(found),
         letters=correspondence.on_case(found),
         clock_paused=stages_open_pause(progress) is not None,
@@ -88,12 +103,23 @@ def case(reference: str) -> str:
         support=support_needed(found),
         files=attachments.for_case(found),
         notes=case_notes.for_case(found),
+        from_them=complainant_steps.on_case(found),
+        from_them_files=complainant_steps.files_of(found),
+        from_them_words=complainant_steps.STAFF_WORDS,
         enquiries=enquiries.on_case(found, today()),
-        note_form=NoteForm(data={"version": found.version}),
+        ombudsman=ombudsman.on_case(found, today()),
+        # Staff pages are in English: the ombudsman's name untranslated.
+        ombudsman_name=ombudsman_for(progress.procedure, found.jurisdiction).name(str),
+        note_form=NoteForm(data={"version": found.case.version}),
         tasks=cases.open_tasks(found),
         notices=reminders.for_case(found),
         teams=teams.all_teams(),
         staff_names={s.id: s.name for s in staff_service.team_members(None)},
+        reopenings=reopening.reopenings_of(found),
+        linked=related_cases.linked_to(me(), found),
+        advocacy=advocates.summary(found),
+        referrals=case_referrals,
+        provider_names=referrals.provider_names(case_referrals),
     )
 
 
@@ -193,7 +219,7 @@ def move(reference: str, move: str) -> Response | str:
         abort(404)
 
     def label(found: Submission) -> str:
-        return move_label(chosen, Procedure(found.procedure))
+        return move_label(chosen, Procedure(found.case.procedure))
 
     def save(found: Submission, form: MoveForm, version: int) -> str:
         moved = cases.MoveInput(chosen, required_date(form.on), form.details())
@@ -242,8 +268,8 @@ def assign(reference: str) -> Response | str:
         refused=(ValueError,),
         elsewhere={cases.ReasonNeeded: "reason", cases.AssigneeRefused: "person"},
         data=lambda found: {
-            "team": str(found.team_id or ""),
-            "person": str(found.assigned_staff_id or ""),
+            "team": str(found.case.team_id or ""),
+            "person": str(found.case.assigned_staff_id or ""),
         },
         choices=_assign_choices,
         inline=True,
@@ -357,14 +383,21 @@ def sufficient_interest(reference: str) -> Response | str:
 
 def _advocacy_choices(form: AdvocacyForm, found: Submission) -> None:
     form.status.choices = list(labels.ADVOCACY_STATUSES.items())
+    form.advocate_account.choices = [("", "None")] + advocates.advocate_choices()
 
 
 @bp.route("/cases/<reference>/advocacy", methods=["GET", "POST"])
 @requires(Permission.WORK_CASES)
 def advocacy(reference: str) -> Response | str:
     def save(found: Submission, form: AdvocacyForm, version: int) -> str:
+        chosen = form.advocate_account.data
         cases.update_advocacy(
-            me(), found, status=form.status.data, advocate=form.advocate.data, version=version
+            me(),
+            found,
+            status=form.status.data,
+            advocate=form.advocate.data,
+            advocate_account=advocates.check_advocate(int(chosen) if chosen else None),
+            version=version,
         )
         return "Advocacy updated."
 
@@ -375,9 +408,11 @@ def advocacy(reference: str) -> Response | str:
         title="Advocacy",
         beside="status",
         refused=(ValueError,),
+        elsewhere={advocates.AdvocateRefused: "advocate_account"},
         data=lambda found: {
             "status": found.case.advocacy_status,
             "advocate": found.case.advocate_assigned,
+            "advocate_account": str(found.case.advocate_id or ""),
         },
         choices=_advocacy_choices,
     )
@@ -508,3 +543,104 @@ def lessons(reference: str) -> Response | str:
         return "Lesson added."
 
     return case_action(reference, LessonForm, save, title="Add a lesson learned")
+
+
+# What each decision means, by what they sent (the choices of FromThemForm).
+FROM_THEM_CHOICES = {
+    "more_time": [("granted", "Give them more time, until the date below"), ("refused", "No")],
+    "stage2": [
+        (
+            "granted",
+            "Accept the late request: record it as the stage 2 request, dated the day they sent it",
+        ),
+        ("refused", "Do not accept it (say why below, and tell them)"),
+    ],
+    "stage3": [
+        (
+            "granted",
+            "Accept the late request: record it as the request for a review panel, dated the "
+            "day they sent it",
+        ),
+        ("refused", "Do not accept it (say why below, and tell them)"),
+    ],
+    "withdraw": [
+        ("granted", "They confirmed: record the case as withdrawn, dated the day they asked"),
+        ("refused", "They changed their mind: carry on"),
+    ],
+}
+
+
+@bp.route("/cases/<reference>/from-them/<int:step_id>", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def from_them(reference: str, step_id: int) -> Response | str:
+    """Decide on what the person sent (more time, a late stage 2 request, a withdrawal),
+    or mark a reply or information as dealt with."""
+    found = case_or_404(reference)
+    step = complainant_steps.find(found, step_id)
+    if step is None:
+        abort(404)
+    choices = FROM_THEM_CHOICES.get(step.kind) if not step.recorded else None
+
+    def set_choices(form: FromThemForm, _: Submission) -> None:
+        if choices:
+            form.decision.choices = choices
+            form.decision.validators = [required("Select a decision")]
+        else:
+            del form.decision
+            del form.granted_to
+
+    def save(found: Submission, form: FromThemForm, version: int) -> str:
+        picked = form.decision.data if choices else "done"
+        complainant_steps.decide(
+            me(),
+            found,
+            step,
+            decision=Decision(picked),
+            granted_to=form.granted_to.data if choices else None,
+            note=form.note.data or "",
+            version=version,
+            today=today(),
+        )
+        return (
+            "Recorded. Tell them what was decided (Send a message)."
+            if choices
+            else ("Marked as dealt with.")
+        )
+
+    what = complainant_steps.STAFF_WORDS[StepKind(step.kind)]
+    return case_action(
+        reference,
+        FromThemForm,
+        save,
+        title=f"{what.capitalize()}, sent {long_date(step.sent_on)}"
+        if choices
+        else f"Mark {what} as dealt with",
+        beside="note",
+        refused=(complainant_steps.DecisionRefused,),
+        choices=set_choices,
+        explain=step.text or None,
+    )
+
+
+@bp.route("/cases/<reference>/copies", methods=["GET", "POST"])
+@requires(Permission.WORK_CASES)
+def copies(reference: str) -> Response | str:
+    """Staff record the child's word: copies of letters to their advocate, or no more."""
+
+    def save(found: Submission, form: ConsentForm, version: int) -> str:
+        on = required_date(form.on)
+        if form.action.data == "give":
+            cases.give_copy_consent(me(), found, on=on, version=version)
+            return "The child's consent to copies is recorded."
+        cases.withdraw_copy_consent(me(), found, on=on, version=version)
+        return "The child's consent to copies is withdrawn: nothing more is copied."
+
+    return case_action(
+        reference,
+        ConsentForm,
+        save,
+        title="Copies to the advocate",
+        beside="action",
+        refused=(consent.ConsentRefused,),
+        data=lambda found: {"on": today()},
+    )

@@ -11,7 +11,7 @@ from portal.backoffice.forms import MessageForm, PauseForm, RestartForm
 from portal.domain import stages
 from portal.domain.access import Permission
 from portal.models import Submission
-from portal.services import cases, clock, correspondence
+from portal.services import cases, clock, consent, correspondence
 from portal.services import staff as staff_service
 from portal.services.clock import ClockRefused
 
@@ -69,8 +69,29 @@ def restart_clock(reference: str) -> Response | str:
 
 
 def _message_choices(form: MessageForm, found: Submission) -> None:
-    if not found.advocate_email and not found.advocate_name:
-        form.to.choices = [("complainant", "The complainant")]
+    """The complainant, the advocate, or both: the advocate only when there is one with
+    an email address. Ticked at first: who gets it by default (the advocate while the
+    child's consent to copies stands)."""
+    advocate = correspondence.address_of(found, correspondence.Recipient.ADVOCATE)
+    complainant = (
+        "The complainant (they asked for texts: a text tells them it is on their tracking "
+        "page, without its words)"
+        if correspondence.text_number(found, correspondence.Recipient.COMPLAINANT)
+        else "The complainant"
+    )
+    if not (correspondence.has_advocate(found) and advocate):
+        form.to.choices = [("complainant", complainant)]
+    elif not consent.stands(found):
+        form.to.choices = [
+            ("complainant", complainant),
+            (
+                "advocate",
+                "Their advocate (the child has not agreed to copies: write only "
+                "what the advocate needs)",
+            ),
+        ]
+    else:
+        form.to.choices = [("complainant", complainant), ("advocate", "Their advocate")]
 
 
 @bp.route("/cases/<reference>/message", methods=["GET", "POST"])
@@ -91,7 +112,7 @@ def message(reference: str) -> Response | str:
         reference,
         MessageForm,
         save,
-        title="Send a message to the complainant",
+        title="Send a message",
         beside="body",
         data=lambda found: {"to": [r.value for r in correspondence.recipients_of(found)]},
         choices=_message_choices,

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
-from portal.backoffice.auth import enforce_idle_timeout, enforce_second_factor_set_up
+from portal.backoffice.auth import enforce_idle_timeout, enforce_second_factor_set_up, home
 from portal.backoffice.forms import CaseForm
 from portal.domain import labels
 from portal.domain.access import ROLE_NAMES, Permission, Role, can
@@ -21,7 +21,7 @@ from portal.extensions import htmx
 from portal.models import Staff, Submission
 from portal.numbers import whole_number
 from portal.services import cases, teams, triage, two_factor
-from portal.services.common import CaseChanged, NotAllowed
+from portal.services.common import CaseChanged, NotAllowed, refused_if_stale
 
 F = TypeVar("F", bound=CaseForm)
 
@@ -64,6 +64,8 @@ def names() -> dict[str, Any]:
         "staff_can": (lambda permission: can(role, Permission(permission)))
         if role
         else (lambda permission: False),
+        # Where this person starts: the queue, an advocate's cases, the provider's referrals.
+        "staff_home": (lambda: home(me())) if role else (lambda: url_for("backoffice.sign_in")),
     }
 
 
@@ -88,6 +90,21 @@ ERROR_PAGES: dict[int, tuple[str, list[str]]] = {
     ),
     429: ("Too many requests", ["Wait a minute, then try again."]),
 }
+# An advocate has no role to change and no team: the same refusals, in their words.
+ADVOCATE_ERROR_PAGES: dict[int, tuple[str, list[str]]] = {
+    403: (
+        "You do not have access to this page",
+        ["Your advocate's account shows the cases you filed and the cases you are named on."],
+    ),
+    404: (
+        "Page not found",
+        [
+            "Check the web address or the reference.",
+            "A case you did not file and are not named on is not shown to you: if you "
+            "should have it, ask the council's complaints team to name you on it.",
+        ],
+    ),
+}
 REFUSED = (
     "Sorry, there is a problem with what was sent",
     ["Nothing was saved. Go back, reload the page and try again."],
@@ -103,6 +120,8 @@ def back_office_error(error: HTTPException) -> tuple[str, int]:
         heading, paragraphs = "Sorry, there is a problem with the service", ["Try again later."]
     else:
         heading, paragraphs = ERROR_PAGES.get(code, REFUSED)
+        if current_user.is_authenticated and current_user.role == Role.ADVOCATE.value:
+            heading, paragraphs = ADVOCATE_ERROR_PAGES.get(code, (heading, paragraphs))
     return render_template("backoffice/error.html", heading=heading, paragraphs=paragraphs), code
 
 
@@ -143,7 +162,7 @@ def case_action(
     for it), in the error summary too, and nothing is saved; a use case that says this
     person may not do it is a 403. `inline` actions also answer the queue's htmx row."""
     found = case_or_404(reference)
-    form = form_class(data={"version": found.version, **(data(found) if data else {})})
+    form = form_class(data={"version": found.case.version, **(data(found) if data else {})})
     if choices:
         choices(form, found)
     if form.validate_on_submit():
@@ -151,7 +170,8 @@ def case_action(
             (CaseChanged, *refused, *(elsewhere or {})) if beside else ()
         )
         try:
-            message = save(found, form, _version(form))
+            with refused_if_stale():
+                message = save(found, form, _version(form))
         except NotAllowed:
             abort(403)
         except caught as problem:
@@ -178,7 +198,7 @@ def _refused(form: CaseForm, field: Any, found: Submission, problem: Exception) 
     checking the case, pressing Save again saves it."""
     field.errors = [str(problem)]
     if isinstance(problem, CaseChanged):
-        form.version.data = found.version
+        form.version.data = found.case.version
 
 
 def _done(case: Submission, message: str) -> Response | str:

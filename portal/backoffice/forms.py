@@ -1,5 +1,6 @@
 """Back-office forms, in GOV.UK wording, rendered with the GOV.UK macros."""
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -29,13 +30,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import NumberRange, Optional, Regexp, StopValidation, ValidationError
 
 from portal.domain import labels
 from portal.domain import search as search_terms
 from portal.domain.access import ROLE_NAMES, Role
 from portal.domain.clock import LONDON
 from portal.domain.labels import ACKNOWLEDGED_HOW, FINDINGS, OMBUDSMAN_DECISIONS, PAUSE_REASONS
+from portal.domain.references import EMAIL_DOMAIN as DOMAIN
+from portal.domain.referrals import MOST_RESPONSE_WORKING_DAYS
 from portal.domain.stages import Move
 from portal.fields import (
     GovDateField,
@@ -225,18 +228,6 @@ class MoveForm(CaseForm):
         validators=[max_length(5000, "The recommendations")],
         widget=GovTextArea(),
     )
-    ombudsman_reference = StringField(
-        "Ombudsman's reference (optional)",
-        filters=[clean_text],
-        validators=[max_length(40, "The reference")],
-        widget=GovTextInput(),
-    )
-    ombudsman_decision = RadioField(
-        "The ombudsman's decision",
-        choices=list(OMBUDSMAN_DECISIONS.items()),
-        validators=[required("Select the ombudsman's decision")],
-        widget=GovRadioInput(),
-    )
 
     REQUIRED: dict[str, str] = {
         "outcome": "Select the overall finding",
@@ -248,7 +239,6 @@ class MoveForm(CaseForm):
         "stage2_extended_to": "Enter the new date",
         "stage2_extension_reason": "Enter why the response will be late",
         "panel_members": "Enter the panel members",
-        "ombudsman_decision": "Select the ombudsman's decision",
     }
 
     def __init__(self, *args: Any, move: Move, **kwargs: Any) -> None:
@@ -297,8 +287,6 @@ MOVE_FIELDS: dict[Move, tuple[str, ...]] = {
     Move.SET_PANEL: ("panel_members",),
     Move.PANEL_REPORT: ("panel_recommendations",),
     Move.RESPOND_STAGE3: ("outcome",),
-    Move.REFER_OMBUDSMAN: ("ombudsman_reference",),
-    Move.OMBUDSMAN_DECISION: ("ombudsman_decision",),
 }
 
 
@@ -383,6 +371,13 @@ class AdvocacyForm(CaseForm):
         filters=[clean_text],
         validators=[max_length(200, "The name")],
         widget=GovTextInput(),
+    )
+    advocate_account = SelectField(
+        "Advocate's account (optional)",
+        description="The advocate then sees this case when they sign in",
+        choices=[],
+        validators=[Optional()],
+        widget=GovSelect(),
     )
 
 
@@ -471,6 +466,198 @@ class EnquiryReplyForm(CaseForm):
         "The reply, or what it said",
         filters=[clean_text],
         validators=[required("Enter the reply"), max_length(20000, "The reply")],
+        widget=GovTextArea(),
+    )
+
+
+class OmbudsmanEnquiryForm(CaseForm):
+    reference = StringField(
+        "The ombudsman's reference (optional)",
+        filters=[clean_text],
+        validators=[max_length(40, "The reference")],
+        widget=GovTextInput(),
+    )
+    received_on = GovDateField(
+        "Date the enquiry arrived",
+        what="The date",
+        validators=[required_date("Enter the date the enquiry arrived")],
+    )
+    reply_due_on = GovDateField(
+        "Date the council must reply by (optional)",
+        description="As the ombudsman set it in the enquiry",
+        what="The date",
+    )
+
+
+class OmbudsmanReplyForm(CaseForm):
+    replied_on = GovDateField(
+        "Date the council replied",
+        what="The date",
+        validators=[required_date("Enter the date the council replied")],
+    )
+
+
+class OmbudsmanDraftForm(CaseForm):
+    draft_decision_on = GovDateField(
+        "Date of the draft decision",
+        what="The date",
+        validators=[required_date("Enter the date of the draft decision")],
+    )
+    comments_due_on = GovDateField(
+        "Date the council's comments are due (optional)",
+        description="As the ombudsman set it with the draft decision",
+        what="The date",
+    )
+
+
+class OmbudsmanCommentsForm(CaseForm):
+    comments_sent_on = GovDateField(
+        "Date the council sent its comments",
+        what="The date",
+        validators=[required_date("Enter the date the comments were sent")],
+    )
+
+
+class OmbudsmanDecisionForm(CaseForm):
+    decided_on = GovDateField(
+        "Date of the final decision",
+        what="The date",
+        validators=[required_date("Enter the date of the final decision")],
+    )
+    decision = RadioField(
+        "The ombudsman's decision",
+        choices=list(OMBUDSMAN_DECISIONS.items()),
+        validators=[required("Select the ombudsman's decision")],
+        widget=GovRadioInput(),
+    )
+    maladministration = RadioField(
+        "Did the ombudsman find fault (maladministration)?",
+        choices=list(labels.MALADMINISTRATION.items()),
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
+    injustice = RadioField(
+        "Did the ombudsman find that the fault caused injustice?",
+        choices=list(labels.INJUSTICE.items()),
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """After an investigation (upheld or not) the ombudsman says whether it found
+        fault, and whether the fault caused injustice; a decision not to investigate, or
+        a complaint sent back as premature, says neither."""
+        valid: bool = super().validate(extra_validators)
+        if self.decision.data in ("upheld", "not_upheld"):
+            for name, message in (
+                ("maladministration", "Select whether the ombudsman found fault"),
+                ("injustice", "Select whether the ombudsman found injustice"),
+            ):
+                if not self[name].data and not self[name].errors:
+                    self[name].errors = [message]
+                    valid = False
+        return valid
+
+    def finding(self, name: str) -> bool | None:
+        if self.decision.data not in ("upheld", "not_upheld"):
+            return None
+        return {"yes": True, "no": False}.get(self[name].data or "")
+
+
+class OmbudsmanRemedyForm(CaseForm):
+    what = TextAreaField(
+        "The remedy the ombudsman recommends",
+        description="For example, apologise in writing, pay £300 for the distress caused, "
+        "review how the team shares assessments",
+        filters=[clean_text],
+        validators=[required("Enter the remedy"), max_length(5000, "The remedy")],
+        widget=GovTextArea(),
+    )
+    due_on = GovDateField(
+        "Date the council must comply by",
+        what="The date",
+        validators=[required_date("Enter the date the council must comply by")],
+    )
+
+
+class OmbudsmanComplianceForm(CaseForm):
+    complied_on = GovDateField(
+        "Date the council complied",
+        what="The date",
+        validators=[required_date("Enter the date the council complied")],
+    )
+    evidence = TextAreaField(
+        "The evidence of compliance",
+        description="What was done, and what was sent to the ombudsman to show it",
+        filters=[clean_text],
+        validators=[required("Enter the evidence"), max_length(5000, "The evidence")],
+        widget=GovTextArea(),
+    )
+    document = SelectField(
+        "A document added to the case that shows it (optional)",
+        description='Add it first with "Add a document" on the case',
+        coerce=str,
+        widget=GovSelect(),
+    )
+
+
+class ReopenForm(CaseForm):
+    reason = RadioField(
+        "Why is the case being reopened?",
+        choices=list(labels.REOPEN_REASONS.items()),
+        validators=[required("Select why the case is being reopened")],
+        widget=GovRadioInput(),
+    )
+    words = TextAreaField(
+        "Say why",
+        description="Needed for another reason; for the others, anything to add.",
+        filters=[clean_text],
+        validators=[max_length(1000, "Why")],
+        widget=GovTextArea(),
+    )
+    to = RadioField(
+        "Which stage does it go back to?",
+        validators=[required("Select the stage it goes back to")],
+        widget=GovRadioInput(),
+    )
+
+
+class LinkForm(CaseForm):
+    reference = StringField(
+        "Reference of the related case",
+        description="For example, CSC-2026-0042.",
+        filters=[clean_text],
+        validators=[
+            required("Enter the reference of the related case"),
+            max_length(30, "The reference"),
+        ],
+        widget=GovTextInput(),
+    )
+    note = TextAreaField(
+        "Why are they related?",
+        filters=[clean_text],
+        validators=[required("Enter why the cases are related"), max_length(1000, "Why")],
+        widget=GovTextArea(),
+    )
+
+
+class MergeForm(CaseForm):
+    into = StringField(
+        "Reference of the case to keep",
+        description="This case is closed as a duplicate, merged into that one. Nothing of "
+        "either case is deleted.",
+        filters=[clean_text],
+        validators=[
+            required("Enter the reference of the case to keep"),
+            max_length(30, "The reference"),
+        ],
+        widget=GovTextInput(),
+    )
+    note = TextAreaField(
+        "Why is this case a duplicate?",
+        description="For example, the same person complained by phone and online.",
+        filters=[clean_text],
+        validators=[required("Enter why this case is a duplicate"), max_length(1000, "Why")],
         widget=GovTextArea(),
     )
 
@@ -771,6 +958,22 @@ class TeamForm(FlaskForm):
         "People can choose it in \u201cwhat is it about\u201d", widget=GovCheckboxInput()
     )
     is_advocacy_provider = BooleanField("This is the advocacy provider", widget=GovCheckboxInput())
+    response_working_days = CountField(
+        "The advocacy provider's response time, in working days",
+        description="From its contract: working days to accept a referral and make the first "
+        "contact with the child. A referral not accepted in time is escalated.",
+        default=1,
+        validators=[
+            required("Enter the response time in working days"),
+            NumberRange(
+                min=1,
+                max=MOST_RESPONSE_WORKING_DAYS,
+                message="Enter a response time between 1 and "
+                f"{MOST_RESPONSE_WORKING_DAYS} working days",
+            ),
+        ],
+        widget=GovTextInput(),
+    )
 
     def fields(self) -> dict[str, object]:
         return {
@@ -784,6 +987,7 @@ class TeamForm(FlaskForm):
             "is_active": bool(self.is_active.data),
             "shown_to_public": bool(self.shown_to_public.data),
             "is_advocacy_provider": bool(self.is_advocacy_provider.data),
+            "response_working_days": self.response_working_days.data,
         }
 
 
@@ -914,7 +1118,159 @@ class InviteStaffForm(StaffAccountForm):
         ],
         widget=GovTextInput(),
     )
+    organisation = SelectField(
+        "Advocate's organisation",
+        description="For an advocate from an approved organisation. An advocate of the "
+        "advocacy provider has its team instead",
+        choices=[],
+        validators=[Optional()],
+        widget=GovSelect(),
+    )
     can_sign_in = None  # a new account can sign in once it is set up
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        advocate = self.role.data == Role.ADVOCATE.value
+        if valid and advocate and not (self.organisation.data or self.team.data):
+            self.organisation.errors = [
+                "Select the advocate's organisation, or the advocacy provider as their team"
+            ]
+            valid = False
+        if valid and not advocate and self.organisation.data:
+            self.organisation.errors = ["Only an advocate has an organisation: leave it empty"]
+            valid = False
+        return valid
+
+
+class AdvocateOrganisationForm(FlaskForm):
+    """An organisation whose advocates may register themselves (services/advocates.py)."""
+
+    name = StringField(
+        "Organisation's name",
+        filters=[clean_text],
+        validators=[required("Enter the organisation's name"), max_length(200, "The name")],
+        widget=GovTextInput(),
+    )
+    email_domain = StringField(
+        "Email domain",
+        description="The part of its advocates' work email addresses after the @, like "
+        "speakup.org.uk",
+        filters=[clean_text],
+        validators=[
+            required("Enter the email domain"),
+            max_length(200, "The email domain"),
+            Regexp(
+                r"^@?" + DOMAIN + r"$",
+                flags=re.IGNORECASE,
+                message="Enter the email domain like speakup.org.uk",
+            ),
+        ],
+        widget=GovTextInput(),
+    )
+
+
+class RegisterAdvocateForm(FlaskForm):
+    """An advocate asks for an account with their work email address."""
+
+    name = StringField(
+        "Full name",
+        filters=[clean_text],
+        validators=[required("Enter your full name"), max_length(200, "Your name")],
+        widget=GovTextInput(),
+    )
+    organisation = SelectField(
+        "Organisation",
+        description="If yours is not listed, ask the council's complaints team to approve it",
+        choices=[],
+        validators=[required("Select your organisation")],
+        widget=GovSelect(),
+    )
+    email = StringField(
+        "Work email address",
+        description="At your organisation's email domain. We send a link to set your password here",
+        filters=[clean_text],
+        validators=[
+            required("Enter your work email address"),
+            max_length(254, "Your email address"),
+            email_address(),
+        ],
+        widget=GovTextInput(),
+    )
+    phone = StringField(
+        "Work phone number (optional)",
+        description="Filled in for you when you send a complaint for a child",
+        filters=[clean_text],
+        validators=[Optional(), max_length(40, "Your phone number"), one_line("Your phone number")],
+        widget=GovTextInput(),
+    )
+
+
+class WithdrawConsentForm(CaseForm):
+    """The advocate withdraws the child's consent to copies (no fields: a button)."""
+
+
+ON_BEHALF_LIMIT = 5000
+
+
+class OnBehalfForm(FlaskForm):
+    """An advocate replies or adds information for the child (files read from the
+    request beside it, as the tracking page's)."""
+
+    text = TextAreaField(
+        "Your message",
+        filters=[clean_text],
+        validators=[max_length(ON_BEHALF_LIMIT, "Your message")],
+        widget=GovTextArea(),
+    )
+
+
+class OnBehalfStage2Form(FlaskForm):
+    """An advocate asks for stage 2 for the child."""
+
+    reasons = TextAreaField(
+        "Why is the child not happy with the council's stage 1 response?",
+        description="What the child still wants looked at, and what they think would put "
+        "it right, in their words where you can.",
+        filters=[clean_text],
+        validators=[
+            required("Enter why the child is not happy with the stage 1 response"),
+            max_length(ON_BEHALF_LIMIT, "The reasons"),
+        ],
+        widget=GovTextArea(),
+    )
+
+
+class OnBehalfStage3Form(FlaskForm):
+    """An advocate asks for a review panel (stage 3) for the child."""
+
+    reasons = TextAreaField(
+        "Why is the child not happy with the stage 2 adjudication?",
+        description="What the child wants the review panel to look at, in their words where "
+        "you can.",
+        filters=[clean_text],
+        validators=[
+            required("Enter why the child is not happy with the stage 2 adjudication"),
+            max_length(ON_BEHALF_LIMIT, "The reasons"),
+        ],
+        widget=GovTextArea(),
+    )
+
+
+class ConsentForm(CaseForm):
+    """Staff record the child's consent to copying, or its withdrawal."""
+
+    action = RadioField(
+        "What did the child say?",
+        choices=[
+            ("give", "They agree that their advocate gets a copy of every letter and message"),
+            ("withdraw", "They no longer want their advocate to get copies"),
+        ],
+        validators=[required("Select what the child said")],
+        widget=GovRadioInput(),
+    )
+    on = GovDateField(
+        "Date the child said it", what="The date", validators=[required_date("Enter the date")]
+    )
 
 
 class SetPasswordForm(FlaskForm):
@@ -1066,7 +1422,8 @@ class CaseSearchForm(FlaskForm):
     )
     words = StringField(
         "Words in what they wrote",
-        description="Every word is looked for; words shorter than 3 letters are left out",
+        description="In what happened, what would put it right and the advocate's name "
+        "and email. Every word is looked for; words shorter than 3 letters are left out",
         filters=[clean_text],
         validators=[max_length(200, "The words")],
         widget=GovTextInput(),
@@ -1140,3 +1497,23 @@ class BulkAssignForm(FlaskForm):
             if reference and version.isdigit():
                 found[reference] = int(version)
         return found
+
+
+class FromThemForm(CaseForm):
+    """Staff's answer to something the person sent from the tracking page."""
+
+    decision = RadioField(
+        "Decision",
+        choices=[("granted", "Yes"), ("refused", "No")],
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
+    granted_to = GovDateField(
+        "More time until (if given)", what="The date", validators=[Optional()]
+    )
+    note = TextAreaField(
+        "Why, or what was agreed (needed for a no)",
+        filters=[clean_text],
+        validators=[max_length(3000, "The note")],
+        widget=GovTextArea(),
+    )

@@ -13,11 +13,11 @@ from portal.backoffice import bp
 from portal.backoffice.auth import requires
 from portal.backoffice.common import case_or_404, me, today
 from portal.backoffice.forms import LetterDecisionForm, ResponseLetterForm
-from portal.backoffice.pdf import pdf_download
 from portal.domain.access import Permission
 from portal.domain.clock import london_date
 from portal.models import LetterStatus, ResponseLetter, Submission
 from portal.numbers import whole_number
+from portal.pdf import pdf_download
 from portal.services import cases, correspondence, response_letters
 from portal.services.cases import NotAllowed
 from portal.services.common import council_name
@@ -59,6 +59,15 @@ def _letter_page(
         decision = LetterDecisionForm(data={"version": letter.version})  # type: ignore[union-attr]
     # A refused decision is shown beside its question, whoever sent it.
     show_decision = awaiting and (may_approve or bool(decision and decision.errors))
+    texted = response_letters.complainant_texted(case)
+    if decision is not None and texted:
+        # The letter itself is not texted: a text says it is ready on their tracking page.
+        decision.decision.choices = [
+            ("email", "Approve it and text them that it is ready")
+            if value == "email"
+            else (value, label)
+            for value, label in decision.decision.choices
+        ]
     return render_template(
         "backoffice/response-letter.html",
         case=case,
@@ -73,6 +82,7 @@ def _letter_page(
         decision=decision if show_decision else None,
         awaiting=awaiting,
         complainant_email=response_letters.complainant_email(case),
+        complainant_texted=texted,
         refilled=refilled,
     )
 
@@ -144,7 +154,10 @@ def response_letter_decision(reference: str, stage: int) -> Response | str:
                     me(), found, stage, how=form.decision.data, version=version
                 )
                 message = {
-                    "email": "The letter is approved and sent by email.",
+                    "email": "The letter is approved. They asked for texts: a text tells them "
+                    "it is on their tracking page."
+                    if response_letters.complainant_texted(found)
+                    else "The letter is approved and sent by email.",
                     "in_person": "The letter is approved. Print it and give it to them in "
                     "person. Do not post it.",
                 }.get(form.decision.data, "The letter is approved. Print it and post it today.")

@@ -30,7 +30,7 @@ def legal_hold(reference: str) -> Response | str:
         LegalHoldForm,
         save,
         title="Legal hold",
-        data=lambda found: {"hold": "lift" if found.legal_hold else "place"},
+        data=lambda found: {"hold": "lift" if found.case.legal_hold else "place"},
     )
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from portal.csv_export import csv_text
 from portal.domain import feedback
+from portal.domain.labels import CHANNELS as CHANNELS_IN_WORDS
 from portal.domain.labels import FINDINGS as FINDINGS_IN_WORDS
-from portal.domain.labels import OMBUDSMAN_DECISIONS, SUBMITTER_ROLES
-from portal.domain.reports import FINDINGS, KINDS, OMBUDSMAN, ROLES, change
+from portal.domain.labels import OMBUDSMAN_DECISIONS, REFERRAL_OUTCOMES, SUBMITTER_ROLES
+from portal.domain.reports import CHANNELS, FINDINGS, KINDS, OMBUDSMAN, ROLES, change
 
 KIND_NAMES = {
     "complaint": "Complaints",
@@ -18,8 +19,31 @@ KIND_NAMES = {
     "representation": "Representations",
     "total": "All contacts",
 }
-# The ombudsman's decisions, and the referral that comes first.
-OMBUDSMAN_NAMES = {"referred": "Referred to the ombudsman"} | OMBUDSMAN_DECISIONS
+# The ombudsman's enquiries, their decisions, what it found and the remedies.
+OMBUDSMAN_NAMES = (
+    {"referred": "Enquiries from the ombudsman"}
+    | OMBUDSMAN_DECISIONS
+    | {
+        "maladministration": "Fault (maladministration) found",
+        "injustice": "Injustice found",
+        "remedies": "Remedies recommended",
+        "remedies_on_time": "Remedies complied with on time",
+    }
+)
+# The referrals to the advocacy provider (domain/reports.py `tally_referrals`).
+REFERRAL_NAMES = {
+    "referrals": "Referrals to the advocacy provider",
+    "referrals_from_requests": "Of those, requests for an advocate",
+    "referrals_from_offers": "Of those, the offer of an advocate accepted",
+    "referrals_from_staff": "Of those, referred by council staff",
+    "referrals_accepted": "Referrals accepted by the provider",
+    "referrals_declined": "Referrals declined by the provider",
+    "referrals_first_contact": "Referrals with a first contact with the child",
+    "referral_take_up_percent": "Take-up of referrals (%)",
+    "first_contact_median_working_days": "Median working days to the first contact",
+    "first_contact_within_contract": "First contacts within the contract's response time",
+    "first_contact_within_contract_percent": "First contacts within the contract (%)",
+}
 TIMELINESS_NAMES = {
     "acknowledged": "Complaints acknowledged",
     "acknowledged_in_time": "Acknowledged in time (by each case's own date)",
@@ -159,6 +183,17 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
     )  # fmt: skip
     source.chart = [(SUBMITTER_ROLES[role], report["by_source"][role]) for role in ROLES]
 
+    channel_names = {
+        channel: CHANNELS_IN_WORDS.get(channel, "Not recorded (imported from the old system)")
+        for channel in CHANNELS
+    }
+    arrived = _section(
+        "channels", "How complaints arrived", report["by_channel"],
+        before.get("by_channel", {}), channel_names,
+    )  # fmt: skip
+    arrived.chart = [(channel_names[c], report["by_channel"][c]) for c in CHANNELS]
+    arrived.note = "Online: the public form. The others were recorded by staff."
+
     timeliness = _section(
         "timeliness", "Timeliness", report["timeliness"], before["timeliness"], TIMELINESS_NAMES
     )
@@ -190,7 +225,22 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
             "offered": "Of those, an advocate was offered",
             "took_up": "Of those, the child took up the offer or already had one",
             "take_up_percent": "Take-up (%)",
+            **REFERRAL_NAMES,
         },
+    )
+    advocacy.rows += [
+        _compare(
+            f"Referrals closed: {words}",
+            report["advocacy"]["referral_outcomes"][outcome],
+            before["advocacy"]["referral_outcomes"][outcome],
+        )
+        for outcome, words in REFERRAL_OUTCOMES.items()
+    ]
+    advocacy.note = (
+        "Referrals to the advocacy provider are counted in the period they were made in. "
+        "Take-up: referrals where the advocate made a first contact with the child. Within "
+        "the contract: a first contact by the day the referral had to be accepted by (the "
+        "provider's response time, in working days)."
     )
     compliments = _by_team_table(
         "compliments", "Compliments by team", report["compliments"], before["compliments"]
@@ -222,6 +272,7 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
         by_category,
         team_outcome,
         source,
+        arrived,
         timeliness,
         costs,
         ombudsman,

@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 from portal.backoffice import bp
 from portal.backoffice.auth import requires
 from portal.backoffice.forms import ComparatorForm, ReportContextForm
-from portal.backoffice.pdf import pdf_download
 from portal.backoffice.report_tables import Table, tables
 from portal.domain.access import Permission
 from portal.domain.clock import LONDON
 from portal.domain.reports import Period, financial_year, previous, quarter
 from portal.extensions import db
+from portal.pdf import pdf_download
 from portal.services import audit, feedback, reports
 from portal.services.reports import CONTEXT_FIELDS
 

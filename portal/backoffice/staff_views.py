@@ -14,8 +14,8 @@ from portal.backoffice.forms import InviteStaffForm, SetPasswordForm, StaffAccou
 from portal.domain.access import ROLE_NAMES, Permission, Role
 from portal.extensions import limiter
 from portal.models import Staff
+from portal.services import advocates, staff_links, teams, two_factor
 from portal.services import staff as staff_service
-from portal.services import staff_links, teams, two_factor
 
 # The link's token moves from the address into the session at once, so it is not left
 # in the browser's history or on the page the person fills in.
@@ -32,6 +32,7 @@ def staff_accounts() -> str:
         accounts=accounts,
         statuses={account.id: staff_links.status(account) for account in accounts},
         team_names=team_names,
+        organisation_names={o.id: o.name for o in advocates.organisations()},
         role_names={role.value: name for role, name in ROLE_NAMES.items()},
     )
 
@@ -97,6 +98,9 @@ def _account_or_404(staff_id: int) -> Staff:
 def invite_staff() -> Response | str:
     form = InviteStaffForm()
     form.team.choices = _team_choices()
+    form.organisation.choices = [("", "None")] + [
+        (str(o.id), o.name) for o in advocates.organisations()
+    ]
     if form.validate_on_submit():
         try:
             invited = staff_links.invite(
@@ -104,6 +108,7 @@ def invite_staff() -> Response | str:
                 name=form.name.data,
                 role=Role(form.role.data),
                 team_id=int(form.team.data) if form.team.data else None,
+                organisation_id=int(form.organisation.data) if form.organisation.data else None,
                 by=me(),
             )
         except staff_service.StaffError as refused:

@@ -30,6 +30,7 @@ REVEALED_BY: dict[str, tuple[str, str]] = {
     "postcode": ("contact_preference", ContactPreference.POST.value),
     "advocate_name": ("contact_preference", ContactPreference.ADVOCATE.value),
     "advocate_email": ("contact_preference", ContactPreference.ADVOCATE.value),
+    "mobile": ("contact_preference", ContactPreference.TEXT.value),
     "interpreter_language": ("support", SupportNeed.INTERPRETER.value),
     "other_support": ("support", SupportNeed.OTHER.value),
 }

@@ -66,7 +66,8 @@ def flags_for(
     flags: list[Flag] = []
     if kind is Kind.COMPLAINT and is_outside_time_limit(when, event_date, received_on):
         flags.append(Flag.OUTSIDE_TIME_LIMIT)
-    if contact_preference is not ContactPreference.EMAIL:
+    # A text acknowledges as an email does (services/acknowledgements.py).
+    if contact_preference not in (ContactPreference.EMAIL, ContactPreference.TEXT):
         flags.append(Flag.ACKNOWLEDGE_WITHOUT_EMAIL)
     if role is SubmitterRole.OTHER and kind is not Kind.COMPLIMENT:
         flags.append(Flag.SUFFICIENT_INTEREST_DECISION)

@@ -9,7 +9,11 @@ itself stays pure: it only marks the words.
 
 from collections.abc import Mapping
 
+from portal.domain.channels import Channel
 from portal.domain.flags import DESCRIPTIONS as FLAG_DESCRIPTIONS
+from portal.domain.referrals import Outcome as ReferralOutcome
+from portal.domain.referrals import Source as ReferralSource
+from portal.domain.referrals import Status as ReferralStatus
 from portal.domain.stages import MOVE_LABELS
 from portal.domain.timescales import Procedure
 from portal.domain.types import (
@@ -74,6 +78,7 @@ REPLY_PREFERENCES: dict[str, str] = {
 }
 CONTACT_PREFERENCES: dict[str, str] = {
     ContactPreference.EMAIL: N_("Email"),
+    ContactPreference.TEXT: N_("Text message"),
     ContactPreference.PHONE: N_("Phone"),
     ContactPreference.POST: N_("Post"),
     ContactPreference.ADVOCATE: N_("Through my advocate"),
@@ -137,6 +142,15 @@ OMBUDSMAN_DECISIONS: dict[str, str] = {
     "not_investigated": "Not investigated",
     "premature": "Premature: sent back to the council",
 }
+# The ombudsman's findings after an investigation (models/ombudsman.py).
+MALADMINISTRATION: dict[str, str] = {
+    "yes": "Fault (maladministration) found",
+    "no": "No fault found",
+}
+INJUSTICE: dict[str, str] = {
+    "yes": "Injustice found",
+    "no": "No injustice found",
+}
 ADVOCACY_STATUSES: dict[str, str] = {
     "offered": "Offered",
     "requested": "Requested: waiting for the provider",
@@ -144,6 +158,28 @@ ADVOCACY_STATUSES: dict[str, str] = {
     "declined": "Declined",
     "assigned": "Advocate assigned",
     "has_advocate": "Already has an advocate",
+}
+# A referral to the advocacy provider (domain/referrals.py): where it came from, where it
+# stands and how it ended.
+REFERRAL_SOURCES: dict[str, str] = {
+    ReferralSource.REQUEST: "Request for an advocate",
+    ReferralSource.OFFER: "Offer of an advocate accepted (s26A)",
+    ReferralSource.STAFF: "Referred by council staff",
+}
+REFERRAL_STATUSES: dict[str, str] = {
+    ReferralStatus.WAITING: "Waiting to be accepted",
+    ReferralStatus.ACCEPTED: "Accepted",
+    ReferralStatus.DECLINED: "Declined",
+    ReferralStatus.CLOSED: "Closed",
+}
+REFERRAL_OUTCOMES: dict[str, str] = {
+    ReferralOutcome.SUPPORTED_COMPLAINT: "Advocate supported the complaint",
+    ReferralOutcome.SUPPORTED_OTHER: "Advocate supported the child in another way",
+    ReferralOutcome.RESOLVED_WITHOUT_COMPLAINT: "Resolved without a complaint",
+    ReferralOutcome.NO_LONGER_WANTED: "Child no longer wanted an advocate",
+    ReferralOutcome.NO_CONTACT: "Could not make contact",
+    ReferralOutcome.OTHER_ADVOCATE: "Child chose another advocate",
+    ReferralOutcome.OTHER: "Another outcome",
 }
 # The person's answer to the offer of an advocate, as staff read it.
 ADVOCACY_ANSWERS: dict[str, str] = {
@@ -154,23 +190,68 @@ ADVOCACY_ANSWERS: dict[str, str] = {
     AdvocacyAnswer.FILED_BY_ADVOCATE: "Sent by their advocate",
     AdvocacyAnswer.REQUESTED: "This is a request for an advocate",
 }
-# How a case was acknowledged: by the portal's own email, or by staff.
+# How a case was acknowledged: by the portal's own email, text message or letter (the
+# outbox, by the message's channel), or by staff.
 ACKNOWLEDGED_HOW: dict[str, str] = {
     "phone": "By phone",
     "letter": "By letter",
     "email": "By email",
+    "text": "By text message",
     "in_person": "In person",
+}
+# How a submission reached the council (domain/channels.py); the annual report's words.
+CHANNELS: dict[str, str] = {
+    Channel.ONLINE: "Online form",
+    Channel.PHONE: "Phone",
+    Channel.LETTER: "Letter",
+    Channel.EMAIL: "Email",
+    Channel.IN_PERSON: "In person",
+    Channel.COUNCILLOR: "Through a councillor",
+    Channel.MP: "Through an MP",
+    Channel.ADVOCACY_PROVIDER: "From the advocacy provider",
 }
 # Who an enquiry about a case came from (services/enquiries.py).
 ENQUIRY_FROM: dict[str, str] = {
     "mp": "MP",
     "councillor": "Councillor",
 }
+# What the person asked for more time for, from the tracking page (issue 17).
+MORE_TIME_FOR: dict[str, str] = {
+    "send_something": "To send something, or tell us more",
+    "stage2_decision": "To decide whether to ask for stage 2",
+}
+# Staff's answer to what the person sent from the tracking page.
+FROM_THEM_DECISIONS: dict[str, str] = {
+    "granted": "Yes",
+    "refused": "No",
+    "done": "Dealt with",
+}
 # Why a stage's clock was paused.
 PAUSE_REASONS: dict[str, str] = {
     "advocate": "Waiting for an advocate to be appointed",
     "complainant": "Waiting for the complainant, as agreed with them",
     "other": "Another reason",
+}
+# Why a closed case was reopened, and how it had ended (domain/stages.py `reopen`).
+REOPEN_REASONS: dict[str, str] = {
+    "new_complaint": "A new complaint about the same matter",
+    "ombudsman": "The ombudsman asked us to look again",
+    "other": "Another reason",
+}
+ENDINGS: dict[str, str] = {
+    "closed": "Closed",
+    "withdrawn": "Withdrawn",
+    "resolved_informally": "Resolved informally",
+}
+# The case search's fields, as "Who has looked for this case?" names them.
+SEARCH_FIELDS: dict[str, str] = {
+    "reference": "reference",
+    "name": "name",
+    "email": "email",
+    "phone": "phone",
+    "postcode": "postcode",
+    "child_date_of_birth": "child's date of birth",
+    "words": "words",
 }
 # What happened to a stage's clock, and the clocks themselves (triage's is the
 # acknowledgement's).
@@ -191,7 +272,12 @@ CLOCKS: dict[str, str] = {
 }
 # What staff press to move a case on (in Wales stage 1's response has its own words:
 # stages.move_label).
-MOVES: dict[str, str] = {move.value: words for move, words in MOVE_LABELS.items()}
+MOVES: dict[str, str] = {move.value: words for move, words in MOVE_LABELS.items()} | {
+    # Moves of old, still named in the audit trail: the ombudsman's enquiry is now a step
+    # of its own (services/ombudsman.py).
+    "refer_ombudsman": "Record a referral to the ombudsman",
+    "ombudsman_decision": "Record the ombudsman's decision",
+}
 
 # The fields a change to a case names in its audit trail.
 FIELDS: dict[str, str] = {
@@ -207,11 +293,23 @@ FIELDS: dict[str, str] = {
     "acknowledged_how": "Acknowledged how",
     "advocacy_status": "Advocacy",
     "advocate_assigned": "Advocate",
+    "advocate_id": "Advocate's account",
     "ombudsman_decision": "Ombudsman's decision",
     "sufficient_interest": "Sufficient interest",
     "categories": "Categories",
     "reply_due_on": "Reply due by",
     "replied_on": "Replied on",
+    "received_on": "Received on",
+    "reference": "Reference",
+    "draft_decision_on": "Draft decision on",
+    "comments_due_on": "Comments due by",
+    "comments_sent_on": "Comments sent on",
+    "decided_on": "Decided on",
+    "decision": "Ombudsman's decision",
+    "maladministration": "Maladministration",
+    "injustice": "Injustice",
+    "due_on": "Comply by",
+    "complied_on": "Complied on",
 }
 
 # The fields whose values are one of the kinds of value below.
@@ -222,6 +320,7 @@ FIELD_VALUES: dict[str, str] = {
     "procedure": "procedure",
     "outcome": "outcome",
     "ombudsman_decision": "ombudsman_decision",
+    "decision": "ombudsman_decision",
     "advocacy_status": "advocacy_status",
     "advocacy_answer": "advocacy_answer",
     "acknowledged_how": "acknowledged_how",
@@ -229,6 +328,20 @@ FIELD_VALUES: dict[str, str] = {
     "contact_preference": "contact_preference",
     "child_agreement": "child_agreement",
     "when_it_happened": "when_it_happened",
+    "channel": "channel",
+}
+
+# The child's consent to copying letters to their advocate (models/advocacy.py): who gave
+# it, and who withdrew it.
+CONSENT_GIVEN_BY: dict[str, str] = {
+    "child_form": "The child, on the form",
+    "staff": "Staff, recording the child's word",
+    "advocate": "The advocate, recording the child's word",
+}
+CONSENT_WITHDRAWN_BY: dict[str, str] = {
+    "child": "The child, from their tracking page",
+    "advocate": "The advocate",
+    "staff": "Staff, recording the child's word",
 }
 
 LABELS: dict[str, Mapping[str, str]] = {
@@ -248,14 +361,27 @@ LABELS: dict[str, Mapping[str, str]] = {
     "ombudsman_decision": OMBUDSMAN_DECISIONS,
     "advocacy_status": ADVOCACY_STATUSES,
     "advocacy_answer": ADVOCACY_ANSWERS,
+    "referral_source": REFERRAL_SOURCES,
+    "referral_status": REFERRAL_STATUSES,
+    "referral_outcome": REFERRAL_OUTCOMES,
     "acknowledged_how": ACKNOWLEDGED_HOW,
     "enquiry_from": ENQUIRY_FROM,
+    "more_time_for": MORE_TIME_FOR,
+    "from_them_decision": FROM_THEM_DECISIONS,
+    "maladministration_found": {"True": "Found", "False": "Not found"},
+    "injustice_found": {"True": "Found", "False": "Not found"},
+    "channel": CHANNELS,
     "flag": FLAG_DESCRIPTIONS,
     "pause_reason": PAUSE_REASONS,
     "clock_event": CLOCK_EVENTS,
+    "reopen_reason": REOPEN_REASONS,
+    "search_field": SEARCH_FIELDS,
+    "ending": ENDINGS,
     "clock": CLOCKS,
     "move": MOVES,
     "field": FIELDS,
+    "consent_given_by": CONSENT_GIVEN_BY,
+    "consent_withdrawn_by": CONSENT_WITHDRAWN_BY,
 }
 # The kinds whose words the public sees, in English or Welsh.
 PUBLIC = frozenset(

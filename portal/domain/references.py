@@ -42,3 +42,7 @@ def normalise_reference(typed: str) -> str:
         return re.sub(r"[\s_]+", "-", typed.strip().upper())
     prefix, year, number = parts
     return format_reference(prefix, int(year), int(number))
+
+
+# An email domain as a manager types it for an advocates' organisation: "speakup.org.uk".
+EMAIL_DOMAIN = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"

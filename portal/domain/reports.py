@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from portal.domain.channels import Channel
+from portal.domain.referrals import Outcome as ReferralOutcome
+from portal.domain.referrals import Source as ReferralSource
 from portal.domain.timescales import acknowledged_late
 
 
@@ -116,8 +119,22 @@ ROLES = (
     "advocate",
     "other",
 )
+# How complaints arrived (domain/channels.py); an imported case's was not recorded.
+NOT_RECORDED = "not_recorded"
+CHANNELS = (*(channel.value for channel in Channel), NOT_RECORDED)
 FINDINGS = ("upheld", "partially_upheld", "not_upheld", "no_finding")
-OMBUDSMAN = ("referred", "upheld", "not_upheld", "not_investigated", "premature")
+# The ombudsman's table: enquiries received ("referred"), their final decisions by kind,
+# the fault (maladministration) and injustice found, and the remedies it recommended and
+# those the council complied with by their date.
+OMBUDSMAN_DECISIONS = ("upheld", "not_upheld", "not_investigated", "premature")
+OMBUDSMAN = (
+    "referred",
+    *OMBUDSMAN_DECISIONS,
+    "maladministration",
+    "injustice",
+    "remedies",
+    "remedies_on_time",
+)
 STAGE2_LIMIT = 25  # working days (reg 17), 65 with an extension
 STAGE2_EXTENDED_LIMIT = 65
 STAGE3_PANEL_LIMIT = 30  # the panel meets within 30 working days of the request
@@ -154,6 +171,41 @@ class ReportCase:
     ombudsman: str | None = None  # referred, or the decision
     advocacy_answer: str | None = None
     worker_named: bool = False
+    channel: str | None = None  # None: not recorded (an imported case)
+
+
+@dataclass(frozen=True)
+class ReportEnquiry:
+    """One of the ombudsman's enquiries as the report counts it: in the period it
+    arrived in. Nothing that identifies anyone."""
+
+    received_on: date
+    decision: str | None = None
+    maladministration: bool | None = None
+    injustice: bool | None = None
+    # Each remedy recommended: whether it was complied with by its date.
+    remedies_on_time: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportReferral:
+    """A referral to the advocacy provider as the report counts it: in the month it was
+    made (domain/referrals.py). Nothing that identifies anyone."""
+
+    made_on: date
+    due_on: date
+    source: str  # request, offer, staff
+    status: str  # waiting, accepted, declined, closed
+    first_contact_on: date | None = None
+    outcome: str | None = None
+
+
+# Referral sources and outcomes as the report names them (domain/referrals.py).
+REFERRAL_SOURCES = tuple(source.value for source in ReferralSource)
+REFERRAL_OUTCOMES = tuple(outcome.value for outcome in ReferralOutcome)
+# Working days to a first contact are kept as a count per number of days, so that the
+# median can be read from the tallies of any months; this many or more count as this many.
+FIRST_CONTACT_DAYS_CAP = 60
 
 
 @dataclass(frozen=True)
@@ -214,6 +266,87 @@ def tally(
     return t
 
 
+def tally_referrals(
+    referrals: list[ReportReferral], *, working_days: Callable[[date, date], int]
+) -> Tallies:
+    """The tallies of the referrals to the advocacy provider made in a period, one by
+    one: where each came from, accepted or declined, the first contact with the child
+    (working days after the referral was made, and whether by the day it was due: the
+    contract's response time), and how the closed ones ended."""
+    t: Tallies = Counter()
+    for referral in referrals:
+        t["referrals", referral.source] += 1
+        t["referrals_accepted",] += referral.status in ("accepted", "closed")
+        t["referrals_declined",] += referral.status == "declined"
+        if referral.first_contact_on is not None:
+            days = working_days(referral.made_on, referral.first_contact_on)
+            t["referrals_first_contact",] += 1
+            t["referral_first_contact_days", str(min(days, FIRST_CONTACT_DAYS_CAP))] += 1
+            t["referrals_within_contract",] += referral.first_contact_on <= referral.due_on
+        if referral.status == "closed" and referral.outcome:
+            t["referral_outcome", referral.outcome] += 1
+    return t
+
+
+def median_from_counts(counts: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many}: None for none."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    ordered = sorted(counts.items())
+
+    def nth(n: int) -> int:  # the n-th value (0-based) in order
+        seen = 0
+        for value, many in ordered:
+            seen += many
+            if n < seen:
+                return value
+        raise IndexError(n)  # pragma: no cover
+
+    middle = total // 2
+    if total % 2:
+        return float(nth(middle))
+    return (nth(middle - 1) + nth(middle)) / 2
+
+
+def _referral_figures(t: Tallies) -> dict[str, object]:
+    made = {source: t["referrals", source] for source in REFERRAL_SOURCES}
+    total = sum(made.values())
+    contacted = t["referrals_first_contact",]
+    within = t["referrals_within_contract",]
+    days = {int(key[1]): n for key, n in t.items() if key[0] == "referral_first_contact_days" and n}
+    return {
+        "referrals": total,
+        "referrals_from_requests": made["request"],
+        "referrals_from_offers": made["offer"],
+        "referrals_from_staff": made["staff"],
+        "referrals_accepted": t["referrals_accepted",],
+        "referrals_declined": t["referrals_declined",],
+        "referrals_first_contact": contacted,
+        "referral_take_up_percent": _percent(contacted, total),
+        "first_contact_median_working_days": median_from_counts(days),
+        "first_contact_within_contract": within,
+        "first_contact_within_contract_percent": _percent(within, contacted),
+        "referral_outcomes": {
+            outcome: t["referral_outcome", outcome] for outcome in REFERRAL_OUTCOMES
+        },
+    }
+
+
+def tally_enquiries(enquiries: list[ReportEnquiry]) -> Tallies:
+    """The tallies of the ombudsman's enquiries received in a period, one by one."""
+    t: Tallies = Counter()
+    for enquiry in enquiries:
+        t["ombudsman", "referred"] += 1
+        if enquiry.decision is not None:
+            t["ombudsman", enquiry.decision] += 1
+        t["ombudsman", "maladministration"] += bool(enquiry.maladministration)
+        t["ombudsman", "injustice"] += bool(enquiry.injustice)
+        t["ombudsman", "remedies"] += len(enquiry.remedies_on_time)
+        t["ombudsman", "remedies_on_time"] += sum(enquiry.remedies_on_time)
+    return t
+
+
 def _tally_complaint(
     t: Tallies, case: ReportCase, working_days: Callable[[date, date], int], category: str | None
 ) -> None:
@@ -225,6 +358,7 @@ def _tally_complaint(
     if case.outcome in FINDINGS and (category is None or category in case.categories):
         t["team_outcome", case.team or "No team", case.outcome] += 1
     t["source", case.submitter_role] += 1
+    t["channel", case.channel or NOT_RECORDED] += 1
     if case.acknowledged_on is not None:
         t["acknowledged",] += 1
         t["acknowledged_late",] += _acknowledged_late(case)
@@ -256,7 +390,7 @@ def _tally_complaint(
         if pence:
             t["ex_gratia_payments",] += 1
             t["ex_gratia_pence",] += pence
-    if case.ombudsman is not None:
+    if case.ombudsman is not None:  # an imported case: what the old system kept
         t["ombudsman", "referred"] += 1
         if case.ombudsman != "referred":
             t["ombudsman", case.ombudsman] += 1
@@ -278,11 +412,15 @@ def figures(
     categories: list[str],
     lessons: tuple[Lesson, ...] = (),
     category: str | None = None,
+    enquiries: list[ReportEnquiry] | None = None,
+    referrals: list[ReportReferral] | None = None,
 ) -> dict[str, object]:
     """Every figure of the annual report for the cases received in one period, counted
     one case at a time (`figures_of` says what each figure is)."""
     return figures_of(
-        tally(cases, working_days=working_days, category=category),
+        tally(cases, working_days=working_days, category=category)
+        + tally_enquiries(enquiries or [])
+        + tally_referrals(referrals or [], working_days=working_days),
         teams=teams,
         categories=categories,
         lessons=lessons,
@@ -324,6 +462,7 @@ def figures_of(
         "by_category": {slug: t["category", slug] for slug in categories},
         "by_team_outcome": _team_outcome(t, teams),
         "by_source": {role: t["source", role] for role in ROLES},
+        "by_channel": {channel: t["channel", channel] for channel in CHANNELS},
         "timeliness": {
             "acknowledged": acknowledged,
             "acknowledged_in_time": in_time,
@@ -354,8 +493,8 @@ def figures_of(
             "ex_gratia_payments": t["ex_gratia_payments",],
             "ex_gratia_total": pounds(t["ex_gratia_pence",]),
         },
-        # Every case that went to the ombudsman counts as referred; a decided one also
-        # counts under its decision.
+        # Every enquiry the ombudsman made in the period (and every imported case that
+        # went to it) counts as referred; a decided one also counts under its decision.
         "ombudsman": {outcome: t["ombudsman", outcome] for outcome in OMBUDSMAN},
         "compliments": {
             "total": contacts["compliment"],
@@ -372,6 +511,8 @@ def figures_of(
             "offered": offered,
             "took_up": took_up,
             "take_up_percent": _percent(took_up, offered),
+            # The referrals to the advocacy provider made in the period.
+            **_referral_figures(t),
         },
         "lessons": [
             {"team": lesson.team, "lesson": lesson.lesson, "action": lesson.action}

@@ -13,12 +13,19 @@ class Ending:
     withdrawn_on: date | None
     thanked_on: date | None  # a compliment ends when the team has been thanked
     legal_hold: bool
+    # The last time it was reopened: an ending before it no longer counts (a reopening
+    # clears the closure; a compliment's thanks stay on it).
+    reopened_on: date | None = None
 
 
 def ended_on(ending: Ending) -> date | None:
     """When the case ended: closed, withdrawn, or (a compliment) the team thanked. A case
-    that has not ended is never purged."""
-    dates = [d for d in (ending.closed_on, ending.withdrawn_on, ending.thanked_on) if d]
+    that has not ended is never purged, nor one reopened since it ended."""
+    dates = [
+        d
+        for d in (ending.closed_on, ending.withdrawn_on, ending.thanked_on)
+        if d and (ending.reopened_on is None or d >= ending.reopened_on)
+    ]
     return max(dates) if dates else None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from portal.domain import ombudsman as rules_of_the_ombudsman
 from portal.domain.clock import add_working_days
 from portal.domain.ledger import Pause
 from portal.domain.timescales import (
@@ -53,8 +54,6 @@ class Move(StrEnum):
     SET_PANEL = "set_panel"
     PANEL_REPORT = "panel_report"
     RESPOND_STAGE3 = "respond_stage3"
-    REFER_OMBUDSMAN = "refer_ombudsman"
-    OMBUDSMAN_DECISION = "ombudsman_decision"
     CLOSE = "close"
 
 
@@ -75,8 +74,6 @@ MOVE_LABELS: dict[Move, str] = {
     Move.SET_PANEL: "Record the review panel",
     Move.PANEL_REPORT: "Record the panel's report",
     Move.RESPOND_STAGE3: "Record the council's response to the panel",
-    Move.REFER_OMBUDSMAN: "Record a referral to the ombudsman",
-    Move.OMBUDSMAN_DECISION: "Record the ombudsman's decision",
     Move.CLOSE: "Close the case",
 }
 
@@ -131,8 +128,8 @@ class Progress:
     panel_on: date | None = None
     panel_report_on: date | None = None
     stage3_responded_on: date | None = None
-    ombudsman_referred_on: date | None = None
-    ombudsman_decided_on: date | None = None
+    # The ombudsman's enquiries into the case, as dates (domain/ombudsman.py).
+    ombudsman: tuple[rules_of_the_ombudsman.Enquiry, ...] = ()
     closed_on: date | None = None
     skipped_stage1: bool = False  # Wales: straight to stage 2
     # An advocacy request: when the provider should have picked it up, while it waits.
@@ -147,11 +144,19 @@ def has_stage3(procedure: Procedure) -> bool:
     return procedure is Procedure.ENGLAND_CHILDREN
 
 
+def ended(p: Progress) -> bool:
+    """Closed, withdrawn or resolved informally: nothing more is recorded of the
+    procedure (the ombudsman's enquiry, which may come after, is a step of its own)."""
+    return bool(p.closed_on or p.withdrawn_on or p.resolved_informally_on)
+
+
 def current_stage(p: Progress) -> Stage:
-    if p.closed_on or p.withdrawn_on or p.resolved_informally_on:
-        return Stage.CLOSED
-    if p.ombudsman_referred_on:
+    """The ombudsman once an enquiry has arrived, until the case is closed; a closed case
+    is with the ombudsman again while an enquiry into it still needs something."""
+    if p.ombudsman and (not ended(p) or any(map(rules_of_the_ombudsman.is_open, p.ombudsman))):
         return Stage.OMBUDSMAN
+    if ended(p):
+        return Stage.CLOSED
     if p.stage3_requested_on:
         return Stage.STAGE3
     if p.stage2_requested_on:
@@ -170,8 +175,9 @@ def check_move(p: Progress, move: Move, on: date) -> None:
     stage = current_stage(p)
     if on < p.received_on:
         raise _refuse("The date is before the complaint was received.")
-    # A closed case may still go to the ombudsman, and the decision must be recordable.
-    if stage is Stage.CLOSED and move not in (Move.REFER_OMBUDSMAN, Move.OMBUDSMAN_DECISION):
+    # A closed case may still take the ombudsman's enquiry (services/ombudsman.py), which
+    # is no move of the procedure.
+    if ended(p):
         raise _refuse("The case is closed. Reopen it before recording anything else.")
     match move:
         case Move.ACCEPT | Move.RESOLVE_INFORMALLY:
@@ -250,14 +256,6 @@ def check_move(p: Progress, move: Move, on: date) -> None:
         case Move.RESPOND_STAGE3:
             if stage is not Stage.STAGE3 or not p.panel_report_on or p.stage3_responded_on:
                 raise _refuse("The council responds after the panel's report.")
-        case Move.REFER_OMBUDSMAN:
-            if p.ombudsman_referred_on:
-                raise _refuse("The case has already been referred to the ombudsman.")
-            if not p.accepted_on and not p.stage2_requested_on:
-                raise _refuse("Only a complaint in the procedure can go to the ombudsman.")
-        case Move.OMBUDSMAN_DECISION:
-            if not p.ombudsman_referred_on or p.ombudsman_decided_on:
-                raise _refuse("A decision comes after a referral, once.")
 
 
 def apply_move(
@@ -315,10 +313,6 @@ def apply_move(
             return replace(p, panel_report_on=on)
         case Move.RESPOND_STAGE3:
             return replace(p, stage3_responded_on=on)
-        case Move.REFER_OMBUDSMAN:
-            return replace(p, ombudsman_referred_on=on)
-        case Move.OMBUDSMAN_DECISION:
-            return replace(p, ombudsman_decided_on=on)
     raise _refuse(f"Unknown move {move}")
 
 
@@ -331,6 +325,74 @@ def allowed_moves(p: Progress, on: date) -> list[Move]:
             continue
         allowed.append(move)
     return allowed
+
+
+# --- reopening a closed case -----------------------------------------------------------
+
+
+class ReopenReason(StrEnum):
+    """Why a closed case is looked at again (issue 16)."""
+
+    NEW_COMPLAINT = "new_complaint"  # a new complaint about the same matter
+    OMBUDSMAN = "ombudsman"  # the ombudsman asked the council to look again
+    OTHER = "other"  # said in words
+
+
+def how_it_ended(p: Progress) -> tuple[str, date] | None:
+    """How and when a closed case ended: closed, withdrawn or resolved informally (the
+    latest, should more than one be recorded); None while it is open."""
+    endings = [
+        (on, how)
+        for how, on in (
+            ("resolved_informally", p.resolved_informally_on),
+            ("withdrawn", p.withdrawn_on),
+            ("closed", p.closed_on),
+        )
+        if on is not None
+    ]
+    if not endings:
+        return None
+    on, how = max(endings, key=lambda ending: ending[0])
+    return how, on
+
+
+def _ending_cleared(p: Progress) -> Progress:
+    return replace(p, closed_on=None, withdrawn_on=None, resolved_informally_on=None)
+
+
+def reopen_stages(p: Progress) -> list[Stage]:
+    """The stages a closed case may go back to: the one it was closed from (what it had
+    reached, its ending cleared), and for a complaint closed before it was accepted,
+    stage 1 too (a new complaint about the same matter taken into the procedure). None
+    for an open case."""
+    if current_stage(p) is not Stage.CLOSED:
+        return []
+    back = current_stage(_ending_cleared(p))
+    if back is Stage.TRIAGE and p.kind is Kind.COMPLAINT:
+        return [back, Stage.STAGE1]
+    return [back]
+
+
+def reopen(p: Progress, on: date, to: Stage | None = None) -> Progress:
+    """The progress of a closed case reopened on `on`: its ending (closed, withdrawn or
+    resolved informally) cleared, so that it is back at the stage it was closed from, or
+    at `to`, one of `reopen_stages`. What it had reached stays; the clock runs again from
+    the same dates (domain.md: the statutory clock runs from receipt)."""
+    allowed = reopen_stages(p)
+    if not allowed:
+        raise _refuse("Only a closed case can be reopened.")
+    if on < p.received_on:
+        raise _refuse("The date is before the complaint was received.")
+    chosen = to or allowed[0]
+    if chosen not in allowed:
+        raise _refuse(
+            "The case can go back only to the stage it was closed from"
+            + (", or into stage 1." if Stage.STAGE1 in allowed else ".")
+        )
+    back = _ending_cleared(p)
+    if chosen is Stage.STAGE1 and current_stage(back) is Stage.TRIAGE:
+        back = replace(back, accepted_on=on)
+    return back
 
 
 # --- what is due next ---------------------------------------------------------------
@@ -536,11 +598,16 @@ def running(
     stage2_start: Stage2ClockStart = Stage2ClockStart.REQUEST,
 ) -> list[Due]:
     """Everything the council owes on the case now, soonest first (undated last): the
-    acknowledgement, and beside it the statutory step that is already running."""
-    if current_stage(p) is Stage.CLOSED:
-        return []
+    acknowledgement, and beside it the statutory step that is already running; and what
+    the ombudsman's enquiries ask for, closed case or not."""
+    to_ombudsman = [
+        Due(o.what, Deadline(o.due_on, None, o.due_on))
+        for o in rules_of_the_ombudsman.due_next(p.ombudsman)
+    ]
+    if ended(p):
+        return to_ombudsman
     targets = local_targets or {}
-    owed = [d for d in (_acknowledgement(p),) if d is not None]
+    owed = [d for d in (_acknowledgement(p),) if d is not None] + to_ombudsman
     try:
         owed += _in_procedure(p, targets, stage2_start)
     except ClockPaused as paused:
@@ -603,9 +670,15 @@ def _in_procedure(
 
 
 def is_late_request(
-    requested_on: date, previous_response_on: date | None, window_days: int
+    requested_on: date,
+    previous_response_on: date | None,
+    window_days: int,
+    *,
+    extended_to: date | None = None,
 ) -> bool:
-    """A request for the next stage after its window: flagged, never refused (staff decide)."""
+    """A request for the next stage after its window: flagged, never refused (staff decide).
+    `extended_to`: more time staff granted to decide; a request by then is in time."""
     if previous_response_on is None:
         return False
-    return requested_on > add_working_days(previous_response_on, window_days)
+    end = add_working_days(previous_response_on, window_days)
+    return requested_on > (max(end, extended_to) if extended_to else end)

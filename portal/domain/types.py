@@ -30,6 +30,9 @@ class ContactPreference(StrEnum):
     PHONE = "phone"
     POST = "post"
     ADVOCATE = "advocate"
+    # Short texts that give nothing away, to a UK mobile (domain/mobiles.py), offered only
+    # where the council can send them (docs/keeping-informed.md, "Texts").
+    TEXT = "text"
 
 
 class ChildTopic(StrEnum):

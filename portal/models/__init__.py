@@ -11,10 +11,12 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
+from portal.models.advocacy import AdvocateOrganisation, CopyConsent  # noqa: E402
 from portal.models.attachment import Attachment  # noqa: E402
 from portal.models.audit import AuditEvent  # noqa: E402
 from portal.models.case import Case, ComplaintPoint, Lesson  # noqa: E402
 from portal.models.clock import ClockEvent  # noqa: E402
+from portal.models.complainant_step import ComplainantStep  # noqa: E402
 from portal.models.concern import UnsentConcern  # noqa: E402
 from portal.models.correspondence import Correspondence, TrackingLink  # noqa: E402
 from portal.models.draft import Draft  # noqa: E402
@@ -22,7 +24,15 @@ from portal.models.enquiry import Enquiry  # noqa: E402
 from portal.models.feedback import FeedbackAnswer, FeedbackInvitation  # noqa: E402
 from portal.models.letter import LetterStatus, ResponseLetter  # noqa: E402
 from portal.models.note import CaseNote  # noqa: E402
-from portal.models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
+from portal.models.ombudsman import OmbudsmanEnquiry, OmbudsmanRemedy  # noqa: E402
+from portal.models.outbox import (  # noqa: E402
+    DeliveryStatus,
+    MessageChannel,
+    OutboxMessage,
+    OutboxStatus,
+)
+from portal.models.referral import Referral, ReferralVisit  # noqa: E402
+from portal.models.related import CaseLink, CaseReopening  # noqa: E402
 from portal.models.reminder import DeadlineDigest, DeadlineNotice  # noqa: E402
 from portal.models.report import ComparatorFigure, PastCase, ReportContext  # noqa: E402
 from portal.models.routing import Category, RoutingRule, submission_categories  # noqa: E402
@@ -34,6 +44,8 @@ from portal.models.team import Team  # noqa: E402
 
 __all__ = [
     "Model",
+    "AdvocateOrganisation",
+    "CopyConsent",
     "Attachment",
     "AuditEvent",
     "Category",
@@ -41,8 +53,11 @@ __all__ = [
     "PastCase",
     "ReportContext",
     "ClockEvent",
+    "ComplainantStep",
     "Case",
+    "CaseLink",
     "CaseNote",
+    "CaseReopening",
     "ComplaintPoint",
     "Correspondence",
     "TrackingLink",
@@ -57,11 +72,17 @@ __all__ = [
     "DeadlineNotice",
     "Draft",
     "Enquiry",
+    "OmbudsmanEnquiry",
+    "OmbudsmanRemedy",
     "FeedbackAnswer",
     "FeedbackInvitation",
     "OutboxMessage",
     "OutboxStatus",
+    "MessageChannel",
+    "DeliveryStatus",
     "ReferenceCounter",
+    "Referral",
+    "ReferralVisit",
     "Submission",
     "Task",
     "Team",

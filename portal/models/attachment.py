@@ -30,3 +30,5 @@ class Attachment(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     added_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
     description: Mapped[str | None] = mapped_column(sa.String(200))
+    # Sent later from the tracking page, with this step (models/complainant_step.py).
+    step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("complainant_steps.id"), index=True)

@@ -63,10 +63,8 @@ class Case(Model):
     urgent). `version` is this row's (version_id_col): every change to the case moves it
     on, a change to its submission, its stages' rows or its categories too (the
     before_flush listener in models/submission.py), so a second person saving a stale
-    copy is refused. What is recorded one case at a time is read here
-    (submission.case.routing_reason); the submission still answers to the old names of
-    the columns queries filter on (OnCase bridges, models/submission.py BRIDGED), for
-    Python only: a query names Case."""
+    copy is refused. Python reads and writes these columns here
+    (submission.case.stage); a query joins cases and names Case.stage."""
 
     __tablename__ = "cases"
 
@@ -107,6 +105,9 @@ class Case(Model):
     safeguarding_actioned_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
     safeguarding_actioned_at: Mapped[datetime | None]
     safeguarding_escalated_at: Mapped[datetime | None]
+    # Signs of danger in something the person sent later from the tracking page: when it
+    # came (the sweep counts the minutes from then, not from receipt).
+    danger_reported_at: Mapped[datetime | None]
 
     # The outcome dates (a stage's own are on its row, models/stage_response.py).
     accepted_on: Mapped[date | None]
@@ -114,10 +115,6 @@ class Case(Model):
     informal_resolution_terms: Mapped[str | None] = mapped_column(sa.Text)
     withdrawn_on: Mapped[date | None]
     closed_on: Mapped[date | None]
-    ombudsman_referred_on: Mapped[date | None]
-    ombudsman_reference: Mapped[str | None] = mapped_column(sa.String(40))
-    ombudsman_decision: Mapped[str | None] = mapped_column(sa.String(30))
-    ombudsman_decided_on: Mapped[date | None]
     thanked_on: Mapped[date | None]  # compliments: the team has been thanked
 
     # "Someone else": does the person have sufficient interest in the child's welfare?
@@ -127,7 +124,11 @@ class Case(Model):
 
     advocacy_status: Mapped[str | None] = mapped_column(sa.String(20))
     advocacy_due_on: Mapped[date | None]
+    # The advocate's name as staff typed it (kept for history), and the advocate's
+    # account when staff name one from the accounts: they then see the case
+    # (services/advocates.py).
     advocate_assigned: Mapped[str | None] = mapped_column(sa.String(200))
+    advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"), index=True)
     reclassified_from: Mapped[str | None] = mapped_column(sa.String(20))
 
     # Retention (docs/retention.md): a case under legal hold is never purged; a purged
@@ -155,8 +156,8 @@ class Case(Model):
     )
 
 
-# The case's columns (all but its keys); the submission has a bridge of the same name for
-# some of them (models/submission.py BRIDGED).
+# The case's columns (all but its keys), by the names the audit trail, the moves and
+# retention give them (models/submission.py read_field).
 CASE_COLUMNS: tuple[str, ...] = tuple(
     column.key for column in Case.__table__.columns if column.key not in {"id", "submission_id"}
 )

@@ -19,6 +19,30 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class MessageChannel(StrEnum):
+    """How a message reaches its person: an email, a text message, or a printed letter."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+
+
+class DeliveryStatus(StrEnum):
+    """What the provider (GOV.UK Notify) later says became of a message it accepted.
+    SMTP gives no receipt: an email sent over SMTP keeps no delivery status."""
+
+    DELIVERED = "delivered"
+    # Notify's "permanent-failure": the address or number does not exist, or the phone
+    # has been off for days. Someone must reach the person another way.
+    PERMANENT_FAILURE = "permanent-failure"
+    # "temporary-failure": the inbox was full or the phone off; Notify gave up trying.
+    TEMPORARY_FAILURE = "temporary-failure"
+    # "technical-failure": Notify's own; the portal sends it again.
+    TECHNICAL_FAILURE = "technical-failure"
+    # A printed letter Royal Mail brought back.
+    RETURNED_LETTER = "returned-letter"
+
+
 class OutboxMessage(Model):
     """An email saved in the same transaction as what caused it, sent later by a
     worker (`flask outbox work`). Either rendered when saved (`text_body` and
@@ -30,9 +54,14 @@ class OutboxMessage(Model):
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The recipient is an email address, a UK mobile number (E.164) or, for a letter,
+    # the address's lines joined by newlines.
+    channel: Mapped[str] = mapped_column(
+        sa.String(10), default=MessageChannel.EMAIL.value, server_default="email"
+    )
     submission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(40))
-    recipient: Mapped[str] = mapped_column(sa.String(254))
+    recipient: Mapped[str] = mapped_column(sa.String(500))
     subject: Mapped[str] = mapped_column(sa.String(200))
     text_body: Mapped[str | None] = mapped_column(sa.Text)
     html_body: Mapped[str | None] = mapped_column(sa.Text)
@@ -51,5 +80,12 @@ class OutboxMessage(Model):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # GOV.UK Notify's id for the notification it accepted (its reference is this row's
+    # id, so a retry after a crash finds the one already sent), and what its delivery
+    # receipt later said (DeliveryStatus), why, and when.
+    notify_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(sa.String(30))
+    delivery_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    delivery_updated_at: Mapped[datetime | None]
 
     submission: Mapped["Submission | None"] = relationship()

@@ -137,28 +137,50 @@ def note_changes(session: Session, days: set[date]) -> None:
 @sa.event.listens_for(Session, "before_flush")
 def _cases_changed(session: Session, context: Any, instances: Any) -> None:
     """A case (its submission or its case row), its stage responses or categories, or an
-    imported case, added, changed or removed: the days they were received on have
-    changed."""
-    from portal.models import Case, StageResponse, Submission
+    imported case, added, changed or removed, or a case merged into another (no longer
+    counted): the days they were received on have changed."""
+    from portal.models import (
+        Case,
+        CaseLink,
+        OmbudsmanEnquiry,
+        OmbudsmanRemedy,
+        Referral,
+        StageResponse,
+        Submission,
+    )
 
     days: set[date] = set()
     case_ids: set[int] = set()
+    enquiry_ids: set[int] = set()
     for changed in (*session.new, *session.dirty, *session.deleted):
         if changed in session.dirty and not session.is_modified(changed):
             continue
-        if isinstance(changed, Submission | PastCase):
-            received = sa.inspect(changed).attrs.received_on.history  # type: ignore[attr-defined]
+        if isinstance(changed, Submission | PastCase | OmbudsmanEnquiry | Referral):
+            # An ombudsman's enquiry is counted in the month it arrived, a referral to the
+            # advocacy provider in the month it was made.
+            name = "made_on" if isinstance(changed, Referral) else "received_on"
+            received = getattr(sa.inspect(changed).attrs, name).history  # type: ignore[attr-defined]
             known = {d for d in (*received.added, *received.deleted, *received.unchanged) if d}
             if not known and changed not in session.new:
                 # Not loaded (expired by a commit before the change): read it.
                 with session.no_autoflush:
-                    known = {changed.received_on}
+                    known = {getattr(changed, name)}
             days.update(known)
-        elif isinstance(changed, StageResponse | Case) and changed.submission_id is not None:
+        elif isinstance(changed, StageResponse | Case | CaseLink) and changed.submission_id:
             case_ids.add(changed.submission_id)
-    if not days and not case_ids:
+        elif isinstance(changed, OmbudsmanRemedy) and changed.enquiry_id is not None:
+            enquiry_ids.add(changed.enquiry_id)
+    if not days and not case_ids and not enquiry_ids:
         return
     with session.no_autoflush:
+        if enquiry_ids:
+            days.update(
+                session.scalars(
+                    sa.select(OmbudsmanEnquiry.received_on).where(
+                        OmbudsmanEnquiry.id.in_(enquiry_ids)
+                    )
+                )
+            )
         if case_ids:
             days.update(
                 session.scalars(
@@ -178,10 +200,14 @@ def _cases_changed_in_bulk(state: ORMExecuteState) -> None:
             note_changes(state.session, {IN_BULK})
 
 
+# Not "referrals": the one bulk UPDATE of it (services/referrals.py `escalate`) sets only
+# when a referral was escalated, which the report does not count.
 COUNTED_TABLES = {
     "submissions",
     "cases",
     "stage_responses",
     "past_cases",
     "submission_categories",
+    "ombudsman_enquiries",
+    "ombudsman_remedies",
 }

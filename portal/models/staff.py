@@ -9,7 +9,8 @@ from portal.models import Model
 
 
 class Staff(UserMixin, Model):  # type: ignore[misc]
-    """A member of staff who signs in to the back office."""
+    """A member of staff who signs in to the back office, or a child's advocate
+    (Role.ADVOCATE: their own pages only, docs/advocates.md)."""
 
     __tablename__ = "staff"
 
@@ -19,6 +20,10 @@ class Staff(UserMixin, Model):  # type: ignore[misc]
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[str] = mapped_column(sa.String(20))
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
+    # An advocate's organisation (models/advocacy.py), when it is not the advocacy
+    # provider's team; shown on their cases and filled in when they file again.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("advocate_organisations.id"))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]

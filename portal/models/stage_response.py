@@ -14,10 +14,11 @@ class StageResponse(Model):
     corporate responses are stage1 and stage2 too), made when the stage starts (stage 1 on
     acceptance, stage 2 and 3 on the request), so a stage 2 finding sits beside stage 1's
     instead of over it and a payment at each stage counts as two. The findings per point
-    are in complaint_points. The case's old names for these columns (stage2_requested_on,
-    panel_on ...) are properties on Submission that read and write this row
-    (models/submission.py, ON_STAGES): a bridge for their readers, not a shape for new
-    code."""
+    are in complaint_points. Code reads a stage's row as `submission.response(stage)` (None
+    before it is reached) or `submission.stage_row(stage)` (blank before it is reached),
+    and writes on `submission.reach(stage)`. The rules (domain/stages.py Progress), the
+    moves and the audit trail name these columns as the case once did (STAGE_FIELDS,
+    below)."""
 
     __tablename__ = "stage_responses"
 
@@ -65,6 +66,17 @@ class StageResponse(Model):
 
     __table_args__ = (sa.UniqueConstraint("submission_id", "stage"),)
 
+    @classmethod
+    def blank(cls, stage: str) -> "StageResponse":
+        """A row of `stage` with nothing recorded yet (nothing late, no redress)."""
+        return cls(
+            stage=stage,
+            request_late=False,
+            redress_apology=False,
+            redress_explanation=False,
+            redress_service_review=False,
+        )
+
     @property
     def has_response(self) -> bool:
         """Whether the council has responded at this stage (a reached stage has a row
@@ -77,3 +89,31 @@ class StageResponse(Model):
             or bool(self.redress_apology or self.redress_explanation)
             or bool(self.redress_service_review)
         )
+
+
+# The names the rules' Progress (domain/stages.py), the moves, the audit trail and the
+# subject access export give a stage's columns: name -> (stage, column). Read and written
+# by name through models/submission.py read_field and write_field.
+STAGE_FIELDS: dict[str, tuple[str, str]] = {
+    "stage1_extended_on": ("stage1", "extended_on"),
+    "stage1_extension_reason": ("stage1", "extension_reason"),
+    "discussion_on": ("stage1", "discussion_on"),  # Wales
+    "stage1_responded_on": ("stage1", "responded_on"),
+    "stage2_requested_on": ("stage2", "requested_on"),
+    "stage2_acknowledged_on": ("stage2", "acknowledged_on"),
+    "stage2_request_late": ("stage2", "request_late"),
+    "stage2_statement_on": ("stage2", "statement_on"),
+    "investigators_appointed_on": ("stage2", "investigators_appointed_on"),
+    "investigating_officer": ("stage2", "investigating_officer"),
+    "independent_person": ("stage2", "independent_person"),
+    "stage2_extended_to": ("stage2", "extended_to"),
+    "stage2_extension_reason": ("stage2", "extension_reason"),
+    "stage2_adjudicated_on": ("stage2", "responded_on"),
+    "stage3_requested_on": ("stage3", "requested_on"),
+    "stage3_request_late": ("stage3", "request_late"),
+    "panel_on": ("stage3", "panel_on"),
+    "panel_members": ("stage3", "panel_members"),
+    "panel_report_on": ("stage3", "panel_report_on"),
+    "panel_recommendations": ("stage3", "panel_recommendations"),
+    "stage3_responded_on": ("stage3", "responded_on"),
+}

@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
@@ -11,84 +11,13 @@ from portal.domain.responses import overall_outcome
 from portal.domain.search import PHONE_SEPARATORS
 from portal.models import Model
 from portal.models.case import CASE_COLUMNS, Case
-from portal.models.stage_response import StageResponse
+from portal.models.ombudsman import OmbudsmanEnquiry, OmbudsmanRemedy
+from portal.models.stage_response import STAGE_FIELDS, StageResponse
 
 if TYPE_CHECKING:
     from portal.models.case import ComplaintPoint, Lesson
     from portal.models.routing import Category
     from portal.models.team import Team
-
-T = TypeVar("T")
-
-
-class OnStage(Generic[T]):
-    """A column of a stage's row (models/stage_response.py) under the name the case once
-    had for it: reading gives `empty` until the stage is reached; writing a value reaches
-    the stage (makes its row), which moves the case's version on (`_move_the_version_on`,
-    below). Python only: a query joins stage_responses instead."""
-
-    def __init__(self, stage: str, column: str, empty: T) -> None:
-        self.stage, self.column, self.empty = stage, column, empty
-
-    @overload
-    def __get__(self, case: None, owner: type["Submission"]) -> "OnStage[T]": ...
-    @overload
-    def __get__(self, case: "Submission", owner: type["Submission"]) -> T: ...
-    def __get__(self, case: "Submission | None", owner: type["Submission"]) -> "T | OnStage[T]":
-        if case is None:
-            return self
-        response = case.response(self.stage)
-        return self.empty if response is None else getattr(response, self.column)
-
-    def __set__(self, case: "Submission", value: T) -> None:
-        response = case.response(self.stage)
-        if response is None and value == self.empty:
-            return
-        if response is not None and getattr(response, self.column) == value:
-            return
-        setattr(response or case.reach(self.stage), self.column, value)
-
-
-class OnCase(Generic[T]):
-    """A column of the case (models/case.py `Case`) under the name the submission once had
-    for it, for Python only: a change moves the case's version on (the case's own row),
-    so that a second person saving a stale copy is still refused. A query names the
-    case's column (Case.stage) and joins cases: on the class, a bridge refuses to be
-    compared, so a query written against it fails instead of comparing nothing."""
-
-    def __init__(self, column: str) -> None:
-        self.column = column
-
-    @overload
-    def __get__(self, submission: None, owner: type["Submission"]) -> "OnCase[T]": ...
-    @overload
-    def __get__(self, submission: "Submission", owner: type["Submission"]) -> T: ...
-    def __get__(
-        self, submission: "Submission | None", owner: type["Submission"]
-    ) -> "T | OnCase[T]":
-        if submission is None:
-            return self
-        value: T = getattr(submission.case, self.column)
-        return value
-
-    def __set__(self, submission: "Submission", value: T) -> None:
-        case = submission.case
-        if case is None:
-            if value is None:
-                return
-            case = submission.case = Case()
-        if getattr(case, self.column) == value:
-            return
-        setattr(case, self.column, value)
-
-    def _not_in_a_query(self, other: object) -> bool:
-        raise TypeError(
-            f"Submission.{self.column} is the case's (a Python bridge): "
-            f"a query joins cases and names Case.{self.column}"
-        )
-
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _not_in_a_query
-    __hash__ = object.__hash__
 
 
 class Submission(Model):
@@ -96,13 +25,15 @@ class Submission(Model):
     request for an advocate or a representation, as they sent it, and what was worked out
     from it on receipt (reference, the dates received and owed, jurisdiction, language,
     the signs of danger and whether they are urgent). Nothing here changes after receipt
-    but for a purge. The case worked from it has its own row (`case`, models/case.py),
+    but for a purge, and the signs of danger read in something the person sent later from
+    the tracking page, which join them (services/safeguarding.assess_later). The case
+    worked from it has its own row (`case`, models/case.py),
     made with it and loaded with it in one join: everything staff and the clock change
     (the kind and team it has now, its procedure, stage, assignment, what is due, the
     acknowledgement, the safeguarding action, the outcome dates, legal hold, the
-    version). The submission answers to the names of the case's columns queries filter
-    on (OnCase bridges, BRIDGED) for Python; the rest are read on the case's row; a
-    query joins cases (docs/architecture.md, "The case and the submission"). Personal
+    version), read and written there (submission.case.stage); each stage's on its row
+    (`response`, `stage_row`, `reach`); a query joins cases (docs/architecture.md, "The
+    case and the submission"). Personal
     data is in this row, the case's and each stage's (responses: the officers' and
     panel's names, the reasons for more time, the panel's recommendations)."""
 
@@ -156,8 +87,15 @@ class Submission(Model):
     # instead of making a second one (services/intake.py). None for imported cases.
     sent_from_draft: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
-    received_at: Mapped[datetime] = mapped_column(index=True)
-    received_on: Mapped[date] = mapped_column(index=True)  # London local date
+    received_at: Mapped[datetime] = mapped_column(index=True)  # when the portal recorded it
+    # London local date: the day it reached the council, which every clock runs from. For
+    # the public form the day it was sent; for one that came another way (a phone call, a
+    # letter) the day staff say it came, today or earlier.
+    received_on: Mapped[date] = mapped_column(index=True)
+    # How it arrived (domain/channels.py): "online" through the public form; the others
+    # recorded by a member of staff (`recorded_by_staff_id`).
+    channel: Mapped[str] = mapped_column(sa.String(20), default="online", server_default="online")
+    recorded_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
     acknowledge_by: Mapped[date]
     acknowledge_by_statutory: Mapped[date | None]
     jurisdiction: Mapped[str] = mapped_column(sa.String(10))
@@ -192,60 +130,9 @@ class Submission(Model):
     # What is recorded one case at a time is read there (submission.case.routing_reason).
     case: Mapped["Case"] = relationship(lazy="joined", innerjoin=True, cascade="all, delete-orphan")
 
-    # --- the case's columns the queue, reports and retention filter on, on its row
-    # (models/case.py): bridges under the old names, until their readers read the case ------
-    version = OnCase[int]("version")
-    kind = OnCase[str]("kind")
-    team_id = OnCase[int | None]("team_id")
-    procedure = OnCase[str]("procedure")
-    routing_rule_id = OnCase[int | None]("routing_rule_id")
-    assigned_staff_id = OnCase[int | None]("assigned_staff_id")
-    stage = OnCase[str]("stage")
-    next_due_on = OnCase[date | None]("next_due_on")
-    next_due_what = OnCase[str | None]("next_due_what")
-    stage1_due = OnCase[date | None]("stage1_due")
-    acknowledged_at = OnCase[datetime | None]("acknowledged_at")
-    safeguarding_actioned_at = OnCase[datetime | None]("safeguarding_actioned_at")
-    safeguarding_escalated_at = OnCase[datetime | None]("safeguarding_escalated_at")
-    accepted_on = OnCase[date | None]("accepted_on")
-    resolved_informally_on = OnCase[date | None]("resolved_informally_on")
-    withdrawn_on = OnCase[date | None]("withdrawn_on")
-    closed_on = OnCase[date | None]("closed_on")
-    ombudsman_referred_on = OnCase[date | None]("ombudsman_referred_on")
-    ombudsman_decision = OnCase[str | None]("ombudsman_decision")
-    thanked_on = OnCase[date | None]("thanked_on")
-    legal_hold = OnCase[bool]("legal_hold")
-    purged_at = OnCase[datetime | None]("purged_at")
-
     def __init__(self, **values: Any) -> None:
-        # Its case first, so that the bridges below write to it.
+        # Every submission has its case, made with it.
         super().__init__(case=values.pop("case", None) or Case(), **values)
-
-    # --- each stage's dates, extension, people and panel, on its row ------------------------
-    # Bridges (OnStage) under the case's old names, so that the rules' Progress
-    # (services/clock.py), the letters, the templates and the audit trail read them as
-    # before. New code reads the stage's row: case.response("stage2").requested_on.
-    stage1_extended_on = OnStage[date | None]("stage1", "extended_on", None)
-    stage1_extension_reason = OnStage[str | None]("stage1", "extension_reason", None)
-    discussion_on = OnStage[date | None]("stage1", "discussion_on", None)  # Wales
-    stage1_responded_on = OnStage[date | None]("stage1", "responded_on", None)
-    stage2_requested_on = OnStage[date | None]("stage2", "requested_on", None)
-    stage2_acknowledged_on = OnStage[date | None]("stage2", "acknowledged_on", None)
-    stage2_request_late = OnStage[bool]("stage2", "request_late", False)
-    stage2_statement_on = OnStage[date | None]("stage2", "statement_on", None)
-    investigators_appointed_on = OnStage[date | None]("stage2", "investigators_appointed_on", None)
-    investigating_officer = OnStage[str | None]("stage2", "investigating_officer", None)
-    independent_person = OnStage[str | None]("stage2", "independent_person", None)
-    stage2_extended_to = OnStage[date | None]("stage2", "extended_to", None)
-    stage2_extension_reason = OnStage[str | None]("stage2", "extension_reason", None)
-    stage2_adjudicated_on = OnStage[date | None]("stage2", "responded_on", None)
-    stage3_requested_on = OnStage[date | None]("stage3", "requested_on", None)
-    stage3_request_late = OnStage[bool]("stage3", "request_late", False)
-    panel_on = OnStage[date | None]("stage3", "panel_on", None)
-    panel_members = OnStage[str | None]("stage3", "panel_members", None)
-    panel_report_on = OnStage[date | None]("stage3", "panel_report_on", None)
-    panel_recommendations = OnStage[str | None]("stage3", "panel_recommendations", None)
-    stage3_responded_on = OnStage[date | None]("stage3", "responded_on", None)
 
     @property
     def team(self) -> "Team | None":
@@ -273,23 +160,23 @@ class Submission(Model):
         """The row of `stage`, made the first time the case reaches it."""
         response = self.response(stage)
         if response is None:
-            response = StageResponse(
-                stage=stage,
-                request_late=False,
-                redress_apology=False,
-                redress_explanation=False,
-                redress_service_review=False,
-            )
+            response = StageResponse.blank(stage)
             self.responses.append(response)
         return response
+
+    def stage_row(self, stage: str) -> "StageResponse":
+        """For reading: the row of `stage`, or before the stage is reached a blank one
+        (every date and name empty, nothing late) that is never saved. A change is made
+        on `reach(stage)`."""
+        return self.response(stage) or StageResponse.blank(stage)
 
     @property
     def outcome(self) -> str | None:
         """The case's overall outcome: withdrawn, resolved informally, or the finding of
         the latest stage responded to."""
         return overall_outcome(
-            withdrawn=self.withdrawn_on is not None,
-            resolved_informally=self.resolved_informally_on is not None,
+            withdrawn=self.case.withdrawn_on is not None,
+            resolved_informally=self.case.resolved_informally_on is not None,
             findings={r.stage: r.outcome for r in self.responses},
         )
 
@@ -341,11 +228,15 @@ def email_key(column: Any) -> Any:
 
 # PostgreSQL finds part of a name, or words in what was written, by trigrams (pg_trgm);
 # SQLite cannot use an index for LIKE '%...%' and reads the table, so its copies of these
-# three are empty (WHERE 0) rather than a B-tree nothing would read.
+# are empty (WHERE 0) rather than a B-tree nothing would read. Words are looked for in
+# what was written, what would put it right and the advocate's name and email.
 for _name, _column in (
     ("ix_submissions_submitter_name_trgm", "submitter_name"),
     ("ix_submissions_child_name_trgm", "child_name"),
     ("ix_submissions_what_happened_trgm", "what_happened"),
+    ("ix_submissions_put_right_trgm", "put_right"),
+    ("ix_submissions_advocate_name_trgm", "advocate_name"),
+    ("ix_submissions_advocate_email_trgm", "advocate_email"),
 ):
     sa.Index(
         _name,
@@ -360,21 +251,32 @@ sa.Index("ix_submissions_postcode_key", postcode_key(Submission.__table__.c.post
 sa.Index("ix_submissions_child_date_of_birth", Submission.__table__.c.child_date_of_birth)
 
 
-# The case's columns the submission still answers to (OnCase bridges); the others are read
-# on the case's row only.
-BRIDGED: tuple[str, ...] = tuple(
-    name for name, value in vars(Submission).items() if isinstance(value, OnCase)
-)
-assert set(BRIDGED) <= set(CASE_COLUMNS)
+def is_field(name: str) -> bool:
+    """Whether `name` is a field of the case that `read_field` reads."""
+    return name in STAGE_FIELDS or name in CASE_COLUMNS or name in Submission.__table__.columns
 
 
-def row_of(submission: Submission, name: str) -> Any:
-    """The row that holds the case's field `name` under the name the trail, the moves and
-    retention use: the case's own row for a column with no bridge, else the submission
-    (itself, or through a bridge to the case's row or a stage's)."""
-    if name in CASE_COLUMNS and name not in BRIDGED:
-        return submission.case
-    return submission
+def read_field(submission: Submission, name: str) -> Any:
+    """The case's field `name`, as the rules' Progress, the moves, the audit trail and
+    retention name it: a stage's column (STAGE_FIELDS; empty before the stage is
+    reached), else the case's column, else the submission's own."""
+    if name in STAGE_FIELDS:
+        stage, column = STAGE_FIELDS[name]
+        return getattr(submission.stage_row(stage), column)
+    return getattr(submission.case if name in CASE_COLUMNS else submission, name)
+
+
+def write_field(submission: Submission, name: str, value: Any) -> None:
+    """Set the case's field `name` (named as `read_field` names it) on the row that holds
+    it; a stage's row is made (reached) only to hold a value that is not empty. A value
+    already there is left alone, so that nothing is changed for nothing."""
+    if read_field(submission, name) == value:
+        return
+    if name in STAGE_FIELDS:
+        stage, column = STAGE_FIELDS[name]
+        setattr(submission.reach(stage), column, value)
+    else:
+        setattr(submission.case if name in CASE_COLUMNS else submission, name, value)
 
 
 def with_case() -> "sa.Select[Submission]":
@@ -398,15 +300,19 @@ def concern() -> sa.ColumnElement[bool]:
 
 @sa.event.listens_for(Session, "before_flush")
 def _move_the_version_on(session: Session, context: Any, instances: Any) -> None:
-    """A change to a case's submission (a purge), its categories or a stage's row moves
-    the case's version on, as a change to the case's own row does: whichever row a staff
-    change lands on, a copy opened before it is refused (version_id_col is the case's)."""
+    """A change to a case's submission (a purge), its categories, a stage's row or the
+    ombudsman's enquiry (or a remedy) moves the case's version on, as a change to the
+    case's own row does: whichever row a staff change lands on, a copy opened before it
+    is refused (version_id_col is the case's)."""
     touched: set[int] = set()
     for changed in (*session.new, *session.dirty, *session.deleted):
         if isinstance(changed, Submission):
             if changed in session.dirty and session.is_modified(changed):
                 _touch(changed.case)
-        elif isinstance(changed, StageResponse) and changed.submission_id is not None:
+        elif (
+            isinstance(changed, StageResponse | OmbudsmanEnquiry | OmbudsmanRemedy)
+            and changed.submission_id is not None
+        ):
             if changed in session.dirty and not session.is_modified(changed):
                 continue
             touched.add(changed.submission_id)
@@ -425,12 +331,6 @@ def _touch(case: Case | None) -> None:
         return
     case.stage  # noqa: B018 (loaded, so that it can be flagged)
     flag_modified(case, "stage")
-
-
-# The case's old names for its stages' columns, each now a bridge to a stage's row.
-ON_STAGES: tuple[str, ...] = tuple(
-    name for name, value in vars(Submission).items() if isinstance(value, OnStage)
-)
 
 
 class ReferenceCounter(Model):

@@ -24,5 +24,8 @@ class Team(Model):
     manager_email: Mapped[str | None] = mapped_column(sa.String(254))
     is_active: Mapped[bool] = mapped_column(default=True)
     is_advocacy_provider: Mapped[bool] = mapped_column(default=False)
+    # An advocacy provider's contract: working days to accept a referral and make the
+    # first contact with the child (domain/referrals.py).
+    response_working_days: Mapped[int] = mapped_column(default=1, server_default="1")
     shown_to_public: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)

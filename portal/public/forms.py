@@ -6,6 +6,7 @@ A child's words are tested to read at grade 6 or below (tests/browser/test_reada
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from wtforms import (
     Field,
     IntegerField,
@@ -20,7 +21,9 @@ from portal.domain import labels
 from portal.domain.answers import age_to_check, applies, date_fits_when
 from portal.domain.clock import LONDON
 from portal.domain.contact_safety import NONE_SAFE, SAFE_LETTERS, SAFE_PHONE, SAFE_VOICEMAIL
+from portal.domain.references import whole_references
 from portal.domain.routing import age_on
+from portal.domain.search import phone_keys
 from portal.domain.types import (
     AdvocacyAnswer,
     ContactPreference,
@@ -44,10 +47,12 @@ from portal.fields import (
     postcode_text,
     required,
     translated_choices,
+    uk_mobile_number,
     uk_phone,
     uk_postcode,
 )
 from portal.i18n import lazy_gettext as _l
+from portal.services.common import texts_can_be_sent
 
 NOT_SURE = "not_sure"
 
@@ -90,11 +95,13 @@ class QuestionForm(PortalForm):
         # depends on them: "Through my advocate" only for someone who has one.
         self.earlier = earlier or {}
         self.earlier_read: set[tuple[str, str]] = set()  # (step, name) of each one read
+        self.earlier_choices_read: set[tuple[str, str]] = set()  # of those, our own values
         self.adapt(teams or [])
 
     def shares_rendered_fields(self) -> bool:
-        # A question whose words come from an earlier answer is this person's own.
-        return not self.earlier_read
+        # A question whose words come from an earlier answer typed is this person's own;
+        # one that only offers other choices after an earlier choice is anyone's.
+        return self.earlier_read <= self.earlier_choices_read
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         """Set the words and drop fields that do not apply to this person."""
@@ -121,6 +128,11 @@ class QuestionForm(PortalForm):
         self.earlier_read.add((step, name))
         values = self.earlier.get(step, {}).get(name)
         return values[0] if values else None
+
+    def earlier_choice(self, step: str, name: str) -> str | None:
+        """An earlier answer that is one of our choices (nothing the person typed)."""
+        self.earlier_choices_read.add((step, name))
+        return self.earlier_answer(step, name)
 
     def asks_again(self) -> bool:
         """Whether the page is shown once more, with more to read, before moving on
@@ -644,6 +656,16 @@ class ContactForm(QuestionForm):
         validators=[max_length(40, _l("Phone number")), uk_phone()],
         widget=GovTextInput(),
     )
+    mobile = StringField(
+        _l("Mobile phone number"),
+        description=_l(
+            "Our texts only say that there is news, with a link to read it. They never say "
+            "what you told us, but anyone who reads your phone will see they come from us."
+        ),
+        filters=[clean_text],
+        validators=[max_length(40, _l("Mobile phone number")), uk_mobile_number()],
+        widget=GovTextInput(),
+    )
     address = TextAreaField(
         _l("Address"),
         filters=[clean_text],
@@ -694,23 +716,33 @@ class ContactForm(QuestionForm):
             "advocate_email",
             _l("Enter your advocate's email address"),
         ),
+        ContactPreference.TEXT.value: ("mobile", _l("Enter your mobile phone number")),
     }
 
     def adapt(self, teams: list[tuple[str, str, str]]) -> None:
         # "Through my advocate" only for a child who told us they have one.
         has_advocate = (
-            self.earlier_answer("advocate", "advocacy") == AdvocacyAnswer.ALREADY_HAS_ONE.value
+            self.earlier_choice("advocate", "advocacy") == AdvocacyAnswer.ALREADY_HAS_ONE.value
         )
+        not_offered = set()
         if not (self.child and has_advocate):
             del self.advocate_name
             del self.advocate_email
-            self.contact_preference.choices = [
-                choice
-                for choice in self.contact_preference.choices
-                if choice[0] != ContactPreference.ADVOCATE.value
-            ]
+            not_offered.add(ContactPreference.ADVOCATE.value)
+        if not texts_can_be_sent():
+            del self.mobile
+            not_offered.add(ContactPreference.TEXT.value)
+        self.contact_preference.choices = [
+            choice for choice in self.contact_preference.choices if choice[0] not in not_offered
+        ]
         if self.child:
             self.contact_preference.label.text = _l("How should we get in touch with you?")
+            if "mobile" in self:
+                self.mobile.label.text = _l("Your mobile number")
+                self.mobile.description = _l(
+                    "Our texts only say there is news and give a link. They never say what "
+                    "you wrote. But anyone who looks at your phone will see they are from us."
+                )
             self.safe_to_contact.label.text = _l("Is it safe for us to do these things?")
             self.safe_to_contact.description = _l(
                 "Someone at home might hear a call or read your letters. Tick what is safe. "
@@ -886,6 +918,48 @@ class ReturnCodeForm(PortalForm):
     )
 
 
+# --- find your complaint: a fresh link to the tracking page (issue 17) -------------------
+
+
+class FindYourComplaintForm(PortalForm):
+    reference = StringField(
+        _l("Reference number"),
+        description=_l("It is in the email or letter we sent you, like CSC-2026-0123."),
+        filters=[clean_text],
+        validators=[
+            required(_l("Enter your reference number")),
+            max_length(30, _l("Reference number")),
+        ],
+        widget=GovTextInput(),
+    )
+    contact = StringField(
+        _l("Email address or phone number"),
+        description=_l("The one you gave us when you got in touch."),
+        filters=[clean_text],
+        validators=[
+            required(_l("Enter the email address or phone number you gave us")),
+            max_length(254, _l("Email address or phone number")),
+        ],
+        widget=GovTextInput(),
+    )
+
+    def validate_reference(self, field: Field) -> None:
+        if not whole_references(field.data or ""):
+            raise ValidationError(
+                _("Enter the reference number as it is in our email or letter, like CSC-2026-0123")
+            )
+
+    def validate_contact(self, field: Field) -> None:
+        typed = field.data or ""
+        if "@" not in typed and not phone_keys(typed):
+            raise ValidationError(
+                _(
+                    "Enter an email address, like name@example.com, or a phone number, "
+                    "like 07700 900 982"
+                )
+            )
+
+
 # --- feedback on the handling, after the case closes (issue 8) ---------------------------
 
 # One five-point scale (5 the best), in adults' words and in a child's.
@@ -992,3 +1066,108 @@ class FeedbackForm(PortalForm):
 
     def ratings(self) -> dict[str, int]:
         return {name: int(self[name].data) for name in self.QUESTIONS}
+
+
+# --- from the tracking page: the person's side of the case (issue 17) ----------------------
+
+STEP_TEXT_LIMIT = 5000
+
+
+class StepTextForm(PortalForm):
+    """A reply, or more information (files beside it, read from the request)."""
+
+    class Meta:
+        csrf = False  # CSRFProtect checks every post (QuestionForm's Meta says why)
+
+    text = TextAreaField(
+        _l("Your message"),
+        filters=[clean_text],
+        validators=[max_length(STEP_TEXT_LIMIT, _l("Your message"))],
+        widget=GovCharacterCount(),
+    )
+
+
+class MoreTimeForm(PortalForm):
+    class Meta:
+        csrf = False
+
+    what_for = RadioField(
+        _l("What do you need more time for?"),
+        choices=[
+            ("send_something", _l("To send us something, or tell us more")),
+            ("stage2_decision", _l("To decide whether to ask for stage 2")),
+        ],
+        validators=[required(_l("Select what you need more time for"))],
+        widget=GovRadioInput(),
+    )
+    text = TextAreaField(
+        _l("How much more time do you need, and why?"),
+        filters=[clean_text],
+        validators=[
+            required(_l("Enter how much more time you need, and why")),
+            max_length(STEP_TEXT_LIMIT, _l("Your answer")),
+        ],
+        widget=GovCharacterCount(),
+    )
+
+
+class WithdrawForm(PortalForm):
+    class Meta:
+        csrf = False
+
+    reason = TextAreaField(
+        _l("Why do you want to stop? (optional)"),
+        description=_l("You do not have to tell us."),
+        filters=[clean_text],
+        validators=[max_length(STEP_TEXT_LIMIT, _l("Your answer"))],
+        widget=GovCharacterCount(),
+    )
+
+
+class Stage2Form(PortalForm):
+    class Meta:
+        csrf = False
+
+    reasons = TextAreaField(
+        _l("Why are you not happy with our reply?"),
+        description=_l(
+            "Tell us what you still want us to look at, and what you think would put it right."
+        ),
+        filters=[clean_text],
+        validators=[
+            required(_l("Enter why you are not happy with our reply")),
+            max_length(STEP_TEXT_LIMIT, _l("Your answer")),
+        ],
+        widget=GovCharacterCount(),
+    )
+
+
+class Stage3Form(PortalForm):
+    class Meta:
+        csrf = False
+
+    reasons = TextAreaField(
+        _l("Why are you not happy with our stage 2 reply?"),
+        description=_l("Tell us what you want the review panel to look at again."),
+        filters=[clean_text],
+        validators=[
+            required(_l("Enter why you are not happy with our stage 2 reply")),
+            max_length(STEP_TEXT_LIMIT, _l("Your answer")),
+        ],
+        widget=GovCharacterCount(),
+    )
+
+
+# --- the tracking page: copies to the child's advocate (issue 17) ---------------------------
+
+
+class StopCopiesForm(PortalForm):
+    stop = RadioField(
+        _l("Do you want us to stop sending your advocate copies of our letters and messages?"),
+        choices=[
+            ("yes", _l("Yes, stop sending them copies")),
+            ("no", _l("No, keep sending them copies")),
+        ],
+        validators=[required(_l("Select yes if you want us to stop sending copies"))],
+        widget=GovRadioInput(),
+    )

@@ -15,7 +15,7 @@ from portal.domain.journeys import steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.fields import GovDateField
 from portal.i18n import lazy_gettext as _l
-from portal.models import Draft
+from portal.models import Draft, Submission
 from portal.public.forms import FORMS, QuestionForm, today
 from portal.services import intake
 
@@ -222,6 +222,7 @@ SUMMARY_LABELS: dict[str, Any] = {
     "contact_preference": _l("How to contact you"),
     "email": _l("Email address"),
     "phone": _l("Phone number"),
+    "mobile": _l("Mobile phone number"),
     "address": _l("Address"),
     "postcode": _l("Postcode"),
     "advocate_name": _l("Advocate's name"),
@@ -261,3 +262,48 @@ def _rows(step: str, form: QuestionForm) -> list[SummaryRow]:
             label = summary_label(form, name, str(field.label.text))
             rows.append(SummaryRow(step, field.id, label, answer))
     return rows
+
+
+def answers_as_sent(case: Submission) -> list[SummaryRow]:
+    """The person's answers as they sent them, in the words of check your answers (in
+    the language the caller has set): each page's form rebuilt from what was kept on
+    receipt. "A copy of what you sent" on the tracking page, and its PDF."""
+    kind = Kind(case.case.reclassified_from or case.case.kind)
+    try:
+        role: SubmitterRole | None = SubmitterRole(case.submitter_role)
+    except ValueError:
+        role = None
+    kept: dict[str, dict[str, Any]] = case.answers or {}
+    # What the later pages read of the earlier ones, as typed.
+    earlier = {
+        step: {name: [_typed(value)] for name, value in page.items() if value is not None}
+        for step, page in kept.items()
+    }
+    teams = intake.public_team_choices()
+    rows: list[SummaryRow] = []
+    for step in steps_for(kind, role):
+        if step not in kept or step not in FORMS:
+            continue
+        form = FORMS[step](
+            None, kind=kind, role=role, teams=teams, earlier=earlier, data=_as_data(kept[step])
+        )
+        rows += _rows(step, form)
+    return rows
+
+
+def _typed(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _as_data(page: dict[str, Any]) -> dict[str, Any]:
+    """A page's answers as its form holds them: dates back from the text they were kept as."""
+    data: dict[str, Any] = {}
+    for name, value in page.items():
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                data[name] = date.fromisoformat(value)
+                continue
+            except ValueError:
+                pass
+        data[name] = value
+    return data

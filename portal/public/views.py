@@ -2,20 +2,24 @@
 confirmation. Views translate HTTP only; the rules live in portal/domain and the
 database work in portal/services/intake.py."""
 
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from portal.database import utcnow
+from portal.domain.access import Role
+from portal.domain.clock import london_date
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import limiter
 from portal.i18n import lazy_gettext as _l
-from portal.models import Draft
+from portal.models import Draft, Staff
 from portal.public import bp
 from portal.public.feedback_views import tracking_feedback
 from portal.public.forms import (
@@ -24,6 +28,7 @@ from portal.public.forms import (
     ReturnAnswerForm,
     ReturnCodeForm,
     SaveForLaterForm,
+    StopCopiesForm,
 )
 from portal.public.journey import (
     CARRIED_TO_COMPLAINT,
@@ -37,8 +42,10 @@ from portal.public.journey import (
     typed_values,
 )
 from portal.services import (
+    advocates,
     attachments,
     clock,
+    complainant_steps,
     correspondence,
     intake,
     safeguarding,
@@ -149,6 +156,14 @@ def question(journey: str, step: str) -> Response | str:
             return redirect(_after_danger_check(kind, draft, step, form, following))
     else:
         form = stored_form(draft, step, kind, role) if draft else build_form(step, kind, role)
+        advocate = _signed_in_advocate(role)
+        if advocate is not None and (
+            not (draft and draft.answers.get(step)) or request.args.get("child")
+        ):
+            filled = advocates.filled_in(advocate, step, request.args.get("child"))
+            if filled:
+                form = build_form(step, kind, role, MultiDict(filled), draft)
+    advocate = _signed_in_advocate(role)
 
     back = previous_step(kind, role, step)
     here = ({"change": "yes"} if changing else {}) | ({"more": "yes"} if more else {})
@@ -166,7 +181,19 @@ def question(journey: str, step: str) -> Response | str:
         if changing
         else (_step_url(kind, back) if back else url_for("public.start")),
         action=_step_url(kind, step, **here),
+        earlier_children=advocates.earlier_children(advocate)
+        if advocate is not None and step == "about-the-child"
+        else [],
     )
+
+
+def _signed_in_advocate(role: SubmitterRole | None) -> Staff | None:
+    """A child's advocate signed in to their account, filing as an advocate: the form
+    fills in what it knows (docs/advocates.md). Anyone else gets the form as it is."""
+    if role is not SubmitterRole.ADVOCATE or not current_user.is_authenticated:
+        return None
+    person = cast(Staff, current_user._get_current_object())
+    return person if person.role == Role.ADVOCATE.value else None
 
 
 def _next_incomplete(draft: Draft, kind: Kind, *, after: str) -> str:
@@ -346,7 +373,7 @@ def check_answers(journey: str) -> Response | str:
         if request.method == "POST":
             # Send pressed again after the first press made the case: the same confirmation.
             sent = intake.sent_from(session.get("drafts", {}).get(kind.value))
-            if sent is not None and sent.kind == kind.value:
+            if sent is not None and sent.case.kind == kind.value:
                 return _confirm(kind, journey, sent.reference)
             return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
         return redirect(_step_url(kind, FIRST_STEP))
@@ -363,10 +390,10 @@ def check_answers(journey: str) -> Response | str:
             return redirect(url_for("public.start"))
         answers = checked.answers()
         carried = dict(draft.answers)
+        new = intake.NewSubmission.from_answers(kind, answers)
+        new.filed_by = _signed_in_advocate(new.role)
         try:
-            submission = intake.record_submission(
-                intake.NewSubmission.from_answers(kind, answers), draft=draft
-            )
+            submission = intake.record_submission(new, draft=draft)
         except intake.DraftGone:
             return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
         if kind is Kind.ADVOCACY and answers["what-happened"].get("also_complain") == "yes":
@@ -422,7 +449,7 @@ def confirmation(journey: str) -> Response | str:
     kind = _kind(journey)
     reference = session.get("submitted")
     submission = intake.find_submission(reference) if reference else None
-    if submission is None or submission.kind != kind.value:
+    if submission is None or submission.case.kind != kind.value:
         return redirect(url_for("public.start"))
     role = SubmitterRole(submission.submitter_role)
     return render_template(
@@ -439,21 +466,42 @@ def confirmation(journey: str) -> Response | str:
     )
 
 
-@bp.get("/track/<reference>/<token>")
+@bp.route("/track/<reference>/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: str(current_app.config["TRACKING_RATE_LIMIT"]))
 def track(reference: str, token: str) -> Response | str:
     submission = tracking.find_for_tracking(reference, token)
     if submission is None:
         abort(404)
+    copies = tracking.copies_to_advocate(submission)
+    form = StopCopiesForm() if copies else None
+    if request.method == "POST":
+        if form is None:
+            # The consent was withdrawn already (the form sent twice, or by the advocate).
+            return redirect(request.path)
+        if form.validate_on_submit():
+            if form.stop.data == "yes":
+                tracking.stop_copies(submission)
+                flash("copies-stopped")
+            return redirect(request.path)
     role = SubmitterRole(submission.submitter_role)
     response = Response(
         render_template(
             "public/track.html",
             submission=submission,
-            kind=Kind(submission.kind),
+            kind=Kind(submission.case.kind),
             audience=_audience(role),
             letters=correspondence.for_tracking(submission),
             letter_titles=correspondence.PUBLIC_TITLES,
+            # The person's side of the case (issue 17): what they can do, what they sent.
+            offered=complainant_steps.available(submission),
+            from_them=complainant_steps.on_case(submission),
+            window_end=complainant_steps.window_end(submission),
+            stage3_window_end=complainant_steps.stage3_window_end(submission),
+            token=token,
+            sent_titles=complainant_steps.PUBLIC_TITLES,
+            today=london_date(utcnow()),
+            form=form,
+            copies=copies,
             **tracking_feedback(submission, reference, token),
         ),
         mimetype="text/html",  # Werkzeug's Response is plain text unless told

@@ -1,11 +1,13 @@
 """What a submission sets off: the acknowledgement to the person (and their advocate),
-a note to the team it went to, a referral to the advocacy provider, and staff tasks: to
+a note to the team it went to, a referral to the advocacy provider (in its queue, with
+an email to its inbox), and staff tasks: to
 acknowledge by phone or letter (only the ways the person said are safe), and to explain
 advocacy to someone not sure about an advocate. All queued in the submission's own
 transaction.
 
 Nothing sent to the person repeats what they wrote: a child's inbox may be read by the
-very adults the child wrote about.
+very adults the child wrote about. Someone who asked for texts is acknowledged by a text
+that says only that it came, with the link to follow it.
 """
 
 from typing import Any
@@ -20,9 +22,9 @@ from portal.domain.flags import DESCRIPTIONS
 from portal.domain.timescales import Procedure, Step, limit_days
 from portal.domain.types import AdvocacyAnswer, ContactPreference, SubmitterRole
 from portal.extensions import db
-from portal.models import Submission, Task, Team
-from portal.services import clock, outbox
-from portal.services.common import council_name, tracking_url
+from portal.models import MessageChannel, Submission, Task, Team
+from portal.services import clock, outbox, referrals
+from portal.services.common import council_name, mobile_for_texts, tracking_url
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
 EXPLAIN_ADVOCACY = "explain_advocacy"
@@ -83,7 +85,7 @@ def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
         # What the emails say of the submission, as it is now.
         "submission": {
             "reference": submission.reference,
-            "kind": submission.kind,
+            "kind": submission.case.kind,
             "submitter_name": submission.submitter_name,
             "advocate_name": submission.advocate_name,
             "advocacy_answer": submission.advocacy_answer,
@@ -98,7 +100,7 @@ def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
         "stage1_extended": clock.longest_first_response(submission, progress=progress),
         "resolution_days": limit_days(Procedure.WALES_CHILDREN, Step.RESOLUTION_LETTER),
         "wales_stage2_days": limit_days(Procedure.WALES_CHILDREN, Step.STAGE2_RESPONSE),
-        "procedure": submission.procedure,
+        "procedure": submission.case.procedure,
         "track_url": tracking_url(submission.reference, tracking_token, submission.language),
         "council_name": council_name(submission.language),
         "council_phone": config["COUNCIL_PHONE"],
@@ -115,6 +117,20 @@ def _queue_acknowledgements(submission: Submission, context: dict[str, Any]) -> 
         reference=submission.reference,
     )
     reached = False
+    mobile = mobile_for_texts(submission)
+    if mobile:
+        # A text says only that it came, and links the tracking page (sms/acknowledgement).
+        outbox.queue(
+            purpose="acknowledgement",
+            recipient=mobile,
+            subject="",
+            template="acknowledgement",
+            context={key: context[key] for key in ("track_url", "council_name")},
+            language=submission.language,
+            submission=submission,
+            channel=MessageChannel.SMS,
+        )
+        reached = True
     if submission.contact_preference == ContactPreference.EMAIL.value and submission.email:
         outbox.queue(
             purpose="acknowledgement",
@@ -159,8 +175,8 @@ def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) ->
     )
     # The team it went to and the advocacy provider, in one query.
     wanted = []
-    if submission.team_id:
-        wanted.append(Team.id == submission.team_id)
+    if submission.case.team_id:
+        wanted.append(Team.id == submission.case.team_id)
     if wants_advocate:
         wanted.append(sa.and_(Team.is_advocacy_provider, Team.is_active))
     found = (
@@ -168,9 +184,9 @@ def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) ->
         if wanted
         else []
     )
-    team = next((t for t in found if t.id == submission.team_id), None)
+    team = next((t for t in found if t.id == submission.case.team_id), None)
     if team is not None and team.is_active:
-        kind_words = STAFF_KIND_WORDS.get(submission.kind, submission.kind)
+        kind_words = STAFF_KIND_WORDS.get(submission.case.kind, submission.case.kind)
         outbox.queue(
             purpose="team_notification",
             recipient=team.inbox_email,
@@ -188,12 +204,8 @@ def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) ->
 
     if wants_advocate:
         provider = next((t for t in found if t.is_advocacy_provider and t.is_active), None)
-        if provider is not None:
-            outbox.queue(
-                purpose="advocacy_referral",
-                recipient=provider.inbox_email,
-                subject=f"Advocacy request: {submission.reference}",
-                template="advocacy-referral",
-                context=context | {"team": {"name": provider.name}},
-                submission=submission,
-            )
+        source = referrals.source_of(submission)
+        if provider is not None and source is not None:
+            # The referral in the provider's queue, and the email to its inbox that
+            # links the queue (services/referrals.py).
+            referrals.make(submission, source=source, provider=provider, now=submission.received_at)

@@ -188,6 +188,44 @@ def _kept(filename: str, content: bytes) -> tuple[Path, Attachment]:
     )
 
 
+def keep_sent(files: list[tuple[str, bytes]]) -> tuple[list[Path], list[Attachment]]:
+    """Files the person sends later (from the tracking page), each checked, cleaned and
+    scanned like the form's, written under a random key; their rows are not yet added.
+    FileRejected (the file's name and why) for the first that cannot be taken: then none
+    is kept. The caller adds the rows, and deletes the files if its transaction fails."""
+    limit = int(current_app.config["ATTACHMENT_MAX_FILES"])
+    if len(files) > limit:
+        raise _too_many(limit)
+    stored: list[Path] = []
+    rows: list[Attachment] = []
+    try:
+        for filename, content in files:
+            try:
+                path, row = _kept(filename, content)
+            except FileRejected as problem:
+                shown = filename.replace("\\", "/").rsplit("/", 1)[-1][:80]
+                raise FileRejected(f"{shown}: {problem}") from problem
+            stored.append(path)
+            rows.append(row)
+    except Exception:
+        for path in stored:
+            path.unlink(missing_ok=True)
+        raise
+    return stored, rows
+
+
+def for_steps(case: Submission) -> dict[int, list[Attachment]]:
+    """The files sent later from the tracking page, by the step they came with."""
+    found: dict[int, list[Attachment]] = {}
+    for attachment in db.session.scalars(
+        sa.select(Attachment)
+        .where(Attachment.submission_id == case.id, Attachment.step_id.is_not(None))
+        .order_by(Attachment.id)
+    ):
+        found.setdefault(int(attachment.step_id or 0), []).append(attachment)
+    return found
+
+
 def add_to_case(
     staff: Staff, case: Submission, filename: str, content: bytes, *, description: str
 ) -> Attachment:

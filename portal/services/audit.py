@@ -94,14 +94,19 @@ def for_case(submission: Submission) -> list[Entry]:
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).all()
     # Only the teams, people and categories the trail names (a council has hundreds).
-    named: dict[str, set[Any]] = {"team_id": set(), "assigned_staff_id": set(), "categories": set()}
+    named: dict[str, set[Any]] = {
+        "team_id": set(),
+        "assigned_staff_id": set(),
+        "advocate_id": set(),
+        "categories": set(),
+    }
     for recorded, _ in rows:
         for field, pair in (recorded.detail.get("changes") or {}).items():
             if field in named:
                 for raw in pair:
                     named[field].update(raw if isinstance(raw, list) else [raw])
     teams = _names(Team.id, Team.name, named["team_id"])
-    people = _names(Staff.id, Staff.name, named["assigned_staff_id"])
+    people = _names(Staff.id, Staff.name, named["assigned_staff_id"] | named["advocate_id"])
     categories = _names(Category.slug, Category.name, named["categories"])
 
     def value(field: str, raw: Any) -> str:
@@ -111,7 +116,7 @@ def for_case(submission: Submission) -> list[Entry]:
             return "Yes" if raw else "No"
         if field == "team_id":
             return teams.get(raw, "A team since deleted")
-        if field == "assigned_staff_id":
+        if field in ("assigned_staff_id", "advocate_id"):
             return people.get(raw, "A former member of staff")
         if field == "categories" and isinstance(raw, list):
             return ", ".join(categories.get(slug, labels.words(str(slug))) for slug in raw)

@@ -14,13 +14,15 @@ from portal.domain import labels, stages
 from portal.domain.access import Permission, Role, can
 from portal.domain.clock import LONDON
 from portal.domain.next_steps import RESPONSES
-from portal.domain.stages import Move, Stage
+from portal.domain.referrals import Source as ReferralSource
+from portal.domain.stages import Move
 from portal.domain.timescales import Procedure, check_acknowledgement_date
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import (
     Case,
     Category,
+    ComplainantStep,
     ComplaintPoint,
     Lesson,
     Staff,
@@ -29,15 +31,15 @@ from portal.models import (
     Task,
     Team,
 )
-from portal.models.submission import row_of, urgent, with_case
-from portal.services import acknowledgements, audit, clock, events
+from portal.models.submission import read_field, urgent, with_case, write_field
+from portal.services import acknowledgements, audit, clock, consent, events, referrals
 from portal.services.common import CaseChanged as CaseChanged
 from portal.services.common import NotAllowed as NotAllowed
 from portal.services.common import check_version as _check_version
 from portal.services.common import require as _require
 
-# The dates a move sets on the case, by move (a stage's own on its row: models/submission.py,
-# ON_STAGES).
+# The dates a move sets on the case, by move (a stage's own on its row: models/stage_response.py
+# STAGE_FIELDS).
 MOVE_DATE_FIELD: dict[Move, str] = {
     Move.ACCEPT: "accepted_on",
     Move.RESOLVE_INFORMALLY: "resolved_informally_on",
@@ -55,8 +57,6 @@ MOVE_DATE_FIELD: dict[Move, str] = {
     Move.SET_PANEL: "panel_on",
     Move.PANEL_REPORT: "panel_report_on",
     Move.RESPOND_STAGE3: "stage3_responded_on",
-    Move.REFER_OMBUDSMAN: "ombudsman_referred_on",
-    Move.OMBUDSMAN_DECISION: "ombudsman_decided_on",
 }
 
 # Details a move may carry, beyond its date.
@@ -67,8 +67,6 @@ MOVE_DETAILS: dict[Move, tuple[str, ...]] = {
     Move.EXTEND_STAGE2: ("stage2_extended_to", "stage2_extension_reason"),
     Move.SET_PANEL: ("panel_members",),
     Move.PANEL_REPORT: ("panel_recommendations",),
-    Move.REFER_OMBUDSMAN: ("ombudsman_reference",),
-    Move.OMBUDSMAN_DECISION: ("ombudsman_decision",),
 }
 
 # The moves that respond at a stage (the ones that stop its clock, domain/stages.py): each
@@ -146,7 +144,7 @@ refresh_due = clock.refresh_due
 
 
 def _snapshot(case: Submission, names: list[str]) -> dict[str, Any]:
-    return {name: getattr(row_of(case, name), name) for name in names}
+    return {name: read_field(case, name) for name in names}
 
 
 _save = clock.save_change  # refresh what is due, record the change in the trail, commit
@@ -170,6 +168,79 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
     """Apply a move of the procedure, or raise stages.MoveRefused saying why."""
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
+    _apply(staff, case, data)
+
+
+# The moves the person who complained makes themselves, from the tracking page
+# (services/complainant_steps.py): recorded as staff recording them would.
+THEIR_MOVES = (Move.REQUEST_STAGE2, Move.REQUEST_STAGE3)
+
+
+def apply_theirs(
+    case: Submission, data: MoveInput, *, by: str, account: Staff | None = None
+) -> None:
+    """A move the person made (a stage 2 or 3 request in time): no member of staff, the
+    trail says who (`by`; with an advocate's own account, the trail and the clock name
+    it). Raises stages.MoveRefused as `apply` does."""
+    if data.move not in THEIR_MOVES:
+        raise ValueError(f"{data.move} is recorded by staff")
+    _apply(account, case, data, {"by": by})
+
+
+def stage2_window_granted_to(case: Submission) -> date | None:
+    """The latest date staff granted the person to decide whether to ask for stage 2."""
+    return db.session.scalar(
+        sa.select(sa.func.max(ComplainantStep.granted_to)).where(
+            ComplainantStep.submission_id == case.id,
+            ComplainantStep.more_time_for == "stage2_decision",
+            ComplainantStep.decision == "granted",
+        )
+    )
+
+
+def stage2_request_late(case: Submission, on: date) -> bool:
+    """After 20 working days from the stage 1 response, or any later date granted."""
+    return stages.is_late_request(
+        on,
+        case.stage_row("stage1").responded_on,
+        window_days(Procedure(case.case.procedure)),
+        extended_to=stage2_window_granted_to(case),
+    )
+
+
+def stage3_request_late(case: Submission, on: date) -> bool:
+    """After 20 working days from the stage 2 adjudication."""
+    return stages.is_late_request(
+        on, case.stage_row("stage2").responded_on, window_days(Procedure(case.case.procedure))
+    )
+
+
+# A move staff record that answers what the person asked for from the tracking page.
+THEIRS_RECORDED = {
+    Move.REQUEST_STAGE2: "stage2",
+    Move.REQUEST_STAGE3: "stage3",
+    Move.WITHDRAW: "withdraw",
+}
+
+
+def _theirs_recorded(case: Submission, kind: str) -> None:
+    """Their request of this kind, still waiting, is recorded now: its task is done."""
+    for step in db.session.scalars(
+        sa.select(ComplainantStep).where(
+            ComplainantStep.submission_id == case.id,
+            ComplainantStep.kind == kind,
+            ComplainantStep.recorded.is_(False),
+            ComplainantStep.decided_at.is_(None),
+        )
+    ):
+        step.recorded = True
+        if step.task is not None and step.task.done_at is None:
+            step.task.done_at = utcnow()
+
+
+def _apply(
+    staff: Staff | None, case: Submission, data: MoveInput, extra: dict[str, Any] | None = None
+) -> None:
     was = progress_of(case)
     owed_before = clock.owed(case, progress=was)
     progress = stages.apply_move(
@@ -190,34 +261,33 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
         case.reach(stages.STARTS[data.move])  # the stage's row, from the day it starts
     if data.move in MOVE_DATE_FIELD:
         field = MOVE_DATE_FIELD[data.move]
-        setattr(row_of(case, field), field, getattr(progress, field))
+        write_field(case, field, getattr(progress, field))
     for name in MOVE_DETAILS.get(data.move, ()):
         if name in data.details:
-            setattr(row_of(case, name), name, data.details[name])
+            write_field(case, name, data.details[name])
     if response is not None:
         for name, column in RESPONSE_DETAILS[data.move].items():
             if name in data.details:
                 setattr(response, column, data.details[name])
     if data.move is Move.REQUEST_STAGE2:
-        case.stage2_request_late = stages.is_late_request(
-            data.on, case.stage1_responded_on, window_days(Procedure(case.procedure))
-        )
+        case.reach("stage2").request_late = stage2_request_late(case, data.on)
+    if data.move in THEIRS_RECORDED:
+        _theirs_recorded(case, THEIRS_RECORDED[data.move])
     if data.move is Move.REQUEST_STAGE3:
-        case.stage3_request_late = stages.is_late_request(
-            data.on, case.stage2_adjudicated_on, window_days(Procedure(case.procedure))
-        )
-    if before["stage"] != Stage.CLOSED and stages.current_stage(progress) is Stage.CLOSED:
+        case.reach("stage3").request_late = stage3_request_late(case, data.on)
+    if not stages.ended(was) and stages.ended(progress):
         # Just closed: the complainant is asked, once, how it was handled (issue 8).
         events.publish(events.CaseClosed(case))
     refresh_due(case)
     clock.after_move(case, data.move, data.on, staff, was, owed_before, data.details)
-    # The complainant is told what it means for them (services/effects.py).
-    if data.move in stages.EXTENDS:
+    # The complainant is told what it means for them (services/effects.py). Only staff
+    # extend or respond (THEIR_MOVES holds neither).
+    if data.move in stages.EXTENDS and staff is not None:
         events.publish(events.DeadlineExtended(case, data.move, staff))
-    elif data.move in RESPONSES:
+    elif data.move in RESPONSES and staff is not None:
         events.publish(events.StageResponded(case, data.move, staff))
     if response is None:
-        _save(staff, case, f"move:{data.move.value}", before)
+        _save(staff, case, f"move:{data.move.value}", before, extra)
         return
     # The trail names the response's fields as the case's own once were (outcome,
     # ex_gratia_pence, stage2_cost_pence ...), with the stage they belong to.
@@ -226,7 +296,7 @@ def apply(staff: Staff, case: Submission, data: MoveInput, *, version: int) -> N
         case,
         f"move:{data.move.value}",
         before,
-        {"response_stage": response.stage},
+        {"response_stage": response.stage} | (extra or {}),
         after=_response_snapshot(response, data.move),
     )
 
@@ -260,17 +330,17 @@ def assign(
     team = db.session.get(Team, team_id) if team_id is not None else case.case.team
     if team_id is not None and team is None:
         raise ValueError("Select a team")
-    moves = team_id is not None and team_id != case.team_id
+    moves = team_id is not None and team_id != case.case.team_id
     if moves and not reason.strip():
         raise ReasonNeeded("Enter why you are changing the team")
     if person_id is not None:
         check_assignee(db.session.get(Staff, person_id), team)
     if moves:
-        case.team_id = team_id
-        case.routing_rule_id = None
+        case.case.team_id = team_id
+        case.case.routing_rule_id = None
         case.case.routing_reason = f"Re-routed by staff: {reason}"
     if person_id is not None:
-        case.assigned_staff_id = person_id
+        case.case.assigned_staff_id = person_id
     _save(staff, case, "assigned", before, {"reason": reason})
 
 
@@ -282,7 +352,11 @@ def check_assignee(person: Staff | None, team: Team | None) -> None:
         raise AssigneeRefused("Select a person")
     role = Role(person.role)
     if not can(role, Permission.WORK_CASES):
-        raise AssigneeRefused(f"{person.name} is an auditor: select someone who works cases")
+        raise AssigneeRefused(
+            f"{person.name} is an auditor: select someone who works cases"
+            if role is Role.AUDITOR
+            else f"{person.name} does not work cases: select someone who does"
+        )
     if can(role, Permission.SEE_ALL_TEAMS):
         return
     if team is None or person.team_id != team.id:
@@ -339,7 +413,7 @@ def change_procedure(
     if not reason.strip():
         raise ValueError("Enter why the procedure is changing")
     before = _snapshot(case, ["procedure", "next_due_on"])
-    case.procedure = procedure.value
+    case.case.procedure = procedure.value
     _save(staff, case, "procedure_changed", before, {"reason": reason})
 
 
@@ -353,12 +427,12 @@ def record_acknowledgement(
     _check_version(case, version)
     check_acknowledgement_date(case.received_on, on, today=today)
     before = _snapshot(case, ["acknowledged_at", "acknowledged_how", "next_due_on", "stage1_due"])
-    case.acknowledged_at = datetime.combine(on, time(12, 0), LONDON)
+    case.case.acknowledged_at = datetime.combine(on, time(12, 0), LONDON)
     case.case.acknowledged_how = how
     # Explaining advocacy is its own task: done when advocacy is updated, not here.
     for task in open_tasks(case):
         if task.kind != acknowledgements.EXPLAIN_ADVOCACY:
-            task.done_at = case.acknowledged_at
+            task.done_at = case.case.acknowledged_at
     clock.after_acknowledgement(case, staff)
     _save(staff, case, "acknowledged", before)
 
@@ -366,13 +440,13 @@ def record_acknowledgement(
 def reclassify(staff: Staff, case: Submission, *, kind: Kind, reason: str, version: int) -> None:
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
-    if kind.value == case.kind:
+    if kind.value == case.case.kind:
         raise ValueError("It is already recorded as that")
     if not reason.strip():
         raise ValueError("Enter why it is being reclassified")
     before = _snapshot(case, ["kind", "reclassified_from", "stage", "next_due_on"])
-    case.case.reclassified_from = case.kind
-    case.kind = kind.value
+    case.case.reclassified_from = case.case.kind
+    case.case.kind = kind.value
     _save(staff, case, "reclassified", before, {"reason": reason})
 
 
@@ -392,15 +466,37 @@ def decide_sufficient_interest(
 
 
 def update_advocacy(
-    staff: Staff, case: Submission, *, status: str, advocate: str | None, version: int
+    staff: Staff,
+    case: Submission,
+    *,
+    status: str,
+    advocate: str | None,
+    version: int,
+    advocate_account: Staff | None = None,
 ) -> None:
+    """Where the advocacy request stands, and who the advocate is: their name as typed
+    (kept for history) and, when they have one, their account, which then sees the case
+    (services/advocates.py; the caller checks it is an advocate's)."""
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
     if status not in labels.ADVOCACY_STATUSES:
         raise ValueError("Select where the advocacy request stands")
-    before = _snapshot(case, ["advocacy_status", "advocate_assigned", "next_due_on"])
+    fields = ["advocacy_status", "advocate_assigned", "advocate_id", "next_due_on"]
+    before = _snapshot(case, fields)
     case.case.advocacy_status = status
-    case.case.advocate_assigned = advocate or None
+    case.case.advocate_assigned = advocate or (advocate_account.name if advocate_account else None)
+    case.case.advocate_id = advocate_account.id if advocate_account else None
+    provider = referrals.provider_team()
+    if status == "requested" and provider is not None and referrals.open_referral(case) is None:
+        # The offer taken up after all (or staff asking for one): a referral in the
+        # provider's queue.
+        referrals.make(
+            case,
+            source=ReferralSource.OFFER if case.advocacy_answer else ReferralSource.STAFF,
+            provider=provider,
+            now=utcnow(),
+            staff=staff,
+        )
     # Whoever records where advocacy stands has talked it through: the task is done.
     for task in open_tasks(case):
         if task.kind == acknowledgements.EXPLAIN_ADVOCACY:
@@ -408,12 +504,28 @@ def update_advocacy(
     _save(staff, case, "advocacy_updated", before)
 
 
+def give_copy_consent(staff: Staff, case: Submission, *, on: date, version: int) -> None:
+    """Staff record the child's word that their advocate may have copies of every letter."""
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    consent.give(case, by="staff", on=on, staff=staff)
+    db.session.commit()
+
+
+def withdraw_copy_consent(staff: Staff, case: Submission, *, on: date, version: int) -> None:
+    """Staff record the child's word that their advocate gets no more copies."""
+    _require(staff, Permission.WORK_CASES)
+    _check_version(case, version)
+    consent.withdraw(case, by="staff", on=on, staff=staff)
+    db.session.commit()
+
+
 def thank(staff: Staff, case: Submission, *, on: date, version: int) -> None:
     _require(staff, Permission.WORK_CASES)
     _check_version(case, version)
     before = _snapshot(case, ["thanked_on", "closed_on", "stage"])
-    case.thanked_on = on
-    case.closed_on = case.closed_on or on
+    case.case.thanked_on = on
+    case.case.closed_on = case.case.closed_on or on
     _save(staff, case, "compliment_thanked", before)
 
 
@@ -460,7 +572,7 @@ def add_lesson(
     db.session.add(
         Lesson(
             submission_id=case.id,
-            team_id=case.team_id,
+            team_id=case.case.team_id,
             lesson=lesson,
             action=action,
             action_due_on=action_due_on,

@@ -43,11 +43,11 @@ from portal.domain.stages import (
 from portal.domain.timescales import ClockPaused, Deadline, Procedure, Step, statutory_procedure
 from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
-from portal.models import Case, ClockEvent, Staff, Submission
-from portal.models.submission import row_of, with_case
+from portal.models import Case, ClockEvent, OmbudsmanEnquiry, Staff, Submission
+from portal.models.submission import is_field, read_field, with_case
 from portal.services import audit
 from portal.services import events as case_events
-from portal.services.common import check_can_work
+from portal.services.common import check_can_work, mobile_for_texts
 
 STARTED, PAUSED, RESTARTED = "started", "paused", "restarted"
 EXTENDED, STOPPED, RECOMPUTED = "extended", "stopped", "recomputed"
@@ -71,19 +71,23 @@ def progress_of(case: Submission) -> Progress:
         "acknowledgement_expected_on",
         "advocacy_due_on",
         "pauses",
+        "ombudsman",
     }
     values = {
-        f.name: getattr(row_of(case, f.name), f.name)
+        f.name: read_field(case, f.name)
         for f in dataclasses.fields(Progress)
-        if hasattr(row_of(case, f.name), f.name) and f.name not in own
+        if f.name not in own and is_field(f.name)
     }
+    acknowledged_at = case.case.acknowledged_at
     return Progress(
-        procedure=Procedure(case.procedure),
-        kind=Kind(case.kind),
-        acknowledged_on=london_date(case.acknowledged_at) if case.acknowledged_at else None,
+        procedure=Procedure(case.case.procedure),
+        kind=Kind(case.case.kind),
+        acknowledged_on=london_date(acknowledged_at) if acknowledged_at else None,
+        # Queued when it was recorded: for one staff record days after it came (a
+        # letter), the day they record it.
         acknowledgement_expected_on=(
-            case.received_on
-            if case.acknowledged_at is None and acknowledged_by_email_on_receipt(case)
+            max(case.received_on, london_date(case.received_at))
+            if acknowledged_at is None and acknowledged_by_email_on_receipt(case)
             else None
         ),
         # Owed only while the request waits for the provider.
@@ -92,15 +96,31 @@ def progress_of(case: Submission) -> Progress:
         else None,
         flags=frozenset(case.flags or []),
         pauses=pauses(case, running_clock(case)),
+        ombudsman=tuple(e.as_rules() for e in ombudsman_enquiries(case)),
         **values,
     )
 
 
+def ombudsman_enquiries(case: Submission) -> list[OmbudsmanEnquiry]:
+    """The ombudsman's enquiries into the case, the earliest first (its steps are
+    services/ombudsman.py's)."""
+    if case.id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(OmbudsmanEnquiry)
+            .where(OmbudsmanEnquiry.submission_id == case.id)
+            .order_by(OmbudsmanEnquiry.received_on, OmbudsmanEnquiry.id)
+        )
+    )
+
+
 def acknowledged_by_email_on_receipt(case: Submission) -> bool:
-    """The acknowledgement went by email, queued with the submission (to the person, or to
-    the advocate a child asked us to reply through): it is made on the day of receipt."""
+    """The acknowledgement went by email (or by text), queued with the submission (to the
+    person, or to the advocate a child asked us to reply through): it is made on the day
+    of receipt."""
     by_email = case.contact_preference == ContactPreference.EMAIL.value
-    return bool((by_email and case.email) or case.advocate_email)
+    return bool((by_email and case.email) or case.advocate_email or mobile_for_texts(case))
 
 
 def acknowledgement_due(received_on: date, procedure: Procedure | None = None) -> Deadline:
@@ -145,25 +165,26 @@ def refresh_due(case: Submission) -> None:
     """Recompute the stage, what the council owes next (it sorts the queue) and the date
     of the first response the person is shown (`stage1_due`), all from the same rules."""
     progress = progress_of(case)
-    case.stage = stages.current_stage(progress).value
+    row = case.case
+    row.stage = stages.current_stage(progress).value
     due = next_due_of(case, progress=progress)
     if due is None:
-        case.next_due_on, case.next_due_what, case.case.next_due_statutory = None, None, None
+        row.next_due_on, row.next_due_what, row.next_due_statutory = None, None, None
     elif due.deadline is None:
         # A paused clock has no due date: nothing is owed until it restarts.
-        case.next_due_on, case.case.next_due_statutory = None, None
-        case.next_due_what = f"{due.what}: clock paused" if due.paused else due.what
+        row.next_due_on, row.next_due_statutory = None, None
+        row.next_due_what = f"{due.what}: clock paused" if due.paused else due.what
     else:
-        case.next_due_on = due.deadline.due
-        case.next_due_what = due.what
-        case.case.next_due_statutory = due.deadline.statutory
+        row.next_due_on = due.deadline.due
+        row.next_due_what = due.what
+        row.next_due_statutory = due.deadline.statutory
     try:
         first = stages.first_response(progress, local_targets())
     except ClockPaused:
-        case.stage1_due = None  # the person is told the new date when it restarts
+        row.stage1_due = None  # the person is told the new date when it restarts
         return
     if first is not None and first.deadline is not None:
-        case.stage1_due = first.deadline.due
+        row.stage1_due = first.deadline.due
 
 
 def first_response_due(
@@ -193,11 +214,11 @@ def longest_first_response(
 def after_acknowledgement(case: Submission, staff: Staff | None) -> None:
     """The acknowledgement has been made (`acknowledged_at` set): what is due is worked
     out again, counted from the day it was made; a date that moves goes in the ledger."""
-    before = case.stage1_due
+    before = case.case.stage1_due
     refresh_due(case)
-    if case.stage1_due == before or case.id is None or case.acknowledged_at is None:
+    if case.case.stage1_due == before or case.id is None or case.case.acknowledged_at is None:
         return
-    made = london_date(case.acknowledged_at)
+    made = london_date(case.case.acknowledged_at)
     _add(
         case,
         "stage1",
@@ -205,7 +226,7 @@ def after_acknowledgement(case: Submission, staff: Staff | None) -> None:
         made,
         staff,
         before,
-        due_after=case.stage1_due,
+        due_after=case.case.stage1_due,
         reason=f"Counted from the acknowledgement, made on {made:%A %-d %B %Y}",
     )
 
@@ -235,7 +256,11 @@ def pauses(case: Submission, clock: str | None) -> tuple[Pause, ...]:
 
 
 def running_clock(case: Submission) -> str | None:
-    return STAGE_CLOCKS.get(Stage(case.stage)) if case.stage in STAGE_CLOCKS.values() else None
+    return (
+        STAGE_CLOCKS.get(Stage(case.case.stage))
+        if case.case.stage in STAGE_CLOCKS.values()
+        else None
+    )
 
 
 def _add(
@@ -247,7 +272,7 @@ def _add(
     due_before: date | None,
     **extra: object,
 ) -> ClockEvent:
-    extra.setdefault("due_after", case.next_due_on)
+    extra.setdefault("due_after", case.case.next_due_on)
     event = ClockEvent(
         submission_id=case.id,
         stage=clock,
@@ -275,7 +300,7 @@ def after_move(
     case: Submission,
     move: Move,
     on: date,
-    staff: Staff,
+    staff: Staff | None,
     before: stages.Progress,
     owed_before: list[Due],
     details: dict[str, object],
@@ -296,7 +321,7 @@ def after_move(
             on,
             staff,
             was_due,
-            due_after=_due_date(_owed_for(move, owed_after)) or case.next_due_on,
+            due_after=_due_date(_owed_for(move, owed_after)) or case.case.next_due_on,
             reason=str(reason or "")[:500] or None,
             agreement=str(details.get("extension_agreement") or "")[:300] or None,
         )
@@ -311,8 +336,28 @@ def after_move(
         _add(case, clock, STOPPED, on, staff, was_due, reason=move.value)
 
 
+def after_reopening(
+    case: Submission, staff: Staff, on: date, before: Progress, owed_before: list[Due]
+) -> None:
+    """The ledger's entry for a closed case reopened (its due date already refreshed):
+    accepted into stage 1 on reopening, stage 1's clock starts; back in a stage whose
+    response is still owed, its clock runs again from the same dates, worked out again."""
+    after = progress_of(case)
+    was_due = _due_date(owed_before[0]) if owed_before else None
+    if after.accepted_on and not before.accepted_on:
+        _add(case, STARTS[Move.ACCEPT], STARTED, on, staff, was_due)
+    elif stages.clock_running(after):
+        clock = STAGE_CLOCKS[stages.current_stage(after)]
+        _add(case, clock, RECOMPUTED, on, staff, was_due, reason="The case was reopened")
+
+
 def _stop(
-    case: Submission, clock: str, kind: str, on: date, staff: Staff, due_before: Due | None
+    case: Submission,
+    clock: str,
+    kind: str,
+    on: date,
+    staff: Staff | None,
+    due_before: Due | None,
 ) -> None:
     """Fix, once, how long the step took and whether it was in time."""
     deadline = due_before.deadline if due_before else None
@@ -351,7 +396,7 @@ def pause(
     why = labels.label("pause_reason", reason)
     if detail:
         why = f"{why}: {detail}"
-    before = case.next_due_on
+    before = case.case.next_due_on
     _add_and_refresh(case, clock, PAUSED, on, staff, before, reason=why[:500])
     case_events.publish(case_events.ClockPaused(case, why, staff))
     save_change(staff, case, "clock_paused", {"next_due_on": before}, {"reason": why})
@@ -372,7 +417,7 @@ def restart(staff: Staff, case: Submission, *, on: date, version: int) -> None:
 
 
 def save_change(
-    staff: Staff,
+    staff: Staff | None,
     case: Submission,
     action: str,
     before: dict[str, Any],
@@ -385,7 +430,7 @@ def save_change(
     response), named as in `before`."""
     refresh_due(case)
     kept = after or {}
-    after = {name: getattr(row_of(case, name), name) for name in before if name not in kept} | kept
+    after = {name: read_field(case, name) for name in before if name not in kept} | kept
     audit.record(
         action,
         staff=staff,
@@ -409,7 +454,7 @@ def _add_and_refresh(
     event = _add(case, clock, kind, on, staff, due_before, **extra)
     db.session.flush()  # the due date is worked out from the events in the database
     refresh_due(case)
-    event.due_after = case.next_due_on
+    event.due_after = case.case.next_due_on
 
 
 @dataclass(frozen=True)
@@ -427,11 +472,11 @@ def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recompute
         with_case().where(Case.stage != Stage.CLOSED.value, Case.purged_at.is_(None))
     )
     for case in open_cases:
-        before = case.next_due_on
+        before = case.case.next_due_on
         refresh_due(case)
-        if case.next_due_on == before:
+        if case.case.next_due_on == before:
             continue
-        clock = running_clock(case) or case.stage[:10]  # "triage": the acknowledgement
+        clock = running_clock(case) or case.case.stage[:10]  # "triage": the acknowledgement
         _add(case, clock, RECOMPUTED, london_date(utcnow()), staff, before, reason=why[:500])
         audit.record(
             "due_date_recomputed",
@@ -439,12 +484,12 @@ def recompute_open_cases(why: str, staff: Staff | None = None) -> list[Recompute
             submission=case,
             detail={
                 "changes": audit.changes(
-                    {"next_due_on": before}, {"next_due_on": case.next_due_on}
+                    {"next_due_on": before}, {"next_due_on": case.case.next_due_on}
                 ),
                 "reason": why,
             },
         )
-        moved.append(Recomputed(case.reference, before, case.next_due_on))
+        moved.append(Recomputed(case.reference, before, case.case.next_due_on))
     db.session.commit()
     return moved
 
@@ -478,7 +523,7 @@ def worked_out(case: Submission) -> list[WorkedOut]:
         deadline = due.deadline
         if due.what == stages.ACKNOWLEDGE:
             # Kept on the case as a date; counted again the way it was set on receipt.
-            deadline = acknowledgement_due(case.received_on, Procedure(case.procedure))
+            deadline = acknowledgement_due(case.received_on, Procedure(case.case.procedure))
         if deadline.counted_from is None:
             extension = next(
                 (e for e in reversed(events(case)) if e.kind == EXTENDED and e.stage == clock),

@@ -4,6 +4,12 @@
 message is never recorded without being sent or sent without being recorded. The case page
 and the tracking page show each one with how its delivery went.
 
+Someone who asked for texts gets a short text instead of the email: it says only that
+there is something new (a message, news of the date, the reply, the questionnaire), with a
+fresh link to the tracking page (or the questionnaire) where it can be read. A phone's
+screen is read by whoever holds it, so no text says anything about the case, to a child
+or an adult: the outbox row keeps the words sent, which staff see on the case.
+
 A child's email only says there is something new, with a fresh link to the tracking page
 where it can be read: a child's inbox may be read by the very adults they wrote about, so
 nothing about the case travels in it. Where there is no email address, a staff task says
@@ -30,14 +36,22 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Correspondence,
+    MessageChannel,
     OutboxMessage,
     Staff,
     Submission,
     Task,
     TrackingLink,
 )
-from portal.services import audit, outbox
-from portal.services.common import check_can_work, council_name, hash_token, is_child, tracking_url
+from portal.services import audit, consent, outbox
+from portal.services.common import (
+    check_can_work,
+    council_name,
+    hash_token,
+    is_child,
+    mobile_for_texts,
+    tracking_url,
+)
 
 
 class Recipient(StrEnum):
@@ -81,6 +95,7 @@ class How(StrEnum):
     """How a message reached (or is to reach) its recipient."""
 
     EMAIL = "email"
+    TEXT = "text"  # a short text that there is something new, with the link to read it
     POST = "post"
     PHONE = "phone"  # letters are not safe: staff phone to tell them
     IN_PERSON = "in_person"  # printed and handed over, never posted
@@ -88,19 +103,40 @@ class How(StrEnum):
     NONE = "none"  # no safe way is left: staff must agree one
 
 
+def advocate_account(case: Submission) -> Staff | None:
+    """The advocate's account staff named on the case, if any (models/case.py)."""
+    if case.case.advocate_id is None:
+        return None
+    return db.session.get(Staff, case.case.advocate_id)
+
+
 def address_of(case: Submission, recipient: Recipient) -> str | None:
     if recipient is Recipient.ADVOCATE:
+        account = advocate_account(case)
+        if account is not None and account.is_active_account:
+            return account.email
         return case.advocate_email or None
     if case.contact_preference == ContactPreference.EMAIL.value and case.email:
         return case.email
     return None
 
 
+def has_advocate(case: Submission) -> bool:
+    """An advocate other than the complainant themselves (an advocate who filed is the
+    complainant: their letters come to them as such)."""
+    if not (case.advocate_email or case.advocate_name or case.case.advocate_id):
+        return False
+    theirs = address_of(case, Recipient.ADVOCATE)
+    mine = case.email if case.submitter_role == "advocate" else None
+    return not (theirs and mine and theirs.lower() == mine.lower())
+
+
 def recipients_of(case: Submission) -> list[Recipient]:
-    """Who a message goes to by default: the complainant, and their advocate if any
-    (a child who asked for replies through their advocate gets them there)."""
+    """Who a message goes to by default: the complainant, and a copy to their advocate
+    while the child's consent to copying stands (services/consent.py). After the child
+    or the advocate withdraws it, nothing more is copied."""
     found = [Recipient.COMPLAINANT]
-    if case.advocate_email or case.advocate_name:
+    if has_advocate(case) and consent.stands(case):
         found.append(Recipient.ADVOCATE)
     return found
 
@@ -136,16 +172,21 @@ def send(
     to: Iterable[Recipient] | None = None,
     today: date | None = None,
     printed: How | None = None,
+    link: str | None = None,
 ) -> list[Correspondence]:
     """Keep the message on the case and queue it to each recipient; the caller commits.
     `subject` and `body` are already in the person's language. `printed` (post or in
     person): the sender is printing it to deliver now, so nothing is emailed and no task
-    is set."""
+    is set. `link`: where a text sends the person to read it (a fresh link to the
+    tracking page if None)."""
     sent = []
     for recipient in to if to is not None else recipients_of(case):
-        address = None if printed else address_of(case, recipient)
-        reach = None if address or printed else without_email(case, recipient, subject)
-        how = How.EMAIL if address else (printed or (reach.how if reach else How.POST))
+        mobile = None if printed else text_number(case, recipient)
+        address = None if printed or mobile else address_of(case, recipient)
+        reach = None if address or mobile or printed else without_email(case, recipient, subject)
+        how: str = How.TEXT if mobile else How.EMAIL if address else How.POST
+        if printed or reach:
+            how = printed or (reach.how if reach else How.POST)
         item = Correspondence(
             submission=case,
             kind=kind.value,
@@ -156,7 +197,9 @@ def send(
             sent_by=staff,
         )
         db.session.add(item)
-        if address:
+        if mobile:
+            item.outbox_message = _queue_text(case, kind, mobile, link)
+        elif address:
             item.outbox_message = _queue_email(case, recipient, address, subject, body)
         elif reach is not None:
             on = today or london_date(utcnow())
@@ -210,6 +253,32 @@ def _queue_email(
             html_body=render_template("emails/correspondence.html", **context),
             submission=case,
         )
+
+
+def text_number(case: Submission, recipient: Recipient) -> str | None:
+    """The mobile (E.164) a message to `recipient` is texted to: the complainant's, when
+    they asked for texts (an advocate is emailed)."""
+    return mobile_for_texts(case) if recipient is Recipient.COMPLAINANT else None
+
+
+def _queue_text(case: Submission, kind: Kind, mobile: str, link: str | None) -> OutboxMessage:
+    """A text that something new is waiting, and where: never its words."""
+    with force_locale(case.language):
+        text = render_template(
+            "sms/correspondence.txt",
+            kind=kind.value,
+            link=link or new_tracking_url(case),
+            council_name=council_name(case.language),
+        ).strip()
+    return outbox.queue(
+        purpose="correspondence",
+        recipient=mobile,
+        subject="",
+        text_body=text,
+        html_body="",
+        submission=case,
+        channel=MessageChannel.SMS,
+    )
 
 
 def send_message(

@@ -14,7 +14,7 @@ from portal.domain.stages import Move, MoveRefused
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import Category, Staff, Submission, Team
-from portal.services import cases, intake
+from portal.services import cases, intake, ombudsman
 
 NAMES = ["Alex Demo", "Sam Example", "Jo Sample", "Chris Test", "Pat Placeholder"]
 ROLES = [
@@ -101,13 +101,13 @@ def _work(
     if acknowledged >= today:
         return
     cases.record_acknowledgement(
-        staff, case, how="phone", on=acknowledged, version=case.version, today=today
+        staff, case, how="phone", on=acknowledged, version=case.case.version, today=today
     )
-    if case.kind != Kind.COMPLAINT.value:
+    if case.case.kind != Kind.COMPLAINT.value:
         return
     cases.set_categories(
         staff, case, category_ids=pick.sample(category_ids, pick.choice([1, 1, 2])),
-        version=case.version,
+        version=case.case.version,
     )  # fmt: skip
     if pick.random() < 0.15:
         _move(staff, case, Move.RESOLVE_INFORMALLY, acknowledged, today,
@@ -140,10 +140,50 @@ def _work(
                  outcome=pick.choice(FINDINGS), stage2_cost_pence=pick.randint(150000, 450000),
                  ex_gratia_pence=pick.choice([None, None, 25000])):  # fmt: skip
         return
-    if pick.random() < 0.5:
-        _move(staff, case, Move.REFER_OMBUDSMAN, add_working_days(adjudicated, 30), today)
-        return
     _move(staff, case, Move.CLOSE, add_working_days(adjudicated, 21), today)
+    if pick.random() < 0.5:
+        # Its own numbers, so the cases after it come out as they always have.
+        _ombudsman(
+            staff, case, add_working_days(adjudicated, 30), today, random.Random(case.reference)
+        )
+
+
+def _ombudsman(
+    staff: Staff, case: Submission, arrived: date, today: date, pick: random.Random
+) -> None:
+    """The ombudsman's enquiry after the procedure, as far as the days that have come."""
+    if arrived >= today:
+        return
+    reply_by = add_working_days(arrived, 20)
+    enquiry = ombudsman.record(
+        staff, case, reference=f"25 {pick.randint(100, 999)} {pick.randint(100, 999)}",
+        received_on=arrived, reply_due_on=reply_by, today=today, version=case.case.version,
+    )  # fmt: skip
+    replied = add_working_days(arrived, pick.randint(12, 22))
+    if replied >= today:
+        return
+    ombudsman.record_reply(staff, case, enquiry, replied_on=replied, today=today,
+                           version=case.case.version)  # fmt: skip
+    decided = add_working_days(replied, pick.randint(40, 90))
+    if decided >= today:
+        return
+    upheld = pick.random() < 0.5
+    ombudsman.record_decision(
+        staff, case, enquiry, decided_on=decided, decision="upheld" if upheld else "not_upheld",
+        maladministration=upheld, injustice=upheld, today=today, version=case.case.version,
+    )  # fmt: skip
+    if upheld:
+        remedy = ombudsman.add_remedy(
+            staff, case, enquiry, what="Apologise in writing for the delay.",
+            due_on=add_working_days(decided, 20), version=case.case.version,
+        )  # fmt: skip
+        complied = add_working_days(decided, pick.randint(10, 25))
+        if complied < today:
+            ombudsman.record_compliance(
+                staff, case, remedy, complied_on=complied,
+                evidence="The letter of apology, sent to the ombudsman.", attachment_id=None,
+                today=today, version=case.case.version,
+            )  # fmt: skip
 
 
 def _move(
@@ -153,7 +193,9 @@ def _move(
     if on >= today:
         return False
     try:
-        cases.apply(staff, case, cases.MoveInput(move, on, dict(details)), version=case.version)
+        cases.apply(
+            staff, case, cases.MoveInput(move, on, dict(details)), version=case.case.version
+        )
     except MoveRefused:
         return False
     return True

@@ -42,7 +42,7 @@ def questionnaire_url(token: str, language: str = "en") -> str:
 def invite(case: Submission, *, today: date | None = None) -> FeedbackInvitation | None:
     """Invite the complainant of a complaint that has just closed; the caller commits,
     with the case. Once per case, ever: a case already invited gets nothing more."""
-    if case.kind != Kind.COMPLAINT.value or case.purged_at is not None:
+    if case.case.kind != Kind.COMPLAINT.value or case.case.purged_at is not None:
         return None
     already = db.session.scalar(
         sa.select(FeedbackInvitation.id).where(FeedbackInvitation.submission_id == case.id)
@@ -52,8 +52,9 @@ def invite(case: Submission, *, today: date | None = None) -> FeedbackInvitation
     token = secrets.token_urlsafe(24)
     invitation = FeedbackInvitation(submission=case, token_hash=hash_token(token))
     db.session.add(invitation)
+    link = questionnaire_url(token, case.language)
     with force_locale(case.language):
-        subject, body = _invitation_words(case, questionnaire_url(token, case.language))
+        subject, body = _invitation_words(case, link)
     # A child who asked to hear through their advocate hears about this that way too.
     through_advocate = (
         case.contact_preference == ContactPreference.ADVOCATE.value and case.advocate_email
@@ -69,6 +70,7 @@ def invite(case: Submission, *, today: date | None = None) -> FeedbackInvitation
             else correspondence.Recipient.COMPLAINANT
         ],
         today=today,
+        link=link,  # a text goes straight to the questions
     )
     return invitation
 
@@ -134,8 +136,8 @@ def _names_on(case: Submission) -> list[str]:
     for stage in case.responses:
         names += [stage.investigating_officer, stage.independent_person]
         names += (stage.panel_members or "").replace(",", "\n").splitlines()
-    if case.assigned_staff_id is not None:
-        person = db.session.get(Staff, case.assigned_staff_id)
+    if case.case.assigned_staff_id is not None:
+        person = db.session.get(Staff, case.case.assigned_staff_id)
         names.append(person.name if person else None)
     return [name for name in names if name]
 
@@ -164,12 +166,12 @@ def record_answer(
         answered_month=feedback.month_of(london_date(now)),
         child=is_child(case),
         stage_reached=feedback.stage_reached(
-            accepted=case.accepted_on is not None,
-            resolved_informally=case.resolved_informally_on is not None,
-            stage2_requested=case.stage2_requested_on is not None,
-            stage3_requested=case.stage3_requested_on is not None,
+            accepted=case.case.accepted_on is not None,
+            resolved_informally=case.case.resolved_informally_on is not None,
+            stage2_requested=case.stage_row("stage2").requested_on is not None,
+            stage3_requested=case.stage_row("stage3").requested_on is not None,
         ),
-        procedure=case.procedure,
+        procedure=case.case.procedure,
         language=case.language,
         comment=feedback.anonymise(comment or "", _names_on(case))[: feedback.COMMENT_LIMIT],
         **{question: int(ratings[question]) for question in feedback.QUESTIONS},

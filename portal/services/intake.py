@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.database import utcnow
 from portal.domain import contact_safety
 from portal.domain.answers import still_applying
+from portal.domain.channels import Channel, check_received_on
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.flags import flags_for
 from portal.domain.postcodes import normalise_postcode
@@ -32,8 +33,16 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Case, Draft, ReferenceCounter, Submission, Team
-from portal.services import attachments, clock, events, routing_rules, safeguarding
+from portal.models import Case, Draft, ReferenceCounter, Staff, Submission, Team
+from portal.services import (
+    attachments,
+    audit,
+    clock,
+    consent,
+    events,
+    routing_rules,
+    safeguarding,
+)
 from portal.services.common import hash_token
 
 log = logging.getLogger(__name__)
@@ -204,6 +213,15 @@ class NewSubmission:
     child_topic: str | None = None
     safety: contact_safety.ContactSafety = contact_safety.NOT_ASKED
     answers: dict[str, Any] = field(default_factory=dict)
+    # How it came (domain/channels.py). Anything but the public form is recorded by a
+    # member of staff, who says the day it reached the council: the clock runs from that
+    # day, not from the day it is typed in (None: today).
+    channel: Channel = Channel.ONLINE
+    received_on: date | None = None
+    recorded_by: Staff | None = None
+    # An advocate signed in to their account who filed it (docs/advocates.md): their
+    # account is named on the case, so they see it.
+    filed_by: Staff | None = None
 
     @classmethod
     def from_answers(cls, kind: Kind, answers: dict[str, dict[str, Any]]) -> "NewSubmission":
@@ -237,7 +255,9 @@ class NewSubmission:
             name=get("contact", "name"),
             contact_preference=preference,
             email=get("contact", "email") or None,
-            phone=get("contact", "phone") or None,
+            # A mobile for texts is kept as typed, like any phone number; texts go to it
+            # written in E.164 (domain/mobiles.py).
+            phone=get("contact", "phone") or get("contact", "mobile") or None,
             address=get("contact", "address") or None,
             postcode=normalise_postcode(get("contact", "postcode") or "") or None,
             organisation=get("your-organisation", "organisation") or None,
@@ -314,7 +334,11 @@ def record_submission(
     from a draft, the draft is claimed first: if another request (Send pressed twice)
     has sent it, the case that request made is returned and nothing else is recorded."""
     now = now or utcnow()
-    received_on = london_date(now)
+    received_on = (
+        check_received_on(new.received_on, london_date(now))
+        if new.received_on is not None
+        else london_date(now)
+    )
     chosen_team_id = (
         new.team_id
         if new.team_id is not None
@@ -339,7 +363,6 @@ def record_submission(
     reference = format_reference(current_app.config["REFERENCE_PREFIX"], received_on.year, number)
     submission = Submission(
         reference=reference,
-        kind=new.kind.value,
         submitter_role=new.role.value,
         submitter_name=new.name,
         organisation=new.organisation,
@@ -382,13 +405,15 @@ def record_submission(
         answers=new.answers,
         advocate_name=new.advocate_name,
         advocate_email=new.advocate_email,
-        team_id=routing.team_id,
-        procedure=routing.procedure.value,
-        routing_rule_id=routing.rule_id,
-        stage="triage",
         case=Case(
+            kind=new.kind.value,
+            team_id=routing.team_id,
+            procedure=routing.procedure.value,
+            routing_rule_id=routing.rule_id,
+            stage="triage",
             routing_reason=routing.rule_name,
             advocacy_status=_advocacy_status(new.advocacy),
+            advocate_id=new.filed_by.id if new.filed_by is not None else None,
             advocacy_due_on=(
                 add_working_days(received_on, current_app.config["ADVOCACY_TARGET_WORKING_DAYS"])
                 if _advocacy_status(new.advocacy) == "requested"
@@ -399,6 +424,8 @@ def record_submission(
         sent_from_draft=hash_token(draft.id) if draft is not None else None,
         received_at=now,
         received_on=received_on,
+        channel=new.channel.value,
+        recorded_by_staff_id=new.recorded_by.id if new.recorded_by is not None else None,
         acknowledge_by=deadline.due,
         acknowledge_by_statutory=deadline.statutory,
         jurisdiction=current_app.config["JURISDICTION"],
@@ -411,18 +438,40 @@ def record_submission(
     # Signs of danger, and any alert (ahead of everything else in the outbox), in the
     # same transaction.
     safeguarding.assess_submission(submission, new.answers, draft)
+    if submission.advocate_email or submission.advocate_name:
+        # A child who names their advocate on the form agrees to them having a copy of
+        # every letter (until the child or the advocate withdraws it).
+        db.session.flush()
+        consent.give(
+            submission,
+            by="staff" if new.recorded_by is not None else "child_form",
+            on=received_on,
+            staff=new.recorded_by,
+        )
     # The acknowledgement commits with the submission: it cannot be lost.
     events.publish(events.Submitted(submission, tracking_token))
     if draft is not None:
         db.session.flush()
         attachments.move_to_submission(draft, submission)
         db.session.delete(draft)
+    if new.recorded_by is not None:
+        db.session.flush()
+        # Who typed it in, how it came and when: never what it says.
+        audit.record(
+            "recorded_for_them",
+            staff=new.recorded_by,
+            submission=submission,
+            detail={"channel": new.channel.value, "received_on": received_on},
+        )
     db.session.commit()
     # The reference is known: reading it after the commit (the confirmation) need not
     # read the whole row again.
     set_committed_value(submission, "reference", reference)
     # Ids and references only: never a name, address or what was written.
-    log.info("submission recorded", extra={"reference": reference, "kind": new.kind.value})
+    log.info(
+        "submission recorded",
+        extra={"reference": reference, "kind": new.kind.value, "channel": new.channel.value},
+    )
     return submission
 
 

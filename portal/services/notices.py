@@ -37,10 +37,11 @@ def _send(case: Submission, kind: Kind, subject: str, body: str, staff: Staff | 
 def after_move(case: Submission, move: Move, staff: Staff) -> None:
     """Tell the complainant what a move means for them, if it changes anything for them."""
     with force_locale(case.language):
-        if move is Move.EXTEND_STAGE1 and case.next_due_on:
-            _extension(case, case.next_due_on, case.stage1_extension_reason or "", staff)
-        elif move is Move.EXTEND_STAGE2 and case.stage2_extended_to:
-            _late(case, case.stage2_extended_to, case.stage2_extension_reason or "", staff)
+        stage1, stage2 = case.stage_row("stage1"), case.stage_row("stage2")
+        if move is Move.EXTEND_STAGE1 and case.case.next_due_on:
+            _extension(case, case.case.next_due_on, stage1.extension_reason or "", staff)
+        elif move is Move.EXTEND_STAGE2 and stage2.extended_to:
+            _late(case, stage2.extended_to, stage2.extension_reason or "", staff)
         elif move in RESPONSES:
             _next_steps(case, move, staff)
 
@@ -131,14 +132,14 @@ def after_pause(case: Submission, reason: str, staff: Staff) -> None:
 
 
 def after_restart(case: Submission, staff: Staff) -> None:
-    if case.next_due_on is None:
+    if case.case.next_due_on is None:
         return
     with force_locale(case.language):
-        when = long_date(case.next_due_on)
+        when = long_date(case.case.next_due_on)
         child = is_child(case)
         # In the words of the step the clock runs for: in Wales, the discussion and then
         # the written resolution (WSI 2014/1795).
-        if case.next_due_what == stages.DISCUSSION:
+        if case.case.next_due_what == stages.DISCUSSION:
             body = (
                 _(
                     "The clock on your complaint has started again. We will offer to talk "
@@ -152,7 +153,7 @@ def after_restart(case: Submission, staff: Staff) -> None:
                     date=when,
                 )
             )
-        elif case.next_due_what == stages.WRITTEN_RESOLUTION:
+        elif case.case.next_due_what == stages.WRITTEN_RESOLUTION:
             body = (
                 _(
                     "The clock on your complaint has started again. We will write to you "
@@ -188,7 +189,9 @@ def _next_steps(case: Submission, move: Move, staff: Staff) -> None:
     window = int(current_app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"])
     if response_letters.find(case, RESPONSES[move]) is not None:
         return  # the stage's response letter says what they can do next, with the same date
-    step = after_response(Procedure(case.procedure), case.jurisdiction, move, responded_on, window)
+    step = after_response(
+        Procedure(case.case.procedure), case.jurisdiction, move, responded_on, window
+    )
     ombudsman = {
         "ombudsman": step.ombudsman.name(_),
         "ombudsman_phone": step.ombudsman.phone,

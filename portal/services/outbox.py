@@ -9,7 +9,9 @@ slow SMTP server does not make the rest of its batch look stuck; a worker that d
 after claiming leaves the message "sending", and after OUTBOX_STUCK_AFTER_SECONDS another
 worker claims it again. A crash between the SMTP server accepting a message and the
 worker recording it may therefore send that message twice, never zero times
-(docs/outbox.md).
+(docs/outbox.md). Through GOV.UK Notify (NOTIFY_API_KEY, services/notify.py, docs/notify.md)
+the message's id is Notify's reference, and a message tried before is looked up by it
+first, so there even that crash sends it once.
 
 A message is queued either rendered (`subject`, `text_body`, `html_body`) or as its
 template and a context of plain values (`template`, `context`, `language`): the worker
@@ -21,6 +23,7 @@ and in the end marked failed like one the SMTP server refused.
 
 import contextlib
 import logging
+import re
 import secrets
 import smtplib
 import socket
@@ -40,12 +43,18 @@ from markupsafe import Markup
 
 from portal.database import utcnow
 from portal.extensions import db, mail
-from portal.models import OutboxMessage, OutboxStatus, Submission
-from portal.services import clock
+from portal.models import MessageChannel, OutboxMessage, OutboxStatus, Submission
+from portal.services import clock, notify
 
 log = logging.getLogger(__name__)
 
 ACKNOWLEDGEMENT_PURPOSES = frozenset({"acknowledgement"})
+# How a case was acknowledged (domain/labels.py ACKNOWLEDGED_HOW), by the message's channel.
+ACKNOWLEDGED_HOW = {
+    MessageChannel.EMAIL.value: "email",
+    MessageChannel.SMS.value: "text",
+    MessageChannel.LETTER.value: "letter",
+}
 
 # Who waits longest matters most: a safeguarding alert first (100, set by the
 # safeguarding service), then a code someone is waiting for on the page, then the
@@ -66,14 +75,18 @@ def queue(
     submission: Submission | None = None,
     priority: int = 0,
     now: datetime | None = None,
+    channel: MessageChannel = MessageChannel.EMAIL,
 ) -> OutboxMessage:
     """Add a message to the caller's transaction; the caller commits. Either its bodies,
-    rendered, or `template` (emails/<template>.txt and .html) with `context`, plain
+    rendered, or `template` (emails/<template>.txt and .html; for a text message,
+    sms/<template>.txt and no HTML) with `context`, plain
     values only (text, numbers, dates, lists and dicts of them), rendered by the worker
-    in `language`."""
+    in `language`. `recipient` is an email address, a mobile number (E.164) for a text
+    message, or an address's lines, one a line, for a letter."""
     if (template is None) == (text_body is None or html_body is None):
         raise ValueError("queue a message's bodies, or its template and context")
     message = OutboxMessage(
+        channel=channel.value,
         submission=submission,
         purpose=purpose,
         recipient=recipient,
@@ -141,13 +154,17 @@ def render(message: OutboxMessage) -> tuple[str, str]:
     try:
         context = _revived(message.context or {})
         with force_locale(message.language or "en"):
+            if message.channel == MessageChannel.SMS.value:
+                # A text is plain words only: sms/<template>.txt, stripped, no HTML.
+                return render_template(f"sms/{message.template}.txt", **context).strip(), ""
             return (
                 render_template(f"emails/{message.template}.txt", **context),
                 render_template(f"emails/{message.template}.html", **context),
             )
     except Exception as error:
         raise RenderingFailed(
-            f"emails/{message.template} could not be rendered: {type(error).__name__}: {error}"
+            f"{'sms' if message.channel == MessageChannel.SMS.value else 'emails'}/"
+            f"{message.template} could not be rendered: {type(error).__name__}: {error}"
         ) from error
 
 
@@ -242,6 +259,14 @@ class _Email(Message):
 
 
 def _as_mail(message: OutboxMessage) -> Message:
+    if message.channel == MessageChannel.SMS:
+        # The council's email-to-SMS gateway texts the plain words to the number.
+        return _Email(
+            subject=message.subject,
+            recipients=[_gateway_address(message.recipient)],
+            body=message.text_body,
+            extra_headers={"X-Portal-Message-Id": str(message.id)},
+        )
     return _Email(
         subject=message.subject,
         recipients=[message.recipient],
@@ -249,6 +274,32 @@ def _as_mail(message: OutboxMessage) -> Message:
         html=message.html_body,
         extra_headers={"X-Portal-Message-Id": str(message.id)},
     )
+
+
+def _gateway_address(number: str) -> str:
+    """+44 7700 900123 -> 447700900123@SMS_EMAIL_GATEWAY."""
+    digits = re.sub(r"\D", "", number)
+    return f"{digits}@{current_app.config['SMS_EMAIL_GATEWAY']}"
+
+
+class NoWayToSend(Exception):
+    """Nothing configured can carry this message (a letter without Notify, a text
+    message without Notify or an email-to-SMS gateway): it fails at once, for staff."""
+
+
+def _without_notify(message: OutboxMessage) -> NoWayToSend | None:
+    """Why a message cannot go by SMTP, or None if it can."""
+    if message.channel == MessageChannel.LETTER:
+        return NoWayToSend(
+            "NoLetterService: letters are sent through GOV.UK Notify (NOTIFY_API_KEY), "
+            "which is not set: print this letter and post it"
+        )
+    if message.channel == MessageChannel.SMS and not current_app.config.get("SMS_EMAIL_GATEWAY"):
+        return NoWayToSend(
+            "NoTextService: neither GOV.UK Notify (NOTIFY_API_KEY) nor an email-to-SMS "
+            "gateway (SMS_EMAIL_GATEWAY) is set: reach the person another way"
+        )
+    return None
 
 
 def _reference(message: OutboxMessage) -> str:
@@ -264,10 +315,10 @@ def _record_sent(message: OutboxMessage, when: datetime) -> None:
     if (
         submission is not None
         and message.purpose in ACKNOWLEDGEMENT_PURPOSES
-        and submission.acknowledged_at is None
+        and submission.case.acknowledged_at is None
     ):
-        submission.acknowledged_at = when
-        submission.case.acknowledged_how = "email"
+        submission.case.acknowledged_at = when
+        submission.case.acknowledged_how = ACKNOWLEDGED_HOW.get(message.channel, "email")
         # What is owed next moves on (the queue stops showing "Acknowledge"), counted from
         # the day the acknowledgement was made.
         clock.after_acknowledgement(submission, None)
@@ -279,13 +330,41 @@ def _reason(error: Exception) -> str:
         return "BadHeaderError: a line break in the subject or an address"
     if isinstance(error, RenderingFailed):
         return f"RenderingFailed: {error}"[:500]
+    if isinstance(error, NoWayToSend):
+        return str(error)[:500]
     return f"{type(error).__name__}: {error}"[:500]
+
+
+# Notify's rate limit counts requests over a rolling minute (3,000 for a live key); its
+# daily limit ends at midnight. A 429 says nothing is wrong with the message and that
+# Notify took nothing, so it must not use up the message's tries: eight 429s in a burst
+# would otherwise mark good messages failed within the hour. It waits out the minute
+# instead, untried, its reason on the row for staff to see while it waits.
+RATE_LIMIT_WAIT = timedelta(seconds=60)
 
 
 def _record_failure(message: OutboxMessage, error: Exception, when: datetime) -> None:
     reason = _reason(error)
     message.last_error = reason
-    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+    if isinstance(error, notify.NotifyRateLimited):
+        message.attempts = max(message.attempts - 1, 0)  # the claim counted it: uncount
+        message.status = OutboxStatus.PENDING.value
+        message.next_attempt_at = when + RATE_LIMIT_WAIT
+        log.info(
+            "outbox message %s (%s) will be retried after Notify's rate limit",
+            message.id,
+            _reference(message),
+        )
+    elif isinstance(error, notify.NotifyRefused | NoWayToSend):
+        # Sending it again would be refused again: staff see it now, not in an hour.
+        message.status = OutboxStatus.FAILED.value
+        log.warning(
+            "outbox message %s (%s) failed for good: %s, not tried again",
+            message.id,
+            _reference(message),
+            type(error).__name__,
+        )
+    elif message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = OutboxStatus.FAILED.value
         log.warning(
             "outbox message %s (%s) failed for good after %s tries",
@@ -320,6 +399,8 @@ def _renew_claim(token: str | None, when: datetime) -> None:
 
 
 SMTP_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
+# Errors that say only "not now": the retry's log line is enough.
+_TRANSIENT = (*SMTP_ERRORS, notify.NotifyUnavailable, notify.NotifyRateLimited)
 
 
 def _start_afresh(connection: Connection) -> None:
@@ -332,61 +413,144 @@ def _start_afresh(connection: Connection) -> None:
 
 
 def send(messages: list[OutboxMessage]) -> tuple[int, int]:
-    """Send claimed messages over one SMTP connection; record each result at once."""
+    """Send claimed messages, each by its channel; record each result at once. With
+    NOTIFY_API_KEY set everything goes through GOV.UK Notify; otherwise emails (and
+    text messages, to an email-to-SMS gateway) over one SMTP connection, and what
+    nothing configured can carry fails at once with the reason."""
+    if notify.configured():
+        return _one_by_one(messages, _through_notify(notify.client()))
+    by_smtp, failed = [], 0
+    for message in messages:
+        unsendable = _without_notify(message)
+        if unsendable is None:
+            by_smtp.append(message)
+        else:
+            _record_failure(message, unsendable, utcnow())
+            failed += 1
+    db.session.commit()
+    if not by_smtp:
+        return 0, failed
+    sent, failed_by_smtp = _send_by_smtp(by_smtp)
+    return sent, failed + failed_by_smtp
+
+
+def _send_by_smtp(messages: list[OutboxMessage]) -> tuple[int, int]:
+    try:
+        with mail.connect() as connection:
+
+            def deliver(message: OutboxMessage) -> None:
+                try:
+                    connection.send(_as_mail(_rendered(message)))
+                except Exception as error:
+                    if not isinstance(error, (RenderingFailed, *SMTP_ERRORS)):
+                        _start_afresh(connection)
+                    raise
+
+            return _one_by_one(messages, deliver)
+    except SMTP_ERRORS as error:
+        # Could not connect (or the connection broke): whatever was not recorded is retried.
+        when = utcnow()
+        sent = failed = 0
+        for message in messages:
+            if message.status == OutboxStatus.SENDING.value:
+                _record_failure(message, error, when)
+                failed += 1
+            elif message.status == OutboxStatus.SENT.value:
+                sent += 1
+            else:
+                failed += 1
+        db.session.commit()
+        return sent, failed
+
+
+def _through_notify(client: Any) -> Callable[[OutboxMessage], str]:
+    def deliver(message: OutboxMessage) -> str:
+        reference = str(message.id)
+        if message.attempts > 1 or message.last_error is not None:
+            # Tried before: Notify may have taken it and the answer been lost (a worker
+            # that died before recording it, a timeout). Its reference finds it.
+            accepted = notify.already_accepted(
+                client, reference, channel=message.channel, queued_at=message.created_at
+            )
+            if accepted is not None:
+                log.info(
+                    "outbox message %s (%s) was already accepted by Notify",
+                    message.id,
+                    _reference(message),
+                )
+                return accepted
+        _rendered(message)
+        return notify.send(
+            client,
+            channel=message.channel,
+            recipient=message.recipient,
+            subject=message.subject,
+            body=message.text_body or "",
+            reference=reference,
+        )
+
+    return deliver
+
+
+def _one_by_one(
+    messages: list[OutboxMessage], deliver: Callable[[OutboxMessage], str | None]
+) -> tuple[int, int]:
+    """`deliver` each message in turn (returning the provider's id, if it gives one) and
+    commit each result as soon as it is known."""
     sent = failed = 0
     token = messages[0].claim_token if messages else None
     renewed_at = messages[0].claimed_at if messages else None
     # Renewing well inside the stuck time is enough, and spares a write per message.
     renew_every = timedelta(seconds=current_app.config["OUTBOX_STUCK_AFTER_SECONDS"] / 4)
-    try:
-        with mail.connect() as connection:
-            for message in messages:
-                try:
-                    connection.send(_as_mail(_rendered(message)))
-                except Exception as error:
-                    # Whatever goes wrong with one message (a refusal, a line break in a
-                    # header, an address the server cannot take) is that message's
-                    # failure, retried and in the end marked failed, never the batch's.
-                    _record_failure(message, error, utcnow())
+    for index, message in enumerate(messages):
+        try:
+            provider_id = deliver(message)
+        except Exception as error:
+            # Whatever goes wrong with one message (a refusal, a line break in a header,
+            # an address the server cannot take) is that message's failure, retried and
+            # in the end marked failed, never the batch's.
+            _record_failure(message, error, utcnow())
+            failed += 1
+            _log_failure(message, error)
+            if isinstance(error, notify.NotifyRateLimited) or getattr(
+                error, "for_every_message", False
+            ):
+                # Over the limit for the minute, or Notify down: the rest would be refused
+                # too. Asking again for each would only slow the worker (and, down, push
+                # every message a step further along its delays), so they share this
+                # answer, as a batch shares a refused SMTP connection.
+                for waiting in messages[index + 1 :]:
+                    _record_failure(waiting, error, utcnow())
                     failed += 1
-                    if isinstance(error, RenderingFailed):
-                        log.warning(
-                            "outbox message %s (%s) could not be rendered",
-                            message.id,
-                            _reference(message),
-                        )
-                    elif not isinstance(error, SMTP_ERRORS):
-                        log.warning(
-                            "outbox message %s (%s) could not be sent: %s",
-                            message.id,
-                            _reference(message),
-                            type(error).__name__,
-                        )
-                        _start_afresh(connection)
-                else:
-                    _record_sent(message, utcnow())
-                    sent += 1
-                    log.info(
-                        "outbox message %s (%s) sent (%s)",
-                        message.id,
-                        _reference(message),
-                        message.purpose,
-                    )
-                # Record each result straight away: a crash now re-sends at most this one.
-                now = utcnow()
-                if renewed_at is None or now - renewed_at >= renew_every:
-                    _renew_claim(token, now)
-                    renewed_at = now
                 db.session.commit()
-    except SMTP_ERRORS as error:
-        # Could not connect (or the connection broke): whatever was not recorded is retried.
-        when = utcnow()
-        for message in messages:
-            if message.status == OutboxStatus.SENDING.value:
-                _record_failure(message, error, when)
-                failed += 1
+                break
+        else:
+            if provider_id is not None:
+                message.notify_id = provider_id
+            _record_sent(message, utcnow())
+            sent += 1
+            log.info(
+                "outbox message %s (%s) sent (%s)", message.id, _reference(message), message.purpose
+            )
+        # Record each result straight away: a crash now re-sends at most this one.
+        now = utcnow()
+        if renewed_at is None or now - renewed_at >= renew_every:
+            _renew_claim(token, now)
+            renewed_at = now
         db.session.commit()
     return sent, failed
+
+
+def _log_failure(message: OutboxMessage, error: Exception) -> None:
+    if isinstance(error, RenderingFailed):
+        log.warning("outbox message %s (%s) could not be rendered", message.id, _reference(message))
+    elif not isinstance(error, (*_TRANSIENT, notify.NotifyRefused, NoWayToSend)):
+        log.warning(
+            "outbox message %s (%s) could not be sent: %s",
+            message.id,
+            _reference(message),
+            type(error).__name__,
+        )
 
 
 @dataclass

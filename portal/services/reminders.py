@@ -43,7 +43,7 @@ from portal.models import (
     Task,
     Team,
 )
-from portal.services import audit, outbox
+from portal.services import audit, outbox, referrals
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class RunResult:
     reminders: int = 0
     breach_notices: int = 0
     digests: int = 0
+    referrals_escalated: int = 0
 
 
 def days_before() -> int:
@@ -94,6 +95,8 @@ def run(today: date) -> RunResult:
             else:
                 result.breach_notices += 1
     result.digests = send_digests(today)
+    # Advocacy referrals the provider has not accepted in time, escalated once each.
+    result.referrals_escalated = referrals.escalate(today)
     return result
 
 
@@ -191,20 +194,22 @@ def send_notice(event: Event, today: date) -> bool:
 
 def _still_owed(case: Submission, event: Event) -> bool:
     return (
-        case.stage != Stage.CLOSED.value
-        and case.purged_at is None
-        and case.next_due_on == event.due_on
-        and case.next_due_what == event.what
+        case.case.stage != Stage.CLOSED.value
+        and case.case.purged_at is None
+        and case.case.next_due_on == event.due_on
+        and case.case.next_due_what == event.what
     )
 
 
 def _team(case: Submission) -> Team | None:
-    team = db.session.get(Team, case.team_id) if case.team_id else None
+    team = db.session.get(Team, case.case.team_id) if case.case.team_id else None
     return team if team is not None and team.is_active else None
 
 
 def _owner(case: Submission) -> Staff | None:
-    owner = db.session.get(Staff, case.assigned_staff_id) if case.assigned_staff_id else None
+    owner = (
+        db.session.get(Staff, case.case.assigned_staff_id) if case.case.assigned_staff_id else None
+    )
     return owner if owner is not None and owner.is_active_account else None
 
 

@@ -9,8 +9,9 @@ cases, and as many queries whatever the number of months. Working days are a sub
 of two days' numbers in `calendar_days`.
 
 Every column of a case the report reads is named in `_live` and `_responses` (and
-`_team_outcomes`, `_categories` for the outcome and the categories); past cases in
-`_past`.
+`_team_outcomes`, `_categories` for the outcome and the categories); the ombudsman's
+enquiries in `_ombudsman` (counted by the month each arrived in); the referrals to the
+advocacy provider in `_referrals` (by the month each was made); past cases in `_past`.
 """
 
 import hashlib
@@ -27,10 +28,29 @@ from flask import current_app
 from portal.domain import reports
 from portal.domain.clock import LONDON, is_working_day
 from portal.domain.holidays import OutsideHolidayTable, bank_holidays
-from portal.domain.reports import FINDINGS, OMBUDSMAN, TOOK_UP, Period, Tallies
+from portal.domain.reports import (
+    FINDINGS,
+    FIRST_CONTACT_DAYS_CAP,
+    NOT_RECORDED,
+    OMBUDSMAN_DECISIONS,
+    TOOK_UP,
+    Period,
+    Tallies,
+)
 from portal.domain.responses import RESPONSE_STAGES
 from portal.extensions import db
-from portal.models import Case, Category, StageResponse, Submission, Team, submission_categories
+from portal.models import (
+    Case,
+    Category,
+    OmbudsmanEnquiry,
+    OmbudsmanRemedy,
+    Referral,
+    StageResponse,
+    Submission,
+    Team,
+    submission_categories,
+)
+from portal.models.related import merged_duplicates
 from portal.models.report import (
     IN_BULK,
     CalendarDay,
@@ -41,7 +61,9 @@ from portal.models.report import (
 
 # Bump when the report's arithmetic or what it reads changes: every kept figure is then
 # counted again.
-VERSION = 2  # 2: tallies kept by the month
+VERSION = 6  # 2: tallies kept by the month; 3: how complaints arrived; 4: a duplicate
+# merged into a case not counted; 5: the ombudsman's enquiries by the month each arrived;
+# 6: the referrals to the advocacy provider by the month each was made
 
 NO_TEAM = "No team"
 
@@ -147,6 +169,9 @@ def count(
         _responses(runs),
         _team_outcomes(runs, category),
         _categories(runs),
+        _ombudsman(runs),
+        _referrals(runs),
+        _channels(runs),
         _past(runs, category, acknowledge_by),
     ):
         for first_day, tallies in part.items():
@@ -226,7 +251,6 @@ def _live(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
     stage1_days, *stage1_joins = _working_days(s.received_on, _S1.responded_on)
     due = sa.orm.aliased(CalendarDay)
     pairs = [(s.received_on, _S1.responded_on, stage1_joins)]
-    decided = _truthy(c.ombudsman_decision)
     acknowledged = c.acknowledged_at.is_not(None)
     sums: dict[tuple[str, ...], Any] = {
         ("reached", "1"): _sum(
@@ -264,12 +288,6 @@ def _live(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
         ),
         **_stage1(_S1.responded_on.is_not(None), stage1_days, _S1.extended_on.is_not(None)),
         ("stage2_extended",): _sum(_S2.extended_to.is_not(None)),
-        ("ombudsman", "referred"): _sum(sa.or_(decided, c.ombudsman_referred_on.is_not(None))),
-        **{
-            ("ombudsman", outcome): _sum(sa.and_(decided, c.ombudsman_decision == outcome))
-            for outcome in OMBUDSMAN
-            if outcome != "referred"
-        },
         ("advocacy_offered",): _sum(_truthy(s.advocacy_answer)),
         ("advocacy_took_up",): _sum(s.advocacy_answer.in_(TOOK_UP)),
         ("worker_named",): _sum(s.worker_name.is_not(None)),
@@ -289,7 +307,9 @@ def _live(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
     for _, _, joins in pairs:
         for alias, on in joins:
             query = query.outerjoin(alias, on)
-    query = query.where(_in(runs, s.received_on)).group_by(month, c.kind, team, s.submitter_role)
+    query = query.where(_in(runs, s.received_on), counted()).group_by(
+        month, c.kind, team, s.submitter_role
+    )
     by_month: ByMonth = defaultdict(Counter)
     for first_day, kind, team_name, role, contacts, figures in _groups(query, sums):
         tallies = by_month[first_day]
@@ -412,7 +432,13 @@ def _add_contacts(
 
 def _complaints_in(runs: list[Period]) -> Any:
     """The complaints received in the runs: a condition on a submission joined to its case."""
-    return sa.and_(Case.kind == "complaint", _in(runs, Submission.received_on))
+    return sa.and_(Case.kind == "complaint", _in(runs, Submission.received_on), counted())
+
+
+def counted() -> Any:
+    """Not a duplicate merged into another case: the pair is one complaint, counted as
+    the case kept (services/related_cases.py)."""
+    return Submission.id.not_in(merged_duplicates())
 
 
 def _responses(runs: list[Period]) -> ByMonth:
@@ -508,6 +534,99 @@ def _categories(runs: list[Period]) -> ByMonth:
     return by_month
 
 
+def _ombudsman(runs: list[Period]) -> ByMonth:
+    """The ombudsman's enquiries, by the month each arrived in (not the case's): how many,
+    their decisions, the fault and injustice found; and their remedies, recommended and
+    complied with by their date."""
+    e, r = OmbudsmanEnquiry, OmbudsmanRemedy
+    month = _month(e.received_on)
+    decided = e.decided_on.is_not(None)
+    sums: dict[tuple[str, ...], Any] = {
+        ("ombudsman", "referred"): _sum(sa.true()),
+        **{
+            ("ombudsman", outcome): _sum(sa.and_(decided, e.decision == outcome))
+            for outcome in OMBUDSMAN_DECISIONS
+        },
+        ("ombudsman", "maladministration"): _sum(e.maladministration.is_(True)),
+        ("ombudsman", "injustice"): _sum(e.injustice.is_(True)),
+    }
+    by_month: ByMonth = defaultdict(Counter)
+    query = sa.select(month, *sums.values()).where(_in(runs, e.received_on)).group_by(month)
+    for first_day, *figures in db.session.execute(query):
+        by_month[_first_day(first_day)].update(
+            {key: int(n or 0) for key, n in zip(sums, figures, strict=True)}
+        )
+    remedies = (
+        sa.select(
+            month,
+            sa.func.count(),
+            _sum(sa.and_(r.complied_on.is_not(None), r.complied_on <= r.due_on)),
+        )
+        .select_from(r)
+        .join(e, e.id == r.enquiry_id)
+        .where(_in(runs, e.received_on))
+        .group_by(month)
+    )
+    for first_day, recommended, on_time in db.session.execute(remedies):
+        tallies = by_month[_first_day(first_day)]
+        tallies["ombudsman", "remedies"] += int(recommended)
+        tallies["ombudsman", "remedies_on_time"] += int(on_time or 0)
+    return by_month
+
+
+def _referrals(runs: list[Period]) -> ByMonth:
+    """The referrals to the advocacy provider, by the month each was made in (not the
+    case's): where from, accepted or declined, the first contact with the child (working
+    days after the referral, and by the day it was due or not), the closed ones' outcomes
+    (domain/reports.py `tally_referrals` counts the same one by one)."""
+    r = Referral
+    month = _month(r.made_on)
+    contacted = r.first_contact_on.is_not(None)
+    days, *joins = _working_days(r.made_on, r.first_contact_on)
+    within = sa.and_(contacted, r.first_contact_on <= r.due_on)
+    query = sa.select(
+        month, r.source, r.status, r.outcome, contacted, days, within, sa.func.count()
+    ).select_from(r)
+    for alias, on in joins:
+        query = query.outerjoin(alias, on)
+    query = query.where(_in(runs, r.made_on)).group_by(
+        month, r.source, r.status, r.outcome, contacted, days, within
+    )
+    by_month: ByMonth = defaultdict(Counter)
+    for made_in, source, status, outcome, has_contact, n_days, in_time, n in db.session.execute(
+        query
+    ):
+        t = by_month[_first_day(made_in)]
+        t["referrals", source] += n
+        t["referrals_accepted",] += n if status in ("accepted", "closed") else 0
+        t["referrals_declined",] += n if status == "declined" else 0
+        if has_contact:
+            t["referrals_first_contact",] += n
+            capped = min(int(n_days or 0), FIRST_CONTACT_DAYS_CAP)
+            t["referral_first_contact_days", str(capped)] += n
+            t["referrals_within_contract",] += n if in_time else 0
+        if status == "closed" and outcome:
+            t["referral_outcome", outcome] += n
+    return by_month
+
+
+def _channels(runs: list[Period]) -> ByMonth:
+    """How the complaints arrived: the public form, or the way staff recorded."""
+    s = Submission
+    month = _month(s.received_on)
+    query = (
+        sa.select(month, s.channel, sa.func.count())
+        .select_from(s)
+        .join(Case, Case.submission_id == s.id)
+        .where(_complaints_in(runs))
+        .group_by(month, s.channel)
+    )
+    by_month: ByMonth = defaultdict(Counter)
+    for received_in, channel, n in db.session.execute(query):
+        by_month[_first_day(received_in)]["channel", channel] += n
+    return by_month
+
+
 def _past(
     runs: list[Period], category: str | None, acknowledge_by: Callable[[date], date]
 ) -> ByMonth:
@@ -528,11 +647,7 @@ def _past(
         ),
         ("stage2_cost_pence",): _sum(p.stage2_cost_pence.is_not(None), p.stage2_cost_pence),
         ("ombudsman", "referred"): _sum(p.ombudsman.is_not(None)),
-        **{
-            ("ombudsman", outcome): _sum(p.ombudsman == outcome)
-            for outcome in OMBUDSMAN
-            if outcome != "referred"
-        },
+        **{("ombudsman", outcome): _sum(p.ombudsman == outcome) for outcome in OMBUDSMAN_DECISIONS},
         ("uncovered",): _uncovered([(p.received_on, p.stage1_responded_on, joins)]),
     }
     team = sa.func.coalesce(Team.name, NO_TEAM)
@@ -551,6 +666,7 @@ def _past(
         _add_contacts(tallies, kind, team_name, role, contacts, 0)
         if kind == "complaint":
             tallies.update({key: int(value) for key, value in figures.items()})
+            tallies["channel", NOT_RECORDED] += contacts  # the old system kept none
     if not by_month:
         return by_month  # no imported case in the runs (most months): the rest finds none
     in_period = sa.and_(complaint, _in(runs, p.received_on))

@@ -15,13 +15,15 @@ from portal.csv_export import Cell, csv_text
 from portal.database import utcnow
 from portal.domain import reports
 from portal.domain.clock import london_date, working_days_between
-from portal.domain.reports import Period, ReportCase
+from portal.domain.reports import Period, ReportCase, ReportEnquiry, ReportReferral
 from portal.domain.responses import overall_outcome
 from portal.extensions import db
 from portal.models import (
     Case,
     Category,
     Lesson,
+    OmbudsmanEnquiry,
+    Referral,
     Staff,
     StageResponse,
     Submission,
@@ -73,14 +75,14 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 stage2.extended_to.label("stage2_extended_to"),
                 stage3.panel_on,
                 stage3.responded_on.label("stage3_responded_on"),
-                Case.ombudsman_referred_on,
-                Case.ombudsman_decision,
                 Submission.advocacy_answer,
                 Submission.worker_name.is_not(None).label("worker_named"),
+                Submission.channel,
             ).select_from(Submission)
         )
         .outerjoin(Team, Team.id == Case.team_id)
         .where(Submission.received_on.between(period.start, period.end))
+        .where(report_counts.counted())  # a duplicate merged into a case: counted once
     ).all()
     categories: dict[int, list[str]] = defaultdict(list)
     for submission_id, slug in db.session.execute(
@@ -108,7 +110,6 @@ def _live_cases(period: Period) -> list[ReportCase]:
         started = row.stage2_requested_on
         if by_statement and row.stage2_statement_on:
             started = row.stage2_statement_on
-        decided = row.ombudsman_decision
         cases.append(
             ReportCase(
                 kind=row.kind,
@@ -139,9 +140,9 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 ex_gratia_payments=tuple(
                     r.ex_gratia_pence for r in responses[row.id] if r.ex_gratia_pence
                 ),
-                ombudsman=decided or ("referred" if row.ombudsman_referred_on else None),
                 advocacy_answer=row.advocacy_answer,
                 worker_named=bool(row.worker_named),
+                channel=row.channel,
             )
         )
     return cases
@@ -177,6 +178,43 @@ def _past_cases(period: Period) -> list[ReportCase]:
 
 def cases_in(period: Period) -> list[ReportCase]:
     return _live_cases(period) + _past_cases(period)
+
+
+def enquiries_in(period: Period) -> list[ReportEnquiry]:
+    """The ombudsman's enquiries that arrived in the period, with their remedies."""
+    return [
+        ReportEnquiry(
+            received_on=e.received_on,
+            decision=e.decision if e.decided_on else None,
+            maladministration=e.maladministration,
+            injustice=e.injustice,
+            remedies_on_time=tuple(
+                r.complied_on is not None and r.complied_on <= r.due_on for r in e.remedies
+            ),
+        )
+        for e in db.session.scalars(
+            sa.select(OmbudsmanEnquiry).where(
+                OmbudsmanEnquiry.received_on.between(period.start, period.end)
+            )
+        )
+    ]
+
+
+def referrals_in(period: Period) -> list[ReportReferral]:
+    """The referrals to the advocacy provider made in the period."""
+    return [
+        ReportReferral(
+            made_on=r.made_on,
+            due_on=r.due_on,
+            source=r.source,
+            status=r.status,
+            first_contact_on=r.first_contact_on,
+            outcome=r.outcome,
+        )
+        for r in db.session.scalars(
+            sa.select(Referral).where(Referral.made_on.between(period.start, period.end))
+        )
+    ]
 
 
 def _lessons(period: Period) -> tuple[reports.Lesson, ...]:
@@ -241,6 +279,8 @@ def figures_case_by_case(period: Period, category: str | None = None) -> dict[st
     reference that the database's counting is tested against."""
     return reports.figures(
         cases_in(period),
+        enquiries=enquiries_in(period),
+        referrals=referrals_in(period),
         working_days=working_days_between,
         teams=team_names(),
         categories=category_slugs(),

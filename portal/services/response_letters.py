@@ -75,17 +75,17 @@ def find(case: Submission, stage: int) -> ResponseLetter | None:
 
 def stages_of(case: Submission) -> tuple[int, ...]:
     """The stages this case's procedure has a response letter for."""
-    return letters.stages_of(Procedure(case.procedure))
+    return letters.stages_of(Procedure(case.case.procedure))
 
 
 def stages_to_draft(case: Submission) -> list[int]:
     """Stages the case has reached whose letter is not started yet: stage 1 once the
     complaint is accepted, stage 2 and 3 once asked for."""
-    if case.kind != CaseKind.COMPLAINT.value:
+    if case.case.kind != CaseKind.COMPLAINT.value:
         return []
     stage2, stage3 = case.response("stage2"), case.response("stage3")
     reached = {
-        1: case.accepted_on is not None,
+        1: case.case.accepted_on is not None,
         2: stage2 is not None and stage2.requested_on is not None,
         3: stage3 is not None and stage3.requested_on is not None,
     }
@@ -145,14 +145,14 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
     outcome = response.outcome if response and response.outcome in labels.FINDINGS else None
     return LetterFacts(
         stage=stage,
-        procedure=Procedure(case.procedure),
+        procedure=Procedure(case.case.procedure),
         jurisdiction=case.jurisdiction,
         reference=case.reference,
         name=case.submitter_name,
         for_child=is_child(case),
         received_on=case.received_on,
         dated=dated(case, stage, today).on,
-        window_working_days=cases.window_days(Procedure(case.procedure)),
+        window_working_days=cases.window_days(Procedure(case.case.procedure)),
         council_phone=config["COUNCIL_PHONE"],
         council_email=config["COUNCIL_EMAIL"],
         council_address=config["COUNCIL_ADDRESS"],
@@ -165,8 +165,8 @@ def facts(case: Submission, stage: int, today: date) -> LetterFacts:
         actions=[letters.Action(lesson.action, lesson.action_due_on) for lesson in case.lessons],
         advocate_name=case.case.advocate_assigned or case.advocate_name,
         has_advocate=has_advocate(case),
-        panel_recommendations=case.panel_recommendations,
-        discussion_on=case.discussion_on,
+        panel_recommendations=case.stage_row("stage3").panel_recommendations,
+        discussion_on=case.stage_row("stage1").discussion_on,
     )
 
 
@@ -273,6 +273,12 @@ def complainant_email(case: Submission) -> str | None:
     return correspondence.address_of(case, Recipient.COMPLAINANT)
 
 
+def complainant_texted(case: Submission) -> bool:
+    """They asked for texts: "send it by email" texts them that the reply is ready, to
+    read on their tracking page."""
+    return correspondence.text_number(case, Recipient.COMPLAINANT) is not None
+
+
 def _awaiting(staff: Staff, case: Submission, stage: int, version: int | None) -> ResponseLetter:
     _require(staff, Permission.APPROVE_LETTERS)
     letter = find(case, stage)
@@ -311,7 +317,7 @@ def approve(
         )
 
     if how == HowToSend.EMAIL:
-        if complainant_email(case) is None:
+        if complainant_email(case) is None and not complainant_texted(case):
             raise LetterRefused(
                 "There is no email address for the complainant: approve it for printing instead"
             )

@@ -19,13 +19,20 @@ from portal.models import (
     Attachment,
     AuditEvent,
     Case,
+    CaseLink,
     CaseNote,
+    CaseReopening,
     ClockEvent,
+    ComplainantStep,
     ComplaintPoint,
     Correspondence,
     Enquiry,
     FeedbackInvitation,
+    OmbudsmanEnquiry,
+    OmbudsmanRemedy,
     OutboxMessage,
+    Referral,
+    ReferralVisit,
     ResponseLetter,
     Staff,
     StageResponse,
@@ -34,7 +41,6 @@ from portal.models import (
     TrackingLink,
     UnsentConcern,
 )
-from portal.models.submission import row_of
 from portal.services import audit
 
 REMOVED = "removed under the retention policy"
@@ -65,13 +71,15 @@ CLEARED: dict[str, object] = {
     "advocate_email": None,
     "danger_signs": [],
     "contact_today_by": None,
+    "sent_from_draft": None,
+}
+# ... on the case's row (models/case.py).
+CASE_CLEARED: dict[str, object] = {
     "safeguarding_action": None,
     "informal_resolution_terms": None,
-    "ombudsman_reference": None,
     "sufficient_interest_reason": None,
     "advocate_assigned": None,
     "legal_hold_reason": None,
-    "sent_from_draft": None,
 }
 
 # Personal data on each stage's row: the reasons for more time (about the person's case),
@@ -105,6 +113,10 @@ def due_for_purge(today: date) -> list[Due]:
             Case.withdrawn_on,
             Case.thanked_on,
             Case.legal_hold,
+            # A case reopened is not due from an ending before it (domain/retention.py).
+            sa.select(sa.func.max(CaseReopening.reopened_on))
+            .where(CaseReopening.submission_id == Submission.id)
+            .scalar_subquery(),
         )
         .join(Case, Case.submission_id == Submission.id)
         .where(Case.purged_at.is_(None), sa.not_(Case.legal_hold))
@@ -117,8 +129,8 @@ def due_for_purge(today: date) -> list[Due]:
         )
     )
     found = []
-    for reference, closed_on, withdrawn_on, thanked_on, held in rows:
-        ending = retention.Ending(closed_on, withdrawn_on, thanked_on, held)
+    for reference, closed_on, withdrawn_on, thanked_on, held, reopened_on in rows:
+        ending = retention.Ending(closed_on, withdrawn_on, thanked_on, held, reopened_on)
         due_on = retention.due(ending, _years(), today)
         ended = retention.ended_on(ending)
         if due_on is not None and ended is not None:
@@ -135,21 +147,40 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
         case = db.session.scalars(
             sa.select(Submission).where(Submission.reference == item.reference)
         ).one()
-        if case.legal_hold or case.purged_at is not None:  # changed since it was listed
+        if case.case.legal_hold or case.case.purged_at is not None:  # changed since it was listed
             continue
         files = list(
             db.session.scalars(sa.select(Attachment).where(Attachment.submission_id == case.id))
         )
         for name, value in CLEARED.items():
-            setattr(row_of(case, name), name, value)
+            setattr(case, name, value)
+        for name, value in CASE_CLEARED.items():
+            setattr(case.case, name, value)
         if case.worker_name is not None:
             case.worker_name = ""
-        case.purged_at = utcnow()
-        case.version += 1
+        case.case.purged_at = utcnow()
+        case.case.version += 1
         for point in db.session.scalars(
             sa.select(ComplaintPoint).where(ComplaintPoint.submission_id == case.id)
         ):
             point.summary = ""
+        # The ombudsman's enquiry keeps its dates and decision (the report counts them);
+        # its reference, and each remedy's words and evidence, are about the person. A
+        # remedy's document goes with the case's other files.
+        db.session.execute(
+            sa.update(OmbudsmanEnquiry)
+            .where(OmbudsmanEnquiry.submission_id == case.id)
+            .values(reference=None)
+        )
+        db.session.execute(
+            sa.update(OmbudsmanRemedy)
+            .where(OmbudsmanRemedy.submission_id == case.id)
+            .values(
+                what=REMOVED,
+                evidence=sa.case((OmbudsmanRemedy.evidence.is_(None), None), else_=REMOVED),
+                attachment_id=None,
+            )
+        )
         for attachment in files:
             db.session.delete(attachment)
         # Each stage keeps its dates, finding, redress and costs (the report counts them).
@@ -183,11 +214,51 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
         db.session.execute(
             sa.update(CaseNote).where(CaseNote.submission_id == case.id).values(text=REMOVED)
         )
+        # What the person sent later from the tracking page keeps its kind and dates.
+        db.session.execute(
+            sa.update(ComplainantStep)
+            .where(ComplainantStep.submission_id == case.id)
+            .values(text=REMOVED, decision_note=None, danger_signs=[], form_key=None)
+        )
+        # Why it was reopened, and why it is linked to another case, in staff's words.
+        db.session.execute(
+            sa.update(CaseReopening)
+            .where(CaseReopening.submission_id == case.id, CaseReopening.reason_words.is_not(None))
+            .values(reason_words=REMOVED)
+        )
+        db.session.execute(
+            sa.update(CaseLink)
+            .where(
+                sa.or_(CaseLink.submission_id == case.id, CaseLink.other_submission_id == case.id)
+            )
+            .values(note=REMOVED)
+        )
         # An MP's or councillor's name says who the person went to; the reply is about them.
         db.session.execute(
             sa.update(Enquiry)
             .where(Enquiry.submission_id == case.id)
             .values(name=REMOVED, reply=sa.case((Enquiry.reply.is_(None), None), else_=REMOVED))
+        )
+        # A referral to the advocacy provider keeps its dates, where it came from, where it
+        # stands and its outcome (the report counts them); why it was declined, the
+        # advocate's name and each visit's note go.
+        db.session.execute(
+            sa.update(Referral)
+            .where(Referral.submission_id == case.id)
+            .values(
+                decline_reason=sa.case((Referral.decline_reason.is_(None), None), else_=REMOVED),
+                advocate_name=sa.case((Referral.advocate_name.is_(None), None), else_=REMOVED),
+                advocate_staff_id=None,
+            )
+        )
+        db.session.execute(
+            sa.update(ReferralVisit)
+            .where(
+                ReferralVisit.referral_id.in_(
+                    sa.select(Referral.id).where(Referral.submission_id == case.id)
+                )
+            )
+            .values(note=REMOVED)
         )
         db.session.execute(sa.delete(TrackingLink).where(TrackingLink.submission_id == case.id))
         # An unanswered questionnaire link stops working; the invitation still counts.
@@ -225,17 +296,17 @@ def record_dry_run(found: list[Due], *, staff: Staff | None = None) -> None:
 
 
 def set_legal_hold(staff: Staff, case: Submission, *, hold: bool, reason: str | None) -> None:
-    before = {"legal_hold": case.legal_hold, "legal_hold_reason": case.case.legal_hold_reason}
-    case.legal_hold = hold
+    before = {"legal_hold": case.case.legal_hold, "legal_hold_reason": case.case.legal_hold_reason}
+    case.case.legal_hold = hold
     case.case.legal_hold_reason = reason if hold else None
-    case.version += 1
+    case.case.version += 1
     audit.record(
         "legal_hold_placed" if hold else "legal_hold_lifted",
         staff=staff,
         submission=case,
         detail=audit.changes(
             before,
-            {"legal_hold": case.legal_hold, "legal_hold_reason": case.case.legal_hold_reason},
+            {"legal_hold": case.case.legal_hold, "legal_hold_reason": case.case.legal_hold_reason},
         ),
     )
     db.session.commit()

@@ -47,6 +47,8 @@ DANGER_ANSWERS = frozenset({"yes", "not_sure"})
 # Where a draft keeps the answer to "Do you want us to contact you today?" (not a step of
 # the journey: it is asked only when something worried us).
 CONTACT_TODAY = "contact-today"
+# Where a sign read in something sent later from the tracking page came from.
+LATER = "tracking-page"
 
 # The boxes a person writes in, read for signs of danger. Names, addresses and contact
 # details are not (tests/integration/test_safeguarding.py fails on a new box not listed).
@@ -65,6 +67,7 @@ SOURCE_NAMES = {
     "put-it-right": "What they wrote would put it right",
     "support": "What they wrote about the help they need",
     CONTACT_TODAY: "Their answer to “Do you want us to contact you today?”",
+    LATER: "What they sent later, from the tracking page",
 }
 CONTACT_TODAY_WHY = "they asked us to contact them today"
 
@@ -232,6 +235,40 @@ def assess_submission(
         queue_alerts(submission)
 
 
+def assess_later(
+    case: Submission, text: str, *, now: datetime | None = None
+) -> list[dict[str, str]]:
+    """Signs of danger in something the person sent later (from the tracking page): the
+    same path as a submission's. They join the case's signs; an urgent one puts the case
+    back on top of the queue until someone records what was done (and alerts at once, and
+    again after the minutes, counted from now); a weaker one tags it again. The signs
+    found, for the caller to keep with what was sent; the caller commits."""
+    found = [sign(signal, LATER) for signal in assess([text], council_phrases())]
+    if not found or not text.strip():
+        return []
+    now = now or utcnow()
+    found = strongest_first(found)
+    case.danger_signs = strongest_first([*found, *(case.danger_signs or [])])
+    strength = level(found)
+    if strength is Strength.URGENT:
+        case.urgent = True
+        case.case.danger_reported_at = now
+        case.case.safeguarding_escalated_at = None
+    elif not case.urgent:
+        case.concern = True
+    # Whatever was done about earlier signs, these are new: someone must look at them.
+    case.case.safeguarding_actioned_at = None
+    audit.record(
+        "danger_signs_later",
+        staff=None,
+        submission=case,
+        detail={"strength": (strength or Strength.CONCERN).value, "signs": len(found)},
+    )
+    if strength is Strength.URGENT:
+        queue_alerts(case)
+    return found
+
+
 def _inbox_of(team_name: str) -> str | None:
     team = team_named(team_name)
     return team.inbox_email if team is not None else None
@@ -317,10 +354,10 @@ def record_action(
     if not action.strip():
         raise ValueError("Enter what was done")
     before = {
-        "safeguarding_actioned_at": case.safeguarding_actioned_at,
+        "safeguarding_actioned_at": case.case.safeguarding_actioned_at,
         "safeguarding_action": case.case.safeguarding_action,
     }
-    case.safeguarding_actioned_at = now or utcnow()
+    case.case.safeguarding_actioned_at = now or utcnow()
     case.case.safeguarding_action = action
     case.case.safeguarding_actioned_by = staff.id
     audit.record(
@@ -331,7 +368,7 @@ def record_action(
             "changes": audit.changes(
                 before,
                 {
-                    "safeguarding_actioned_at": case.safeguarding_actioned_at,
+                    "safeguarding_actioned_at": case.case.safeguarding_actioned_at,
                     "safeguarding_action": action,
                 },
             )
@@ -435,7 +472,12 @@ def escalate_due(*, now: datetime) -> int:
         for case_id, submission_id in db.session.execute(
             sa.select(Case.id, Case.submission_id)
             .join(Submission, Submission.id == Case.submission_id)
-            .where(*waiting, Submission.received_at <= now - timedelta(minutes=minutes))
+            .where(
+                *waiting,
+                # From receipt, or from the later message that brought the signs.
+                sa.func.coalesce(Case.danger_reported_at, Submission.received_at)
+                <= now - timedelta(minutes=minutes),
+            )
             .order_by(Submission.received_at)
         )
     ]

@@ -9,7 +9,7 @@ purge would have to find (docs/casework.md, "Finding a case")."""
 import hashlib
 import hmac
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +32,16 @@ MOST_COUNTED = 1000
 
 # The fields in the order the page asks them, as the audit trail names them.
 FIELDS = ("reference", "name", "email", "phone", "postcode", "child_date_of_birth", "words")
+
+
+# Where words are looked for: what was written, what would put it right, and the
+# advocate's name and email (each answered by a trigram index on PostgreSQL).
+WORDS_IN = (
+    Submission.what_happened,
+    Submission.put_right,
+    Submission.advocate_name,
+    Submission.advocate_email,
+)
 
 
 @dataclass
@@ -119,7 +129,7 @@ def conditions(terms: SearchTerms) -> list[sa.ColumnElement[bool]]:
     if terms.child_date_of_birth is not None:
         found.append(Submission.child_date_of_birth == terms.child_date_of_birth)
     for word in normal.words(terms.words):
-        found.append(_contains(Submission.what_happened, word))
+        found.append(sa.or_(*(_contains(column, word) for column in WORDS_IN)))
     return found
 
 
@@ -192,6 +202,47 @@ def term_hash(name: str, normalised: str) -> str:
     Changing SECRET_KEY makes the earlier searches' terms unanswerable."""
     key = b"portal case search\0" + str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(key, f"{name}\0{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class LookedUp:
+    """Someone who found the case in a search (by which fields, in which search) or
+    opened its page."""
+
+    at: datetime
+    who: str | None
+    viewed: bool  # opened the case's page; else found it in a search
+    by: list[str]
+    search_id: int | None
+
+
+# The trail's events that say someone looked for, or at, a case.
+LOOKING = ("found_in_search", "viewed")
+
+
+def who_looked(staff: Staff, case: Submission) -> list[LookedUp]:
+    """Who has looked for this case: each search that showed it (who, when, by which
+    fields, which search) and each opening of its page, newest first, from its audit
+    trail. Asking is itself recorded (`who_looked_viewed`)."""
+    require(staff, Permission.SEE_WHO_LOOKED)
+    rows = db.session.execute(
+        sa.select(AuditEvent, Staff.name)
+        .outerjoin(Staff, Staff.id == AuditEvent.staff_id)
+        .where(AuditEvent.submission_id == case.id, AuditEvent.action.in_(LOOKING))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).all()
+    audit.record("who_looked_viewed", staff=staff, submission=case)
+    db.session.commit()
+    return [
+        LookedUp(
+            at=event.at,
+            who=name,
+            viewed=event.action == "viewed",
+            by=list(event.detail.get("by") or []),
+            search_id=event.detail.get("search"),
+        )
+        for event, name in rows
+    ]
 
 
 def searches_for(terms: SearchTerms) -> list[AuditEvent]:

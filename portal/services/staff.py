@@ -13,7 +13,7 @@ from limits import RateLimitItemPerDay, RateLimitItemPerMinute
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.database import utcnow
-from portal.domain.access import Role
+from portal.domain.access import Permission, Role, can
 from portal.domain.passwords import password_problem
 from portal.extensions import db, limiter
 from portal.models import Staff, Team
@@ -53,6 +53,7 @@ def create_staff(
             raise StaffError(f"There is no team called {team_name!r}")
     if role is Role.TEAM_MEMBER and team_id is None:
         raise StaffError("A team member must belong to a team")
+    _check_provider_team(role, team_id)
     staff = Staff(
         email=email,
         name=name,
@@ -251,6 +252,16 @@ def all_accounts() -> list[Staff]:
     return list(db.session.scalars(sa.select(Staff).order_by(Staff.name, Staff.id)))
 
 
+def _check_provider_team(role: Role, team_id: int | None) -> None:
+    """The advocacy provider's manager belongs to the provider's team: it sees that
+    team's referrals and nothing else (services/referrals.py)."""
+    if role is not Role.PROVIDER_MANAGER:
+        return
+    team = db.session.get(Team, team_id) if team_id is not None else None
+    if team is None or not team.is_advocacy_provider:
+        raise StaffError("Select the advocacy provider's team for its manager")
+
+
 def update_account(
     staff: Staff, *, role: Role, team_id: int | None, active: bool, by: Staff
 ) -> bool:
@@ -263,6 +274,7 @@ def update_account(
         raise StaffError("Select the team a team member belongs to")
     if team_id is not None and db.session.get(Team, team_id) is None:
         raise StaffError("Select a team from the list")
+    _check_provider_team(role, team_id)
     if (role.value, team_id, active) == (staff.role, staff.team_id, staff.is_active_account):
         return False
     _change_account(staff, role.value, team_id, active, action="account_changed", by=by)
@@ -278,6 +290,7 @@ def set_role(staff: Staff, role: Role, *, team_name: str | None, by: Staff | Non
             raise StaffError(f"There is no team called {team_name!r}")
     if role is Role.TEAM_MEMBER and team_id is None:
         raise StaffError("A team member must belong to a team")
+    _check_provider_team(role, team_id)
     active = staff.is_active_account
     _change_account(staff, role.value, team_id, active, action="role_changed", by=by)
 
@@ -338,7 +351,11 @@ def assignee_choices() -> list[tuple[str, str]]:
     rows = db.session.execute(
         sa.select(Staff.id, Staff.name, Team.name)
         .outerjoin(Team, Team.id == Staff.team_id)
-        .where(Staff.is_active_account, Staff.role != Role.AUDITOR.value)
+        .where(
+            Staff.is_active_account,
+            # Those whose role works cases: not auditors, advocates or the provider.
+            Staff.role.in_([r.value for r in Role if can(r, Permission.WORK_CASES)]),
+        )
         .order_by(Staff.name)
     )
     return [(str(i), f"{name} ({team})" if team else name) for i, name, team in rows]
@@ -349,6 +366,21 @@ DEMO_ACCOUNTS = [
     ("manager@northmoor.example", "Morgan Manager", Role.MANAGER, None),
     ("team@northmoor.example", "Taylor Team-Member", Role.TEAM_MEMBER, "Looked After Children"),
     ("auditor@northmoor.example", "Avery Auditor", Role.AUDITOR, None),
+    # The advocacy provider's manager: its referral queue (docs/advocacy-provider.md).
+    (
+        "provider@coramvoice.example",
+        "Parker Provider",
+        Role.PROVIDER_MANAGER,
+        "Advocacy provider (Coram Voice)",
+    ),
+    # One of the provider's advocates: the provider's manager can name them on a
+    # referral, and they then see the case on their own pages (docs/advocates.md).
+    (
+        "advocate@coramvoice.example",
+        "Ash Advocate",
+        Role.ADVOCATE,
+        "Advocacy provider (Coram Voice)",
+    ),
 ]
 
 

@@ -36,9 +36,19 @@ def hours() -> int:
     return int(current_app.config["STAFF_PASSWORD_LINK_HOURS"])
 
 
-def invite(*, email: str, name: str, role: Role, team_id: int | None, by: Staff) -> Staff:
+def invite(
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    team_id: int | None,
+    by: Staff | None,
+    organisation_id: int | None = None,
+    phone: str | None = None,
+) -> Staff:
     """A new account that cannot sign in until its owner sets a password from the link
-    emailed to them."""
+    emailed to them. `by` None: an advocate registered themselves
+    (services/advocates.py); an advocate's organisation and phone are kept on it."""
     email, name = email.strip().lower(), name.strip()
     if db.session.scalar(sa.select(Staff.id).where(Staff.email == email)) is not None:
         raise StaffError("There is already an account with that email address")
@@ -53,12 +63,14 @@ def invite(*, email: str, name: str, role: Role, team_id: int | None, by: Staff)
         password_hash=hash_secret(secrets.token_urlsafe(32)),
         role=role.value,
         team_id=team_id,
+        organisation_id=organisation_id if role is Role.ADVOCATE else None,
+        phone=(phone or None) if role is Role.ADVOCATE else None,
     )
     db.session.add(person)
     db.session.flush()
     _send_link(person, by=by, invited=True)
     audit.record(
-        "staff_invited",
+        "staff_invited" if by is not None else "advocate_registered",
         staff=by,
         detail={"account": person.id, "changes": {"role": [None, role.value]}},
     )
@@ -76,13 +88,14 @@ def reset_password(person: Staff, *, by: Staff) -> None:
     db.session.commit()
 
 
-def _send_link(person: Staff, *, by: Staff, invited: bool) -> None:
+def _send_link(person: Staff, *, by: Staff | None, invited: bool) -> None:
     token = secrets.token_urlsafe(32)
     person.password_link_hash = token_hash(token)
     person.password_link_expires_at = utcnow() + timedelta(hours=hours())
     context = {
         "name": person.name,
-        "by": by.name,
+        "by": by.name if by is not None else None,
+        "advocate": person.role == Role.ADVOCATE.value,
         "invited": invited,
         "link": str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + PATH + token,
         "until": person.password_link_expires_at,
@@ -92,7 +105,11 @@ def _send_link(person: Staff, *, by: Staff, invited: bool) -> None:
     outbox.queue(
         purpose=PURPOSE,
         recipient=person.email,
-        subject="Your account for the children's complaints back office"
+        subject=(
+            "Your advocate's account for the children's complaints portal"
+            if person.role == Role.ADVOCATE.value
+            else "Your account for the children's complaints back office"
+        )
         if invited
         else "Set a new password for the children's complaints back office",
         text_body=render_template("emails/staff-password-link.txt", **context),

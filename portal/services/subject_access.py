@@ -13,12 +13,16 @@ from portal.extensions import db
 from portal.models import (
     Attachment,
     AuditEvent,
+    CaseLink,
+    CaseReopening,
+    ComplainantStep,
     ComplaintPoint,
     Correspondence,
     Draft,
     Enquiry,
     Lesson,
     OutboxMessage,
+    Referral,
     ResponseLetter,
     Staff,
     Submission,
@@ -26,8 +30,9 @@ from portal.models import (
     UnsentConcern,
 )
 from portal.models.case import CASE_COLUMNS
-from portal.models.submission import ON_STAGES
-from portal.services import audit, case_notes, outbox
+from portal.models.stage_response import STAGE_FIELDS
+from portal.models.submission import read_field
+from portal.services import audit, case_notes, clock, outbox
 
 # Not the person's data: how the portal keeps the case, not what it holds about them.
 INTERNAL = {
@@ -74,8 +79,8 @@ def _case(case: Submission) -> dict[str, Any]:
     record |= {
         name: _plain(getattr(case.case, name)) for name in CASE_COLUMNS if name not in INTERNAL
     }
-    record |= {name: _plain(getattr(case, name)) for name in ON_STAGES}
-    team = db.session.get(Team, case.team_id) if case.team_id else None
+    record |= {name: _plain(read_field(case, name)) for name in STAGE_FIELDS}
+    team = db.session.get(Team, case.case.team_id) if case.case.team_id else None
     record["team"] = team.name if team else None
     record["categories"] = [category.name for category in case.categories]
     record["complaint_points"] = [
@@ -105,6 +110,49 @@ def _case(case: Submission) -> dict[str, Any]:
         {"written": _plain(note.written_at), "by": note.by, "note": note.text}
         for note in case_notes.for_case(case)
     ]
+    # What they sent later from the tracking page, and what staff decided.
+    record["sent_from_the_tracking_page"] = [
+        {
+            "sent": _plain(step.sent_at),
+            "what": step.kind,
+            "by": step.by,
+            "words": step.text,
+            "more_time_for": step.more_time_for,
+            "late": step.late,
+            "decision": step.decision,
+            "more_time_until": _plain(step.granted_to),
+            "why": step.decision_note,
+            "decided": _plain(step.decided_at),
+        }
+        for step in db.session.scalars(
+            sa.select(ComplainantStep)
+            .where(ComplainantStep.submission_id == case.id)
+            .order_by(ComplainantStep.id)
+        )
+    ]
+    record["reopenings"] = [
+        {
+            "reopened": _plain(r.reopened_on),
+            "why": r.reason,
+            "why_in_words": r.reason_words,
+            "had_ended": r.ended_how,
+            "ended_on": _plain(r.ended_on),
+            "back_to": r.to_stage,
+        }
+        for r in db.session.scalars(
+            sa.select(CaseReopening).where(CaseReopening.submission_id == case.id)
+        )
+    ]
+    # Why this case is linked to another (the other case may be someone else's: only
+    # what is said of the link).
+    record["linked_cases"] = [
+        {"linked": _plain(link.linked_at), "how": link.kind, "why": link.note}
+        for link in db.session.scalars(
+            sa.select(CaseLink).where(
+                sa.or_(CaseLink.submission_id == case.id, CaseLink.other_submission_id == case.id)
+            )
+        )
+    ]
     record["enquiries"] = [
         {
             "from": e.from_whom,
@@ -115,6 +163,51 @@ def _case(case: Submission) -> dict[str, Any]:
             "reply": e.reply,
         }
         for e in db.session.scalars(sa.select(Enquiry).where(Enquiry.submission_id == case.id))
+    ]
+    # Referrals to the advocacy provider, with each step and visit.
+    record["advocacy_referrals"] = [
+        {
+            "from": r.source,
+            "made": _plain(r.made_at),
+            "due": _plain(r.due_on),
+            "status": r.status,
+            "accepted": _plain(r.accepted_on),
+            "declined": _plain(r.declined_on),
+            "why_declined": r.decline_reason,
+            "advocate": r.advocate_name,
+            "first_contact": _plain(r.first_contact_on),
+            "visits": [{"on": _plain(v.visited_on), "note": v.note} for v in r.visits],
+            "closed": _plain(r.closed_on),
+            "outcome": r.outcome,
+        }
+        for r in db.session.scalars(
+            sa.select(Referral).where(Referral.submission_id == case.id).order_by(Referral.id)
+        )
+    ]
+    record["ombudsman"] = [
+        {
+            "reference": e.reference,
+            "received": _plain(e.received_on),
+            "reply_due": _plain(e.reply_due_on),
+            "replied": _plain(e.replied_on),
+            "draft_decision": _plain(e.draft_decision_on),
+            "comments_due": _plain(e.comments_due_on),
+            "comments_sent": _plain(e.comments_sent_on),
+            "decided": _plain(e.decided_on),
+            "decision": e.decision,
+            "maladministration": e.maladministration,
+            "injustice": e.injustice,
+            "remedies": [
+                {
+                    "remedy": r.what,
+                    "comply_by": _plain(r.due_on),
+                    "complied": _plain(r.complied_on),
+                    "evidence": r.evidence,
+                }
+                for r in e.remedies
+            ],
+        }
+        for e in clock.ombudsman_enquiries(case)
     ]
     record["files"] = [
         {

@@ -169,6 +169,7 @@ def _team_fields(team: Team) -> dict[str, object]:
         "is_active": team.is_active,
         "shown_to_public": team.shown_to_public,
         "is_advocacy_provider": team.is_advocacy_provider,
+        "response_working_days": team.response_working_days,
     }
 
 

@@ -1,14 +1,23 @@
 """The "track my submission" page: reached with the reference and the secret token
-from the acknowledgement. A wrong token and a wrong reference look the same."""
+from the acknowledgement. A wrong token and a wrong reference look the same. And a fresh
+link for someone who lost theirs ("Find your complaint")."""
 
 import hmac
+from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from portal.database import utcnow
+from portal.domain import contact_safety
+from portal.domain.clock import add_working_days, london_date
 from portal.domain.references import normalise_reference
+from portal.domain.search import phone_keys
 from portal.extensions import db
-from portal.models import Submission, TrackingLink
-from portal.services.common import hash_token
+from portal.models import Submission, Task, TrackingLink
+from portal.services import audit, consent, correspondence, outbox, sending_limits
+from portal.services.common import council_name, hash_token
 
 # Compared against when the reference does not exist, so both failures take as long.
 _NO_SUCH_HASH = "0" * 64
@@ -28,3 +37,116 @@ def find_for_tracking(reference: str, token: str) -> Submission | None:
         )
         matches = any(hmac.compare_digest(given, known) for known in later)
     return submission if (submission is not None and matches and expected) else None
+
+
+# --- "Find your complaint": a fresh link for someone who lost theirs (issue 17) ------------
+
+# The staff task when the contact given was a phone number.
+FRESH_LINK_TASK = "fresh_tracking_link"
+FRESH_LINK_WORKING_DAYS = 2
+
+
+def send_fresh_link(reference: str, contact: str, *, now: datetime | None = None) -> None:
+    """A fresh link to the tracking page for whoever has the reference and the email
+    address or phone number given with it: emailed there, or (a phone number) a task for
+    staff to reach them in a way they said is safe. Nothing happens otherwise, and the
+    caller says the same either way: nobody can find out who has complained. The caller
+    commits."""
+    now = now or utcnow()
+    submission = db.session.scalar(
+        sa.select(Submission).where(Submission.reference == normalise_reference(reference))
+    )
+    if submission is None or submission.case.purged_at is not None:
+        return
+    email = _matching_email(submission, contact)
+    if email is not None:
+        if not sending_limits.allow_email_to(email, purpose="tracking-link"):
+            return
+        language = submission.language
+        council = council_name(language)
+        with force_locale(language):
+            subject = _(
+                "%(council)s: a new link for %(reference)s",
+                council=council,
+                reference=submission.reference,
+            )
+        outbox.queue(
+            purpose="tracking_link",
+            recipient=email,
+            subject=subject,
+            template="fresh-link",  # rendered by the outbox worker
+            context={
+                "link": correspondence.new_tracking_url(submission),
+                "reference": submission.reference,
+                "council_name": council,
+            },
+            language=language,
+            submission=submission,
+            now=now,
+        )
+        audit.record(
+            "tracking_link_sent", staff=None, submission=submission, detail={"to": "email"}
+        )
+    elif _phone_matches(submission, contact) and not _asked_already(submission):
+        reach = contact_safety.send_task(
+            submission.contact_safety,
+            recipient="complainant",
+            subject="they asked online for a new link to follow their case; tell them how "
+            "it is going and offer to send a new link (Send a message)",
+            has_phone=bool(submission.phone),
+            has_address=bool(submission.postal_address),
+        )
+        db.session.add(
+            Task(
+                submission=submission,
+                kind=FRESH_LINK_TASK,
+                description=reach.words[:300],
+                due_on=add_working_days(london_date(now), FRESH_LINK_WORKING_DAYS),
+            )
+        )
+        audit.record(
+            "tracking_link_asked", staff=None, submission=submission, detail={"to": "phone"}
+        )
+
+
+def _matching_email(submission: Submission, typed: str) -> str | None:
+    """The email address kept (the person's, or the advocate's who filed) that was typed."""
+    given = typed.strip().lower()
+    for kept in (submission.email, submission.advocate_email):
+        if kept and hmac.compare_digest(kept.strip().lower().encode(), given.encode()):
+            return kept
+    return None
+
+
+def _phone_matches(submission: Submission, typed: str) -> bool:
+    kept = set(phone_keys(submission.phone or ""))
+    return bool(kept) and any(key in kept for key in phone_keys(typed))
+
+
+def _asked_already(submission: Submission) -> bool:
+    """A call-back already waiting: one is enough."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Task.id)).where(
+                Task.submission_id == submission.id,
+                Task.kind == FRESH_LINK_TASK,
+                Task.done_at.is_(None),
+            )
+        )
+        or 0
+    ) > 0
+
+
+# --- copies to the child's advocate (issue 17) ------------------------------------------------
+
+
+def copies_to_advocate(submission: Submission) -> bool:
+    """Whether the child's advocate is getting copies of every letter (the child's
+    consent stands): the tracking page then offers to stop them."""
+    return correspondence.has_advocate(submission) and consent.stands(submission)
+
+
+def stop_copies(submission: Submission) -> None:
+    """The child withdraws their consent from the tracking page: nothing more is copied."""
+    consent.withdraw(submission, by="child", on=london_date(utcnow()), staff=None)
+    db.session.commit()

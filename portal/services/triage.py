@@ -6,12 +6,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from portal.domain import complainant_steps
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.references import whole_references
 from portal.domain.stages import ACKNOWLEDGE, Stage, first_response_name
 from portal.domain.timescales import acknowledged_late
 from portal.extensions import db
-from portal.models import Case, Staff, Submission, Team
+from portal.models import Case, Staff, Submission, Task, Team
 from portal.models.submission import concern, urgent
 from portal.services import audit
 from portal.services.cases import visible_to
@@ -68,6 +69,7 @@ class QueueRow:
     also_due_what: str | None = None
     also_due_on: date | None = None
     acknowledged_late: bool = False
+    sent_us_something: bool = False  # from the tracking page, waiting for staff
 
 
 @dataclass
@@ -262,6 +264,12 @@ def _row_columns() -> Any:  # a Select of the queue columns, submissions joined 
             Case.procedure,
             Case.stage1_due,
             Submission.acknowledge_by,
+            # Something the person sent from the tracking page, not yet dealt with.
+            sa.exists().where(
+                Task.submission_id == Submission.id,
+                Task.kind == complainant_steps.TASK_KIND,
+                Task.done_at.is_(None),
+            ),
         )
         .join(Case, Case.submission_id == Submission.id)
         .outerjoin(Team, Team.id == Case.team_id)
@@ -290,6 +298,7 @@ def _row(r: Any, today: date, soon: date) -> QueueRow:
         also_due_what=first_response_name(r[14], r[1]) if running_beside else None,
         also_due_on=r[15] if running_beside else None,
         acknowledged_late=acknowledged_late(acknowledged_on, r[16]),
+        sent_us_something=bool(r[17]),
     )
 
 

@@ -47,9 +47,11 @@ class FactorRequired(ValueError):
 
 def required(staff: Staff) -> bool:
     """Everyone who can see case data must use a second factor, unless the council has
-    made it optional for their role (SECOND_FACTOR_OPTIONAL_FOR); never a manager."""
+    made it optional for their role (SECOND_FACTOR_OPTIONAL_FOR); never a manager, and
+    never an advocate (someone outside the council, signing in from anywhere)."""
     optional = current_app.config["SECOND_FACTOR_OPTIONAL_FOR"]
-    return staff.role == Role.MANAGER.value or staff.role not in optional
+    always = (Role.MANAGER.value, Role.ADVOCATE.value)
+    return staff.role in always or staff.role not in optional
 
 
 def has_factor(staff: Staff) -> bool:

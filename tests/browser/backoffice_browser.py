@@ -6,16 +6,18 @@ pages in parts, with the check that it missed no page."""
 import re
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from browser_env import ROOT, TIMEOUT_MS, LiveServer
 from flask import Flask
 from page_checks import AXE_JS, Crawl, FeedbackLinks, Walker
 from playwright.sync_api import Browser, Page
+from portal_browser import KeyboardFiller
 from werkzeug.exceptions import HTTPException
 
 from portal.domain.access import Role
+from portal.domain.clock import london_date
 from portal.domain.stages import Move
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
@@ -35,6 +37,7 @@ from backoffice_helpers import (  # noqa: E402
 
 __all__ = [
     "ACCEPTED",
+    "ADVOCATE_RULES",
     "Crawler",
     "PASSWORD",
     "RECEIVED",
@@ -42,6 +45,7 @@ __all__ = [
     "code_now",
     "form_and_errors",
     "invited_to_feedback",
+    "keys_sign_in",
     "make_staff",
     "manager_email",
     "new_complaint",
@@ -69,6 +73,16 @@ def code_now(server: LiveServer, email: str) -> str:
         code = authenticator_code(email)
         db.session.remove()
     return code
+
+
+def keys_sign_in(keys: "KeyboardFiller", server: LiveServer, email: str) -> None:
+    """Signs in with the keyboard alone: the password, then the authenticator's code."""
+    keys.page.goto("/staff/sign-in")
+    keys.text("email", email)
+    keys.text("password", PASSWORD)
+    keys.press_button("Sign in")
+    keys.text("code", code_now(server, email))
+    keys.press_button("Continue")
 
 
 # Accepted, answered at stage 1 and closed: the complainant is invited to say how it went.
@@ -111,8 +125,36 @@ def invited_to_feedback(server: LiveServer) -> FeedbackLinks:
         db.session.commit()
         for case in (parent, child, in_welsh):
             for move, on, details in CLOSING:
-                cases.apply(manager, case, cases.MoveInput(move, on, details), version=case.version)
+                cases.apply(
+                    manager, case, cases.MoveInput(move, on, details), version=case.case.version
+                )
+        # Open, answered at stage 1 today: every step is offered on its tracking page.
+        answered = new_complaint(when=received)
+        today = london_date(datetime.now(UTC))
+        for move in (Move.ACCEPT, Move.RESPOND_STAGE1):
+            cases.apply(
+                manager,
+                answered,
+                cases.MoveInput(move, today, {}),
+                version=answered.case.version,
+            )
+        # Open, adjudicated at stage 2 today: a review panel is offered.
+        adjudicated = new_complaint(when=received)
+        for move in (
+            Move.ACCEPT,
+            Move.RESPOND_STAGE1,
+            Move.REQUEST_STAGE2,
+            Move.ADJUDICATE_STAGE2,
+        ):
+            cases.apply(
+                manager,
+                adjudicated,
+                cases.MoveInput(move, today, {}),
+                version=adjudicated.case.version,
+            )
         links = FeedbackLinks(
+            answered_tracking=_path(correspondence.new_tracking_url(answered)),
+            adjudicated_tracking=_path(correspondence.new_tracking_url(adjudicated)),
             adult=_questionnaire_link(parent),
             adult_tracking=_path(correspondence.new_tracking_url(parent)),
             child_tracking=_path(correspondence.new_tracking_url(child)),
@@ -148,7 +190,8 @@ def walker_signs_in(walker: Walker, server: LiveServer, email: str) -> None:
     if walker.page.url.endswith("/staff/sign-in/code"):
         walker.fill.text("code", code_now(server, email))
         walker.press("Continue")
-    assert walker.page.url.endswith("/staff/"), walker.page.url
+    # The advocacy provider's manager lands on its referrals, everyone else on the queue.
+    assert walker.page.url.endswith(("/staff/", "/staff/referrals")), walker.page.url
 
 
 class Crawler:
@@ -201,6 +244,23 @@ def form_and_errors(
     shows_errors(walker)
 
 
+# The addresses for advocates, and the case's consent to copies: crawled by
+# test_advocates_in_the_browser.py, so the other crawls leave them out.
+ADVOCATE_RULES = {
+    "/staff/advocate/cases",
+    "/staff/advocate/cases/<reference>",
+    "/staff/register-as-an-advocate",
+    "/staff/register-as-an-advocate/check-your-email",
+    "/staff/advocate-organisations",
+    "/staff/cases/<reference>/copies",
+    "/staff/advocate/cases/<reference>/reply",
+    "/staff/advocate/cases/<reference>/add-information",
+    "/staff/advocate/cases/<reference>/ask-for-stage-2",
+    "/staff/advocate/cases/<reference>/ask-for-a-review-panel",
+    "/staff/advocate/cases/<reference>/sent/<int:step_id>",
+}
+
+
 def staff_pages(app: Flask) -> set[str]:
     """Every address of the back office that answers GET with a page, as its URL rule:
     not a file (a PDF, a CSV, or a file sent with a case)."""
@@ -213,6 +273,7 @@ def staff_pages(app: Flask) -> set[str]:
         # Only moves an emailed link's token into the session, to /staff/set-password.
         and rule.endpoint != "backoffice.password_link"
         and rule.endpoint not in ("backoffice.download", "backoffice.keep_alive")
+        and rule.rule not in ADVOCATE_RULES
     }
 
 

@@ -22,12 +22,13 @@ from browser_env import (
     serving,
     somewhere_else,
 )
+from integration.smtp_server import SmtpServer
 from page_checks import AXE_JS, Crawl, NuReport, check_html, walk_everything
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from sqlalchemy import event
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, mail
 from portal.services.teams import load_demo_teams
 
 
@@ -77,6 +78,21 @@ def server(pytestconfig: pytest.Config, database_url: str) -> Iterator[LiveServe
         finally:
             with app.app_context():
                 db.engine.dispose()
+
+
+@pytest.fixture
+def smtp(live_server: LiveServer) -> Iterator[SmtpServer]:
+    """The portal sending to a real SMTP server of this test's own."""
+    app = live_server.app
+    before = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    with SmtpServer() as server:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        mail.init_app(app)
+        try:
+            yield server
+        finally:
+            app.config.update(before)
+            mail.init_app(app)
 
 
 @pytest.fixture

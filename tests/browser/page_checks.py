@@ -6,6 +6,7 @@ The walk is done once for the test session (the `crawl` fixture); the tests then
 each page on its own, so a failure names the page.
 """
 
+import html
 import json
 import re
 import subprocess
@@ -51,7 +52,10 @@ AXE_RUN = """(tags) => axe.run(document, {
 
 def run_axe(page: Page, source: str) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.2 AA violations on the page as it is now. The pages' CSP allows
-    no inline script, so axe's source is evaluated through the DevTools protocol."""
+    no inline script, so axe's source is evaluated through the DevTools protocol. It waits
+    for the page's load event first: a click that navigates returns once the new page has
+    begun, and axe run before the stylesheet applies sees every link 17px tall."""
+    page.wait_for_load_state("load")
     page.evaluate(source)
     return list(page.evaluate(AXE_RUN, AXE_TAGS))
 
@@ -124,6 +128,10 @@ class FeedbackLinks:
     adult_tracking: str  # the same parent's tracking page
     child_tracking: str  # a child's tracking page, with its "Answer the questions" button
     welsh: str  # the questionnaire link in the invitation of a complaint made in Welsh
+    # An open complaint answered at stage 1 today: its tracking page offers every step.
+    answered_tracking: str = ""
+    # An open complaint whose stage 2 was adjudicated today: a review panel is offered.
+    adjudicated_tracking: str = ""
 
 
 @dataclass
@@ -199,6 +207,20 @@ class Walker:
         self.response = self.fill.press_button(button)
         if name:
             self.record(name)
+
+    def find_your_complaint(self) -> None:
+        """From the start page's link: sent empty, then a reference and an email address
+        (the page says the same whether or not they match anything)."""
+        self.goto("/")
+        link = self.page.get_by_role("link", name="Get a new link").get_attribute("href")
+        assert link == "/find-your-complaint", link
+        self.goto(link, "find your complaint")
+        self.press("Send me a new link", "find your complaint (errors)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+        self.fill.text("reference", "CSC-2026-0001")
+        self.fill.text("contact", "nobody@example.com")
+        self.press("Send me a new link", "find your complaint (asked)")
+        assert self.page.locator("h1").inner_text() == "Check your email"
 
     def question(self, kind: Kind, role: SubmitterRole, who: str, step: str) -> None:
         """The page as it arrives, the page sent empty, then the page answered."""
@@ -335,6 +357,22 @@ class Walker:
         self.press("Continue", "make-a-complaint/child/your-age (asked to check)")
         assert self.page.locator(".govuk-error-summary").is_visible()
 
+    def asks_for_texts(self, role: SubmitterRole) -> None:
+        """Someone chooses "text me" and types a landline (refused beside the box), then
+        their mobile, and checks their answers."""
+        kind, who = Kind.COMPLAINT, audience(role)
+        self.goto(journey_path(kind, "who-are-you"))
+        self.answer_until(kind, role, "contact")
+        answer(self.fill, kind, role, "contact", contact="text")
+        self.fill.text("mobile", "01632 960 001")
+        self.press("Continue", f"make-a-complaint/{who}/contact (text me, errors)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+        self.fill.text("mobile", "07700 900 982")
+        self.press("Continue")
+        self.answer_until(kind, role, "check-answers")
+        self.record(f"make-a-complaint/{who}/check-answers (text me)")
+        assert "07700 900 982" in self.page.inner_text("main")
+
     def not_sure_about_an_advocate(self, role: SubmitterRole) -> None:
         """Not sure about an advocate: the page says what one does and asks again."""
         who = audience(role)
@@ -398,6 +436,44 @@ class Walker:
         self.goto("/feedback/not-a-real-link", "feedback link not working")
         assert self.response.status == 404
 
+    def complainant_side(self, links: FeedbackLinks) -> None:
+        """The complainant's side of an answered complaint (issue 17): each step's page as it
+        arrives and sent empty, a reply sent, the withdrawal's check (not confirmed), stage
+        2 asked for, a copy of what they sent, and a review panel asked for after the stage
+        2 adjudication."""
+        track = links.answered_tracking
+        self.goto(track, "tracking an answered complaint")
+        for path, name, button in (
+            ("reply", "reply to us", "Send"),
+            ("add-information", "add information or files", "Send"),
+            ("more-time", "ask for more time", "Send"),
+            ("ask-for-stage-2", "ask for stage 2", "Ask for stage 2"),
+        ):
+            self.goto(f"{track}/{path}", name)
+            self.press(button, f"{name} (errors)")
+            assert self.page.locator(".govuk-error-summary").is_visible(), name
+        self.goto(f"{track}/reply")
+        self.fill.text("text", "Thank you. I will send the letter next week.")
+        self.press("Send", "reply sent")
+        self.goto(f"{track}/withdraw", "stop your complaint")
+        self.press("Continue", "are you sure you want to stop")
+        self.goto(f"{track}/ask-for-stage-2")
+        self.fill.text("reasons", "The reply did not answer my main point.")
+        self.press("Ask for stage 2", "stage 2 asked for")
+        assert "now at stage 2" in self.page.inner_text("main")
+        # Its form read again (Back, or a second tab): what happened, not "page not found".
+        self.goto(f"{track}/ask-for-stage-2", "stage 2 already asked for")
+        assert "already asked for stage 2" in self.page.inner_text("main")
+        self.goto(f"{track}/what-you-sent", "a copy of what you sent")
+        adjudicated = links.adjudicated_tracking
+        self.goto(adjudicated, "tracking an adjudicated complaint")
+        self.goto(f"{adjudicated}/ask-for-a-review-panel", "ask for a review panel")
+        self.press("Ask for a review panel", "ask for a review panel (errors)")
+        assert self.page.locator(".govuk-error-summary").is_visible()
+        self.fill.text("reasons", "Nobody looked at the missed visits again.")
+        self.press("Ask for a review panel", "review panel asked for")
+        assert "now at stage 3" in self.page.inner_text("main")
+
     def welsh_feedback(self, links: FeedbackLinks) -> None:
         self.goto(links.welsh)
         assert self.page.locator("html").get_attribute("lang") == "cy"
@@ -421,6 +497,7 @@ def walk_everything(page: Page, axe_source: str, feedback: FeedbackLinks) -> Cra
     for name, path in INFORMATION_PAGES.items():
         attempt(name, lambda name=name, path=path: walker.goto(path, name))
     attempt("page not found", lambda: walker.goto("/no-such-page", "page not found"))
+    attempt("find your complaint", walker.find_your_complaint)
     for kind, role in ROUTES:
         ends = kind is Kind.COMPLAINT and role is not SubmitterRole.CHILD
         attempt(
@@ -447,10 +524,16 @@ def walk_everything(page: Page, axe_source: str, feedback: FeedbackLinks) -> Cra
             f"not sure about an advocate, as {role.value}",
             lambda role=role: walker.not_sure_about_an_advocate(role),
         )
+    for role in (SubmitterRole.CHILD, SubmitterRole.PARENT):
+        attempt(
+            f"text me, as {role.value}",
+            lambda role=role: walker.asks_for_texts(role),
+        )
     attempt("words that worry us, from an adult", walker.adult_writes_words_that_worry_us)
     attempt("feedback from a parent", lambda: walker.adult_feedback(feedback))
     attempt("feedback from a child", lambda: walker.child_feedback(feedback))
     attempt("feedback in Welsh", lambda: walker.welsh_feedback(feedback))
+    attempt("the complainant's side", lambda: walker.complainant_side(feedback))
     return Crawl(walker.pages, failures)
 
 
@@ -527,11 +610,21 @@ def judge_axe(crawl: Crawl, name: str, status: int | None = None) -> None:
     )
 
 
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
 def judge_html(crawl: Crawl, report: NuReport, name: str) -> None:
-    """The Nu HTML checker found no error in the page's HTML."""
+    """The Nu HTML checker found no error in the page's HTML, and its title says "Error: "
+    once, first, when the page shows the error summary (GOV.UK's pattern: a screen reader
+    hears the title first)."""
     snapshot = crawl.get(name)
     errors = report.errors.get(name, [])
     assert not errors, (
         f"the Nu checker found {len(errors)} error(s) on {name} ({snapshot.url}):\n"
         + describe_nu(errors)
     )
+    found = _TITLE.search(snapshot.html)
+    title = html.unescape(found.group(1)) if found else ""
+    assert title.count("Error:") <= 1 and not title.startswith("Error: Error"), (name, title)
+    if 'class="govuk-error-summary"' in snapshot.html:
+        assert title.startswith("Error: ") or title.startswith("Gwall: "), (name, title)

@@ -118,8 +118,42 @@ ASKED_TO_CHECK = [
     "make-a-complaint/adult/what-happened (date does not fit)",
     "make-a-complaint/child/your-age (asked to check)",
 ]
+# "Text me": the contact page with the mobile box shown and a landline refused, then
+# check your answers with the number as typed (issue 18).
+TEXT_ME = [
+    f"make-a-complaint/{who}/{page}"
+    for who in ("child", "adult")
+    for page in ("contact (text me, errors)", "check-answers (text me)")
+]
 # Not sure about an advocate: what one does, then the question again.
 NOT_SURE_ABOUT_AN_ADVOCATE = ["advocate, not sure (child)", "advocate, not sure (adult)"]
+# A lost link: the reference and the email address or phone number given, a new link sent.
+FIND_YOUR_COMPLAINT = [
+    "find your complaint",
+    "find your complaint (errors)",
+    "find your complaint (asked)",
+]
+# The complainant's side of an answered complaint, from its tracking page (issue 17).
+COMPLAINANT_SIDE = [
+    "tracking an answered complaint",
+    *(
+        name
+        for step in ("reply to us", "add information or files", "ask for more time")
+        for name in (step, f"{step} (errors)")
+    ),
+    "reply sent",
+    "stop your complaint",
+    "are you sure you want to stop",
+    "ask for stage 2",
+    "ask for stage 2 (errors)",
+    "stage 2 asked for",
+    "stage 2 already asked for",
+    "a copy of what you sent",
+    "tracking an adjudicated complaint",
+    "ask for a review panel",
+    "ask for a review panel (errors)",
+    "review panel asked for",
+]
 EXTRA_PAGES = [
     "start",
     *INFORMATION_PAGES,
@@ -131,6 +165,9 @@ EXTRA_PAGES = [
     "check you are safe (an adult)",
     *FEEDBACK,
     *ASKED_TO_CHECK,
+    *TEXT_ME,
+    *FIND_YOUR_COMPLAINT,
+    *COMPLAINANT_SIDE,
 ]
 # An answer to each of the questionnaire's questions (5 is the best of the scale).
 FEEDBACK_ANSWERS = {"easy": "5", "informed": "4", "on_time": "4", "respect": "5", "satisfied": "3"}
@@ -180,6 +217,7 @@ def childs_route() -> list[str]:
         *SAVING,
         *(name for name in ASKED_TO_CHECK if "/child/" in name),
         NOT_SURE_ABOUT_AN_ADVOCATE[0],
+        *(name for name in TEXT_ME if "/child/" in name),
     ]
 
 
@@ -302,6 +340,8 @@ def answer(
             fill.text("email", words.email)
         elif contact == "phone":
             fill.text("phone", "020 7946 0000")
+        elif contact == "text":
+            fill.text("mobile", "07700 900 982")
         elif contact == "post":
             fill.text("address", "2 Mill Lane, Northmoor")
             fill.text("postcode", "NM1 2AB")

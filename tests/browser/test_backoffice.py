@@ -9,7 +9,7 @@ live server's app, so the browser meets them as a member of staff would."""
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pyotp
 import pytest
@@ -38,9 +38,10 @@ from playwright.sync_api import Browser, Page
 
 from portal.database import utcnow
 from portal.domain.access import Role
-from portal.domain.types import Kind
+from portal.domain.clock import LONDON
+from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import OutboxMessage, UnsentConcern
+from portal.models import OutboxMessage, Referral, UnsentConcern
 from portal.services import intake, response_letters, routing_rules, safeguarding, staff, teams
 from portal.services.staff_links import PURPOSE
 
@@ -78,6 +79,9 @@ BACKOFFICE_PAGES = [
     "find a case",
     "find a case (errors)",
     "find a case (found)",
+    "record a complaint that came another way",
+    "record a complaint that came another way (errors)",
+    "complaint recorded",
     "my cases",
     "assign cases (errors)",
     "assign cases (done)",
@@ -118,12 +122,34 @@ BACKOFFICE_PAGES = [
     "your account (a team member)",
     "not allowed (a team member)",
     "triage queue (an auditor, nothing matches)",
+    # The advocacy provider's manager: its queue, a referral and each step's form.
+    "advocacy referrals (the provider)",
+    "an advocacy referral",
+    "accept the referral",
+    "accept the referral (errors)",
+    "decline the referral",
+    "decline the referral (errors)",
+    "an advocacy referral (accepted)",
+    "name the advocate",
+    "name the advocate (errors)",
+    "record the first contact",
+    "record the first contact (errors)",
+    "add a visit",
+    "add a visit (errors)",
+    "close the referral",
+    "close the referral (errors)",
+    "an advocacy referral (closed)",
+    "advocacy referrals (one ended)",
+    "page not found (the provider)",
+    "not allowed (the provider)",
 ]
 # The pages that are an error, with the status a browser gets with them.
 NOT_OK = {
     "page not found": 404,
     "not allowed (a team member)": 403,
     "a link to set a password that no longer works": 404,
+    "page not found (the provider)": 404,
+    "not allowed (the provider)": 403,
 }
 
 
@@ -262,6 +288,37 @@ def _finding_cases(walker: Walker, complaint: str) -> None:
     page.locator("#person").select_option(index=1)
     walker.press("Assign selected cases", "assign cases (done)")
     assert "1 case assigned" in page.locator("main").inner_text()
+
+
+def _recording_another_way(walker: Walker) -> None:
+    """A complaint that came by letter, recorded by the manager: the form, its errors, and
+    the confirmation."""
+    page = walker.page
+    form_and_errors(
+        walker, "/staff/record", "record a complaint that came another way", button="Record it"
+    )
+    for name, value in (
+        ("channel", "letter"),
+        ("kind", "complaint"),
+        ("in_danger", "no"),
+        ("role", "parent"),
+        ("contact_preference", "post"),
+        ("child_agreement", "agrees"),
+        ("child_reply_preference", "through_me"),
+        ("advocacy", "declined"),
+    ):
+        walker.fill.radio(name, value)
+    walker.fill.date("received_on", "19", "12", "2025")
+    walker.fill.text("name", "Pat Parent")
+    walker.fill.text("address", "1 High Street, Northmoor")
+    walker.fill.text("postcode", "NM1 2AB")
+    walker.fill.tick("safe_to_contact", "letters")
+    walker.fill.text("child_name", "Sam Parent")
+    walker.fill.text("child_age", "9")
+    page.locator("input[name=team]").first.check()
+    walker.fill.text("what_happened", "Nobody came to the review meeting.")
+    walker.press("Record it", "complaint recorded")
+    assert page.locator("h1").inner_text() == "Complaint recorded"
 
 
 def _letters_waiting(walker: Walker, server: LiveServer, caseworker: str) -> None:
@@ -418,6 +475,66 @@ def _other_roles(walker: Walker, server: LiveServer, member: str, auditor: str) 
     assert "No open cases match" in walker.page.locator("#queue-results").inner_text()
 
 
+def _a_childs_referral(name: str) -> int:
+    """A child's complaint, the offer of an advocate accepted (someone the other parts'
+    searches do not find): its referral to the advocacy provider."""
+    case = intake.record_submission(
+        intake.NewSubmission(
+            kind=Kind.COMPLAINT,
+            role=SubmitterRole.CHILD,
+            name=name,
+            contact_preference=ContactPreference.PHONE,
+            phone="07700 900461",
+            what_happened="I want to see my brother more.",
+            child_age=13,
+            advocacy=AdvocacyAnswer.ACCEPTED,
+        ),
+        now=received_at(RECEIVED),
+    )
+    return db.session.scalars(sa.select(Referral.id).where(Referral.submission_id == case.id)).one()
+
+
+def _advocacy_provider(walker: Walker, server: LiveServer, provider: str, ids: list[int]) -> None:
+    """The provider's manager works a referral from its queue, each step's form sent
+    empty first; declines another only empty."""
+    walker_signs_in(walker, server, provider)
+    walker.record("advocacy referrals (the provider)")
+    first, second = (f"/staff/referrals/{i}" for i in ids)
+    walker.goto(first, "an advocacy referral")
+    today = datetime.now(LONDON).date()
+    on = (str(today.day), str(today.month), str(today.year))
+    form_and_errors(walker, f"{second}/decline", "decline the referral")
+    # The date starts as today: taken away to show the error.
+    form_and_errors(
+        walker,
+        f"{first}/accept",
+        "accept the referral",
+        make_it_wrong=lambda: walker.page.locator("#on-day").fill(""),
+    )
+    walker.fill.date("on", *on)
+    walker.press("Save", "an advocacy referral (accepted)")
+    form_and_errors(walker, f"{first}/advocate", "name the advocate")
+    walker.fill.text("advocate_name", "Alex Advocate")
+    walker.press("Save")
+    form_and_errors(walker, f"{first}/first-contact", "record the first contact")
+    walker.fill.date("on", *on)
+    walker.press("Save")
+    form_and_errors(walker, f"{first}/add-visit", "add a visit")
+    walker.fill.date("on", *on)
+    walker.fill.text("note", "Prepared for the stage 1 meeting")
+    walker.press("Save")
+    form_and_errors(walker, f"{first}/close", "close the referral")
+    walker.fill.radio("outcome", "supported_complaint")
+    walker.fill.date("on", *on)
+    walker.press("Save", "an advocacy referral (closed)")
+    assert "Advocate supported the complaint" in walker.page.inner_text("main")
+    walker.goto("/staff/referrals", "advocacy referrals (one ended)")
+    walker.goto("/staff/referrals/999999", "page not found (the provider)")
+    walker.goto("/staff/", "not allowed (the provider)")
+    walker.goto("/staff/referrals")
+    walker.press("Sign out")
+
+
 @pytest.fixture(scope="module")
 def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
     """Every back-office page the manager meets away from a case's own pages (those are
@@ -437,6 +554,8 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         )
         member = make_staff(Role.TEAM_MEMBER)
         auditor = make_staff(Role.AUDITOR)
+        provider = make_staff(Role.PROVIDER_MANAGER, team="Advocacy provider (Coram Voice)")
+        referral_ids = [_a_childs_referral(name) for name in ("Robin Whitfield", "Ash Moor")]
         db.session.remove()
     with Crawler(browser, server) as crawler:
         walker = crawler.walker
@@ -447,12 +566,18 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("teams", lambda: _teams_and_categories(walker, team_id, category_id))
         crawler.attempt("records and reports", lambda: _records_and_reports(walker))
         crawler.attempt("finding cases", lambda: _finding_cases(walker, refs[Kind.COMPLAINT]))
+        crawler.attempt("recording another way", lambda: _recording_another_way(walker))
         crawler.attempt("letters waiting", lambda: _letters_waiting(walker, server, member))
         crawler.attempt("staff accounts", lambda: _staff_accounts(walker, server, member))
         crawler.attempt("possible danger", lambda: _possible_danger(walker, server))
         crawler.attempt("your account", lambda: _your_account(walker, server))
         crawler.context.clear_cookies()
         crawler.attempt("other roles", lambda: _other_roles(walker, server, member, auditor))
+        crawler.context.clear_cookies()
+        crawler.attempt(
+            "advocacy provider",
+            lambda: _advocacy_provider(walker, server, provider, referral_ids),
+        )
         yield crawler.crawl()
 
 

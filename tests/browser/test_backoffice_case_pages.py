@@ -12,7 +12,7 @@ page, as a member of staff would."""
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -36,16 +36,29 @@ from page_checks import Crawl, NuReport, Walker, check_html, judge_axe, judge_ht
 from playwright.sync_api import Browser, Page
 
 from portal.domain.access import Role
-from portal.domain.stages import MOVE_LABELS, Move
+from portal.domain.stages import MOVE_LABELS, Move, ReopenReason
 from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import Correspondence, Enquiry, Staff, Submission
+from portal.models import (
+    Correspondence,
+    Enquiry,
+    OmbudsmanEnquiry,
+    OmbudsmanRemedy,
+    Referral,
+    Staff,
+    Submission,
+)
 from portal.services import (
     case_notes,
     cases,
     clock,
+    complainant_steps,
     enquiries,
+    ombudsman,
+    referrals,
+    related_cases,
+    reopening,
     response_letters,
     retention,
     teams,
@@ -74,8 +87,6 @@ THE_PROCEDURE: list[tuple[Move, date, dict[str, Any]]] = [
     (Move.SET_PANEL, date(2026, 3, 23), {"panel_members": "Ann Cole\nRaj Patel\nSue Hart"}),
     (Move.PANEL_REPORT, date(2026, 3, 26), {"panel_recommendations": "Visit as agreed."}),
     (Move.RESPOND_STAGE3, date(2026, 4, 9), {"outcome": "upheld"}),
-    (Move.REFER_OMBUDSMAN, date(2026, 5, 1), {"ombudsman_reference": "25 001 234"}),
-    (Move.OMBUDSMAN_DECISION, date(2026, 7, 1), {"ombudsman_decision": "not_upheld"}),
     (Move.CLOSE, date(2026, 7, 2), {}),
 ]
 # A complaint at each stage, by how many steps of THE_PROCEDURE it has taken.
@@ -88,8 +99,8 @@ STAGES = {
     "at stage 3": 7,
     "panel met": 8,
     "panel reported": 9,
-    "with the ombudsman": 11,
-    "closed": 13,
+    "with the ombudsman": 10,  # and an enquiry from the ombudsman (_to_the_ombudsman)
+    "closed": 11,
 }
 
 
@@ -117,6 +128,7 @@ ACTIONS = [
     Action("add a lesson learned", "lessons", "new"),
     Action("add an internal note", "notes", "new"),
     Action("record an MP or councillor enquiry", "enquiries", "new"),
+    Action("record an ombudsman enquiry", "ombudsman", "new"),
     Action("add a document", "documents", "new", button="Add the document"),
     Action("place under legal hold", "legal-hold", "new"),
     Action("set categories", "categories", "new"),
@@ -124,9 +136,19 @@ ACTIONS = [
     Action("record that the team was thanked", "thank", "a compliment"),
     Action("decide on sufficient interest", "sufficient-interest", "from someone else"),
     Action("update advocacy", "advocacy", "an advocate asked for"),
+    # Refused: its referral to the advocacy provider is still open.
+    Action(
+        "refer to the advocacy provider",
+        "refer-to-advocacy-provider",
+        "an advocate asked for",
+        button="Refer to the advocacy provider",
+    ),
     Action("pause the clock", "clock/pause", "at stage 1"),
     Action("restart the clock", "clock/restart", "clock paused"),
     Action("send a message to the complainant", "message", "at stage 1"),
+    Action("link a related case", "link", "reopened"),
+    Action("merge this case into another (a duplicate)", "merge", "reopened"),
+    Action("reopen the case", "reopen", "closed"),
 ]
 
 # Cases under the other procedures, for the steps only they have: the discussion in Wales,
@@ -142,6 +164,10 @@ CASE_PAGES = [
     "case (danger acted on)",
     "case (a compliment)",
     "case (clock paused)",
+    "case (reopened, a duplicate merged in, a related case)",
+    "case (a duplicate merged)",
+    "case (its advocacy referral worked by the provider)",
+    "who has looked for this case",
     "acknowledgement letter",
     "lift the legal hold",
     "how the due dates were worked out (at stage 2)",
@@ -177,7 +203,36 @@ REPLY_PAGES = [
     "record the reply to an enquiry (errors)",
     "print a message sent by post",
 ]
-PAGES = [*CASE_PAGES, *MOVE_PAGES, *ACTION_PAGES, *REPLY_PAGES, *LETTER_PAGES]
+# Each step of the closed case's enquiry from the ombudsman, which has an id of its own.
+OMBUDSMAN_STEPS = {
+    "record the council's reply to the ombudsman": "reply",
+    "record the ombudsman's draft decision": "draft",
+    "record the council's comments on the draft decision": "comments",
+    "record the ombudsman's final decision": "decision",
+    "record a remedy the ombudsman recommends": "remedies",
+}
+OMBUDSMAN_PAGES = [
+    name
+    for step in [*OMBUDSMAN_STEPS, "record compliance with a remedy"]
+    for name in (step, f"{step} (errors)")
+]
+# What the complainant sent from the tracking page (issue 17): a reply, and a stage 2
+# request after the 20 working days, each with an id of its own.
+FROM_THEM_PAGES = [
+    "case (from them)",
+    "decide on a late stage 2 request",
+    "decide on a late stage 2 request (errors)",
+    "mark a reply as dealt with",
+]
+PAGES = [
+    *CASE_PAGES,
+    *FROM_THEM_PAGES,
+    *MOVE_PAGES,
+    *ACTION_PAGES,
+    *REPLY_PAGES,
+    *OMBUDSMAN_PAGES,
+    *LETTER_PAGES,
+]
 
 
 def _manager() -> Staff:
@@ -195,7 +250,25 @@ def _case(reference: str) -> Submission:
 def _take_steps(reference: str, steps: int) -> None:
     manager, case = _manager(), _case(reference)
     for move, on, details in THE_PROCEDURE[:steps]:
-        cases.apply(manager, case, cases.MoveInput(move, on, details), version=case.version)
+        cases.apply(manager, case, cases.MoveInput(move, on, details), version=case.case.version)
+
+
+def _to_the_ombudsman(reference: str, *, decided: bool = False) -> None:
+    """An enquiry from the ombudsman; decided, with a remedy to comply with, if asked."""
+    manager, case = _manager(), _case(reference)
+    enquiry = ombudsman.record(
+        manager, case, reference="25 001 234", received_on=date(2026, 7, 6),
+        reply_due_on=date(2026, 8, 3), today=date.today(), version=case.case.version,
+    )  # fmt: skip
+    if decided:  # no reply recorded: its page meets an empty form
+        ombudsman.record_decision(
+            manager, case, enquiry, decided_on=date(2026, 10, 1), decision="upheld",
+            maladministration=True, injustice=True, today=date.today(), version=case.case.version,
+        )  # fmt: skip
+        ombudsman.add_remedy(
+            manager, case, enquiry, what="Apologise in writing.\nReview the visit plan.",
+            due_on=date(2026, 11, 2), version=case.case.version,
+        )  # fmt: skip
 
 
 def _fill_in_the_closed_case(reference: str) -> None:
@@ -211,7 +284,7 @@ def _fill_in_the_closed_case(reference: str) -> None:
         action_due_on=date(2026, 9, 30),
     )
     first = cases.categories()[0].id
-    cases.set_categories(manager, case, category_ids=[first], version=case.version)
+    cases.set_categories(manager, case, category_ids=[first], version=case.case.version)
     retention.set_legal_hold(manager, case, hold=True, reason="The inquiry asked us to keep it.")
     case_notes.add(manager, case, "Phoned the family.\nThey have the letter.")
     db.session.add(
@@ -235,6 +308,25 @@ def _fill_in_the_closed_case(reference: str) -> None:
 
 
 CASEWORKER = "caseworker@council.example"
+
+
+def _a_referral_worked(received: datetime) -> str:
+    """A child's complaint whose referral to the advocacy provider was accepted, the
+    advocate named, the child met twice and the referral closed."""
+    case = new_complaint(when=received, role=SubmitterRole.CHILD, advocacy=AdvocacyAnswer.ACCEPTED)
+    email = make_staff(Role.PROVIDER_MANAGER, team="Advocacy provider (Coram Voice)")
+    provider = db.session.scalars(sa.select(Staff).where(Staff.email == email)).one()
+    referral = db.session.scalars(
+        sa.select(Referral).where(Referral.submission_id == case.id)
+    ).one()
+    on = RECEIVED + timedelta(days=3)
+    referrals.accept(provider, referral.id, on=on, today=on)
+    referrals.name_advocate(provider, referral.id, advocate_id=None, name="Alex Advocate", today=on)
+    referrals.first_contact(provider, referral.id, on=on, today=on)
+    later = on + timedelta(days=7)
+    referrals.add_visit(provider, referral.id, on=later, note="Went to the meeting", today=later)
+    referrals.close(provider, referral.id, on=later, outcome="supported_complaint", today=later)
+    return case.reference
 
 
 def _caseworker() -> Staff:
@@ -280,14 +372,20 @@ def cases_to_crawl(server: LiveServer) -> dict[str, str]:
         }
         for stage, steps in STAGES.items():
             _take_steps(made[stage], steps)
+        _to_the_ombudsman(made["with the ombudsman"])
         for name, (procedure, steps) in OTHER_PROCEDURES.items():
             made[name] = new_complaint(when=received, email=None).reference
             case = _case(made[name])
             cases.change_procedure(
-                _manager(), case, procedure=procedure, reason="For the crawl", version=case.version
+                _manager(),
+                case,
+                procedure=procedure,
+                reason="For the crawl",
+                version=case.case.version,
             )
             _take_steps(made[name], steps)
         _fill_in_the_closed_case(made["closed"])
+        _to_the_ombudsman(made["closed"], decided=True)
         made["possible danger"] = new_complaint(
             when=received, role=SubmitterRole.CHILD, text="My dad hurts me when he drinks."
         ).reference
@@ -296,6 +394,7 @@ def cases_to_crawl(server: LiveServer) -> dict[str, str]:
         made["an advocate asked for"] = new_complaint(
             when=received, advocacy=AdvocacyAnswer.REQUESTED
         ).reference
+        made["an advocacy referral worked"] = _a_referral_worked(received)
         made["clock paused"] = new_complaint(when=received, email=None).reference
         _take_steps(made["clock paused"], 1)
         paused = _case(made["clock paused"])
@@ -305,7 +404,39 @@ def cases_to_crawl(server: LiveServer) -> dict[str, str]:
             on=date(2025, 12, 29),
             reason="complainant",
             detail="They are away until the new year.",
-            version=paused.version,
+            version=paused.case.version,
+        )
+        # Reopened after it was withdrawn, with a duplicate merged into it and a related
+        # case linked: its page shows all three.
+        made["reopened"] = new_complaint(when=received, email=None).reference
+        made["a duplicate"] = new_complaint(when=received, email=None).reference
+        cases.apply(
+            _manager(),
+            _case(made["reopened"]),
+            cases.MoveInput(Move.WITHDRAW, date(2026, 1, 5), {}),
+            version=_case(made["reopened"]).case.version,
+        )
+        reopening.reopen(
+            _manager(),
+            _case(made["reopened"]),
+            reason=ReopenReason.OTHER,
+            words="They wrote again: the visits stopped.",
+            version=_case(made["reopened"]).case.version,
+            today=date(2026, 2, 2),
+        )
+        related_cases.merge(
+            _manager(),
+            _case(made["a duplicate"]),
+            into=made["reopened"],
+            note="The same parent phoned and wrote.",
+            version=_case(made["a duplicate"]).case.version,
+            today=date(2026, 2, 2),
+        )
+        related_cases.link(
+            _manager(),
+            _case(made["reopened"]),
+            reference=made["at stage 1"],
+            note="The same child.",
         )
         # Response letters: one for the manager to write (the stage 1 response not yet
         # recorded), and the caseworker's for the manager to approve, one on a case with
@@ -316,6 +447,11 @@ def cases_to_crawl(server: LiveServer) -> dict[str, str]:
             _take_steps(made[letter], steps)
         _caseworker_saves(made["a letter to approve"], 1)
         _caseworker_saves(made["closed"], 3)
+        # Answered at stage 1 long ago: the complainant replies, then asks for stage 2 late.
+        made["from them"] = new_complaint(when=received).reference
+        _take_steps(made["from them"], 2)
+        complainant_steps.reply(_case(made["from them"]), "<b>Thanks</b>.\nI will send the letter.")
+        complainant_steps.ask_for_next_stage(_case(made["from them"]), "I was in hospital.")
         db.session.remove()
     return made
 
@@ -368,7 +504,7 @@ class CasePages:
         self.page.locator("[name=categories]").first.check()
         with self.server.app.app_context():
             case = _case(self.refs["new"])
-            cases.set_categories(_manager(), case, category_ids=[], version=case.version)
+            cases.set_categories(_manager(), case, category_ids=[], version=case.case.version)
             db.session.remove()
 
     def the_new_case(self) -> None:
@@ -397,6 +533,11 @@ class CasePages:
         self.action(ACTIONS_BY_PATH["thank"])
         self.action(ACTIONS_BY_PATH["sufficient-interest"])
         self.action(ACTIONS_BY_PATH["advocacy"], self.too_long_a_name)
+        self.action(ACTIONS_BY_PATH["refer-to-advocacy-provider"])
+        self.walker.goto(
+            f"/staff/cases/{self.refs['an advocacy referral worked']}",
+            "case (its advocacy referral worked by the provider)",
+        )
         self.walker.goto(f"/staff/cases/{self.refs['closed']}/legal-hold", "lift the legal hold")
         with self.server.app.app_context():
             enquiry = db.session.scalar(sa.select(Enquiry.id))
@@ -410,6 +551,65 @@ class CasePages:
             self.walker,
             f"/staff/cases/{self.refs['closed']}/enquiries/{enquiry}/reply",
             "record the reply to an enquiry",
+        )
+
+    def from_them(self) -> None:
+        reference = self.refs["from them"]
+        self.walker.goto(f"/staff/cases/{reference}", "case (from them)")
+        assert "<b>Thanks</b>." in self.page.inner_text("main")
+        with self.server.app.app_context():
+            late, reply = (
+                step.id
+                for step in sorted(
+                    complainant_steps.on_case(_case(reference)), key=lambda s: s.kind != "stage2"
+                )
+            )
+            db.session.remove()
+        form_and_errors(
+            self.walker,
+            f"/staff/cases/{reference}/from-them/{late}",
+            "decide on a late stage 2 request",
+        )
+        self.walker.goto(
+            f"/staff/cases/{reference}/from-them/{reply}", "mark a reply as dealt with"
+        )
+
+    def no_decision_date(self) -> None:
+        self.page.locator("#decided_on-day").fill("")
+
+    def the_ombudsman(self) -> None:
+        """Each step of the closed case's enquiry, and compliance with its remedy."""
+        with self.server.app.app_context():
+            closed = _case(self.refs["closed"]).id
+            enquiry = db.session.scalar(
+                sa.select(OmbudsmanEnquiry.id).where(OmbudsmanEnquiry.submission_id == closed)
+            )
+            remedy = db.session.scalar(sa.select(OmbudsmanRemedy.id))
+            db.session.remove()
+        base = f"/staff/cases/{self.refs['closed']}/ombudsman"
+        for name, step in OMBUDSMAN_STEPS.items():
+            # The decision's page shows the decision recorded: its date taken away.
+            wrong = self.no_decision_date if step == "decision" else None
+            form_and_errors(self.walker, f"{base}/{enquiry}/{step}", name, make_it_wrong=wrong)
+        form_and_errors(
+            self.walker,
+            f"{base}/remedies/{remedy}/compliance",
+            "record compliance with a remedy",
+        )
+
+    def reopened_and_linked(self) -> None:
+        self.walker.goto(
+            f"/staff/cases/{self.refs['reopened']}",
+            "case (reopened, a duplicate merged in, a related case)",
+        )
+        main = self.page.locator("main").inner_text()
+        assert "Reopened" in main and self.refs["a duplicate"] in main, main
+        self.action(ACTIONS_BY_PATH["link"])
+        self.action(ACTIONS_BY_PATH["merge"])
+        self.walker.goto(f"/staff/cases/{self.refs['a duplicate']}", "case (a duplicate merged)")
+        self.action(ACTIONS_BY_PATH["reopen"])
+        self.walker.goto(
+            f"/staff/cases/{self.refs['closed']}/who-looked", "who has looked for this case"
         )
 
     def the_clock_and_messages(self) -> None:
@@ -505,7 +705,10 @@ def case_pages(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
             crawler.attempt(f"the case {stage}", partial(walk.case_at, stage))
         crawler.attempt("possible danger", walk.danger)
         crawler.attempt("other cases", walk.other_cases)
+        crawler.attempt("from them", walk.from_them)
+        crawler.attempt("the ombudsman", walk.the_ombudsman)
         crawler.attempt("the clock and messages", walk.the_clock_and_messages)
+        crawler.attempt("reopened and linked", walk.reopened_and_linked)
         crawler.attempt("the manager writes a letter", walk.the_manager_writes_a_letter)
         crawler.attempt("the manager decides on letters", walk.the_manager_decides)
         yield crawler.crawl()

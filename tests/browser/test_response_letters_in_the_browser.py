@@ -56,7 +56,10 @@ def a_responded_case(server: LiveServer) -> str:
         case = new_complaint(when=received_at(RECEIVED))
         worker = db.session.query(Staff).filter_by(email=CASEWORKER).one()
         cases.apply(
-            worker, case, cases.MoveInput(Move.ACCEPT, date(2025, 12, 22), {}), version=case.version
+            worker,
+            case,
+            cases.MoveInput(Move.ACCEPT, date(2025, 12, 22), {}),
+            version=case.case.version,
         )
         for summary, outcome in (
             ("Nobody came to the review meeting.", "upheld"),
@@ -71,7 +74,7 @@ def a_responded_case(server: LiveServer) -> str:
                 date(2026, 1, 7),
                 {"outcome": "partially_upheld", "redress_apology": True},
             ),
-            version=case.version,
+            version=case.case.version,
         )
         reference = case.reference
         db.session.remove()

@@ -4,7 +4,6 @@ portal (a new context: no cookies, no session). After the last question they rea
 check your answers with every answer they gave, and can send it."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from browser_env import Contexts, LiveServer
@@ -21,7 +20,6 @@ from portal_browser import (
 
 from portal.domain.journeys import CHECK_ANSWERS, steps_for
 from portal.domain.types import Kind, SubmitterRole
-from portal.extensions import mail
 from portal.services import outbox
 
 pytestmark = pytest.mark.browser
@@ -36,21 +34,6 @@ ROUTES = [
     (Kind.COMPLIMENT, SubmitterRole.PROFESSIONAL),
     (Kind.ADVOCACY, SubmitterRole.FOSTER_CARER),
 ]
-
-
-@pytest.fixture
-def smtp(live_server: LiveServer) -> Iterator[SmtpServer]:
-    """The portal sending to a real SMTP server of this test's own."""
-    app = live_server.app
-    before = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
-    with SmtpServer() as server:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-        mail.init_app(app)
-        try:
-            yield server
-        finally:
-            app.config.update(before)
-            mail.init_app(app)
 
 
 def emailed_link(server: LiveServer, smtp: SmtpServer, to: str) -> str:

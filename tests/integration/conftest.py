@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
+from notify_server import EMAIL_TEMPLATE_ID, LETTER_TEMPLATE_ID, SMS_TEMPLATE_ID, NotifyServer
 from smtp_server import SmtpServer
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -29,6 +30,28 @@ def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server (aiosmtpd) on a port of its own, for this test."""
     with SmtpServer() as server:
         yield server
+
+
+@pytest.fixture
+def notify_server() -> Iterator[NotifyServer]:
+    """A local GOV.UK Notify (tests/notify_server.py) on a port of its own, for this test."""
+    with NotifyServer() as server:
+        yield server
+
+
+def sending_through_notify(app: Flask, server: NotifyServer, **config: Any) -> Flask:
+    """The test's app sending everything through `server`, with the council's three
+    templates (what NOTIFY_API_KEY switches on in production)."""
+    app.config.update(
+        NOTIFY_API_KEY=server.api_key,
+        NOTIFY_BASE_URL=server.base_url,
+        NOTIFY_EMAIL_TEMPLATE_ID=EMAIL_TEMPLATE_ID,
+        NOTIFY_SMS_TEMPLATE_ID=SMS_TEMPLATE_ID,
+        NOTIFY_LETTER_TEMPLATE_ID=LETTER_TEMPLATE_ID,
+        NOTIFY_TIMEOUT_SECONDS=5,
+    )
+    app.config.update(config)
+    return app
 
 
 @pytest.fixture

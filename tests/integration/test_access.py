@@ -6,19 +6,25 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from backoffice_helpers import make_staff, new_complaint, sign_in
+from backoffice_helpers import csrf_token, make_staff, new_complaint, sign_in
 from flask import Flask, current_app
 from flask.testing import FlaskClient
 
 from portal.backoffice.auth import PUBLIC
 from portal.domain.access import ROLE_PERMISSIONS, Permission, Role
+from portal.domain.stages import Move
 from portal.extensions import db
 from portal.models import (
+    AdvocateOrganisation,
     Attachment,
     Case,
     Category,
+    ComplainantStep,
     Correspondence,
     Enquiry,
+    OmbudsmanEnquiry,
+    OmbudsmanRemedy,
+    Referral,
     ResponseLetter,
     RoutingRule,
     Staff,
@@ -26,7 +32,7 @@ from portal.models import (
     Team,
     UnsentConcern,
 )
-from portal.services import routing_rules, teams
+from portal.services import cases, complainant_steps, routing_rules, teams
 
 
 def backoffice_rules(app: Flask) -> list:
@@ -64,8 +70,45 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
     url = url.replace("<int:staff_id>", str(db.session.scalar(sa.select(Staff.id)) or 1))
     url = url.replace("<int:concern_id>", str(_a_concern(reference)))
     url = url.replace("<int:enquiry_id>", str(_an_enquiry(reference)))
+    if "<int:step_id>" in url:
+        url = url.replace("<int:step_id>", str(_a_reply_from_them(reference)))
     url = url.replace("<int:letter_id>", str(_a_letter(reference)))
+    url = url.replace("<int:organisation_id>", str(_an_organisation()))
+    if "<int:referral_id>" in url:
+        url = url.replace("<int:referral_id>", str(_a_referral(reference)))
+    if "<int:ombudsman_id>" in url or "<int:remedy_id>" in url:
+        enquiry, remedy = _an_ombudsman_enquiry(reference)
+        url = url.replace("<int:ombudsman_id>", str(enquiry))
+        url = url.replace("<int:remedy_id>", str(remedy))
     return url.replace("<move>", "accept")
+
+
+PROVIDER = "Advocacy provider (Coram Voice)"
+
+
+def _a_referral(reference: str, provider: str = PROVIDER) -> int:
+    """A referral of the case to the advocacy provider `provider`, waiting to be accepted."""
+    case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
+    team = db.session.scalar(sa.select(Team.id).where(Team.name == provider))
+    found = db.session.scalar(
+        sa.select(Referral.id).where(
+            Referral.submission_id == case.id, Referral.provider_team_id == team
+        )
+    )
+    if found is not None:
+        return found
+    referral = Referral(
+        submission_id=case.id,
+        provider_team_id=team,
+        source="staff",
+        status="waiting",
+        made_on=case.received_on,
+        response_working_days=1,
+        due_on=case.received_on,
+    )
+    db.session.add(referral)
+    db.session.commit()
+    return referral.id
 
 
 def _a_letter(reference: str) -> int:
@@ -89,6 +132,51 @@ def _a_letter(reference: str) -> int:
     return letter.id
 
 
+def _a_reply_from_them(reference: str) -> int:
+    """A reply the complainant sent from the tracking page, not yet dealt with."""
+    case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
+    found = db.session.scalar(
+        sa.select(ComplainantStep.id).where(ComplainantStep.submission_id == case.id)
+    )
+    if found is not None:
+        return found
+    return complainant_steps.reply(case, "Thank you.").step.id
+
+
+def _stage2_adjudicated(case: Submission) -> None:
+    """Answered at stage 1, then stage 2 asked for and adjudicated, today."""
+    _stage1_answered(case)
+    manager = db.session.scalars(sa.select(Staff).where(Staff.email == "m@council.example")).one()
+    today = datetime.now(UTC).date()
+    for move in (Move.REQUEST_STAGE2, Move.ADJUDICATE_STAGE2):
+        cases.apply(manager, case, cases.MoveInput(move, today, {}), version=case.case.version)
+
+
+def _stage1_answered(case: Submission) -> None:
+    """Acknowledged, accepted and answered at stage 1 today, by a manager."""
+    email = "m@council.example"
+    if db.session.scalar(sa.select(Staff.id).where(Staff.email == email)) is None:
+        make_staff(Role.MANAGER, email=email)
+    manager = db.session.scalars(sa.select(Staff).where(Staff.email == email)).one()
+    today = datetime.now(UTC).date()
+    cases.record_acknowledgement(
+        manager, case, how="phone", on=today, version=case.case.version, today=today
+    )
+    for move in (Move.ACCEPT, Move.RESPOND_STAGE1):
+        cases.apply(manager, case, cases.MoveInput(move, today, {}), version=case.case.version)
+
+
+def _an_organisation() -> int:
+    """An advocates' organisation a manager approved."""
+    found = db.session.scalar(sa.select(AdvocateOrganisation.id))
+    if found is not None:
+        return found
+    organisation = AdvocateOrganisation(name="Speak Up", email_domain="speakup.example")
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation.id
+
+
 def _an_enquiry(reference: str) -> int:
     """An MP's enquiry on the case, not yet answered."""
     case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
@@ -105,6 +193,25 @@ def _an_enquiry(reference: str) -> int:
     db.session.add(enquiry)
     db.session.commit()
     return enquiry.id
+
+
+def _an_ombudsman_enquiry(reference: str) -> tuple[int, int]:
+    """The ombudsman's enquiry on the case, decided, with a remedy not yet complied with."""
+    case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
+    found = db.session.scalar(
+        sa.select(OmbudsmanEnquiry).where(OmbudsmanEnquiry.submission_id == case.id)
+    )
+    if found is None:
+        found = OmbudsmanEnquiry(
+            submission_id=case.id, received_on=case.received_on, decided_on=case.received_on
+        )
+        found.decision = "upheld"
+        found.remedies.append(
+            OmbudsmanRemedy(submission_id=case.id, what="Apologise.", due_on=case.received_on)
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found.id, found.remedies[0].id
 
 
 def _a_concern(reference: str) -> int:
@@ -174,7 +281,24 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
     case = new_complaint(team="Looked After Children")
     attachment_id = _attach_a_file(case)
     rule_id = db.session.scalar(sa.select(RoutingRule.id))
-    sign_in(client, make_staff(role, team="Looked After Children"))
+    # The provider's manager belongs to the provider's team; the others to a council team.
+    team = PROVIDER if role is Role.PROVIDER_MANAGER else "Looked After Children"
+    email = make_staff(role, team=team)
+    if role is Role.ADVOCATE:
+        # Named on the case by staff, so their own case page is theirs to see; stage 1
+        # answered, so asking for stage 2 for the child is open, and a reply they sent
+        # for the child, whose confirmation is theirs to see.
+        advocate = db.session.scalars(sa.select(Staff).where(Staff.email == email)).one()
+        case.case.advocate_id = advocate.id
+        db.session.commit()
+        _stage1_answered(case)
+        complainant_steps.reply(case, "The child read the letter.", advocate=advocate)
+        # A second case of theirs, adjudicated at stage 2: a review panel is theirs to ask.
+        adjudicated = new_complaint(team="Looked After Children")
+        adjudicated.case.advocate_id = advocate.id
+        db.session.commit()
+        _stage2_adjudicated(adjudicated)
+    sign_in(client, email)
     _draft_a_letter(case)
     allowed = ROLE_PERMISSIONS[role]
     for rule in backoffice_rules(app):
@@ -182,6 +306,8 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
         if access == PUBLIC or "GET" not in rule.methods or rule.endpoint == "backoffice.sign_out":
             continue
         url = _url_for_rule(rule, case.reference, rule_id, attachment_id)
+        if role is Role.ADVOCATE and rule.endpoint == "backoffice.advocate_ask_for_stage3":
+            url = url.replace(case.reference, adjudicated.reference)
         response = client.get(url)
         status = response.status_code
         if Permission(access) in allowed:
@@ -196,7 +322,15 @@ def test_each_role_gets_exactly_what_its_rule_allows_on_every_route(
             # In the back office's own words and layout, not the public error page.
             page = response.get_data(as_text=True)
             assert "You do not have access to this page" in page, url
-            assert "Triage queue" in page and "Go to the start" not in page, url
+            # The navigation offers only what the person can use: an advocate their
+            # cases, the provider its referrals, never the council's queue.
+            own_pages = {
+                Role.ADVOCATE: "Your cases",
+                Role.PROVIDER_MANAGER: "Advocacy referrals",
+            }.get(role, "Triage queue")
+            assert own_pages in page and "Go to the start" not in page, url
+            if role in (Role.ADVOCATE, Role.PROVIDER_MANAGER):
+                assert "Triage queue" not in page and "Find a case" not in page, url
     # Posting is refused the same way as looking.
     for rule in backoffice_rules(app):
         access = app.view_functions[rule.endpoint].access_rule
@@ -253,3 +387,134 @@ def test_a_case_not_found_is_said_in_the_back_office_not_on_the_public_page(
         assert "A case held by a team you are not in is not shown to you" in page
         assert "Go to the triage queue" in page and "Go to the start" not in page
         assert other_teams.what_happened not in page
+
+
+def test_an_advocate_sees_only_their_own_cases_and_another_case_is_not_found(
+    client: FlaskClient,
+) -> None:
+    mine = new_complaint(team="Looked After Children")
+    other = new_complaint(team="Looked After Children")
+    email = make_staff(Role.ADVOCATE, email="ali@speakup.example")
+    mine.case.advocate_id = db.session.scalars(
+        sa.select(Staff.id).where(Staff.email == email)
+    ).one()
+    db.session.commit()
+    sign_in(client, email)
+    assert client.get(f"/staff/advocate/cases/{mine.reference}").status_code == 200
+    hidden = client.get(f"/staff/advocate/cases/{other.reference}")
+    missing = client.get("/staff/advocate/cases/CSC-2099-9999")
+    assert hidden.status_code == missing.status_code == 404
+    page = hidden.get_data(as_text=True)
+    assert "A case you did not file and are not named on is not shown to you" in page
+    assert other.what_happened not in page
+    listed = client.get("/staff/advocate/cases").get_data(as_text=True)
+    assert mine.reference in listed and other.reference not in listed
+    # Nor through the staff pages of the case, or the queue.
+    assert client.get(f"/staff/cases/{mine.reference}").status_code == 403
+    assert client.get("/staff/").status_code == 403
+    assert client.post(f"/staff/advocate/cases/{other.reference}/copies", data={}).status_code in (
+        400,
+        404,
+    )
+
+
+def test_an_advocate_acts_for_a_child_only_on_their_own_cases_route_by_route(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Replying, adding information, asking for stage 2 and the page after sending:
+    another case, and a reference that is none, are "Page not found", looked at or
+    posted to; their own opens."""
+    mine = new_complaint(team="Looked After Children")
+    other = new_complaint(team="Looked After Children")
+    email = make_staff(Role.ADVOCATE, email="ali@speakup.example")
+    advocate = db.session.scalars(sa.select(Staff).where(Staff.email == email)).one()
+    mine.case.advocate_id = advocate.id
+    db.session.commit()
+    adjudicated = new_complaint(team="Looked After Children")
+    adjudicated.case.advocate_id = advocate.id
+    db.session.commit()
+    _stage1_answered(mine)
+    _stage2_adjudicated(adjudicated)  # a review panel is theirs to ask for here
+    _stage1_answered(other)
+    sent = complainant_steps.reply(mine, "From the child.", advocate=advocate).step.id
+    theirs = complainant_steps.reply(other, "From the complainant.").step.id
+    sign_in(client, email)
+    token = csrf_token(client.get(f"/staff/advocate/cases/{mine.reference}").get_data(True))
+    acting = [
+        rule
+        for rule in backoffice_rules(app)
+        if rule.rule.startswith("/staff/advocate/cases/<reference>/")
+    ]
+    assert len(acting) == 6  # copies, reply, add information, stage 2, stage 3, sent
+    for rule in acting:
+        url = rule.rule.replace("<int:step_id>", str(sent))
+        own = adjudicated if rule.endpoint == "backoffice.advocate_ask_for_stage3" else mine
+        if "GET" in rule.methods:
+            assert client.get(url.replace("<reference>", own.reference)).status_code == 200, url
+        for reference in (other.reference, "CSC-2099-9999"):
+            elsewhere = rule.rule.replace("<int:step_id>", str(theirs)).replace(
+                "<reference>", reference
+            )
+            if "GET" in rule.methods:
+                missing = client.get(elsewhere)
+                assert missing.status_code == 404, elsewhere
+                assert other.what_happened not in missing.get_data(as_text=True)
+            if "POST" in rule.methods:
+                posted = client.post(elsewhere, data={"csrf_token": token, "text": "x"})
+                assert posted.status_code == 404, elsewhere
+    # A step on their case that someone else sent has no confirmation for them.
+    someone_elses = complainant_steps.reply(mine, "From the complainant.").step.id
+    assert (
+        client.get(f"/staff/advocate/cases/{mine.reference}/sent/{someone_elses}").status_code
+        == 404
+    )
+    # Nothing was sent on the other case in the advocate's name.
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ComplainantStep)
+            .where(ComplainantStep.submission_id == other.id, ComplainantStep.by == "advocate")
+        )
+        == 0
+    )
+
+
+def test_a_provider_manager_sees_only_its_own_referrals_route_by_route(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Another provider's referral, and a referral that does not exist, are "Page not
+    found" on every referral route, looked at or posted to; the provider's own opens."""
+    teams.load_default_categories()
+    db.session.add(
+        Team(
+            name="Another provider",
+            public_name="Another provider",
+            inbox_email="other@provider.example",
+            is_advocacy_provider=True,
+            shown_to_public=False,
+        )
+    )
+    db.session.commit()
+    case = new_complaint(team="Looked After Children")
+    ours = _a_referral(case.reference)
+    theirs = _a_referral(case.reference, provider="Another provider")
+    sign_in(client, make_staff(Role.PROVIDER_MANAGER, team=PROVIDER))
+    referral_rules = [rule for rule in backoffice_rules(app) if "<int:referral_id>" in rule.rule]
+    assert len(referral_rules) == 7
+    page = client.get(f"/staff/referrals/{ours}").get_data(as_text=True)
+    token = csrf_token(page)
+    for rule in referral_rules:
+        mine = rule.rule.replace("<int:referral_id>", str(ours))
+        assert client.get(mine).status_code == 200, mine
+        for other in (str(theirs), "999999"):
+            url = rule.rule.replace("<int:referral_id>", other)
+            missing = client.get(url)
+            assert missing.status_code == 404, url
+            assert "Go to your referrals" in missing.get_data(as_text=True)
+            if "POST" in rule.methods:
+                assert client.post(url, data={"csrf_token": token}).status_code == 404, url
+    # Its queue lists its own referral only.
+    queue = client.get("/staff/referrals").get_data(as_text=True)
+    assert f"/staff/referrals/{ours}" in queue and f"/staff/referrals/{theirs}" not in queue
+    # And the council's case is not open to it, with or without a referral.
+    assert client.get(f"/staff/cases/{case.reference}").status_code == 403

@@ -25,13 +25,13 @@ from werkzeug.datastructures import MultiDict
 from portal.backoffice.forms import MoveForm
 from portal.domain.access import Role
 from portal.domain.clock import LONDON
-from portal.domain.reports import Period
+from portal.domain.reports import REFERRAL_OUTCOMES, Period
 from portal.domain.stages import Move
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import Category, Staff, Submission
+from portal.models import Category, Referral, Staff, Submission
 from portal.models.report import PastCase
-from portal.services import cases, intake, reports
+from portal.services import cases, intake, ombudsman, referrals, reports
 from portal.services.teams import load_default_categories
 
 YEAR = Period(date(2025, 4, 1), date(2026, 3, 31))
@@ -123,7 +123,7 @@ class Desk:
 
     def acknowledge(self, case: Submission, on: date) -> None:
         cases.record_acknowledgement(
-            self.staff, case, how="phone", on=on, version=case.version, today=on
+            self.staff, case, how="phone", on=on, version=case.case.version, today=on
         )
 
     def move(self, case: Submission, move: Move, on: date, **fields: Any) -> None:
@@ -139,18 +139,41 @@ class Desk:
             form = MoveForm(move=move, meta={"csrf": False})
             assert form.validate(), form.errors
             details = form.details()
-        cases.apply(self.staff, case, cases.MoveInput(move, on, details), version=case.version)
+        cases.apply(self.staff, case, cases.MoveInput(move, on, details), version=case.case.version)
+
+    def ombudsman(
+        self,
+        case: Submission,
+        arrived: date,
+        decided: date | None = None,
+        decision: str = "",
+        *,
+        reference: str | None = None,
+    ) -> None:
+        """The ombudsman's enquiry into the case (services/ombudsman.py), and its final
+        decision (no fault found, where it investigated)."""
+        enquiry = ombudsman.record(
+            self.staff, case, reference=reference, received_on=arrived, reply_due_on=None,
+            today=arrived, version=case.case.version,
+        )  # fmt: skip
+        if decided is not None:
+            investigated = decision in ("upheld", "not_upheld")
+            ombudsman.record_decision(
+                self.staff, case, enquiry, decided_on=decided, decision=decision,
+                maladministration=False if investigated else None,
+                injustice=False if investigated else None, today=decided, version=case.case.version,
+            )  # fmt: skip
 
     def categorise(self, case: Submission, *slugs: str) -> None:
         ids = list(db.session.scalars(sa.select(Category.id).where(Category.slug.in_(slugs))))
         assert len(ids) == len(slugs)
-        cases.set_categories(self.staff, case, category_ids=ids, version=case.version)
+        cases.set_categories(self.staff, case, category_ids=ids, version=case.case.version)
 
     def lesson(self, case: Submission, lesson: tuple[str, str]) -> None:
         cases.add_lesson(self.staff, case, lesson=lesson[0], action=lesson[1], action_due_on=None)
 
     def thank(self, case: Submission, on: date) -> None:
-        cases.thank(self.staff, case, on=on, version=case.version)
+        cases.thank(self.staff, case, on=on, version=case.case.version)
 
 
 def a_desk() -> Desk:
@@ -264,8 +287,7 @@ def build_cases() -> Desk:
     desk.move(d, Move.SET_PANEL, date(2025, 12, 31), panel_members="Three independent people")
     desk.move(d, Move.PANEL_REPORT, date(2026, 1, 7), panel_recommendations="None.")
     desk.move(d, Move.RESPOND_STAGE3, date(2026, 1, 21), outcome="not_upheld")
-    desk.move(d, Move.REFER_OMBUDSMAN, date(2026, 2, 2), ombudsman_reference="25 012 345")
-    desk.move(d, Move.OMBUDSMAN_DECISION, date(2026, 3, 16), ombudsman_decision="not_upheld")
+    desk.ombudsman(d, date(2026, 2, 2), date(2026, 3, 16), "not_upheld", reference="25 012 345")
     desk.lesson(d, LESSON_D)
 
     # E: a child, Leaving Care, declined an advocate. Received Fri 19 Dec 2025,
@@ -299,8 +321,7 @@ def build_cases() -> Desk:
     desk.categorise(f, "delay_failed_service")
     desk.move(f, Move.ACCEPT, date(2026, 1, 2))
     desk.move(f, Move.RESPOND_STAGE1, date(2026, 1, 14), outcome="upheld")
-    desk.move(f, Move.REFER_OMBUDSMAN, date(2026, 2, 9))
-    desk.move(f, Move.OMBUDSMAN_DECISION, date(2026, 3, 2), ombudsman_decision="premature")
+    desk.ombudsman(f, date(2026, 2, 9), date(2026, 3, 2), "premature")
 
     # G: a professional, First Response. Received Mon 3 Nov 2025, acknowledged Tue 4 Nov:
     # 1 wd. Resolved informally on Wed 5 Nov (no stage, no finding). Information.
@@ -358,7 +379,7 @@ def build_cases() -> Desk:
     desk.move(k, Move.RESPOND_STAGE1, date(2025, 4, 30), outcome="not_upheld")
     desk.move(k, Move.REQUEST_STAGE2, date(2025, 5, 15))
     desk.move(k, Move.ADJUDICATE_STAGE2, date(2025, 8, 18), outcome="upheld", stage2_cost="1500.50")
-    desk.move(k, Move.REFER_OMBUDSMAN, date(2025, 9, 15))
+    desk.ombudsman(k, date(2025, 9, 15))
 
     # Compliments: L (a parent, LAC, names a worker), M (a foster carer, Fostering),
     # N (a child, LAC).
@@ -375,8 +396,22 @@ def build_cases() -> Desk:
 
     # Requests for an advocate: Q at 00:15 on Tue 1 Apr 2025 in London (still 31 March in
     # UTC: it belongs to 2025 to 26), R from a professional.
-    desk.receive(Kind.ADVOCACY, CHILD, at(date(2025, 4, 1), 0, 15), None)
-    desk.receive(Kind.ADVOCACY, PROFESSIONAL, at(date(2026, 2, 2)), None)
+    q = desk.receive(Kind.ADVOCACY, CHILD, at(date(2025, 4, 1), 0, 15), None)
+    r = desk.receive(Kind.ADVOCACY, PROFESSIONAL, at(date(2026, 2, 2)), None)
+
+    # Their referrals to the advocacy provider, and A's (the offer accepted), worked by the
+    # provider: Q's first contact Fri 4 Apr 2025, 3 working days after (its due date was
+    # Wed 2 Apr: outside the contract), closed as no longer wanted; A's on Tue 22 Apr,
+    # 1 working day after Thu 17 Apr over Easter (due that day: within), closed having
+    # supported the complaint; R's declined.
+    provider = provider_manager()
+    work_referral(provider, q, first_contact=date(2025, 4, 4), closed=date(2025, 5, 1),
+                  outcome="no_longer_wanted")  # fmt: skip
+    work_referral(provider, a, first_contact=date(2025, 4, 22), closed=date(2025, 6, 2),
+                  outcome="supported_complaint")  # fmt: skip
+    [r_referral] = referrals_of(r)
+    referrals.decline(provider, r_referral.id, on=date(2026, 2, 3), reason="No capacity",
+                      today=date(2026, 2, 3))  # fmt: skip
 
     # --- 2024 to 25: 3 complaints (X1, X2 and an imported one), 1 compliment (X3).
 
@@ -442,6 +477,26 @@ def build_cases() -> Desk:
     return desk
 
 
+def provider_manager() -> Staff:
+    email = make_staff(Role.PROVIDER_MANAGER, team="Advocacy provider (Coram Voice)")
+    return db.session.scalars(sa.select(Staff).where(Staff.email == email)).one()
+
+
+def referrals_of(case: Submission) -> list[Referral]:
+    return list(db.session.scalars(sa.select(Referral).where(Referral.submission_id == case.id)))
+
+
+def work_referral(
+    provider: Staff, case: Submission, *, first_contact: date, closed: date, outcome: str
+) -> None:
+    """The case's referral accepted and the child first contacted on `first_contact`,
+    closed on `closed` with `outcome`."""
+    [referral] = referrals_of(case)
+    referrals.accept(provider, referral.id, on=first_contact, today=first_contact)
+    referrals.first_contact(provider, referral.id, on=first_contact, today=first_contact)
+    referrals.close(provider, referral.id, on=closed, outcome=outcome, today=closed)
+
+
 def save_context_and_comparators(desk: Desk) -> None:
     reports.save_context(
         YEAR,
@@ -450,6 +505,9 @@ def save_context_and_comparators(desk: Desk) -> None:
     )
     reports.save_comparator("Southmoor", "2025 to 26", 129, 7140, staff=desk.staff)
     reports.save_comparator("Eastmoor", "2024 to 25", 40, None, staff=desk.staff)
+
+
+NO_OUTCOMES = dict.fromkeys(REFERRAL_OUTCOMES, 0)
 
 
 @pytest.fixture
@@ -622,13 +680,18 @@ def test_costs_of_stage2_and_ex_gratia_payments(report: dict[str, Any]) -> None:
     }
 
 
-def test_the_ombudsman_counts_every_referral_and_each_decision(report: dict[str, Any]) -> None:
+def test_the_ombudsman_counts_every_enquiry_and_each_decision(report: dict[str, Any]) -> None:
     assert report["ombudsman"] == {
-        "referred": 3,  # D (decided), F (decided), K (not yet)
+        # Each enquiry that arrived in the year: D (decided), F (decided), K (not yet).
+        "referred": 3,
         "upheld": 0,
         "not_upheld": 1,  # D
         "not_investigated": 0,
         "premature": 1,  # F
+        "maladministration": 0,  # D: no fault found
+        "injustice": 0,
+        "remedies": 0,
+        "remedies_on_time": 0,
     }
 
 
@@ -655,6 +718,21 @@ def test_advocacy_offered_to_children_who_complained_and_taken_up(
         # them; E declined, J was not sure.
         "took_up": 3,
         "take_up_percent": 60.0,
+        # Referrals to the advocacy provider made in the year: Q's and R's requests, A's
+        # offer accepted. Q and A first contacted, in 3 and 1 working days (median 2),
+        # A's within the contract; R's declined.
+        "referrals": 3,
+        "referrals_from_requests": 2,
+        "referrals_from_offers": 1,
+        "referrals_from_staff": 0,
+        "referrals_accepted": 2,
+        "referrals_declined": 1,
+        "referrals_first_contact": 2,
+        "referral_take_up_percent": 66.7,
+        "first_contact_median_working_days": 2.0,
+        "first_contact_within_contract": 1,
+        "first_contact_within_contract_percent": 50.0,
+        "referral_outcomes": NO_OUTCOMES | {"supported_complaint": 1, "no_longer_wanted": 1},
     }
 
 
@@ -794,6 +872,10 @@ def test_the_previous_period_is_the_financial_year_before(report: dict[str, Any]
         "not_upheld": 0,
         "not_investigated": 0,
         "premature": 0,
+        "maladministration": 0,
+        "injustice": 0,
+        "remedies": 0,
+        "remedies_on_time": 0,
     }
     assert before["compliments"] == {
         "total": 1,
@@ -807,6 +889,19 @@ def test_the_previous_period_is_the_financial_year_before(report: dict[str, Any]
         "offered": 1,
         "took_up": 1,
         "take_up_percent": 100.0,
+        # X2's referral, waiting.
+        "referrals": 1,
+        "referrals_from_requests": 0,
+        "referrals_from_offers": 1,
+        "referrals_from_staff": 0,
+        "referrals_accepted": 0,
+        "referrals_declined": 0,
+        "referrals_first_contact": 0,
+        "referral_take_up_percent": 0.0,
+        "first_contact_median_working_days": None,
+        "first_contact_within_contract": 0,
+        "first_contact_within_contract_percent": None,
+        "referral_outcomes": NO_OUTCOMES,
     }
 
 
@@ -888,6 +983,7 @@ def test_the_csv_has_a_row_per_figure_with_the_change_in_per_cent(
         "by_category",
         "by_team_outcome",
         "by_source",
+        "by_channel",
         "timeliness",
         "costs",
         "ombudsman",
@@ -1042,7 +1138,7 @@ def test_a_complaint_reassigned_to_the_advocacy_provider_still_counts(app: Flask
         team_id=team_id(provider),
         person_id=None,
         reason="Sent to the advocate by mistake",
-        version=case.version,
+        version=case.case.version,
     )
     desk.move(case, Move.ACCEPT, date(2025, 6, 3))
     desk.move(case, Move.RESPOND_STAGE1, date(2025, 6, 10), outcome="upheld")

@@ -212,22 +212,6 @@ def test_a_complaint_goes_through_every_stage_in_england_with_every_due_date_rig
             "Nothing due",
             "Nothing due",
         ),
-        (
-            "refer_ombudsman",
-            date(2026, 8, 3),
-            {"ombudsman_reference": "25 001 234"},
-            "Ombudsman",
-            "Nothing due",
-            "Nothing due",
-        ),
-        (
-            "ombudsman_decision",
-            date(2026, 10, 1),
-            {"ombudsman_decision": "not_upheld"},
-            "Ombudsman",
-            "Nothing due",
-            "Nothing due",
-        ),
     ]
     for name, on, details, stage, on_case_page, in_queue in steps:
         page = move(manager, ref, name, on, **details)
@@ -252,8 +236,6 @@ def test_a_complaint_goes_through_every_stage_in_england_with_every_due_date_rig
     assert shown["Panel members"] == "A. Chair B. Member C. Member"
     assert shown["Panel's report"] == "Friday 19 June 2026"
     assert shown["Council's response"] == "Wednesday 8 July 2026"
-    assert shown["Referred to the ombudsman"] == "Monday 3 August 2026"
-    assert shown["Ombudsman's decision"] == "Not upheld on Thursday 1 October 2026"
     assert shown["Outcome"] == "Upheld"
     assert "Stage 2 was asked for after" not in page.text
     # Each stage's response stands beside the others: stage 2's did not replace stage 1's.
@@ -432,20 +414,19 @@ def test_counted_from_the_agreed_statement_stage_2_and_its_longest_run_from_the_
     assert summary(page)["Next due"] == "Stage 2 response (extended) by Friday 5 June 2026"
 
 
-def test_a_case_closed_after_stage_1_can_go_to_the_ombudsman_and_the_decision_is_recorded(
+def test_the_ombudsman_is_no_move_of_the_procedure_but_a_step_of_its_own(
     manager: FlaskClient,
 ) -> None:
+    """One way to record the ombudsman's enquiry (tests/integration/test_ombudsman.py):
+    the moves that once did are gone, and a closed case offers the enquiry."""
     ref = a_complaint_received()
     move(manager, ref, "accept", date(2025, 12, 22))
     move(manager, ref, "respond_stage1", date(2026, 1, 6), outcome="not_upheld")
-    move(manager, ref, "close", date(2026, 2, 10))
-    move(manager, ref, "refer_ombudsman", date(2026, 5, 1), ombudsman_reference="26 000 111")
-    page = move(
-        manager, ref, "ombudsman_decision", date(2026, 9, 1), ombudsman_decision="premature"
-    )
-    assert summary(page)["Ombudsman's decision"] == (
-        "Premature: sent back to the council on Tuesday 1 September 2026"
-    )
+    page = move(manager, ref, "close", date(2026, 2, 10))
+    assert "Record an ombudsman enquiry" in page.text
+    assert "referral to the ombudsman" not in page.text
+    for old in ("refer_ombudsman", "ombudsman_decision"):
+        assert manager.get(f"/staff/cases/{ref}/move/{old}").status_code == 404
 
 
 # --- the audit trail -----------------------------------------------------------------------------
@@ -620,15 +601,15 @@ def test_a_stale_copy_cannot_be_saved_over_a_change_whichever_row_of_the_case_it
         assert response is not None
         response.extension_reason = "Another reason"
     else:
-        stale.legal_hold = True
+        stale.case.legal_hold = True
     with pytest.raises(StaleDataError):
         opened.commit()
     opened.close()
     shown = summary(case_page(manager, ref))
     assert "Another reason" not in str(shown)
     fresh = db.session.scalars(sa.select(Submission).where(Submission.reference == ref)).one()
-    assert (fresh.worker_name, fresh.legal_hold) == (None, False)
-    assert fresh.stage1_extension_reason == "Holidays"
+    assert (fresh.worker_name, fresh.case.legal_hold) == (None, False)
+    assert fresh.stage_row("stage1").extension_reason == "Holidays"
 
 
 def test_after_checking_the_case_the_second_person_can_save_what_they_typed(app: Flask) -> None:

@@ -58,9 +58,6 @@ EMPTY_MOVES: dict[Move, dict[str, str]] = {
     Move.SET_PANEL: ENTER_THE_DATE | {"panel_members": "Enter the panel members"},
     Move.PANEL_REPORT: ENTER_THE_DATE,
     Move.RESPOND_STAGE3: ENTER_THE_DATE | {"outcome": "Select the overall finding"},
-    Move.REFER_OMBUDSMAN: ENTER_THE_DATE,
-    Move.OMBUDSMAN_DECISION: ENTER_THE_DATE
-    | {"ombudsman_decision": "Select the ombudsman's decision"},
 }
 
 

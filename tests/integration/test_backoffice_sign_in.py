@@ -293,7 +293,13 @@ def test_flask_demo_load_prints_one_account_per_role_and_can_run_twice(app: Flas
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
     accounts = re.findall(r"^\s+(\S+@\S+)\s+\((\w+)\)\s+password: (.+)$", first.output, re.M)
-    assert sorted(role for _, role, _ in accounts) == ["auditor", "manager", "team_member"]
+    assert sorted(role for _, role, _ in accounts) == [
+        "advocate",
+        "auditor",
+        "manager",
+        "provider_manager",
+        "team_member",
+    ]
     assert "Routing rules: 4 added." in first.output
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
@@ -301,7 +307,7 @@ def test_flask_demo_load_prints_one_account_per_role_and_can_run_twice(app: Flas
     # Two years of demo cases, once: the queue and the annual report have something.
     assert re.search(r"Demo cases: [1-9]\d+ added\.", first.output), first.output
     assert "Demo cases: 0 added." in again.output
-    assert db.session.scalar(sa.select(sa.func.count(Staff.id))) == 3
+    assert db.session.scalar(sa.select(sa.func.count(Staff.id))) == 5
     for email, role, password in accounts:
         client = browser(app)
         sign_in(client, email, password)

@@ -22,6 +22,7 @@ from migration_helpers import (
     old_case,
     submissions_columns,
     through_the_model,
+    without_the_ombudsman,
 )
 
 from portal.domain.reports import financial_year, previous
@@ -49,8 +50,6 @@ MOVED = (
     "resolved_informally_on",
     "withdrawn_on",
     "closed_on",
-    "ombudsman_referred_on",
-    "ombudsman_decision",
     "thanked_on",
     "legal_hold",
     "purged_at",
@@ -107,7 +106,12 @@ def test_the_demo_data_keeps_every_case_value_figure_and_queue_through_the_migra
     upgrade()
     assert on_the_cases() == values
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 120
-    assert [reports.annual_report(year) for year in years] == report
+    # The ombudsman's figures aside: the enquiries' later migration (b1d5e9a3c7f2) keeps
+    # only their dates and decisions on the way down (tests/integration/
+    # test_ombudsman_migration.py).
+    assert [without_the_ombudsman(reports.annual_report(year)) for year in years] == [
+        without_the_ombudsman(figures) for figures in report
+    ]
     assert queue_references() == queue
     # Not a comparison of nothing: the demo fills most of the moved columns, and its cases
     # have been changed (versions past 1), closed and left open.
@@ -117,7 +121,6 @@ def test_the_demo_data_keeps_every_case_value_figure_and_queue_through_the_migra
         "safeguarding_actioned_at",
         "safeguarding_escalated_at",
         "withdrawn_on",
-        "ombudsman_decision",
         "thanked_on",
         "legal_hold",
         "purged_at",
@@ -149,8 +152,6 @@ EVERY_COLUMN = {
     "resolved_informally_on": date(2025, 6, 9),
     "withdrawn_on": date(2025, 6, 10),
     "closed_on": date(2025, 6, 11),
-    "ombudsman_referred_on": date(2025, 9, 1),
-    "ombudsman_decision": "upheld",
     "thanked_on": date(2025, 6, 12),
     "legal_hold": True,
     "purged_at": AT.replace(year=2031),

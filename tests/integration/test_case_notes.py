@@ -109,8 +109,8 @@ def test_notes_are_in_a_subject_access_export_and_their_words_go_when_the_case_i
     assert [note["note"] for note in record["internal_notes"]] == [CALL]
     assert record["internal_notes"][0]["by"] == "team_member person"
 
-    case.closed_on = date(2015, 1, 5)
-    case.stage = "closed"
+    case.case.closed_on = date(2015, 1, 5)
+    case.case.stage = "closed"
     db.session.commit()
     retention.purge(date(2026, 12, 5))
     (note,) = db.session.scalars(sa.select(CaseNote)).all()

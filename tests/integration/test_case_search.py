@@ -40,6 +40,7 @@ def recorded(
     postcode: str | None = None,
     text: str = "Nobody came to the review meeting.",
     team: str = "Looked After Children",
+    **more: str,
 ) -> Submission:
     return intake.record_submission(
         intake.NewSubmission(
@@ -56,6 +57,7 @@ def recorded(
             child_date_of_birth=born,
             team_id=team_id(team),
             answers={},
+            **more,
         ),
         now=datetime.now(UTC),
     )
@@ -202,6 +204,56 @@ def test_every_search_is_in_the_audit_trail_without_the_words_searched_for(
     asked = search.SearchTerms(name="robin  ashworth", child_date_of_birth=date(2012, 7, 9))
     assert [e.id for e in search.searches_for(asked)] == [searched.id]
     assert search.searches_for(search.SearchTerms(name="Robin Ash")) == []
+
+
+def test_words_are_found_in_what_would_put_it_right_and_the_advocates_name_and_email(
+    app: Flask, cases: dict[str, Submission]
+) -> None:
+    advocated = recorded(
+        text="The review was cancelled again.",
+        put_right="A written apology and a new social worker",
+        advocate_name="Morgan Whitlock",
+        advocate_email="m.whitlock@advocacy.example",
+    )
+    manager = browser(app)
+    sign_in_as_manager(manager)
+    for words in ("apology social", "whitlock", "advocacy.example", "cancelled whitlock"):
+        assert references(find(manager, words=words)) == {advocated.reference}, words
+    # Every word must be found somewhere in the case: one nowhere in it finds nothing.
+    assert find(manager, words="apology placement") == []
+
+
+def test_managers_and_auditors_see_who_has_looked_for_a_case(
+    app: Flask, cases: dict[str, Submission]
+) -> None:
+    closed = cases["closed_child"]
+    manager = browser(app)
+    sign_in(manager, make_staff(Role.MANAGER, email="searcher@example.com"))
+    find(manager, name="Robin Ashworth", child_date_of_birth=["9", "7", "2012"])
+    look(manager, f"/staff/cases/{closed.reference}")
+
+    auditor = browser(app)
+    sign_in(auditor, make_staff(Role.AUDITOR))
+    case_page = look(auditor, f"/staff/cases/{closed.reference}")
+    assert "Who has looked for this case?" in case_page.text
+    page = look(auditor, f"/staff/cases/{closed.reference}/who-looked")
+    assert page.title.startswith("Who has looked for this case?")
+    rows = table_after(page, "Who has looked for this case?")
+    # Newest first: the auditor's own view, the manager's view, the manager's search.
+    assert [row[1] for row in rows] == ["auditor person", "manager person", "manager person"]
+    assert [row[2] for row in rows[:2]] == ["Opened the case", "Opened the case"]
+    assert rows[2][2].startswith("Found it in a search by name, child's date of birth (search ")
+    assert rows[0][1:] == ["auditor person", "Opened the case"]
+    assert "Robin" not in page.text.split("Who has looked for this case?", 2)[-1]
+    # Asking is itself recorded; a team member may not ask.
+    asked = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "who_looked_viewed")
+    ).one()
+    assert asked.submission_id == closed.id
+    member = browser(app)
+    sign_in(member, make_staff(Role.TEAM_MEMBER, team="Looked After Children"))
+    assert "Who has looked" not in look(member, f"/staff/cases/{closed.reference}").text
+    assert member.get(f"/staff/cases/{closed.reference}/who-looked").status_code == 403
 
 
 def test_the_search_is_sent_by_post_so_no_name_is_in_an_address(

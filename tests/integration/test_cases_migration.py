@@ -20,6 +20,7 @@ from migration_helpers import (
     old_case,
     submissions_columns,
     through_the_model,
+    without_the_ombudsman,
 )
 
 from portal.domain.reports import financial_year, previous
@@ -28,7 +29,8 @@ from portal.models.case import Case
 from portal.services import staff, teams
 
 BEFORE = "b8d2f6a0c3e1"  # the revision before the case had its row
-# The columns this migration moved (the rest followed in e5f1c2a8b7d4,
+# The columns this migration moved, but the ombudsman's (now its enquiry's rows,
+# b1d5e9a3c7f2) (the rest followed in e5f1c2a8b7d4,
 # tests/integration/test_case_columns_migration.py).
 MOVED = (
     "routing_reason",
@@ -37,8 +39,6 @@ MOVED = (
     "safeguarding_action",
     "safeguarding_actioned_by",
     "informal_resolution_terms",
-    "ombudsman_reference",
-    "ombudsman_decided_on",
     "sufficient_interest",
     "sufficient_interest_reason",
     "sufficient_interest_decided_on",
@@ -86,7 +86,12 @@ def test_the_demo_data_keeps_every_case_value_and_figure_through_the_migration(
     upgrade()
     assert on_the_cases() == values
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 120
-    assert [reports.annual_report(year) for year in years] == report
+    # The ombudsman's figures aside: the enquiries' later migration (b1d5e9a3c7f2) keeps
+    # only their dates and decisions on the way down (tests/integration/
+    # test_ombudsman_migration.py).
+    assert [without_the_ombudsman(reports.annual_report(year)) for year in years] == [
+        without_the_ombudsman(figures) for figures in report
+    ]
     # Not a comparison of nothing: the demo fills most of the moved columns.
     filled = {name for case in values.values() for name, value in case.items() if value}
     assert {
@@ -110,8 +115,6 @@ EVERY_COLUMN = {
     "acknowledged_how": "email",
     "safeguarding_action": "Rang the front door.",
     "informal_resolution_terms": "A new visit date.",
-    "ombudsman_reference": "25 001 234",
-    "ombudsman_decided_on": date(2026, 1, 5),
     "sufficient_interest": True,
     "sufficient_interest_reason": "Grandparent who looks after the child.",
     "sufficient_interest_decided_on": date(2025, 6, 4),

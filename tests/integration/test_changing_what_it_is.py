@@ -40,7 +40,7 @@ def test_a_complaint_becomes_something_is_wrong_and_back_without_typing_again(
 
     complaint.send_and_confirm()
     stored = only_submission()
-    assert (stored.kind, stored.what_happened) == ("complaint", STORY)
+    assert (stored.case.kind, stored.what_happened) == ("complaint", STORY)
 
 
 def test_sending_after_switching_to_something_is_wrong_records_a_representation(
@@ -53,7 +53,7 @@ def test_sending_after_switching_to_something_is_wrong_records_a_representation(
     confirmation = Journey(client, "representation").send_and_confirm()
 
     stored = only_submission()
-    assert stored.kind == "representation"
+    assert stored.case.kind == "representation"
     assert stored.reference in confirmation.text
     # Nothing is left behind as a complaint to send twice.
     assert step_of(client.get("/make-a-complaint/check-answers").location) == "who-are-you"
@@ -83,7 +83,7 @@ def test_switching_to_a_complaint_asks_only_what_a_complaint_newly_needs(
     assert shown["Name"] == "Alex Morgan"
     complaint.send_and_confirm()
     stored = only_submission()
-    assert (stored.kind, stored.advocacy_answer) == ("complaint", "accepted")
+    assert (stored.case.kind, stored.advocacy_answer) == ("complaint", "accepted")
     assert stored.put_right == "Regular contact, as agreed"
 
 
@@ -136,7 +136,7 @@ def test_a_request_for_an_advocate_can_be_followed_by_a_complaint_keeping_the_an
 
     complaint.send_and_confirm()
     first, second = submissions()
-    assert (first.kind, second.kind) == ("advocacy", "complaint")
+    assert (first.case.kind, second.case.kind) == ("advocacy", "complaint")
     assert second.child_name == first.child_name == "Sam Taylor"
     assert second.submitter_name == first.submitter_name
     assert second.reference != first.reference
@@ -164,7 +164,7 @@ def test_a_compliment_stays_a_compliment_if_asked_to_switch(client: FlaskClient)
     client.post("/give-a-compliment/switch", data={"csrf_token": journey.token})
 
     journey.send_and_confirm()
-    assert only_submission().kind == "compliment"
+    assert only_submission().case.kind == "compliment"
 
 
 def test_a_child_who_hands_over_to_a_parent_is_asked_again_only_what_no_longer_fits(

@@ -129,7 +129,7 @@ def test_right_after_a_public_complaint_staff_see_the_stage_1_date_the_person_wa
     assert f"Stage 1 response by {short(reply_by)}" in queue_row(staff, reference)
     # Nobody has pressed "Accept at stage 1": the law's clock runs all the same.
     assert "Accepted at stage 1" not in shown
-    assert case_named(reference).stage == "triage"
+    assert case_named(reference).case.stage == "triage"
 
 
 def test_a_representation_shows_the_councils_reply_date_from_receipt(
@@ -161,7 +161,7 @@ def test_an_acknowledgement_dated_in_the_future_is_refused_beside_the_date(
     )
     assert response.status_code == 200
     assert errors_shown_twice(read(response)) == {"on": "The date must be today or in the past"}
-    assert case_named(reference).acknowledged_at is None
+    assert case_named(reference).case.acknowledged_at is None
 
 
 def test_a_late_acknowledgement_is_recorded_shown_as_late_and_counted_late(
@@ -350,7 +350,7 @@ def test_in_wales_the_confirmation_page_says_the_discussion_date(
         in confirmation.text
     )
     assert "reply within 10 working days" not in confirmation.text
-    assert stored.stage1_due == talk_by
+    assert stored.case.stage1_due == talk_by
 
 
 def test_in_wales_the_printed_letter_offers_the_discussion_instead_of_a_response_date(
@@ -401,7 +401,7 @@ def test_corporate_stage_2_is_due_20_working_days_after_its_request_is_acknowled
         when=received_at(FRI_19_DEC_2025),
         email=None,
     ).reference
-    assert case_named(reference).procedure == "corporate"
+    assert case_named(reference).case.procedure == "corporate"
     save(
         staff, f"/staff/cases/{reference}/acknowledge", {"how": "phone", "on": ["22", "12", "2025"]}
     )

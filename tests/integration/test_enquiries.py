@@ -167,8 +167,8 @@ def test_enquiries_are_in_a_subject_access_export_and_names_go_when_purged(app: 
     assert record_["enquiries"][0]["reply_due"] == "2026-01-07"
 
     case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
-    case.closed_on = date(2015, 1, 5)
-    case.stage = "closed"
+    case.case.closed_on = date(2015, 1, 5)
+    case.case.stage = "closed"
     db.session.commit()
     retention.purge(date(2026, 12, 5))
     (kept,) = db.session.scalars(sa.select(Enquiry)).all()

@@ -315,7 +315,7 @@ def test_each_journey_asks_the_right_questions_and_stores_every_answer(
     stored = only_submission()
 
     # Who sent it, and what it is.
-    assert stored.kind == case.kind
+    assert stored.case.kind == case.kind
     assert stored.submitter_role == case.role
     assert stored.submitter_name == "Alex Morgan"
     assert stored.about_team_id == int(team_id())

@@ -35,7 +35,7 @@ from portal.domain import holidays
 from portal.domain.types import AdvocacyAnswer, SubmitterRole
 from portal.extensions import db
 from portal.models import AuditEvent, ClockEvent, Correspondence, Submission
-from portal.services import outbox
+from portal.services import consent, outbox
 
 RECEIVED = date(2025, 12, 19)  # a Friday, before Christmas
 ACCEPTED = date(2025, 12, 22)
@@ -366,6 +366,8 @@ def test_staff_write_to_the_complainant_and_their_advocate_and_see_it_delivered(
     case = new_complaint(when=received_at(RECEIVED), email="pat@example.com")
     case.advocate_name = "Ali Advocate"
     case.advocate_email = "ali@advocacy.example"
+    # The child agreed to their advocate having copies (issue 17).
+    consent.give(case, by="staff", on=RECEIVED)
     db.session.commit()
     reference = case.reference
     db.session.remove()

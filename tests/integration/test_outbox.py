@@ -1,5 +1,8 @@
 """Acknowledgements and other emails: saved in the outbox with the submission, sent by a
 worker to a real SMTP server (aiosmtpd on 127.0.0.1, tests/integration/smtp_server.py).
+The tests that hold whichever way a message goes (`postbox`) run twice: over SMTP, and
+through the local GOV.UK Notify (tests/notify_server.py) with NOTIFY_API_KEY set; what is
+Notify's own is in test_outbox_notify.py.
 
 Each test checks what a person would: what arrived in which inbox, what it says, what it
 does not give away, and what staff see when the mail server is down or refuses.
@@ -19,10 +22,13 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from conftest import sending_to
+from conftest import sending_through_notify, sending_to
 from flask import Flask, render_template
 from flask.testing import FlaskClient
 from flask_babel import force_locale
+from notify_server import NotifyServer
+from outbox_helpers import a_complaint, messages, work
+from postboxes import NotifyPostbox, Postbox, SmtpPostbox
 from smtp_server import Received, SmtpServer
 from sqlalchemy.orm import Session
 
@@ -32,7 +38,7 @@ from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, Submitt
 from portal.extensions import db
 from portal.models import Case, OutboxMessage, Submission, Task, Team
 from portal.services import outbox
-from portal.services.intake import NewSubmission, record_submission
+from portal.services.intake import record_submission
 
 RETRY_BASE_SECONDS = 0.2
 MAX_ATTEMPTS = 4
@@ -54,6 +60,17 @@ def app(app: Flask, smtp: SmtpServer) -> Flask:
     )
 
 
+@pytest.fixture(params=["smtp", "notify"])
+def postbox(request: pytest.FixtureRequest, app: Flask, smtp: SmtpServer) -> Iterator[Postbox]:
+    """Where messages arrive: the SMTP server, or (NOTIFY_API_KEY set) GOV.UK Notify."""
+    if request.param == "smtp":
+        yield SmtpPostbox(smtp)
+        return
+    with NotifyServer() as server:
+        sending_through_notify(app, server)
+        yield NotifyPostbox(server)
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -66,23 +83,9 @@ def team_named(public_name: str) -> Team:
     return db.session.scalars(sa.select(Team).where(Team.public_name == public_name)).one()
 
 
-def messages(purpose: str | None = None) -> list[OutboxMessage]:
-    db.session.expire_all()
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
-    if purpose:
-        query = query.where(OutboxMessage.purpose == purpose)
-    return list(db.session.scalars(query))
-
-
 def reload(submission: Submission) -> Submission:
     db.session.expire_all()
     return db.session.get_one(Submission, submission.id)
-
-
-def work() -> outbox.WorkResult:
-    result = outbox.work_once()
-    db.session.expire_all()
-    return result
 
 
 def wait_until_due(message: OutboxMessage) -> None:
@@ -107,23 +110,6 @@ def tracking_path(received: Received) -> str:
     link = links.pop()
     assert link in received.html
     return urlsplit(link).path
-
-
-def a_complaint(**changes: Any) -> NewSubmission:
-    """A parent's complaint with an email address, as the journey would record it."""
-    fields: dict[str, Any] = {
-        "kind": Kind.COMPLAINT,
-        "role": SubmitterRole.PARENT,
-        "name": "Dana Whitfield",
-        "contact_preference": ContactPreference.EMAIL,
-        "email": "dana.whitfield@example.com",
-        "child_name": "Robin Whitfield",
-        "child_age": 9,
-        "what_happened": "The social worker missed three visits in a row.",
-        "put_right": "A new visit plan in writing.",
-        "advocacy": AdvocacyAnswer.DECLINED,
-    }
-    return NewSubmission(**(fields | changes))
 
 
 # --- the public journey, filled in as a person would ---------------------------------------
@@ -266,7 +252,7 @@ def test_a_complaint_made_online_is_saved_with_its_acknowledgement_waiting_to_be
         ("dana.whitfield@example.com", "pending", 0)
     ]
     assert acknowledgements[0].submission_id == submission.id
-    assert submission.acknowledged_at is None
+    assert submission.case.acknowledged_at is None
     # One commit wrote the submission and its messages: neither can exist without the other.
     with_submission = [t for t in transactions if "submissions" in t]
     with_messages = [t for t in transactions if "outbox_messages" in t]
@@ -275,7 +261,7 @@ def test_a_complaint_made_online_is_saved_with_its_acknowledgement_waiting_to_be
 
 
 def test_the_worker_emails_the_acknowledgement_with_the_reference_dates_and_tracking_link(
-    client: FlaskClient, smtp: SmtpServer
+    client: FlaskClient, postbox: Postbox
 ) -> None:
     team = str(team_named("Children in care").id)
     reference = complete_journey(client, "make-a-complaint", parent_answers(team))
@@ -283,12 +269,13 @@ def test_the_worker_emails_the_acknowledgement_with_the_reference_dates_and_trac
     result = work()
 
     assert result.sent >= 1 and result.failed == 0
-    email = only_email_to(smtp, "dana.whitfield@example.com")
+    [email] = postbox.to("dana.whitfield@example.com")
     assert reference in email.subject
     received_on = london_date(submission_with(reference).received_at)
     reply_by = in_words(add_working_days(received_on, 10))
     longest = in_words(add_working_days(received_on, 20))
-    for part in (email.text, html.unescape(email.html)):
+    assert submission_with(reference).case.acknowledged_how == "email"
+    for part in email.readable():
         assert "Dear Dana Whitfield" in part
         assert reference in part
         assert f"We will reply by {reply_by}" in re.sub(r"<[^>]+>", "", part)
@@ -297,8 +284,9 @@ def test_the_worker_emails_the_acknowledgement_with_the_reference_dates_and_trac
         assert "Adding information" in part
         assert "If you are unhappy with our response" in part
         assert "Local Government and Social Care Ombudsman" in part
-    assert "<strong>" in email.html
-    assert submission_with(reference).acknowledged_at is not None
+    if email.html is not None:
+        assert "<strong>" in email.html
+    assert submission_with(reference).case.acknowledged_at is not None
     assert submission_with(reference).case.acknowledged_how == "email"
     assert [m.status for m in messages("acknowledgement")] == ["sent"]
 
@@ -379,7 +367,7 @@ def test_a_child_who_asked_for_replies_through_their_advocate_has_the_acknowledg
     assert reference in email.html
     assert CHILD_WROTE not in readable(email)
     assert not smtp.inbox.to("kai.morrow@example.com")
-    assert submission_with(reference).acknowledged_at is not None
+    assert submission_with(reference).case.acknowledged_at is not None
     assert db.session.scalars(sa.select(Task)).all() == []
 
 
@@ -441,7 +429,7 @@ def test_without_an_email_address_staff_get_a_task_to_acknowledge_by_phone_or_le
     ]
     assert messages("acknowledgement") == []
     assert [m.recipients for m in smtp.inbox.messages()] == [[team.inbox_email]]
-    assert submission.acknowledged_at is None
+    assert submission.case.acknowledged_at is None
 
 
 # --- staff and the advocacy provider --------------------------------------------------------
@@ -543,15 +531,26 @@ def test_the_worker_writes_the_words_the_templates_give_with_the_case_itself(
     for message in queued:
         case = message.submission
         assert case is not None
-        context = dict(message.context or {}) | {"submission": case}
+        context = dict(message.context or {}) | {"submission": as_the_emails_read_it(case)}
         if message.purpose == "team_notification":
-            context["team"] = db.session.get(Team, case.team_id)
+            context["team"] = db.session.get(Team, case.case.team_id)
         with force_locale(message.language):
             expected = tuple(
                 render_template(f"emails/{message.template}.{part}", **outbox_context(context))
                 for part in ("txt", "html")
             )
         assert outbox.render(message) == expected, message.purpose
+
+
+def as_the_emails_read_it(case: Submission) -> dict[str, Any]:
+    """What the emails read of the submission, from its rows as they are (the kind is the
+    case's own)."""
+    sent = ("reference", "submitter_name", "advocate_name", "advocacy_answer")
+    return {name: getattr(case, name) for name in sent} | {
+        "kind": case.case.kind,
+        "received_on": case.received_on,
+        "acknowledge_by": case.acknowledge_by,
+    }
 
 
 def outbox_context(context: dict[str, Any]) -> dict[str, Any]:
@@ -588,11 +587,11 @@ def test_the_dates_in_an_acknowledgement_are_those_of_the_day_it_was_queued(
 
 
 def test_while_the_mail_server_is_down_the_worker_retries_with_growing_delays_then_sends_once(
-    app: Flask, smtp: SmtpServer
+    app: Flask, postbox: Postbox
 ) -> None:
     # Long enough that "before its time comes round" holds on a busy machine too.
     base = app.config["OUTBOX_RETRY_BASE_SECONDS"] = 1.0
-    smtp.stop()
+    postbox.go_down()
     submission = record_submission(a_complaint())
     waits = []
 
@@ -601,27 +600,29 @@ def test_while_the_mail_server_is_down_the_worker_retries_with_growing_delays_th
         assert (result.sent, result.failed) == (0, 2)
         [acknowledgement] = messages("acknowledgement")
         assert (acknowledgement.status, acknowledgement.attempts) == ("pending", attempt)
-        assert "ConnectionRefusedError" in (acknowledgement.last_error or "")
+        assert postbox.while_down in (acknowledgement.last_error or "")
         assert acknowledgement.claimed_at is not None
         waits.append((acknowledgement.next_attempt_at - acknowledgement.claimed_at).total_seconds())
         # Before its time comes round again the worker leaves it alone.
         assert work() == outbox.WorkResult(sent=0, failed=0)
-        wait_until_due(acknowledgement)
+        for message in messages():  # each recorded a moment after the one before
+            wait_until_due(message)
 
     assert base <= waits[0] < waits[1]
     assert waits[1] >= 2 * base
 
-    smtp.start()
+    postbox.come_back()
     result = work()
 
     assert (result.sent, result.failed) == (2, 0)
     [acknowledgement] = messages("acknowledgement")
     assert (acknowledgement.status, acknowledgement.attempts) == ("sent", 3)
     assert acknowledgement.last_error is None
-    assert len(only_email_to(smtp, "dana.whitfield@example.com").text) > 0
-    assert reload(submission).acknowledged_at is not None
+    [arrived] = postbox.to("dana.whitfield@example.com")
+    assert len(arrived.text) > 0
+    assert reload(submission).case.acknowledged_at is not None
     assert work() == outbox.WorkResult(sent=0, failed=0)
-    assert len(smtp.inbox.messages()) == 2
+    assert len(postbox.arrivals()) == 2
 
 
 def fail_for_good(smtp: SmtpServer) -> OutboxMessage:
@@ -695,7 +696,7 @@ def test_flask_outbox_retry_refuses_a_message_that_has_not_failed(
 
 
 def test_a_message_left_sending_by_a_worker_that_died_is_sent_by_another_worker(
-    app: Flask, smtp: SmtpServer
+    app: Flask, postbox: Postbox
 ) -> None:
     record_submission(a_complaint())
     with app.app_context():  # the first worker, with its own session
@@ -711,15 +712,15 @@ def test_a_message_left_sending_by_a_worker_that_died_is_sent_by_another_worker(
 
     assert (result.sent, result.failed) == (2, 0)
     assert [(m.status, m.attempts) for m in messages()] == [("sent", 2), ("sent", 2)]
-    assert sorted(m.portal_id for m in smtp.inbox.messages()) == [m.id for m in messages()]
+    assert sorted(m.portal_id for m in postbox.arrivals()) == [m.id for m in messages()]
 
 
 def test_a_second_worker_leaves_alone_what_a_slow_first_worker_is_still_sending(
-    app: Flask, smtp: SmtpServer
+    app: Flask, postbox: Postbox
 ) -> None:
     for number in range(4):
         record_submission(a_complaint(email=f"person{number}@example.com"))
-    smtp.inbox.slowness = 0.5  # eight messages: four seconds for one worker's batch
+    postbox.slow_down(0.5)  # eight messages: four seconds for one worker's batch
     app.config["OUTBOX_STUCK_AFTER_SECONDS"] = 2.0
     errors: list[BaseException] = []
 
@@ -739,12 +740,12 @@ def test_a_second_worker_leaves_alone_what_a_slow_first_worker_is_still_sending(
 
     assert errors == []
     assert second == outbox.WorkResult(sent=0, failed=0)
-    arrived = Counter(m.portal_id for m in smtp.inbox.messages())
+    arrived = Counter(m.portal_id for m in postbox.arrivals())
     assert sorted(arrived.items()) == [(m.id, 1) for m in messages()]
 
 
 def test_flask_outbox_work_once_sends_what_is_due_and_exits_with_the_count(
-    app: Flask, smtp: SmtpServer
+    app: Flask, postbox: Postbox
 ) -> None:
     record_submission(a_complaint())
     record_submission(a_complaint(contact_preference=ContactPreference.PHONE, email=None))
@@ -753,7 +754,7 @@ def test_flask_outbox_work_once_sends_what_is_due_and_exits_with_the_count(
 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Sent 3, failed 0."
-    assert len(smtp.inbox.messages()) == 3
+    assert len(postbox.arrivals()) == 3
     assert {m.status for m in messages()} == {"sent"}
     again = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
     assert again.output.strip() == "Sent 0, failed 0."
@@ -766,7 +767,7 @@ WORKERS = 4
 
 
 def test_several_workers_at_once_send_every_message_exactly_once(
-    app: Flask, smtp: SmtpServer
+    app: Flask, postbox: Postbox
 ) -> None:
     """Runs on SQLite and on PostgreSQL (CI runs the suite again with DATABASE_URL set):
     on PostgreSQL the workers claim with FOR UPDATE SKIP LOCKED."""
@@ -792,7 +793,7 @@ def test_several_workers_at_once_send_every_message_exactly_once(
         thread.join(timeout=120)
 
     assert errors == []
-    arrived = Counter(m.portal_id for m in smtp.inbox.messages())
+    arrived = Counter(m.portal_id for m in postbox.arrivals())
     assert [id_ for id_, times in arrived.items() if times > 1] == []
     assert set(arrived) == expected
     acknowledgements = messages("acknowledgement")
@@ -823,14 +824,14 @@ def every_log(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_logs_carry_message_ids_and_references_but_no_names_or_contact_details(
-    client: FlaskClient, smtp: SmtpServer, every_log: pytest.LogCaptureFixture
+    client: FlaskClient, postbox: Postbox, every_log: pytest.LogCaptureFixture
 ) -> None:
     answers = parent_answers(str(team_named("Children in care").id), phone="07911 123456")
     answers["advocate"] = {"advocacy": "accepted"}
     reference = complete_journey(client, "make-a-complaint", answers)
-    smtp.inbox.refuse("451 4.3.0 Try again later")
+    postbox.go_down()
     work()
-    smtp.inbox.accept()
+    postbox.come_back()
     for message in messages():
         wait_until_due(message)
     work()
@@ -851,7 +852,7 @@ def test_logs_carry_message_ids_and_references_but_no_names_or_contact_details(
     ):
         assert personal not in logged
     sent = {m.id for m in messages()}
-    assert {m.portal_id for m in smtp.inbox.messages()} == sent
+    assert {m.portal_id for m in postbox.arrivals()} == sent
     lines = [r.getMessage() for r in ours]
     for message_id in sent:
         for event in ("will be retried", "sent"):

@@ -174,7 +174,7 @@ def test_a_message_that_could_never_be_sent_shows_on_its_case_as_not_delivered(
         to=[correspondence.Recipient.COMPLAINANT],
         subject="Update",
         body="We have booked the meeting.",
-        version=case.version,
+        version=case.case.version,
     )
     # As a subject saved before the form refused line breaks.
     db.session.execute(

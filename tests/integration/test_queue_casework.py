@@ -223,7 +223,7 @@ def test_a_case_is_never_assigned_to_an_auditor_nor_outside_its_team(app: Flask)
             team_id=None,
             person_id=staff_id(auditor),
             reason="",
-            version=case.version,
+            version=case.case.version,
         )
     # Moved to their team, with a reason, the case may go to them.
     save(

@@ -36,7 +36,7 @@ from portal.domain.stages import Move
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import DeadlineNotice, OutboxMessage, Staff, Submission, Team
-from portal.services import cases, outbox, reminders
+from portal.services import cases, ombudsman, outbox, reminders
 from portal.services.intake import NewSubmission, record_submission
 
 LOOKED_AFTER = "Looked After Children"
@@ -56,6 +56,9 @@ PERSON = {
     "wrote": "The social worker missed three visits in a row.",
     "wants": "A new visit plan in writing.",
 }
+
+# No advocacy referral waits to be escalated in these tests (test_referrals.py has those).
+NONE_ESCALATED = ", advocacy referrals escalated 0."
 
 
 # --- fixtures ---------------------------------------------------------------------------
@@ -124,18 +127,18 @@ def accept_and_assign(case: Submission, on: str, owner: str = OWNER) -> Submissi
     to a member of the team: the case then owes its stage 1 response."""
     deliver()
     db.session.refresh(case)
-    assert case.acknowledged_at is not None
+    assert case.case.acknowledged_at is not None
     if db.session.scalar(sa.select(Staff.id).where(Staff.email == owner)) is None:
         make_staff(Role.TEAM_MEMBER, team=LOOKED_AFTER, email=owner)
     me = manager()
-    cases.apply(me, case, cases.MoveInput(Move.ACCEPT, day(on), {}), version=case.version)
+    cases.apply(me, case, cases.MoveInput(Move.ACCEPT, day(on), {}), version=case.case.version)
     cases.assign(
         me,
         case,
         team_id=None,
         person_id=staff_member(owner).id,
         reason="",
-        version=case.version,
+        version=case.case.version,
     )
     return case
 
@@ -204,7 +207,10 @@ def test_a_stage_1_response_left_alone_is_reminded_3_working_days_ahead_and_brea
     # Received Fri 19 Dec 2025: the response is due 10 working days later, Wed 7 Jan 2026
     # (Christmas, Boxing Day and New Year's Day do not count).
     case = accept_and_assign(a_complaint("Fri 19 Dec 2025"), "Mon 22 Dec 2025")
-    assert (case.next_due_what, case.next_due_on) == ("Stage 1 response", day("Wed 7 Jan 2026"))
+    assert (case.case.next_due_what, case.case.next_due_on) == (
+        "Stage 1 response",
+        day("Wed 7 Jan 2026"),
+    )
 
     arrived = day_by_day(app, smtp, "Mon 22 Dec 2025", "Fri 9 Jan 2026")
 
@@ -239,7 +245,10 @@ def test_a_complaint_with_no_email_left_alone_in_triage_is_reminded_to_acknowled
     app.config["REMINDER_WORKING_DAYS_BEFORE"] = 1
     # Received Tue 23 Dec 2025 with only a phone number: acknowledge by Tue 30 Dec 2025.
     case = a_complaint("Tue 23 Dec 2025", team=FOSTERING, by_phone=True)
-    assert (case.next_due_what, case.next_due_on) == ("Acknowledge", day("Tue 30 Dec 2025"))
+    assert (case.case.next_due_what, case.case.next_due_on) == (
+        "Acknowledge",
+        day("Tue 30 Dec 2025"),
+    )
 
     arrived = day_by_day(app, smtp, "Tue 23 Dec 2025", "Fri 2 Jan 2026")
 
@@ -271,10 +280,10 @@ def test_an_extension_is_a_new_due_date_with_a_reminder_of_its_own_and_no_breach
             day("Mon 5 Jan 2026"),
             {"stage1_extension_reason": "Records from another team were needed."},
         ),
-        version=case.version,
+        version=case.case.version,
     )
     # Extended to 20 working days from receipt: Wed 21 Jan 2026.
-    assert case.next_due_on == day("Wed 21 Jan 2026")
+    assert case.case.next_due_on == day("Wed 21 Jan 2026")
 
     arrived = day_by_day(app, smtp, "Mon 5 Jan 2026", "Fri 23 Jan 2026")
 
@@ -294,7 +303,7 @@ def test_a_closed_case_gets_no_reminder_and_no_breach_notice(app: Flask, smtp: S
         manager(),
         case,
         cases.MoveInput(Move.WITHDRAW, day("Tue 23 Dec 2025"), {}),
-        version=case.version,
+        version=case.case.version,
     )
 
     assert day_by_day(app, smtp, "Fri 2 Jan 2026", "Fri 9 Jan 2026") == {}
@@ -342,11 +351,14 @@ def test_running_the_job_again_the_same_day_sends_nothing_twice(
     second = remind(app, day("Fri 2 Jan 2026"))
     deliver()
 
-    assert first == "Reminders 1, breach notices 2, digests 2."
-    assert second == "Reminders 0, breach notices 0, digests 0."
+    assert first == "Reminders 1, breach notices 2, digests 2" + NONE_ESCALATED
+    assert second == "Reminders 0, breach notices 0, digests 0" + NONE_ESCALATED
     assert delivered_once_each(smtp) == EXPECTED_ON_2_JANUARY
     # The next day's run sends the same notices no more (a digest only on working days).
-    assert remind(app, day("Sat 3 Jan 2026")) == "Reminders 0, breach notices 0, digests 0."
+    assert (
+        remind(app, day("Sat 3 Jan 2026"))
+        == "Reminders 0, breach notices 0, digests 0" + NONE_ESCALATED
+    )
 
 
 def test_a_run_that_loses_the_race_to_another_run_rolls_back_and_sends_nothing(
@@ -360,7 +372,7 @@ def test_a_run_that_loses_the_race_to_another_run_rolls_back_and_sends_nothing(
     planned_digest = reminders.digest_lines(team, today)
     assert len(planned) == 3 and planned_digest
 
-    assert remind(app, today) == "Reminders 1, breach notices 2, digests 2."
+    assert remind(app, today) == "Reminders 1, breach notices 2, digests 2" + NONE_ESCALATED
     queued = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
 
     assert [reminders.send_notice(event, today) for event in planned] == [False] * 3
@@ -415,7 +427,10 @@ def test_each_team_gets_a_digest_of_its_own_cases_due_and_overdue(
     deliver()
 
     # Friday 9 January 2026: three working days ahead is Wednesday 14 January.
-    assert remind(app, day("Fri 9 Jan 2026")) == "Reminders 1, breach notices 2, digests 2."
+    assert (
+        remind(app, day("Fri 9 Jan 2026"))
+        == "Reminders 1, breach notices 2, digests 2" + NONE_ESCALATED
+    )
     deliver()
 
     digests = {m.recipients[0]: m for m in staff_emails(smtp) if what_it_is(m) == "digest"}
@@ -443,7 +458,7 @@ def test_each_team_gets_a_digest_of_its_own_cases_due_and_overdue(
     # The acknowledgement task is the case's own next step: listed once, not twice.
     assert text(looked_after).count(overdue.reference) == 1
     # Nothing on the weekend or a bank holiday.
-    assert remind(app, day("Sat 10 Jan 2026")).endswith("digests 0.")
+    assert remind(app, day("Sat 10 Jan 2026")).endswith("digests 0" + NONE_ESCALATED)
 
 
 def test_staff_emails_carry_the_reference_and_nothing_the_person_told_us(
@@ -538,3 +553,65 @@ def test_the_case_page_shows_each_notice_who_it_went_to_and_whether_it_was_deliv
     trail = audit_trail(page)
     assert "The portal: reminder sent; " in trail
     assert "The portal: breach notice sent; " in trail
+
+
+# --- the ombudsman's enquiry ------------------------------------------------------------------
+
+
+def test_a_reply_to_the_ombudsman_on_a_closed_case_is_reminded_and_breached_as_a_stage_is(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    # Closed after its stage 1 response; the ombudsman's enquiry arrives Mon 5 Jan 2026
+    # and sets Fri 16 Jan 2026 for the council's reply.
+    case = accept_and_assign(a_complaint("Fri 19 Dec 2025"), "Mon 22 Dec 2025")
+    me = manager()
+    cases.apply(
+        me,
+        case,
+        cases.MoveInput(Move.RESPOND_STAGE1, day("Tue 23 Dec 2025"), {"outcome": "not_upheld"}),
+        version=case.case.version,
+    )
+    cases.apply(
+        me, case, cases.MoveInput(Move.CLOSE, day("Wed 24 Dec 2025"), {}), version=case.case.version
+    )
+    ombudsman.record(
+        me,
+        case,
+        reference="25 012 345",
+        received_on=day("Mon 5 Jan 2026"),
+        reply_due_on=day("Fri 16 Jan 2026"),
+        today=day("Mon 5 Jan 2026"),
+        version=case.case.version,
+    )
+    assert (case.case.next_due_what, case.case.next_due_on) == (
+        "Reply to the ombudsman's enquiry",
+        day("Fri 16 Jan 2026"),
+    )
+
+    arrived = day_by_day(app, smtp, "Mon 12 Jan 2026", "Tue 20 Jan 2026")
+
+    digest = f"digest to {LOOKED_AFTER_INBOX}"
+    assert arrived == {
+        "Tue 13 Jan 2026": [digest, f"reminder to {LOOKED_AFTER_INBOX}", f"reminder to {OWNER}"],
+        "Wed 14 Jan 2026": [digest],
+        "Thu 15 Jan 2026": [digest],
+        "Fri 16 Jan 2026": [digest],
+        "Mon 19 Jan 2026": [f"breach to {MANAGER}", f"breach to {LOOKED_AFTER_INBOX}", digest],
+        "Tue 20 Jan 2026": [digest],
+    }
+    breach = smtp.inbox.to(MANAGER)[-1]
+    assert subject(breach) == (
+        f"Deadline missed: Reply to the ombudsman's enquiry for {case.reference} "
+        "was due Friday 16 January 2026"
+    )
+    assert "25 012 345" not in readable(breach)
+
+    # Replied: nothing dated is owed (the case stays with the ombudsman until its
+    # decision), and nobody is reminded.
+    (enquiry,) = ombudsman.enquiries_of(case)
+    ombudsman.record_reply(
+        me, case, enquiry, replied_on=day("Tue 20 Jan 2026"), today=day("Tue 20 Jan 2026"),
+        version=case.case.version,
+    )  # fmt: skip
+    assert (case.case.stage, case.case.next_due_on) == ("ombudsman", None)
+    assert day_by_day(app, smtp, "Wed 21 Jan 2026", "Thu 22 Jan 2026") == {}

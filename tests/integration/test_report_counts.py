@@ -6,7 +6,8 @@ The cases: the demo's two years, made through intake and the case moves, then so
 them changed by hand into the corners the report must get right (stage 3 and a panel,
 the stage 2 clock from the statement, an acknowledgement in the last hour of its due day
 in summer time and one in the first hour after it, a withdrawn case that had been
-resolved informally, an empty ombudsman decision and advocacy answer, a complaint with
+resolved informally, the ombudsman's enquiries (an empty decision, remedies complied with
+on time, late and not yet), an empty advocacy answer, a complaint with
 no team or the advocacy provider's, a stage 3 response without a finding, a payment of
 nothing), and imported past cases of every kind."""
 
@@ -22,10 +23,20 @@ from portal.domain.access import Role
 from portal.domain.clock import LONDON, add_working_days
 from portal.domain.reports import Period, financial_year, month, previous, quarter, whole_months
 from portal.extensions import db
-from portal.models import Case, Category, StageResponse, Submission, Team
+from portal.models import (
+    Case,
+    Category,
+    OmbudsmanEnquiry,
+    OmbudsmanRemedy,
+    Referral,
+    Staff,
+    StageResponse,
+    Submission,
+    Team,
+)
 from portal.models.report import PastCase, ReportCount
 from portal.models.submission import with_case
-from portal.services import report_counts, reports
+from portal.services import related_cases, report_counts, reports
 from portal.services.demo_cases import load_demo_cases
 from portal.services.teams import load_default_categories
 
@@ -43,54 +54,120 @@ def build_cases() -> None:
     make_staff(Role.MANAGER)
     assert load_demo_cases(TODAY, per_year=40) == 80
     cases = list(db.session.scalars(sa.select(Submission).order_by(Submission.id)))
-    complaints = [c for c in cases if c.kind == "complaint"]
+    complaints = [c for c in cases if c.case.kind == "complaint"]
     provider = db.session.scalar(sa.select(Team.id).where(Team.is_advocacy_provider))
 
     # Stage 3 and a review panel, one panel late, one response without a finding.
     for case, panel_days in zip(complaints[:3], (12, 45, 30), strict=True):
-        case.stage2_requested_on = add_working_days(case.received_on, 15)
-        case.stage2_statement_on = add_working_days(case.received_on, 22)
-        case.stage2_adjudicated_on = add_working_days(case.received_on, 60)
-        case.stage2_extended_to = add_working_days(case.received_on, 80)
-        case.stage3_requested_on = add_working_days(case.received_on, 70)
-        case.panel_on = add_working_days(case.stage3_requested_on, panel_days)
-        case.stage3_responded_on = add_working_days(case.panel_on, 14)
+        case.reach("stage2").requested_on = add_working_days(case.received_on, 15)
+        case.reach("stage2").statement_on = add_working_days(case.received_on, 22)
+        case.reach("stage2").responded_on = add_working_days(case.received_on, 60)
+        case.reach("stage2").extended_to = add_working_days(case.received_on, 80)
+        case.reach("stage3").requested_on = add_working_days(case.received_on, 70)
+        case.reach("stage3").panel_on = add_working_days(
+            case.stage_row("stage3").requested_on, panel_days
+        )
+        case.reach("stage3").responded_on = add_working_days(case.stage_row("stage3").panel_on, 14)
         stage3 = case.response("stage3")  # reached above, with its dates
         assert stage3 is not None
         stage3.outcome, stage3.ex_gratia_pence = "", 0
     # Acknowledged in the last hour of the day it was due by (summer time: 22:30 UTC), and
     # in the first hour of the day after.
     summer = [c for c in complaints if c.received_on.month in (6, 7, 8)]
-    summer[0].acknowledged_at = london(summer[0].acknowledge_by, 23, 30)
-    summer[1].acknowledged_at = london(summer[1].acknowledge_by + timedelta(days=1), 0, 30)
+    summer[0].case.acknowledged_at = london(summer[0].acknowledge_by, 23, 30)
+    summer[1].case.acknowledged_at = london(summer[1].acknowledge_by + timedelta(days=1), 0, 30)
     winter = [c for c in complaints if c.received_on.month in (12, 1, 2)]
-    winter[0].acknowledged_at = london(winter[0].acknowledge_by, 23, 59)
+    winter[0].case.acknowledged_at = london(winter[0].acknowledge_by, 23, 59)
     # Resolved informally after being accepted, then withdrawn.
-    complaints[5].resolved_informally_on = complaints[5].received_on + timedelta(days=3)
-    complaints[5].withdrawn_on = complaints[5].received_on + timedelta(days=9)
-    complaints[6].resolved_informally_on = complaints[6].received_on + timedelta(days=3)
-    complaints[6].accepted_on = None
-    complaints[6].withdrawn_on = complaints[6].received_on + timedelta(days=5)
-    # The ombudsman: referred with an empty decision; a decision without a referral date.
-    complaints[7].ombudsman_referred_on = complaints[7].received_on + timedelta(days=90)
-    complaints[7].ombudsman_decision = ""
-    complaints[8].ombudsman_decision = "premature"
-    complaints[9].ombudsman_referred_on = complaints[9].received_on + timedelta(days=80)
-    complaints[9].ombudsman_decision = "not_investigated"
+    complaints[5].case.resolved_informally_on = complaints[5].received_on + timedelta(days=3)
+    complaints[5].case.withdrawn_on = complaints[5].received_on + timedelta(days=9)
+    complaints[6].case.resolved_informally_on = complaints[6].received_on + timedelta(days=3)
+    complaints[6].case.accepted_on = None
+    complaints[6].case.withdrawn_on = complaints[6].received_on + timedelta(days=5)
+    # The ombudsman's enquiries, counted in the month each arrived (not the case's): one
+    # with an empty decision and no date; one premature; one not investigated; one upheld
+    # with fault and no word on injustice, its remedies complied with on time, late and
+    # not yet; and a second enquiry into the same case.
+    add_enquiry(complaints[7], 90, decision="")
+    add_enquiry(complaints[8], 20, decided=40, decision="premature")
+    add_enquiry(complaints[9], 80, decided=81, decision="not_investigated")
+    upheld = add_enquiry(complaints[10], 60, decided=150, decision="upheld", maladministration=True)
+    for due, complied in ((160, 150), (160, 170), (170, None)):
+        upheld.remedies.append(
+            OmbudsmanRemedy(
+                submission_id=complaints[10].id,
+                what="Apologise.",
+                due_on=complaints[10].received_on + timedelta(days=due),
+                complied_on=complaints[10].received_on + timedelta(days=complied)
+                if complied is not None
+                else None,
+            )
+        )
+    add_enquiry(complaints[10], 200, decided=230, decision="not_upheld", injustice=False)
     # Advocacy: an empty answer from a child, an answer from an advocate.
     complaints[10].submitter_role, complaints[10].advocacy_answer = "child", ""
     complaints[11].submitter_role, complaints[11].advocacy_answer = "advocate", "accepted"
     # No team; the advocacy provider's team (not in the report's list of teams).
-    complaints[12].team_id = None
-    complaints[13].team_id = provider
-    complaints[14].team_id = provider
+    complaints[12].case.team_id = None
+    complaints[13].case.team_id = provider
+    complaints[14].case.team_id = provider
     # Responded on the day of receipt, and before it (a date typed wrong): 0 working days.
-    complaints[15].stage1_responded_on = complaints[15].received_on
-    complaints[16].stage1_responded_on = complaints[16].received_on - timedelta(days=3)
-    compliments = [c for c in cases if c.kind == "compliment"]
-    compliments[0].team_id = None
+    complaints[15].reach("stage1").responded_on = complaints[15].received_on
+    complaints[16].reach("stage1").responded_on = complaints[16].received_on - timedelta(days=3)
+    compliments = [c for c in cases if c.case.kind == "compliment"]
+    compliments[0].case.team_id = None
     db.session.add_all(past_cases())
+    work_referrals(cases, provider)
     db.session.commit()
+
+
+def work_referrals(cases: list[Submission], provider: int) -> None:
+    """The referrals to the advocacy provider the demo made, some worked: first contacts
+    0, 1, 3 and 70 working days after (the last beyond the cap), one declined, two
+    closed with outcomes; and a staff referral made in another month than its case."""
+    made = list(db.session.scalars(sa.select(Referral).order_by(Referral.id)))
+    assert len(made) >= 6, len(made)
+    for referral, days in zip(made[:4], (0, 1, 3, 70), strict=True):
+        referral.status = "accepted"
+        referral.accepted_on = referral.made_on
+        referral.first_contact_on = add_working_days(referral.made_on, days)
+    made[2].status, made[2].outcome = "closed", "supported_complaint"
+    made[3].status, made[3].outcome = "closed", "no_contact"
+    made[4].status, made[4].decline_reason = "declined", "No capacity"
+    late = sorted(cases, key=lambda c: c.received_on)[len(cases) // 2]
+    db.session.add(
+        Referral(
+            submission_id=late.id,
+            provider_team_id=provider,
+            source="staff",
+            status="waiting",
+            made_on=late.received_on + timedelta(days=40),
+            due_on=late.received_on + timedelta(days=41),
+            response_working_days=1,
+        )
+    )
+
+
+def add_enquiry(
+    case: Submission,
+    days: int,
+    *,
+    decided: int | None = None,
+    decision: str | None = None,
+    maladministration: bool | None = None,
+    injustice: bool | None = None,
+) -> OmbudsmanEnquiry:
+    """An enquiry into `case` arriving `days` after it was received."""
+    enquiry = OmbudsmanEnquiry(
+        submission_id=case.id,
+        received_on=case.received_on + timedelta(days=days),
+        decided_on=case.received_on + timedelta(days=decided) if decided is not None else None,
+        decision=decision,
+        maladministration=maladministration,
+        injustice=injustice,
+    )
+    db.session.add(enquiry)
+    return enquiry
 
 
 def past_cases() -> list[PastCase]:
@@ -180,9 +257,36 @@ def test_the_database_counts_the_same_figures_as_counting_case_by_case(
             timeliness, ombudsman = expected["timeliness"], expected["ombudsman"]
             assert timeliness["stage3_panels"] == 3 and timeliness["acknowledged_late"]  # type: ignore[index]
             assert ombudsman["referred"] and ombudsman["premature"]  # type: ignore[index]
+            assert ombudsman["remedies"] and ombudsman["remedies_on_time"]  # type: ignore[index]
         before = reports.annual_report(period)["previous"]
         before.pop("feedback")
         assert before == counted_one_by_one(previous(period)) | {}, period
+    # The referrals' corners are in the two years: four first contacts, one declined,
+    # two outcomes, the staff referral.
+    advocacy = [counted_one_by_one(p)["advocacy"] for p in (YEAR, YEAR_BEFORE)]
+    assert sum(a["referrals_first_contact"] for a in advocacy) == 4  # type: ignore[index]
+    assert sum(a["referrals_declined"] for a in advocacy) == 1  # type: ignore[index]
+    assert sum(a["referrals_from_staff"] for a in advocacy) == 1  # type: ignore[index]
+    assert sum(sum(a["referral_outcomes"].values()) for a in advocacy) == 2  # type: ignore[index]
+
+
+def test_kept_figures_are_counted_again_when_a_referral_in_the_period_changes(
+    app: Flask,
+) -> None:
+    build_cases()
+    first = counted_by_the_database(YEAR)["advocacy"]
+    referral = db.session.scalars(
+        sa.select(Referral)
+        .where(Referral.made_on.between(YEAR.start, YEAR.end), Referral.status == "waiting")
+        .order_by(Referral.id)
+    ).first()
+    assert referral is not None
+    referral.status = "accepted"
+    referral.first_contact_on = referral.made_on
+    db.session.commit()
+    again = counted_by_the_database(YEAR)["advocacy"]
+    assert again == counted_one_by_one(YEAR)["advocacy"]
+    assert again["referrals_first_contact"] == first["referrals_first_contact"] + 1  # type: ignore[index]
 
 
 def test_the_outcomes_by_team_of_one_category_are_the_same_both_ways(app: Flask) -> None:
@@ -205,7 +309,7 @@ def test_kept_figures_are_counted_again_when_a_case_in_the_period_changes(app: F
         .order_by(Submission.id)
     ).first()
     assert case is not None
-    case.withdrawn_on = case.received_on + timedelta(days=1)
+    case.case.withdrawn_on = case.received_on + timedelta(days=1)
     db.session.commit()
     after = counted_by_the_database(YEAR)
     assert after == counted_one_by_one(YEAR)
@@ -261,7 +365,7 @@ def test_a_change_to_a_case_of_another_period_leaves_the_kept_figures_alone(
         sa.select(Submission).where(Submission.received_on > YEAR.end).order_by(Submission.id)
     ).first()
     assert case is not None
-    case.withdrawn_on = TODAY
+    case.case.withdrawn_on = TODAY
     db.session.commit()
     counted_by_the_database(YEAR)
     assert kept_months() == kept
@@ -317,7 +421,7 @@ def test_a_change_to_one_case_counts_only_its_month_again(app: Flask) -> None:
     kept = kept_months()
     case = a_complaint_received_in(YEAR)
     changed = case.received_on.replace(day=1)
-    case.withdrawn_on = case.received_on + timedelta(days=1)
+    case.case.withdrawn_on = case.received_on + timedelta(days=1)
     db.session.commit()
     assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
     after = kept_months()
@@ -341,6 +445,29 @@ def test_a_change_to_one_case_counts_only_its_month_again(app: Flask) -> None:
     assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
     again = kept_months()
     assert [day for day in again if again[day] != after[day]] == [its_month]
+
+
+def test_an_ombudsman_s_remedy_complied_with_counts_the_month_its_enquiry_arrived_again(
+    app: Flask,
+) -> None:
+    build_cases()
+    counted_by_the_database(YEAR)
+    kept = kept_months()
+    remedy = db.session.scalars(
+        sa.select(OmbudsmanRemedy)
+        .join(OmbudsmanEnquiry, OmbudsmanEnquiry.id == OmbudsmanRemedy.enquiry_id)
+        .where(OmbudsmanRemedy.complied_on.is_(None))
+        .where(OmbudsmanEnquiry.received_on.between(YEAR.start, YEAR.end))
+    ).first()
+    assert remedy is not None
+    arrived = db.session.get(OmbudsmanEnquiry, remedy.enquiry_id).received_on  # type: ignore[union-attr]
+    before = counted_by_the_database(YEAR)["ombudsman"]["remedies_on_time"]  # type: ignore[index]
+    remedy.complied_on = remedy.due_on
+    db.session.commit()
+    assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
+    assert counted_by_the_database(YEAR)["ombudsman"]["remedies_on_time"] == before + 1  # type: ignore[index]
+    after = kept_months()
+    assert [day for day in after if after[day] != kept[day]] == [arrived.replace(day=1)]
 
 
 def test_a_case_moved_to_another_month_counts_both_months_again(app: Flask) -> None:
@@ -375,7 +502,7 @@ def test_an_open_year_keeps_its_ended_months_and_counts_the_rest_each_time(
     ]
 
     # A change to the case of the current month: right at once, no ended month counted again.
-    current.withdrawn_on = date(2026, 1, 19)
+    current.case.withdrawn_on = date(2026, 1, 19)
     db.session.commit()
     assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
     # And one to a case received today.
@@ -386,7 +513,7 @@ def test_an_open_year_keeps_its_ended_months_and_counts_the_rest_each_time(
     november = date(2025, 11, 1)
     after = {day: when for day, when in kept_months().items() if day >= YEAR.start}
     assert [day for day in after if after[day] != in_year[day]] == [november]  # moved from it
-    today.ombudsman_decision = "upheld"
+    enquiry = add_enquiry(today, 0, decided=0, decision="upheld")
     db.session.commit()
     assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
     assert {day: when for day, when in kept_months().items() if day >= YEAR.start} == after
@@ -400,7 +527,7 @@ def test_an_open_year_keeps_its_ended_months_and_counts_the_rest_each_time(
     assert date(2026, 1, 1) in kept_months()
     # A change on 2 February to a case received on 20 January counts January again.
     january = kept_months()[date(2026, 1, 1)]
-    today.ombudsman_decision = "not_upheld"
+    enquiry.decision = "not_upheld"
     db.session.commit()
     assert counted_by_the_database(YEAR) == counted_one_by_one(YEAR)
     assert kept_months()[date(2026, 1, 1)] > january
@@ -417,6 +544,16 @@ def test_months_counted_in_one_pass_are_each_the_month_counted_alone(app: Flask)
         sa.select(Submission).where(Submission.received_on.between(empty.start, empty.end))
     ):
         case.received_on = date(2025, 10, 3)  # September left with no case at all
+    for enquiry in db.session.scalars(
+        sa.select(OmbudsmanEnquiry).where(
+            OmbudsmanEnquiry.received_on.between(empty.start, empty.end)
+        )
+    ):
+        enquiry.received_on = date(2025, 10, 3)  # nor an ombudsman's enquiry
+    for referral in db.session.scalars(
+        sa.select(Referral).where(Referral.made_on.between(empty.start, empty.end))
+    ):
+        referral.made_on = date(2025, 10, 3)  # nor a referral to the advocacy provider
     db.session.commit()
 
     def counted(periods: list[Period]) -> dict[date, object]:
@@ -476,7 +613,38 @@ def test_a_period_and_the_one_before_counted_together_overlapping_or_apart(app: 
     assert counted_by_the_database(autumn) == counted_one_by_one(autumn)
     kept = kept_months()
     between = a_complaint_received_in(Period(date(2025, 1, 1), date(2025, 9, 30)))
-    between.withdrawn_on = between.received_on + timedelta(days=2)
+    between.case.withdrawn_on = between.received_on + timedelta(days=2)
     db.session.commit()
     assert counted_by_the_database(autumn) == counted_one_by_one(autumn)
     assert kept_months() == kept
+
+
+def test_a_duplicate_merged_into_a_case_is_counted_once_both_ways(app: Flask) -> None:
+    """The same person complaining twice, through two channels, is one complaint: once
+    the duplicate is merged into the case kept, the report counts the pair once, and the
+    months it kept are counted again."""
+    build_cases()
+    first = counted_by_the_database(YEAR)
+    assert kept_months()
+    duplicate, kept = db.session.scalars(
+        with_case()
+        .where(Case.kind == "complaint", Submission.received_on.between(YEAR.start, YEAR.end))
+        .order_by(Submission.id)
+        .limit(2)
+    ).all()
+    manager = db.session.scalars(
+        sa.select(Staff).where(Staff.email == make_staff(Role.MANAGER, email="merges@example.com"))
+    ).one()
+    related_cases.merge(
+        manager,
+        duplicate,
+        into=kept.reference,
+        note="The same parent phoned and wrote online",
+        version=duplicate.case.version,
+        today=date(2026, 12, 1),
+    )
+    after = counted_by_the_database(YEAR)
+    assert after == counted_one_by_one(YEAR)
+    received = first["complaints"]["received"]  # type: ignore[index]
+    assert after["complaints"]["received"] == received - 1  # type: ignore[index]
+    assert after["contacts"]["total"] == first["contacts"]["total"] - 1  # type: ignore[index]

@@ -127,7 +127,7 @@ def test_possible_danger_has_its_own_red_status_on_top_until_someone_records_wha
     save(
         client,
         f"/staff/cases/{urgent.reference}/safeguarding",
-        {"version": str(urgent.version), "action": "Called the child back; referred to MASH."},
+        {"version": str(urgent.case.version), "action": "Called the child back; referred to MASH."},
     )
     rows = queue_rows(client)
     assert dict(rows)[urgent.reference] != "Possible danger: not yet looked at"
@@ -229,7 +229,7 @@ def test_an_alert_someone_acted_on_is_never_sent_again(client: FlaskClient) -> N
     save(
         client,
         f"/staff/cases/{case.reference}/safeguarding",
-        {"version": str(case.version), "action": "Spoke to the child's school."},
+        {"version": str(case.case.version), "action": "Spoke to the child's school."},
     )
     assert sweep(120).escalated == 0
     assert not any(purpose == "safeguarding_escalation" for purpose, _ in purposes())

@@ -240,7 +240,7 @@ def test_a_child_without_an_advocate_is_not_offered_to_hear_through_one(
     journey = Journey(client, "complaint")
     answers = answers_for("complaint", "child", advocate={"advocacy": advocacy})
     page = reach(journey, answers, "contact")
-    assert radio_values(page, "contact_preference") == ["email", "phone", "post"]
+    assert radio_values(page, "contact_preference") == ["email", "text", "phone", "post"]
     assert "Your advocate's email address" not in page.text
     refused = page_of(
         journey.post(
@@ -275,7 +275,13 @@ def test_a_child_with_an_advocate_can_hear_through_them_and_the_advocate_is_not_
         },
     )
     page = reach(journey, answers, "contact")
-    assert radio_values(page, "contact_preference") == ["email", "phone", "post", "advocate"]
+    assert radio_values(page, "contact_preference") == [
+        "email",
+        "text",
+        "phone",
+        "post",
+        "advocate",
+    ]
     journey.fill(answers, start="contact")
     confirmation = journey.send_and_confirm()
     assert "You told us you already have an advocate. They can help you with this." in (
@@ -336,11 +342,11 @@ def test_a_complaint_confirmation_gives_the_reply_date_and_the_advocate_date(
     journey.fill(answers_for("complaint", "parent"))
     page = journey.send_and_confirm()
     stored = only_submission()
-    assert stored.stage1_due and stored.case.advocacy_due_on
+    assert stored.case.stage1_due and stored.case.advocacy_due_on
     assert (
         f"We will get in touch to say we have it by {in_words(stored.acknowledge_by)}." in page.text
     )
-    assert f"We will reply by {in_words(stored.stage1_due)}." in page.text
+    assert f"We will reply by {in_words(stored.case.stage1_due)}." in page.text
     assert "within 10 working days" not in page.text
     assert (
         f"The advocacy service should get in touch by {in_words(stored.case.advocacy_due_on)}."
@@ -393,11 +399,11 @@ def test_a_welsh_confirmation_gives_its_dates_in_welsh(client: FlaskClient, app:
 
         with force_locale("cy"):
             reply_by, advocate_by = (
-                long_date(stored.stage1_due),
+                long_date(stored.case.stage1_due),
                 long_date(stored.case.advocacy_due_on),
             )
     assert reply_by in page.text and advocate_by in page.text
-    assert in_words(stored.stage1_due) not in page.text
+    assert in_words(stored.case.stage1_due) not in page.text
 
 
 # --- who it is about, in a child's words ---------------------------------------------------

@@ -40,11 +40,16 @@ SAMPLE_ARGUMENTS = {
     "token": "a-token",
     "section": "stages",
     "comparator_id": "1",
+    "step_id": "1",
     "comment_id": "0" * 32,
     "staff_id": "1",
     "concern_id": "1",
     "enquiry_id": "1",
     "letter_id": "1",
+    "ombudsman_id": "1",
+    "remedy_id": "1",
+    "organisation_id": "1",
+    "referral_id": "1",
 }
 
 

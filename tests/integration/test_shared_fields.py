@@ -60,13 +60,21 @@ def test_kept_fields_are_in_the_page_language_and_errors_in_it_too(
     assert radios(welsh) == radios(welsh_afresh)
 
 
+def filled_in(client: FlaskClient, app: Flask, name: str, what_happened: str) -> list[str]:
+    """A parent's complaint filled in up to check your answers; the steps asked."""
+    with app.app_context():
+        answers = answers_for("complaint", "parent")
+    answers["contact"] |= {"name": name, "email": EMAIL}
+    answers["what-happened"] |= {"what_happened": what_happened}
+    steps: list[str] = Journey(client, "complaint").fill(answers)
+    return steps
+
+
 def test_nothing_a_person_typed_is_kept(client: FlaskClient, app: Flask) -> None:
     journey = Journey(client, "complaint")
     with app.app_context():
         answers = answers_for("complaint", "parent")
-    answers["contact"] |= {"name": NAME, "email": EMAIL}
-    answers["what-happened"] |= {"what_happened": WHAT_HAPPENED}
-    steps = journey.fill(answers)
+    steps = filled_in(client, app, NAME, WHAT_HAPPENED)
     for step in steps:
         journey.get(step)  # each page again, with the answers in it
     # And a page sent back with its wrong answers in it.
@@ -74,5 +82,46 @@ def test_nothing_a_person_typed_is_kept(client: FlaskClient, app: Flask) -> None
 
     kept = "".join(fields._SHARED.values()) + "".join(fields._SHARED)
     assert fields._SHARED
-    for typed in (NAME, EMAIL, "rowan.kestrel@", "0770", WHAT_HAPPENED, "Sam Taylor", "2012"):
+    for typed in (NAME, EMAIL, "rowan.kestrel@", "0770", WHAT_HAPPENED, "Sam Taylor"):
         assert typed not in kept
+    # The child's year of birth typed, not the one in our "For example, 27 3 2012".
+    assert 'value="2012"' not in kept and '"2012"' not in kept
+
+
+HOSTILE = "<script>alert('x')</script> \"Tom\" & Jerry's {{ 7*7 }} portal0typed0x"
+
+
+def test_an_answered_question_from_kept_fields_is_the_one_made_afresh(
+    client: FlaskClient, app: Flask
+) -> None:
+    """What a person typed is put back into the kept HTML escaped exactly as the GOV.UK
+    macro escapes it: the page is the one made without anything kept, character for
+    character, markup typed shown as text."""
+    steps = filled_in(client, app, HOSTILE, HOSTILE)
+    for step in ("contact", "what-happened"):
+        assert step in steps
+        path = f"/make-a-complaint/{step}"
+        client.get(path)  # kept
+        kept = client.get(path).get_data(as_text=True)
+        fields._SHARED.clear()
+        afresh = client.get(path).get_data(as_text=True)
+        token = page_of_token(kept)
+        assert afresh.replace(page_of_token(afresh), token) == kept
+        assert "<script>alert" not in kept
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;Tom&#34; &amp; Jerry" in kept
+
+
+def test_a_wrong_answer_sent_back_is_shown_as_typed(client: FlaskClient, app: Flask) -> None:
+    journey = Journey(client, "complaint")
+    with app.app_context():
+        answers = answers_for("complaint", "parent")
+    journey.fill(answers)
+    wrong = answers["contact"] | {"email": "rowan<b>@", "phone": "0770"}
+    first = journey.post("contact", wrong).get_data(as_text=True)
+    again = journey.post("contact", wrong).get_data(as_text=True)
+    fields._SHARED.clear()
+    afresh = journey.post("contact", wrong).get_data(as_text=True)
+    assert 'value="rowan&lt;b&gt;@"' in again
+    token = page_of_token(again)
+    assert first.replace(page_of_token(first), token) == again
+    assert afresh.replace(page_of_token(afresh), token) == again

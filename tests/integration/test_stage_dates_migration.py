@@ -14,12 +14,19 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from migration_helpers import TODAY, load_the_demo, old_case, submissions_columns, through_the_model
+from migration_helpers import (
+    TODAY,
+    load_the_demo,
+    old_case,
+    submissions_columns,
+    through_the_model,
+    without_the_ombudsman,
+)
 
 from portal.domain.reports import financial_year, previous
 from portal.extensions import db
 from portal.models import Case, StageResponse, Submission
-from portal.models.submission import ON_STAGES
+from portal.models.stage_response import STAGE_FIELDS
 from portal.services import reports
 
 BEFORE = "c4e1a7d25b90"  # the revision before the dates moved
@@ -36,12 +43,12 @@ def own_database(
 
 def on_the_stages() -> dict[str, dict[str, Any]]:
     """Every case's stage dates, extension, people and panel, by their old names."""
-    return through_the_model(ON_STAGES)
+    return through_the_model(list(STAGE_FIELDS))
 
 
 def old_columns() -> dict[str, dict[str, Any]]:
     """The same, read from the case's own columns at the revision before."""
-    return submissions_columns(ON_STAGES, FLAGS)
+    return submissions_columns(list(STAGE_FIELDS), FLAGS)
 
 
 def stages_reached() -> dict[str, list[str]]:
@@ -72,7 +79,9 @@ def test_the_demo_data_keeps_every_stage_date_and_figure_through_the_migration(
     upgrade()
     assert on_the_stages() == values
     assert stages_reached() == reached
-    assert [reports.annual_report(year) for year in years] == report
+    assert [without_the_ombudsman(reports.annual_report(year)) for year in years] == [
+        without_the_ombudsman(figures) for figures in report
+    ]
     # Not a comparison of nothing: every case accepted has its stage 1 row, extended
     # ones their reasons, stage 2 requests their row.
     accepted = db.session.scalars(

@@ -499,7 +499,9 @@ def test_every_change_is_in_the_audit_trail(app: Flask, person: FlaskClient) -> 
         "authenticator_app_removed",
     ]
     details = db.session.scalars(
-        sa.select(AuditEvent.detail).where(AuditEvent.staff_id == account(email).id)
+        sa.select(AuditEvent.detail)
+        .where(AuditEvent.staff_id == account(email).id)
+        .order_by(AuditEvent.id)
     ).all()
     assert [d.get("second_factor") for d in details if "second_factor" in d] == [
         "none",
@@ -553,3 +555,31 @@ def test_an_administrator_can_reset_a_lost_app_from_the_command_line(
     assert try_password(person, email).location == "/staff/"
     assert person.get("/staff/").location == SET_UP
     assert "authenticator_app_reset" in set(db.session.scalars(sa.select(AuditEvent.action)))
+
+
+@pytest.mark.parametrize(
+    ("role", "team", "home"),
+    [
+        (Role.TEAM_MEMBER, "Looked After Children", "/staff/"),
+        (Role.AUDITOR, None, "/staff/"),
+        (Role.ADVOCATE, "Advocacy provider (Coram Voice)", "/staff/advocate/cases"),
+        (Role.PROVIDER_MANAGER, "Advocacy provider (Coram Voice)", "/staff/referrals"),
+    ],
+)
+def test_after_setting_up_the_app_each_role_goes_on_to_where_it_starts(
+    person: FlaskClient, role: Role, team: str | None, home: str
+) -> None:
+    """ "I have saved my recovery codes" leads to the person's own start: the provider's
+    manager to its referrals, not to a page it may not open."""
+    email = f"first.time.{role.value}@council.example"
+    staff_service.create_staff(
+        email=email, name="First Time", password=PASSWORD, role=role, team_name=team
+    )
+    try_password(person, email)
+    secret = set_up_page_key(person)
+    page = read(post_form(person, SET_UP, {"code": pyotp.TOTP(secret).now()}))
+    onwards = next(
+        a.attrs["href"] for a in page.find_all("a") if a.text == "I have saved my recovery codes"
+    )
+    assert onwards == home
+    assert person.get(onwards).status_code == 200

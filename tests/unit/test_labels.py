@@ -8,8 +8,12 @@ import pytest
 from babel.messages.pofile import read_po
 
 from portal.domain import labels
+from portal.domain.channels import Channel
 from portal.domain.flags import Flag
-from portal.domain.stages import Move, Stage
+from portal.domain.referrals import Outcome as ReferralOutcome
+from portal.domain.referrals import Source as ReferralSource
+from portal.domain.referrals import Status as ReferralStatus
+from portal.domain.stages import Move, ReopenReason, Stage
 from portal.domain.timescales import Procedure
 from portal.domain.types import (
     AdvocacyAnswer,
@@ -45,12 +49,26 @@ EVERY_VALUE = {
     + ["resolved_informally"],
     "ombudsman_decision": ["upheld", "not_upheld", "not_investigated", "premature"],
     "advocacy_status": ["offered", "requested", "accepted", "declined", "assigned", "has_advocate"],
-    "acknowledged_how": ["phone", "letter", "email", "in_person"],
+    "acknowledged_how": ["phone", "letter", "email", "text", "in_person"],
     "enquiry_from": ["mp", "councillor"],
+    "more_time_for": ["send_something", "stage2_decision"],
+    "from_them_decision": ["granted", "refused", "done"],
+    "maladministration_found": [True, False],
+    "injustice_found": [True, False],
+    "channel": list(Channel),
     "pause_reason": ["advocate", "complainant", "other"],
     "clock_event": ["started", "paused", "restarted", "extended", "stopped", "recomputed", "done"],
     "clock": ["triage", "stage1", "stage2", "stage3"],
     "move": list(Move),
+    "reopen_reason": list(ReopenReason),
+    "ending": ["closed", "withdrawn", "resolved_informally"],
+    "referral_source": list(ReferralSource),
+    "referral_status": list(ReferralStatus),
+    "referral_outcome": list(ReferralOutcome),
+    "search_field": ["reference", "name", "email", "phone", "postcode", "child_date_of_birth"]
+    + ["words"],
+    "consent_given_by": ["child_form", "staff", "advocate"],
+    "consent_withdrawn_by": ["child", "advocate", "staff"],
 }
 
 

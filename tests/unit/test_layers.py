@@ -29,6 +29,7 @@ INFRASTRUCTURE = {
     "portal.security",
     "portal.sessions",
     "portal.fields",
+    "portal.pdf",
 }
 APP = {"portal", "portal.templating", "portal.errors", "portal.delivery"}
 RANK = {"domain": 0, "infrastructure": 1, "models": 2, "services": 3, "blueprints": 4, "app": 5}

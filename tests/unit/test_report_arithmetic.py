@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 
 from portal.domain.reports import (
+    REFERRAL_OUTCOMES,
     Lesson,
     Period,
     ReportCase,
+    ReportEnquiry,
+    ReportReferral,
     change,
     figures,
     financial_year,
@@ -535,7 +538,7 @@ def test_costs_count_every_payment_and_add_it_up_exactly() -> None:
     }
 
 
-def test_the_ombudsman_referred_count_includes_decided_cases() -> None:
+def test_the_ombudsman_referred_count_includes_decided_imported_cases() -> None:
     cases = [
         complaint(ombudsman="referred"),
         complaint(ombudsman="upheld"),
@@ -550,6 +553,33 @@ def test_the_ombudsman_referred_count_includes_decided_cases() -> None:
         "not_upheld": 1,
         "not_investigated": 0,
         "premature": 2,
+        "maladministration": 0,
+        "injustice": 0,
+        "remedies": 0,
+        "remedies_on_time": 0,
+    }
+
+
+def test_the_ombudsman_s_enquiries_count_decisions_findings_and_remedies_on_time() -> None:
+    arrived = date(2025, 6, 2)
+    enquiries = [
+        ReportEnquiry(arrived),
+        ReportEnquiry(arrived, "upheld", True, True, remedies_on_time=(True, False)),
+        ReportEnquiry(arrived, "upheld", True, False, remedies_on_time=(True,)),
+        ReportEnquiry(arrived, "not_upheld", False, False),
+        ReportEnquiry(arrived, "not_investigated"),
+    ]
+    # An imported case that went to the ombudsman counts beside them.
+    assert count([complaint(ombudsman="premature")], enquiries=enquiries)["ombudsman"] == {
+        "referred": 6,
+        "upheld": 2,
+        "not_upheld": 1,
+        "not_investigated": 1,
+        "premature": 1,
+        "maladministration": 2,
+        "injustice": 1,
+        "remedies": 3,
+        "remedies_on_time": 2,
     }
 
 
@@ -584,14 +614,78 @@ def test_advocacy_offered_and_taken_up_by_children_who_complained() -> None:
         complaint(submitter_role="parent", advocacy_answer="accepted"),  # not a child
         replace(complaint(submitter_role="child", advocacy_answer="requested"), kind="advocacy"),
     ]
-    assert count(cases)["advocacy"] == {
-        "requests": 1,
-        "children_who_complained": 6,
-        "offered": 5,
-        # accepted, already had one, and the advocate who complained for the child
-        "took_up": 3,
-        "take_up_percent": 60.0,
+    assert (
+        count(cases)["advocacy"]
+        == {
+            "requests": 1,
+            "children_who_complained": 6,
+            "offered": 5,
+            # accepted, already had one, and the advocate who complained for the child
+            "took_up": 3,
+            "take_up_percent": 60.0,
+        }
+        | referral_figures()
+    )
+
+
+def referral_figures(**figures: Any) -> dict[str, Any]:
+    """The advocacy section's referral figures: none made, unless said."""
+    none: dict[str, Any] = {
+        "referrals": 0,
+        "referrals_from_requests": 0,
+        "referrals_from_offers": 0,
+        "referrals_from_staff": 0,
+        "referrals_accepted": 0,
+        "referrals_declined": 0,
+        "referrals_first_contact": 0,
+        "referral_take_up_percent": None,
+        "first_contact_median_working_days": None,
+        "first_contact_within_contract": 0,
+        "first_contact_within_contract_percent": None,
+        "referral_outcomes": dict.fromkeys(REFERRAL_OUTCOMES, 0),
     }
+    return none | figures
+
+
+def test_referrals_to_the_advocacy_provider_by_source_step_and_outcome() -> None:
+    """Working days here are calendar days (`calendar_days`): the arithmetic alone."""
+    made = date(2025, 6, 2)
+    due = made + timedelta(days=1)
+
+    def referral(source: str, status: str, contact: int | None = None, **more: Any) -> Any:
+        return ReportReferral(
+            made_on=made,
+            due_on=due,
+            source=source,
+            status=status,
+            first_contact_on=made + timedelta(days=contact) if contact is not None else None,
+            **more,
+        )
+
+    referrals = [
+        referral("request", "closed", 0, outcome="supported_complaint"),
+        referral("request", "accepted", 1),
+        referral("offer", "closed", 4, outcome="no_contact"),
+        referral("offer", "accepted", 90),  # counted as 60 for the median's tallies
+        referral("offer", "waiting"),
+        referral("staff", "declined"),
+    ]
+    advocacy = count([], referrals=referrals)["advocacy"]
+    assert {key: advocacy[key] for key in referral_figures()} == referral_figures(
+        referrals=6,
+        referrals_from_requests=2,
+        referrals_from_offers=3,
+        referrals_from_staff=1,
+        referrals_accepted=4,
+        referrals_declined=1,
+        referrals_first_contact=4,
+        referral_take_up_percent=66.7,
+        first_contact_median_working_days=2.5,  # 0, 1, 4, 60
+        first_contact_within_contract=2,  # on the day made, and the day after
+        first_contact_within_contract_percent=50.0,
+        referral_outcomes=dict.fromkeys(REFERRAL_OUTCOMES, 0)
+        | {"supported_complaint": 1, "no_contact": 1},
+    )
 
 
 def test_lessons_are_listed_as_given() -> None:

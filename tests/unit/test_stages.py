@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from portal.domain.clock import add_working_days
+from portal.domain.ombudsman import Enquiry
 from portal.domain.stages import (
     Move,
     MoveRefused,
@@ -23,8 +24,12 @@ from portal.domain.stages import (
     apply_move,
     check_move,
     current_stage,
+    how_it_ended,
     is_late_request,
     next_due,
+    reopen,
+    reopen_stages,
+    running,
     stage2_clock_start,
     stage2_longest,
 )
@@ -64,7 +69,6 @@ ASKED3 = (Move.REQUEST_STAGE3, date(2026, 5, 5))
 PANEL = (Move.SET_PANEL, date(2026, 6, 15))
 REPORT = (Move.PANEL_REPORT, date(2026, 6, 19))
 RESPONDED3 = (Move.RESPOND_STAGE3, date(2026, 7, 8))
-REFERRED = (Move.REFER_OMBUDSMAN, date(2026, 8, 3))
 
 ALWAYS = {Move.WITHDRAW, Move.CLOSE}
 
@@ -91,10 +95,10 @@ def test_before_the_procedure_a_case_can_be_accepted_resolved_informally_or_with
         (
             [ACCEPTED],
             Stage.STAGE1,
-            {Move.EXTEND_STAGE1, Move.RESPOND_STAGE1, Move.REFER_OMBUDSMAN},
+            {Move.EXTEND_STAGE1, Move.RESPOND_STAGE1},
         ),
-        ([ACCEPTED, EXTENDED1], Stage.STAGE1, {Move.RESPOND_STAGE1, Move.REFER_OMBUDSMAN}),
-        ([ACCEPTED, RESPONDED1], Stage.STAGE1, {Move.REQUEST_STAGE2, Move.REFER_OMBUDSMAN}),
+        ([ACCEPTED, EXTENDED1], Stage.STAGE1, {Move.RESPOND_STAGE1}),
+        ([ACCEPTED, RESPONDED1], Stage.STAGE1, {Move.REQUEST_STAGE2}),
         (
             [ACCEPTED, RESPONDED1, ASKED2],
             Stage.STAGE2,
@@ -103,48 +107,32 @@ def test_before_the_procedure_a_case_can_be_accepted_resolved_informally_or_with
                 Move.APPOINT_INVESTIGATORS,
                 Move.EXTEND_STAGE2,
                 Move.ADJUDICATE_STAGE2,
-                Move.REFER_OMBUDSMAN,
             },
         ),
         (
             [ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED],
             Stage.STAGE2,
-            {Move.REQUEST_STAGE3, Move.REFER_OMBUDSMAN},
+            {Move.REQUEST_STAGE3},
         ),
         (
             [ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED, ASKED3],
             Stage.STAGE3,
-            {Move.SET_PANEL, Move.REFER_OMBUDSMAN},
+            {Move.SET_PANEL},
         ),
         (
             [ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED, ASKED3, PANEL],
             Stage.STAGE3,
-            {Move.PANEL_REPORT, Move.REFER_OMBUDSMAN},
+            {Move.PANEL_REPORT},
         ),
         (
             [ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED, ASKED3, PANEL, REPORT],
             Stage.STAGE3,
-            {Move.RESPOND_STAGE3, Move.REFER_OMBUDSMAN},
+            {Move.RESPOND_STAGE3},
         ),
         (
             [ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED, ASKED3, PANEL, REPORT, RESPONDED3],
             Stage.STAGE3,
-            {Move.REFER_OMBUDSMAN},
-        ),
-        (
-            [
-                ACCEPTED,
-                RESPONDED1,
-                ASKED2,
-                ADJUDICATED,
-                ASKED3,
-                PANEL,
-                REPORT,
-                RESPONDED3,
-                REFERRED,
-            ],
-            Stage.OMBUDSMAN,
-            {Move.OMBUDSMAN_DECISION},
+            set(),
         ),
     ],
     ids=[
@@ -157,10 +145,9 @@ def test_before_the_procedure_a_case_can_be_accepted_resolved_informally_or_with
         "panel met",
         "panel reported",
         "council responded",
-        "with the ombudsman",
     ],
 )
-def test_in_england_the_case_goes_through_three_stages_then_the_ombudsman(
+def test_in_england_the_case_goes_through_three_stages(
     steps: list[tuple[Move, date]], stage: Stage, expected: set[Move]
 ) -> None:
     progress = walk(ENGLAND, *steps)
@@ -173,7 +160,7 @@ def test_in_wales_and_the_corporate_procedure_the_ombudsman_comes_after_stage_2(
     procedure: Procedure,
 ) -> None:
     adjudicated = walk(procedure, ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED)
-    assert set(allowed_moves(adjudicated, date(2026, 5, 5))) == {Move.REFER_OMBUDSMAN} | ALWAYS
+    assert set(allowed_moves(adjudicated, date(2026, 5, 5))) == ALWAYS
     with pytest.raises(MoveRefused, match="no review panel: the ombudsman comes next"):
         check_move(adjudicated, Move.REQUEST_STAGE3, date(2026, 5, 5))
 
@@ -373,27 +360,6 @@ REFUSALS = [
     ),
     (
         ENGLAND,
-        [],
-        Move.REFER_OMBUDSMAN,
-        date(2026, 1, 5),
-        "Only a complaint in the procedure can go to the ombudsman.",
-    ),
-    (
-        ENGLAND,
-        [ACCEPTED, REFERRED],
-        Move.REFER_OMBUDSMAN,
-        date(2026, 8, 4),
-        "The case has already been referred to the ombudsman.",
-    ),
-    (
-        ENGLAND,
-        [ACCEPTED],
-        Move.OMBUDSMAN_DECISION,
-        date(2026, 1, 5),
-        "A decision comes after a referral, once.",
-    ),
-    (
-        ENGLAND,
         [(Move.WITHDRAW, date(2025, 12, 22))],
         Move.ACCEPT,
         date(2025, 12, 23),
@@ -413,13 +379,33 @@ def test_a_move_the_procedure_does_not_allow_is_refused_saying_why(
     assert move not in allowed_moves(progress, on)
 
 
-def test_a_case_closed_after_its_response_can_still_go_to_the_ombudsman_for_a_decision() -> None:
+def test_a_closed_case_with_an_open_ombudsman_enquiry_is_with_the_ombudsman() -> None:
+    """The ombudsman comes after closure: the case is with it while the enquiry needs
+    something, and closed again once it is decided (and any remedy complied with); no
+    move of the procedure is open meanwhile."""
     closed = walk(ENGLAND, ACCEPTED, RESPONDED1, (Move.CLOSE, date(2026, 1, 21)))
-    assert allowed_moves(closed, date(2026, 5, 1)) == [Move.REFER_OMBUDSMAN]
-    referred = apply_move(closed, Move.REFER_OMBUDSMAN, date(2026, 5, 1))
-    assert Move.OMBUDSMAN_DECISION in allowed_moves(referred, date(2026, 9, 1))
-    decided = apply_move(referred, Move.OMBUDSMAN_DECISION, date(2026, 9, 1))
-    assert decided.ombudsman_decided_on == date(2026, 9, 1)
+    asked = replace(closed, ombudsman=(Enquiry(date(2026, 5, 1), reply_due_on=date(2026, 5, 29)),))
+    assert current_stage(asked) is Stage.OMBUDSMAN
+    assert allowed_moves(asked, date(2026, 5, 4)) == []
+    owed = running(asked)
+    assert [(d.what, d.deadline.due if d.deadline else None) for d in owed] == [
+        ("Reply to the ombudsman's enquiry", date(2026, 5, 29))
+    ]
+    decided = replace(
+        closed,
+        ombudsman=(
+            Enquiry(date(2026, 5, 1), replied_on=date(2026, 5, 20), decided_on=date(2026, 9, 1)),
+        ),
+    )
+    assert current_stage(decided) is Stage.CLOSED
+    assert running(decided) == []
+
+
+def test_an_open_case_with_an_enquiry_is_with_the_ombudsman_until_closed() -> None:
+    answered = walk(ENGLAND, ACCEPTED, RESPONDED1)
+    asked = replace(answered, ombudsman=(Enquiry(date(2026, 2, 2)),))
+    assert current_stage(asked) is Stage.OMBUDSMAN
+    assert set(allowed_moves(asked, date(2026, 2, 3))) == ALWAYS
 
 
 # --- what is due next ------------------------------------------------------------------------
@@ -504,7 +490,9 @@ def test_nothing_is_owed_once_answered_or_with_the_ombudsman() -> None:
     done = walk(
         ENGLAND, ACCEPTED, RESPONDED1, ASKED2, ADJUDICATED, ASKED3, PANEL, REPORT, RESPONDED3
     )
-    for owing_nothing in (walk(ENGLAND, ACCEPTED, RESPONDED1), done, apply_move(done, *REFERRED)):
+    # An enquiry whose reply date the ombudsman has not set owes nothing dated.
+    referred = replace(done, ombudsman=(Enquiry(date(2026, 8, 3)),))
+    for owing_nothing in (walk(ENGLAND, ACCEPTED, RESPONDED1), done, referred):
         assert next_due(acknowledged_on_its_date(owing_nothing)) is None
 
 
@@ -720,3 +708,39 @@ def test_the_hand_counted_dates_agree_with_the_clock() -> None:
     ]
     for start, days, expected in counted:
         assert add_working_days(start, days) == expected, (start, days)
+
+
+# --- reopening a closed case ---------------------------------------------------------------
+
+
+def test_a_case_reopened_goes_back_to_the_stage_it_was_closed_from() -> None:
+    at_stage2 = walk(ENGLAND, ACCEPTED, RESPONDED1, ASKED2, (Move.CLOSE, date(2026, 3, 2)))
+    assert current_stage(at_stage2) is Stage.CLOSED
+    assert how_it_ended(at_stage2) == ("closed", date(2026, 3, 2))
+    assert reopen_stages(at_stage2) == [Stage.STAGE2]
+    back = reopen(at_stage2, date(2026, 6, 1))
+    assert current_stage(back) is Stage.STAGE2 and back.closed_on is None
+    # What it had reached stays, and stage 2's response is owed again from its request.
+    assert back.stage2_requested_on == ASKED2[1]
+    due = next_due(back)
+    assert due is not None and due.what == "Stage 2 response"
+    with pytest.raises(MoveRefused, match="stage it was closed from"):
+        reopen(at_stage2, date(2026, 6, 1), Stage.STAGE1)
+
+
+def test_a_complaint_ended_in_triage_may_be_reopened_into_stage_1() -> None:
+    withdrawn = walk(ENGLAND, (Move.WITHDRAW, date(2025, 12, 22)))
+    assert how_it_ended(withdrawn) == ("withdrawn", date(2025, 12, 22))
+    assert reopen_stages(withdrawn) == [Stage.TRIAGE, Stage.STAGE1]
+    assert current_stage(reopen(withdrawn, date(2026, 1, 5))) is Stage.TRIAGE
+    accepted = reopen(withdrawn, date(2026, 1, 5), Stage.STAGE1)
+    assert current_stage(accepted) is Stage.STAGE1 and accepted.accepted_on == date(2026, 1, 5)
+    informal = walk(ENGLAND, (Move.RESOLVE_INFORMALLY, date(2025, 12, 22)))
+    assert how_it_ended(informal) == ("resolved_informally", date(2025, 12, 22))
+
+
+def test_only_a_closed_case_is_reopened() -> None:
+    open_case = walk(ENGLAND, ACCEPTED)
+    assert reopen_stages(open_case) == [] and how_it_ended(open_case) is None
+    with pytest.raises(MoveRefused, match="Only a closed case"):
+        reopen(open_case, date(2026, 1, 5))

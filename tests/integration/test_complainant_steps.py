@@ -1,0 +1,608 @@
+"""The person's side of the case, from the tracking page (issue 17): reply, add
+information and files, ask for more time, withdraw, ask for stage 2; each a dated record
+staff see on the case, a task, an audit entry and an email to staff without the words;
+what they write read for danger; and a copy of what they sent, as a page and a PDF."""
+
+import io
+import subprocess
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from backoffice_helpers import (
+    browser,
+    case_page,
+    look,
+    make_staff,
+    new_complaint,
+    queue_row,
+    read,
+    received_at,
+    save,
+    sign_in_as_manager,
+)
+from conftest import sending_to
+from flask import Flask
+from flask.testing import FlaskClient
+from journey_helpers import Journey, answers_for, in_words, only_submission, squash
+from PIL import Image
+from smtp_server import SmtpServer
+from werkzeug.test import TestResponse
+
+from portal.domain.access import Role
+from portal.domain.clock import LONDON, add_working_days, london_date
+from portal.domain.complainant_steps import Actor, Decision, MoreTimeFor
+from portal.domain.stages import Move
+from portal.domain.types import SubmitterRole
+from portal.extensions import db
+from portal.models import Attachment, AuditEvent, ComplainantStep, Staff, Submission, Task
+from portal.services import cases, complainant_steps, outbox, safeguarding, subject_access
+from portal.services.common import hash_token
+
+TOKEN = "a-secret-token-for-the-tests"
+TEAM_INBOX = "looked.after@northmoor.example"
+DANGER = "My stepdad hits me when mum is at work."
+
+
+@pytest.fixture
+def app(app: Flask, smtp: SmtpServer) -> Flask:
+    return sending_to(app, smtp)
+
+
+def a_case(
+    role: SubmitterRole = SubmitterRole.PARENT,
+    on: date | None = None,
+    text: str = "Nobody came to the review meeting.",
+) -> str:
+    case = new_complaint(role=role, when=received_at(on) if on else None, text=text)
+    case.tracking_token_hash = hash_token(TOKEN)
+    db.session.commit()
+    reference = case.reference
+    db.session.remove()
+    return reference
+
+
+def track(reference: str) -> str:
+    return f"/track/{reference}/{TOKEN}"
+
+
+def the_case(reference: str) -> Submission:
+    db.session.expire_all()
+    found = db.session.scalar(sa.select(Submission).where(Submission.reference == reference))
+    assert found is not None
+    return found
+
+
+def a_manager() -> Staff:
+    email = make_staff(Role.MANAGER, email="decider@northmoor.example")
+    staff = db.session.scalar(sa.select(Staff).where(Staff.email == email))
+    assert staff is not None
+    return staff
+
+
+def staff_move(staff: Staff, reference: str, move: Move, on: date) -> None:
+    case = the_case(reference)
+    cases.apply(staff, case, cases.MoveInput(move, on, {}), version=case.case.version)
+
+
+def responded(reference: str, on: date) -> Staff:
+    """Acknowledged, accepted and answered at stage 1 on `on`."""
+    staff = a_manager()
+    case = the_case(reference)
+    cases.record_acknowledgement(
+        staff, case, how="phone", on=on, version=case.case.version, today=on
+    )
+    staff_move(staff, reference, Move.ACCEPT, on)
+    staff_move(staff, reference, Move.RESPOND_STAGE1, on)
+    return staff
+
+
+def send(client: FlaskClient, url: str, data: dict, **kwargs: object) -> TestResponse:
+    """Open the form, then send it with its hidden fields and `data`."""
+    page = look(client, url)
+    hidden = {
+        e.attrs["name"]: e.attrs.get("value", "")
+        for e in page.find_all("input")
+        if e.attrs.get("type") == "hidden" and e.attrs.get("name")
+    }
+    return client.post(url, data={**hidden, **data}, **kwargs)
+
+
+def staff_emails(smtp: SmtpServer, address: str) -> list:
+    outbox.work_once()
+    return [m for m in smtp.inbox.to(address) if "tracking page" in m.text]
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(out, "PNG")
+    return out.getvalue()
+
+
+# --- reply ----------------------------------------------------------------------------------
+
+
+def test_a_reply_is_kept_for_staff_who_are_told_without_the_words(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    reference = a_case()
+    client = browser(app)
+    page = look(client, track(reference))
+    assert "Reply to us" in page.text and "Ask for stage 2" not in page.text
+
+    words = "<script>alert(1)</script> The meeting was moved again without telling me."
+    response = send(client, page.link_to("Reply to us"), {"text": words})
+    assert response.status_code == 302
+    sent = look(client, response.location)
+    today = london_date(datetime.now(UTC))
+    look_by = add_working_days(today, 3)
+    assert sent.title.startswith("We have your message")
+    assert f"read it by {in_words(look_by)}" in squash(sent.text)
+    assert client.get(response.location).headers["Cache-Control"] == "no-store"
+
+    case = the_case(reference)
+    (step,) = db.session.scalars(sa.select(ComplainantStep)).all()
+    assert (step.kind, step.by, step.sent_on, step.text) == ("reply", "complainant", today, words)
+    task = db.session.scalar(sa.select(Task).where(Task.kind == "from_complainant"))
+    assert task is not None and task.due_on == look_by
+    audit = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "from_complainant_reply")
+    )
+    assert audit is not None and audit.staff_id is None and words not in str(audit.detail)
+
+    told = staff_emails(smtp, TEAM_INBOX)
+    assert len(told) == 1
+    assert reference in told[0].text and f"/staff/cases/{reference}" in told[0].text
+    assert "meeting" not in told[0].text and "meeting" not in told[0].html
+
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    shown = case_page(staff, reference)
+    assert "From them, through the tracking page" in shown.text
+    assert words in shown.text  # shown as words, not run
+    assert "<script>alert(1)</script>" not in shown.html
+    assert case.case.stage == "triage"
+
+
+def test_a_reply_answers_the_latest_message_from_us(app: Flask) -> None:
+    reference = a_case()
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    save(
+        staff,
+        f"/staff/cases/{reference}/message",
+        {"subject": "Your meeting", "body": "When can we meet?", "to": ["complainant"]},
+    )
+    client = browser(app)
+    page = look(client, f"{track(reference)}/reply")
+    assert "You are replying to our message of" in page.text
+    send(client, f"{track(reference)}/reply", {"text": "Tuesday works."})
+    step = db.session.scalar(sa.select(ComplainantStep))
+    assert step is not None and step.in_reply_to is not None
+    assert step.in_reply_to.subject == "Your meeting"
+    assert "In reply to: Your meeting" in squash(case_page(staff, reference).text)
+
+
+def test_an_empty_reply_is_refused_in_the_summary_and_beside_the_box(app: Flask) -> None:
+    reference = a_case()
+    client = browser(app)
+    response = send(client, f"{track(reference)}/reply", {"text": "  "})
+    page = read(response)
+    assert response.status_code == 200
+    assert page.title.startswith("Error:")
+    assert page.error_summary == [("#text", "Enter your message")]
+    assert page.inline_errors["text"] == "Enter your message"
+    assert db.session.scalar(sa.select(sa.func.count(ComplainantStep.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "path", ["", "/reply", "/add-information", "/more-time", "/withdraw", "/what-you-sent"]
+)
+def test_a_wrong_token_finds_nothing(app: Flask, path: str) -> None:
+    reference = a_case()
+    client = browser(app)
+    assert client.get(f"/track/{reference}/not-the-token{path}").status_code == 404
+    assert client.get(f"/track/CSC-2099-9999/{TOKEN}{path}").status_code == 404
+    assert client.get(f"{track(reference)}{path}").status_code == 200
+
+
+def test_stage_2_cannot_be_asked_for_before_the_stage_1_response(app: Flask) -> None:
+    reference = a_case()
+    client = browser(app)
+    assert client.get(f"{track(reference)}/ask-for-stage-2").status_code == 404
+
+
+# --- information and files --------------------------------------------------------------------
+
+
+def test_information_with_a_file_is_checked_and_kept_with_it(app: Flask, uploads: Path) -> None:
+    reference = a_case()
+    client = browser(app)
+    url = f"{track(reference)}/add-information"
+    refused = read(
+        send(
+            client,
+            url,
+            {"text": "", "files": [(io.BytesIO(b"MZ not a pdf"), "letter.pdf")]},
+            content_type="multipart/form-data",
+        )
+    )
+    assert refused.title.startswith("Error:")
+    assert refused.error_summary[0][0] == "#files"
+    assert (
+        "letter.pdf: The selected file must be a PDF, JPG, PNG or Word document"
+        in (refused.error_summary[0][1])
+    )
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+
+    response = send(
+        client,
+        url,
+        {"text": "Here is the photo.", "files": [(io.BytesIO(png()), "photo.png")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert "photo.png" in look(client, response.location).text
+    (kept,) = db.session.scalars(sa.select(Attachment)).all()
+    step = db.session.scalar(sa.select(ComplainantStep))
+    assert step is not None and kept.step_id == step.id
+    assert kept.submission_id == the_case(reference).id
+    assert kept.scan_status == "unscanned"  # no scanner configured in tests
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    page = case_page(staff, reference)
+    assert "photo.png" in page.text and "Not scanned for viruses" in page.text
+
+
+def test_information_needs_words_or_a_file(app: Flask) -> None:
+    reference = a_case()
+    page = read(send(browser(app), f"{track(reference)}/add-information", {"text": ""}))
+    assert page.error_summary == [("#text", "Enter what you want to tell us, or choose a file")]
+
+
+# --- danger -------------------------------------------------------------------------------------
+
+
+def test_danger_in_a_reply_alerts_the_safeguarding_team_and_tops_the_queue(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    reference = a_case(role=SubmitterRole.CHILD)
+    case = the_case(reference)
+    assert not case.urgent
+    client = browser(app)
+    response = send(client, f"{track(reference)}/reply", {"text": f"Please help. {DANGER}"})
+    sent = look(client, response.location)
+    assert "If someone is in danger right now, call 999." in sent.text
+
+    case = the_case(reference)
+    assert case.urgent and case.case.safeguarding_actioned_at is None
+    assert case.case.danger_reported_at is not None
+    assert any(
+        s["sentence"] == DANGER and s["source"] == "tracking-page" for s in case.danger_signs
+    )
+    outbox.work_once()
+    alerts = smtp.inbox.to("first.response@northmoor.example")
+    assert any("URGENT" in m.subject and reference in m.subject for m in alerts)
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    assert "Possible danger: not yet looked at" in case_page(staff, reference).text
+
+
+# --- more time, withdraw ------------------------------------------------------------------------
+
+
+def test_more_time_is_a_task_for_staff_who_decide(app: Flask) -> None:
+    reference = a_case()
+    client = browser(app)
+    page = look(client, f"{track(reference)}/more-time")
+    assert "To decide whether to ask for stage 2" not in page.text  # no response yet
+    response = send(
+        client,
+        f"{track(reference)}/more-time",
+        {"what_for": "send_something", "text": "Two weeks to find the letters."},
+    )
+    sent = look(client, response.location)
+    assert "We will decide by" in sent.text
+    step = db.session.scalar(sa.select(ComplainantStep))
+    assert step is not None and step.more_time_for == "send_something"
+
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    url = f"/staff/cases/{reference}/from-them/{step.id}"
+    refused = read(send(staff, url, {"decision": "refused", "note": ""}))
+    assert ("#note", "Enter why") in refused.error_summary
+
+
+def test_a_withdrawal_is_confirmed_then_staff_record_it_dated_the_day_asked(app: Flask) -> None:
+    reference = a_case()
+    client = browser(app)
+    url = f"{track(reference)}/withdraw"
+    check = read(send(client, url, {"reason": "It is sorted now."}))
+    assert check.title.startswith("Are you sure you want to stop your complaint?")
+    assert db.session.scalar(sa.select(sa.func.count(ComplainantStep.id))) == 0
+    response = client.post(
+        url, data={"csrf_token": check.csrf_token, "reason": "It is sorted now.", "confirm": "yes"}
+    )
+    sent = look(client, response.location)
+    assert "Until then, nothing changes" in sent.text
+    assert the_case(reference).case.stage == "triage"  # not closed by itself
+    assert "Stop your complaint" not in look(client, track(reference)).text
+
+    step = db.session.scalar(sa.select(ComplainantStep))
+    assert step is not None
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    save(staff, f"/staff/cases/{reference}/from-them/{step.id}", {"decision": "granted"})
+    case = the_case(reference)
+    assert case.case.stage == "closed"
+    assert case.case.withdrawn_on == step.sent_on
+    assert look(client, track(reference)).text.count("Reply to us") == 0
+
+
+# --- stage 2 --------------------------------------------------------------------------------------
+
+
+def test_stage_2_in_time_is_recorded_and_starts_its_clock(app: Flask, smtp: SmtpServer) -> None:
+    today = london_date(datetime.now(UTC))
+    reference = a_case(on=today - (today - date(today.year, today.month, 1)))
+    responded(reference, today)
+    client = browser(app)
+    page = look(client, track(reference))
+    window = add_working_days(today, 20)
+    assert f"ask by {in_words(window)}" in squash(page.text)
+    url = page.link_to("Ask for stage 2")
+
+    empty = read(send(client, url, {"reasons": ""}))
+    assert empty.error_summary == [("#reasons", "Enter why you are not happy with our reply")]
+
+    response = send(client, url, {"reasons": "The reply did not answer my main point."})
+    sent = look(client, response.location)
+    case = the_case(reference)
+    assert case.case.stage == "stage2"
+    assert case.stage_row("stage2").requested_on == today
+    assert not case.stage_row("stage2").request_late
+    due = add_working_days(today, 25)
+    assert case.case.next_due_on == due
+    assert f"by {in_words(due)}" in squash(sent.text)
+    step = db.session.scalar(sa.select(ComplainantStep))
+    assert step is not None and step.recorded and not step.late
+    trail = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "move:request_stage2")
+    )
+    assert trail is not None and trail.staff_id is None and trail.detail["by"] == "complainant"
+    assert "Ask for stage 2" not in look(client, track(reference)).text
+
+
+def test_a_late_stage_2_request_is_accepted_flagged_and_staff_decide(app: Flask) -> None:
+    today = london_date(datetime.now(UTC))
+    long_ago = today.replace(year=today.year - 1)
+    reference = a_case(on=long_ago)
+    responded(reference, long_ago)
+    client = browser(app)
+    page = look(client, f"{track(reference)}/ask-for-stage-2")
+    assert "The usual time to ask ended on" in page.text
+    response = send(client, f"{track(reference)}/ask-for-stage-2", {"reasons": "I was ill."})
+    sent = look(client, response.location)
+    assert "You asked after the usual 20 working days" in sent.text
+    case = the_case(reference)
+    assert case.case.stage == "stage1"  # waiting for staff
+    step = db.session.scalar(sa.select(ComplainantStep))
+    assert step is not None and step.late and not step.recorded
+
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    shown = case_page(staff, reference)
+    assert "Asked for after the usual 20 working days" in shown.text
+    save(staff, f"/staff/cases/{reference}/from-them/{step.id}", {"decision": "granted"})
+    case = the_case(reference)
+    assert case.case.stage == "stage2"
+    assert case.stage_row("stage2").requested_on == step.sent_on
+    assert case.stage_row("stage2").request_late
+
+
+def test_time_granted_to_decide_makes_a_later_request_in_time_across_christmas(
+    app: Flask,
+) -> None:
+    """Stage 1 answered on Wed 25 Nov 2026: 20 working days end on Wed 23 Dec 2026. More
+    time asked for on 1 Dec, granted to 8 Jan 2027; the request on Thu 7 Jan 2027 is in
+    time, and stage 2's 25 working days run past the Christmas and New Year bank
+    holidays. A reply on Wed 23 Dec 2026 is to be read within 3 working days: Wed 30 Dec."""
+    answered = date(2026, 11, 25)
+    reference = a_case(on=date(2026, 11, 2))
+    staff = responded(reference, answered)
+    case = the_case(reference)
+    assert complainant_steps.window_end(case) == date(2026, 12, 23)
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time(12, 0), LONDON)
+
+    reply = complainant_steps.reply(case, "Thanks.", now=at(date(2026, 12, 23)))
+    assert reply.look_by == date(2026, 12, 30)
+
+    asked = complainant_steps.ask_for_more_time(
+        the_case(reference), MoreTimeFor.STAGE2_DECISION, "My exams.", now=at(date(2026, 12, 1))
+    )
+    assert asked.look_by == date(2026, 12, 3)
+    case = the_case(reference)
+    complainant_steps.decide(
+        staff,
+        case,
+        asked.step,
+        decision=Decision.GRANTED,
+        granted_to=date(2027, 1, 8),
+        note="",
+        version=case.case.version,
+        today=date(2026, 12, 2),
+    )
+    case = the_case(reference)
+    assert complainant_steps.window_end(case) == date(2027, 1, 8)
+
+    sent = complainant_steps.ask_for_next_stage(case, "Not answered.", now=at(date(2027, 1, 7)))
+    case = the_case(reference)
+    assert sent.step.recorded and not sent.step.late
+    assert not case.stage_row("stage2").request_late
+    assert case.stage_row("stage2").requested_on == date(2027, 1, 7)
+    # 25 working days from Thu 7 Jan 2027: Thu 11 Feb 2027.
+    assert case.case.next_due_on == date(2027, 2, 11) == add_working_days(date(2027, 1, 7), 25)
+
+
+# --- a copy of what they sent --------------------------------------------------------------------
+
+
+def test_a_copy_of_what_they_sent_as_a_page_and_a_pdf(app: Flask) -> None:
+    reference = a_case(text="The social worker missed three visits in March.")
+    client = browser(app)
+    page = look(client, track(reference))
+    copy = look(client, page.link_to("A copy of what you sent"))
+    assert copy.title.startswith("A copy of what you sent")
+    assert "The social worker missed three visits in March." in copy.text
+    response = client.get(copy.link_to("Download a copy (PDF)"))
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert reference in text
+    assert "The social worker missed three visits in March." in squash(text)
+
+
+def test_the_copy_is_in_welsh_for_someone_who_wrote_in_welsh(app: Flask) -> None:
+    reference = a_case(text="Ni ddaeth neb i'r cyfarfod.")
+    case = the_case(reference)
+    case.language = "cy"
+    db.session.commit()
+    client = browser(app)
+    copy = look(client, f"{track(reference)}/what-you-sent")
+    assert copy.title.startswith("Copi o'r hyn a anfonoch chi")
+    assert copy.summary_answers == {"Beth ddigwyddodd": "Ni ddaeth neb i'r cyfarfod."}
+    response = client.get(f"{track(reference)}/what-you-sent.pdf")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Copi o'r hyn a anfonoch chi" in text and "Beth ddigwyddodd" in text
+    assert reference in text
+
+
+def test_the_copy_shows_every_answer_as_check_your_answers_showed_it(app: Flask) -> None:
+    client = browser(app)
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    checked = journey.check_answers().summary_answers
+    journey.send_and_confirm()
+    case = only_submission()
+    case.tracking_token_hash = hash_token(TOKEN)
+    db.session.commit()
+    copy = look(browser(app), f"{track(case.reference)}/what-you-sent")
+    assert copy.summary_answers == checked
+
+
+def test_what_they_sent_later_is_in_their_subject_access_export(app: Flask) -> None:
+    reference = a_case()
+    complainant_steps.reply(the_case(reference), "I found the letter.")
+    exported = subject_access.export(a_manager(), reference=reference)
+    (case,) = exported["cases"]
+    (sent,) = case["sent_from_the_tracking_page"]
+    assert (sent["what"], sent["words"], sent["by"]) == (
+        "reply",
+        "I found the letter.",
+        "complainant",
+    )
+
+
+def test_the_queue_tags_the_case_until_staff_have_dealt_with_it(app: Flask) -> None:
+    reference = a_case()
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    assert "They sent something" not in queue_row(staff, reference)
+    sent = complainant_steps.reply(the_case(reference), "Tuesday works.")
+    assert "They sent something" in queue_row(staff, reference)
+    save(staff, f"/staff/cases/{reference}/from-them/{sent.step.id}", {})
+    assert "They sent something" not in queue_row(staff, reference)
+    page = case_page(staff, reference)
+    assert "Dealt with" in page.text
+
+
+def test_danger_sent_later_is_sent_again_only_after_the_minutes_from_when_it_came(
+    app: Flask,
+) -> None:
+    """The out-of-hours escalation counts from the message that brought the signs, not
+    from receipt days before."""
+    reference = a_case(role=SubmitterRole.CHILD, on=date(2026, 11, 2))
+    came = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    complainant_steps.reply(the_case(reference), f"Please help. {DANGER}", now=came)
+    minutes = app.config["SAFEGUARDING_ESCALATE_AFTER_MINUTES"]
+    assert safeguarding.escalate_due(now=came + timedelta(minutes=minutes - 1)) == 0
+    assert safeguarding.escalate_due(now=came + timedelta(minutes=minutes + 1)) == 1
+    assert the_case(reference).case.safeguarding_escalated_at is not None
+
+
+def test_the_assignee_is_told_rather_than_the_team_and_an_advocate_is_named(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    reference = a_case()
+    worker = make_staff(Role.TEAM_MEMBER, team="Looked After Children", email="w@example.com")
+    case = the_case(reference)
+    case.case.assigned_staff_id = db.session.scalar(
+        sa.select(Staff.id).where(Staff.email == worker)
+    )
+    db.session.commit()
+    complainant_steps.add_information(
+        the_case(reference), "The school wrote too.", by=Actor.ADVOCATE
+    )
+    outbox.work_once()
+    (told,) = smtp.inbox.to(worker)
+    assert told.subject == f"{reference}: more information or files from their advocate"
+    assert "school" not in told.text
+    assert staff_emails(smtp, TEAM_INBOX) == []
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    assert "(from their advocate)" in case_page(staff, reference).text
+
+
+def test_someone_who_changes_their_mind_about_stopping_carries_on(app: Flask) -> None:
+    reference = a_case()
+    sent = complainant_steps.withdraw(the_case(reference), "")
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    url = f"/staff/cases/{reference}/from-them/{sent.step.id}"
+    refused = read(send(staff, url, {"decision": "refused", "note": ""}))
+    assert ("#note", "Enter why") in refused.error_summary
+    save(staff, url, {"decision": "refused", "note": "They phoned: they want to carry on."})
+    case = the_case(reference)
+    assert case.case.stage == "triage" and case.case.withdrawn_on is None
+    client = browser(app)
+    assert "Stop your complaint" in look(client, track(reference)).text  # offered again
+
+
+def test_a_review_panel_asked_for_in_time_is_recorded_and_starts_the_panels_clock(
+    app: Flask,
+) -> None:
+    """England: after the stage 2 adjudication the tracking page offers a review panel
+    (stage 3), and a request within 20 working days is recorded at once."""
+    today = london_date(datetime.now(UTC))
+    reference = a_case(on=today - (today - date(today.year, today.month, 1)))
+    staff = responded(reference, today)
+    client = browser(app)
+    assert "Ask for a review panel" not in look(client, track(reference)).text
+    for move in (Move.REQUEST_STAGE2, Move.ADJUDICATE_STAGE2):
+        staff_move(staff, reference, move, today)
+    page = look(client, track(reference))
+    window = add_working_days(today, 20)
+    assert f"stage 2 reply, ask by {in_words(window)}" in squash(page.text)
+    url = page.link_to("Ask for a review panel")
+    empty = read(send(client, url, {"reasons": ""}))
+    assert empty.error_summary == [
+        ("#reasons", "Enter why you are not happy with our stage 2 reply")
+    ]
+    sent = look(client, send(client, url, {"reasons": "Nobody looked again."}).location)
+    panel_by = add_working_days(today, 30)
+    assert f"The review panel must meet by {in_words(panel_by)}" in squash(sent.text)
+    case = the_case(reference)
+    assert case.case.stage == "stage3" and case.stage_row("stage3").requested_on == today
+    trail = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "move:request_stage3")
+    )
+    assert trail is not None and trail.staff_id is None and trail.detail["by"] == "complainant"
+    assert "Ask for a review panel" not in look(client, track(reference)).text
