@@ -11,6 +11,8 @@ Create Date: 2026-12-06 05:20:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from portal.database import UTCDateTime
+
 # revision identifiers, used by Alembic.
 revision = "8c3e1f0a7d42"
 down_revision = "5e1d7c3a9b20"
@@ -32,7 +34,7 @@ def upgrade():
         batch_op.add_column(sa.Column("notify_id", sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column("delivery_status", sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column("delivery_reason", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("delivery_updated_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("delivery_updated_at", UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index("ix_outbox_messages_notify_id", ["notify_id"], unique=False)
 
 
