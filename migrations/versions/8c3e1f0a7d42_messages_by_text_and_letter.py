@@ -34,7 +34,9 @@ def upgrade():
         batch_op.add_column(sa.Column("notify_id", sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column("delivery_status", sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column("delivery_reason", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("delivery_updated_at", UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("delivery_updated_at", UTCDateTime(timezone=True), nullable=True)
+        )
         batch_op.create_index("ix_outbox_messages_notify_id", ["notify_id"], unique=False)
 
 
