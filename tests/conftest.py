@@ -26,11 +26,21 @@ def _database_url(tmp_dir: Path) -> str:
     return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
 
+# A test that leaves a transaction open while another connection alters or locks the same
+# rows would wait for ever on PostgreSQL (CI's run hung so once); no test waits this long
+# on purpose, so a wait past it fails the test that caused it instead.
+LOCK_TIMEOUT = "-c lock_timeout=60s"
+
+
 def _own_database(url: str, worker: str | None) -> str:
     """Each pytest-xdist worker gets a database of its own beside DATABASE_URL's
     (portal_ci_gw0, portal_ci_gw1 ...), made if it is not there; without xdist, that one."""
     if worker is None:
-        return url
+        return (
+            sa.make_url(url)
+            .update_query_dict({"options": LOCK_TIMEOUT})
+            .render_as_string(hide_password=False)
+        )
     server = sa.make_url(url)
     own = server.set(database=f"{server.database}_{worker}")
     engine = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -41,7 +51,7 @@ def _own_database(url: str, worker: str | None) -> str:
         if not exists:
             connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
     engine.dispose()
-    return own.render_as_string(hide_password=False)
+    return own.update_query_dict({"options": LOCK_TIMEOUT}).render_as_string(hide_password=False)
 
 
 # The files judging the one walk through every public page (`crawl` in
