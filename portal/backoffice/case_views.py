@@ -519,7 +519,7 @@ def enquiry_reply(reference: str, enquiry_id: int) -> Response | str:
         return "Reply recorded."
 
     return case_action(
-        reference,
+        found,
         EnquiryReplyForm,
         save,
         title=f"Record the reply to {asked.name}",

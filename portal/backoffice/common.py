@@ -142,7 +142,7 @@ def required_date(field: Any) -> date:
 
 
 def case_action(
-    reference: str,
+    reference: str | Submission,
     form_class: Callable[..., F],
     save: Callable[[Submission, F, int], str],
     *,
@@ -160,8 +160,10 @@ def case_action(
     case and returns the message to show. A refusal (someone saved the case first, or the
     use case said no) is shown beside the field `beside` (or the field `elsewhere` names
     for it), in the error summary too, and nothing is saved; a use case that says this
-    person may not do it is a 403. `inline` actions also answer the queue's htmx row."""
-    found = case_or_404(reference)
+    person may not do it is a 403. `inline` actions also answer the queue's htmx row.
+    A view that has found the case already (to find a part of it) passes it, not its
+    reference, so it is not read twice."""
+    found = reference if isinstance(reference, Submission) else case_or_404(reference)
     form = form_class(data={"version": found.case.version, **(data(found) if data else {})})
     if choices:
         choices(form, found)

@@ -69,11 +69,12 @@ def _step(
     data: Callable[[OmbudsmanEnquiry], dict[str, Any]],
 ) -> Response | str:
     """One step of an enquiry the case has (404 otherwise), as every case action is."""
-    asked = ombudsman.find(case_or_404(reference), enquiry_id)
+    found = case_or_404(reference)
+    asked = ombudsman.find(found, enquiry_id)
     if asked is None:
         abort(404)
     return case_action(
-        reference,
+        found,
         form_class,
         lambda found, form, version: save(found, asked, form, version),
         title=title,
@@ -222,7 +223,8 @@ def ombudsman_remedy(reference: str, ombudsman_id: int) -> Response | str:
 )
 @requires(Permission.WORK_CASES)
 def ombudsman_compliance(reference: str, remedy_id: int) -> Response | str:
-    remedy = ombudsman.find_remedy(case_or_404(reference), remedy_id)
+    found = case_or_404(reference)
+    remedy = ombudsman.find_remedy(found, remedy_id)
     if remedy is None:
         abort(404)
 
@@ -246,7 +248,7 @@ def ombudsman_compliance(reference: str, remedy_id: int) -> Response | str:
         return "Compliance with the remedy recorded."
 
     return case_action(
-        reference,
+        found,
         OmbudsmanComplianceForm,
         save,
         title="Record compliance with the ombudsman's remedy",
