@@ -2,6 +2,11 @@
 (a permanent failure or a returned letter, from GOV.UK Notify's receipts): tasks get
 `outbox_message_id`. Nothing is moved; the downgrade drops the column.
 
+Also: 8c3e1f0a7d42 made `outbox_messages.delivery_updated_at` a timestamp without time
+zone, where the model (UTCDateTime) has one with it, as every other time the portal
+keeps: `flask db check` on PostgreSQL reported it. It is made one with a time zone here
+(its values are UTC; none is set before this revision's receipts).
+
 Revision ID: c4a9e2d71f03
 Revises: 8c3e1f0a7d42
 Create Date: 2026-12-06 15:40:00.000000
@@ -9,6 +14,8 @@ Create Date: 2026-12-06 15:40:00.000000
 
 import sqlalchemy as sa
 from alembic import op
+
+import portal.database
 
 # revision identifiers, used by Alembic.
 revision = "c4a9e2d71f03"
@@ -18,6 +25,14 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.alter_column(
+            "delivery_updated_at",
+            existing_type=sa.DateTime(),
+            type_=portal.database.UTCDateTime(timezone=True),
+            existing_nullable=True,
+            postgresql_using="delivery_updated_at AT TIME ZONE 'UTC'",
+        )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("outbox_message_id", sa.Integer(), nullable=True))
         batch_op.create_index(
@@ -38,3 +53,11 @@ def downgrade():
         )
         batch_op.drop_index(batch_op.f("ix_tasks_outbox_message_id"))
         batch_op.drop_column("outbox_message_id")
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.alter_column(
+            "delivery_updated_at",
+            existing_type=portal.database.UTCDateTime(timezone=True),
+            type_=sa.DateTime(),
+            existing_nullable=True,
+            postgresql_using="delivery_updated_at AT TIME ZONE 'UTC'",
+        )

@@ -397,7 +397,7 @@ def _messages_not_sent(walker: Walker, server: LiveServer, complaint: str) -> No
         receipts.record(receipts.Receipt(notification, reference, "temporary-failure"))
         db.session.remove()
     walker.press(
-        "Try again: acknowledgement text message to +447700900002",
+        "Try again sending the acknowledgement text message to +447700900002",
         "messages not sent (out of date)",
     )
     assert "Something changed since you opened this page" in walker.page.inner_text("main")
