@@ -99,6 +99,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from portal import delivery, errors, i18n, templating
     from portal.backoffice import auth
     from portal.backoffice import bp as backoffice_bp
+    from portal.callbacks import bp as callbacks_bp
     from portal.cli import register_cli
     from portal.public import bp as public_bp
     from portal.services import effects  # noqa: F401  (registers what follows each event)
@@ -111,6 +112,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(backoffice_bp)
+    # Notify's receipts carry a bearer token, not a form's CSRF token.
+    csrf.exempt(callbacks_bp)
+    app.register_blueprint(callbacks_bp)
 
     # Browsers ask for an icon by themselves; the crown is GOV.UK's alone, so: nothing.
     app.add_url_rule(

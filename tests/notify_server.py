@@ -25,6 +25,9 @@ portal uses, written from Notify's published API documentation
   07700900003 and ``temp-fail@simulator.notify`` a temporary one), any address with
   "perm-fail", "temp-fail" or "technical-fail" in it, or what a test set in
   ``statuses``; otherwise delivered. ``send_receipt`` posts another later.
+- Returned letters: ``return_letter`` posts Notify's returned-letter callback
+  (notification_id, reference, created_at, template_id ...) to ``returned_letter_url``
+  with the same bearer token.
 
 Everything accepted is kept (``accepted``) so a test can check what the portal asked
 Notify to send: the template, the personalisation, the reference.
@@ -249,6 +252,8 @@ class NotifyServer:
         self.rate_limit_per_minute = rate_limit_per_minute
         self.callback_url = callback_url
         self.callback_token = callback_token
+        # Where returned letters are posted (Notify's "returned letter" callback).
+        self.returned_letter_url: str | None = None
         # A recipient's status in its delivery receipt, over `status_by_rule`.
         self.statuses: dict[str, str] = {}
         # Seconds each request takes, like a slow network.
@@ -534,6 +539,29 @@ class NotifyServer:
             self._receipt_threads.append(thread)
         thread.start()
 
+    def return_letter(self, notification_id: str) -> None:
+        """Royal Mail brings a letter back: Notify posts to the returned-letter callback,
+        in the shape of Notify's returned letter report (notifications-api
+        ``create_returned_letter_callback_data``), with the callback's bearer token."""
+        with self._lock:
+            notification = next(n for n in self.accepted if n.id == notification_id)
+            notification.status = "returned-letter"
+        if not self.returned_letter_url:
+            return
+        payload = {
+            "notification_id": notification.id,
+            "reference": notification.reference,
+            "created_at": _timestamp(notification.created_at),
+            "email_address": "API",
+            "template_name": "Letter",
+            "template_id": notification.template_id,
+            "template_version": notification.template_version,
+            "original_file_name": None,
+            "job_row_number": None,
+            "upload_letter_file_name": None,
+        }
+        self._post(self.returned_letter_url, payload)
+
     def _post_receipt(self, notification: Notification) -> None:
         if not self.callback_url:
             return
@@ -549,8 +577,11 @@ class NotifyServer:
             "template_id": notification.template_id,
             "template_version": notification.template_version,
         }
+        self._post(self.callback_url, payload)
+
+    def _post(self, url: str, payload: dict[str, Any]) -> None:
         request = Request(
-            self.callback_url,
+            url,
             data=json.dumps(payload).encode(),
             method="POST",
             headers={

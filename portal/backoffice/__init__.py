@@ -9,6 +9,7 @@ from portal.backoffice import (  # noqa: E402,F401
     clock_views,
     common,
     letter_views,
+    message_views,
     ombudsman_views,
     queue_views,
     record_views,

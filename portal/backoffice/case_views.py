@@ -36,7 +36,7 @@ from portal.backoffice.forms import (
     SufficientInterestForm,
     ThankForm,
 )
-from portal.domain import labels
+from portal.domain import delivery, labels
 from portal.domain.access import Permission
 from portal.domain.complainant_steps import Decision, StepKind
 from portal.domain.letters import ombudsman_for
@@ -65,6 +65,8 @@ from portal.services import (
     correspondence,
     enquiries,
     ombudsman,
+    outbox,
+    receipts,
     recording,
     referrals,
     related_cases,
@@ -112,6 +114,11 @@ def case(reference: str) -> str:
         ombudsman_name=ombudsman_for(progress.procedure, found.jurisdiction).name(str),
         note_form=NoteForm(data={"version": found.case.version}),
         tasks=cases.open_tasks(found),
+        messages=receipts.on_case(found.id),
+        version_of=receipts.version_of,
+        may_send_again=outbox.may_send_again,
+        purpose_words=delivery.PURPOSE_WORDS,
+        channel_words=delivery.channel_words,
         notices=reminders.for_case(found),
         teams=teams.all_teams(),
         staff_names={s.id: s.name for s in staff_service.team_members(None)},

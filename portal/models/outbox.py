@@ -6,7 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import utcnow
+from portal.domain.delivery import DeliveryStatus
 from portal.models import Model
+
+__all__ = ["DeliveryStatus", "MessageChannel", "OutboxMessage", "OutboxStatus"]
 
 if TYPE_CHECKING:
     from portal.models.submission import Submission
@@ -25,22 +28,6 @@ class MessageChannel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
     LETTER = "letter"
-
-
-class DeliveryStatus(StrEnum):
-    """What the provider (GOV.UK Notify) later says became of a message it accepted.
-    SMTP gives no receipt: an email sent over SMTP keeps no delivery status."""
-
-    DELIVERED = "delivered"
-    # Notify's "permanent-failure": the address or number does not exist, or the phone
-    # has been off for days. Someone must reach the person another way.
-    PERMANENT_FAILURE = "permanent-failure"
-    # "temporary-failure": the inbox was full or the phone off; Notify gave up trying.
-    TEMPORARY_FAILURE = "temporary-failure"
-    # "technical-failure": Notify's own; the portal sends it again.
-    TECHNICAL_FAILURE = "technical-failure"
-    # A printed letter Royal Mail brought back.
-    RETURNED_LETTER = "returned-letter"
 
 
 class OutboxMessage(Model):

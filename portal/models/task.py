@@ -9,6 +9,7 @@ from portal.models import Model
 
 if TYPE_CHECKING:
     from portal.models.correspondence import Correspondence
+    from portal.models.outbox import OutboxMessage
     from portal.models.submission import Submission
 
 
@@ -27,6 +28,12 @@ class Task(Model):
     done_at: Mapped[datetime | None]
     # The letter or message the task is to deliver, when it is one (printed from it).
     correspondence_id: Mapped[int | None] = mapped_column(sa.ForeignKey("correspondence.id"))
+    # The message that never reached the person, when the task is to reach them another
+    # way (a permanent failure or a returned letter: services/receipts.py).
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_messages.id"), index=True
+    )
 
     submission: Mapped["Submission"] = relationship()
     correspondence: Mapped["Correspondence | None"] = relationship()
+    outbox_message: Mapped["OutboxMessage | None"] = relationship()

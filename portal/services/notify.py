@@ -25,6 +25,7 @@ from flask import current_app
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
+from portal.domain import delivery
 from portal.models import MessageChannel
 
 # The client logs each failed request with Notify's answer; Notify's messages name the
@@ -81,7 +82,9 @@ def already_accepted(
     with its reference, of its channel, made no earlier than the message was queued. A
     reference is the outbox id, and ids start again with a new database (a restored
     backup, a test system on the live key): an older notification with the same
-    reference is another message, and taking it for this one would lose this one."""
+    reference is another message, and taking it for this one would lose this one. A
+    notification that failed (a technical failure, a number that does not exist) is not
+    taken either: the message is being tried again because it did not arrive."""
     try:
         found = notify.get_all_notifications(reference=reference)
     except HTTPError as error:
@@ -89,7 +92,12 @@ def already_accepted(
     since = queued_at.replace(tzinfo=UTC) - CLOCKS_MAY_DIFFER
     for notification in found.get("notifications") or []:
         made = _moment(notification.get("created_at"))
-        if notification.get("type") == channel and made is not None and made >= since:
+        if (
+            notification.get("type") == channel
+            and made is not None
+            and made >= since
+            and not delivery.never_arrived(notification.get("status"))
+        ):
             return str(notification["id"])
     return None
 

@@ -42,9 +42,10 @@ from flask_mail import BadHeaderError, Connection, Message
 from markupsafe import Markup
 
 from portal.database import utcnow
+from portal.domain import delivery
 from portal.extensions import db, mail
 from portal.models import MessageChannel, OutboxMessage, OutboxStatus, Submission
-from portal.services import clock, notify
+from portal.services import audit, clock, notify
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,9 @@ def queue(
     message, or an address's lines, one a line, for a letter."""
     if (template is None) == (text_body is None or html_body is None):
         raise ValueError("queue a message's bodies, or its template and context")
+    # Who it is for decides what its failure calls for (a task to reach the person):
+    # a purpose nobody classified is refused here, not discovered when it fails.
+    delivery.audience_of(purpose)
     message = OutboxMessage(
         channel=channel.value,
         submission=submission,
@@ -311,6 +315,11 @@ def _record_sent(message: OutboxMessage, when: datetime) -> None:
     message.status = OutboxStatus.SENT.value
     message.sent_at = when
     message.last_error = None
+    # A new notification: what Notify said of an earlier one (sent again after a
+    # failure) no longer says anything of this one.
+    message.delivery_status = None
+    message.delivery_reason = None
+    message.delivery_updated_at = None
     submission = message.submission
     if (
         submission is not None
@@ -599,13 +608,49 @@ def work_forever(
             time.sleep(poll_seconds)
 
 
-def retry(message_id: int) -> bool:
-    """Staff ask for a failed message to be tried again."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.status != OutboxStatus.FAILED.value:
-        return False
+def not_sent() -> sa.ColumnElement[bool]:
+    """The messages that did not reach anyone: failed here, or sent and then reported
+    by Notify as not delivered (a technical failure being sent again is pending, and not
+    among them)."""
+    return sa.or_(
+        OutboxMessage.status == OutboxStatus.FAILED.value,
+        sa.and_(
+            OutboxMessage.status == OutboxStatus.SENT.value,
+            OutboxMessage.delivery_status.in_([str(s) for s in delivery.FAILURES]),
+        ),
+    )
+
+
+def may_send_again(message: OutboxMessage) -> bool:
+    return message.status == OutboxStatus.FAILED.value or (
+        message.status == OutboxStatus.SENT.value and delivery.is_failure(message.delivery_status)
+    )
+
+
+def send_again(message: OutboxMessage, *, when: datetime | None = None) -> None:
+    """Back in the queue with all its tries, due now; the caller commits. Notify's id
+    for the notification that failed is forgotten: a receipt for it that comes late
+    then finds no message, and the new notification gets a receipt of its own. The
+    worker still asks Notify by the reference first (a try may have been accepted), and
+    takes a notification found only if it did not fail (notify.already_accepted)."""
     message.status = OutboxStatus.PENDING.value
     message.attempts = 0
-    message.next_attempt_at = utcnow()
+    message.next_attempt_at = when or utcnow()
+    message.notify_id = None
+
+
+def retry(message_id: int) -> bool:
+    """`flask outbox retry ID`: a failed message, or one Notify could not deliver, is
+    tried again (staff do the same from the back office: services/receipts.py)."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or not may_send_again(message):
+        return False
+    send_again(message)
+    audit.record(
+        "message_sent_again",
+        staff=None,
+        submission=message.submission,
+        detail={"message": message.id, "by": "flask outbox retry"},
+    )
     db.session.commit()
     return True

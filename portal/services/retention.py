@@ -209,7 +209,10 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
             .values(reason=None, agreement=None)
         )
         db.session.execute(
-            sa.update(Task).where(Task.submission_id == case.id).values(description=REMOVED)
+            sa.update(Task)
+            .where(Task.submission_id == case.id)
+            # The message it names goes below.
+            .values(description=REMOVED, outbox_message_id=None)
         )
         db.session.execute(
             sa.update(CaseNote).where(CaseNote.submission_id == case.id).values(text=REMOVED)

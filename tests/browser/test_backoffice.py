@@ -8,6 +8,7 @@ The staff and the cases are made with the same helpers as tests/integration, ins
 live server's app, so the browser meets them as a member of staff would."""
 
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
@@ -33,6 +34,7 @@ from backoffice_browser import (
     walker_signs_in,
 )
 from browser_env import Contexts, LiveServer
+from outbox_helpers import a_message_not_sent
 from page_checks import Crawl, NuReport, Walker, check_html, judge_axe, judge_html
 from playwright.sync_api import Browser, Page
 
@@ -41,8 +43,17 @@ from portal.domain.access import Role
 from portal.domain.clock import LONDON
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import OutboxMessage, Referral, UnsentConcern
-from portal.services import intake, response_letters, routing_rules, safeguarding, staff, teams
+from portal.models import MessageChannel, OutboxMessage, Referral, Submission, UnsentConcern
+from portal.services import (
+    intake,
+    outbox,
+    receipts,
+    response_letters,
+    routing_rules,
+    safeguarding,
+    staff,
+    teams,
+)
 from portal.services.staff_links import PURPOSE
 
 pytestmark = pytest.mark.browser
@@ -92,6 +103,10 @@ BACKOFFICE_PAGES = [
     "annual report (dates wrong)",
     "letters waiting (none)",
     "letters waiting",
+    "messages not sent (none)",
+    "messages not sent",
+    "messages not sent (out of date)",
+    "a case with a message not delivered",
     "staff accounts",
     "staff account",
     "staff account (errors)",
@@ -351,6 +366,45 @@ def _letters_waiting(walker: Walker, server: LiveServer, caseworker: str) -> Non
     assert walker.page.locator("main tbody tr").count() == 2
 
 
+def _messages_not_sent(walker: Walker, server: LiveServer, complaint: str) -> None:
+    """None at first; then a message the portal could not send and a text message Notify
+    could not deliver (its receipt gives the case a task); then "Try again" pressed on a
+    page gone out of date (another receipt came meanwhile), refused."""
+    walker.goto("/staff/messages-not-sent", "messages not sent (none)")
+    assert "Every message has been sent." in walker.page.inner_text("main")
+    with server.app.app_context():
+        case = db.session.scalars(sa.select(Submission).where(Submission.reference == complaint))
+        found = case.one()
+        a_message_not_sent(found, "NotifyRefused: 400 ValidationError: Not a valid email address")
+        bounced = outbox.queue(
+            purpose="acknowledgement",
+            recipient="+447700900002",
+            subject="",
+            text_body="We have your complaint.",
+            html_body="",
+            submission=found,
+            channel=MessageChannel.SMS,
+        )
+        bounced.status, bounced.attempts, bounced.sent_at = "sent", 1, utcnow()
+        bounced.notify_id = str(uuid.uuid4())
+        db.session.commit()
+        notification, reference = bounced.notify_id, str(bounced.id)
+        receipts.record(receipts.Receipt(notification, reference, "permanent-failure"))
+        db.session.remove()
+    walker.goto("/staff/messages-not-sent", "messages not sent")
+    assert walker.page.locator("main tbody tr").count() == 2
+    with server.app.app_context():
+        receipts.record(receipts.Receipt(notification, reference, "temporary-failure"))
+        db.session.remove()
+    walker.press(
+        "Try again sending the acknowledgement text message to +447700900002",
+        "messages not sent (out of date)",
+    )
+    assert "Something changed since you opened this page" in walker.page.inner_text("main")
+    walker.goto(f"/staff/cases/{complaint}", "a case with a message not delivered")
+    assert "Reach them another way" in walker.page.inner_text("main")
+
+
 def _staff_accounts(walker: Walker, server: LiveServer, member: str) -> None:
     """The manager changes a team member's team and role; refused first with no team."""
     walker.goto("/staff/staff-accounts", "staff accounts")
@@ -568,6 +622,10 @@ def backoffice(browser: Browser, server: LiveServer) -> Iterator[Crawl]:
         crawler.attempt("finding cases", lambda: _finding_cases(walker, refs[Kind.COMPLAINT]))
         crawler.attempt("recording another way", lambda: _recording_another_way(walker))
         crawler.attempt("letters waiting", lambda: _letters_waiting(walker, server, member))
+        crawler.attempt(
+            "messages not sent",
+            lambda: _messages_not_sent(walker, server, refs[Kind.COMPLAINT]),
+        )
         crawler.attempt("staff accounts", lambda: _staff_accounts(walker, server, member))
         crawler.attempt("possible danger", lambda: _possible_danger(walker, server))
         crawler.attempt("your account", lambda: _your_account(walker, server))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import OutboxMessage
+from portal.models import OutboxMessage, Submission
 from portal.services import outbox
 from portal.services.intake import NewSubmission
 
@@ -41,3 +41,21 @@ def work() -> outbox.WorkResult:
     result = outbox.work_once()
     db.session.expire_all()
     return result
+
+
+def a_message_not_sent(
+    case: Submission, error: str = "SMTPRecipientsRefused: no such mailbox"
+) -> OutboxMessage:
+    """A message from staff on the case that the portal could not send (failed for good,
+    with its reason), as "Messages not sent" lists it; committed."""
+    message = outbox.queue(
+        purpose="correspondence",
+        recipient="pat.parent@example.com",
+        subject="Your meeting",
+        text_body="See you on Friday.",
+        html_body="<p>See you on Friday.</p>",
+        submission=case,
+    )
+    message.status, message.last_error = "failed", error
+    db.session.commit()
+    return message

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from backoffice_helpers import csrf_token, make_staff, new_complaint, sign_in
 from flask import Flask, current_app
 from flask.testing import FlaskClient
+from outbox_helpers import a_message_not_sent
 
 from portal.backoffice.auth import PUBLIC
 from portal.domain.access import ROLE_PERMISSIONS, Permission, Role
@@ -24,6 +25,7 @@ from portal.models import (
     Enquiry,
     OmbudsmanEnquiry,
     OmbudsmanRemedy,
+    OutboxMessage,
     Referral,
     ResponseLetter,
     RoutingRule,
@@ -74,6 +76,8 @@ def _url_for_rule(rule, reference: str, rule_id: int, attachment_id: int = 1) ->
         url = url.replace("<int:step_id>", str(_a_reply_from_them(reference)))
     url = url.replace("<int:letter_id>", str(_a_letter(reference)))
     url = url.replace("<int:organisation_id>", str(_an_organisation()))
+    if "<int:message_id>" in url:
+        url = url.replace("<int:message_id>", str(_a_message_not_sent(reference)))
     if "<int:referral_id>" in url:
         url = url.replace("<int:referral_id>", str(_a_referral(reference)))
     if "<int:ombudsman_id>" in url or "<int:remedy_id>" in url:
@@ -130,6 +134,20 @@ def _a_letter(reference: str) -> int:
     db.session.add(letter)
     db.session.commit()
     return letter.id
+
+
+def _a_message_not_sent(reference: str) -> int:
+    """A message on the case that failed, for "Try again"."""
+    case = db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one()
+    found = db.session.scalar(
+        sa.select(OutboxMessage.id).where(
+            OutboxMessage.submission_id == case.id, OutboxMessage.status == "failed"
+        )
+    )
+    if found is not None:
+        return found
+    message = a_message_not_sent(case)
+    return message.id
 
 
 def _a_reply_from_them(reference: str) -> int:

@@ -55,7 +55,7 @@ def unanalysed(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]
 def queue_messages(count: int) -> None:
     for number in range(count):
         outbox.queue(
-            purpose="team_notice",
+            purpose="team_notification",
             recipient=f"team{number}@council.example",
             subject=f"A new case {number}",
             text_body="A new case is waiting.",
@@ -249,8 +249,17 @@ def test_a_context_holds_plain_values_only(mailing: Flask) -> None:
     for context in ({"case": object()}, {"when": [staff or object()]}):
         with pytest.raises(TypeError):
             outbox.queue(
-                purpose="x", recipient="a@example.com", subject="s", template="t", context=context
+                purpose="team_notification",
+                recipient="a@example.com",
+                subject="s",
+                template="t",
+                context=context,
             )
     with pytest.raises(ValueError):
-        outbox.queue(purpose="x", recipient="a@example.com", subject="s", text_body="only text")
+        outbox.queue(
+            purpose="team_notification",
+            recipient="a@example.com",
+            subject="s",
+            text_body="only text",
+        )
     db.session.rollback()

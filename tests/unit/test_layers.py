@@ -55,7 +55,7 @@ def layer_of(module: str) -> str:
         return "models"
     if module.startswith("portal.services"):
         return "services"
-    if module.startswith(("portal.public", "portal.backoffice")):
+    if module.startswith(("portal.public", "portal.backoffice", "portal.callbacks")):
         return "blueprints"
     if module in APP or module.startswith("portal.cli"):
         return "app"
