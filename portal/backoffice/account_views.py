@@ -3,7 +3,16 @@ the password, setting up an authenticator app, recovery codes, and "Your account
 other roles turn it on or off (docs/security.md)."""
 
 import segno
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -43,6 +52,26 @@ from portal.services import two_factor
 @requires(PUBLIC)
 @limiter.limit("20 per minute", methods=["POST"])
 def sign_in() -> Response | str:
+    """The portal's own password (and code), unless the council signs its staff in with
+    its own accounts (OIDC_ISSUER): then the way to that, and to the break-glass account."""
+    if current_app.config.get("OIDC_ISSUER") and request.method == "GET":
+        return render_template(
+            "backoffice/sign-in-council.html", next=safe_next(request.args.get("next"), "")
+        )
+    return _with_password()
+
+
+@bp.route("/sign-in/break-glass", methods=["GET", "POST"])
+@requires(PUBLIC)
+@limiter.limit("20 per minute", methods=["POST"])
+def sign_in_break_glass() -> Response | str:
+    """With OIDC on, the break-glass account's password (docs/oidc.md)."""
+    if not current_app.config.get("OIDC_ISSUER"):
+        return redirect(url_for("backoffice.sign_in", next=request.args.get("next")))
+    return _with_password(break_glass=True)
+
+
+def _with_password(*, break_glass: bool = False) -> Response | str:
     form = SignInForm()
     locked_message = None
     if form.validate_on_submit():
@@ -64,7 +93,7 @@ def sign_in() -> Response | str:
             form.email.errors = [locked_message]
         else:
             form.email.errors = ["Enter a correct email address and password"]
-    return render_template("backoffice/sign-in.html", form=form)
+    return render_template("backoffice/sign-in.html", form=form, break_glass=break_glass)
 
 
 @bp.post("/sign-out")
