@@ -221,6 +221,22 @@ def test_someone_in_no_mapped_group_is_refused_with_a_page_saying_whom_to_ask_an
     assert actions() == ["directory_sign_in_refused"]
 
 
+def test_someone_taken_out_of_the_portals_groups_is_refused_and_signed_out_everywhere(
+    council: OpenIDProvider, live: str
+) -> None:
+    first = requests.Session()
+    at_the_council(first, live, "robin")
+    assert signed_in(first, live)
+    council.has_accounts(
+        robin=Account("robin.officer@northmoor.example", "Robin Officer", ["grp-everyone"])
+    )
+    refused = at_the_council(requests.Session(), live, "robin")
+    assert refused.status_code == 403
+    assert "not in any of the groups that give access" in refused.text
+    assert not signed_in(first, live)
+    assert actions()[-1] == "directory_sign_in_refused"
+
+
 def test_an_officer_whose_groups_name_no_team_is_refused(
     council: OpenIDProvider, live: str
 ) -> None:
