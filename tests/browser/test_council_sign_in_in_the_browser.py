@@ -1,8 +1,10 @@
 """Signing in with the council's account in Chromium, through a real OpenID provider
 (npm's `oidc-provider`, tests/oidc/provider.mjs): the back office's sign-in page, the
-provider's own login page, and back to the queue; someone in no mapped group sees the
-refusal page; a code used twice, the "did not work" page; the break-glass page. Each of
-the portal's pages on the way passes axe (WCAG 2.2 AA) and the Nu HTML checker."""
+provider's own login page, and back to the page asked for; someone in no mapped group
+sees the refusal page; a code used twice, the "did not work" page; the break-glass page;
+the provider down, the "not answering" page. Each of the portal's pages on the way passes
+axe (WCAG 2.2 AA) and the Nu HTML checker; together they are every address the shared
+back-office crawl leaves to this file (COUNCIL_SIGN_IN_RULES)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,10 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from backoffice_browser import COUNCIL_SIGN_IN_RULES, rules_crawled
 from browser_env import Contexts, LiveServer
 from oidc_provider import Account, OpenIDProvider
 from page_checks import (
     AXE_JS,
+    Crawl,
     Snapshot,
     check_html,
     describe_nu,
@@ -158,6 +162,20 @@ def test_staff_sign_in_with_their_council_account_in_the_browser(
     assert response is not None
     pages.record(fourth, "break-glass", response.text(), response.status)
 
+    # The provider not answering: a page that says so and offers the break-glass way.
+    live_server.app.config["OIDC_ISSUER"] = "http://127.0.0.1:9"  # nothing listens there
+    fifth = contexts.page()
+    fifth.goto("/staff/sign-in")
+    html, status = navigate(
+        fifth, fifth.get_by_role("button", name="Sign in with your council account").click
+    )
+    assert status == 502
+    assert fifth.get_by_role("heading", name="The council's sign-in is not answering").is_visible()
+    assert fifth.get_by_role("link", name="sign in with the break-glass account").is_visible()
+    pages.record(fifth, "not answering", html, status)
+
+    met = rules_crawled(live_server.app, Crawl(pages.seen, {}))
+    assert COUNCIL_SIGN_IN_RULES <= met, sorted(COUNCIL_SIGN_IN_RULES - met)
     report = check_html(pages.seen, tmp_path)
     assert report.canary, "the Nu checker found nothing wrong with a page that is wrong"
     for name, messages in report.errors.items():

@@ -478,3 +478,17 @@ def test_the_portal_does_not_start_with_a_provider_half_configured(app: Flask) -
                 "OIDC_GROUP_ROLES": {"grp": "admin"},
             }
         )
+
+
+def test_when_the_provider_does_not_answer_the_page_says_so_and_offers_the_break_glass_way(
+    council: OpenIDProvider, live: str, app: Flask
+) -> None:
+    app.config["OIDC_ISSUER"] = "http://127.0.0.1:9"  # nothing listens there
+    browser = requests.Session()
+    down = browser.get(f"{live}/staff/sign-in/council", allow_redirects=False)
+    assert down.status_code == 502
+    assert "sign-in is not answering" in down.text
+    assert "/staff/sign-in/break-glass" in down.text
+    assert db.session.scalars(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "directory_sign_in_failed")
+    ).one() == {"step": "start", "what": "ConnectionError"}
