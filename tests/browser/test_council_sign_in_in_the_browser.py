@@ -55,7 +55,10 @@ def council(live_server: LiveServer, provider: OpenIDProvider) -> Iterator[OpenI
     before = {key: app.config[key] for key in SETTINGS}
     app.config.update(
         provider.settings(),
-        OIDC_GROUP_ROLES={"grp-complaints-officers": "team_member"},
+        OIDC_GROUP_ROLES={
+            "grp-complaints-officers": "team_member",
+            "grp-complaints-managers": "manager",
+        },
         OIDC_GROUP_TEAMS={"grp-team-lac": "Looked After Children"},
     )
     provider.misbehaves()
@@ -66,6 +69,7 @@ def council(live_server: LiveServer, provider: OpenIDProvider) -> Iterator[OpenI
             ["grp-complaints-officers", "grp-team-lac"],
         ),
         nat=Account("nat.finance@northmoor.example", "Nat Finance", ["grp-everyone"]),
+        mo=Account("mo.manager@northmoor.example", "Mo Manager", ["grp-complaints-managers"]),
     )
     try:
         yield provider
@@ -120,7 +124,18 @@ def test_staff_sign_in_with_their_council_account_in_the_browser(
             sa.select(Staff).where(Staff.email == "robin.officer@northmoor.example")
         ).one()
         assert (robin.role, robin.oidc_subject) == ("team_member", "robin")
+        robin_id = robin.id
         db.session.remove()
+
+    # A complaints manager, signed in the same way, looks at Robin's account.
+    manager = contexts.page()
+    manager.goto("/staff/sign-in")
+    at_the_council(manager, "mo")
+    assert urlsplit(manager.url).path == "/staff/"
+    response = manager.goto(f"/staff/staff-accounts/{robin_id}")
+    assert response is not None
+    assert manager.get_by_text("They sign in with their council account.").is_visible()
+    pages.record(manager, "a directory account", response.text(), response.status)
 
     # Someone in no group the portal knows: refused, told whom to ask.
     other = contexts.page()

@@ -204,6 +204,12 @@ def test_the_directory_decides_the_role_and_team_again_at_every_sign_in(
     # The browser that signed in with the old role is signed out.
     assert not signed_in(first, live)
     assert signed_in(second, live)
+    # A complaints manager looking at the account is told where its role comes from, and
+    # is not offered a password reset or a new authenticator app for it.
+    page = second.get(f"{live}/staff/staff-accounts/{robin_id}").text
+    assert "Their role and team are set from their groups in the council" in page
+    assert "Reset their password" not in page
+    assert "Reset their authenticator app" not in page
 
 
 def test_someone_in_no_mapped_group_is_refused_with_a_page_saying_whom_to_ask_and_gets_no_account(
