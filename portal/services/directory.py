@@ -118,6 +118,17 @@ def sign_in(identity: Identity, *, now: datetime | None = None) -> Staff:
     portal."""
     now = now or utcnow()
     try:
+        return _sign_in(identity, now)
+    except sa.exc.IntegrityError:
+        # Their first sign-in, in two browsers at once: the other made or linked the
+        # account (the email address and the provider's id are unique); this one signs
+        # in to it.
+        db.session.rollback()
+        return _sign_in(identity, now)
+
+
+def _sign_in(identity: Identity, now: datetime) -> Staff:
+    try:
         access = access_of(identity)
         team_id = _team_id(access.team)
         staff = _linked(identity) or _link_or_make(identity, access, team_id)

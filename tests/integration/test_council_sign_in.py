@@ -17,6 +17,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 from backoffice_helpers import PASSWORD, authenticator_code, make_staff
+from conftest import twice_at_once
 from flask import Flask
 from oidc_provider import CLIENT_ID, Account, OpenIDProvider
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -24,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import AuditEvent, Staff, Team
+from portal.services import directory
 from portal.services import staff as staff_service
 
 CALLBACK = "/staff/sign-in/council/callback"
@@ -498,3 +500,24 @@ def test_when_the_provider_does_not_answer_the_page_says_so_and_offers_the_break
     assert db.session.scalars(
         sa.select(AuditEvent.detail).where(AuditEvent.action == "directory_sign_in_failed")
     ).one() == {"step": "start", "what": "ConnectionError"}
+
+
+def test_a_first_sign_in_in_two_browsers_at_once_makes_one_account(app: Flask) -> None:
+    """Both come back from the provider at the same instant (a double click): one
+    account, and both are signed in to it."""
+    app.config.update(
+        OIDC_ISSUER="https://login.example/tenant/v2.0",
+        OIDC_GROUP_ROLES=GROUP_ROLES,
+        OIDC_GROUP_TEAMS=GROUP_TEAMS,
+    )
+    identity = directory.Identity(
+        issuer="https://login.example/tenant/v2.0",
+        subject="subject-of-robin",
+        email="robin.officer@northmoor.example",
+        email_verified=False,
+        name="Robin Officer",
+        groups=["grp-complaints-officers", "grp-team-lac"],
+    )
+    ids = twice_at_once(app, lambda: directory.sign_in(identity).id)
+    assert ids[0] == ids[1]
+    assert db.session.scalar(sa.select(sa.func.count(Staff.id))) == 1
