@@ -133,7 +133,7 @@ def register_cli(app: Flask) -> None:
             click.echo("Done: the account is no longer break-glass.")
         else:
             click.echo(
-                "Done: the account is break-glass. It signs in at /staff/sign-in/break-glass "
+                "Done: the account is break-glass. It signs in at /staff/sign-in/password "
                 "with its password and authenticator app."
             )
 

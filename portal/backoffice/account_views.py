@@ -53,7 +53,8 @@ from portal.services import two_factor
 @limiter.limit("20 per minute", methods=["POST"])
 def sign_in() -> Response | str:
     """The portal's own password (and code), unless the council signs its staff in with
-    its own accounts (OIDC_ISSUER): then the way to that, and to the break-glass account."""
+    its own accounts (OIDC_ISSUER): then the way to that, and to the password page for
+    those outside the council and the break-glass account."""
     if current_app.config.get("OIDC_ISSUER") and request.method == "GET":
         return render_template(
             "backoffice/sign-in-council.html", next=safe_next(request.args.get("next"), "")
@@ -61,17 +62,19 @@ def sign_in() -> Response | str:
     return _with_password()
 
 
-@bp.route("/sign-in/break-glass", methods=["GET", "POST"])
+@bp.route("/sign-in/password", methods=["GET", "POST"])
 @requires(PUBLIC)
 @limiter.limit("20 per minute", methods=["POST"])
-def sign_in_break_glass() -> Response | str:
-    """With OIDC on, the break-glass account's password (docs/oidc.md)."""
+def sign_in_with_password() -> Response | str:
+    """With OIDC on, the portal's own password for those it is left to: advocates and the
+    advocacy provider's staff (OIDC_PASSWORD_ROLES), and the break-glass account
+    (docs/oidc.md)."""
     if not current_app.config.get("OIDC_ISSUER"):
         return redirect(url_for("backoffice.sign_in", next=request.args.get("next")))
-    return _with_password(break_glass=True)
+    return _with_password(beside_the_council=True)
 
 
-def _with_password(*, break_glass: bool = False) -> Response | str:
+def _with_password(*, beside_the_council: bool = False) -> Response | str:
     form = SignInForm()
     locked_message = None
     if form.validate_on_submit():
@@ -93,7 +96,9 @@ def _with_password(*, break_glass: bool = False) -> Response | str:
             form.email.errors = [locked_message]
         else:
             form.email.errors = ["Enter a correct email address and password"]
-    return render_template("backoffice/sign-in.html", form=form, break_glass=break_glass)
+    return render_template(
+        "backoffice/sign-in.html", form=form, beside_the_council=beside_the_council
+    )
 
 
 @bp.post("/sign-out")

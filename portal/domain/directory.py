@@ -62,6 +62,24 @@ def read_group_roles(configured: Mapping[str, str]) -> dict[str, Role]:
     return {group: Role(role) for group, role in configured.items()}
 
 
+# The roles of people outside the council who may keep the portal's own password while
+# the council's staff sign in with the provider (OIDC_PASSWORD_ROLES).
+OUTSIDE_THE_COUNCIL = frozenset({Role.ADVOCATE, Role.PROVIDER_MANAGER})
+
+
+def read_password_roles(configured: Iterable[str]) -> frozenset[Role]:
+    """OIDC_PASSWORD_ROLES as roles: only roles of people outside the council (a council
+    role with a password would be a way round the directory: ValueError)."""
+    wrong = sorted(set(configured) - {role.value for role in OUTSIDE_THE_COUNCIL})
+    if wrong:
+        raise ValueError(
+            f"OIDC_PASSWORD_ROLES may name only advocate and provider_manager, not: "
+            f"{', '.join(wrong)} (the council's staff sign in with the provider; "
+            "`flask staff break-glass` keeps one manager's password)"
+        )
+    return frozenset(Role(role) for role in configured)
+
+
 def access_from_groups(
     groups: Iterable[str],
     *,

@@ -24,6 +24,7 @@ from portal.domain.directory import (
     access_from_groups,
     groups_in_claims,
     read_group_roles,
+    read_password_roles,
 )
 from portal.extensions import db
 from portal.models import Staff, Team
@@ -95,6 +96,7 @@ def check_configuration(config: dict[str, object]) -> None:
     if not isinstance(roles, dict) or not roles or not isinstance(teams, dict):
         raise ValueError("OIDC_GROUP_ROLES must map at least one group to a role (docs/oidc.md)")
     read_group_roles(roles)
+    read_password_roles(config.get("OIDC_PASSWORD_ROLES") or ())  # type: ignore[arg-type]
 
 
 def access_of(identity: Identity) -> Access:

@@ -100,11 +100,16 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
 def password_allowed(staff: Staff) -> bool:
     """Whether this account may sign in with the portal's own password: every account
     while the council has no OpenID Connect provider; with one (OIDC_ISSUER), only the
-    break-glass account (docs/oidc.md). Anyone else's right password is as wrong as a
-    wrong one, so the page does not tell which accounts exist or which is break-glass."""
-    if not current_app.config.get("OIDC_ISSUER"):
+    break-glass account and the roles of people outside the council's directory
+    (OIDC_PASSWORD_ROLES: advocates, the advocacy provider's manager) (docs/oidc.md).
+    Anyone else's right password is as wrong as a wrong one, so the page does not tell
+    which accounts exist or which is break-glass."""
+    config = current_app.config
+    if not config.get("OIDC_ISSUER"):
         return True
-    return staff.break_glass and not staff.signs_in_with_directory
+    if staff.signs_in_with_directory:
+        return False
+    return staff.break_glass or staff.role in config["OIDC_PASSWORD_ROLES"]
 
 
 def set_break_glass(staff: Staff, on: bool) -> None:

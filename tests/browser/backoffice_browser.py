@@ -248,7 +248,7 @@ def form_and_errors(
 # crawls have not; test_council_sign_in_in_the_browser.py crawls them (and checks it
 # meets each).
 COUNCIL_SIGN_IN_RULES = {
-    "/staff/sign-in/break-glass",
+    "/staff/sign-in/password",
     "/staff/sign-in/council",
     "/staff/sign-in/council/callback",
 }

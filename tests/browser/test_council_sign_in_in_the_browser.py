@@ -1,7 +1,8 @@
 """Signing in with the council's account in Chromium, through a real OpenID provider
 (npm's `oidc-provider`, tests/oidc/provider.mjs): the back office's sign-in page, the
 provider's own login page, and back to the page asked for; someone in no mapped group
-sees the refusal page; a code used twice, the "did not work" page; the break-glass page;
+sees the refusal page; a code used twice, the "did not work" page; the password page (for
+advocates and the break-glass account);
 the provider down, the "not answering" page. Each of the portal's pages on the way passes
 axe (WCAG 2.2 AA) and the Nu HTML checker; together they are every address the shared
 back-office crawl leaves to this file (COUNCIL_SIGN_IN_RULES)."""
@@ -170,12 +171,12 @@ def test_staff_sign_in_with_their_council_account_in_the_browser(
     assert response is not None
     navigate(
         fourth,
-        fourth.get_by_role("link", name="sign in with the emergency (break-glass) account").click,
+        fourth.get_by_role("link", name="sign in with their email address and password").click,
     )
-    assert fourth.get_by_role("heading", name="Sign in with the break-glass account").is_visible()
-    response = fourth.goto("/staff/sign-in/break-glass")
+    assert fourth.get_by_role("heading", name="Sign in with a password").is_visible()
+    response = fourth.goto("/staff/sign-in/password")
     assert response is not None
-    pages.record(fourth, "break-glass", response.text(), response.status)
+    pages.record(fourth, "with a password", response.text(), response.status)
 
     # The provider not answering: a page that says so and offers the break-glass way.
     live_server.app.config["OIDC_ISSUER"] = "http://127.0.0.1:9"  # nothing listens there

@@ -6,7 +6,8 @@ The council's groups give the role and team, at every sign-in; someone in no map
 is refused with a page saying whom to ask, and gets no account; a leaver the directory has
 disabled cannot sign in, nor can an account the portal has disabled. A token for another
 audience, an expired token, a code used twice and a callback from another browser are
-all refused. Only the break-glass account keeps the portal's own password."""
+all refused. Only the break-glass account and people outside the council (advocates, the
+advocacy provider's manager) keep the portal's own password."""
 
 import re
 import threading
@@ -369,15 +370,16 @@ def test_a_code_brought_to_another_browser_is_refused(council: OpenIDProvider, l
     assert not signed_in(other, live)
 
 
-def test_with_a_provider_only_the_break_glass_account_signs_in_with_a_password(
+def test_with_a_provider_only_the_break_glass_account_and_advocates_sign_in_with_a_password(
     council: OpenIDProvider, live: str, app: Flask
 ) -> None:
     email = make_staff(Role.MANAGER, email="emergency@northmoor.example")
     other = make_staff(Role.AUDITOR, email="auditor@northmoor.example")
+    advocate = make_staff(Role.ADVOCATE, email="advocate@advocacy.example")
 
     def with_password(who: str) -> requests.Response:
         browser = requests.Session()
-        form = browser.get(f"{live}/staff/sign-in/break-glass")
+        form = browser.get(f"{live}/staff/sign-in/password")
         token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', form.text)
         assert token
         sent = browser.post(
@@ -396,7 +398,8 @@ def test_with_a_provider_only_the_break_glass_account_signs_in_with_a_password(
             )
         return go(browser, sent)
 
-    # The sign-in page leads to the council's sign-in; the password is the break-glass way.
+    # The sign-in page leads to the council's sign-in, and to the password page for those
+    # outside the council and the break-glass account.
     page = requests.get(f"{live}/staff/sign-in")
     assert "Sign in with your council account" in page.text
     assert 'name="password"' not in page.text
@@ -415,6 +418,10 @@ def test_with_a_provider_only_the_break_glass_account_signs_in_with_a_password(
     landed = with_password(email)
     assert urlsplit(landed.url).path == "/staff/", landed.text[:300]
     assert "break_glass_on" in actions()
+
+    # An advocate is not in the council's directory: their password and code still work.
+    landed = with_password(advocate)
+    assert urlsplit(landed.url).path == "/staff/advocate/cases", landed.text[:300]
 
 
 def test_an_existing_account_is_linked_only_when_the_email_is_vouched_for(
@@ -486,6 +493,17 @@ def test_the_portal_does_not_start_with_a_provider_half_configured(app: Flask) -
                 "OIDC_GROUP_ROLES": {"grp": "admin"},
             }
         )
+    with pytest.raises(ValueError, match="OIDC_PASSWORD_ROLES may name only"):
+        create_app(
+            settings
+            | {
+                "OIDC_ISSUER": "https://login.example/tenant/v2.0",
+                "OIDC_CLIENT_ID": "x",
+                "OIDC_CLIENT_SECRET": "y",
+                "OIDC_GROUP_ROLES": {"grp": "manager"},
+                "OIDC_PASSWORD_ROLES": ("advocate", "manager"),
+            }
+        )
 
 
 def test_when_the_provider_does_not_answer_the_page_says_so_and_offers_the_break_glass_way(
@@ -496,7 +514,7 @@ def test_when_the_provider_does_not_answer_the_page_says_so_and_offers_the_break
     down = browser.get(f"{live}/staff/sign-in/council", allow_redirects=False)
     assert down.status_code == 502
     assert "sign-in is not answering" in down.text
-    assert "/staff/sign-in/break-glass" in down.text
+    assert "/staff/sign-in/password" in down.text
     assert db.session.scalars(
         sa.select(AuditEvent.detail).where(AuditEvent.action == "directory_sign_in_failed")
     ).one() == {"step": "start", "what": "ConnectionError"}

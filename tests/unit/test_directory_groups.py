@@ -10,6 +10,7 @@ from portal.domain.directory import (
     access_from_groups,
     groups_in_claims,
     read_group_roles,
+    read_password_roles,
 )
 
 ROLES = {
@@ -70,6 +71,16 @@ def test_a_configured_role_the_portal_does_not_have_is_refused_before_anyone_sig
     with pytest.raises(ValueError, match="roles the portal does not have: admin, superuser"):
         read_group_roles({"a": "manager", "b": "admin", "c": "superuser"})
     assert read_group_roles({"a": "auditor"}) == {"a": Role.AUDITOR}
+
+
+def test_only_people_outside_the_council_may_keep_a_password_beside_the_provider() -> None:
+    assert read_password_roles(["advocate", "provider_manager"]) == {
+        Role.ADVOCATE,
+        Role.PROVIDER_MANAGER,
+    }
+    assert read_password_roles([]) == frozenset()
+    with pytest.raises(ValueError, match="not: auditor, manager"):
+        read_password_roles(["advocate", "manager", "auditor"])
 
 
 def test_the_groups_are_read_from_the_configured_claim() -> None:
