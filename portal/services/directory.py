@@ -73,14 +73,20 @@ class Identity:
 
     @classmethod
     def from_claims(cls, issuer: str, claims: dict[str, object], groups_claim: str) -> "Identity":
+        subject = str(claims["sub"])
+        if not subject or len(subject) > 255:
+            raise ValueError("a subject the portal cannot keep")
         email = claims.get("email") or claims.get("preferred_username")
+        if isinstance(email, str):
+            email = email.strip().lower()
         name = claims.get("name")
         return cls(
             issuer=issuer,
-            subject=str(claims["sub"]),
-            email=email.strip().lower() if isinstance(email, str) and "@" in email else None,
+            subject=subject,
+            # As the staff table keeps them (models/staff.py).
+            email=email if isinstance(email, str) and "@" in email and len(email) <= 254 else None,
             email_verified=claims.get("email_verified") is True,
-            name=name.strip() if isinstance(name, str) and name.strip() else None,
+            name=name.strip()[:200] if isinstance(name, str) and name.strip() else None,
             groups=groups_in_claims(claims, groups_claim),
         )
 
@@ -206,7 +212,7 @@ def _link_or_make(identity: Identity, access: Access, team_id: int | None) -> St
         return existing
     staff = Staff(
         email=identity.email,
-        name=identity.name or identity.email,
+        name=(identity.name or identity.email)[:200],
         password_hash=NO_PASSWORD,
         role=access.role.value,
         team_id=team_id,
