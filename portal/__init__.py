@@ -49,6 +49,15 @@ def _refuse_a_known_secret_key(app: Flask) -> None:
         )
 
 
+def _check_directory(app: Flask) -> None:
+    """With OIDC_ISSUER set, the portal does not start with the client or the groups'
+    roles missing or wrong (docs/oidc.md)."""
+    if app.config.get("OIDC_ISSUER"):
+        from portal.services.directory import check_configuration
+
+        check_configuration(app.config)
+
+
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -66,6 +75,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _refuse_a_known_secret_key(app)
+    _check_directory(app)
     INSTANCE_DIR.mkdir(exist_ok=True)
     if proxies := app.config["TRUSTED_PROXIES"]:
         # The person's own address for the limits, and https seen as https (HSTS, cookies).

@@ -16,6 +16,7 @@ from portal.domain.access import Role
 from portal.domain.clock import LONDON
 from portal.services import (
     demo_cases,
+    directory,
     intake,
     outbox,
     reports,
@@ -117,6 +118,36 @@ def register_cli(app: Flask) -> None:
         """Let a disabled account sign in again."""
         staff.set_active(_account(email), True, by=None)
         click.echo("Done: the account can sign in again.")
+
+    @staff_group.command("break-glass")
+    @click.argument("email")
+    @click.option("--off", is_flag=True, help="Stop the account being break-glass.")
+    def staff_break_glass(email: str, off: bool) -> None:
+        """Make a complaints manager's account the break-glass one: with OIDC_ISSUER set,
+        it alone keeps the portal's own password and second factor (docs/oidc.md)."""
+        try:
+            staff.set_break_glass(_account(email), not off)
+        except staff.StaffError as error:
+            raise click.ClickException(str(error)) from error
+        if off:
+            click.echo("Done: the account is no longer break-glass.")
+        else:
+            click.echo(
+                "Done: the account is break-glass. It signs in at /staff/sign-in/password "
+                "with its password and authenticator app."
+            )
+
+    @staff_group.command("link-directory")
+    @click.argument("emails", nargs=-1, required=True)
+    def staff_link_directory(emails: tuple[str, ...]) -> None:
+        """Let existing accounts be linked to the council's directory: each is linked at
+        its holder's next sign-in there with the same email address (docs/oidc.md)."""
+        for email in emails:
+            try:
+                directory.allow_link(_account(email))
+            except staff.StaffError as error:
+                raise click.ClickException(f"{email}: {error}") from error
+        click.echo(f"Done: {len(emails)} account(s) will be linked at the next sign-in.")
 
     @app.cli.group()
     def drafts() -> None:

@@ -228,8 +228,9 @@ class Config:
 
     # Staff sign-in through the council's OpenID Connect provider (docs/oidc.md). With
     # OIDC_ISSUER set, staff sign in there; the groups claim maps to the portal's role
-    # and teams; only accounts marked break-glass keep the portal's own password and
-    # second factor. Without it, every account signs in with the portal's own.
+    # and teams; only accounts marked break-glass, and those outside the council
+    # (OIDC_PASSWORD_ROLES), keep the portal's own password and second factor. Without
+    # it, every account signs in with the portal's own.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
     OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
@@ -238,6 +239,14 @@ class Config:
     OIDC_GROUP_ROLES: dict[str, str] = json.loads(_env("OIDC_GROUP_ROLES", "{}"))
     # {"<group id or name>": "<team name>"}: the teams a person works in.
     OIDC_GROUP_TEAMS: dict[str, str] = json.loads(_env("OIDC_GROUP_TEAMS", "{}"))
+    # People outside the council's directory keep the portal's own password and second
+    # factor: advocates and the advocacy provider's manager, unless the council invites
+    # them to its directory as guests (then empty). Only these two roles may be named.
+    OIDC_PASSWORD_ROLES: tuple[str, ...] = tuple(
+        role.strip()
+        for role in _env("OIDC_PASSWORD_ROLES", "advocate,provider_manager").split(",")
+        if role.strip()
+    )
 
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "8025"))

@@ -8,6 +8,7 @@ from portal.backoffice import (  # noqa: E402,F401
     case_views,
     clock_views,
     common,
+    directory_views,
     letter_views,
     message_views,
     ombudsman_views,

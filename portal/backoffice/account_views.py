@@ -3,7 +3,16 @@ the password, setting up an authenticator app, recovery codes, and "Your account
 other roles turn it on or off (docs/security.md)."""
 
 import segno
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -43,6 +52,29 @@ from portal.services import two_factor
 @requires(PUBLIC)
 @limiter.limit("20 per minute", methods=["POST"])
 def sign_in() -> Response | str:
+    """The portal's own password (and code), unless the council signs its staff in with
+    its own accounts (OIDC_ISSUER): then the way to that, and to the password page for
+    those outside the council and the break-glass account."""
+    if current_app.config.get("OIDC_ISSUER") and request.method == "GET":
+        return render_template(
+            "backoffice/sign-in-council.html", next=safe_next(request.args.get("next"), "")
+        )
+    return _with_password()
+
+
+@bp.route("/sign-in/password", methods=["GET", "POST"])
+@requires(PUBLIC)
+@limiter.limit("20 per minute", methods=["POST"])
+def sign_in_with_password() -> Response | str:
+    """With OIDC on, the portal's own password for those it is left to: advocates and the
+    advocacy provider's staff (OIDC_PASSWORD_ROLES), and the break-glass account
+    (docs/oidc.md)."""
+    if not current_app.config.get("OIDC_ISSUER"):
+        return redirect(url_for("backoffice.sign_in", next=request.args.get("next")))
+    return _with_password(beside_the_council=True)
+
+
+def _with_password(*, beside_the_council: bool = False) -> Response | str:
     form = SignInForm()
     locked_message = None
     if form.validate_on_submit():
@@ -64,7 +96,9 @@ def sign_in() -> Response | str:
             form.email.errors = [locked_message]
         else:
             form.email.errors = ["Enter a correct email address and password"]
-    return render_template("backoffice/sign-in.html", form=form)
+    return render_template(
+        "backoffice/sign-in.html", form=form, beside_the_council=beside_the_council
+    )
 
 
 @bp.post("/sign-out")

@@ -13,6 +13,8 @@ class Staff(UserMixin, Model):  # type: ignore[misc]
     (Role.ADVOCATE: their own pages only, docs/advocates.md)."""
 
     __tablename__ = "staff"
+    # One account for each person of the council's directory (docs/oidc.md).
+    __table_args__ = (sa.UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -51,6 +53,22 @@ class Staff(UserMixin, Model):  # type: ignore[misc]
     recovery_code_hashes: Mapped[list[str]] = mapped_column(
         sa.JSON, default=list, server_default="[]"
     )
+
+    # Signing in with the council's account (OpenID Connect, services/directory.py): the
+    # provider and the person's unchanging id there. An issuer without a subject is an
+    # account a complaints manager has said may be linked by its email address at the
+    # next sign-in from that provider (`flask staff link-directory`).
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # With OIDC_ISSUER set, only a break-glass account signs in with the portal's own
+    # password and second factor: a complaints manager's, for when the provider is down
+    # (`flask staff break-glass`).
+    break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    @property
+    def signs_in_with_directory(self) -> bool:
+        """Linked to the council's directory: its sign-in is the provider's."""
+        return self.oidc_subject is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account cannot sign in

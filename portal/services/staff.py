@@ -85,7 +85,8 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
     attempt = take_a_try(staff, now)
     if not attempt.allowed:
         return SignIn(None, locked_until=attempt.locked_until)
-    if not staff.is_active_account or not check_password_hash(staff.password_hash, password):
+    right = check_password_hash(staff.password_hash, password)
+    if not staff.is_active_account or not right or not password_allowed(staff):
         return SignIn(None, locked_until=count_failure(staff, attempt, now))
     if staff.totp_secret is not None:
         # Only the code counts from here: the try is given back, but a right password
@@ -94,6 +95,42 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
         return SignIn(staff, needs_code=True)
     finish_sign_in(staff, now, second_factor="none")
     return SignIn(staff)
+
+
+def password_allowed(staff: Staff) -> bool:
+    """Whether this account may sign in with the portal's own password: every account
+    while the council has no OpenID Connect provider; with one (OIDC_ISSUER), only the
+    break-glass account and the roles of people outside the council's directory
+    (OIDC_PASSWORD_ROLES: advocates, the advocacy provider's manager) (docs/oidc.md).
+    Anyone else's right password is as wrong as a wrong one, so the page does not tell
+    which accounts exist or which is break-glass."""
+    config = current_app.config
+    if not config.get("OIDC_ISSUER"):
+        return True
+    if staff.signs_in_with_directory:
+        return False
+    return staff.break_glass or staff.role in config["OIDC_PASSWORD_ROLES"]
+
+
+def set_break_glass(staff: Staff, on: bool) -> None:
+    """Make an account the break-glass one (or stop it being one): a complaints manager's
+    account, not linked to the directory, that keeps the portal's password and second
+    factor for when the council's provider is down."""
+    if on and staff.role != Role.MANAGER.value:
+        raise StaffError("Only a complaints manager's account can be break-glass")
+    if on and staff.signs_in_with_directory:
+        raise StaffError(
+            "This account signs in with the council's directory: make a separate account "
+            "for break-glass"
+        )
+    if staff.break_glass == on:
+        return
+    staff.break_glass = on
+    end_sessions(staff)
+    audit.record(
+        "break_glass_on" if on else "break_glass_off", staff=None, detail={"account": staff.id}
+    )
+    db.session.commit()
 
 
 def _count_unknown_failure(email: str, now: datetime) -> datetime | None:

@@ -48,7 +48,11 @@ class FactorRequired(ValueError):
 def required(staff: Staff) -> bool:
     """Everyone who can see case data must use a second factor, unless the council has
     made it optional for their role (SECOND_FACTOR_OPTIONAL_FOR); never a manager, and
-    never an advocate (someone outside the council, signing in from anywhere)."""
+    never an advocate (someone outside the council, signing in from anywhere). Someone
+    who signs in with the council's account has the council's second factor, not ours
+    (docs/oidc.md)."""
+    if staff.signs_in_with_directory:
+        return False
     optional = current_app.config["SECOND_FACTOR_OPTIONAL_FOR"]
     always = (Role.MANAGER.value, Role.ADVOCATE.value)
     return staff.role in always or staff.role not in optional

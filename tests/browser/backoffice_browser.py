@@ -244,6 +244,16 @@ def form_and_errors(
     shows_errors(walker)
 
 
+# Signing in with the council's account: pages only with a provider, which the shared
+# crawls have not; test_council_sign_in_in_the_browser.py crawls them (and checks it
+# meets each).
+COUNCIL_SIGN_IN_RULES = {
+    "/staff/sign-in/password",
+    "/staff/sign-in/council",
+    "/staff/sign-in/council/callback",
+}
+
+
 # The addresses for advocates, and the case's consent to copies: crawled by
 # test_advocates_in_the_browser.py, so the other crawls leave them out.
 ADVOCATE_RULES = {
@@ -274,6 +284,7 @@ def staff_pages(app: Flask) -> set[str]:
         and rule.endpoint != "backoffice.password_link"
         and rule.endpoint not in ("backoffice.download", "backoffice.keep_alive")
         and rule.rule not in ADVOCATE_RULES
+        and rule.rule not in COUNCIL_SIGN_IN_RULES
     }
 
 
