@@ -5,7 +5,7 @@ password while the directory signs everyone else in. Nothing is moved: every acc
 so far signs in with its password and is not break-glass.
 
 Revision ID: 99e9d502e329
-Revises: 8c3e1f0a7d42
+Revises: c4a9e2d71f03
 Create Date: 2026-12-06 15:23:53.359142
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "99e9d502e329"
-down_revision = "8c3e1f0a7d42"
+down_revision = "c4a9e2d71f03"
 branch_labels = None
 depends_on = None
 

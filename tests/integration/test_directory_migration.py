@@ -14,7 +14,7 @@ from flask_migrate import downgrade, upgrade
 
 from portal.extensions import db
 
-BEFORE = "8c3e1f0a7d42"  # the revision before: every account signs in with its password
+BEFORE = "c4a9e2d71f03"  # the revision before: every account signs in with its password
 NEW_COLUMNS = {"oidc_issuer", "oidc_subject", "break_glass"}
 ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
 
