@@ -170,6 +170,10 @@ class Config:
     # Emails the public can ask for (a save-and-return link, its code) to any one address,
     # from anywhere: enough for a person who tries again, too few to flood an inbox.
     PUBLIC_EMAILS_PER_RECIPIENT = _env("PUBLIC_EMAILS_PER_RECIPIENT", "3 per hour;10 per day")
+    # Signing in with the council's account, per address: a whole council's staff arrive
+    # through one address at nine o'clock, and the provider, not the portal, guards their
+    # passwords; this only stops a flood of requests to the provider.
+    COUNCIL_SIGN_IN_RATE_LIMIT = _env("COUNCIL_SIGN_IN_RATE_LIMIT", "300 per minute")
     # "Find your complaint" from one address: a person who mistypes tries a few times;
     # someone guessing references and contacts gets nowhere.
     FIND_LINK_RATE_LIMIT = _env("FIND_LINK_RATE_LIMIT", "5 per 10 minutes;20 per day")

@@ -32,6 +32,10 @@ NEXT = "directory_next"
 PROTOCOL_ERRORS = (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError)
 
 
+def _council_limit() -> str:
+    return str(current_app.config["COUNCIL_SIGN_IN_RATE_LIMIT"])
+
+
 def directory_on() -> bool:
     return bool(current_app.config.get("OIDC_ISSUER"))
 
@@ -72,7 +76,7 @@ def _failed(step: str, problem: Exception) -> tuple[str, int]:
 
 @bp.get("/sign-in/council")
 @requires(PUBLIC)
-@limiter.limit("20 per minute")
+@limiter.limit(_council_limit)
 def sign_in_with_council() -> Response | tuple[str, int]:
     if not directory_on():
         abort(404)
@@ -87,7 +91,7 @@ def sign_in_with_council() -> Response | tuple[str, int]:
 
 @bp.get("/sign-in/council/callback")
 @requires(PUBLIC)
-@limiter.limit("20 per minute")
+@limiter.limit(_council_limit)
 def council_callback() -> Response | tuple[str, int]:
     if not directory_on():
         abort(404)

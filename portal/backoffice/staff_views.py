@@ -97,6 +97,10 @@ def _account_or_404(staff_id: int) -> Staff:
 @requires(Permission.MANAGE_STAFF)
 def invite_staff() -> Response | str:
     form = InviteStaffForm()
+    # With the council's sign-in on, only people outside its directory are invited.
+    password_roles = staff_service.roles_with_passwords()
+    if password_roles is not None:
+        form.role.choices = [(r.value, ROLE_NAMES[r]) for r in password_roles]
     form.team.choices = _team_choices()
     form.organisation.choices = [("", "None")] + [
         (str(o.id), o.name) for o in advocates.organisations()
@@ -112,7 +116,14 @@ def invite_staff() -> Response | str:
                 by=me(),
             )
         except staff_service.StaffError as refused:
-            field = form.email if "email" in str(refused) else form.team
+            problem = str(refused)
+            field = (
+                form.role
+                if "council account" in problem
+                else form.email
+                if "email" in problem
+                else form.team
+            )
             field.errors = [str(refused)]
         else:
             flash(
@@ -121,7 +132,9 @@ def invite_staff() -> Response | str:
                 "success",
             )
             return redirect(url_for("backoffice.staff_accounts"))
-    return render_template("backoffice/invite-staff.html", form=form)
+    return render_template(
+        "backoffice/invite-staff.html", form=form, council_sign_in=password_roles is not None
+    )
 
 
 @bp.post("/staff-accounts/<int:staff_id>/password-link")

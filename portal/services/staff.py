@@ -97,6 +97,17 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> SignIn
     return SignIn(staff)
 
 
+def roles_with_passwords() -> list[Role] | None:
+    """The roles a new account may be given with a password of the portal's own (and so
+    an invitation to set one): every role (None) without an OpenID Connect provider; with
+    one, only OIDC_PASSWORD_ROLES, as the council's own staff get their account by signing
+    in with the council's (docs/oidc.md)."""
+    config = current_app.config
+    if not config.get("OIDC_ISSUER"):
+        return None
+    return [role for role in Role if role.value in config["OIDC_PASSWORD_ROLES"]]
+
+
 def password_allowed(staff: Staff) -> bool:
     """Whether this account may sign in with the portal's own password: every account
     while the council has no OpenID Connect provider; with one (OIDC_ISSUER), only the

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.models import Staff, Team
 from portal.services import audit, outbox, two_factor
 from portal.services.common import hash_secret
-from portal.services.staff import StaffError, end_sessions, known_words
+from portal.services.staff import StaffError, end_sessions, known_words, roles_with_passwords
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,12 @@ def invite(
     email, name = email.strip().lower(), name.strip()
     if db.session.scalar(sa.select(Staff.id).where(Staff.email == email)) is not None:
         raise StaffError("There is already an account with that email address")
+    allowed = roles_with_passwords()
+    if allowed is not None and role not in allowed:
+        raise StaffError(
+            "The council's staff sign in with their council account: their account is made "
+            "the first time they do, with the role and team their groups give them"
+        )
     if role is Role.TEAM_MEMBER and team_id is None:
         raise StaffError("Select the team a team member belongs to")
     if team_id is not None and db.session.get(Team, team_id) is None:

@@ -32,6 +32,7 @@ from portal.domain.access import Role
 from portal.extensions import db
 from portal.models import AuditEvent, Staff
 from portal.services import staff as staff_service
+from portal.services import staff_links
 
 NEW_PASSWORD = "harbour lantern cobweb violin"
 SET_UP = "/staff/account/authenticator-app"
@@ -285,3 +286,51 @@ def test_the_last_complaints_manager_who_can_sign_in_cannot_be_disabled_or_demot
     )
     assert response.status_code == 302
     assert not account(second).is_active_account
+
+
+def test_with_the_councils_sign_in_only_people_outside_its_directory_are_invited(
+    app: Flask, manager: FlaskClient, smtp: SmtpServer
+) -> None:
+    """The council's own staff get their account by signing in with the council's
+    (docs/oidc.md): a password link sent to them would set a password that never works."""
+    # The manager here is the break-glass account: the one manager with a password.
+    staff_service.set_break_glass(account("morgan.manager@council.example"), True)
+    sign_in(manager, "morgan.manager@council.example")
+    app.config["OIDC_ISSUER"] = "https://login.example/tenant/v2.0"
+
+    page = look(manager, "/staff/staff-accounts/new")
+    offered = {i.attrs["value"] for i in page.find_all("input") if i.attrs.get("name") == "role"}
+    assert offered == {Role.ADVOCATE.value, Role.PROVIDER_MANAGER.value}
+    assert "sign in with their council account" in page.text
+
+    refused = read(
+        post_form(
+            manager,
+            "/staff/staff-accounts/new",
+            {
+                "name": "Jordan Newstarter",
+                "email": "jordan@council.example",
+                "role": "team_member",
+                "team": str(team_id("Fostering")),
+            },
+        )
+    )
+    assert set(errors_shown_twice(refused)) == {"role"}
+    with pytest.raises(staff_service.StaffError, match="council account"):
+        staff_links.invite(
+            email="jordan@council.example",
+            name="Jordan Newstarter",
+            role=Role.TEAM_MEMBER,
+            team_id=team_id("Fostering"),
+            by=account("morgan.manager@council.example"),
+        )
+    assert db.session.scalar(sa.select(sa.func.count(Staff.id))) == 1
+
+    invite(
+        manager,
+        name="Ash Advocate",
+        email="ash@speakup.example",
+        role="provider_manager",
+    )
+    deliver()
+    assert link_in(only_email_to(smtp, "ash@speakup.example"))
