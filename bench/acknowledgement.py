@@ -52,6 +52,8 @@ from common import (
 )
 
 GOAL_P99_SECONDS = 60.0
+# The worker polls every second; a message waits at most one poll before it is picked up.
+POLL_SECONDS = 1
 
 
 # --- the worker -----------------------------------------------------------------------------
@@ -65,7 +67,7 @@ def start_worker(
         "DATABASE_URL": database_url,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp_port),
-        "OUTBOX_POLL_SECONDS": "1",
+        "OUTBOX_POLL_SECONDS": str(POLL_SECONDS),
         "PYTHONUNBUFFERED": "1",
         "PORTAL_ENV": "development",
     }
@@ -277,6 +279,8 @@ def rows(result: Run) -> dict[str, str]:
             "median, commit to arrival": f"{statistics.median(latencies):.2f} s",
             "p95": f"{percentile(latencies, 0.95):.2f} s",
             "p99": f"{percentile(latencies, 0.99):.2f} s",
+            # The yardstick: how many polls the slowest 1% waited.
+            "p99 ÷ poll interval": f"{percentile(latencies, 0.99) / POLL_SECONDS:.2f}×",
             "max": f"{max(latencies):.2f} s",
             "total wall time, first commit to last arrival": f"{result.wall:.1f} s",
             "throughput, all messages": f"{result.arrivals / result.wall:.1f} a second",
@@ -332,7 +336,7 @@ def main() -> int:
     print()
     print(
         f"Acknowledgements: {args.count} submissions ({pace}), one worker "
-        f"(OUTBOX_POLL_SECONDS=1, OUTBOX_RETRY_BASE_SECONDS="
+        f"(OUTBOX_POLL_SECONDS={POLL_SECONDS}, OUTBOX_RETRY_BASE_SECONDS="
         f"{args.retry_base if args.retry_base is not None else 'default'})"
     )
     if args.outage > 0:
