@@ -77,6 +77,7 @@ def staff_account(staff_id: int) -> Response | str:
         has_app=two_factor.has_factor(account),
         needs_app=two_factor.required(account),
         link_hours=staff_links.hours(),
+        keeps_password=staff_service.password_allowed(account),
     )
 
 
@@ -143,7 +144,11 @@ def send_password_link(staff_id: int) -> Response:
     account = _account_or_404(staff_id)
     if account.id == me().id:
         abort(403)  # your own password is changed on your account page
-    staff_links.reset_password(account, by=me())
+    try:
+        staff_links.reset_password(account, by=me())
+    except staff_service.StaffError as refused:
+        flash(str(refused), "important")
+        return redirect(url_for("backoffice.staff_account", staff_id=account.id))
     flash(
         f"{account.name}'s password no longer works, and they have been signed out "
         f"everywhere. A link to set a new one is on its way to {account.email}; it works "

@@ -191,6 +191,13 @@ def _link_or_make(identity: Identity, access: Access, team_id: int | None) -> St
     if identity.email is None:
         raise Refused(Refusal.NO_EMAIL)
     existing = staff_service.find_by_email(identity.email)
+    if existing is not None and (existing.oidc_issuer, existing.oidc_subject) == (
+        identity.issuer,
+        identity.subject,
+    ):
+        # Theirs already: their other browser made or linked it between our look-up by
+        # the provider's id and this one by email (a double click on the first sign-in).
+        return existing
     if existing is not None:
         may_link = (
             not existing.break_glass

@@ -20,7 +20,13 @@ from portal.extensions import db
 from portal.models import Staff, Team
 from portal.services import audit, outbox, two_factor
 from portal.services.common import hash_secret
-from portal.services.staff import StaffError, end_sessions, known_words, roles_with_passwords
+from portal.services.staff import (
+    StaffError,
+    end_sessions,
+    known_words,
+    password_allowed,
+    roles_with_passwords,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +92,14 @@ def invite(
 
 def reset_password(person: Staff, *, by: Staff) -> None:
     """The present password stops working at once and every session ends; the person
-    sets a new one from the link."""
+    sets a new one from the link. Refused for an account the council's sign-in is for
+    (made before OIDC was switched on, in a role without a password of ours): a password
+    set from the link would never sign them in."""
+    if not password_allowed(person):
+        raise StaffError(
+            "They sign in with their council account: ask the IT service desk to reset "
+            "their password there"
+        )
     person.password_hash = hash_secret(secrets.token_urlsafe(32))
     end_sessions(person)
     _send_link(person, by=by, invited=False)

@@ -334,3 +334,36 @@ def test_with_the_councils_sign_in_only_people_outside_its_directory_are_invited
     )
     deliver()
     assert link_in(only_email_to(smtp, "ash@speakup.example"))
+
+
+def test_with_the_councils_sign_in_an_account_made_before_it_gets_no_password_link(
+    app: Flask, manager: FlaskClient, smtp: SmtpServer
+) -> None:
+    """An officer's account made while the portal used passwords becomes theirs at their
+    first sign-in with the council's account: a link to set a password of ours would set
+    one that never signs them in, so the page offers none and the service refuses one."""
+    staff_service.set_break_glass(account("morgan.manager@council.example"), True)
+    sign_in(manager, "morgan.manager@council.example")
+    officer = make_staff(Role.TEAM_MEMBER, email="sam.officer@council.example")
+    app.config["OIDC_ISSUER"] = "https://login.example/tenant/v2.0"
+    page_path = f"/staff/staff-accounts/{account(officer).id}"
+
+    page = look(manager, page_path)
+    assert "Reset their password" not in page.text
+    assert "They sign in with their council account" in page.text
+
+    # A page loaded before the council's sign-in was switched on still has the button.
+    manager.post(f"{page_path}/password-link", data={"csrf_token": page.csrf_token})
+    assert "IT service desk" in look(manager, page_path).notification_banner
+    deliver()
+    assert smtp.inbox.to(officer) == []
+    assert "password_reset_link_sent" not in audit_actions()
+    with pytest.raises(staff_service.StaffError, match="council account"):
+        staff_links.reset_password(account(officer), by=account("morgan.manager@council.example"))
+
+    # An advocate keeps a password of ours: their reset is still offered.
+    advocate = make_staff(Role.ADVOCATE, email="ash@speakup.example")
+    assert (
+        "Reset their password"
+        in look(manager, f"/staff/staff-accounts/{account(advocate).id}").text
+    )
