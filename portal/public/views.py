@@ -484,6 +484,8 @@ def track(reference: str, token: str) -> Response | str:
                 flash("copies-stopped")
             return redirect(request.path)
     role = SubmitterRole(submission.submitter_role)
+    from_them = complainant_steps.on_case(submission)
+    offer = complainant_steps.offer(submission, from_them)
     response = Response(
         render_template(
             "public/track.html",
@@ -493,10 +495,10 @@ def track(reference: str, token: str) -> Response | str:
             letters=correspondence.for_tracking(submission),
             letter_titles=correspondence.PUBLIC_TITLES,
             # The person's side of the case (issue 17): what they can do, what they sent.
-            offered=complainant_steps.available(submission),
-            from_them=complainant_steps.on_case(submission),
-            window_end=complainant_steps.window_end(submission),
-            stage3_window_end=complainant_steps.stage3_window_end(submission),
+            offered=offer.available,
+            from_them=from_them,
+            window_end=offer.window_end,
+            stage3_window_end=offer.stage3_window_end,
             token=token,
             sent_titles=complainant_steps.PUBLIC_TITLES,
             today=london_date(utcnow()),
