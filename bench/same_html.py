@@ -12,6 +12,8 @@ now, save and come back later, the confirmation after Send and the tracking page
 the start page and the page not found. The CSRF tokens, nonces and tracking links' tokens
 are blanked (they differ on every run). Run it on the commit before a change (OUT), then
 after it `--against` that folder: it prints each page that differs and exits non-zero.
+With `--afresh` no field comes from the HTML kept for everyone (portal/fields.py): the
+pages as GOV.UK's macros make them, to compare the kept ones with.
 """
 
 import argparse
@@ -140,7 +142,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--against", type=Path, help="pages saved before, to compare")
+    parser.add_argument(
+        "--afresh",
+        action="store_true",
+        help="every field made by its GOV.UK macro, none from kept HTML (portal/fields.py)",
+    )
     args = parser.parse_args()
+    if args.afresh:
+        from portal import fields
+
+        fields._shared_key = lambda *arguments: None  # type: ignore[assignment]
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob("*.html"):
         old.unlink()
