@@ -182,8 +182,19 @@ _SHARED_LOCK = threading.Lock()
 _RENDERING: contextvars.ContextVar[Field] = contextvars.ContextVar("rendering")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _plainly(value: Any) -> Any:
     """`value` as JSON can key it, text marked safe told apart from text to escape."""
+    kind = type(value)
+    # The usual types first, by exact type (Markup is a str, a LazyString is not).
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {"dict": sorted((str(k), _plainly(v)) for k, v in value.items())}
+    if kind is list:
+        return [_plainly(item) for item in value]
     if isinstance(value, Markup):
         return {"markup": str(value)}
     if isinstance(value, LazyString):
