@@ -98,6 +98,21 @@ def responded(reference: str, on: date) -> Staff:
     return staff
 
 
+def granted(staff: Staff, reference: str, step: ComplainantStep, *, to: date, on: date) -> None:
+    """Staff grant the more time `step` asked for, to `to`, deciding on `on`."""
+    case = the_case(reference)
+    complainant_steps.decide(
+        staff,
+        case,
+        step,
+        decision=Decision.GRANTED,
+        granted_to=to,
+        note="",
+        version=case.case.version,
+        today=on,
+    )
+
+
 def send(client: FlaskClient, url: str, data: dict, **kwargs: object) -> TestResponse:
     """Open the form, then send it with its hidden fields and `data`."""
     page = look(client, url)
@@ -424,17 +439,7 @@ def test_time_granted_to_decide_makes_a_later_request_in_time_across_christmas(
         the_case(reference), MoreTimeFor.STAGE2_DECISION, "My exams.", now=at(date(2026, 12, 1))
     )
     assert asked.look_by == date(2026, 12, 3)
-    case = the_case(reference)
-    complainant_steps.decide(
-        staff,
-        case,
-        asked.step,
-        decision=Decision.GRANTED,
-        granted_to=date(2027, 1, 8),
-        note="",
-        version=case.case.version,
-        today=date(2026, 12, 2),
-    )
+    granted(staff, reference, asked.step, to=date(2027, 1, 8), on=date(2026, 12, 2))
     case = the_case(reference)
     assert complainant_steps.window_end(case) == date(2027, 1, 8)
 
@@ -474,17 +479,7 @@ def test_the_tracking_page_offers_what_each_reading_of_the_case_says(app: Flask)
     asked = complainant_steps.ask_for_more_time(
         case, MoreTimeFor.STAGE2_DECISION, "My exams.", now=datetime(2026, 12, 1, 12, tzinfo=UTC)
     )
-    case = the_case(reference)
-    complainant_steps.decide(
-        staff,
-        case,
-        asked.step,
-        decision=Decision.GRANTED,
-        granted_to=date(2027, 1, 8),
-        note="",
-        version=case.case.version,
-        today=date(2026, 12, 2),
-    )
+    granted(staff, reference, asked.step, to=date(2027, 1, 8), on=date(2026, 12, 2))
     case = the_case(reference)
     seen.append(together(case))
     assert together(case) == separately(case)
