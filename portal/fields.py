@@ -182,8 +182,19 @@ _SHARED_LOCK = threading.Lock()
 _RENDERING: contextvars.ContextVar[Field] = contextvars.ContextVar("rendering")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _plainly(value: Any) -> Any:
     """`value` as JSON can key it, text marked safe told apart from text to escape."""
+    kind = type(value)
+    # The usual types first, by exact type (Markup is a str, a LazyString is not).
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {"dict": sorted((str(k), _plainly(v)) for k, v in value.items())}
+    if kind is list:
+        return [_plainly(item) for item in value]
     if isinstance(value, Markup):
         return {"markup": str(value)}
     if isinstance(value, LazyString):
@@ -200,8 +211,20 @@ def _plainly(value: Any) -> Any:
 # What a person typed stands in a field's kept HTML as a placeholder, put back (escaped,
 # as the macro escapes it) each time the HTML is shown: the macro runs once for the
 # question, whatever the answer. The token is this process's own, so nobody can type one.
+# A placeholder is two lines: the macros indent what they nest (a field revealed under a
+# choice, inside the fieldset), and the spaces before its second line are those the
+# typed text's own lines get.
 _PLACEHOLDER = f"portal{secrets.token_hex(8)}typed"
-_PLACEHOLDERS = re.compile(_PLACEHOLDER + r"(\d+)x")
+_PLACEHOLDERS = re.compile(_PLACEHOLDER + r"(\d+)x\n( *)" + _PLACEHOLDER + r"\1y")
+
+
+def _put_back(html: Markup, indented: str) -> str:
+    """`html` as Jinja's `indent` leaves it, the lines after the first indented by
+    `indented` (as each enclosing `indent` does: blank lines left alone)."""
+    if not indented:
+        return str(html)
+    first, *rest = str(html).splitlines() or [""]
+    return first + "".join(f"\n{indented}{line}" if line else "\n" for line in rest)
 
 
 def _typed_out(field: Field, params: dict[str, Any]) -> tuple[dict[str, Any], list[Markup]]:
@@ -211,7 +234,8 @@ def _typed_out(field: Field, params: dict[str, Any]) -> tuple[dict[str, Any], li
 
     def placeholder(html: Markup) -> str:
         shown.append(html)
-        return f"{_PLACEHOLDER}{len(shown) - 1}x"
+        number = len(shown) - 1
+        return f"{_PLACEHOLDER}{number}x\n{_PLACEHOLDER}{number}y"
 
     plain = dict(params)
     if plain.get("value") and getattr(field, "choices", None) is None:
@@ -293,7 +317,11 @@ class TranslatedError:
                 _SHARED[key] = html
         if not shown:
             return html
-        return Markup(_PLACEHOLDERS.sub(lambda found: shown[int(found.group(1))], html))
+        return Markup(
+            _PLACEHOLDERS.sub(
+                lambda found: _put_back(shown[int(found.group(1))], found.group(2)), html
+            )
+        )
 
     def _made(self, params: dict[str, Any]) -> Markup:
         path, name = _macro_of(self.template)

@@ -211,6 +211,11 @@ class ContactTodayForm(PortalForm):
             if not self.contact_detail.raw_data:
                 self.contact_detail.data = given
 
+    def shares_rendered_fields(self) -> bool:
+        # Our words only: the phone number or email address filled in is typed text
+        # (a placeholder in what is kept, portal/fields.py).
+        return True
+
     def validate(self, extra_validators: Any = None) -> bool:
         super().validate(extra_validators)
         detail = self.contact_detail
@@ -897,6 +902,9 @@ class SaveForLaterForm(PortalForm):
         validators=[required(_l("Enter your answer")), max_length(100, _l("Your answer"))],
         widget=GovTextInput(),
     )
+
+    def shares_rendered_fields(self) -> bool:
+        return True  # our words only; what is typed is a placeholder (portal/fields.py)
 
 
 class ReturnAnswerForm(PortalForm):

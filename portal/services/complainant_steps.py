@@ -142,21 +142,40 @@ class Sent:
 # --- what the tracking page offers -----------------------------------------------------
 
 
-def facts_of(case: Submission) -> CaseFacts:
+_ASKED = [StepKind.STAGE2.value, StepKind.STAGE3.value, StepKind.WITHDRAW.value]
+
+
+def facts_of(case: Submission, steps: Sequence[ComplainantStep] | None = None) -> CaseFacts:
+    """`steps`: every step on the case (`on_case`), when the caller has read them; else
+    the two things needed from them are read here."""
     progress = cases.progress_of(case)
-    waiting = {
-        kind
-        for (kind,) in db.session.execute(
-            sa.select(ComplainantStep.kind).where(
-                ComplainantStep.submission_id == case.id,
-                ComplainantStep.decided_at.is_(None),
-                ComplainantStep.recorded.is_(False),
-                ComplainantStep.kind.in_(
-                    [StepKind.STAGE2.value, StepKind.STAGE3.value, StepKind.WITHDRAW.value]
-                ),
+    if steps is None:
+        waiting = {
+            kind
+            for (kind,) in db.session.execute(
+                sa.select(ComplainantStep.kind).where(
+                    ComplainantStep.submission_id == case.id,
+                    ComplainantStep.decided_at.is_(None),
+                    ComplainantStep.recorded.is_(False),
+                    ComplainantStep.kind.in_(_ASKED),
+                )
             )
-        )
-    }
+        }
+        granted_to = cases.stage2_window_granted_to(case)
+    else:
+        waiting = {
+            step.kind
+            for step in steps
+            if step.decided_at is None and not step.recorded and step.kind in _ASKED
+        }
+        granted = [
+            step.granted_to
+            for step in steps
+            if step.more_time_for == "stage2_decision"
+            and step.decision == "granted"
+            and step.granted_to is not None
+        ]
+        granted_to = max(granted, default=None)
     return CaseFacts(
         kind=Kind(case.case.kind),
         procedure=Procedure(case.case.procedure),
@@ -165,7 +184,7 @@ def facts_of(case: Submission) -> CaseFacts:
         stage2_requested_on=progress.stage2_requested_on,
         stage2_asked=StepKind.STAGE2.value in waiting,
         withdrawal_asked=StepKind.WITHDRAW.value in waiting,
-        stage2_window_granted_to=cases.stage2_window_granted_to(case),
+        stage2_window_granted_to=granted_to,
         stage2_adjudicated_on=progress.stage2_adjudicated_on,
         stage3_requested_on=progress.stage3_requested_on,
         stage3_asked=StepKind.STAGE3.value in waiting,
@@ -174,6 +193,27 @@ def facts_of(case: Submission) -> CaseFacts:
 
 def available(case: Submission) -> list[StepKind]:
     return available_steps(facts_of(case))
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the tracking page shows of the person's next steps, from one reading of the
+    case's facts (each of `available`, `window_end` and `stage3_window_end` reads them)."""
+
+    available: list[StepKind]
+    window_end: date | None
+    stage3_window_end: date | None
+
+
+def offer(case: Submission, steps: Sequence[ComplainantStep]) -> Offer:
+    """`steps`: every step on the case (`on_case`)."""
+    facts = facts_of(case, steps)
+    days = cases.window_days(Procedure(case.case.procedure))
+    return Offer(
+        available_steps(facts),
+        stage2_window_end(facts, days),
+        stage3_window_end_of(facts, days),
+    )
 
 
 def not_offered(case: Submission, kind: StepKind) -> NotNow | None:

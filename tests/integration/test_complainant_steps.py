@@ -98,6 +98,21 @@ def responded(reference: str, on: date) -> Staff:
     return staff
 
 
+def granted(staff: Staff, reference: str, step: ComplainantStep, *, to: date, on: date) -> None:
+    """Staff grant the more time `step` asked for, to `to`, deciding on `on`."""
+    case = the_case(reference)
+    complainant_steps.decide(
+        staff,
+        case,
+        step,
+        decision=Decision.GRANTED,
+        granted_to=to,
+        note="",
+        version=case.case.version,
+        today=on,
+    )
+
+
 def send(client: FlaskClient, url: str, data: dict, **kwargs: object) -> TestResponse:
     """Open the form, then send it with its hidden fields and `data`."""
     page = look(client, url)
@@ -424,17 +439,7 @@ def test_time_granted_to_decide_makes_a_later_request_in_time_across_christmas(
         the_case(reference), MoreTimeFor.STAGE2_DECISION, "My exams.", now=at(date(2026, 12, 1))
     )
     assert asked.look_by == date(2026, 12, 3)
-    case = the_case(reference)
-    complainant_steps.decide(
-        staff,
-        case,
-        asked.step,
-        decision=Decision.GRANTED,
-        granted_to=date(2027, 1, 8),
-        note="",
-        version=case.case.version,
-        today=date(2026, 12, 2),
-    )
+    granted(staff, reference, asked.step, to=date(2027, 1, 8), on=date(2026, 12, 2))
     case = the_case(reference)
     assert complainant_steps.window_end(case) == date(2027, 1, 8)
 
@@ -445,6 +450,66 @@ def test_time_granted_to_decide_makes_a_later_request_in_time_across_christmas(
     assert case.stage_row("stage2").requested_on == date(2027, 1, 7)
     # 25 working days from Thu 7 Jan 2027: Thu 11 Feb 2027.
     assert case.case.next_due_on == date(2027, 2, 11) == add_working_days(date(2027, 1, 7), 25)
+
+
+def test_the_tracking_page_offers_what_each_reading_of_the_case_says(app: Flask) -> None:
+    """The tracking page reads the case's facts once, taking the steps asked and the time
+    granted from the steps it lists (`offer`): the same as reading each on its own, as a
+    case is given more time, waits for a late stage 2 request and is asked to be
+    withdrawn."""
+
+    def separately(case: Submission) -> complainant_steps.Offer:
+        return complainant_steps.Offer(
+            complainant_steps.available(case),
+            complainant_steps.window_end(case),
+            complainant_steps.stage3_window_end(case),
+        )
+
+    def together(case: Submission) -> complainant_steps.Offer:
+        return complainant_steps.offer(case, complainant_steps.on_case(case))
+
+    answered = date(2026, 11, 25)
+    reference = a_case(on=date(2026, 11, 2))
+    staff = responded(reference, answered)
+    seen = []
+    case = the_case(reference)
+    seen.append(together(case))
+    assert together(case) == separately(case)
+
+    asked = complainant_steps.ask_for_more_time(
+        case, MoreTimeFor.STAGE2_DECISION, "My exams.", now=datetime(2026, 12, 1, 12, tzinfo=UTC)
+    )
+    granted(staff, reference, asked.step, to=date(2027, 1, 8), on=date(2026, 12, 2))
+    case = the_case(reference)
+    seen.append(together(case))
+    assert together(case) == separately(case)
+    assert seen[-1].window_end == date(2027, 1, 8)
+
+    late = datetime(2027, 2, 1, 12, tzinfo=UTC)  # after the time granted: kept, waiting
+    assert not complainant_steps.ask_for_next_stage(case, "Not answered.", now=late).step.recorded
+    case = the_case(reference)
+    seen.append(together(case))
+    assert together(case) == separately(case)
+
+    complainant_steps.withdraw(case, "It is sorted.", now=late + timedelta(days=1))
+    case = the_case(reference)
+    seen.append(together(case))
+    assert together(case) == separately(case)
+    assert len({str(offer) for offer in seen}) > 2  # what is offered changed on the way
+
+    # Asked for in time: recorded at once as the case's request, not waiting.
+    other = a_case(on=date(2026, 11, 2))
+    case = the_case(other)
+    staff = db.session.merge(staff)
+    version = case.case.version
+    cases.record_acknowledgement(
+        staff, case, how="phone", on=answered, version=version, today=answered
+    )
+    staff_move(staff, other, Move.ACCEPT, answered)
+    staff_move(staff, other, Move.RESPOND_STAGE1, answered)
+    in_time = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    assert complainant_steps.ask_for_next_stage(the_case(other), "No.", now=in_time).step.recorded
+    assert together(the_case(other)) == separately(the_case(other))
 
 
 # --- a copy of what they sent --------------------------------------------------------------------

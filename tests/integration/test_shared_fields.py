@@ -125,3 +125,33 @@ def test_a_wrong_answer_sent_back_is_shown_as_typed(client: FlaskClient, app: Fl
     token = page_of_token(again)
     assert first.replace(page_of_token(first), token) == again
     assert afresh.replace(page_of_token(afresh), token) == again
+
+
+def test_kept_fields_make_what_the_macros_make(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page from kept fields, what a person typed put back (inside a field revealed
+    under a choice, which the macros indent, too), is the one GOV.UK's macros make with
+    nothing kept, character for character."""
+    filled_in(client, app, HOSTILE, f"{HOSTILE}\r\n\r\n  second line\nthird")
+    journey = Journey(client, "complaint")
+    pages = [
+        "/make-a-complaint/contact",
+        "/make-a-complaint/what-happened",
+        "/make-a-complaint/support",
+        "/make-a-complaint/get-help-now?then=contact",
+        "/make-a-complaint/save-for-later?step=contact",
+    ]
+    wrong = {"contact_preference": "email", "email": "rowan<b>@\nx", "name": HOSTILE}
+
+    def shown() -> list[str]:
+        html = [client.get(path).get_data(as_text=True) for path in pages]
+        html.append(journey.post("contact", wrong).get_data(as_text=True))
+        return [page.replace(page_of_token(page), "token") for page in html]
+
+    shown()  # kept
+    kept = shown()
+    assert fields._SHARED
+    monkeypatch.setattr(fields, "_shared_key", lambda *arguments: None)
+    assert shown() == kept
+    assert 'class="govuk-radios__conditional' in kept[0]
