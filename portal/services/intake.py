@@ -33,13 +33,14 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Case, Draft, ReferenceCounter, Staff, Submission, Team
+from portal.models import Case, Draft, ReferenceCounter, Staff, Submission
 from portal.services import (
     attachments,
     audit,
     clock,
     consent,
     events,
+    routing_data,
     routing_rules,
     safeguarding,
 )
@@ -159,11 +160,7 @@ def delete_expired_drafts(*, now: datetime | None = None) -> int:
 def public_team_choices() -> list[tuple[str, str, str]]:
     """(value, name, description) of the services a person can choose from, in the
     person's language where the council has given the Welsh."""
-    teams = db.session.scalars(
-        sa.select(Team)
-        .where(Team.is_active, Team.shown_to_public, sa.not_(Team.is_advocacy_provider))
-        .order_by(Team.sort_order, Team.public_name)
-    )
+    teams = routing_data.current().public
     if current_language() == "cy":
         return [
             (
