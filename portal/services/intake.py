@@ -33,7 +33,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Case, Draft, ReferenceCounter, Staff, Submission
+from portal.models import Attachment, Case, Draft, ReferenceCounter, Staff, Submission
 from portal.services import (
     attachments,
     audit,
@@ -353,8 +353,12 @@ def record_submission(
         )
     )
     deadline = clock.acknowledgement_due(received_on, routing.procedure)
-    if draft is not None and (sent := _claim(draft, now)) is not None:
-        return sent
+    files: list[int] = []
+    if draft is not None:
+        claimed = _claim(draft)
+        if isinstance(claimed, Submission):
+            return claimed
+        files = claimed
     number = _next_reference_number(received_on.year)
     tracking_token = secrets.token_urlsafe(24)
     reference = format_reference(current_app.config["REFERENCE_PREFIX"], received_on.year, number)
@@ -447,10 +451,9 @@ def record_submission(
         )
     # The acknowledgement commits with the submission: it cannot be lost.
     events.publish(events.Submitted(submission, tracking_token))
-    if draft is not None:
+    if files:
         db.session.flush()
-        attachments.move_to_submission(draft, submission)
-        db.session.delete(draft)
+        attachments.move_to_submission(files, submission)
     if new.recorded_by is not None:
         db.session.flush()
         # Who typed it in, how it came and when: never what it says.
@@ -472,22 +475,30 @@ def record_submission(
     return submission
 
 
-def _claim(draft: Draft, now: datetime) -> Submission | None:
-    """The first statement of the submission's transaction writes the draft's row, and
-    the database decides who may: a second request sending the same draft at the same
+def _claim(draft: Draft) -> Submission | list[int]:
+    """The first statement of the submission's transaction deletes the draft, and the
+    database decides who may: a second request sending the same draft at the same
     instant waits on the row (PostgreSQL's row lock, SQLite's write lock) until the first
-    has committed, then finds it gone and changes nothing. Returns None to the request
-    that sends the draft, and the case that was made to any other (DraftGone if none was)."""
+    has committed, then finds it gone and changes nothing. Returns the ids of the draft's
+    files (read by the same statement, before the delete lets go of them) to the request
+    that sends the draft, and the case that was made to any other (DraftGone if none
+    was)."""
     draft_id = draft.id
+    files = (
+        sa.select(sa.func.aggregate_strings(sa.cast(Attachment.id, sa.String), ","))
+        .where(Attachment.draft_id == draft_id)
+        .scalar_subquery()
+    )
     claimed = db.session.execute(
-        sa.update(Draft)
+        sa.delete(Draft)
         .where(Draft.id == draft_id, Draft.saved_until.is_(None))
-        .values(updated_at=now)
-        .returning(Draft.id)
+        .returning(Draft.id, files)
         .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
+    ).one_or_none()
     if claimed is not None:
-        return None
+        # Its row is gone: the session must not write it again.
+        db.session.expunge(draft)
+        return [int(i) for i in (claimed[1] or "").split(",") if i]
     db.session.rollback()
     sent = sent_from(draft_id)
     if sent is None:
