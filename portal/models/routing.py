@@ -75,6 +75,7 @@ def move_routing_mark(session: Session) -> None:
         .on_conflict_do_update(index_elements=["id"], set_={"token": token})
     )
     session.info.pop("routing_data", None)
+    session.info.pop("routing_mark", None)
 
 
 @sa.event.listens_for(Session, "before_flush")

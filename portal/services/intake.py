@@ -8,6 +8,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -71,9 +72,14 @@ def find_draft(draft_id: str | None, *, now: datetime | None = None) -> Draft | 
     """The draft if it exists and has not expired; expired drafts are never shown."""
     if not draft_id:
         return None
-    draft = db.session.get(Draft, draft_id)
-    if draft is None:
+    # The routing mark read with it: Send then reads nothing else before its claim.
+    found = db.session.execute(
+        sa.select(Draft, routing_data.mark()).where(Draft.id == draft_id)
+    ).one_or_none()
+    if found is None:
         return None
+    draft, token = found
+    routing_data.note_mark(token)
     if draft.saved_until is not None:
         return None  # saved for later: only the emailed link and its check bring it back
     lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
@@ -295,17 +301,22 @@ def _next_reference_number(year: int) -> int:
     """Bump the year's counter in one atomic upsert: two submissions at the same
     instant serialise on the counter row and never share a number."""
     dialect = db.session.get_bind().dialect.name
+    return int(db.session.execute(_counter_upsert(dialect), {"year": year}).scalar_one())
+
+
+@cache
+def _counter_upsert(dialect: str) -> Any:
+    """The counter's upsert, built once per database kind (the year is its parameter)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
+    return (
         insert(ReferenceCounter)
-        .values(year=year, last_number=1)
+        .values(year=sa.bindparam("year"), last_number=1)
         .on_conflict_do_update(
             index_elements=[ReferenceCounter.year],
             set_={"last_number": ReferenceCounter.last_number + 1},
         )
         .returning(ReferenceCounter.last_number)
     )
-    return int(db.session.execute(statement).scalar_one())
 
 
 def _advocacy_status(answer: AdvocacyAnswer | None) -> str | None:

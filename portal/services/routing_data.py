@@ -56,6 +56,18 @@ class RoutingData:
 _kept: RoutingData | None = None  # this process's copy
 
 
+def mark() -> sa.ScalarSelect[str]:
+    """The mark, as a column another statement can read beside its own (Send reads it
+    with the draft: `note_mark`)."""
+    return sa.select(RoutingMark.token).where(RoutingMark.id == ROUTING_MARK_ID).scalar_subquery()
+
+
+def note_mark(token: str | None) -> None:
+    """The mark as a statement of this transaction read it: `current` need not read it."""
+    session = db.session()
+    session.info["routing_mark"] = (session.get_transaction(), token)
+
+
 def current() -> RoutingData:
     """The teams and active rules as the database holds them in this transaction."""
     global _kept
@@ -64,7 +76,11 @@ def current() -> RoutingData:
     memo = session.info.get("routing_data")
     if memo is not None and transaction is not None and memo[0] is transaction:
         return memo[1]  # type: ignore[no-any-return]
-    token = session.scalar(sa.select(RoutingMark.token).where(RoutingMark.id == ROUTING_MARK_ID))
+    noted = session.info.pop("routing_mark", None)
+    if noted is not None and transaction is not None and noted[0] is transaction:
+        token = noted[1]
+    else:
+        token = session.scalar(sa.select(mark()))
     kept = _kept
     if token is None or kept is None or kept.token != token:
         kept = _read(token)
