@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -308,14 +308,15 @@ def _next_reference_number(year: int) -> int:
 def _counter_upsert(dialect: str) -> Any:
     """The counter's upsert, built once per database kind (the year is its parameter)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    counters = cast(sa.Table, ReferenceCounter.__table__)
     return (
-        insert(ReferenceCounter)
+        insert(counters)
         .values(year=sa.bindparam("year"), last_number=1)
         .on_conflict_do_update(
-            index_elements=[ReferenceCounter.year],
-            set_={"last_number": ReferenceCounter.last_number + 1},
+            index_elements=[counters.c.year],
+            set_={"last_number": counters.c.last_number + 1},
         )
-        .returning(ReferenceCounter.last_number)
+        .returning(counters.c.last_number)
     )
 
 
@@ -486,6 +487,20 @@ def record_submission(
     return submission
 
 
+# On the tables, not the models: nothing in the session is the ORM's to change.
+_drafts, _attachments = cast(sa.Table, Draft.__table__), cast(sa.Table, Attachment.__table__)
+_CLAIM = (
+    sa.delete(_drafts)
+    .where(_drafts.c.id == sa.bindparam("draft_id"), _drafts.c.saved_until.is_(None))
+    .returning(
+        _drafts.c.id,
+        sa.select(sa.func.aggregate_strings(sa.cast(_attachments.c.id, sa.String), ","))
+        .where(_attachments.c.draft_id == sa.bindparam("draft_id"))
+        .scalar_subquery(),
+    )
+)
+
+
 def _claim(draft: Draft) -> Submission | list[int]:
     """The first statement of the submission's transaction deletes the draft, and the
     database decides who may: a second request sending the same draft at the same
@@ -495,17 +510,7 @@ def _claim(draft: Draft) -> Submission | list[int]:
     that sends the draft, and the case that was made to any other (DraftGone if none
     was)."""
     draft_id = draft.id
-    files = (
-        sa.select(sa.func.aggregate_strings(sa.cast(Attachment.id, sa.String), ","))
-        .where(Attachment.draft_id == draft_id)
-        .scalar_subquery()
-    )
-    claimed = db.session.execute(
-        sa.delete(Draft)
-        .where(Draft.id == draft_id, Draft.saved_until.is_(None))
-        .returning(Draft.id, files)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
+    claimed = db.session.execute(_CLAIM, {"draft_id": draft_id}).one_or_none()
     if claimed is not None:
         # Its row is gone: the session must not write it again.
         db.session.expunge(draft)
