@@ -68,14 +68,18 @@ def start_draft(kind: Kind, *, now: datetime | None = None) -> Draft:
     return draft
 
 
-def find_draft(draft_id: str | None, *, now: datetime | None = None) -> Draft | None:
-    """The draft if it exists and has not expired; expired drafts are never shown."""
+def find_draft(
+    draft_id: str | None, *, now: datetime | None = None, lock: bool = False
+) -> Draft | None:
+    """The draft if it exists and has not expired; expired drafts are never shown.
+    `lock` (Send): its row locked until the request ends (PostgreSQL; SQLite takes its
+    write lock at the claim), so that a file sent at the same instant is either in the
+    files the claim moves or refused as sent too late (docs/security.md, "Races")."""
     if not draft_id:
         return None
     # The routing mark read with it: Send then reads nothing else before its claim.
-    found = db.session.execute(
-        sa.select(Draft, routing_data.mark()).where(Draft.id == draft_id)
-    ).one_or_none()
+    query = sa.select(Draft, routing_data.mark()).where(Draft.id == draft_id)
+    found = db.session.execute(query.with_for_update(of=Draft) if lock else query).one_or_none()
     if found is None:
         return None
     draft, token = found
