@@ -35,7 +35,12 @@ from portal.models.referral import Referral, ReferralVisit  # noqa: E402
 from portal.models.related import CaseLink, CaseReopening  # noqa: E402
 from portal.models.reminder import DeadlineDigest, DeadlineNotice  # noqa: E402
 from portal.models.report import ComparatorFigure, PastCase, ReportContext  # noqa: E402
-from portal.models.routing import Category, RoutingRule, submission_categories  # noqa: E402
+from portal.models.routing import (  # noqa: E402
+    Category,
+    RoutingMark,
+    RoutingRule,
+    submission_categories,
+)
 from portal.models.staff import Staff  # noqa: E402
 from portal.models.stage_response import StageResponse  # noqa: E402
 from portal.models.submission import ReferenceCounter, Submission  # noqa: E402
@@ -64,6 +69,7 @@ __all__ = [
     "Lesson",
     "LetterStatus",
     "ResponseLetter",
+    "RoutingMark",
     "RoutingRule",
     "Staff",
     "StageResponse",

@@ -4,6 +4,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.orm.attributes import get_history
 
 from portal.database import utcnow
 from portal.domain.clock import london_date
@@ -159,7 +160,8 @@ def _cases_changed(session: Session, context: Any, instances: Any) -> None:
             # An ombudsman's enquiry is counted in the month it arrived, a referral to the
             # advocacy provider in the month it was made.
             name = "made_on" if isinstance(changed, Referral) else "received_on"
-            received = getattr(sa.inspect(changed).attrs, name).history  # type: ignore[attr-defined]
+            # One attribute's history (inspect().attrs builds every attribute's state).
+            received = get_history(changed, name)
             known = {d for d in (*received.added, *received.deleted, *received.unchanged) if d}
             if not known and changed not in session.new:
                 # Not loaded (expired by a commit before the change): read it.

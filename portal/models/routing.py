@@ -1,5 +1,9 @@
+import secrets
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from portal.models import Model
 
@@ -42,3 +46,54 @@ submission_categories = sa.Table(
     sa.Column("submission_id", sa.ForeignKey("submissions.id"), primary_key=True),
     sa.Column("category_id", sa.ForeignKey("categories.id"), primary_key=True),
 )
+
+
+class RoutingMark(Model):
+    """A random token that changes in the same transaction as any change to the teams or
+    the routing rules (the listeners below), so that every worker process can keep what
+    it read of them until the token it reads is another (services/routing_data.py)."""
+
+    __tablename__ = "routing_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(sa.String(32))
+
+
+ROUTING_MARK_ID = 1
+# What the public's team choices, routing and a submission's messages read.
+MARKED_TABLES = frozenset({"teams", "routing_rules"})
+
+
+def move_routing_mark(session: Session) -> None:
+    """A new token, in the session's transaction: it commits with the change or not."""
+    bind = session.get_bind()
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    token = secrets.token_hex(16)
+    session.execute(
+        insert(RoutingMark)
+        .values(id=ROUTING_MARK_ID, token=token)
+        .on_conflict_do_update(index_elements=["id"], set_={"token": token})
+    )
+    session.info.pop("routing_data", None)
+    session.info.pop("routing_mark", None)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _teams_or_rules_changed(session: Session, context: Any, instances: Any) -> None:
+    for changed in (*session.new, *session.dirty, *session.deleted):
+        if getattr(changed, "__tablename__", None) not in MARKED_TABLES:
+            continue
+        if changed in session.dirty and not session.is_modified(changed):
+            continue
+        with session.no_autoflush:
+            move_routing_mark(session)
+        return
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _teams_or_rules_changed_in_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    if getattr(state.bind_mapper.local_table, "name", None) in MARKED_TABLES:
+        with state.session.no_autoflush:
+            move_routing_mark(state.session)

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -262,8 +263,16 @@ def read_field(submission: Submission, name: str) -> Any:
     reached), else the case's column, else the submission's own."""
     if name in STAGE_FIELDS:
         stage, column = STAGE_FIELDS[name]
-        return getattr(submission.stage_row(stage), column)
+        row = submission.response(stage)
+        return getattr(row, column) if row is not None else _blank_value(stage, column)
     return getattr(submission.case if name in CASE_COLUMNS else submission, name)
+
+
+@cache
+def _blank_value(stage: str, column: str) -> Any:
+    """A column of a stage not reached yet, as its blank row holds it: made once, not a
+    new row for every field read (the rules read some twenty on every new case)."""
+    return getattr(StageResponse.blank(stage), column)
 
 
 def write_field(submission: Submission, name: str, value: Any) -> None:

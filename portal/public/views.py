@@ -71,9 +71,9 @@ def _kind(journey: str) -> Kind:
     return kind
 
 
-def _current_draft(kind: Kind) -> Draft | None:
+def _current_draft(kind: Kind, *, lock: bool = False) -> Draft | None:
     draft_id = session.get("drafts", {}).get(kind.value)
-    return intake.find_draft(draft_id)
+    return intake.find_draft(draft_id, lock=lock)
 
 
 def _remember(draft: Draft) -> None:
@@ -376,7 +376,7 @@ def check_you_are_safe(journey: str) -> Response | str:
 @limiter.limit(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]), methods=["POST"])
 def check_answers(journey: str) -> Response | str:
     kind = _kind(journey)
-    draft = _current_draft(kind)
+    draft = _current_draft(kind, lock=request.method == "POST")
     if draft is None:
         if request.method == "POST":
             # Send pressed again after the first press made the case: the same confirmation.

@@ -12,7 +12,6 @@ that says only that it came, with the link to follow it.
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -22,8 +21,8 @@ from portal.domain.flags import DESCRIPTIONS
 from portal.domain.timescales import Procedure, Step, limit_days
 from portal.domain.types import AdvocacyAnswer, ContactPreference, SubmitterRole
 from portal.extensions import db
-from portal.models import MessageChannel, Submission, Task, Team
-from portal.services import clock, outbox, referrals
+from portal.models import MessageChannel, Submission, Task
+from portal.services import clock, outbox, referrals, routing_data
 from portal.services.common import council_name, mobile_for_texts, tracking_url
 
 ACKNOWLEDGE_WITHOUT_EMAIL = "acknowledge_without_email"
@@ -173,18 +172,9 @@ def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) ->
         AdvocacyAnswer.ACCEPTED.value,
         AdvocacyAnswer.REQUESTED.value,
     )
-    # The team it went to and the advocacy provider, in one query.
-    wanted = []
-    if submission.case.team_id:
-        wanted.append(Team.id == submission.case.team_id)
-    if wants_advocate:
-        wanted.append(sa.and_(Team.is_advocacy_provider, Team.is_active))
-    found = (
-        list(db.session.scalars(sa.select(Team).where(sa.or_(*wanted)).order_by(Team.id)))
-        if wanted
-        else []
-    )
-    team = next((t for t in found if t.id == submission.case.team_id), None)
+    # The team it went to and the advocacy provider, as this process keeps them.
+    teams = routing_data.current()
+    team = teams.team(submission.case.team_id) if submission.case.team_id else None
     if team is not None and team.is_active:
         kind_words = STAFF_KIND_WORDS.get(submission.case.kind, submission.case.kind)
         outbox.queue(
@@ -203,7 +193,7 @@ def _queue_staff_messages(submission: Submission, everything: dict[str, Any]) ->
         )
 
     if wants_advocate:
-        provider = next((t for t in found if t.is_advocacy_provider and t.is_active), None)
+        provider = next((t for t in teams.teams if t.is_advocacy_provider and t.is_active), None)
         source = referrals.source_of(submission)
         if provider is not None and source is not None:
             # The referral in the provider's queue, and the email to its inbox that

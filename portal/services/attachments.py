@@ -306,11 +306,14 @@ def remove_from_draft(draft: Draft, attachment_id: int) -> None:
     db.session.commit()
 
 
-def move_to_submission(draft: Draft, submission: Submission) -> None:
-    """In the submission's transaction: the draft's files now belong to the case."""
-    for attachment in for_draft(draft):
-        attachment.submission_id = submission.id
-        attachment.draft_id = None
+def move_to_submission(ids: list[int], submission: Submission) -> None:
+    """In the submission's transaction: the draft's files (by id) now belong to the case."""
+    db.session.execute(
+        sa.update(Attachment)
+        .where(Attachment.id.in_(ids))
+        .values(submission_id=submission.id, draft_id=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def for_case(case: Submission) -> list[Attachment]:

@@ -8,7 +8,8 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,13 +34,14 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Case, Draft, ReferenceCounter, Staff, Submission, Team
+from portal.models import Attachment, Case, Draft, ReferenceCounter, Staff, Submission
 from portal.services import (
     attachments,
     audit,
     clock,
     consent,
     events,
+    routing_data,
     routing_rules,
     safeguarding,
 )
@@ -66,13 +68,22 @@ def start_draft(kind: Kind, *, now: datetime | None = None) -> Draft:
     return draft
 
 
-def find_draft(draft_id: str | None, *, now: datetime | None = None) -> Draft | None:
-    """The draft if it exists and has not expired; expired drafts are never shown."""
+def find_draft(
+    draft_id: str | None, *, now: datetime | None = None, lock: bool = False
+) -> Draft | None:
+    """The draft if it exists and has not expired; expired drafts are never shown.
+    `lock` (Send): its row locked until the request ends (PostgreSQL; SQLite takes its
+    write lock at the claim), so that a file sent at the same instant is either in the
+    files the claim moves or refused as sent too late (docs/security.md, "Races")."""
     if not draft_id:
         return None
-    draft = db.session.get(Draft, draft_id)
-    if draft is None:
+    # The routing mark read with it: Send then reads nothing else before its claim.
+    query = sa.select(Draft, routing_data.mark()).where(Draft.id == draft_id)
+    found = db.session.execute(query.with_for_update(of=Draft) if lock else query).one_or_none()
+    if found is None:
         return None
+    draft, token = found
+    routing_data.note_mark(token)
     if draft.saved_until is not None:
         return None  # saved for later: only the emailed link and its check bring it back
     lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
@@ -159,11 +170,7 @@ def delete_expired_drafts(*, now: datetime | None = None) -> int:
 def public_team_choices() -> list[tuple[str, str, str]]:
     """(value, name, description) of the services a person can choose from, in the
     person's language where the council has given the Welsh."""
-    teams = db.session.scalars(
-        sa.select(Team)
-        .where(Team.is_active, Team.shown_to_public, sa.not_(Team.is_advocacy_provider))
-        .order_by(Team.sort_order, Team.public_name)
-    )
+    teams = routing_data.current().public
     if current_language() == "cy":
         return [
             (
@@ -298,17 +305,23 @@ def _next_reference_number(year: int) -> int:
     """Bump the year's counter in one atomic upsert: two submissions at the same
     instant serialise on the counter row and never share a number."""
     dialect = db.session.get_bind().dialect.name
+    return int(db.session.execute(_counter_upsert(dialect), {"year": year}).scalar_one())
+
+
+@cache
+def _counter_upsert(dialect: str) -> Any:
+    """The counter's upsert, built once per database kind (the year is its parameter)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(ReferenceCounter)
-        .values(year=year, last_number=1)
+    counters = cast(sa.Table, ReferenceCounter.__table__)
+    return (
+        insert(counters)
+        .values(year=sa.bindparam("year"), last_number=1)
         .on_conflict_do_update(
-            index_elements=[ReferenceCounter.year],
-            set_={"last_number": ReferenceCounter.last_number + 1},
+            index_elements=[counters.c.year],
+            set_={"last_number": counters.c.last_number + 1},
         )
-        .returning(ReferenceCounter.last_number)
+        .returning(counters.c.last_number)
     )
-    return int(db.session.execute(statement).scalar_one())
 
 
 def _advocacy_status(answer: AdvocacyAnswer | None) -> str | None:
@@ -356,8 +369,12 @@ def record_submission(
         )
     )
     deadline = clock.acknowledgement_due(received_on, routing.procedure)
-    if draft is not None and (sent := _claim(draft, now)) is not None:
-        return sent
+    files: list[int] = []
+    if draft is not None:
+        claimed = _claim(draft)
+        if isinstance(claimed, Submission):
+            return claimed
+        files = claimed
     number = _next_reference_number(received_on.year)
     tracking_token = secrets.token_urlsafe(24)
     reference = format_reference(current_app.config["REFERENCE_PREFIX"], received_on.year, number)
@@ -450,10 +467,9 @@ def record_submission(
         )
     # The acknowledgement commits with the submission: it cannot be lost.
     events.publish(events.Submitted(submission, tracking_token))
-    if draft is not None:
+    if files:
         db.session.flush()
-        attachments.move_to_submission(draft, submission)
-        db.session.delete(draft)
+        attachments.move_to_submission(files, submission)
     if new.recorded_by is not None:
         db.session.flush()
         # Who typed it in, how it came and when: never what it says.
@@ -475,22 +491,34 @@ def record_submission(
     return submission
 
 
-def _claim(draft: Draft, now: datetime) -> Submission | None:
-    """The first statement of the submission's transaction writes the draft's row, and
-    the database decides who may: a second request sending the same draft at the same
+# On the tables, not the models: nothing in the session is the ORM's to change.
+_drafts, _attachments = cast(sa.Table, Draft.__table__), cast(sa.Table, Attachment.__table__)
+_CLAIM = (
+    sa.delete(_drafts)
+    .where(_drafts.c.id == sa.bindparam("draft_id"), _drafts.c.saved_until.is_(None))
+    .returning(
+        _drafts.c.id,
+        sa.select(sa.func.aggregate_strings(sa.cast(_attachments.c.id, sa.String), ","))
+        .where(_attachments.c.draft_id == sa.bindparam("draft_id"))
+        .scalar_subquery(),
+    )
+)
+
+
+def _claim(draft: Draft) -> Submission | list[int]:
+    """The first statement of the submission's transaction deletes the draft, and the
+    database decides who may: a second request sending the same draft at the same
     instant waits on the row (PostgreSQL's row lock, SQLite's write lock) until the first
-    has committed, then finds it gone and changes nothing. Returns None to the request
-    that sends the draft, and the case that was made to any other (DraftGone if none was)."""
+    has committed, then finds it gone and changes nothing. Returns the ids of the draft's
+    files (read by the same statement, before the delete lets go of them) to the request
+    that sends the draft, and the case that was made to any other (DraftGone if none
+    was)."""
     draft_id = draft.id
-    claimed = db.session.execute(
-        sa.update(Draft)
-        .where(Draft.id == draft_id, Draft.saved_until.is_(None))
-        .values(updated_at=now)
-        .returning(Draft.id)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
+    claimed = db.session.execute(_CLAIM, {"draft_id": draft_id}).one_or_none()
     if claimed is not None:
-        return None
+        # Its row is gone: the session must not write it again.
+        db.session.expunge(draft)
+        return [int(i) for i in (claimed[1] or "").split(",") if i]
     db.session.rollback()
     sent = sent_from(draft_id)
     if sent is None:

@@ -12,7 +12,7 @@ audit trail.
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import current_app
@@ -74,11 +74,25 @@ def open_referral(case: Submission) -> Referral | None:
     )
 
 
+class Provider(Protocol):
+    """What a referral reads of the provider's team: its row, or a copy of it kept by
+    the process (services/routing_data.py)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def inbox_email(self) -> str: ...
+    @property
+    def response_working_days(self) -> int: ...
+
+
 def make(
     case: Submission,
     *,
     source: Source,
-    provider: Team,
+    provider: Provider,
     now: datetime,
     staff: Staff | None = None,
 ) -> Referral:

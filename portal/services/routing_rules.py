@@ -7,26 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.domain.routing import Facts, Routing, Rule, age_on, route
+from portal.domain.routing import Facts, Routing, age_on, route
 from portal.domain.timescales import Procedure, statutory_procedure
 from portal.extensions import db
 from portal.models import Case, RoutingRule, Staff, Team
-from portal.services import audit
-
-
-def _as_rule(row: RoutingRule) -> Rule:
-    return Rule(
-        id=row.id,
-        name=row.name,
-        team_id=row.team_id,
-        procedure=Procedure(row.procedure) if row.procedure else None,
-        kinds=frozenset(row.kinds or []),
-        chosen_team_ids=frozenset(int(t) for t in row.chosen_team_ids or []),
-        roles=frozenset(row.roles or []),
-        age_min=row.age_min,
-        age_max=row.age_max,
-        words=tuple(row.words or []),
-    )
+from portal.services import audit, routing_data
 
 
 def all_rules() -> list[RoutingRule]:
@@ -35,13 +20,9 @@ def all_rules() -> list[RoutingRule]:
     )
 
 
-def active_rules() -> list[Rule]:
-    return [_as_rule(row) for row in all_rules() if row.is_active]
-
-
 def default_team_id() -> int | None:
-    name = current_app.config["DEFAULT_TEAM_NAME"]
-    return db.session.scalar(sa.select(Team.id).where(Team.name == name, Team.is_active))
+    team = routing_data.current().active_team_named(current_app.config["DEFAULT_TEAM_NAME"])
+    return team.id if team is not None else None
 
 
 def facts_for(
@@ -63,13 +44,18 @@ def team_for_child_topic(topic: str | None) -> int | None:
     by the team's name), or None where it points nowhere: the rules and the default team
     decide, as for "not sure"."""
     name = current_app.config["CHILD_TOPIC_TEAMS"].get(topic or "")
-    team = team_named(name) if name else None
+    team = routing_data.current().active_team_named(name) if name else None
     return team.id if team is not None else None
 
 
 def decide(facts: Facts) -> Routing:
     statutory = statutory_procedure(current_app.config["JURISDICTION"])
-    return route(active_rules(), facts, default_team_id=default_team_id(), statutory=statutory)
+    return route(
+        routing_data.current().rules,
+        facts,
+        default_team_id=default_team_id(),
+        statutory=statutory,
+    )
 
 
 @dataclass

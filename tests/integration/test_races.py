@@ -362,6 +362,47 @@ def test_twelve_files_sent_at_once_keep_only_five(
     assert len(list(uploads.iterdir())) == 5
 
 
+def test_a_file_sent_as_send_is_pressed_is_the_cases_or_refused_never_lost(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config.update(UPLOAD_FOLDER=str(tmp_path / "uploads"), CLAMAV_ADDRESS="")
+    journey = complaint_up_to(browser(app), "check-answers")
+    token = journey.token
+    upload_tab, send_tab = same_browser(app, journey.client), same_browser(app, journey.client)
+    # The file's request holds the draft's row a while after counting the files, so
+    # that Send arrives while it is held.
+    counted = attachments._files_under_lock
+
+    def held(draft_id: str) -> int | None:
+        files = counted(draft_id)
+        time.sleep(0.3)
+        return files
+
+    monkeypatch.setattr(attachments, "_files_under_lock", held)
+
+    def send_a_moment_later() -> TestResponse:
+        time.sleep(0.1)
+        return send_tab.post(journey.url("check-answers"), data={"csrf_token": token})
+
+    at_once(
+        [
+            lambda: upload_tab.post(
+                journey.url("files"),
+                data={"csrf_token": token, "upload": "yes", "file": (io.BytesIO(PDF), "a.pdf")},
+                content_type="multipart/form-data",
+            ),
+            send_a_moment_later,
+        ]
+    )
+
+    case = submissions()[0]
+    files = db.session.scalars(sa.select(Attachment)).all()
+    assert [(f.filename, f.submission_id, f.draft_id) for f in files] in (
+        [("a.pdf", case.id, None)],
+        [],
+    )
+
+
 def test_two_right_answers_at_once_let_only_one_browser_carry_on(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
