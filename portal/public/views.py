@@ -451,7 +451,7 @@ def switch_kind(journey: str) -> Response:
 def confirmation(journey: str) -> Response | str:
     kind = _kind(journey)
     reference = session.get("submitted")
-    submission = intake.find_submission(reference) if reference else None
+    submission = tracking.find_sent(reference) if reference else None
     if submission is None or submission.case.kind != kind.value:
         return redirect(url_for("public.start"))
     role = SubmitterRole(submission.submitter_role)

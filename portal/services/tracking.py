@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from portal.database import utcnow
 from portal.domain import contact_safety
@@ -23,10 +24,26 @@ from portal.services.common import council_name, hash_token
 _NO_SUCH_HASH = "0" * 64
 
 
-def find_for_tracking(reference: str, token: str) -> Submission | None:
-    submission = db.session.scalar(
-        sa.select(Submission).where(Submission.reference == normalise_reference(reference))
+def _with_its_stages(reference: str) -> Submission | None:
+    """The submission, its case and its stage rows in one statement: a page about one
+    case reads them all (the model loads the stage rows with a second, which a list of
+    cases needs)."""
+    found = db.session.scalars(
+        sa.select(Submission)
+        .options(joinedload(Submission.responses))
+        .where(Submission.reference == reference)
     )
+    return found.unique().one_or_none()
+
+
+def find_sent(reference: str) -> Submission | None:
+    """The submission the confirmation page is about (its reference kept in the
+    person's session at Send)."""
+    return _with_its_stages(reference)
+
+
+def find_for_tracking(reference: str, token: str) -> Submission | None:
+    submission = _with_its_stages(normalise_reference(reference))
     expected = submission.tracking_token_hash if submission else _NO_SUCH_HASH
     given = hash_token(token)
     matches = hmac.compare_digest(given, expected or _NO_SUCH_HASH)
