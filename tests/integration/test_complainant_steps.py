@@ -551,6 +551,9 @@ def test_the_confirmation_and_tracking_pages_read_the_stage_rows_with_the_case(
     # Each message from us says how it went, from its outbox row read with it.
     assert "We are emailing this now." in shown
     assert not any(statement.startswith("SELECT outbox_messages") for statement in sent)
+    # Whether the feedback questionnaire is offered: its invitation read with the case.
+    assert "JOIN feedback_invitations" in sent[0]
+    assert not any(statement.startswith("SELECT feedback_invitations") for statement in sent)
 
     person = browser(app)
     person.get("/")
