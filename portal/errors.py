@@ -1,5 +1,7 @@
 """Error pages in the council's layout. Never a stack trace, never a Flask default."""
 
+from functools import lru_cache
+
 from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -44,27 +46,41 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
-        # Only our own static files run: no inline script, no inline style but one, no framing.
-        # The one inline stylesheet (the start page's, portal/delivery.py) by its hash.
-        styles = f"'self' {inline_style_hash()}".strip()
-        response.headers.setdefault(
+        headers = response.headers
+        named = {name.lower() for name, _ in headers.items()}
+        for name, value in _security_headers(inline_style_hash(), request.is_secure):
+            if name.lower() not in named:  # a page's own (a sandboxed file's CSP) stays
+                headers.add(name, value)
+        return response
+
+
+@lru_cache(maxsize=8)
+def _security_headers(style_hash: str, secure: bool) -> tuple[tuple[str, str], ...]:
+    """The headers every response carries unless it set its own, in the order they are
+    sent; made once for each stylesheet hash, not on every request."""
+    # Only our own static files run: no inline script, no inline style but one, no framing.
+    # The one inline stylesheet (the start page's, portal/delivery.py) by its hash.
+    styles = f"'self' {style_hash}".strip()
+    return (
+        (
             "Content-Security-Policy",
             f"default-src 'self'; script-src 'self'; style-src {styles}; "
             "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
             "form-action 'self'; frame-ancestors 'none'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        ),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
         # Nothing here needs a camera, a microphone, the person's location or payment.
-        response.headers.setdefault(
+        (
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-        )
-        if request.is_secure:
-            # Only over HTTPS: a browser ignores it otherwise, and a mistake is sticky.
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        response.headers.setdefault("Vary", "HX-Request")
-        return response
+        ),
+        # Only over HTTPS: a browser ignores it otherwise, and a mistake is sticky.
+        *(
+            (("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),)
+            if secure
+            else ()
+        ),
+        ("Vary", "HX-Request"),
+    )

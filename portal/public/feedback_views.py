@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, redirect, render_template, sessi
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.extensions import limiter
-from portal.models import FeedbackInvitation, Submission
+from portal.models import FeedbackInvitation
 from portal.public import bp
 from portal.public.forms import FeedbackForm
 from portal.services import feedback, tracking
@@ -72,10 +72,12 @@ def feedback_thanks() -> str:
     return render_template("public/feedback-thank-you.html", child=session.get(THANKED) == "child")
 
 
-def tracking_feedback(submission: Submission, reference: str, token: str) -> dict[str, object]:
+def tracking_feedback(
+    invitation: FeedbackInvitation | None, reference: str, token: str
+) -> dict[str, object]:
     """What the tracking page says about the questionnaire: a button while it is
-    waiting for an answer, thanks once it has one."""
-    invitation = feedback.for_case(submission)
+    waiting for an answer, thanks once it has one (`invitation`: the case's, read with
+    it by `tracking.tracking_page`)."""
     if invitation is None:
         return {"feedback_url": None, "feedback_answered": False}
     waiting = invitation.answered_at is None

@@ -451,7 +451,7 @@ def switch_kind(journey: str) -> Response:
 def confirmation(journey: str) -> Response | str:
     kind = _kind(journey)
     reference = session.get("submitted")
-    submission = intake.find_submission(reference) if reference else None
+    submission = tracking.find_sent(reference) if reference else None
     if submission is None or submission.case.kind != kind.value:
         return redirect(url_for("public.start"))
     role = SubmitterRole(submission.submitter_role)
@@ -472,9 +472,10 @@ def confirmation(journey: str) -> Response | str:
 @bp.route("/track/<reference>/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: str(current_app.config["TRACKING_RATE_LIMIT"]))
 def track(reference: str, token: str) -> Response | str:
-    submission = tracking.find_for_tracking(reference, token)
-    if submission is None:
+    found = tracking.tracking_page(reference, token)
+    if found is None:
         abort(404)
+    submission, invitation = found
     copies = tracking.copies_to_advocate(submission)
     form = StopCopiesForm() if copies else None
     if request.method == "POST":
@@ -507,7 +508,7 @@ def track(reference: str, token: str) -> Response | str:
             today=london_date(utcnow()),
             form=form,
             copies=copies,
-            **tracking_feedback(submission, reference, token),
+            **tracking_feedback(invitation, reference, token),
         ),
         mimetype="text/html",  # Werkzeug's Response is plain text unless told
     )

@@ -27,6 +27,8 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.base import ExecutableOption
 
 from portal.database import utcnow
 from portal.domain import contact_safety
@@ -296,10 +298,11 @@ def send_message(
     db.session.commit()
 
 
-def on_case(case: Submission) -> list[Correspondence]:
+def on_case(case: Submission, *options: ExecutableOption) -> list[Correspondence]:
     return list(
         db.session.scalars(
             sa.select(Correspondence)
+            .options(*options)
             .where(Correspondence.submission_id == case.id)
             .order_by(Correspondence.created_at, Correspondence.id)
         )
@@ -307,9 +310,14 @@ def on_case(case: Submission) -> list[Correspondence]:
 
 
 def for_tracking(case: Submission) -> list[Correspondence]:
-    """What the tracking page lists: each message once (not once per recipient)."""
+    """What the tracking page lists: each message once (not once per recipient). How
+    each went (its outbox message's status and when it was sent) comes in the same
+    statement, not one more for each message."""
     seen: dict[tuple[str, str, str], Correspondence] = {}
-    for item in on_case(case):
+    how_it_went = joinedload(Correspondence.outbox_message).load_only(
+        OutboxMessage.status, OutboxMessage.sent_at
+    )
+    for item in on_case(case, how_it_went):
         key = (item.kind, item.subject, item.body)
         if key not in seen or item.recipient == Recipient.COMPLAINANT.value:
             seen[key] = item

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from portal.database import utcnow
 from portal.domain import contact_safety
@@ -15,7 +16,7 @@ from portal.domain.clock import add_working_days, london_date
 from portal.domain.references import normalise_reference
 from portal.domain.search import phone_keys
 from portal.extensions import db
-from portal.models import Submission, Task, TrackingLink
+from portal.models import FeedbackInvitation, Submission, Task, TrackingLink
 from portal.services import audit, consent, correspondence, outbox, sending_limits
 from portal.services.common import council_name, hash_token
 
@@ -23,10 +24,47 @@ from portal.services.common import council_name, hash_token
 _NO_SUCH_HASH = "0" * 64
 
 
-def find_for_tracking(reference: str, token: str) -> Submission | None:
-    submission = db.session.scalar(
-        sa.select(Submission).where(Submission.reference == normalise_reference(reference))
+def _with_its_stages(reference: str) -> sa.Select[Submission]:
+    """The submission, its case and its stage rows in one statement: a page about one
+    case reads them all (the model loads the stage rows with a second, which a list of
+    cases needs)."""
+    return (
+        sa.select(Submission)
+        .options(joinedload(Submission.responses))
+        .where(Submission.reference == reference)
     )
+
+
+def find_sent(reference: str) -> Submission | None:
+    """The submission the confirmation page is about (its reference kept in the
+    person's session at Send)."""
+    return db.session.scalars(_with_its_stages(reference)).unique().one_or_none()
+
+
+def find_for_tracking(reference: str, token: str) -> Submission | None:
+    statement = _with_its_stages(normalise_reference(reference))
+    submission = db.session.scalars(statement).unique().one_or_none()
+    return submission if _token_matches(submission, token) else None
+
+
+def tracking_page(
+    reference: str, token: str
+) -> tuple[Submission, FeedbackInvitation | None] | None:
+    """`find_for_tracking` and, in the same statement, the case's invitation to the
+    feedback questionnaire (None before one is sent), which the tracking page offers."""
+    statement = (
+        _with_its_stages(normalise_reference(reference))
+        .add_columns(FeedbackInvitation)
+        .outerjoin(FeedbackInvitation, FeedbackInvitation.submission_id == Submission.id)
+    )
+    found = db.session.execute(statement).unique().one_or_none()
+    submission, invitation = found if found is not None else (None, None)
+    if submission is None or not _token_matches(submission, token):
+        return None
+    return submission, invitation
+
+
+def _token_matches(submission: Submission | None, token: str) -> bool:
     expected = submission.tracking_token_hash if submission else _NO_SUCH_HASH
     given = hash_token(token)
     matches = hmac.compare_digest(given, expected or _NO_SUCH_HASH)
@@ -36,7 +74,7 @@ def find_for_tracking(reference: str, token: str) -> Submission | None:
             sa.select(TrackingLink.token_hash).where(TrackingLink.submission_id == submission.id)
         )
         matches = any(hmac.compare_digest(given, known) for known in later)
-    return submission if (submission is not None and matches and expected) else None
+    return submission is not None and matches and bool(expected)
 
 
 # --- "Find your complaint": a fresh link for someone who lost theirs (issue 17) ------------

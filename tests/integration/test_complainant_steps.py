@@ -512,6 +512,62 @@ def test_the_tracking_page_offers_what_each_reading_of_the_case_says(app: Flask)
     assert together(the_case(other)) == separately(the_case(other))
 
 
+def statements_of(client: FlaskClient, url: str) -> tuple[TestResponse, list[str]]:
+    """The page, and every statement it sent to the database."""
+    sent: list[str] = []
+
+    def count(*arguments: object) -> None:
+        sent.append(str(arguments[2]))
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return response, sent
+
+
+def on_their_own(sent: list[str]) -> list[str]:
+    return [statement for statement in sent if statement.startswith("SELECT stage_responses")]
+
+
+def test_the_confirmation_and_tracking_pages_read_the_stage_rows_with_the_case(
+    app: Flask,
+) -> None:
+    """A page about one case reads its stage rows in the statement that reads the case
+    (issue 19: each statement is a round trip), and what they show comes from those
+    rows."""
+    today = london_date(datetime.now(UTC))
+    reference = a_case(on=today - (today - date(today.year, today.month, 1)))
+    responded(reference, today)
+    client = browser(app)
+    response, sent = statements_of(client, track(reference))
+    assert response.status_code == 200
+    # The stage 1 response's date gives the window for stage 2.
+    window = add_working_days(today, 20)
+    shown = squash(read(response).text)
+    assert f"ask by {in_words(window)}" in shown
+    assert on_their_own(sent) == [] and "JOIN stage_responses" in sent[0]
+    # Each message from us says how it went, from its outbox row read with it.
+    assert "We are emailing this now." in shown
+    assert not any(statement.startswith("SELECT outbox_messages") for statement in sent)
+    # Whether the feedback questionnaire is offered: its invitation read with the case.
+    assert "JOIN feedback_invitations" in sent[0]
+    assert not any(statement.startswith("SELECT feedback_invitations") for statement in sent)
+
+    person = browser(app)
+    person.get("/")
+    journey = Journey(person, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    confirmation = journey.send()
+    assert confirmation.status_code == 302
+    response, sent = statements_of(person, confirmation.location)
+    newest = sa.select(Submission.reference).order_by(Submission.id.desc()).limit(1)
+    assert db.session.scalar(newest) in read(response).text
+    assert on_their_own(sent) == [] and "JOIN stage_responses" in sent[0]
+    assert len(sent) == 2  # the case with its stages, the ombudsman's enquiries
+
+
 # --- a copy of what they sent --------------------------------------------------------------------
 
 
