@@ -4,6 +4,7 @@ SQLite.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/public_speed.py [--rounds 3] [--requests 30] [--sends 15]
+            [--send-only] [--redis redis://127.0.0.1:6379/0]
     .venv/bin/python bench/public_speed.py            # SQLite only
 
 For each database (a new PostgreSQL database on the server DATABASE_URL names, dropped
@@ -26,8 +27,10 @@ transaction). In each round:
   bare Send writes the same rows for another copy of the draft. The figure is the bare
   Send's median over Send's (≥ 0.5× is the goal: Send takes at most twice as long).
 
-Each request is a new connection (http.client), asking for gzip as a browser does, the
-response read to its end. Before the
+The portal's rate limits are counted in each worker's memory, or with `--redis URL` in
+Redis as deployed (REDIS_URL; a database of its own, e.g. redis://127.0.0.1:6379/15, so
+that no other run's counts are shared). Each request is a new connection (http.client),
+asking for gzip as a browser does, the response read to its end. Before the
 rounds, `--warmup` requests of each page warm the three workers. Prints a markdown table
 per database, the load average before and after, and the start page's size as sent
 (gzip when asked for); exits non-zero if a goal is missed.
@@ -293,7 +296,9 @@ def measure(kind: str, url: str, version: str, args: argparse.Namespace) -> Resu
     copies = args.rounds * args.sends * 2 + 6
     prepared = prepare(url, copies)
     signer = make_app(url, SECRET_KEY=KEY)  # signs the copies' session cookies
-    portal = Server("wsgi:app", url)
+    # As deployed, the rate limits counted in Redis (`--redis`); without it, in each
+    # worker's memory (limits' memory storage starts a timer thread as a request counts).
+    portal = Server("wsgi:app", url, {"REDIS_URL": args.redis} if args.redis else {})
     yardstick = Server(
         "yardstick:create()",
         url,
@@ -388,6 +393,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=6, help="requests of each page first")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument(
+        "--redis", metavar="URL", help="the portal's rate limits in Redis (REDIS_URL), as deployed"
+    )
+    parser.add_argument(
         "--send-only", action="store_true", help="time Send and the bare Send, no pages"
     )
     args = parser.parse_args()
@@ -414,6 +422,7 @@ def main() -> None:
         f"Public pages over HTTP, gunicorn 3 sync workers; {args.rounds} rounds, "
         f"{args.requests} requests a page and {args.sends} Sends a round; {machine()}"
     )
+    print(f"The portal's rate limits: {'Redis, ' + args.redis if args.redis else 'in memory'}")
     print(f"Load average (1 min) before and after: {load_before:.1f}, {load_average():.1f}")
     met = all([report(results) for results in all_results])
     sys.exit(0 if met else 1)

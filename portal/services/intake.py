@@ -41,6 +41,7 @@ from portal.services import (
     clock,
     consent,
     events,
+    outbox,
     routing_data,
     routing_rules,
     safeguarding,
@@ -465,8 +466,10 @@ def record_submission(
             on=received_on,
             staff=new.recorded_by,
         )
-    # The acknowledgement commits with the submission: it cannot be lost.
-    events.publish(events.Submitted(submission, tracking_token))
+    # The acknowledgement commits with the submission: it cannot be lost. Its messages
+    # in one INSERT (on SQLite the ORM would write them one by one).
+    with outbox.batched():
+        events.publish(events.Submitted(submission, tracking_token))
     if files:
         db.session.flush()
         attachments.move_to_submission(files, submission)

@@ -28,12 +28,13 @@ import secrets
 import smtplib
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email import charset
 from email.mime.text import MIMEText
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -105,8 +106,61 @@ def queue(
         attempts=0,
         next_attempt_at=now or utcnow(),
     )
-    db.session.add(message)
+    pending = _batch.get()
+    if pending is not None:
+        pending.append(message)
+    else:
+        db.session.add(message)
     return message
+
+
+# Messages queued inside `batched()`: written together when it ends.
+_batch: ContextVar[list[OutboxMessage] | None] = ContextVar("outbox_batch", default=None)
+_ROW_COLUMNS = (
+    "channel",
+    "submission_id",
+    "purpose",
+    "recipient",
+    "subject",
+    "text_body",
+    "html_body",
+    "template",
+    "context",
+    "language",
+    "priority",
+    "status",
+    "attempts",
+    "next_attempt_at",
+)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """The messages queued inside are written in one INSERT as it ends, in the caller's
+    transaction, after a flush (for their submission's id): the ORM writes each message
+    on its own on SQLite, where it cannot match the ids RETURNING gives to the rows.
+    Nothing is written if the block raises. The messages are not in the session
+    (not the ORM's to write: `queue` returns them all the same, unsaved)."""
+    if _batch.get() is not None:
+        yield
+        return
+    messages: list[OutboxMessage] = []
+    token = _batch.set(messages)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if not messages:
+        return
+    db.session.flush()
+    rows = []
+    for message in messages:
+        message.submission_id = message.submission.id if message.submission else None
+        rows.append({name: getattr(message, name) for name in _ROW_COLUMNS})
+    db.session.execute(sa.insert(_OUTBOX), rows)
+
+
+_OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 
 
 # --- a message's context, kept as JSON --------------------------------------------------------

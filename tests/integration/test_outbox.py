@@ -30,7 +30,7 @@ from notify_server import NotifyServer
 from outbox_helpers import a_complaint, messages, work
 from postboxes import NotifyPostbox, Postbox, SmtpPostbox
 from smtp_server import Received, SmtpServer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from portal.database import utcnow
 from portal.domain.clock import add_working_days, london_date
@@ -214,6 +214,11 @@ def committed_transactions() -> Iterator[list[set[str]]]:
     def after_flush(session: Session, context: Any) -> None:
         inserted.update(type(obj).__tablename__ for obj in session.new)
 
+    def do_orm_execute(state: ORMExecuteState) -> None:
+        # Rows written by a statement, not the flush (Send's messages, in one INSERT).
+        if state.is_insert:
+            inserted.add(state.statement.table.name)  # type: ignore[attr-defined]
+
     def after_commit(session: Session) -> None:
         if inserted:
             committed.append(set(inserted))
@@ -224,6 +229,7 @@ def committed_transactions() -> Iterator[list[set[str]]]:
 
     listeners = [
         ("after_flush", after_flush),
+        ("do_orm_execute", do_orm_execute),
         ("after_commit", after_commit),
         ("after_rollback", after_rollback),
     ]
@@ -469,6 +475,66 @@ def test_the_team_a_submission_is_routed_to_is_told_without_any_personal_data(
     assert "Acknowledge by" in note.text
     for personal in PERSONAL:
         assert personal not in readable(note) + note.subject
+
+
+def test_sends_messages_are_written_in_one_insert_in_its_transaction(
+    client: FlaskClient,
+) -> None:
+    answers = parent_answers(str(team_named("Children in care").id))
+    answers["advocate"] = {"advocacy": "accepted"}
+    inserts: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO OUTBOX_MESSAGES"):
+            inserts.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        with committed_transactions() as transactions:
+            reference = complete_journey(client, "make-a-complaint", answers)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+    submission = submission_with(reference)
+    sent = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.submission_id == submission.id)
+    ).all()
+    # The acknowledgement, the team's note and the provider's referral: one INSERT (on
+    # SQLite the ORM would write each on its own), with the submission's commit.
+    assert sorted(m.purpose for m in sent) == [
+        "acknowledgement",
+        "advocacy_referral",
+        "team_notification",
+    ]
+    assert len(inserts) == 1
+    assert [t for t in transactions if "outbox_messages" in t] == [
+        t for t in transactions if "submissions" in t
+    ]
+
+
+def test_messages_queued_in_a_batch_that_fails_are_not_written(app: Flask) -> None:
+    with app.app_context():
+        with pytest.raises(RuntimeError), outbox.batched():
+            outbox.queue(
+                purpose="acknowledgement",
+                recipient="someone@example.com",
+                subject="Never sent",
+                text_body="x",
+                html_body="<p>x</p>",
+            )
+            raise RuntimeError("the request failed")
+        # Outside the batch a message is the session's again, as before.
+        kept = outbox.queue(
+            purpose="acknowledgement",
+            recipient="someone@example.com",
+            subject="Sent",
+            text_body="x",
+            html_body="<p>x</p>",
+        )
+        assert kept in db.session
+        db.session.commit()
+        assert [m.subject for m in db.session.scalars(sa.select(OutboxMessage))] == ["Sent"]
 
 
 def test_an_accepted_offer_of_an_advocate_is_referred_to_the_advocacy_provider(
