@@ -2,6 +2,7 @@
 member of staff was looking at, records who changed which fields in the audit trail,
 and recomputes what the council owes next, all in one transaction."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -189,12 +190,27 @@ def apply_theirs(
 
 def stage2_window_granted_to(case: Submission) -> date | None:
     """The latest date staff granted the person to decide whether to ask for stage 2."""
-    return db.session.scalar(
-        sa.select(sa.func.max(ComplainantStep.granted_to)).where(
-            ComplainantStep.submission_id == case.id,
-            ComplainantStep.more_time_for == "stage2_decision",
-            ComplainantStep.decision == "granted",
+    return latest_stage2_grant(
+        db.session.scalars(
+            sa.select(ComplainantStep).where(
+                ComplainantStep.submission_id == case.id,
+                ComplainantStep.more_time_for == "stage2_decision",
+            )
         )
+    )
+
+
+def latest_stage2_grant(steps: Iterable[ComplainantStep]) -> date | None:
+    """Of the case's steps, the latest date granted to decide on stage 2 (None: none)."""
+    return max(
+        (
+            step.granted_to
+            for step in steps
+            if step.more_time_for == "stage2_decision"
+            and step.decision == "granted"
+            and step.granted_to is not None
+        ),
+        default=None,
     )
 
 

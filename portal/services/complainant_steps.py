@@ -147,35 +147,16 @@ _ASKED = [StepKind.STAGE2.value, StepKind.STAGE3.value, StepKind.WITHDRAW.value]
 
 def facts_of(case: Submission, steps: Sequence[ComplainantStep] | None = None) -> CaseFacts:
     """`steps`: every step on the case (`on_case`), when the caller has read them; else
-    the two things needed from them are read here."""
+    they are read here."""
     progress = cases.progress_of(case)
     if steps is None:
-        waiting = {
-            kind
-            for (kind,) in db.session.execute(
-                sa.select(ComplainantStep.kind).where(
-                    ComplainantStep.submission_id == case.id,
-                    ComplainantStep.decided_at.is_(None),
-                    ComplainantStep.recorded.is_(False),
-                    ComplainantStep.kind.in_(_ASKED),
-                )
-            )
-        }
-        granted_to = cases.stage2_window_granted_to(case)
-    else:
-        waiting = {
-            step.kind
-            for step in steps
-            if step.decided_at is None and not step.recorded and step.kind in _ASKED
-        }
-        granted = [
-            step.granted_to
-            for step in steps
-            if step.more_time_for == "stage2_decision"
-            and step.decision == "granted"
-            and step.granted_to is not None
-        ]
-        granted_to = max(granted, default=None)
+        steps = on_case(case)
+    waiting = {
+        step.kind
+        for step in steps
+        if step.decided_at is None and not step.recorded and step.kind in _ASKED
+    }
+    granted_to = cases.latest_stage2_grant(steps)
     return CaseFacts(
         kind=Kind(case.case.kind),
         procedure=Procedure(case.case.procedure),
