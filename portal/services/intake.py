@@ -537,7 +537,3 @@ def sent_from(draft_id: str | None) -> Submission | None:
     return db.session.scalar(
         sa.select(Submission).where(Submission.sent_from_draft == hash_token(draft_id))
     )
-
-
-def find_submission(reference: str) -> Submission | None:
-    return db.session.scalar(sa.select(Submission).where(Submission.reference == reference))
