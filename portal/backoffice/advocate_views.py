@@ -55,6 +55,8 @@ def advocate_case(reference: str) -> str:
 
 
 def _case_page(found: Submission, form: WithdrawConsentForm) -> str:
+    steps = complainant_steps.on_case(found)
+    offer = complainant_steps.offer(found, steps)  # the case's facts read once
     return render_template(
         "backoffice/advocate-case.html",
         case=found,
@@ -64,11 +66,11 @@ def _case_page(found: Submission, form: WithdrawConsentForm) -> str:
         letters=advocates.letters_for(me(), found),
         filed=advocates.filed_it(me(), found),
         letter_titles=correspondence.STAFF_TITLES,
-        offered=[k for k in complainant_steps.available(found) if k in ON_BEHALF],
-        window_end=complainant_steps.window_end(found),
-        stage3_window_end=complainant_steps.stage3_window_end(found),
+        offered=[k for k in offer.available if k in ON_BEHALF],
+        window_end=offer.window_end,
+        stage3_window_end=offer.stage3_window_end,
         today=today(),
-        sent_for_child=[s for s in complainant_steps.on_case(found) if s.by == "advocate"],
+        sent_for_child=[s for s in steps if s.by == "advocate"],
         step_words=complainant_steps.STAFF_WORDS,
     )
 

@@ -178,8 +178,9 @@ def available(case: Submission) -> list[StepKind]:
 
 @dataclass(frozen=True)
 class Offer:
-    """What the tracking page shows of the person's next steps, from one reading of the
-    case's facts (each of `available`, `window_end` and `stage3_window_end` reads them)."""
+    """What the tracking page (and an advocate's case page) shows of the person's next
+    steps, from one reading of the case's facts (each of `available`, `window_end` and
+    `stage3_window_end` reads them)."""
 
     available: list[StepKind]
     window_end: date | None
