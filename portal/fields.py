@@ -5,7 +5,6 @@ pre-empt the GOV.UK error summary (and the Nu checker rejects it on the date wra
 """
 
 import contextvars
-import json
 import re
 import secrets
 import threading
@@ -186,25 +185,29 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _plainly(value: Any) -> Any:
-    """`value` as JSON can key it, text marked safe told apart from text to escape."""
+    """`value` as plain values whose `repr` can key it, text marked safe told apart from
+    text to escape. A dict keeps its order: the same params in another order are only
+    kept twice, never mistaken for other params."""
     kind = type(value)
     # The usual types first, by exact type (Markup is a str, a LazyString is not).
     if kind in _PLAIN:
         return value
     if kind is dict:
-        return {"dict": sorted((str(k), _plainly(v)) for k, v in value.items())}
+        return ("dict", *((str(k), _plainly(v)) for k, v in value.items()))
     if kind is list:
-        return [_plainly(item) for item in value]
+        return ("list", *(_plainly(item) for item in value))
     if isinstance(value, Markup):
-        return {"markup": str(value)}
+        return ("markup", str(value))
     if isinstance(value, LazyString):
         return str(value)
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):
+        return str(value)
+    if value is None or isinstance(value, int | float | bool):
         return value
     if isinstance(value, Mapping):
-        return {"dict": sorted((str(k), _plainly(v)) for k, v in value.items())}
+        return ("dict", *((str(k), _plainly(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return [_plainly(item) for item in value]
+        return ("list", *(_plainly(item) for item in value))
     raise TypeError(type(value).__name__)
 
 
@@ -263,7 +266,7 @@ def _typed_left(field: Field, key: str) -> bool:
     A value, not a part of our words: a year typed is not the one in "For example"."""
     ours = {str(value) for value, *_ in getattr(field, "choices", None) or []}
     typed = [str(value) for value in field.raw_data or [] if value]
-    return any(value not in ours and json.dumps(value) in key for value in typed)
+    return any(value not in ours and repr(value) in key for value in typed)
 
 
 def _shared_key(widget: Any, field: Field, params: dict[str, Any]) -> str | None:
@@ -274,7 +277,7 @@ def _shared_key(widget: Any, field: Field, params: dict[str, Any]) -> str | None
         plain = _plainly(params)
     except TypeError:
         return None
-    key = json.dumps([type(widget).__name__, widget.template, str(get_locale()), plain])
+    key = repr((type(widget).__name__, widget.template, str(get_locale()), plain))
     return None if _typed_left(field, key) else key
 
 

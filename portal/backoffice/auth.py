@@ -185,3 +185,9 @@ def enforce_second_factor_set_up() -> Any:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    # Flask-Login puts the signed-in account in every template's context, loading it
+    # (from the session) for every page a member of the public sees too, where no
+    # template reads it: the proxy instead, loaded only where a template asks.
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p.__name__ != "_user_context_processor"]
+    app.context_processor(lambda: {"current_user": current_user})
