@@ -2,12 +2,14 @@
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket, BytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, MIN_SECRET_KEY_LENGTH, Config
+from portal.database import begin_as_ping
 from portal.extensions import csrf, db, htmx, limiter, mail, migrate
 from portal.numbers import DatabaseIntConverter
 from portal.sessions import PortalSessionInterface
@@ -56,6 +58,17 @@ def _check_directory(app: Flask) -> None:
         from portal.services.directory import check_configuration
 
         check_configuration(app.config)
+
+
+def _ping_postgresql_by_beginning(app: Flask) -> bool:
+    """On PostgreSQL (psycopg), `pool_pre_ping` is done by each transaction's BEGIN
+    (portal/database.py, `begin_as_ping`): the same check, one round trip fewer."""
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not (options.get("pool_pre_ping") and url.drivername == "postgresql+psycopg"):
+        return False
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
+    return True
 
 
 def _check_limits_in_their_views(app: Flask) -> None:
@@ -115,8 +128,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    ping_by_beginning = _ping_postgresql_by_beginning(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    if ping_by_beginning:
+        with app.app_context():
+            begin_as_ping(db.engine)
     csrf.init_app(app)
     mail.init_app(app)
     htmx.init_app(app)

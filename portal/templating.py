@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import jinja2
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale, gettext
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
@@ -48,6 +48,30 @@ def council() -> dict[str, Any]:
         "acknowledgement_days": acknowledgement_days(),
         "exit_url": config["EXIT_PAGE_URL"],
     }
+
+
+_THE_SAME_FOR_EVERYONE: dict[tuple[Any, ...], Markup] = {}
+
+
+def the_same_for_everyone(template: str, **context: Any) -> Markup:
+    """`template` made with `context`, kept and shown again to everyone who reads it in
+    the same language with the same council details (the start page's words and links
+    name its phone, address and timescales: a quarter of that page's time). Only for
+    what reads nothing of the person, their session or the database."""
+    key = (
+        template,
+        str(get_locale()),
+        request.script_root,
+        tuple(sorted(council().items())),
+        repr(sorted(context.items())),
+    )
+    made = _THE_SAME_FOR_EVERYONE.get(key)
+    if made is None:
+        made = Markup(render_template(template, **context))
+        if len(_THE_SAME_FOR_EVERYONE) >= 64:
+            _THE_SAME_FOR_EVERYONE.clear()
+        _THE_SAME_FOR_EVERYONE[key] = made
+    return made
 
 
 def acknowledgement_days() -> int:
@@ -161,5 +185,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(staff_text)
     app.add_template_filter(label)
     app.add_template_global(error_list)
-    app.add_template_global(limit_days)  # the procedures' working days, for what pages say
+    app.add_template_global(limit_days)
+    app.add_template_global(
+        the_same_for_everyone
+    )  # the procedures' working days, for what pages say
     app.context_processor(lambda: {"council": council()})
