@@ -101,18 +101,27 @@ def progress_of(case: Submission) -> Progress:
     )
 
 
+# Built once, as every reading of a case's progress runs them (the tracking page and the
+# confirmation among them): making a statement and its cache key cost about as much as
+# running it (issue 19).
+_OMBUDSMAN_ENQUIRIES = (
+    sa.select(OmbudsmanEnquiry)
+    .where(OmbudsmanEnquiry.submission_id == sa.bindparam("case_id"))
+    .order_by(OmbudsmanEnquiry.received_on, OmbudsmanEnquiry.id)
+)
+_EVENTS = (
+    sa.select(ClockEvent)
+    .where(ClockEvent.submission_id == sa.bindparam("case_id"))
+    .order_by(ClockEvent.id)
+)
+
+
 def ombudsman_enquiries(case: Submission) -> list[OmbudsmanEnquiry]:
     """The ombudsman's enquiries into the case, the earliest first (its steps are
     services/ombudsman.py's)."""
     if case.id is None:
         return []
-    return list(
-        db.session.scalars(
-            sa.select(OmbudsmanEnquiry)
-            .where(OmbudsmanEnquiry.submission_id == case.id)
-            .order_by(OmbudsmanEnquiry.received_on, OmbudsmanEnquiry.id)
-        )
-    )
+    return list(db.session.scalars(_OMBUDSMAN_ENQUIRIES, {"case_id": case.id}))
 
 
 def acknowledged_by_email_on_receipt(case: Submission) -> bool:
@@ -232,11 +241,7 @@ def after_acknowledgement(case: Submission, staff: Staff | None) -> None:
 
 
 def events(case: Submission) -> list[ClockEvent]:
-    return list(
-        db.session.scalars(
-            sa.select(ClockEvent).where(ClockEvent.submission_id == case.id).order_by(ClockEvent.id)
-        )
-    )
+    return list(db.session.scalars(_EVENTS, {"case_id": case.id}))
 
 
 def pauses(case: Submission, clock: str | None) -> tuple[Pause, ...]:

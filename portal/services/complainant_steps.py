@@ -247,15 +247,17 @@ def latest_message(case: Submission) -> Correspondence | None:
     )
 
 
+# Built once (every tracking page reads it): see services/tracking.py.
+_ON_CASE = (
+    sa.select(ComplainantStep)
+    .where(ComplainantStep.submission_id == sa.bindparam("case_id"))
+    .order_by(ComplainantStep.sent_at.desc(), ComplainantStep.id.desc())
+)
+
+
 def on_case(case: Submission) -> list[ComplainantStep]:
     """Everything they sent from the tracking page, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(ComplainantStep)
-            .where(ComplainantStep.submission_id == case.id)
-            .order_by(ComplainantStep.sent_at.desc(), ComplainantStep.id.desc())
-        )
-    )
+    return list(db.session.scalars(_ON_CASE, {"case_id": case.id}))
 
 
 def find(case: Submission, step_id: int) -> ComplainantStep | None:

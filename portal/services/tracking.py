@@ -24,26 +24,32 @@ from portal.services.common import council_name, hash_token
 _NO_SUCH_HASH = "0" * 64
 
 
-def _with_its_stages(reference: str) -> sa.Select[Submission]:
-    """The submission, its case and its stage rows in one statement: a page about one
-    case reads them all (the model loads the stage rows with a second, which a list of
-    cases needs)."""
-    return (
-        sa.select(Submission)
-        .options(joinedload(Submission.responses))
-        .where(Submission.reference == reference)
-    )
+# The submission, its case and its stage rows in one statement: a page about one case
+# reads them all (the model loads the stage rows with a second, which a list of cases
+# needs). Built once: making a statement and its cache key again on every request cost
+# more than running it (issue 19).
+_WITH_ITS_STAGES = (
+    sa.select(Submission)
+    .options(joinedload(Submission.responses))
+    .where(Submission.reference == sa.bindparam("reference"))
+)
+# The same and the case's invitation to the feedback questionnaire (None before one is
+# sent), which the tracking page offers.
+_FOR_THE_TRACKING_PAGE = _WITH_ITS_STAGES.add_columns(FeedbackInvitation).outerjoin(
+    FeedbackInvitation, FeedbackInvitation.submission_id == Submission.id
+)
 
 
 def find_sent(reference: str) -> Submission | None:
     """The submission the confirmation page is about (its reference kept in the
     person's session at Send)."""
-    return db.session.scalars(_with_its_stages(reference)).unique().one_or_none()
+    found = db.session.scalars(_WITH_ITS_STAGES, {"reference": reference})
+    return found.unique().one_or_none()
 
 
 def find_for_tracking(reference: str, token: str) -> Submission | None:
-    statement = _with_its_stages(normalise_reference(reference))
-    submission = db.session.scalars(statement).unique().one_or_none()
+    found = db.session.scalars(_WITH_ITS_STAGES, {"reference": normalise_reference(reference)})
+    submission = found.unique().one_or_none()
     return submission if _token_matches(submission, token) else None
 
 
@@ -52,12 +58,11 @@ def tracking_page(
 ) -> tuple[Submission, FeedbackInvitation | None] | None:
     """`find_for_tracking` and, in the same statement, the case's invitation to the
     feedback questionnaire (None before one is sent), which the tracking page offers."""
-    statement = (
-        _with_its_stages(normalise_reference(reference))
-        .add_columns(FeedbackInvitation)
-        .outerjoin(FeedbackInvitation, FeedbackInvitation.submission_id == Submission.id)
+    found = (
+        db.session.execute(_FOR_THE_TRACKING_PAGE, {"reference": normalise_reference(reference)})
+        .unique()
+        .one_or_none()
     )
-    found = db.session.execute(statement).unique().one_or_none()
     submission, invitation = found if found is not None else (None, None)
     if submission is None or not _token_matches(submission, token):
         return None
