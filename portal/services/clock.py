@@ -16,6 +16,7 @@ bank-holiday table changes): each one that moves gets an event saying so.
 """
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -61,8 +62,12 @@ class ClockRefused(ValueError):
 # --- what is due ---------------------------------------------------------------------------
 
 
-def progress_of(case: Submission) -> Progress:
-    """The case's progress as the rules read it: what has happened, as dates."""
+def progress_of(
+    case: Submission, *, enquiries: Sequence[OmbudsmanEnquiry] | None = None
+) -> Progress:
+    """The case's progress as the rules read it: what has happened, as dates.
+    `enquiries`: the case's (`ombudsman_enquiries`), when the caller has read them or
+    knows there are none; else they are read here."""
     own = {
         "procedure",
         "flags",
@@ -96,7 +101,9 @@ def progress_of(case: Submission) -> Progress:
         else None,
         flags=frozenset(case.flags or []),
         pauses=pauses(case, running_clock(case)),
-        ombudsman=tuple(e.as_rules() for e in ombudsman_enquiries(case)),
+        ombudsman=tuple(
+            e.as_rules() for e in (ombudsman_enquiries(case) if enquiries is None else enquiries)
+        ),
         **values,
     )
 
