@@ -79,7 +79,7 @@ _LATER_LINKS = sa.select(TrackingLink.token_hash).where(
 
 
 @dataclass(frozen=True)
-class Sent:
+class SentCase:
     """The submission the confirmation page is about."""
 
     submission: Submission
@@ -90,11 +90,11 @@ class Sent:
         return clock.progress_of(self.submission, enquiries=None if self.has_enquiries else ())
 
 
-def find_sent(reference: str) -> Sent | None:
+def find_sent(reference: str) -> SentCase | None:
     """The submission the confirmation page is about (its reference kept in the
     person's session at Send)."""
     found = db.session.execute(_SENT, {"reference": reference}).unique().one_or_none()
-    return Sent(*found) if found is not None else None
+    return SentCase(*found) if found is not None else None
 
 
 def find_for_tracking(reference: str, token: str) -> Submission | None:
