@@ -451,9 +451,10 @@ def switch_kind(journey: str) -> Response:
 def confirmation(journey: str) -> Response | str:
     kind = _kind(journey)
     reference = session.get("submitted")
-    submission = tracking.find_sent(reference) if reference else None
-    if submission is None or submission.case.kind != kind.value:
+    sent = tracking.find_sent(reference) if reference else None
+    if sent is None or sent.submission.case.kind != kind.value:
         return redirect(url_for("public.start"))
+    submission = sent.submission
     role = SubmitterRole(submission.submitter_role)
     return render_template(
         "public/confirmation.html",
@@ -463,7 +464,7 @@ def confirmation(journey: str) -> Response | str:
         audience=_audience(role),
         complaint_waiting=kind is Kind.ADVOCACY and _current_draft(Kind.COMPLAINT) is not None,
         jurisdiction=current_app.config["JURISDICTION"],
-        stage1_extended=clock.longest_first_response(submission),
+        stage1_extended=clock.longest_first_response(submission, progress=sent.progress()),
         # Whatever was typed, whoever typed it.
         help_box=True,
     )
@@ -475,7 +476,7 @@ def track(reference: str, token: str) -> Response | str:
     found = tracking.tracking_page(reference, token)
     if found is None:
         abort(404)
-    submission, invitation = found
+    submission = found.submission
     copies = tracking.copies_to_advocate(submission)
     form = StopCopiesForm() if copies else None
     if request.method == "POST":
@@ -488,15 +489,15 @@ def track(reference: str, token: str) -> Response | str:
                 flash("copies-stopped")
             return redirect(request.path)
     role = SubmitterRole(submission.submitter_role)
-    from_them = complainant_steps.on_case(submission)
-    offer = complainant_steps.offer(submission, from_them)
+    from_them = found.steps()
+    offer = found.offer(from_them)
     response = Response(
         render_template(
             "public/track.html",
             submission=submission,
             kind=Kind(submission.case.kind),
             audience=_audience(role),
-            letters=correspondence.for_tracking(submission),
+            letters=found.letters(),
             letter_titles=correspondence.PUBLIC_TITLES,
             # The person's side of the case (issue 17): what they can do, what they sent.
             offered=offer.available,
@@ -508,7 +509,7 @@ def track(reference: str, token: str) -> Response | str:
             today=london_date(utcnow()),
             form=form,
             copies=copies,
-            **tracking_feedback(invitation, reference, token),
+            **tracking_feedback(found.invitation, reference, token),
         ),
         mimetype="text/html",  # Werkzeug's Response is plain text unless told
     )

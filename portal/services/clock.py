@@ -16,6 +16,7 @@ bank-holiday table changes): each one that moves gets an event saying so.
 """
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -61,8 +62,12 @@ class ClockRefused(ValueError):
 # --- what is due ---------------------------------------------------------------------------
 
 
-def progress_of(case: Submission) -> Progress:
-    """The case's progress as the rules read it: what has happened, as dates."""
+def progress_of(
+    case: Submission, *, enquiries: Sequence[OmbudsmanEnquiry] | None = None
+) -> Progress:
+    """The case's progress as the rules read it: what has happened, as dates.
+    `enquiries`: the case's (`ombudsman_enquiries`), when the caller has read them or
+    knows there are none; else they are read here."""
     own = {
         "procedure",
         "flags",
@@ -96,9 +101,26 @@ def progress_of(case: Submission) -> Progress:
         else None,
         flags=frozenset(case.flags or []),
         pauses=pauses(case, running_clock(case)),
-        ombudsman=tuple(e.as_rules() for e in ombudsman_enquiries(case)),
+        ombudsman=tuple(
+            e.as_rules() for e in (ombudsman_enquiries(case) if enquiries is None else enquiries)
+        ),
         **values,
     )
+
+
+# Built once, as every reading of a case's progress runs them (the tracking page and the
+# confirmation among them): making a statement and its cache key cost about as much as
+# running it (issue 19).
+_OMBUDSMAN_ENQUIRIES = (
+    sa.select(OmbudsmanEnquiry)
+    .where(OmbudsmanEnquiry.submission_id == sa.bindparam("case_id"))
+    .order_by(OmbudsmanEnquiry.received_on, OmbudsmanEnquiry.id)
+)
+_EVENTS = (
+    sa.select(ClockEvent)
+    .where(ClockEvent.submission_id == sa.bindparam("case_id"))
+    .order_by(ClockEvent.id)
+)
 
 
 def ombudsman_enquiries(case: Submission) -> list[OmbudsmanEnquiry]:
@@ -106,13 +128,7 @@ def ombudsman_enquiries(case: Submission) -> list[OmbudsmanEnquiry]:
     services/ombudsman.py's)."""
     if case.id is None:
         return []
-    return list(
-        db.session.scalars(
-            sa.select(OmbudsmanEnquiry)
-            .where(OmbudsmanEnquiry.submission_id == case.id)
-            .order_by(OmbudsmanEnquiry.received_on, OmbudsmanEnquiry.id)
-        )
-    )
+    return list(db.session.scalars(_OMBUDSMAN_ENQUIRIES, {"case_id": case.id}))
 
 
 def acknowledged_by_email_on_receipt(case: Submission) -> bool:
@@ -232,11 +248,7 @@ def after_acknowledgement(case: Submission, staff: Staff | None) -> None:
 
 
 def events(case: Submission) -> list[ClockEvent]:
-    return list(
-        db.session.scalars(
-            sa.select(ClockEvent).where(ClockEvent.submission_id == case.id).order_by(ClockEvent.id)
-        )
-    )
+    return list(db.session.scalars(_EVENTS, {"case_id": case.id}))
 
 
 def pauses(case: Submission, clock: str | None) -> tuple[Pause, ...]:

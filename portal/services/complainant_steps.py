@@ -57,7 +57,15 @@ from portal.domain.timescales import Procedure
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models import Attachment, ComplainantStep, Correspondence, Staff, Submission, Task
+from portal.models import (
+    Attachment,
+    ComplainantStep,
+    Correspondence,
+    OmbudsmanEnquiry,
+    Staff,
+    Submission,
+    Task,
+)
 from portal.services import advocates, attachments, audit, cases, clock, outbox, safeguarding
 from portal.services.common import check_version, is_deadlock, lock_case, require
 
@@ -145,10 +153,15 @@ class Sent:
 _ASKED = [StepKind.STAGE2.value, StepKind.STAGE3.value, StepKind.WITHDRAW.value]
 
 
-def facts_of(case: Submission, steps: Sequence[ComplainantStep] | None = None) -> CaseFacts:
+def facts_of(
+    case: Submission,
+    steps: Sequence[ComplainantStep] | None = None,
+    *,
+    enquiries: Sequence[OmbudsmanEnquiry] | None = None,
+) -> CaseFacts:
     """`steps`: every step on the case (`on_case`), when the caller has read them; else
-    they are read here."""
-    progress = cases.progress_of(case)
+    they are read here. `enquiries`: the ombudsman's (clock.progress_of)."""
+    progress = cases.progress_of(case, enquiries=enquiries)
     if steps is None:
         steps = on_case(case)
     waiting = {
@@ -187,9 +200,15 @@ class Offer:
     stage3_window_end: date | None
 
 
-def offer(case: Submission, steps: Sequence[ComplainantStep]) -> Offer:
-    """`steps`: every step on the case (`on_case`)."""
-    facts = facts_of(case, steps)
+def offer(
+    case: Submission,
+    steps: Sequence[ComplainantStep],
+    *,
+    enquiries: Sequence[OmbudsmanEnquiry] | None = None,
+) -> Offer:
+    """`steps`: every step on the case (`on_case`); `enquiries`: the ombudsman's
+    (clock.progress_of)."""
+    facts = facts_of(case, steps, enquiries=enquiries)
     days = cases.window_days(Procedure(case.case.procedure))
     return Offer(
         available_steps(facts),
@@ -247,15 +266,17 @@ def latest_message(case: Submission) -> Correspondence | None:
     )
 
 
+# Built once (every tracking page reads it): see services/tracking.py.
+_ON_CASE = (
+    sa.select(ComplainantStep)
+    .where(ComplainantStep.submission_id == sa.bindparam("case_id"))
+    .order_by(ComplainantStep.sent_at.desc(), ComplainantStep.id.desc())
+)
+
+
 def on_case(case: Submission) -> list[ComplainantStep]:
     """Everything they sent from the tracking page, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(ComplainantStep)
-            .where(ComplainantStep.submission_id == case.id)
-            .order_by(ComplainantStep.sent_at.desc(), ComplainantStep.id.desc())
-        )
-    )
+    return list(db.session.scalars(_ON_CASE, {"case_id": case.id}))
 
 
 def find(case: Submission, step_id: int) -> ComplainantStep | None:

@@ -28,7 +28,6 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
-from sqlalchemy.sql.base import ExecutableOption
 
 from portal.database import utcnow
 from portal.domain import contact_safety
@@ -298,26 +297,28 @@ def send_message(
     db.session.commit()
 
 
-def on_case(case: Submission, *options: ExecutableOption) -> list[Correspondence]:
-    return list(
-        db.session.scalars(
-            sa.select(Correspondence)
-            .options(*options)
-            .where(Correspondence.submission_id == case.id)
-            .order_by(Correspondence.created_at, Correspondence.id)
-        )
-    )
+_ON_CASE = (
+    sa.select(Correspondence)
+    .where(Correspondence.submission_id == sa.bindparam("case_id"))
+    .order_by(Correspondence.created_at, Correspondence.id)
+)
+# How each went (its outbox message's status and when it was sent) in the same
+# statement, not one more for each message. Built once, as the tracking page runs it on
+# every request: making it and its cache key cost about as much as running it (issue 19).
+_FOR_TRACKING = _ON_CASE.options(
+    joinedload(Correspondence.outbox_message).load_only(OutboxMessage.status, OutboxMessage.sent_at)
+)
+
+
+def on_case(case: Submission) -> list[Correspondence]:
+    return list(db.session.scalars(_ON_CASE, {"case_id": case.id}))
 
 
 def for_tracking(case: Submission) -> list[Correspondence]:
-    """What the tracking page lists: each message once (not once per recipient). How
-    each went (its outbox message's status and when it was sent) comes in the same
-    statement, not one more for each message."""
+    """What the tracking page lists: each message once (not once per recipient), with
+    how each went."""
     seen: dict[tuple[str, str, str], Correspondence] = {}
-    how_it_went = joinedload(Correspondence.outbox_message).load_only(
-        OutboxMessage.status, OutboxMessage.sent_at
-    )
-    for item in on_case(case, how_it_went):
+    for item in db.session.scalars(_FOR_TRACKING, {"case_id": case.id}):
         key = (item.kind, item.subject, item.body)
         if key not in seen or item.recipient == Recipient.COMPLAINANT.value:
             seen[key] = item

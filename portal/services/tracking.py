@@ -3,65 +3,140 @@ from the acknowledgement. A wrong token and a wrong reference look the same. And
 link for someone who lost theirs ("Find your complaint")."""
 
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from portal.database import utcnow
 from portal.domain import contact_safety
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.references import normalise_reference
 from portal.domain.search import phone_keys
+from portal.domain.stages import Progress
 from portal.extensions import db
-from portal.models import FeedbackInvitation, Submission, Task, TrackingLink
-from portal.services import audit, consent, correspondence, outbox, sending_limits
+from portal.models import (
+    ComplainantStep,
+    Correspondence,
+    FeedbackInvitation,
+    OmbudsmanEnquiry,
+    Submission,
+    Task,
+    TrackingLink,
+)
+from portal.services import (
+    audit,
+    clock,
+    complainant_steps,
+    consent,
+    correspondence,
+    outbox,
+    sending_limits,
+)
 from portal.services.common import council_name, hash_token
 
 # Compared against when the reference does not exist, so both failures take as long.
 _NO_SUCH_HASH = "0" * 64
 
 
-def _with_its_stages(reference: str) -> sa.Select[Submission]:
-    """The submission, its case and its stage rows in one statement: a page about one
-    case reads them all (the model loads the stage rows with a second, which a list of
-    cases needs)."""
-    return (
-        sa.select(Submission)
-        .options(joinedload(Submission.responses))
-        .where(Submission.reference == reference)
+# The submission, its case and its stage rows in one statement: a page about one case
+# reads them all (the model loads the stage rows with a second, which a list of cases
+# needs). Built once: making a statement and its cache key again on every request cost
+# more than running it (issue 19).
+_WITH_ITS_STAGES = (
+    sa.select(Submission)
+    .options(joinedload(Submission.responses))
+    .where(Submission.reference == sa.bindparam("reference"))
+)
+
+
+def _has_any(foreign_key: InstrumentedAttribute[int]) -> sa.Exists:
+    """Whether the case has any row of the table `foreign_key` is in (its index)."""
+    return sa.exists().where(foreign_key == Submission.id)
+
+
+# The same with whether the case has any of the ombudsman's enquiries, which the rules'
+# reading of its progress (clock.progress_of) reads: a new case has none.
+_SENT = _WITH_ITS_STAGES.add_columns(_has_any(OmbudsmanEnquiry.submission_id))
+# The same with the case's invitation to the feedback questionnaire (None before one is
+# sent), and whether the case has any steps from the person, enquiries from the
+# ombudsman or messages from us: the page reads only those it has (a new case: one
+# statement, not four).
+_FOR_THE_TRACKING_PAGE = (
+    _WITH_ITS_STAGES.add_columns(
+        FeedbackInvitation,
+        _has_any(ComplainantStep.submission_id),
+        _has_any(OmbudsmanEnquiry.submission_id),
+        _has_any(Correspondence.submission_id),
     )
+).outerjoin(FeedbackInvitation, FeedbackInvitation.submission_id == Submission.id)
+_LATER_LINKS = sa.select(TrackingLink.token_hash).where(
+    TrackingLink.submission_id == sa.bindparam("case_id")
+)
 
 
-def find_sent(reference: str) -> Submission | None:
+@dataclass(frozen=True)
+class SentCase:
+    """The submission the confirmation page is about."""
+
+    submission: Submission
+    has_enquiries: bool
+
+    def progress(self) -> Progress:
+        """Its progress as the rules read it (clock.progress_of)."""
+        return clock.progress_of(self.submission, enquiries=None if self.has_enquiries else ())
+
+
+def find_sent(reference: str) -> SentCase | None:
     """The submission the confirmation page is about (its reference kept in the
     person's session at Send)."""
-    return db.session.scalars(_with_its_stages(reference)).unique().one_or_none()
+    found = db.session.execute(_SENT, {"reference": reference}).unique().one_or_none()
+    return SentCase(*found) if found is not None else None
 
 
 def find_for_tracking(reference: str, token: str) -> Submission | None:
-    statement = _with_its_stages(normalise_reference(reference))
-    submission = db.session.scalars(statement).unique().one_or_none()
+    found = db.session.scalars(_WITH_ITS_STAGES, {"reference": normalise_reference(reference)})
+    submission = found.unique().one_or_none()
     return submission if _token_matches(submission, token) else None
 
 
-def tracking_page(
-    reference: str, token: str
-) -> tuple[Submission, FeedbackInvitation | None] | None:
-    """`find_for_tracking` and, in the same statement, the case's invitation to the
-    feedback questionnaire (None before one is sent), which the tracking page offers."""
-    statement = (
-        _with_its_stages(normalise_reference(reference))
-        .add_columns(FeedbackInvitation)
-        .outerjoin(FeedbackInvitation, FeedbackInvitation.submission_id == Submission.id)
+@dataclass(frozen=True)
+class Tracked:
+    """A case as its tracking page reads it (`tracking_page`)."""
+
+    submission: Submission
+    invitation: FeedbackInvitation | None  # the feedback questionnaire's, once sent
+    has_steps: bool
+    has_enquiries: bool
+    has_letters: bool
+
+    def steps(self) -> list[ComplainantStep]:
+        """Everything they sent from the tracking page (complainant_steps.on_case)."""
+        return complainant_steps.on_case(self.submission) if self.has_steps else []
+
+    def offer(self, steps: list[ComplainantStep]) -> complainant_steps.Offer:
+        """What the page offers them (complainant_steps.offer), `steps` as `steps()`."""
+        enquiries = None if self.has_enquiries else ()
+        return complainant_steps.offer(self.submission, steps, enquiries=enquiries)
+
+    def letters(self) -> list[Correspondence]:
+        """Our messages and letters (correspondence.for_tracking)."""
+        return correspondence.for_tracking(self.submission) if self.has_letters else []
+
+
+def tracking_page(reference: str, token: str) -> Tracked | None:
+    """`find_for_tracking`, with the rest the page reads in the same statement."""
+    found = (
+        db.session.execute(_FOR_THE_TRACKING_PAGE, {"reference": normalise_reference(reference)})
+        .unique()
+        .one_or_none()
     )
-    found = db.session.execute(statement).unique().one_or_none()
-    submission, invitation = found if found is not None else (None, None)
-    if submission is None or not _token_matches(submission, token):
+    if found is None or not _token_matches(found[0], token):
         return None
-    return submission, invitation
+    return Tracked(*found)
 
 
 def _token_matches(submission: Submission | None, token: str) -> bool:
@@ -70,9 +145,7 @@ def _token_matches(submission: Submission | None, token: str) -> bool:
     matches = hmac.compare_digest(given, expected or _NO_SUCH_HASH)
     if submission is not None and not matches:
         # A later message carries a link of its own (services/correspondence.py).
-        later = db.session.scalars(
-            sa.select(TrackingLink.token_hash).where(TrackingLink.submission_id == submission.id)
-        )
+        later = db.session.scalars(_LATER_LINKS, {"case_id": submission.id})
         matches = any(hmac.compare_digest(given, known) for known in later)
     return submission is not None and matches and bool(expected)
 

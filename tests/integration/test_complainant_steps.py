@@ -37,7 +37,16 @@ from portal.domain.stages import Move
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
 from portal.models import Attachment, AuditEvent, ComplainantStep, Staff, Submission, Task
-from portal.services import cases, complainant_steps, outbox, safeguarding, subject_access
+from portal.services import (
+    cases,
+    clock,
+    complainant_steps,
+    ombudsman,
+    outbox,
+    safeguarding,
+    subject_access,
+    tracking,
+)
 from portal.services.common import hash_token
 
 TOKEN = "a-secret-token-for-the-tests"
@@ -466,7 +475,9 @@ def test_the_tracking_page_offers_what_each_reading_of_the_case_says(app: Flask)
         )
 
     def together(case: Submission) -> complainant_steps.Offer:
-        return complainant_steps.offer(case, complainant_steps.on_case(case))
+        found = tracking.tracking_page(case.reference, TOKEN)  # as the page reads it
+        assert found is not None and found.submission is case
+        return found.offer(found.steps())
 
     answered = date(2026, 11, 25)
     reference = a_case(on=date(2026, 11, 2))
@@ -565,7 +576,42 @@ def test_the_confirmation_and_tracking_pages_read_the_stage_rows_with_the_case(
     newest = sa.select(Submission.reference).order_by(Submission.id.desc()).limit(1)
     assert db.session.scalar(newest) in read(response).text
     assert on_their_own(sent) == [] and "JOIN stage_responses" in sent[0]
-    assert len(sent) == 2  # the case with its stages, the ombudsman's enquiries
+    assert len(sent) == 1  # with whether it has any of the ombudsman's enquiries
+
+
+def test_the_tracking_page_reads_steps_enquiries_and_messages_only_when_the_case_has_some(
+    app: Flask,
+) -> None:
+    """A case is read with whether it has any steps from the person, enquiries from the
+    ombudsman and messages from us (issue 19: a new case's tracking page is one
+    statement, not four); one that has them shows them, and the rules read its
+    enquiries."""
+    reference = a_case()
+    client = browser(app)
+    response, sent = statements_of(client, track(reference))
+    assert response.status_code == 200
+    assert len(sent) == 1
+    found = tracking.find_sent(reference)
+    assert found is not None and not found.has_enquiries
+    assert found.progress() == clock.progress_of(found.submission)
+
+    today = london_date(datetime.now(UTC))
+    staff = responded(reference, today)  # a letter from us
+    complainant_steps.reply(the_case(reference), "Thank you for the letter.")
+    case = the_case(reference)
+    ombudsman.record(
+        db.session.merge(staff), case, reference="26 000 123", received_on=today,
+        reply_due_on=None, today=today, version=case.case.version,
+    )  # fmt: skip
+    response, sent = statements_of(client, track(reference))
+    shown = squash(read(response).text)
+    assert "Your reply" in shown and "We are emailing this now." in shown
+    for table in ("complainant_steps", "ombudsman_enquiries", "correspondence"):
+        assert any(statement.startswith(f"SELECT {table}.") for statement in sent), table
+    found = tracking.find_sent(reference)
+    assert found is not None and found.has_enquiries
+    assert found.progress() == clock.progress_of(found.submission)
+    assert found.progress().ombudsman
 
 
 # --- a copy of what they sent --------------------------------------------------------------------
