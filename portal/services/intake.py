@@ -34,7 +34,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Attachment, Case, Draft, ReferenceCounter, Staff, Submission
+from portal.models import Attachment, Case, Draft, ReferenceCounter, Staff, Submission, rows
 from portal.services import (
     attachments,
     audit,
@@ -470,6 +470,9 @@ def record_submission(
     # in one INSERT (on SQLite the ORM would write them one by one).
     with outbox.batched():
         events.publish(events.Submitted(submission, tracking_token))
+        # The new rows (the submission, its case, its referral) written with Core: most
+        # of the ORM's flush was its own work (models/rows.py).
+        rows.flush_new(db.session())
     if files:
         db.session.flush()
         attachments.move_to_submission(files, submission)
