@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
+from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import get_state_history
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.interfaces import MANYTOONE, ONETOMANY
@@ -26,8 +26,7 @@ from sqlalchemy.orm.state import InstanceState
 
 def flush_new(session: Session) -> None:
     """Flush `session`; when it holds only new rows that `_plain` knows, with Core."""
-    objects = list(session.new)  # held: the session's hold goes with `expunge`
-    states = [sa.inspect(obj) for obj in objects]
+    states = [sa.inspect(obj) for obj in session.new]
     if not states or session.dirty or session.deleted or not all(map(_plain, states)):
         session.flush()
         return
@@ -41,13 +40,9 @@ def flush_new(session: Session) -> None:
         _write(connection, state, pending)
     # As after a flush, while the rows are still the session's new ones.
     session.dispatch.after_flush(session, None)
-    for obj in objects:
-        if sa.inspect(obj).session_id is not None:  # not already taken out with its parent
-            session.expunge(obj)
-    for obj in objects:
-        make_transient_to_detached(obj)
-    for obj in objects:
-        session.add(obj)
+    # Persistent as the flush makes them (its own step: keyed, history committed, and
+    # taken out again if the transaction rolls back).
+    session._register_persistent(set(states))
     session.dispatch.after_flush_postexec(session, None)
     # Anything a listener added is the ORM's (nothing does today).
     session.flush()

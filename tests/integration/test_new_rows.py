@@ -17,7 +17,7 @@ from portal.domain.channels import Channel
 from portal.domain.clock import london_date
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import Referral, Staff, Submission, rows
+from portal.models import Case, Referral, Staff, Submission, rows
 from portal.models.report import ReportChange
 from portal.services import intake
 
@@ -138,3 +138,33 @@ def test_the_objects_written_with_core_are_persistent_and_hold_what_was_written(
     assert submission.case.version == 1
     [referral] = db.session.scalars(sa.select(Referral).where(Referral.submission == submission))
     assert referral.provider_team_id is not None
+
+
+@pytest.mark.parametrize("core", [False, True])
+def test_rows_written_and_rolled_back_leave_their_objects_as_new_ones(
+    app: Flask, core: bool
+) -> None:
+    submission = Submission(
+        reference="CSC-2026-9999",
+        submitter_role="parent",
+        submitter_name="Alex Morgan",
+        contact_preference="email",
+        what_happened="Nobody came.",
+        answers={},
+        received_at=datetime.now(UTC),
+        received_on=london_date(datetime.now(UTC)),
+        acknowledge_by=london_date(datetime.now(UTC)),
+        jurisdiction="england",
+        tracking_token_hash="a hash",
+        language="en",
+        case=Case(kind="complaint", procedure="statutory"),
+    )
+    db.session.add(submission)
+    if core:
+        rows.flush_new(db.session())
+    else:
+        db.session.flush()
+    assert sa.inspect(submission).persistent and sa.inspect(submission.case).persistent
+    db.session.rollback()
+    assert sa.inspect(submission).transient and sa.inspect(submission.case).transient
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 0
