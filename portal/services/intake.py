@@ -305,8 +305,10 @@ def _json_safe(value: Any) -> Any:
 def _next_reference_number(year: int) -> int:
     """Bump the year's counter in one atomic upsert: two submissions at the same
     instant serialise on the counter row and never share a number."""
-    dialect = db.session.get_bind().dialect.name
-    return int(db.session.execute(_counter_upsert(dialect), {"year": year}).scalar_one())
+    # On the session's connection: a statement on a table, with nothing of the ORM's to do.
+    connection = db.session.connection()
+    upsert = _counter_upsert(connection.dialect.name)
+    return int(connection.execute(upsert, {"year": year}).scalar_one())
 
 
 @cache
@@ -520,7 +522,7 @@ def _claim(draft: Draft) -> Submission | list[int]:
     that sends the draft, and the case that was made to any other (DraftGone if none
     was)."""
     draft_id = draft.id
-    claimed = db.session.execute(_CLAIM, {"draft_id": draft_id}).one_or_none()
+    claimed = db.session.connection().execute(_CLAIM, {"draft_id": draft_id}).one_or_none()
     if claimed is not None:
         # Its row is gone: the session must not write it again.
         db.session.expunge(draft)
