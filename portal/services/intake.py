@@ -78,9 +78,7 @@ def find_draft(
     files the claim moves or refused as sent too late (docs/security.md, "Races")."""
     if not draft_id:
         return None
-    # The routing mark read with it: Send then reads nothing else before its claim.
-    query = sa.select(Draft, routing_data.mark()).where(Draft.id == draft_id)
-    found = db.session.execute(query.with_for_update(of=Draft) if lock else query).one_or_none()
+    found = db.session.execute(_draft_query(lock), {"draft_id": draft_id}).one_or_none()
     if found is None:
         return None
     draft, token = found
@@ -91,6 +89,14 @@ def find_draft(
     if draft.updated_at < (now or utcnow()) - lifetime:
         return None
     return draft
+
+
+@cache
+def _draft_query(lock: bool) -> "sa.Select[Draft, str]":
+    """A draft by its id, built once (each one built afresh was keyed again each time).
+    The routing mark read with it: Send then reads nothing else before its claim."""
+    query = sa.select(Draft, routing_data.mark()).where(Draft.id == sa.bindparam("draft_id"))
+    return query.with_for_update(of=Draft) if lock else query
 
 
 def save_step(

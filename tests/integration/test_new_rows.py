@@ -53,7 +53,10 @@ def rows_of(submission_id: int) -> dict[str, list[dict[str, Any]]]:
         key = table.c.id if table.name == "submissions" else table.c.get("submission_id")
         if key is None:
             continue
-        selected = db.session.execute(sa.select(table).where(key == submission_id)).mappings()
+        query = sa.select(table).where(key == submission_id)
+        # In the order written (PostgreSQL gives no order of its own).
+        query = query.order_by(*table.primary_key.columns)
+        selected = db.session.execute(query).mappings()
         found[table.name] = [
             {name: _blank(name, value) for name, value in row.items() if name not in OWN}
             for row in selected
