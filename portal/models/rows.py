@@ -1,14 +1,14 @@
 """New rows written with Core instead of the ORM's unit of work (issue 19, Send).
 
-The ORM's flush of a new submission, its case and its referral spent about four times
-as long working out what to write as writing it (sorting its dependencies, collecting
-each row's values, its bookkeeping after each INSERT). `flush_new` writes such rows with
+The ORM's flush of a new submission, its case and its referral spent most of its time
+working out what to write, not writing it (sorting its dependencies, collecting each
+row's values, its bookkeeping after each INSERT). `flush_new` writes such rows with
 one Core INSERT each, with the values the ORM's flush would write, in the same order,
 after the same `before_flush` listeners (what the report counts, the case's version,
 the routing mark), and leaves the objects persistent, as after a flush. Anything it does
 not know how to write as the ORM would (a change to a row already written, a deletion, a
-many-to-many link, a SQL expression as a value, a mapper with its own insert events)
-is left to the ORM's flush, as before.
+many-to-many link, a SQL expression as a value, a mapper with its own insert events,
+two new rows of one table) is left to the ORM's flush, as before.
 """
 
 from collections.abc import Callable
@@ -27,7 +27,15 @@ from sqlalchemy.orm.state import InstanceState
 def flush_new(session: Session) -> None:
     """Flush `session`; when it holds only new rows that `_plain` knows, with Core."""
     states = [sa.inspect(obj) for obj in session.new]
-    if not states or session.dirty or session.deleted or not all(map(_plain, states)):
+    tables = {state.mapper.local_table for state in states}
+    if (
+        not states
+        or session.dirty
+        or session.deleted
+        # Two rows of one table: the ORM writes them in one statement on PostgreSQL.
+        or len(tables) < len(states)
+        or not all(map(_plain, states))
+    ):
         session.flush()
         return
     # The flush's listeners are told what a flush would tell them, at the same points.
