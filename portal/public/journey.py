@@ -64,9 +64,13 @@ def build_form(
     role: SubmitterRole | None,
     formdata: Any = None,
     draft: Draft | None = None,
+    earlier: dict[str, dict[str, list[str]]] | None = None,
 ) -> QuestionForm:
+    """`earlier`: the draft's earlier answers, when the caller has them already."""
     teams = intake.public_team_choices() if step == "what-it-is-about" else None
-    return FORMS[step](formdata, kind=kind, role=role, teams=teams, earlier=earlier_answers(draft))
+    if earlier is None:
+        earlier = earlier_answers(draft)
+    return FORMS[step](formdata, kind=kind, role=role, teams=teams, earlier=earlier)
 
 
 def typed_values(form: QuestionForm, posted: MultiDict[str, str]) -> dict[str, list[str]]:
@@ -74,9 +78,15 @@ def typed_values(form: QuestionForm, posted: MultiDict[str, str]) -> dict[str, l
     return {name: posted.getlist(name)[:10] for name in form._fields if name in posted}
 
 
-def stored_form(draft: Draft, step: str, kind: Kind, role: SubmitterRole | None) -> QuestionForm:
+def stored_form(
+    draft: Draft,
+    step: str,
+    kind: Kind,
+    role: SubmitterRole | None,
+    earlier: dict[str, dict[str, list[str]]] | None = None,
+) -> QuestionForm:
     typed = draft.answers.get(step)
-    return build_form(step, kind, role, MultiDict(typed) if typed else None, draft)
+    return build_form(step, kind, role, MultiDict(typed) if typed else None, draft, earlier)
 
 
 @dataclass
@@ -165,7 +175,7 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
         ):
             rows += [SummaryRow(step, *row) for row in entry["rows"]]
             continue
-        form = stored_form(draft, step, kind, role)
+        form = stored_form(draft, step, kind, role, earlier)
         if not form.validate():
             kept.pop(step, None)
             first_incomplete = step

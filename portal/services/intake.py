@@ -34,7 +34,7 @@ from portal.domain.types import (
 )
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Attachment, Case, Draft, ReferenceCounter, Staff, Submission
+from portal.models import Attachment, Case, Draft, ReferenceCounter, Staff, Submission, rows
 from portal.services import (
     attachments,
     audit,
@@ -69,18 +69,6 @@ def start_draft(kind: Kind, *, now: datetime | None = None) -> Draft:
     return draft
 
 
-@cache
-def _draft() -> sa.Select[Draft, str]:
-    """A draft by its id, and the routing mark read with it (Send then reads nothing else
-    before its claim). Built once: building the statement cost as much as running it."""
-    return sa.select(Draft, routing_data.mark()).where(Draft.id == sa.bindparam("draft_id"))
-
-
-@cache
-def _draft_locked() -> sa.Select[Draft, str]:
-    return _draft().with_for_update(of=Draft)
-
-
 def find_draft(
     draft_id: str | None, *, now: datetime | None = None, lock: bool = False
 ) -> Draft | None:
@@ -90,9 +78,7 @@ def find_draft(
     files the claim moves or refused as sent too late (docs/security.md, "Races")."""
     if not draft_id:
         return None
-    found = db.session.execute(
-        _draft_locked() if lock else _draft(), {"draft_id": draft_id}
-    ).one_or_none()
+    found = db.session.execute(_draft_query(lock), {"draft_id": draft_id}).one_or_none()
     if found is None:
         return None
     draft, token = found
@@ -103,6 +89,14 @@ def find_draft(
     if draft.updated_at < (now or utcnow()) - lifetime:
         return None
     return draft
+
+
+@cache
+def _draft_query(lock: bool) -> "sa.Select[Draft, str]":
+    """A draft by its id, built once (each one built afresh was keyed again each time).
+    The routing mark read with it: Send then reads nothing else before its claim."""
+    query = sa.select(Draft, routing_data.mark()).where(Draft.id == sa.bindparam("draft_id"))
+    return query.with_for_update(of=Draft) if lock else query
 
 
 def save_step(
@@ -317,8 +311,10 @@ def _json_safe(value: Any) -> Any:
 def _next_reference_number(year: int) -> int:
     """Bump the year's counter in one atomic upsert: two submissions at the same
     instant serialise on the counter row and never share a number."""
-    dialect = db.session.get_bind().dialect.name
-    return int(db.session.execute(_counter_upsert(dialect), {"year": year}).scalar_one())
+    # On the session's connection: a statement on a table, with nothing of the ORM's to do.
+    connection = db.session.connection()
+    upsert = _counter_upsert(connection.dialect.name)
+    return int(connection.execute(upsert, {"year": year}).scalar_one())
 
 
 @cache
@@ -482,6 +478,9 @@ def record_submission(
     # in one INSERT (on SQLite the ORM would write them one by one).
     with outbox.batched():
         events.publish(events.Submitted(submission, tracking_token))
+        # The new rows (the submission, its case, its referral) written with Core: most
+        # of the ORM's flush was its own work (models/rows.py).
+        rows.flush_new(db.session())
     if files:
         db.session.flush()
         attachments.move_to_submission(files, submission)
@@ -529,7 +528,7 @@ def _claim(draft: Draft) -> Submission | list[int]:
     that sends the draft, and the case that was made to any other (DraftGone if none
     was)."""
     draft_id = draft.id
-    claimed = db.session.execute(_CLAIM, {"draft_id": draft_id}).one_or_none()
+    claimed = db.session.connection().execute(_CLAIM, {"draft_id": draft_id}).one_or_none()
     if claimed is not None:
         # Its row is gone: the session must not write it again.
         db.session.expunge(draft)

@@ -168,8 +168,20 @@ _OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 _DATE, _DATETIME = "$date", "$datetime"
 
 
+# Kept as they are, told by their exact type first (Markup, a str, is not one of them):
+# a Send's messages hold some fifty values, and isinstance of Mapping is slow.
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """`value` as JSON can keep it: a date or time tagged, so it comes back as one."""
+    kind = type(value)
+    if kind in _AS_THEY_ARE:
+        return value
+    if kind is dict:
+        return {str(key): _plain(item) for key, item in value.items()}
+    if kind is list:
+        return [_plain(item) for item in value]
     if isinstance(value, datetime):
         return {_DATETIME: value.isoformat()}
     if isinstance(value, date):
