@@ -44,13 +44,16 @@ def flush_new(session: Session) -> None:
     order = _table_order(states[0].mapper.local_table.metadata)
     states.sort(key=lambda s: (order[s.mapper.local_table], s.insert_order or 0))
     connection = session.connection()
-    for state in states:
-        _write(connection, state, pending)
+    # Columns the database filled in (a server default): read when first asked for.
+    made_by_the_database = {id(state): _write(connection, state, pending) for state in states}
     # As after a flush, while the rows are still the session's new ones.
     session.dispatch.after_flush(session, None)
     # Persistent as the flush makes them (its own step: keyed, history committed, and
     # taken out again if the transaction rolls back).
     session._register_persistent(set(states))
+    for state in states:
+        if made_by_the_database[id(state)]:
+            session.expire(state.obj(), made_by_the_database[id(state)])
     session.dispatch.after_flush_postexec(session, None)
     # Anything a listener added is the ORM's (nothing does today).
     session.flush()
@@ -166,7 +169,7 @@ def _shape(mapper: Mapper[Any]) -> _Shape:
     )
 
 
-def _write(connection: sa.Connection, state: InstanceState[Any], pending: set[int]) -> None:
+def _write(connection: sa.Connection, state: InstanceState[Any], pending: set[int]) -> list[str]:
     """One row's INSERT with the values the ORM's flush gives it, and its key and
     defaults put on the object as the flush puts them."""
     mapper, values = state.mapper, state.dict
@@ -209,3 +212,10 @@ def _write(connection: sa.Connection, state: InstanceState[Any], pending: set[in
             if child is not None and id(sa.inspect(child)) in pending:
                 for own, theirs in pairs:
                     sa.inspect(child).dict[theirs] = values[own]
+    # As the ORM's flush: what the database made (a server default) is expired, so that
+    # reading it loads the row's value.
+    return [
+        shape.prefetched[column.key]
+        for column in result.postfetch_cols() or ()
+        if column.key in shape.prefetched and shape.prefetched[column.key] not in values
+    ]

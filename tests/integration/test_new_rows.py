@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from backoffice_helpers import make_staff
 from flask import Flask
 from journey_helpers import team_id
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from portal.domain.access import Role
 from portal.domain.channels import Channel
@@ -171,3 +172,32 @@ def test_rows_written_and_rolled_back_leave_their_objects_as_new_ones(
     db.session.rollback()
     assert sa.inspect(submission).transient and sa.inspect(submission.case).transient
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 0
+
+
+class _Toy(DeclarativeBase):
+    pass
+
+
+class _Row(_Toy):
+    """A row with a column the database fills in and one the row gives itself."""
+
+    __tablename__ = "toy_rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    tries: Mapped[int] = mapped_column(server_default="7")
+    given: Mapped[int] = mapped_column(server_default="5")
+
+
+@pytest.mark.parametrize("flush", ["orm", "core"])
+def test_a_column_the_database_fills_in_reads_its_value_after_either_flush(flush: str) -> None:
+    engine = sa.create_engine("sqlite://")
+    _Toy.metadata.create_all(engine)
+    with Session(engine) as session:
+        row = _Row(name="x", given=9)
+        session.add(row)
+        if flush == "core":
+            rows.flush_new(session)
+        else:
+            session.flush()
+        assert (row.tries, row.given) == (7, 9)
+    engine.dispose()
