@@ -13,11 +13,11 @@ nothing), and imported past cases of every kind."""
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from backoffice_helpers import make_staff
+from copied_rows import Rows, every_row, put_back
 from flask import Flask, current_app
 
 from portal.domain.access import Role
@@ -53,30 +53,18 @@ def london(day: date, hour: int, minute: int = 0) -> datetime:
 # Every table's rows once build_cases has run, by the STAGE2_CLOCK_START it ran with (the
 # stage 2 due dates follow it): building them is most of each test's time, and each test
 # starts from the same rows, so they are built once for the module and copied back.
-_BUILT: dict[str, list[tuple[sa.Table, list[dict[str, object]]]]] = {}
-
-
-def select_rows(table: sa.Table) -> sa.Select[Any]:
-    return sa.select(table).order_by(*table.primary_key.columns)
+_BUILT: dict[str, Rows] = {}
 
 
 def build_cases() -> None:
     """The cases below on an emptied database: built the first time, copied afterwards."""
     key = current_app.config["STAGE2_CLOCK_START"]
     if key in _BUILT:
-        for table in reversed(db.metadata.sorted_tables):  # as the `app` fixture empties it
-            db.session.execute(table.delete())
-        for table, rows in _BUILT[key]:
-            if rows:
-                db.session.execute(table.insert(), rows)
-        db.session.commit()
+        put_back(_BUILT[key])
         return
     _build_cases()
     db.session.commit()
-    _BUILT[key] = [
-        (table, [dict(row._mapping) for row in db.session.execute(select_rows(table))])
-        for table in db.metadata.sorted_tables
-    ]
+    _BUILT[key] = every_row()
 
 
 def _build_cases() -> None:
