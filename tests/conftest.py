@@ -2,6 +2,7 @@
 migrations (SQLite by default, PostgreSQL when DATABASE_URL says so)."""
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -28,8 +29,10 @@ def _database_url(tmp_dir: Path) -> str:
 
 # A test that leaves a transaction open while another connection alters or locks the same
 # rows would wait for ever on PostgreSQL (CI's run hung so once); no test waits this long
-# on purpose, so a wait past it fails the test that caused it instead.
-LOCK_TIMEOUT = "-c lock_timeout=60s"
+# on purpose, so a wait past it fails the test that caused it instead. And a commit does
+# not wait for the disk (this connection's setting, not the server's): durability after a
+# crash is not under test, and the suite commits thousands of times.
+SESSION_OPTIONS = "-c lock_timeout=60s -c synchronous_commit=off"
 
 
 def _own_database(url: str, worker: str | None) -> str:
@@ -38,7 +41,7 @@ def _own_database(url: str, worker: str | None) -> str:
     if worker is None:
         return (
             sa.make_url(url)
-            .update_query_dict({"options": LOCK_TIMEOUT})
+            .update_query_dict({"options": SESSION_OPTIONS})
             .render_as_string(hide_password=False)
         )
     server = sa.make_url(url)
@@ -51,7 +54,7 @@ def _own_database(url: str, worker: str | None) -> str:
         if not exists:
             connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
     engine.dispose()
-    return own.update_query_dict({"options": LOCK_TIMEOUT}).render_as_string(hide_password=False)
+    return own.update_query_dict({"options": SESSION_OPTIONS}).render_as_string(hide_password=False)
 
 
 # The files judging the one walk through every public page (`crawl` in
@@ -104,20 +107,60 @@ def build_by_migrations(url: str) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database that only the migrations have touched, built once for the session (on
+    PostgreSQL, one per worker) for `portal_on_its_own_database` to copy: copying it
+    costs a fraction of upgrading from nothing again for each test."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        url = _own_database(url, f"{worker}_migrated")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('migrated') / 'migrated.sqlite3'}"
+    build_by_migrations(url)
+    return url
+
+
+def _copy_of(template: str, url: str) -> None:
+    """The database at `url` made anew as a copy of the one at `template` (on PostgreSQL,
+    CREATE DATABASE ... TEMPLATE, which wants nobody connected to either)."""
+    source, target = sa.make_url(template), sa.make_url(url)
+    if target.get_backend_name() == "sqlite":
+        assert source.database and target.database
+        shutil.copyfile(source.database, target.database)
+        return
+    engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        connection.execute(
+            sa.text(f'CREATE DATABASE "{target.database}" TEMPLATE "{source.database}"')
+        )
+    engine.dispose()
+
+
 @pytest.fixture
-def portal_on_its_own_database(tmp_path: Path) -> Callable[[str], AbstractContextManager[Flask]]:
+def portal_on_its_own_database(
+    tmp_path: Path, migrated_once: str
+) -> Callable[[str], AbstractContextManager[Flask]]:
     """The portal on a new database of one test's own that only the migrations have
-    touched (on PostgreSQL, named after the test beside the suite's)."""
+    touched (on PostgreSQL, named after the test beside the suite's): a copy of
+    `migrated_once`."""
 
     @contextmanager
     def portal(name: str) -> Iterator[Flask]:
         url = os.environ.get("DATABASE_URL", "")
         if url.startswith("postgresql"):
             worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-            url = _own_database(url, f"{worker}_{name}")
+            server = sa.make_url(url)
+            url = (
+                server.set(database=f"{server.database}_{worker}_{name}")
+                .update_query_dict({"options": SESSION_OPTIONS})
+                .render_as_string(hide_password=False)
+            )
         else:
             url = f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
-        build_by_migrations(url)
+        _copy_of(migrated_once, url)
         app = create_app(_config(url))
         with app.app_context():
             yield app
