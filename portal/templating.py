@@ -185,8 +185,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(staff_text)
     app.add_template_filter(label)
     app.add_template_global(error_list)
-    app.add_template_global(limit_days)
-    app.add_template_global(
-        the_same_for_everyone
-    )  # the procedures' working days, for what pages say
+    app.add_template_global(limit_days)  # the procedures' working days, for what pages say
+    app.add_template_global(the_same_for_everyone)
     app.context_processor(lambda: {"council": council()})

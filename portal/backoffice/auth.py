@@ -189,5 +189,7 @@ def init_app(app: Flask) -> None:
     # (from the session) for every page a member of the public sees too, where no
     # template reads it: the proxy instead, loaded only where a template asks.
     processors = app.template_context_processors[None]
-    processors[:] = [p for p in processors if p.__name__ != "_user_context_processor"]
+    processors[:] = [
+        p for p in processors if getattr(p, "__name__", "") != "_user_context_processor"
+    ]
     app.context_processor(lambda: {"current_user": current_user})
