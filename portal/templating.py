@@ -53,16 +53,18 @@ def council() -> dict[str, Any]:
 _THE_SAME_FOR_EVERYONE: dict[tuple[Any, ...], Markup] = {}
 
 
-def the_same_for_everyone(template: str, **context: Any) -> Markup:
+@jinja2.pass_context
+def the_same_for_everyone(page: jinja2.runtime.Context, template: str, **context: Any) -> Markup:
     """`template` made with `context`, kept and shown again to everyone who reads it in
     the same language with the same council details (the start page's words and links
-    name its phone, address and timescales: a quarter of that page's time). Only for
-    what reads nothing of the person, their session or the database."""
+    name its phone, address and timescales: a quarter of that page's time), those the
+    page is being made with. Only for what reads nothing of the person, their session or
+    the database."""
     key = (
         template,
         str(get_locale()),
         request.script_root,
-        tuple(sorted(council().items())),
+        tuple(sorted(page["council"].items())),
         repr(sorted(context.items())),
     )
     made = _THE_SAME_FOR_EVERYONE.get(key)

@@ -135,6 +135,20 @@ def _shape(mapper: Mapper[Any]) -> _Shape:
     def attribute(owner: Mapper[Any], column: sa.ColumnElement[Any]) -> str:
         return owner.get_property_by_column(column).key
 
+    def links(direction: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """Each link of `direction`: its name, and (own, the other's) attribute pairs."""
+        return tuple(
+            (
+                rel.key,
+                tuple(
+                    (attribute(mapper, local), attribute(rel.mapper, remote))
+                    for local, remote in rel.local_remote_pairs
+                ),
+            )
+            for rel in mapper.relationships
+            if rel.direction is direction
+        )
+
     versioned = mapper.version_id_col is not None and mapper.version_id_generator is not False
     return _Shape(
         insert=sa.insert(table),
@@ -144,28 +158,8 @@ def _shape(mapper: Mapper[Any]) -> _Shape:
         as_none=as_none,
         keys=tuple(attribute(mapper, column) for column in table.primary_key.columns),
         prefetched={column: attribute for attribute, column, _ in columns},
-        to_one=tuple(
-            (
-                rel.key,
-                tuple(
-                    (attribute(mapper, local), attribute(rel.mapper, remote))
-                    for local, remote in rel.local_remote_pairs
-                ),
-            )
-            for rel in mapper.relationships
-            if rel.direction is MANYTOONE
-        ),
-        to_many=tuple(
-            (
-                rel.key,
-                tuple(
-                    (attribute(mapper, local), attribute(rel.mapper, remote))
-                    for local, remote in rel.local_remote_pairs
-                ),
-            )
-            for rel in mapper.relationships
-            if rel.direction is ONETOMANY
-        ),
+        to_one=links(MANYTOONE),
+        to_many=links(ONETOMANY),
     )
 
 
