@@ -2,6 +2,9 @@
 restarts (or drops them), the next request must still be answered: on PostgreSQL each
 connection is checked as it is taken, by its transaction's BEGIN (portal/database.py)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -11,7 +14,7 @@ from journey_helpers import Journey
 from portal.extensions import db
 
 
-def _pooled_connections(app: Flask, count: int) -> list[int]:
+def _pooled_connections(count: int) -> list[int]:
     """The server's process ids of `count` connections, left in the portal's pool."""
     held = [db.engine.connect() for _ in range(count)]
     pids = [connection.scalar(sa.text("SELECT pg_backend_pid()")) for connection in held]
@@ -20,16 +23,25 @@ def _pooled_connections(app: Flask, count: int) -> list[int]:
     return pids
 
 
-def _end(app: Flask, pids: list[int]) -> None:
-    """What a restart does to the pool: those connections ended by the server, from a
-    connection of a separate engine."""
+@contextmanager
+def _from_outside(app: Flask) -> Iterator[sa.Connection]:
+    """A connection to the same database from an engine of its own, not the pool's."""
     other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
         with other.begin() as connection:
-            for pid in pids:
-                assert connection.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            yield connection
     finally:
         other.dispose()
+
+
+def _a_parents_draft_viewed(client: FlaskClient, times: int) -> None:
+    """A draft, and its first question viewed `times` times (each view reads the draft
+    from the database), then the request's session gone: its connection back in the pool."""
+    journey = Journey(client, "complaint")
+    journey.answer("who-are-you", {"role": "parent"})
+    for _ in range(times):
+        journey.get("who-are-you")
+    db.session.remove()
 
 
 @pytest.fixture
@@ -42,15 +54,14 @@ def postgresql(app: Flask) -> None:
 def test_a_page_reading_the_database_is_answered_after_its_connections_were_ended(
     app: Flask, client: FlaskClient
 ) -> None:
-    # A draft: the question page reads it from the database on every view.
-    journey = Journey(client, "complaint")
-    journey.answer("who-are-you", {"role": "parent"})
-    journey.get("who-are-you")
-    db.session.remove()
-    pids = _pooled_connections(app, 3)
+    _a_parents_draft_viewed(client, 1)
+    pids = _pooled_connections(3)
     assert db.engine.pool.checkedin() >= 3
 
-    _end(app, pids)
+    # What a restart does to the pool: those connections ended by the server.
+    with _from_outside(app) as connection:
+        for pid in pids:
+            assert connection.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
 
     for _ in range(4):  # every connection the pool held is found dead in turn
         page = client.get("/make-a-complaint/who-are-you")
@@ -62,22 +73,14 @@ def test_a_page_reading_the_database_is_answered_after_its_connections_were_ende
 def test_no_connection_is_left_in_a_transaction_between_requests(
     app: Flask, client: FlaskClient
 ) -> None:
-    journey = Journey(client, "complaint")
-    journey.answer("who-are-you", {"role": "parent"})
-    for _ in range(3):
-        journey.get("who-are-you")
-    db.session.remove()
-    pids = _pooled_connections(app, 2)
+    _a_parents_draft_viewed(client, 3)
+    pids = _pooled_connections(2)
 
-    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
-    try:
-        with other.connect() as connection:
-            states = connection.scalars(
-                sa.text("SELECT state FROM pg_stat_activity WHERE pid = ANY(:pids)"),
-                {"pids": pids},
-            ).all()
-    finally:
-        other.dispose()
+    with _from_outside(app) as connection:
+        states = connection.scalars(
+            sa.text("SELECT state FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+            {"pids": pids},
+        ).all()
     # Each pooled connection's transaction was begun when it was taken, and rolled back
     # when it went back: none holds one open while it waits in the pool.
     assert states == ["idle", "idle"]
