@@ -39,6 +39,12 @@ class Config:
     # The CSRF token lives as long as the session: a person who takes an hour over
     # "what happened" must not be refused when they finally press Continue.
     WTF_CSRF_TIME_LIMIT = None
+
+    # Question pages shown from HTML kept for each shape of page (portal/public/kept_pages.py);
+    # false: every page made in full, as a way out if one were ever in doubt.
+    KEPT_PAGES = _env("KEPT_PAGES", "true") == "true"
+    KEPT_PAGES_CHECK = False
+
     PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(24 * 3600)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -278,3 +284,6 @@ class TestConfig(Config):
     WELSH_ENABLED = True
     # "Text me" is offered, and texts are queued (tests that need it off set it empty).
     SMS_EMAIL_GATEWAY = "sms.test"
+    # Every question page shown from a kept page is made again in full and compared
+    # (portal/public/kept_pages.py): the whole suite checks the kept pages.
+    KEPT_PAGES_CHECK = True

@@ -4,11 +4,12 @@ Validators here set no HTML `required` flag: the browser's own validation would
 pre-empt the GOV.UK error summary (and the Nu checker rejects it on the date wrapper).
 """
 
+import contextlib
 import contextvars
 import re
 import secrets
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -281,6 +282,55 @@ def _shared_key(widget: Any, field: Field, params: dict[str, Any]) -> str | None
     return None if _typed_left(field, key) else key
 
 
+# A whole page kept for everyone (portal/public/kept_pages.py) is made once with a mark
+# where each typed answer goes, and the answers put in each time it is shown. The marks
+# are this process's own token too; like a placeholder, a mark is two lines, so that the
+# spaces the macros put before its second line say how the answer's own lines are indented.
+_MARK = f"portal{secrets.token_hex(8)}mark"
+MARKS = re.compile(_MARK + r"(\w+)\.(\d)x\n( *)" + _MARK + r"\1\.\2y")
+_MARKING: contextvars.ContextVar[bool] = contextvars.ContextVar("marking", default=False)
+
+
+def mark_named(name: str, part: int) -> str:
+    return f"{_MARK}{name}.{part}x\n{_MARK}{name}.{part}y"
+
+
+def _mark(field: Field, part: int) -> str:
+    return mark_named(field.name, part)
+
+
+def marked_typing(field: Field) -> tuple[bool, ...] | None:
+    """Which of a field's typed parts a kept page shows as marks (a text box: its value;
+    date boxes: the date in words, then day, month and year), each whether it has text:
+    the kept page differs for an empty box. None: the field shows none of its value as
+    a mark (a choice is ours; a field of no widget of ours shows its value as it is)."""
+    if not isinstance(field.widget, TranslatedError) or getattr(field, "choices", None):
+        return None
+    if isinstance(field, GovDateField):
+        parts = field.raw_data
+        if not (isinstance(parts, list) and len(parts) == 3):
+            return None
+        return (bool(field._value()), *(bool(part) for part in parts))
+    return (bool(field._value()),)
+
+
+def typed_part(field: Field, part: int) -> str:
+    """The typed text a mark stands for (`marked_typing`'s parts)."""
+    if part == 0:
+        return str(field._value())
+    return str(field.raw_data[part - 1])
+
+
+@contextlib.contextmanager
+def marking() -> Iterator[None]:
+    """While a page is made to be kept, its fields show marks for what was typed."""
+    token = _MARKING.set(True)
+    try:
+        yield
+    finally:
+        _MARKING.reset(token)
+
+
 class TranslatedError:
     """GOV.UK's error message starts with a hidden "Error:" for screen readers; the
     widgets of govuk-frontend-wtf leave it in English. Mixed into each widget below.
@@ -296,9 +346,19 @@ class TranslatedError:
         # govuk-frontend-wtf's widgets shape their params, then call `render` with them
         # alone: the field is at hand there through _RENDERING.
         token = _RENDERING.set(field)
+        typed = _MARKING.get() and marked_typing(field)
+        kept_parts = field.raw_data
         try:
+            if typed:
+                if typed[0]:
+                    kwargs.setdefault("value", _mark(field, 0))
+                if len(typed) > 1:  # date boxes: the widget reads the parts
+                    field.raw_data = [
+                        _mark(field, n) if has else "" for n, has in enumerate(typed) if n
+                    ]
             return super().__call__(field, **kwargs)  # type: ignore[misc]
         finally:
+            field.raw_data = kept_parts
             _RENDERING.reset(token)
 
     def render(self, params: dict[str, Any]) -> Any:

@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from portal.database import utcnow
 from portal.models import Model
@@ -48,3 +48,7 @@ class Draft(Model):
     # "possible concern, not sent" task because a child did not send within the hour.
     help_shown_at: Mapped[datetime | None] = mapped_column(index=True)
     concern_raised_at: Mapped[datetime | None]
+
+    # Whether any file was sent with it, read with the draft by `intake.find_draft` (check
+    # your answers then reads the files only when there are some); None if not read.
+    has_files: Mapped[bool | None] = query_expression()

@@ -19,9 +19,10 @@ from portal.domain.clock import london_date
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
 from portal.domain.types import Kind, SubmitterRole
 from portal.extensions import limiter
+from portal.fields import PortalForm
 from portal.i18n import lazy_gettext as _l
 from portal.models import Draft, Staff
-from portal.public import bp
+from portal.public import bp, kept_pages
 from portal.public.feedback_views import tracking_feedback
 from portal.public.forms import (
     ContactTodayForm,
@@ -175,9 +176,9 @@ def question(journey: str, step: str) -> Response | str:
 
     back = previous_step(kind, role, step)
     here = ({"change": "yes"} if changing else {}) | ({"more": "yes"} if more else {})
-    return render_template(
+    return kept_pages.form_page(
         f"public/{step}.html",
-        form=form,
+        form,
         kind=kind,
         journey=journey,
         step=step,
@@ -332,9 +333,12 @@ def _contact_today(kind: Kind, draft: Draft, template: str, **context: Any) -> R
             reach=form.reach(),
         )
         return redirect(_then(kind))
-    return render_template(
+    # Get help now is the same page for everyone who answers alike; the page that asks
+    # again shows the person's own words back (`worried`), so it is made for them.
+    page = kept_pages.form_page if "worried" not in context else _in_full
+    return page(
         template,
-        form=form,
+        form,
         kind=kind,
         audience=_audience(role),
         child=role is SubmitterRole.CHILD,
@@ -409,14 +413,14 @@ def check_answers(journey: str) -> Response | str:
         return _confirm(kind, journey, submission.reference)
 
     role = role_of(draft)
-    return render_template(
+    return kept_pages.answers_page(
         "public/check-answers.html",
+        checked.rows,
+        attachments.for_draft(draft) if draft.has_files is not False else [],
         kind=kind,
         journey=journey,
         role=role,
         audience=_audience(role),
-        rows=checked.rows,
-        files=attachments.for_draft(draft),
         help_box=_help_box(role),
         change_url=lambda step: _change_url(request.script_root, kind, step),
         back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
@@ -558,9 +562,13 @@ def save_for_later(journey: str) -> Response | str:
             help_box=_help_box(role_of(draft)),
         )
     back = _step_url(kind, step if step in STEP_SLUGS else FIRST_STEP)
-    return render_template(
-        "public/save-for-later.html", form=form, back_url=back, help_box=_help_box(role_of(draft))
+    return kept_pages.form_page(
+        "public/save-for-later.html", form, back_url=back, help_box=_help_box(role_of(draft))
     )
+
+
+def _in_full(template: str, form: PortalForm, **context: Any) -> str:
+    return render_template(template, form=form, **context)
 
 
 @bp.route("/continue/<token>", methods=["GET", "POST"])

@@ -1,0 +1,174 @@
+"""A question page is made once a worker for each shape and kept; each person's answers
+and token are put into it when it is shown (portal/public/kept_pages.py, issue 19). What
+a person sees must be exactly the page made in full for them, never anything of another's.
+
+The whole suite runs with KEPT_PAGES_CHECK on, which makes every kept page again in full
+and fails on any difference; these tests check the kept page is used, and say what a
+person would check of it."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask, g, template_rendered
+from flask.testing import FlaskClient
+from journey_helpers import Answers, Journey, Page, answers_for, page_of
+from markupsafe import escape
+
+from portal import fields
+from portal.public import kept_pages
+
+ALEX: Answers = {
+    "name": 'Alex "Lex" O\'Neill <script>alert(1)</script>',
+    "contact_preference": "post",
+    # Lines, a blank line and a line of spaces: the macros indent the lines after the
+    # first of an answer in a revealed field.
+    "address": "Flat 2 & 3\n14 Mill Lane\n\n   \nNorthmoor <b>town</b>",
+    "postcode": "LS1 4AP",
+    "safe_to_contact": ["letters"],
+}
+BLESSING: Answers = {
+    "name": "Blessing Ọláyíwọ́lá",
+    "contact_preference": "post",
+    "address": "Tŷ Coch\r\nHeol y Bont\u2028Aberteifi",
+    "postcode": "SA43 1AB",
+    "safe_to_contact": ["letters"],
+}
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept() -> None:
+    kept_pages._KEPT.clear()
+    fields._SHARED.clear()
+
+
+@pytest.fixture
+def made(app: Flask) -> Iterator[list[str]]:
+    """The templates made in full while a test runs, by name."""
+    names: list[str] = []
+
+    def note(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+        names.append(template.name)
+
+    template_rendered.connect(note, app)
+    yield names
+    template_rendered.disconnect(note, app)
+
+
+def visitor(app: Flask) -> FlaskClient:
+    """Another person's browser. The tests' requests share the test's app context, so
+    Flask-WTF's token for the request (`g.csrf_token`) would carry over to them: gone, as
+    it is at the start of every real request."""
+    g.pop("csrf_token", None)
+    return app.test_client()
+
+
+def contact_page(client: FlaskClient, contact: Answers) -> Page:
+    """A parent's contact page, answered with `contact` and shown again."""
+    journey = Journey(client, "complaint")
+    journey.answer("who-are-you", {"role": "parent"})
+    journey.answer("contact", contact)
+    return journey.get("contact")
+
+
+def without_token(page: Page) -> str:
+    return page.html.replace(page.csrf_token, "TOKEN")
+
+
+def test_the_next_person_is_shown_the_kept_page_with_their_own_answers(
+    app: Flask, made: list[str]
+) -> None:
+    app.config["KEPT_PAGES_CHECK"] = False  # count the pages made, not the check's
+    alex = contact_page(visitor(app), ALEX)
+    assert made.count("public/contact.html") == 1
+    blessing = contact_page(visitor(app), BLESSING)
+    assert made.count("public/contact.html") == 1, "the contact page was made again"
+
+    assert blessing.value_of("name") == BLESSING["name"]
+    assert blessing.value_of("postcode") == BLESSING["postcode"]
+    assert "Tŷ Coch" in str(blessing.value_of("address"))
+    assert "Alex" not in blessing.html and "Mill Lane" not in blessing.html
+    # Escaped as the macros escape it: the script is text.
+    assert str(escape(ALEX["name"])) in alex.html and "<script>alert" not in alex.html
+
+
+@pytest.mark.parametrize("contact", [ALEX, BLESSING], ids=["alex", "blessing"])
+def test_a_kept_page_is_the_page_made_in_full(app: Flask, contact: Answers) -> None:
+    app.config["KEPT_PAGES_CHECK"] = False
+    contact_page(visitor(app), {**ALEX, "name": "Someone Else"})  # kept for this shape
+    client = visitor(app)
+    kept = contact_page(client, contact)
+    app.config["KEPT_PAGES"] = False
+    in_full = page_of(client.get("/make-a-complaint/contact"))
+    assert without_token(kept) == without_token(in_full)
+
+
+def test_each_person_is_given_their_own_token_and_it_is_accepted(app: Flask) -> None:
+    alex = contact_page(visitor(app), ALEX)
+    client = visitor(app)
+    page = contact_page(client, BLESSING)
+    assert page.csrf_token != alex.csrf_token
+    answered = client.post(
+        "/make-a-complaint/contact", data={**BLESSING, "csrf_token": page.csrf_token}
+    )
+    assert answered.status_code == 302, page_of(answered).error_summary
+
+
+def test_dates_typed_are_each_persons_own(app: Flask, made: list[str]) -> None:
+    app.config["KEPT_PAGES_CHECK"] = False
+    pages = []
+    for day, month, year in (["14", "3", "2012"], ["2", "Rhagfyr", "2015"]):
+        client = visitor(app)
+        journey = Journey(client, "complaint")
+        journey.answer("who-are-you", {"role": "parent"})
+        journey.post(
+            "about-the-child",
+            {"child_name": "Sam Taylor", "child_date_of_birth": [day, month, year]},
+        )
+        pages.append(journey.get("about-the-child"))
+    assert made.count("public/about-the-child.html") == 1
+    assert pages[0].value_of("child_date_of_birth") == ["14", "3", "2012"]
+    assert pages[1].value_of("child_date_of_birth") == ["2", "Rhagfyr", "2015"]
+
+
+def test_the_check_fails_when_a_kept_page_differs(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    journey = Journey(visitor(app), "complaint")
+    journey.answer("who-are-you", {"role": "parent"})
+    journey.get("contact")
+    (key,) = [key for key in kept_pages._KEPT if key[0] == "public/contact.html"]
+    kept_pages._KEPT[key] = kept_pages._KEPT[key].replace("How we can contact you", "Hello")
+    shown = journey.client.get("/make-a-complaint/contact")
+    assert shown.status_code == 500
+    raised = [r.exc_info[0] for r in caplog.records if r.exc_info]
+    assert raised == [kept_pages.KeptPageDiffers]
+
+
+def test_nothing_a_person_typed_is_kept(app: Flask) -> None:
+    with app.app_context():
+        answers = answers_for("complaint", "parent")
+    answers["contact"] = ALEX
+    answers["what-happened"] |= {"what_happened": "Nobody rang Rowan back about Kestrel House."}
+    client = visitor(app)
+    journey = Journey(client, "complaint")
+    for step in journey.fill(answers):
+        journey.get(step)
+    assert kept_pages._KEPT
+    kept = "\n".join(kept_pages._KEPT.values())
+    for typed in ("Rowan", "Kestrel", "Mill Lane", "alert(1)", "LS1 4AP", "Sam Taylor"):
+        assert typed not in kept, typed
+
+
+def test_a_page_with_a_message_to_show_is_made_in_full(app: Flask, made: list[str]) -> None:
+    """A page that shows a one-time message (the session expired) is not the kept one."""
+    app.config["KEPT_PAGES_CHECK"] = False
+    contact_page(visitor(app), ALEX)
+    client = visitor(app)
+    contact_page(client, BLESSING)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "session-expired")]
+    before = made.count("public/contact.html")
+    page = page_of(client.get("/make-a-complaint/contact"))
+    assert made.count("public/contact.html") == before + 1
+    assert "You were away for a while" in page.text
