@@ -1,6 +1,6 @@
 """A public form page's HTML made once a worker for each shape, the person's answers put
-in each time it is shown (issue 19): the question pages, get help now, and save and come
-back later.
+in each time it is shown (issue 19): the question pages, get help now, save and come back
+later, and check your answers (`answers_page`: each question and answer a mark).
 
 A page shows nothing of the person but what they typed (`shares_rendered_fields`: its
 words come from our choices only) and the token that guards its form. So it is made once
