@@ -9,7 +9,11 @@ The database is prepared as bench/public_speed.py prepares it. Then the Flask te
 requests the page and the bare page (bench/yardstick.py) in turn, `--requests` times
 each, and prints the median of each (the CPU time of this thread, which other processes'
 work on the machine changes less than the clock's) and their ratio.
-Pages: any name `--list` prints.
+Pages: any name `--list` prints. Besides bench/public_speed.py's pages, "Tracking page,
+three letters": another parent's complaint (recorded by intake.record_submission) with
+three letters of about 1 KB each in the markup staff write (paragraphs, lists, bold, a
+link), kept by correspondence.send as a member of staff's message and a response letter
+are (the tracking page of public_speed's case has none).
 """
 
 import argparse
@@ -23,8 +27,82 @@ from pathlib import Path
 from typing import Any
 
 from common import create_database, make_app
-from public_speed import KEY, pages_of, prepare
+from public_speed import KEY, Page, pages_of, prepare
 from yardstick import bare_app
+
+# Three letters of about 1 KB each, written as staff write them (portal/security.py).
+LETTERS = [
+    (
+        "message",
+        "Your meeting on Friday",
+        "Dear Dana,\n\nThank you for talking to us on the phone on Tuesday. We have booked "
+        "a meeting with you and Robin's social worker for **Friday 12 December at 10am**, at "
+        "the family centre on Station Road. The meeting room is on the ground floor and there "
+        "is step-free access from the car park.\n\n**Please bring:**\n- the letter we sent "
+        "you in October about Robin's visit plan\n- any notes you made about the visits that "
+        "were missed\n- someone to support you, if you would like to\n\nIf Friday does not "
+        "suit you, call us on 01632 960000 and we will find another day. You can also read "
+        "[how we handle complaints](https://council.example/complaints) before the meeting.\n"
+        "\nWe will write to you after the meeting with what was agreed and what happens "
+        "next. If anything changes before then, we will tell you. If you would rather meet "
+        "somewhere else, or talk on the phone instead, tell us and we will arrange it. You "
+        "do not have to come on your own: a friend, a relative or an advocate can come too.",
+    ),
+    (
+        "late_notice",
+        "Our reply will be late",
+        "Dear Dana,\n\nWe are sorry: our reply to your complaint will be later than we told "
+        "you. We said we would reply by Wednesday 10 December. We now expect to reply by "
+        "**Friday 19 December**.\n\nWhy it is late:\n- the manager looking into your "
+        "complaint needs to talk to two social workers who have been away\n- we are waiting "
+        "for the notes of the review meeting in November\n\nThis does not change what you "
+        "can do. If you are not happy with how long this is taking, you can ask for the next "
+        "stage now: call us on 01632 960000 or reply to this message from your tracking "
+        "page.\n\nYou can also ask an advocate to help you. An advocate is someone who is "
+        "on your side and can help you say what you think. Read more about "
+        "[advocacy for children and families](https://council.example/advocacy).\n\nWe will "
+        "keep you up to date while we finish looking into your complaint. If your reply is "
+        "late again, we will write to you before the new date with the reason and a date "
+        "we can keep. You do not need to do anything now.",
+    ),
+    (
+        "response_letter",
+        "Your complaint: our stage 1 response",
+        "Thank you for your complaint, which we received on 2 December. We have looked into "
+        "each of the points you raised.\n\n1. Nobody came to the review meeting in "
+        "November.\n   Our finding: upheld. The social worker was off sick and nobody told "
+        "you. We are sorry.\n2. The social worker missed three visits in a row.\n   Our "
+        "finding: partly upheld. Two visits were missed; the third was moved with notice.\n"
+        "3. The visit plan was not sent to you.\n   Our finding: upheld.\n\n**What we "
+        "will do:**\n- send you Robin's visit plan in writing by Friday 19 December\n- "
+        "make sure cover is arranged when a social worker is away\n\nIf you are not happy "
+        "with our response, you can ask for stage 2 by **Wednesday 7 January**. Read "
+        "[what happens at stage 2](https://council.example/complaints/stage-2), call us on "
+        "01632 960000 or ask from your tracking page. At stage 2 someone from outside the "
+        "team will look at your complaint again, with an independent person who does not "
+        "work for the council. We are sorry for what went wrong and thank you for telling "
+        "us about it.",
+    ),
+]
+
+
+def with_three_letters(app: Any) -> Page:
+    """The tracking page of another complaint, with LETTERS sent to it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
+    from outbox_helpers import a_complaint  # type: ignore[import-not-found]
+
+    from portal.extensions import db
+    from portal.services import correspondence
+    from portal.services.intake import record_submission
+
+    with app.app_context():
+        case = record_submission(a_complaint())
+        for kind, subject, body in LETTERS:
+            correspondence.send(case, kind=correspondence.Kind(kind), subject=subject, body=body)
+        link = correspondence.new_tracking_url(case)
+        db.session.commit()
+        db.session.remove()
+    return Page("Tracking page, three letters", "/track/" + link.split("/track/", 1)[1])
 
 
 def main() -> None:
@@ -46,7 +124,7 @@ def main() -> None:
             SUBMISSION_RATE_LIMIT="100000 per minute",
             TRACKING_RATE_LIMIT="100000 per minute",
         )
-        pages = pages_of(prepared)
+        pages = [*pages_of(prepared), with_three_letters(app)]
         if args.list:
             print("\n".join(p.name for p in pages))
             return

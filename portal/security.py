@@ -24,8 +24,11 @@ called nowhere else in the portal, then keeps only the allow-list below, so it i
 the address off a `javascript:` or relative link (its words stay), and the guarantee that
 nothing else reaches a page whatever the renderer writes: those tags, each with its GOV.UK
 class, an absolute http, https or mailto address on a link, and the number a list starts
-at. The source is what is stored; the HTML is made from it each time it is shown, and the
-email's plain-text part from the same source (`staff_text`).
+at. The source is what is stored, and the email's plain-text part is made from it
+(`staff_text`). A letter or message sent to the person keeps its HTML too, made once when
+it is kept (`models/correspondence.py`, `body_html`: the tracking page shows it without
+cleaning it again on every view); a response letter still being drafted is made into HTML
+each time it is shown, as its words change.
 """
 
 import re

@@ -2,10 +2,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from markupsafe import Markup
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.database import utcnow
 from portal.models import Model
+from portal.security import staff_html
 
 if TYPE_CHECKING:
     from portal.models.outbox import OutboxMessage
@@ -29,6 +31,9 @@ class Correspondence(Model):
     how: Mapped[str] = mapped_column(sa.String(10))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)  # the words as sent
+    # The words as HTML, made by staff_html whenever `body` is set (below), so that a page
+    # showing the message does not clean it again on every view (issue 19).
+    body_html: Mapped[str] = mapped_column(sa.Text)
     outbox_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
     sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))  # None: the portal
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -36,6 +41,17 @@ class Correspondence(Model):
     submission: Mapped["Submission"] = relationship()
     outbox_message: Mapped["OutboxMessage | None"] = relationship()
     sent_by: Mapped["Staff | None"] = relationship()
+
+    @validates("body")
+    def _keep_html(self, key: str, body: str) -> str:
+        self.body_html = str(staff_html(body))
+        return body
+
+    @property
+    def html(self) -> Markup:
+        """The words as staff_html made them when they were kept: the only way a page or
+        an email shows them."""
+        return Markup(self.body_html)  # noqa: S704 (made by staff_html, in _keep_html)
 
     @property
     def delivery(self) -> str:

@@ -201,7 +201,7 @@ def send(
         if mobile:
             item.outbox_message = _queue_text(case, kind, mobile, link)
         elif address:
-            item.outbox_message = _queue_email(case, recipient, address, subject, body)
+            item.outbox_message = _queue_email(case, recipient, address, item)
         elif reach is not None:
             on = today or london_date(utcnow())
             db.session.add(
@@ -224,14 +224,16 @@ def send(
 
 
 def _queue_email(
-    case: Submission, recipient: Recipient, address: str, subject: str, body: str
+    case: Submission, recipient: Recipient, address: str, item: Correspondence
 ) -> OutboxMessage:
     only_a_notice = recipient is Recipient.COMPLAINANT and is_child(case)
+    subject = item.subject
     with force_locale(case.language):
         council = council_name(case.language)
         context = {
             "case": case,
-            "body": body,
+            "body": item.body,
+            "body_html": item.html,  # as the case and the tracking page show it
             "only_a_notice": only_a_notice,
             "for_advocate": recipient is Recipient.ADVOCATE,
             "track_url": new_tracking_url(case),

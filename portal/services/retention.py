@@ -194,7 +194,7 @@ def purge(today: date, *, staff: Staff | None = None) -> list[Due]:
         db.session.execute(
             sa.update(Correspondence)
             .where(Correspondence.submission_id == case.id)
-            .values(subject="", body="", outbox_message_id=None)
+            .values(subject="", body="", body_html="", outbox_message_id=None)
         )
         db.session.execute(
             sa.update(ResponseLetter)

@@ -35,7 +35,7 @@ from portal.domain import holidays
 from portal.domain.types import AdvocacyAnswer, SubmitterRole
 from portal.extensions import db
 from portal.models import AuditEvent, ClockEvent, Correspondence, Submission
-from portal.services import consent, outbox
+from portal.services import consent, correspondence, outbox
 
 RECEIVED = date(2025, 12, 19)  # a Friday, before Christmas
 ACCEPTED = date(2025, 12, 22)
@@ -423,6 +423,30 @@ def test_staff_write_to_the_complainant_and_their_advocate_and_see_it_delivered(
     assert "A message from us" in tracking
     assert "We have booked the meeting for Friday at 10am" in tracking
     assert "We emailed this on" in tracking
+
+
+def test_a_kept_message_given_new_words_keeps_the_html_of_the_new_words(app: Flask) -> None:
+    # Nothing changes a message once sent but a purge (which clears both columns); a
+    # change through the model must still bring its HTML with it.
+    case = new_complaint(when=received_at(RECEIVED), email="pat@example.com")
+    (kept,) = correspondence.send(
+        case,
+        kind=correspondence.Kind.MESSAGE,
+        subject="Your meeting",
+        body="See you on **Friday**.",
+        to=[correspondence.Recipient.COMPLAINANT],
+    )
+    db.session.commit()
+    assert kept.body_html == '<p class="govuk-body">See you on <strong>Friday</strong>.</p>'
+    kept.body = "<script>alert(1)</script> See you on **Monday**."
+    db.session.commit()
+    stored = db.session.execute(
+        sa.select(Correspondence.__table__.c.body_html).where(Correspondence.id == kept.id)
+    ).scalar_one()
+    assert stored == (
+        '<p class="govuk-body">&lt;script&gt;alert(1)&lt;/script&gt; See you on '
+        "<strong>Monday</strong>.</p>"
+    )
 
 
 def test_without_an_email_address_the_message_waits_as_a_task_to_post_it(

@@ -12,6 +12,7 @@ import zlib
 from datetime import date
 from urllib.parse import urlsplit
 
+import bleach
 import pytest
 import sqlalchemy as sa
 from backoffice_helpers import (
@@ -41,6 +42,7 @@ from portal.domain.clock import add_working_days
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
 from portal.models import Correspondence, OutboxMessage, ResponseLetter, Submission, Task
+from portal.security import staff_html
 from portal.services import retention
 
 RECEIVED = date(2025, 12, 19)  # a Friday, before Christmas
@@ -81,10 +83,14 @@ def letter_emails(smtp: SmtpServer, address: str, subject_has: str) -> list[Rece
     return [m for m in smtp.inbox.to(address) if subject_has in m.subject]
 
 
-def tracking_page(client: FlaskClient, received: Received) -> Page:
+def tracking_path(received: Received) -> str:
     links = set(re.findall(r"https?://\S+/track/[^\s<\"]+", received.text))
     assert len(links) == 1, links
-    response = client.get(urlsplit(links.pop()).path)
+    return urlsplit(links.pop()).path
+
+
+def tracking_page(client: FlaskClient, received: Received) -> Page:
+    response = client.get(tracking_path(received))
     assert response.status_code == 200
     return read(response)
 
@@ -353,6 +359,52 @@ def test_a_letter_written_with_markup_shows_it_in_the_preview_the_print_the_pdf_
     assert "javascript" not in text
     # ... and the person's tracking page shows it as the email does.
     staff_markup_shown(tracking_page(app.test_client(), email))
+
+
+def test_the_tracking_page_shows_the_letter_as_cleaned_when_it_was_sent_cleaning_nothing_again(
+    app: Flask,
+    caseworker: FlaskClient,
+    manager: FlaskClient,
+    smtp: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reference = a_responded_case(caseworker)
+    draft = str(the_draft(caseworker, reference).value_of("body"))
+    # Sent for approval with markup that must not work, returned and changed: what is
+    # kept is the letter as it was approved and sent.
+    send_for_approval(caseworker, reference, draft + WITH_MARKUP)
+    decide(manager, reference, "return", "Say when the review is.")
+    send_for_approval(caseworker, reference, f"{draft}\n\n{OUR_EDIT}{WITH_MARKUP}")
+    decide(manager, reference, "email")
+    deliver()
+    (email,) = letter_emails(smtp, "pat@example.com", "our stage 1 response")
+
+    db.session.expire_all()
+    kept = db.session.scalars(
+        sa.select(Correspondence).where(Correspondence.kind == "response_letter")
+    ).one()
+    assert kept.body == f"{draft}\n\n{OUR_EDIT}{WITH_MARKUP}"
+    assert kept.body_html == str(staff_html(kept.body))
+    assert "<script" not in kept.body_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in kept.body_html
+    assert kept.body_html in email.html.replace("\r\n", "\n")  # the email was written from it
+
+    # The page shows the kept HTML: no letter is cleaned again to show it.
+    cleaned: list[str] = []
+    clean = bleach.clean
+
+    def counted(html: str, **allowed: object) -> str:
+        cleaned.append(html)
+        return clean(html, **allowed)
+
+    monkeypatch.setattr(bleach, "clean", counted)
+    response = app.test_client().get(tracking_path(email))
+    assert response.status_code == 200
+    assert cleaned == []
+    assert kept.body_html in response.get_data(as_text=True)
+    tracked = read(response)
+    assert OUR_EDIT in tracked.text
+    staff_markup_shown(tracked)
 
 
 def waiting_rows(client: FlaskClient) -> list[list[str]]:
@@ -671,6 +723,11 @@ def test_the_letter_is_in_a_subject_access_export_and_its_words_go_when_the_case
     kept = stored_letter(reference)
     assert (kept.subject, kept.greeting, kept.body) == ("", "", "")
     assert (kept.stage, kept.status, kept.sent_how) == (1, "sent", "email")
+    # The copy kept as sent goes too, its HTML with its words.
+    (sent,) = db.session.scalars(
+        sa.select(Correspondence).where(Correspondence.kind == "response_letter")
+    )
+    assert (sent.subject, sent.body, sent.body_html) == ("", "", "")
 
 
 def test_a_letter_waiting_for_approval_or_sent_cannot_be_changed(
