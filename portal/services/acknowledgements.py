@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from portal.domain import contact_safety
 from portal.domain.flags import DESCRIPTIONS
+from portal.domain.stages import Progress
 from portal.domain.timescales import Procedure, Step, limit_days
 from portal.domain.types import AdvocacyAnswer, ContactPreference, SubmitterRole
 from portal.extensions import db
@@ -38,12 +39,15 @@ STAFF_KIND_WORDS = {
 STAFF_CONTEXT = ("submission", "stage1_due", "stage1_due_what", "council_name")
 
 
-def queue_messages(submission: Submission, tracking_token: str) -> None:
+def queue_messages(
+    submission: Submission, tracking_token: str, *, progress: Progress | None = None
+) -> None:
     """Queue everything a new submission sets off; the caller commits. What goes to
     the person is in their language; what goes to staff and providers is in English.
     The outbox worker renders each from its template and the values worked out here,
-    so the dates it gives are those of now."""
-    context = _context(submission, tracking_token)
+    so the dates it gives are those of now. `progress`: the submission's, when the
+    caller has worked it out already."""
+    context = _context(submission, tracking_token, progress or clock.progress_of(submission))
     # The teams are read without writing what is pending first: the submission and all
     # its messages then go to the database together, at the caller's flush.
     with db.session.no_autoflush:
@@ -75,10 +79,9 @@ def _add_task(submission: Submission, kind: str, description: str) -> None:
     )
 
 
-def _context(submission: Submission, tracking_token: str) -> dict[str, Any]:
+def _context(submission: Submission, tracking_token: str, progress: Progress) -> dict[str, Any]:
     """Plain values, kept with each message until the worker renders it."""
     config = current_app.config
-    progress = clock.progress_of(submission)
     first = clock.first_response_due(submission, progress=progress)
     return {
         # What the emails say of the submission, as it is now.

@@ -177,9 +177,10 @@ def next_due_of(case: Submission, *, progress: Progress | None = None) -> Due | 
     return found[0] if found else None
 
 
-def refresh_due(case: Submission) -> None:
+def refresh_due(case: Submission) -> Progress:
     """Recompute the stage, what the council owes next (it sorts the queue) and the date
-    of the first response the person is shown (`stage1_due`), all from the same rules."""
+    of the first response the person is shown (`stage1_due`), all from the same rules.
+    Returns the case's progress they were worked out from."""
     progress = progress_of(case)
     row = case.case
     row.stage = stages.current_stage(progress).value
@@ -198,9 +199,10 @@ def refresh_due(case: Submission) -> None:
         first = stages.first_response(progress, local_targets())
     except ClockPaused:
         row.stage1_due = None  # the person is told the new date when it restarts
-        return
+        return progress
     if first is not None and first.deadline is not None:
         row.stage1_due = first.deadline.due
+    return progress
 
 
 def first_response_due(

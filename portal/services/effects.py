@@ -30,7 +30,7 @@ from portal.services.events import (
 
 @handles(Submitted)
 def _acknowledge(event: Submitted) -> None:
-    acknowledgements.queue_messages(event.submission, event.tracking_token)
+    acknowledgements.queue_messages(event.submission, event.tracking_token, progress=event.progress)
 
 
 @handles(ClockPaused)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from portal.domain.stages import Move
+from portal.domain.stages import Move, Progress
 from portal.models import Staff, Submission
 
 
@@ -27,6 +27,9 @@ class Submitted:
     submission: Submission
     # The secret of the tracking link: kept nowhere else, the acknowledgement carries it.
     tracking_token: str
+    # Its progress as its due dates were worked out from (clock.refresh_due): the
+    # acknowledgement's dates come from the same, not worked out a second time.
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True)

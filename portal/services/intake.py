@@ -466,7 +466,7 @@ def record_submission(
     db.session.add(submission)
     # What is due runs from this moment: the acknowledgement and, beside it, the first
     # response (in England the stage 1 response, 10 working days from today).
-    clock.refresh_due(submission)
+    progress = clock.refresh_due(submission)
     # Signs of danger, and any alert (ahead of everything else in the outbox), in the
     # same transaction.
     safeguarding.assess_submission(submission, new.answers, draft)
@@ -483,7 +483,8 @@ def record_submission(
     # The acknowledgement commits with the submission: it cannot be lost. Its messages
     # in one INSERT (on SQLite the ORM would write them one by one).
     with outbox.batched():
-        events.publish(events.Submitted(submission, tracking_token))
+        # Nothing recorded since changes its progress (the signs, the consent).
+        events.publish(events.Submitted(submission, tracking_token, progress))
         # The new rows (the submission, its case, its referral) written with Core: most
         # of the ORM's flush was its own work (models/rows.py).
         rows.flush_new(db.session())
