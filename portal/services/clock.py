@@ -19,6 +19,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,7 +46,7 @@ from portal.domain.timescales import ClockPaused, Deadline, Procedure, Step, sta
 from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
 from portal.models import Case, ClockEvent, OmbudsmanEnquiry, Staff, Submission
-from portal.models.submission import is_field, read_field, with_case
+from portal.models.submission import is_field, read_field, read_fields, with_case
 from portal.services import audit
 from portal.services import events as case_events
 from portal.services.common import check_can_work, mobile_for_texts
@@ -68,21 +69,7 @@ def progress_of(
     """The case's progress as the rules read it: what has happened, as dates.
     `enquiries`: the case's (`ombudsman_enquiries`), when the caller has read them or
     knows there are none; else they are read here."""
-    own = {
-        "procedure",
-        "flags",
-        "kind",
-        "acknowledged_on",
-        "acknowledgement_expected_on",
-        "advocacy_due_on",
-        "pauses",
-        "ombudsman",
-    }
-    values = {
-        f.name: read_field(case, f.name)
-        for f in dataclasses.fields(Progress)
-        if f.name not in own and is_field(f.name)
-    }
+    values = read_fields(case, _progress_fields())
     acknowledged_at = case.case.acknowledged_at
     return Progress(
         procedure=Procedure(case.case.procedure),
@@ -105,6 +92,25 @@ def progress_of(
             e.as_rules() for e in (ombudsman_enquiries(case) if enquiries is None else enquiries)
         ),
         **values,
+    )
+
+
+@cache
+def _progress_fields() -> tuple[str, ...]:
+    """The fields of Progress read as they are from the case (`read_field`); the others
+    are worked out by `progress_of`."""
+    own = {
+        "procedure",
+        "flags",
+        "kind",
+        "acknowledged_on",
+        "acknowledgement_expected_on",
+        "advocacy_due_on",
+        "pauses",
+        "ombudsman",
+    }
+    return tuple(
+        f.name for f in dataclasses.fields(Progress) if f.name not in own and is_field(f.name)
     )
 
 
