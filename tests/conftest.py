@@ -122,6 +122,32 @@ def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def built_once(
+    migrated_once: str, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str, Callable[[], object]], str]:
+    """`built_once(name, fill)`: the URL of a copy of `migrated_once` filled by `fill` in
+    the portal's app context, built the first time a test of the session (per worker)
+    asks for `name`, for `portal_on_its_own_database(..., copy_of=...)` to copy: data
+    that several files start from is then made once, not by each test."""
+    built: dict[str, str] = {}
+    folder = tmp_path_factory.mktemp("built")
+
+    def build(name: str, fill: Callable[[], object]) -> str:
+        if name not in built:
+            url = own_database_url(f"{name}_once", folder)
+            _copy_of(migrated_once, url)
+            app = create_app(_config(url))
+            with app.app_context():
+                fill()
+                db.session.remove()
+                db.engine.dispose()
+            built[name] = url
+        return built[name]
+
+    return build
+
+
 def _copy_of(template: str, url: str) -> None:
     """The database at `url` made anew as a copy of the one at `template` (on PostgreSQL,
     CREATE DATABASE ... TEMPLATE, which wants nobody connected to either)."""
@@ -145,22 +171,13 @@ def portal_on_its_own_database(
 ) -> Callable[[str], AbstractContextManager[Flask]]:
     """The portal on a new database of one test's own that only the migrations have
     touched (on PostgreSQL, named after the test beside the suite's): a copy of
-    `migrated_once`."""
+    `migrated_once`, or of `copy_of` (a database built once from it, such as
+    `the_demo_once` in tests/integration/conftest.py)."""
 
     @contextmanager
-    def portal(name: str) -> Iterator[Flask]:
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith("postgresql"):
-            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-            server = sa.make_url(url)
-            url = (
-                server.set(database=f"{server.database}_{worker}_{name}")
-                .update_query_dict({"options": SESSION_OPTIONS})
-                .render_as_string(hide_password=False)
-            )
-        else:
-            url = f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
-        _copy_of(migrated_once, url)
+    def portal(name: str, copy_of: str | None = None) -> Iterator[Flask]:
+        url = own_database_url(name, tmp_path)
+        _copy_of(copy_of or migrated_once, url)
         app = create_app(_config(url))
         with app.app_context():
             yield app
@@ -168,6 +185,21 @@ def portal_on_its_own_database(
             db.engine.dispose()
 
     return portal
+
+
+def own_database_url(name: str, folder: Path) -> str:
+    """Where a database of the session's own called `name` goes: a file in `folder` on
+    SQLite; on PostgreSQL, one beside the suite's named after this worker and `name`."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        server = sa.make_url(url)
+        return (
+            server.set(database=f"{server.database}_{worker}_{name}")
+            .update_query_dict({"options": SESSION_OPTIONS})
+            .render_as_string(hide_password=False)
+        )
+    return f"sqlite:///{folder / f'{name}.sqlite3'}"
 
 
 def _config(url: str) -> dict[str, object]:

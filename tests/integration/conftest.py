@@ -5,11 +5,13 @@ Locking, constraints and transactions are SQLite's own, so nothing else changes.
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
+from migration_helpers import TODAY, load_the_demo
 from notify_server import EMAIL_TEMPLATE_ID, LETTER_TEMPLATE_ID, SMS_TEMPLATE_ID, NotifyServer
 from smtp_server import SmtpServer
 from sqlalchemy import event
@@ -23,6 +25,30 @@ from portal.services import outbox
 def _no_flush_to_disk(connection: Any, record: Any) -> None:
     if isinstance(connection, sqlite3.Connection):
         connection.execute("PRAGMA synchronous = OFF")
+
+
+def _the_demo() -> None:
+    assert load_the_demo(TODAY) == 120
+
+
+@pytest.fixture(scope="session")
+def the_demo_once(built_once: Callable[[str, Callable[[], object]], str]) -> str:
+    """A database the migrations built and `flask demo load` filled (its cases as of
+    TODAY), made once a session (per worker) for the migration tests that start from
+    the demo: loading its 120 cases through the services costs most of such a test."""
+    return built_once("demo", _the_demo)
+
+
+@pytest.fixture
+def own_database_with_the_demo(
+    request: pytest.FixtureRequest,
+    portal_on_its_own_database: Callable[..., AbstractContextManager[Flask]],
+    the_demo_once: str,
+) -> Iterator[Flask]:
+    """The portal on a copy of `the_demo_once` of this test's own."""
+    name = request.module.__name__.removeprefix("test_") + "_demo"
+    with portal_on_its_own_database(name, copy_of=the_demo_once) as app:
+        yield app
 
 
 @pytest.fixture

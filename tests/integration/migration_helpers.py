@@ -23,6 +23,11 @@ def load_the_demo(today: date) -> int:
     return demo_cases.load_demo_cases(today)
 
 
+def submission_count() -> int:
+    """How many submissions the database holds (the demo's are 120)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("submissions"))) or 0
+
+
 def old_case(reference: str, **columns: Any) -> int:
     """A complaint received on RECEIVED with `columns` set; its id."""
     values = {
