@@ -66,17 +66,55 @@ SHARING_THE_PUBLIC_WALK = {
 }
 
 
+# The files (scopes) that took longest on one worker (SQLite, 2 workers, 7 December
+# 2026; docs/performance.md, "CI's time"), longest first. xdist hands out files with the
+# most tests first, so these, with few tests each, came last and one worker ran them
+# alone while the other sat idle. A file missing here is only handed out later.
+LONGEST_FIRST = (
+    "the public walk",
+    "tests/browser/test_backoffice_case_pages.py",
+    "tests/browser/test_backoffice.py",
+    "tests/integration/test_staff_fuzz.py",
+    "tests/integration/test_outbox.py",
+    "tests/integration/test_report_counts.py",
+    "tests/integration/test_backoffice_queue.py",
+    "tests/integration/test_access.py",
+    "tests/browser/test_advocates_in_the_browser.py",
+    "tests/browser/test_keyboard.py",
+    "tests/integration/test_rate_limits_shared.py",
+    "tests/integration/test_case_columns_migration.py",
+    "tests/integration/test_stage_responses_migration.py",
+    "tests/integration/test_stage_dates_migration.py",
+    "tests/integration/test_cases_migration.py",
+    "tests/integration/test_staff_server_errors.py",
+    "tests/browser/test_hostile_text.py",
+)
+
+
 class _ByFile:
     """With xdist, each test file runs on one worker (its module fixtures once), as
-    `--dist loadfile` does, except that the files sharing the public walk go together."""
+    `--dist loadfile` does, except that the files sharing the public walk go together;
+    the longest files are handed out first (LONGEST_FIRST)."""
 
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
         from xdist.scheduler import LoadScopeScheduling
 
         class ByFile(LoadScopeScheduling):  # type: ignore[misc]
+            longest_put_first = False
+
             def _split_scope(self, nodeid: str) -> str:
                 path = nodeid.split("::", 1)[0]
                 return "the public walk" if path in SHARING_THE_PUBLIC_WALK else path
+
+            def _assign_work_unit(self, node: Any) -> None:
+                # The queue is complete by the first hand-out (xdist's own order kept
+                # for the rest).
+                if not self.longest_put_first:
+                    for scope in reversed(LONGEST_FIRST):
+                        if scope in self.workqueue:
+                            self.workqueue.move_to_end(scope, last=False)
+                    self.longest_put_first = True
+                super()._assign_work_unit(node)
 
         return ByFile(config, log)
 
