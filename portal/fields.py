@@ -301,17 +301,18 @@ def _mark(field: Field, part: int) -> str:
 
 def marked_typing(field: Field) -> tuple[bool, ...] | None:
     """Which of a field's typed parts a kept page shows as marks (a text box: its value;
-    date boxes: the date in words, then day, month and year), each whether it has text:
-    the kept page differs for an empty box. None: the field shows none of its value as
-    a mark (a choice is ours; a field of no widget of ours shows its value as it is)."""
-    if not isinstance(field.widget, TranslatedError) or getattr(field, "choices", None):
-        return None
-    if isinstance(field, GovDateField):
+    date boxes: the three parts joined, then day, month and year), each whether it has
+    text: the kept page differs for an empty box. None: the field shows none of its value
+    as a mark (a choice is ours; another widget shows its value as it is, keyed)."""
+    widget = field.widget
+    if isinstance(widget, TranslatedDateInput) and isinstance(field, GovDateField):
         parts = field.raw_data
         if not (isinstance(parts, list) and len(parts) == 3):
             return None
         return (bool(field._value()), *(bool(part) for part in parts))
-    return (bool(field._value()),)
+    if isinstance(widget, GovTextInput | GovCharacterCount) and not getattr(field, "choices", None):
+        return (bool(field._value()),)
+    return None
 
 
 def typed_part(field: Field, part: int) -> str:

@@ -49,7 +49,7 @@ def form_page(template: str, form: fields.PortalForm, **context: Any) -> str:
     """`render_template(template, form=form, **context)`, from the kept page where one
     may be."""
     context["form"] = form
-    if "_flashes" in session or form.errors or not form.shares_rendered_fields():
+    if form.errors or not form.shares_rendered_fields():
         return render_template(template, **context)
     by_name = {field.name: field for field in form}
     shape = (
@@ -77,8 +77,6 @@ def answers_page(template: str, rows: list[Any], files: list[Any], **context: An
     question, answer and file name is a mark; a question's mark is also shown in lower
     case ("Change what happened"), so its name's case says which is which."""
     context |= {"rows": rows, "files": files}
-    if "_flashes" in session:
-        return render_template(template, **context)
     words = {f"Q{n}": row.question for n, row in enumerate(rows)}
     words |= {f"A{n}": row.answer for n, row in enumerate(rows)}
     words |= {f"F{n}": file.filename for n, file in enumerate(files)}
@@ -92,9 +90,9 @@ def answers_page(template: str, rows: list[Any], files: list[Any], **context: An
         names = [_FileName(_marked(f"F{n}")) for n in range(len(files))]
         return render_template(template, **(context | {"rows": marks, "files": names}))
 
-    def word(name: str, part: int) -> str:
+    def word(name: str, part: int) -> Any:
         if name in words:
-            return str(words[name])
+            return words[name]
         return soft_str(words[name.upper()]).lower()  # the mark's name lowered: `| lower`
 
     return _kept(template, context, shape, marked, lambda name, part: name, word)
@@ -119,12 +117,14 @@ def _kept(
     shape: tuple[object, ...],
     marked: Callable[[], str],
     find: Callable[[str, int], Any],
-    text: Callable[[Any, int], str],
+    text: Callable[[Any, int], Any],
 ) -> str:
     """The page from its kept HTML (made by `marked` the first time), each mark filled
-    with `text(find(name, part), part)`; in full if kept pages are off or a text cannot
-    be put in exactly."""
-    if not current_app.config["KEPT_PAGES"]:
+    with `text(find(name, part), part)`; in full if kept pages are off, if a text cannot
+    be put in exactly, for a page with a one-time message (the session expired), or for
+    someone signed in (an advocate filing for a child: the page fills in what their
+    account knows)."""
+    if not current_app.config["KEPT_PAGES"] or "_flashes" in session or "_user_id" in session:
         return render_template(template, **context)
     key = (*_where(template, context), shape)
     page = _KEPT.get(key)

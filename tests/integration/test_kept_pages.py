@@ -172,3 +172,17 @@ def test_a_page_with_a_message_to_show_is_made_in_full(app: Flask, made: list[st
     page = page_of(client.get("/make-a-complaint/contact"))
     assert made.count("public/contact.html") == before + 1
     assert "You were away for a while" in page.text
+
+
+def test_a_page_for_someone_signed_in_is_made_in_full(app: Flask, made: list[str]) -> None:
+    """Someone signed in (an advocate filing for a child) may be shown what their account
+    knows: never a page kept for the public, nor one kept from theirs."""
+    from backoffice_helpers import sign_in_as_manager
+
+    app.config["KEPT_PAGES_CHECK"] = False
+    contact_page(visitor(app), ALEX)
+    client = visitor(app)
+    sign_in_as_manager(client)
+    contact_page(client, ALEX)
+    contact_page(client, ALEX)
+    assert made.count("public/contact.html") == 3
