@@ -40,7 +40,8 @@ class Config:
     # "what happened" must not be refused when they finally press Continue.
     WTF_CSRF_TIME_LIMIT = None
 
-    # Question pages shown from HTML kept for each shape of page (portal/public/kept_pages.py);
+    # The public's form pages (the questions, get help now, save for later, check your
+    # answers) shown from HTML kept for each shape of page (portal/public/kept_pages.py);
     # false: every page made in full, as a way out if one were ever in doubt.
     KEPT_PAGES = _env("KEPT_PAGES", "true") == "true"
     KEPT_PAGES_CHECK = False
@@ -284,6 +285,6 @@ class TestConfig(Config):
     WELSH_ENABLED = True
     # "Text me" is offered, and texts are queued (tests that need it off set it empty).
     SMS_EMAIL_GATEWAY = "sms.test"
-    # Every question page shown from a kept page is made again in full and compared
+    # Every page shown from a kept page is made again in full and compared
     # (portal/public/kept_pages.py): the whole suite checks the kept pages.
     KEPT_PAGES_CHECK = True
