@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -262,11 +262,7 @@ def read_field(submission: Submission, name: str) -> Any:
     """The case's field `name`, as the rules' Progress, the moves, the audit trail and
     retention name it: a stage's column (STAGE_FIELDS; empty before the stage is
     reached), else the case's column, else the submission's own."""
-    if name in STAGE_FIELDS:
-        stage, column = STAGE_FIELDS[name]
-        row = submission.response(stage)
-        return getattr(row, column) if row is not None else _blank_value(stage, column)
-    return getattr(submission.case if name in CASE_COLUMNS else submission, name)
+    return _field(submission, name, submission.response)
 
 
 def read_fields(submission: Submission, names: Iterable[str]) -> dict[str, Any]:
@@ -275,16 +271,17 @@ def read_fields(submission: Submission, names: Iterable[str]) -> dict[str, Any]:
     rows: dict[str, StageResponse] = {}
     for reached in submission.responses:
         rows.setdefault(reached.stage, reached)  # the first, as `response` finds it
-    case = submission.case
-    values: dict[str, Any] = {}
-    for name in names:
-        if name in STAGE_FIELDS:
-            stage, column = STAGE_FIELDS[name]
-            row = rows.get(stage)
-            values[name] = getattr(row, column) if row is not None else _blank_value(stage, column)
-        else:
-            values[name] = getattr(case if name in CASE_COLUMNS else submission, name)
-    return values
+    return {name: _field(submission, name, rows.get) for name in names}
+
+
+def _field(
+    submission: Submission, name: str, row_of: Callable[[str], "StageResponse | None"]
+) -> Any:
+    if name in STAGE_FIELDS:
+        stage, column = STAGE_FIELDS[name]
+        row = row_of(stage)
+        return getattr(row, column) if row is not None else _blank_value(stage, column)
+    return getattr(submission.case if name in CASE_COLUMNS else submission, name)
 
 
 @cache
