@@ -68,7 +68,9 @@ def form_page(template: str, form: fields.PortalForm, **context: Any) -> str:
         with fields.marking():
             return render_template(template, **context)
 
-    return _kept(template, context, shape, marked, lambda name, part: by_name[name], _typed)
+    return _kept(
+        template, context, shape, marked, lambda name, part: by_name[name], fields.typed_part
+    )
 
 
 def answers_page(template: str, rows: list[Any], files: list[Any], **context: Any) -> str:
@@ -105,10 +107,6 @@ class _FileName:
 
 def _marked(name: str) -> str:
     return fields.mark_named(name, 0)
-
-
-def _typed(field: Any, part: int) -> str:
-    return fields.typed_part(field, part)
 
 
 def _kept(
