@@ -47,6 +47,9 @@ class Config:
     KEPT_PAGES_CHECK = False
 
     PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(24 * 3600)))
+    # A session that has not changed is signed again (its cookie sent again) once its
+    # cookie is this old, not on every page (portal/sessions.py).
+    SESSION_REFRESH_AFTER_SECONDS = int(_env("SESSION_REFRESH_AFTER_SECONDS", "60"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure outside development: `make run` (plain http on 127.0.0.1) turns it off.

@@ -303,9 +303,12 @@ def test_the_session_cookie_is_secure_httponly_and_lax_outside_development(
     assert "Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session
 
 
-def test_only_a_persons_own_pages_carry_their_session_cookie(client: FlaskClient) -> None:
+def test_only_a_persons_own_pages_carry_their_session_cookie(
+    app: Flask, client: FlaskClient
+) -> None:
     """The stylesheet, the fonts and the browser's favicon request may be kept by a
     shared cache and arrive late: none of them carries the person's session."""
+    app.config["SESSION_REFRESH_AFTER_SECONDS"] = 0  # every page signs it again
     journey = Journey(client, "complaint")
     journey.answer("who-are-you", {"role": "parent"})
 
