@@ -1,6 +1,8 @@
 """A public form page's HTML made once a worker for each shape, the person's answers put
 in each time it is shown (issue 19): the question pages, get help now, save and come back
-later, and check your answers (`answers_page`: each question and answer a mark).
+later, and check your answers (`answers_page`: each question and answer a mark); and a
+page made only of plain values with a reference of the person's (`plain_page`: the
+confirmation).
 
 A page shows nothing of the person but what they typed (`shares_rendered_fields`: its
 words come from our choices only) and the token that guards its form. So it is made once
@@ -100,6 +102,30 @@ def answers_page(template: str, rows: list[Any], files: list[Any], **context: An
     return _kept(template, context, shape, marked, lambda name, part: name, word)
 
 
+def plain_page(template: str, marked: dict[str, str], **context: Any) -> str:
+    """`render_template(template, **marked, **context)` for a page that reads nothing but
+    plain values (dates, words, numbers: their repr is the key, so nothing read from the
+    database may be passed) and `marked`, the person's own (their reference), each a
+    mark in the kept page. No form: the page neither shows nor makes a token."""
+    names = {name: f"V{n}" for n, name in enumerate(marked)}
+    values = {names[name]: value for name, value in marked.items()}
+
+    def made() -> str:
+        marks = {name: _marked(mark) for name, mark in names.items()}
+        return render_template(template, **(context | marks))
+
+    return _kept(
+        template,
+        context | marked,
+        tuple(marked),
+        made,
+        lambda name, part: values[name],
+        lambda value, part: value,
+        not_key=frozenset(marked),
+        token=False,
+    )
+
+
 @dataclass
 class _FileName:
     filename: str
@@ -116,6 +142,9 @@ def _kept(
     marked: Callable[[], str],
     find: Callable[[str, int], Any],
     text: Callable[[Any, int], Any],
+    *,
+    not_key: frozenset[str] = _MARKED,
+    token: bool = True,
 ) -> str:
     """The page from its kept HTML (made by `marked` the first time), each mark filled
     with `text(find(name, part), part)`; in full if kept pages are off, if a text cannot
@@ -124,11 +153,10 @@ def _kept(
     account knows)."""
     if not current_app.config["KEPT_PAGES"] or "_flashes" in session or "_user_id" in session:
         return render_template(template, **context)
-    key = (*_where(template, context), shape)
+    key = (*_where(template, context, not_key), shape)
     page = _KEPT.get(key)
     if page is None:
-        token = generate_csrf()
-        page = marked().replace(token, _TOKEN)
+        page = marked().replace(generate_csrf(), _TOKEN) if token else marked()
         with _LOCK:
             if len(_KEPT) >= _MOST:
                 del _KEPT[next(iter(_KEPT))]  # the oldest
@@ -139,7 +167,9 @@ def _kept(
         return _indented(str(escape(text(find(name, part), part))), indent)
 
     try:
-        html = fields.MARKS.sub(answer, page).replace(_TOKEN, generate_csrf())
+        html = fields.MARKS.sub(answer, page)
+        if token:
+            html = html.replace(_TOKEN, generate_csrf())
     except _NotKeepable:
         return render_template(template, **context)
     if current_app.config["KEPT_PAGES_CHECK"]:
@@ -149,10 +179,10 @@ def _kept(
     return html
 
 
-def _where(template: str, context: dict[str, Any]) -> tuple[object, ...]:
+def _where(template: str, context: dict[str, Any], marked: frozenset[str]) -> tuple[object, ...]:
     """The page and everything its templates read besides the marked values: the view's
     values and the context processors' (the council, the language switch), as text."""
-    words = {name: value for name, value in context.items() if name not in _MARKED}
+    words = {name: value for name, value in context.items() if name not in marked}
     for blueprint in (None, *request.blueprints):
         for processor in current_app.template_context_processors.get(blueprint, ()):
             words.update(current_app.ensure_sync(processor)())

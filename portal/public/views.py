@@ -459,15 +459,20 @@ def confirmation(journey: str) -> Response | str:
     if sent is None or sent.submission.case.kind != kind.value:
         return redirect(url_for("public.start"))
     submission = sent.submission
+    case = submission.case
     role = SubmitterRole(submission.submitter_role)
-    return render_template(
+    # Plain values only: the page is kept for each set of them, the reference put in.
+    return kept_pages.plain_page(
         "public/confirmation.html",
+        {"reference": submission.reference},
         kind=kind,
-        submission=submission,
-        role=role,
         audience=_audience(role),
+        acknowledge_by=submission.acknowledge_by,
+        procedure=case.procedure,
+        stage1_due=case.stage1_due,
+        advocacy_answer=submission.advocacy_answer,
+        advocacy_due_on=case.advocacy_due_on,
         complaint_waiting=kind is Kind.ADVOCACY and _current_draft(Kind.COMPLAINT) is not None,
-        jurisdiction=current_app.config["JURISDICTION"],
         stage1_extended=clock.longest_first_response(submission, progress=sent.progress()),
         # Whatever was typed, whoever typed it.
         help_box=True,

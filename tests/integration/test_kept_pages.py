@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask, g, template_rendered
 from flask.testing import FlaskClient
-from journey_helpers import Answers, Journey, Page, answers_for, page_of
+from journey_helpers import Answers, Journey, Page, answers_for, page_of, submissions
 from markupsafe import escape
 
 from portal import fields
@@ -186,3 +186,24 @@ def test_a_page_for_someone_signed_in_is_made_in_full(app: Flask, made: list[str
     contact_page(client, ALEX)
     contact_page(client, ALEX)
     assert made.count("public/contact.html") == 3
+
+
+def test_the_next_persons_confirmation_is_kept_with_their_own_reference(
+    app: Flask, made: list[str]
+) -> None:
+    """Two parents' complaints sent the same day: one confirmation page made, each shown
+    their own reference and the same dates, and it is the page made in full."""
+    app.config["KEPT_PAGES_CHECK"] = False
+    confirmations = []
+    for _ in range(2):
+        client = visitor(app)
+        confirmations.append((client, Journey(client, "complaint").complete("parent")[1]))
+    assert made.count("public/confirmation.html") == 1
+    references = [s.reference for s in submissions()]
+    (first, first_page), (second, second_page) = confirmations
+    assert references[0] in first_page.text and references[1] not in first_page.text
+    assert references[1] in second_page.text and references[0] not in second_page.text
+    assert first_page.text.replace(references[0], "") == second_page.text.replace(references[1], "")
+    app.config["KEPT_PAGES"] = False
+    in_full = page_of(second.get("/make-a-complaint/confirmation"))
+    assert in_full.html == second_page.html
