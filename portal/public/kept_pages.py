@@ -1,8 +1,8 @@
 """A public form page's HTML made once a worker for each shape, the person's answers put
 in each time it is shown (issue 19): the question pages, get help now, save and come back
-later, and check your answers (`answers_page`: each question and answer a mark); and a
-page made only of plain values with a reference of the person's (`plain_page`: the
-confirmation).
+later, and check your answers (`answers_page`: each question and answer a mark); and
+the pages made only of plain values and the person's reference and token (`plain_page`:
+the confirmation and the tracking page).
 
 A page shows nothing of the person but what they typed (`shares_rendered_fields`: its
 words come from our choices only) and the token that guards its form. So it is made once
@@ -13,6 +13,7 @@ the token. `KEPT_PAGES_CHECK` (the tests' setting) makes every page again in ful
 fails when the two differ; `KEPT_PAGES=false` makes every page in full.
 """
 
+import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -37,6 +38,9 @@ _TOKEN = f"portal{secrets.token_hex(8)}token"
 _NOT_WORDS = frozenset({"request", "session", "g", "current_user"})
 # What the shape keys instead, and the marks stand for.
 _MARKED = frozenset({"form", "rows", "files"})
+# A person's own value a plain page may hold: the same wherever it is written (text, an
+# attribute, an address), and long enough never to be a part of the page's own words.
+_WRITTEN_AS_IS = re.compile(r"[A-Za-z0-9_-]{6,}")
 
 
 class KeptPageDiffers(AssertionError):
@@ -102,27 +106,27 @@ def answers_page(template: str, rows: list[Any], files: list[Any], **context: An
     return _kept(template, context, shape, marked, lambda name, part: name, word)
 
 
-def plain_page(template: str, marked: dict[str, str], **context: Any) -> str:
-    """`render_template(template, **marked, **context)` for a page that reads nothing but
-    plain values (dates, words, numbers: their repr is the key, so nothing read from the
-    database may be passed) and `marked`, the person's own (their reference), each a
-    mark in the kept page. No form: the page neither shows nor makes a token."""
-    names = {name: f"V{n}" for n, name in enumerate(marked)}
-    values = {names[name]: value for name, value in marked.items()}
-
-    def made() -> str:
-        marks = {name: _marked(mark) for name, mark in names.items()}
-        return render_template(template, **(context | marks))
-
+def plain_page(template: str, secret: tuple[str, ...], **context: Any) -> str:
+    """`render_template(template, **context)` for a page that reads nothing but plain
+    values (words, dates, numbers and frozen dataclasses of them: their repr is the key,
+    so nothing read from the database may be passed), the person's own among them named
+    in `secret` (their reference, the token in their link). The page is made for the
+    first person with each set of the other values; wherever one of theirs is written
+    in it (the text, the links, the language switch's address) a mark is put, and each
+    next person's put in. No form: the page neither shows nor makes a token."""
+    theirs = {f"S{n}": str(context[name]) for n, name in enumerate(secret) if context[name]}
+    if not all(_WRITTEN_AS_IS.fullmatch(value) for value in theirs.values()):
+        return render_template(template, **context)
     return _kept(
         template,
-        context | marked,
-        tuple(marked),
-        made,
-        lambda name, part: values[name],
+        context,
+        tuple(theirs),
+        lambda: render_template(template, **context),
+        lambda name, part: theirs[name],
         lambda value, part: value,
-        not_key=frozenset(marked),
+        not_key=frozenset(secret),
         token=False,
+        secrets=theirs,
     )
 
 
@@ -145,6 +149,7 @@ def _kept(
     *,
     not_key: frozenset[str] = _MARKED,
     token: bool = True,
+    secrets: dict[str, str] | None = None,
 ) -> str:
     """The page from its kept HTML (made by `marked` the first time), each mark filled
     with `text(find(name, part), part)`; in full if kept pages are off, if a text cannot
@@ -153,10 +158,13 @@ def _kept(
     account knows)."""
     if not current_app.config["KEPT_PAGES"] or "_flashes" in session or "_user_id" in session:
         return render_template(template, **context)
-    key = (*_where(template, context, not_key), shape)
+    key: tuple[object, ...] = (*_where(template, context, not_key), shape)
+    if secrets:  # the person's values, wherever the key holds them, stand for anyone's
+        key = (template, _without(repr(key), secrets, lambda name: f"\0{name}"))
     page = _KEPT.get(key)
     if page is None:
         page = marked().replace(generate_csrf(), _TOKEN) if token else marked()
+        page = _without(page, secrets or {}, _marked)
         with _LOCK:
             if len(_KEPT) >= _MOST:
                 del _KEPT[next(iter(_KEPT))]  # the oldest
@@ -177,6 +185,13 @@ def _kept(
         if made != html:
             raise KeptPageDiffers(template)
     return html
+
+
+def _without(text: str, secrets: dict[str, str], mark: Callable[[str], str]) -> str:
+    """`text` with each of a person's values (`secrets`, by mark name) marked."""
+    for name, value in secrets.items():
+        text = text.replace(value, mark(name))
+    return text
 
 
 def _where(template: str, context: dict[str, Any], marked: frozenset[str]) -> tuple[object, ...]:

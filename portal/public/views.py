@@ -22,7 +22,7 @@ from portal.extensions import limiter
 from portal.fields import PortalForm
 from portal.i18n import lazy_gettext as _l
 from portal.models import Draft, Staff
-from portal.public import bp, kept_pages
+from portal.public import bp, kept_pages, track_page
 from portal.public.feedback_views import tracking_feedback
 from portal.public.forms import (
     ContactTodayForm,
@@ -47,8 +47,6 @@ from portal.services import (
     advocates,
     attachments,
     clock,
-    complainant_steps,
-    correspondence,
     intake,
     safeguarding,
     save_return,
@@ -464,7 +462,8 @@ def confirmation(journey: str) -> Response | str:
     # Plain values only: the page is kept for each set of them, the reference put in.
     return kept_pages.plain_page(
         "public/confirmation.html",
-        {"reference": submission.reference},
+        ("reference",),
+        reference=submission.reference,
         kind=kind,
         audience=_audience(role),
         acknowledge_by=submission.acknowledge_by,
@@ -500,28 +499,20 @@ def track(reference: str, token: str) -> Response | str:
     role = SubmitterRole(submission.submitter_role)
     from_them = found.steps()
     offer = found.offer(from_them)
-    response = Response(
-        render_template(
-            "public/track.html",
-            submission=submission,
-            kind=Kind(submission.case.kind),
-            audience=_audience(role),
-            letters=found.letters(),
-            letter_titles=correspondence.PUBLIC_TITLES,
-            # The person's side of the case (issue 17): what they can do, what they sent.
-            offered=offer.available,
-            from_them=from_them,
-            window_end=offer.window_end,
-            stage3_window_end=offer.stage3_window_end,
-            token=token,
-            sent_titles=complainant_steps.PUBLIC_TITLES,
-            today=london_date(utcnow()),
-            form=form,
-            copies=copies,
-            **tracking_feedback(found.invitation, reference, token),
-        ),
-        mimetype="text/html",  # Werkzeug's Response is plain text unless told
-    )
+    shown = track_page.values(submission, found.letters(), from_them, offer.available) | {
+        "reference": submission.reference,
+        "token": token,
+        "audience": _audience(role),
+        "window_end": offer.window_end,
+        "stage3_window_end": offer.stage3_window_end,
+        "today": london_date(utcnow()),
+        **tracking_feedback(found.invitation, reference, token),
+    }
+    if form is None:
+        html = kept_pages.plain_page("public/track.html", ("reference", "token"), **shown)
+    else:  # the form to stop copies to their advocate: its token and answer, in full
+        html = render_template("public/track.html", form=form, **shown)
+    response = Response(html, mimetype="text/html")  # Werkzeug's is plain text unless told
     # The address holds a secret: keep the page out of shared caches.
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -207,3 +207,72 @@ def test_the_next_persons_confirmation_is_kept_with_their_own_reference(
     app.config["KEPT_PAGES"] = False
     in_full = page_of(second.get("/make-a-complaint/confirmation"))
     assert in_full.html == second_page.html
+
+
+def tracking_paths(count: int) -> list[tuple[str, str]]:
+    """`count` parents' complaints sent now, each with its reference and tracking page."""
+    from urllib.parse import urlsplit
+
+    from backoffice_helpers import new_complaint
+
+    from portal.extensions import db
+    from portal.services import correspondence
+
+    cases = [new_complaint() for _ in range(count)]
+    paths = [
+        (case.reference, urlsplit(correspondence.new_tracking_url(case)).path) for case in cases
+    ]
+    db.session.commit()
+    return paths
+
+
+def test_tracking_pages_of_cases_alike_are_one_kept_page_each_with_its_own_reference_and_link(
+    app: Flask, made: list[str]
+) -> None:
+    """Two complaints sent the same day, in the same state: one page made; each person
+    sees their own reference and links carrying their own token, never the other's."""
+    app.config["KEPT_PAGES_CHECK"] = False
+    (first, first_path), (second, second_path) = tracking_paths(2)
+    pages = [page_of(visitor(app).get(path)) for path in (first_path, second_path)]
+    assert made.count("public/track.html") == 1
+
+    for page, reference, path, other, other_path in (
+        (pages[0], first, first_path, second, second_path),
+        (pages[1], second, second_path, first, first_path),
+    ):
+        assert reference in page.text and other not in page.html
+        assert other_path.rsplit("/", 1)[1] not in page.html
+        assert f"{path}/what-you-sent" in page.html
+        hrefs = [a.attrs.get("href") or "" for a in page.find_all("a")]
+        own = [href for href in hrefs if href.startswith(path.rsplit("/", 1)[0] + "/")]
+        assert own and all(href.startswith(path) for href in own), own
+    app.config["KEPT_PAGES"] = False
+    assert page_of(visitor(app).get(second_path)).html == pages[1].html
+
+
+def test_a_tracking_page_shows_a_change_to_its_case_at_once(app: Flask, made: list[str]) -> None:
+    """A letter sent after the page was kept is on the next view: the case's values are the
+    key, so its page is made again."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models import Submission
+    from portal.services import correspondence
+
+    app.config["KEPT_PAGES_CHECK"] = False
+    ((reference, path),) = tracking_paths(1)
+    client = visitor(app)
+    assert "Messages and letters from us" not in page_of(client.get(path)).text
+    correspondence.send(
+        db.session.scalars(sa.select(Submission).where(Submission.reference == reference)).one(),
+        kind=correspondence.Kind.MESSAGE,
+        subject="Your meeting on Friday",
+        body="We have booked a meeting for **Friday**.",
+    )
+    db.session.commit()
+
+    page = page_of(client.get(path))
+
+    assert "Messages and letters from us" in page.text
+    assert "We have booked a meeting for Friday." in page.text
+    assert made.count("public/track.html") == 2
