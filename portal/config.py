@@ -170,7 +170,10 @@ class Config:
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     # Without REDIS_URL the limits live in memory (fine for one development process).
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers on every limited page: reading a window for them took two
+    # more round trips to Redis a request (issue 19). A refusal (429) says when to try
+    # again in its own Retry-After (portal/errors.py).
+    RATELIMIT_HEADERS_ENABLED = False
     # Complaint files are commonly kept 6 years after the case ends (domain.md).
     RETENTION_YEARS = int(_env("RETENTION_YEARS", "6"))
     TRACKING_RATE_LIMIT = _env("TRACKING_RATE_LIMIT", "20 per minute;200 per day")

@@ -1,12 +1,14 @@
 """Error pages in the council's layout. Never a stack trace, never a Flask default."""
 
+import math
+import time
 from functools import lru_cache
 
 from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from portal.delivery import inline_style_hash
-from portal.extensions import db
+from portal.extensions import db, limiter
 
 
 def init_app(app: Flask) -> None:
@@ -24,13 +26,17 @@ def init_app(app: Flask) -> None:
             abort(400)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         code = error.code or 500
         template = {
             404: "errors/not-found.html",
             405: "errors/not-found.html",
             429: "errors/too-many-requests.html",
         }.get(code, "errors/bad-request.html" if code < 500 else "errors/server-error.html")
+        if code == 429 and (refused := limiter.current_limit) is not None:
+            # When the limit that refused it lets the next request through.
+            wait = max(1, math.ceil(refused.window.reset_time - time.time()))
+            return render_template(template), code, {"Retry-After": str(wait)}
         return render_template(template), code
 
     @app.errorhandler(Exception)

@@ -994,4 +994,6 @@ def test_the_tracking_page_is_rate_limited(
     assert guesses == [404, 404, 404]
     assert after_the_limit.status_code == 429
     assert "Too many tries" in after_the_limit.text
+    # When to try again: before the minute's window ends.
+    assert 1 <= int(after_the_limit.headers["Retry-After"]) <= 60
     assert reference not in after_the_limit.text
