@@ -117,18 +117,25 @@ def _fingerprint(
     kind: Kind,
     role: SubmitterRole | None,
     reads: list[list[str]],
+    when: tuple[str, str] | None = None,
 ) -> str:
     """What a step's checked rows were worked out from (what was typed on it, and the
-    earlier answers its page read): if any of it changes, the step is checked again."""
+    earlier answers its page read, in the language and on the day: `when`, worked out
+    here unless given): if any of it changes, the step is checked again."""
+    language, day = when or _language_and_day()
     basis = [
         kind.value,
         role.value if role else None,
-        str(get_locale()),
-        today().isoformat(),
+        language,
+        day,
         typed,
         [[s, n, earlier.get(s, {}).get(n)] for s, n in reads],
     ]
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+def _language_and_day() -> tuple[str, str]:
+    return str(get_locale()), today().isoformat()
 
 
 def kept_answers(
@@ -162,6 +169,7 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
     rows: list[SummaryRow] = []
     first_incomplete = None
     earlier = earlier_answers(draft)
+    when = _language_and_day()  # once for every step's fingerprint
     for step in steps_for(kind, role):
         entry = kept.get(step)
         if step not in draft.answers:
@@ -171,7 +179,7 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
             not again
             and entry is not None
             and entry["fingerprint"]
-            == _fingerprint(draft.answers[step], earlier, kind, role, entry["reads"])
+            == _fingerprint(draft.answers[step], earlier, kind, role, entry["reads"], when)
         ):
             rows += [SummaryRow(step, *row) for row in entry["rows"]]
             continue
