@@ -163,7 +163,8 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
     role = role_of(draft)
     # Kept per language (the rows are in words): switching back and forth keeps both.
     language = str(get_locale())
-    kept_before = (draft.checked or {}).get(language, {})
+    # Send neither reads nor keeps them (its draft is read without them).
+    kept_before = {} if again else (draft.checked or {}).get(language, {})
     kept = dict(kept_before)
     forms: dict[str, QuestionForm] = {}
     rows: list[SummaryRow] = []

@@ -14,7 +14,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import with_expression
+from sqlalchemy.orm import defer, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.database import utcnow
@@ -95,14 +95,19 @@ def find_draft(
 @cache
 def _draft_query(lock: bool) -> "sa.Select[Draft, str]":
     """A draft by its id, built once (each one built afresh was keyed again each time).
-    The routing mark read with it: Send then reads nothing else before its claim."""
+    The routing mark read with it: Send then reads nothing else before its claim. Send
+    (`lock`) checks every answer again and does not read the rows kept for check your
+    answers (`checked`, as long as the answers again, in each language shown): left
+    in the database."""
     files = sa.exists().where(Attachment.draft_id == Draft.id)
     query = (
         sa.select(Draft, routing_data.mark())
         .where(Draft.id == sa.bindparam("draft_id"))
         .options(with_expression(Draft.has_files, files))
     )
-    return query.with_for_update(of=Draft) if lock else query
+    if not lock:
+        return query
+    return query.options(defer(Draft.checked)).with_for_update(of=Draft)
 
 
 def save_step(

@@ -343,3 +343,35 @@ def test_send_checks_every_answer_again_not_only_the_page_shown(
     assert response.location.endswith("/make-a-complaint/what-it-is-about")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0
+
+
+def test_send_reads_the_answers_not_the_rows_kept_for_showing_them(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The rows kept for check your answers (as long as the answers again, in each
+    language shown) are not what Send checks: its draft is read without them, and the
+    case is made from the answers."""
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    journey.check_answers()
+    client.get(journey.url("check-answers") + "?lang=cy")
+    client.get(journey.url("check-answers") + "?lang=en")
+    read: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        read.extend([statement] if statement.lstrip().startswith("SELECT") else [])
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        journey.send_and_confirm()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+
+    draft_read = [statement for statement in read if "FROM drafts" in statement]
+    assert draft_read and "drafts.answers" in draft_read[0]
+    assert not any("drafts.checked" in statement for statement in read)
+    with app.app_context():
+        assert (
+            only_submission().answers["contact"]["name"]
+            == answers_for("complaint", "parent")["contact"]["name"]
+        )
