@@ -382,8 +382,9 @@ def _english_words(sentence: str) -> list[str]:
             continue
         if token in _SLANG:
             words.extend(_SLANG[token])
-        elif any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
-            words.append(token.translate(_LEET))  # "k1ll" -> "kill"
+        elif not token.isalpha() and not token.isdigit():
+            # Letters and digits both (a token is [a-z0-9]+): "k1ll" -> "kill".
+            words.append(token.translate(_LEET))
         else:
             words.append(token)
     joined: list[str] = []
