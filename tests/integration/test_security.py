@@ -323,6 +323,32 @@ def test_only_a_persons_own_pages_carry_their_session_cookie(
         assert session_cookie(shared) == [], shared
 
 
+def test_a_session_signed_with_an_old_secret_key_opens_only_while_it_is_a_fallback(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Rotating SECRET_KEY: a cookie signed with the old key opens only while that key
+    is in SECRET_KEY_FALLBACKS (each key change seen at once, whatever was signed with
+    the keys before)."""
+    journey = Journey(client, "complaint")
+    journey.answer("who-are-you", {"role": "parent"})
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    signed_with_old_key = cookie.value
+
+    def opens(value: str) -> bool:
+        client.set_cookie("session", value)
+        return client.get(journey.url("are-you-safe")).status_code == 200
+
+    assert opens(signed_with_old_key)
+    old = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "a new key, " + "n" * 32
+    assert not opens(signed_with_old_key), "a key no longer accepted still opened a session"
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert opens(signed_with_old_key)
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert not opens(signed_with_old_key)
+
+
 def test_sending_is_limited_per_address_and_what_was_typed_is_kept(
     app: Flask, client: FlaskClient
 ) -> None:
