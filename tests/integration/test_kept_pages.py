@@ -276,3 +276,21 @@ def test_a_tracking_page_shows_a_change_to_its_case_at_once(app: Flask, made: li
     assert "Messages and letters from us" in page.text
     assert "We have booked a meeting for Friday." in page.text
     assert made.count("public/track.html") == 2
+
+
+@pytest.mark.parametrize("written", [str.lower, lambda ref: ref.replace("-", " ")])
+def test_a_tracking_page_at_an_address_written_another_way_is_the_page_in_full(
+    app: Flask, written: Any
+) -> None:
+    """The reference in the address as a person might type it ("csc-2026-0001", with
+    spaces): the page shows the reference as we wrote it and its links work, kept or not."""
+    ((reference, path), (other, other_path)) = tracking_paths(2)
+    token = path.rsplit("/", 1)[1]
+    visitor(app).get(other_path)  # a page kept from another case alike
+    client = visitor(app)
+    page = client.get(f"/track/{written(reference)}/{token}")
+    assert page.status_code == 200
+    shown = page_of(page)
+    assert reference in shown.text and other not in shown.html
+    app.config["KEPT_PAGES"] = False
+    assert page_of(client.get(f"/track/{written(reference)}/{token}")).html == shown.html
