@@ -21,6 +21,7 @@ from browser_env import (
     LiveServer,
     serving,
     somewhere_else,
+    with_axe,
 )
 from integration.smtp_server import SmtpServer
 from page_checks import AXE_JS, Crawl, NuReport, check_html, walk_everything
@@ -73,7 +74,7 @@ def server(pytestconfig: pytest.Config, database_url: str) -> Iterator[LiveServe
                 db.session.remove()
 
         try:
-            with serving(app) as url:
+            with serving(with_axe(app)) as url:
                 yield LiveServer(url, exit_url, app, reset_database)
         finally:
             with app.app_context():
