@@ -618,6 +618,11 @@ def _free_port() -> int:
 class _Handler(BaseHTTPRequestHandler):
     notify: NotifyServer
     protocol_version = "HTTP/1.1"
+    # The headers and the body go out in two writes; with Nagle's algorithm on, the body
+    # waits for the client to acknowledge the headers, which Linux delays by up to 40 ms
+    # (delayed ACK), so every answer took that much longer than its work. Notify's own
+    # servers answer without such a stall; nothing a test checks depends on it.
+    disable_nagle_algorithm = True
 
     def _respond(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
