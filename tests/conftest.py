@@ -126,9 +126,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory, migrated_once: str) -> str:
+    """The session's database (per worker), as the migrations alone make it: a copy of
+    `migrated_once`, which the migrations built (running them again would build the
+    same). Without xdist on PostgreSQL it is DATABASE_URL's own database, not dropped to
+    be copied: the migrations are run on it."""
     url = _database_url(tmp_path_factory.mktemp("db"))
-    build_by_migrations(url)
+    if url.startswith("sqlite") or os.environ.get("PYTEST_XDIST_WORKER"):
+        _copy_of(migrated_once, url)
+    else:
+        build_by_migrations(url)
     return url
 
 
