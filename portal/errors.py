@@ -33,11 +33,21 @@ def init_app(app: Flask) -> None:
             405: "errors/not-found.html",
             429: "errors/too-many-requests.html",
         }.get(code, "errors/bad-request.html" if code < 500 else "errors/server-error.html")
-        if code == 429 and (refused := limiter.current_limit) is not None:
-            # When the limit that refused it lets the next request through.
-            wait = max(1, math.ceil(refused.window.reset_time - time.time()))
-            return render_template(template), code, {"Retry-After": str(wait)}
+        if code == 429 and (retry_after := _retry_after()) is not None:
+            return render_template(template), code, {"Retry-After": retry_after}
         return render_template(template), code
+
+    def _retry_after() -> str | None:
+        """When the limit that refused the request lets the next one through, in seconds;
+        None if that cannot be read (the refusal is shown all the same)."""
+        refused = limiter.current_limit
+        if refused is None:
+            return None
+        try:
+            return str(max(1, math.ceil(refused.window.reset_time - time.time())))
+        except Exception:  # the limits' storage gone since it counted this request
+            app.logger.warning("could not read the refusing limit's window")
+            return None
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
