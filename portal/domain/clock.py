@@ -28,28 +28,25 @@ def is_working_day(day: date, table: HolidayTable | None = None) -> bool:
 
 def add_working_days(start: date, days: int, table: HolidayTable | None = None) -> date:
     """The `days`-th working day strictly after `start`, whatever day `start` is."""
+    return _walk(start, days, ONE_DAY, table)
+
+
+def working_days_before(due_on: date, days: int, table: HolidayTable | None = None) -> date:
+    """The `days`-th working day before `due_on` (`due_on` itself when `days` is 0)."""
+    return _walk(due_on, days, -ONE_DAY, table)
+
+
+def _walk(start: date, days: int, step: timedelta, table: HolidayTable | None) -> date:
+    """The `days`-th working day from `start`, a `step` at a time."""
     if days < 0:
         raise ValueError("days must not be negative")
     table = table or bank_holidays()
     day = start
     counted = 0
     while counted < days:
-        day += ONE_DAY
-        if day.weekday() < 5 and table.name_of(day) is None:  # is_working_day, without a call a day
-            counted += 1
-    return day
-
-
-def working_days_before(due_on: date, days: int, table: HolidayTable | None = None) -> date:
-    """The `days`-th working day before `due_on` (`due_on` itself when `days` is 0)."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    table = table or bank_holidays()
-    day = due_on
-    counted = 0
-    while counted < days:
-        day -= ONE_DAY
-        if day.weekday() < 5 and table.name_of(day) is None:  # is_working_day, without a call a day
+        day += step
+        # is_working_day written out: these loops run a call a day otherwise (issue 19).
+        if day.weekday() < 5 and table.name_of(day) is None:
             counted += 1
     return day
 
@@ -61,6 +58,6 @@ def working_days_between(start: date, end: date, table: HolidayTable | None = No
     day = start
     while day < end:
         day += ONE_DAY
-        if day.weekday() < 5 and table.name_of(day) is None:  # is_working_day, without a call a day
+        if day.weekday() < 5 and table.name_of(day) is None:  # as in _walk
             count += 1
     return count
