@@ -126,7 +126,7 @@ def plain_page(template: str, secret: tuple[str, ...], **context: Any) -> str:
         lambda value, part: value,
         not_key=frozenset(secret),
         token=False,
-        secrets=theirs,
+        theirs=theirs,
     )
 
 
@@ -149,7 +149,7 @@ def _kept(
     *,
     not_key: frozenset[str] = _MARKED,
     token: bool = True,
-    secrets: dict[str, str] | None = None,
+    theirs: dict[str, str] | None = None,
 ) -> str:
     """The page from its kept HTML (made by `marked` the first time), each mark filled
     with `text(find(name, part), part)`; in full if kept pages are off, if a text cannot
@@ -159,12 +159,12 @@ def _kept(
     if not current_app.config["KEPT_PAGES"] or "_flashes" in session or "_user_id" in session:
         return render_template(template, **context)
     key: tuple[object, ...] = (*_where(template, context, not_key), shape)
-    if secrets:  # the person's values, wherever the key holds them, stand for anyone's
-        key = (template, _without(repr(key), secrets, lambda name: f"\0{name}"))
+    if theirs:  # the person's values, wherever the key holds them, stand for anyone's
+        key = (template, _without(repr(key), theirs, lambda name: f"\0{name}"))
     page = _KEPT.get(key)
     if page is None:
         page = marked().replace(generate_csrf(), _TOKEN) if token else marked()
-        page = _without(page, secrets or {}, _marked)
+        page = _without(page, theirs or {}, _marked)
         with _LOCK:
             if len(_KEPT) >= _MOST:
                 del _KEPT[next(iter(_KEPT))]  # the oldest
@@ -187,9 +187,9 @@ def _kept(
     return html
 
 
-def _without(text: str, secrets: dict[str, str], mark: Callable[[str], str]) -> str:
-    """`text` with each of a person's values (`secrets`, by mark name) marked."""
-    for name, value in secrets.items():
+def _without(text: str, theirs: dict[str, str], mark: Callable[[str], str]) -> str:
+    """`text` with each of a person's values (`theirs`, by mark name) marked."""
+    for name, value in theirs.items():
         text = text.replace(value, mark(name))
     return text
 
