@@ -161,8 +161,10 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
     form built and checked, whatever was kept (before a submission is recorded); then
     only the forms are returned, without rows."""
     role = role_of(draft)
-    # Kept per language (the rows are in words): switching back and forth keeps both.
-    language = str(get_locale())
+    # The language and the day, once for every step's fingerprint. Kept per language
+    # (the rows are in words): switching back and forth keeps both.
+    when = _language_and_day()
+    language = when[0]
     # Send neither reads nor keeps them (its draft is read without them).
     kept_before = {} if again else (draft.checked or {}).get(language, {})
     kept = dict(kept_before)
@@ -170,7 +172,6 @@ def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
     rows: list[SummaryRow] = []
     first_incomplete = None
     earlier = earlier_answers(draft)
-    when = _language_and_day()  # once for every step's fingerprint
     for step in steps_for(kind, role):
         entry = kept.get(step)
         if step not in draft.answers:
