@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", type=int, default=0, help="cProfile's top N functions")
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--callers", default="", help="with --profile: who calls these")
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
 
@@ -159,9 +160,11 @@ def main() -> None:
             a, b = statistics.median(ours) * 1000, statistics.median(theirs) * 1000
             print(f"| {page.name} | {a:.2f} | {b:.2f} | {a / b:.2f}× |")
             if profile:
-                pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort).print_stats(
-                    args.profile
-                )
+                stats = pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort)
+                if args.callers:
+                    stats.print_callers(args.callers)
+                else:
+                    stats.print_stats(args.profile)
     finally:
         target.drop()
 

@@ -9,7 +9,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, MIN_SECRET_KEY_LENGTH, Config
-from portal.database import begin_as_ping
+from portal.database import stop_reading, watch_connections
 from portal.extensions import csrf, db, htmx, limiter, mail, migrate
 from portal.numbers import DatabaseIntConverter
 from portal.sessions import PortalSessionInterface
@@ -62,7 +62,7 @@ def _check_directory(app: Flask) -> None:
 
 def _ping_postgresql_by_beginning(app: Flask) -> bool:
     """On PostgreSQL (psycopg), `pool_pre_ping` is done by each transaction's BEGIN
-    (portal/database.py, `begin_as_ping`): the same check, one round trip fewer."""
+    (portal/database.py, `watch_connections`): the same check, one round trip fewer."""
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not (options.get("pool_pre_ping") and url.drivername == "postgresql+psycopg"):
@@ -131,9 +131,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     ping_by_beginning = _ping_postgresql_by_beginning(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    if ping_by_beginning:
-        with app.app_context():
-            begin_as_ping(db.engine)
+    with app.app_context():
+        watch_connections(db.engine, ping_by_beginning=ping_by_beginning)
+
+    @app.teardown_request
+    def stop_reading_at_the_end(error: BaseException | None) -> None:
+        if db.session.registry.has():
+            stop_reading(db.session())
+
     csrf.init_app(app)
     mail.init_app(app)
     htmx.init_app(app)

@@ -1,10 +1,14 @@
 """One declarative base with a naming convention and UTC timestamps."""
 
+import select
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,22 +49,176 @@ class Base(DeclarativeBase):
     )
 
 
-def begin_as_ping(engine: sa.Engine) -> None:
-    """PostgreSQL through psycopg: a connection taken from the pool is checked by the
-    BEGIN of its transaction, sent at once, instead of `pool_pre_ping`'s SELECT 1 before
-    it (one round trip to the database a request instead of two; psycopg sends no BEGIN
-    of its own while one is open). A connection that does not answer is dropped and
-    another taken, as with `pool_pre_ping`: a restarted database costs no request."""
-    from psycopg import pq
+# Set while a connection is taken for reading only (`read_now`, `read_only_from_now`):
+# the checkout leaves it outside any transaction instead of beginning one.
+_READING_NOW: ContextVar[bool] = ContextVar("reading_now", default=False)
+# Every statement a connection taken for reading sends begins with one of these.
+_READS = ("SELECT", "WITH")
+
+
+class WriteWhileReading(RuntimeError):
+    """A statement that writes, sent on a connection taken only to read (no transaction
+    would hold it): a view marked as reading only that writes is a bug."""
+
+
+def read_now(
+    engine: sa.Engine, statement: sa.Executable, parameters: Mapping[str, Any]
+) -> Sequence[sa.Row[Any]]:
+    """The rows of one statement that only reads, read outside any transaction: for a
+    page that shows what it reads and writes nothing (issue 19). On PostgreSQL that is
+    one round trip, not three (no BEGIN, no ROLLBACK). A connection the database ended
+    since its last use is replaced as it is taken (`watch_connections`); one that fails
+    the statement is replaced and the statement read once more, so a restarted database
+    still costs no request."""
+    for attempt in (1, 2):
+        reading = _READING_NOW.set(True)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(statement, parameters).all()
+        except sa.exc.DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+        finally:
+            _READING_NOW.reset(reading)
+    raise AssertionError("unreachable")
+
+
+def read_only_from_now(session: Session) -> None:
+    """The rest of `session`'s work in this request reads outside any transaction: for
+    a view that only shows what it reads (on PostgreSQL each statement is then one round
+    trip, with no BEGIN or ROLLBACK around them). A statement that writes on that
+    connection is refused (`WriteWhileReading`). A session in a transaction already is
+    left as it is. `stop_reading` ends it, when the request does."""
+    if session.in_transaction():
+        return
+    reading = _READING_NOW.set(True)
+    try:
+        session.connection()
+    finally:
+        _READING_NOW.reset(reading)
+    session.info["reading_now"] = True
+
+
+def stop_reading(session: Session) -> None:
+    """The connection `read_only_from_now` took given back (its objects read again if
+    used after: a test's session outlives a request)."""
+    if session.info.pop("reading_now", False):
+        session.rollback()
+
+
+def watch_connections(engine: sa.Engine, *, ping_by_beginning: bool) -> None:
+    """How the portal takes a connection from the pool and gives it back.
+
+    - Reading only (`_READING_NOW`): marked, so that a statement that writes is refused.
+      On PostgreSQL (psycopg) it is put in autocommit, which psycopg sets without a word
+      to the server; it is checked without a round trip (a connection the server ended,
+      at a restart, has the server's goodbye waiting to be read, or is closed); and it
+      is put back out of autocommit when it returns.
+    - Otherwise, with `ping_by_beginning` (PostgreSQL through psycopg, `pool_pre_ping`
+      asked for): checked by the BEGIN of its transaction, sent at once, instead of
+      `pool_pre_ping`'s SELECT 1 before it (one round trip a request instead of two;
+      psycopg sends no BEGIN of its own while one is open).
+
+    A connection that fails its check is dropped and another taken, as with
+    `pool_pre_ping`: a restarted database costs no request."""
+
+    if engine.dialect.driver == "psycopg":
+
+        @sa.event.listens_for(engine, "connect")
+        def described_plainly(dbapi_connection: Any, record: Any) -> None:
+            dbapi_connection.cursor_factory = _plain_description_cursor()
 
     @sa.event.listens_for(engine, "checkout")
-    def begin(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        pgconn = dbapi_connection.pgconn
-        if dbapi_connection.autocommit or pgconn.transaction_status != pq.TransactionStatus.IDLE:
-            return
-        try:
-            result = pgconn.exec_(b"BEGIN")
-        except Exception as error:  # the connection is gone
-            raise sa.exc.DisconnectionError() from error
-        if result.status != pq.ExecStatus.COMMAND_OK:
-            raise sa.exc.DisconnectionError()
+    def taken(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        reading = _READING_NOW.get()
+        record.info["reading_now"] = reading
+        if ping_by_beginning and reading:
+            _read_outside_transaction(dbapi_connection, record)
+        elif ping_by_beginning:
+            _begin(dbapi_connection)
+
+    @sa.event.listens_for(engine, "checkin")
+    def given_back(dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop("autocommit_to_undo", False) and dbapi_connection is not None:
+            try:
+                dbapi_connection.autocommit = False
+            except Exception:  # the connection broke while reading: not used again
+                record.invalidate()
+        record.info["reading_now"] = False
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def refuse_writes_while_reading(
+        connection: sa.Connection, cursor: Any, statement: str, *args: Any
+    ) -> None:
+        if connection.info.get("reading_now") and not statement.lstrip().upper().startswith(_READS):
+            raise WriteWhileReading(statement.split(None, 1)[0])
+
+
+def _begin(dbapi_connection: Any) -> None:
+    from psycopg import pq
+
+    pgconn = dbapi_connection.pgconn
+    if dbapi_connection.autocommit or pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        return
+    try:
+        result = pgconn.exec_(b"BEGIN")
+    except Exception as error:  # the connection is gone
+        raise sa.exc.DisconnectionError() from error
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        raise sa.exc.DisconnectionError()
+
+
+def _read_outside_transaction(dbapi_connection: Any, record: Any) -> None:
+    from psycopg import pq
+
+    pgconn = dbapi_connection.pgconn
+    try:
+        # An idle connection has nothing to read: anything there is the server's goodbye
+        # (a notice would do too: rare, and it costs only a new connection).
+        waiting = bool(select.select([pgconn.socket], [], [], 0)[0])
+    except Exception as error:  # closed already
+        raise sa.exc.DisconnectionError() from error
+    if waiting or pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        raise sa.exc.DisconnectionError()
+    if not dbapi_connection.autocommit:
+        dbapi_connection.autocommit = True
+        record.info["autocommit_to_undo"] = True
+
+
+@cache
+def _plain_description_cursor() -> type:
+    """psycopg's cursor, its `description` made as the DB-API's plain tuples (name, type
+    code, and five None) rather than a `Column` object a column, each of which looks
+    up its type's display details the statement's reader never asks for (SQLAlchemy
+    reads the name and type code of each; the tracking page's statement has over a
+    hundred columns: issue 19)."""
+    import psycopg
+    from psycopg import pq
+
+    tuples = (
+        pq.ExecStatus.TUPLES_OK,
+        pq.ExecStatus.SINGLE_TUPLE,
+        pq.ExecStatus.TUPLES_CHUNK,
+    )
+
+    class PlainDescriptionCursor(psycopg.Cursor[Any]):
+        @property
+        def description(self) -> list[Any] | None:
+            result = self.pgresult
+            if not result or not (result.nfields or result.status in tuples):
+                return None
+            encoding = self.connection.info.encoding
+            return [
+                (
+                    (result.fname(i) or b"").decode(encoding) or f"column_{i + 1}",
+                    result.ftype(i),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+                for i in range(result.nfields)
+            ]
+
+    return PlainDescriptionCursor

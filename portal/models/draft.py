@@ -1,5 +1,6 @@
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
@@ -52,3 +53,28 @@ class Draft(Model):
     # Whether any file was sent with it, read with the draft by `intake.find_draft` (check
     # your answers then reads the files only when there are some); None if not read.
     has_files: Mapped[bool | None] = query_expression()
+
+
+class DraftAnswers(Protocol):
+    """What a question page reads of a draft: a `Draft`, or a `ShownDraft`."""
+
+    @property
+    def answers(self) -> dict[str, Any]: ...
+
+    @property
+    def complete(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class ShownDraft:
+    """A draft as a page that shows it reads it, for a GET: read outside any transaction
+    by `intake.find_draft_to_show`, never saved as an object (a POST reads the `Draft` with
+    `intake.find_draft`). `checked` and `has_files`: for check your answers only."""
+
+    id: str
+    kind: str
+    answers: dict[str, Any]
+    complete: dict[str, Any]
+    help_shown_at: datetime | None
+    checked: dict[str, Any] | None = None
+    has_files: bool | None = None

@@ -16,6 +16,7 @@ from portal.domain.types import Kind, SubmitterRole
 from portal.fields import GovDateField
 from portal.i18n import lazy_gettext as _l
 from portal.models import Draft, Submission
+from portal.models.draft import DraftAnswers, ShownDraft
 from portal.public.forms import FORMS, QuestionForm, today
 from portal.services import intake
 
@@ -40,7 +41,7 @@ CARRIED_TO_COMPLAINT = [
 ]
 
 
-def role_of(draft: Draft | None) -> SubmitterRole | None:
+def role_of(draft: DraftAnswers | None) -> SubmitterRole | None:
     """The person's role once they have answered "who are you" correctly."""
     if draft is None or not draft.complete.get("who-are-you"):
         return None
@@ -51,7 +52,7 @@ def role_of(draft: Draft | None) -> SubmitterRole | None:
         return None
 
 
-def earlier_answers(draft: Draft | None) -> dict[str, dict[str, list[str]]]:
+def earlier_answers(draft: DraftAnswers | None) -> dict[str, dict[str, list[str]]]:
     """The answers of the steps the person has finished, as typed."""
     if draft is None:
         return {}
@@ -63,7 +64,7 @@ def build_form(
     kind: Kind,
     role: SubmitterRole | None,
     formdata: Any = None,
-    draft: Draft | None = None,
+    draft: DraftAnswers | None = None,
     earlier: dict[str, dict[str, list[str]]] | None = None,
 ) -> QuestionForm:
     """`earlier`: the draft's earlier answers, when the caller has them already."""
@@ -79,7 +80,7 @@ def typed_values(form: QuestionForm, posted: MultiDict[str, str]) -> dict[str, l
 
 
 def stored_form(
-    draft: Draft,
+    draft: DraftAnswers,
     step: str,
     kind: Kind,
     role: SubmitterRole | None,
@@ -142,7 +143,7 @@ def kept_answers(
     form: QuestionForm,
     step: str,
     typed: dict[str, list[str]],
-    draft: Draft | None,
+    draft: DraftAnswers | None,
 ) -> dict[str, Any]:
     """A step that passed its checks (`typed` on it), as check your answers shows it."""
     reads = sorted([s, n] for s, n in form.earlier_read)
@@ -155,7 +156,7 @@ def kept_answers(
     }
 
 
-def check_draft(draft: Draft, kind: Kind, *, again: bool = False) -> Checked:
+def check_draft(draft: Draft | ShownDraft, kind: Kind, *, again: bool = False) -> Checked:
     """Each step in turn: its kept rows while nothing they came from has changed, else
     its form built and checked (and the rows kept for next time). `again`: every step's
     form built and checked, whatever was kept (before a submission is recorded); then

@@ -13,15 +13,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from portal.database import utcnow
+from portal.database import read_only_from_now, utcnow
 from portal.domain.access import Role
 from portal.domain.clock import london_date
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
 from portal.domain.types import Kind, SubmitterRole
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 from portal.fields import PortalForm
 from portal.i18n import lazy_gettext as _l
 from portal.models import Draft, Staff
+from portal.models.draft import DraftAnswers, ShownDraft
 from portal.public import bp, kept_pages, track_page
 from portal.public.feedback_views import tracking_feedback
 from portal.public.forms import (
@@ -75,6 +76,15 @@ def _current_draft(kind: Kind, *, lock: bool = False) -> Draft | None:
     return intake.find_draft(draft_id, lock=lock)
 
 
+def _draft_for(kind: Kind) -> Draft | ShownDraft | None:
+    """The person's draft of `kind`: for a POST, to change (`Draft`); for a GET, to show,
+    read outside any transaction (`ShownDraft`)."""
+    draft_id = session.get("drafts", {}).get(kind.value)
+    if request.method == "POST":
+        return intake.find_draft(draft_id)
+    return intake.find_draft_to_show(draft_id)
+
+
 def _remember(draft: Draft) -> None:
     drafts = dict(session.get("drafts", {}))
     drafts[draft.kind] = draft.id
@@ -126,52 +136,80 @@ def question(journey: str, step: str) -> Response | str:
     kind = _kind(journey)
     if step not in STEP_SLUGS:
         abort(404)
-    draft = _current_draft(kind)
+    draft_id = session.get("drafts", {}).get(kind.value)
+    if request.method == "POST":
+        return _answer(kind, journey, step, intake.find_draft(draft_id))
+    # Shown, not changed: the draft read outside any transaction.
+    draft = intake.find_draft_to_show(draft_id)
     role = role_of(draft)
-    if request.method == "POST" and draft is None and step != FIRST_STEP:
+    if step != FIRST_STEP and step not in steps_for(kind, role):
+        return _first_step_for(kind, role)
+    return _question_page(kind, journey, step, draft, role)
+
+
+def _answer(kind: Kind, journey: str, step: str, draft: Draft | None) -> Response | str:
+    """A question's answers posted: kept, valid or not; then the next page, or the same
+    page with what is wrong."""
+    role = role_of(draft)
+    if draft is None and step != FIRST_STEP:
         return _keep_after_expiry(kind, step)
     if step != FIRST_STEP and step not in steps_for(kind, role):
-        return redirect(
-            _step_url(kind, steps_for(kind, role)[0] if role is None else CHECK_ANSWERS)
-        )
-
+        return _first_step_for(kind, role)
+    form = build_form(step, kind, role, request.form, draft)
+    valid = form.validate()
+    if draft is None:
+        draft = intake.start_draft(kind)
+        _remember(draft)
+    typed = typed_values(form, request.form)
+    intake.save_step(
+        draft,
+        step,
+        typed,
+        complete=valid,
+        checked=kept_answers(form, step, typed, draft) if valid else None,
+    )
     changing = request.args.get("change") == "yes"
-    # "more": the page shown again with more to read before the question is asked again.
-    more = request.args.get("more") == "yes"
-    if request.method == "POST":
-        form = build_form(step, kind, role, request.form, draft)
-        valid = form.validate()
-        if draft is None:
-            draft = intake.start_draft(kind)
-            _remember(draft)
-        typed = typed_values(form, request.form)
-        intake.save_step(
-            draft,
-            step,
-            typed,
-            complete=valid,
-            checked=kept_answers(form, step, typed, draft) if valid else None,
+    if request.form.get("save-and-return"):
+        return redirect(url_for("public.save_for_later", journey=journey, step=step))
+    if valid and request.args.get("more") != "yes" and form.asks_again():
+        return redirect(
+            _step_url(kind, step, more="yes", **({"change": "yes"} if changing else {}))
         )
-        if request.form.get("save-and-return"):
-            return redirect(url_for("public.save_for_later", journey=journey, step=step))
-        if valid and not more and form.asks_again():
-            return redirect(
-                _step_url(kind, step, more="yes", **({"change": "yes"} if changing else {}))
-            )
-        if valid:
-            following = CHECK_ANSWERS if changing else _next_incomplete(draft, kind, after=step)
-            return redirect(_after_danger_check(kind, draft, step, form, following))
-    else:
+    if valid:
+        following = CHECK_ANSWERS if changing else _next_incomplete(draft, kind, after=step)
+        return redirect(_after_danger_check(kind, draft, step, form, following))
+    return _question_page(kind, journey, step, draft, role, form)
+
+
+def _first_step_for(kind: Kind, role: SubmitterRole | None) -> Response:
+    """A step this journey does not ask (of this person): its first step, or check your
+    answers once the person is known."""
+    return redirect(_step_url(kind, steps_for(kind, role)[0] if role is None else CHECK_ANSWERS))
+
+
+def _question_page(
+    kind: Kind,
+    journey: str,
+    step: str,
+    draft: DraftAnswers | None,
+    role: SubmitterRole | None,
+    form: QuestionForm | None = None,
+) -> str:
+    """A question, with the answers kept for it (`form`: as just posted, with what is
+    wrong); for an advocate signed in, what their account knows filled in."""
+    advocate = _signed_in_advocate(role)
+    if form is None:
         form = stored_form(draft, step, kind, role) if draft else build_form(step, kind, role)
-        advocate = _signed_in_advocate(role)
         if advocate is not None and (
             not (draft and draft.answers.get(step)) or request.args.get("child")
         ):
             filled = advocates.filled_in(advocate, step, request.args.get("child"))
             if filled:
                 form = build_form(step, kind, role, MultiDict(filled), draft)
-    advocate = _signed_in_advocate(role)
 
+    changing = request.args.get("change") == "yes"
+    # "more": the page shown again with more to read before the question is asked again.
+    more = request.args.get("more") == "yes"
     back = previous_step(kind, role, step)
     here = ({"change": "yes"} if changing else {}) | ({"more": "yes"} if more else {})
     return kept_pages.form_page(
@@ -272,7 +310,7 @@ def files(journey: str) -> Response | str:
     back = previous_step(kind, role, "files")
     return render_template(
         "public/files.html",
-        files=attachments.for_draft(draft),
+        files=attachments.for_draft(draft.id),
         error=error,
         audience=_audience(role),
         help_box=_help_box(role),
@@ -311,26 +349,29 @@ def _then(kind: Kind) -> str:
     return _step_url(kind, then if then in STEP_SLUGS or then == CHECK_ANSWERS else CHECK_ANSWERS)
 
 
-def _contact_today(kind: Kind, draft: Draft, template: str, **context: Any) -> Response | str:
+def _contact_today(
+    kind: Kind, draft: Draft | ShownDraft, template: str, **context: Any
+) -> Response | str:
     """The help page and the page that asks again share one question: "Do you want us to
-    contact you today?". The answer goes with the submission when it is sent."""
+    contact you today?". The answer goes with the submission when it is sent. (`draft`:
+    a POST's `Draft`; a GET's `ShownDraft`, `_draft_for`.)"""
     role = role_of(draft)
     safeguarding.help_shown(draft)
-    form = ContactTodayForm(
-        MultiDict(draft.answers.get(safeguarding.CONTACT_TODAY) or {})
-        if request.method == "GET"
-        else request.form,
-        child=role is SubmitterRole.CHILD,
-        known=safeguarding.known_contact(draft),
-    )
-    if request.method == "POST" and form.validate():
-        safeguarding.save_contact_today(
-            draft,
-            typed_values(form, request.form),
-            wanted=form.contact_today.data == "yes",
-            reach=form.reach(),
-        )
-        return redirect(_then(kind))
+    child = role is SubmitterRole.CHILD
+    known = safeguarding.known_contact(draft)
+    if isinstance(draft, Draft):  # posted (`_draft_for`)
+        form = ContactTodayForm(request.form, child=child, known=known)
+        if form.validate():
+            safeguarding.save_contact_today(
+                draft,
+                typed_values(form, request.form),
+                wanted=form.contact_today.data == "yes",
+                reach=form.reach(),
+            )
+            return redirect(_then(kind))
+    else:
+        typed = draft.answers.get(safeguarding.CONTACT_TODAY) or {}
+        form = ContactTodayForm(MultiDict(typed), child=child, known=known)
     # Get help now is the same page for everyone who answers alike; the page that asks
     # again shows the person's own words back (`worried`), so it is made for them.
     page = kept_pages.form_page if "worried" not in context else _in_full
@@ -351,7 +392,7 @@ def get_help_now(journey: str) -> Response | str:
     """After "yes" or "I'm not sure" to the danger question: who to call now, what we do
     when they press Send, and whether they want us to contact them today."""
     kind = _kind(journey)
-    draft = _current_draft(kind)
+    draft = _draft_for(kind)
     if draft is None:
         return redirect(_step_url(kind, FIRST_STEP))
     return _contact_today(kind, draft, "public/get-help-now.html")
@@ -362,7 +403,7 @@ def check_you_are_safe(journey: str) -> Response | str:
     """Something they wrote worried us: show it back, and ask again, by offering to
     contact them today (never telling them what their words "sound like")."""
     kind = _kind(journey)
-    draft = _current_draft(kind)
+    draft = _draft_for(kind)
     if draft is None:
         return redirect(_step_url(kind, FIRST_STEP))
     step = request.args.get("step", "")
@@ -378,43 +419,22 @@ def check_you_are_safe(journey: str) -> Response | str:
 @limiter.limit(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]), methods=["POST"])
 def check_answers(journey: str) -> Response | str:
     kind = _kind(journey)
-    draft = _current_draft(kind, lock=request.method == "POST")
+    draft_id = session.get("drafts", {}).get(kind.value)
+    if request.method == "POST":
+        return _send(kind, journey, draft_id)
+    # Shown: the draft read outside any transaction, one begun only to keep new rows.
+    draft = intake.find_draft_to_show(draft_id, checked=True)
     if draft is None:
-        if request.method == "POST":
-            # Send pressed again after the first press made the case: the same confirmation.
-            sent = intake.sent_from(session.get("drafts", {}).get(kind.value))
-            if sent is not None and sent.case.kind == kind.value:
-                return _confirm(kind, journey, sent.reference)
-            return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
         return redirect(_step_url(kind, FIRST_STEP))
-    # Send checks every answer again; the page shows the answers kept as checked.
-    checked = check_draft(draft, kind, again=request.method == "POST")
+    # The page shows the answers kept as checked.
+    checked = check_draft(draft, kind)
     if checked.first_incomplete:
         return redirect(_step_url(kind, checked.first_incomplete))
-
-    if request.method == "POST":
-        if request.form.get("website"):
-            # Only a bot fills the hidden field: drop it without a word.
-            intake.discard_draft(draft)
-            _forget(kind)
-            return redirect(url_for("public.start"))
-        answers = checked.answers()
-        carried = dict(draft.answers)
-        new = intake.NewSubmission.from_answers(kind, answers)
-        new.filed_by = _signed_in_advocate(new.role)
-        try:
-            submission = intake.record_submission(new, draft=draft)
-        except intake.DraftGone:
-            return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
-        if kind is Kind.ADVOCACY and answers["what-happened"].get("also_complain") == "yes":
-            _remember(intake.copy_draft(carried, Kind.COMPLAINT, CARRIED_TO_COMPLAINT))
-        return _confirm(kind, journey, submission.reference)
-
     role = role_of(draft)
     return kept_pages.answers_page(
         "public/check-answers.html",
         checked.rows,
-        attachments.for_draft(draft) if draft.has_files is not False else [],
+        attachments.for_draft(draft.id) if draft.has_files is not False else [],
         kind=kind,
         journey=journey,
         role=role,
@@ -423,6 +443,36 @@ def check_answers(journey: str) -> Response | str:
         change_url=lambda step: _change_url(request.script_root, kind, step),
         back_url=_step_url(kind, previous_step(kind, role, CHECK_ANSWERS) or FIRST_STEP),
     )
+
+
+def _send(kind: Kind, journey: str, draft_id: str | None) -> Response | str:
+    """Send: every answer checked again, and the submission recorded."""
+    draft = intake.find_draft(draft_id, lock=True)
+    if draft is None:
+        # Send pressed again after the first press made the case: the same confirmation.
+        sent = intake.sent_from(draft_id)
+        if sent is not None and sent.case.kind == kind.value:
+            return _confirm(kind, journey, sent.reference)
+        return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
+    checked = check_draft(draft, kind, again=True)
+    if checked.first_incomplete:
+        return redirect(_step_url(kind, checked.first_incomplete))
+    if request.form.get("website"):
+        # Only a bot fills the hidden field: drop it without a word.
+        intake.discard_draft(draft)
+        _forget(kind)
+        return redirect(url_for("public.start"))
+    answers = checked.answers()
+    carried = dict(draft.answers)
+    new = intake.NewSubmission.from_answers(kind, answers)
+    new.filed_by = _signed_in_advocate(new.role)
+    try:
+        submission = intake.record_submission(new, draft=draft)
+    except intake.DraftGone:
+        return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
+    if kind is Kind.ADVOCACY and answers["what-happened"].get("also_complain") == "yes":
+        _remember(intake.copy_draft(carried, Kind.COMPLAINT, CARRIED_TO_COMPLAINT))
+    return _confirm(kind, journey, submission.reference)
 
 
 def _confirm(kind: Kind, journey: str, reference: str) -> Response:
@@ -453,6 +503,7 @@ def switch_kind(journey: str) -> Response:
 def confirmation(journey: str) -> Response | str:
     kind = _kind(journey)
     reference = session.get("submitted")
+    read_only_from_now(db.session())  # shown, not changed: no transaction
     sent = tracking.find_sent(reference) if reference else None
     if sent is None or sent.submission.case.kind != kind.value:
         return redirect(url_for("public.start"))
@@ -481,6 +532,8 @@ def confirmation(journey: str) -> Response | str:
 @bp.route("/track/<reference>/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: str(current_app.config["TRACKING_RATE_LIMIT"]))
 def track(reference: str, token: str) -> Response | str:
+    if request.method == "GET":
+        read_only_from_now(db.session())  # shown, not changed: no transaction
     found = tracking.tracking_page(reference, token)
     if found is None:
         abort(404)
@@ -525,7 +578,7 @@ def track(reference: str, token: str) -> Response | str:
 @limiter.limit(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]), methods=["POST"])
 def save_for_later(journey: str) -> Response | str:
     kind = _kind(journey)
-    draft = _current_draft(kind)
+    draft = _draft_for(kind)
     if draft is None:
         return redirect(_step_url(kind, FIRST_STEP))
     step = request.args.get("step", FIRST_STEP)
@@ -537,26 +590,27 @@ def save_for_later(journey: str) -> Response | str:
         days,
     )
     form.question.choices = list(save_return.QUESTIONS.items())
-    if form.validate_on_submit() and not sending_limits.allow_email_to(
-        form.email.data, purpose="save-return"
-    ):
-        form.email.errors = [TOO_MANY_EMAILS]
-    elif form.validate_on_submit():
-        save_return.save(
-            draft,
-            email=form.email.data,
-            question=form.question.data,
-            answer=form.answer.data,
-            return_url=url_for("public.carry_on", token=""),
-        )
-        # This browser forgets the answers: on a shared computer nobody else can see them.
-        _forget(kind)
-        return render_template(
-            "public/saved.html",
-            email=form.email.data,
-            days=days,
-            help_box=_help_box(role_of(draft)),
-        )
+    # A POST's draft is a `Draft` (`_draft_for`).
+    if isinstance(draft, Draft) and form.validate_on_submit():
+        if not sending_limits.allow_email_to(form.email.data, purpose="save-return"):
+            form.email.errors = [TOO_MANY_EMAILS]
+        else:
+            save_return.save(
+                draft,
+                email=form.email.data,
+                question=form.question.data,
+                answer=form.answer.data,
+                return_url=url_for("public.carry_on", token=""),
+            )
+            # This browser forgets the answers: on a shared computer nobody else can see
+            # them.
+            _forget(kind)
+            return render_template(
+                "public/saved.html",
+                email=form.email.data,
+                days=days,
+                help_box=_help_box(role_of(draft)),
+            )
     back = _step_url(kind, step if step in STEP_SLUGS else FIRST_STEP)
     return kept_pages.form_page(
         "public/save-for-later.html", form, back_url=back, help_box=_help_box(role_of(draft))

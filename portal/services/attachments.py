@@ -143,10 +143,10 @@ def scan(content: bytes) -> str:
     return "clean"
 
 
-def for_draft(draft: Draft) -> list[Attachment]:
+def for_draft(draft_id: str) -> list[Attachment]:
     return list(
         db.session.scalars(
-            sa.select(Attachment).where(Attachment.draft_id == draft.id).order_by(Attachment.id)
+            sa.select(Attachment).where(Attachment.draft_id == draft_id).order_by(Attachment.id)
         )
     )
 
@@ -256,7 +256,7 @@ def add_to_draft(draft: Draft, filename: str, content: bytes) -> Attachment | No
     config = current_app.config
     limit = int(config["ATTACHMENT_MAX_FILES"])
     # Said at once, before any checking; _files_under_lock decides.
-    if len(for_draft(draft)) >= limit:
+    if len(for_draft(draft.id)) >= limit:
         raise _too_many(limit)
     stored, attachment = _kept(filename, content)
     draft_id = draft.id

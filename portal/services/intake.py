@@ -6,7 +6,7 @@ in the public side commits.
 
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, cast
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.database import utcnow
+from portal.database import read_now, utcnow
 from portal.domain import contact_safety
 from portal.domain.answers import still_applying
 from portal.domain.channels import Channel, check_received_on
@@ -36,6 +36,7 @@ from portal.domain.types import (
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Attachment, Case, Draft, ReferenceCounter, Staff, Submission, rows
+from portal.models.draft import ShownDraft
 from portal.services import (
     attachments,
     audit,
@@ -84,12 +85,52 @@ def find_draft(
         return None
     draft, token = found
     routing_data.note_mark(token)
-    if draft.saved_until is not None:
-        return None  # saved for later: only the emailed link and its check bring it back
+    return draft if _open(draft.saved_until, draft.updated_at, now) else None
+
+
+def _open(saved_until: datetime | None, updated_at: datetime, now: datetime | None) -> bool:
+    """A draft can be shown: not saved for later (only the emailed link and its check
+    bring that back) and not expired."""
     lifetime = timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
-    if draft.updated_at < (now or utcnow()) - lifetime:
+    return saved_until is None and updated_at >= (now or utcnow()) - lifetime
+
+
+def find_draft_to_show(
+    draft_id: str | None, *, checked: bool = False, now: datetime | None = None
+) -> ShownDraft | None:
+    """`find_draft` for a page that only shows the draft: its answers without the ORM,
+    in one statement with no transaction (`database.read_now`; issue 19). `checked`:
+    with the rows kept for check your answers, and whether it has files."""
+    if not draft_id:
         return None
-    return draft
+    found = read_now(db.engine, _shown_draft_query(checked), {"draft_id": draft_id})
+    if not found:
+        return None
+    row = found[0]
+    routing_data.note_mark(row.mark)
+    if not _open(row.saved_until, row.updated_at, now):
+        return None
+    shown = ShownDraft(row.id, row.kind, row.answers, row.complete, row.help_shown_at)
+    return replace(shown, checked=row.checked, has_files=row.has_files) if checked else shown
+
+
+@cache
+def _shown_draft_query(checked: bool) -> "sa.Select[Any]":
+    drafts = Draft.__table__.c
+    columns: list[Any] = [
+        drafts.id,
+        drafts.kind,
+        drafts.answers,
+        drafts.complete,
+        drafts.saved_until,
+        drafts.updated_at,
+        drafts.help_shown_at,
+        routing_data.mark().label("mark"),
+    ]
+    if checked:
+        files = sa.exists().where(Attachment.draft_id == drafts.id)
+        columns += [drafts.checked, files.label("has_files")]
+    return sa.select(*columns).where(drafts.id == sa.bindparam("draft_id"))
 
 
 @cache
@@ -133,9 +174,12 @@ def save_step(
     db.session.commit()
 
 
-def keep_checked(draft: Draft, checked: dict[str, Any]) -> None:
+def keep_checked(draft: Draft | ShownDraft, checked: dict[str, Any]) -> None:
     """The steps that passed their checks, as check your answers shows them."""
-    draft.checked = checked
+    if isinstance(draft, Draft):
+        draft.checked = checked
+    else:  # read outside the session: only this column is written
+        db.session.execute(sa.update(Draft).where(Draft.id == draft.id).values(checked=checked))
     db.session.commit()
 
 
@@ -175,7 +219,7 @@ def delete_expired_drafts(*, now: datetime | None = None) -> int:
     )
     ids = list(db.session.scalars(sa.select(Draft.id).where(expired)))
     for draft in db.session.scalars(sa.select(Draft).where(Draft.id.in_(ids))):
-        for attachment in attachments.for_draft(draft):
+        for attachment in attachments.for_draft(draft.id):
             attachments.remove_from_draft(draft, attachment.id)
     db.session.execute(sa.delete(Draft).where(Draft.id.in_(ids)))
     db.session.commit()

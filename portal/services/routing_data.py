@@ -63,7 +63,8 @@ def mark() -> sa.ScalarSelect[str]:
 
 
 def note_mark(token: str | None) -> None:
-    """The mark as a statement of this transaction read it: `current` need not read it."""
+    """The mark as a statement of this transaction read it (or, before any began, a read
+    outside one: `intake.find_draft_to_show`): `current` need not read it."""
     session = db.session()
     session.info["routing_mark"] = (session.get_transaction(), token)
 
@@ -77,7 +78,8 @@ def current() -> RoutingData:
     if memo is not None and transaction is not None and memo[0] is transaction:
         return memo[1]  # type: ignore[no-any-return]
     noted = session.info.pop("routing_mark", None)
-    if noted is not None and transaction is not None and noted[0] is transaction:
+    # Noted in this transaction, or (None) by a read outside any before one began.
+    if noted is not None and noted[0] is transaction:
         token = noted[1]
     else:
         token = session.scalar(sa.select(mark()))

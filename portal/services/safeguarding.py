@@ -34,6 +34,7 @@ from portal.domain.safeguarding import Signal, Strength, assess
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
 from portal.models import Case, Draft, Staff, Submission, UnsentConcern
+from portal.models.draft import DraftAnswers, ShownDraft
 from portal.models.submission import urgent
 from portal.services import audit, outbox
 from portal.services.routing_rules import team_named
@@ -157,12 +158,20 @@ def level(signs: Iterable[Mapping[str, str]]) -> Strength | None:
 # --- the journey: help shown, asked again, contact today ----------------------------------
 
 
-def help_shown(draft: Draft, *, now: datetime | None = None) -> None:
+def help_shown(draft: Draft | ShownDraft, *, now: datetime | None = None) -> None:
     """The person has seen the help page or been asked again: from now on a child who
     leaves without sending becomes a task for staff after the hour (the page says so)."""
-    if draft.help_shown_at is None:
+    if draft.help_shown_at is not None:
+        return
+    if isinstance(draft, Draft):
         draft.help_shown_at = now or utcnow()
-        db.session.commit()
+    else:  # read outside the session (the page shown): the first time is the one kept
+        db.session.execute(
+            sa.update(Draft)
+            .where(Draft.id == draft.id, Draft.help_shown_at.is_(None))
+            .values(help_shown_at=now or utcnow())
+        )
+    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,7 @@ class ContactToday:
     by: str | None  # the phone number or email address to use
 
 
-def contact_today_of(draft: Draft | None) -> ContactToday | None:
+def contact_today_of(draft: DraftAnswers | None) -> ContactToday | None:
     if draft is None:
         return None
     typed = draft.answers.get(CONTACT_TODAY)
@@ -180,7 +189,7 @@ def contact_today_of(draft: Draft | None) -> ContactToday | None:
     return ContactToday(_one(typed.get("contact_today")) == "yes", _one(typed.get("reach")) or None)
 
 
-def known_contact(draft: Draft) -> dict[str, str]:
+def known_contact(draft: DraftAnswers) -> dict[str, str]:
     """The phone number and email address the person has already given us, if any."""
     contact = draft.answers.get("contact", {})
     known = {name: _one(contact.get(name)).strip() for name in ("phone", "email")}

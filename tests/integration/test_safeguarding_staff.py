@@ -238,6 +238,27 @@ def test_an_alert_someone_acted_on_is_never_sent_again(client: FlaskClient) -> N
 # --- a child's help page left unsent ------------------------------------------------------------
 
 
+def test_the_help_page_only_looked_at_starts_the_hour_and_a_second_look_does_not_move_it(
+    client: FlaskClient,
+) -> None:
+    """A child who reads "Get help now" and closes the tab without pressing anything:
+    the page, shown without a transaction, still notes when they first saw it (the hour
+    before a task for staff counts from then, as the next test shows)."""
+    journey = Journey(client, "complaint")
+    journey.answer("who-are-you", answers_for("complaint", "child")["who-are-you"])
+    help_page = journey.post("are-you-safe", {"in_danger": "yes"}).location
+    shown_at = sa.select(Draft.help_shown_at)
+
+    assert db.session.scalars(shown_at).one() is None
+    before = datetime.now(UTC)
+    assert client.get(help_page).status_code == 200
+    first = db.session.scalars(shown_at).one()
+    assert first is not None and before <= first <= datetime.now(UTC)
+
+    assert client.get(help_page).status_code == 200
+    assert db.session.scalars(shown_at).one() == first
+
+
 def test_a_childs_help_page_left_unsent_for_an_hour_becomes_a_task_with_what_was_written(
     app: Flask, client: FlaskClient, smtp: SmtpServer
 ) -> None:
