@@ -100,6 +100,7 @@ def test_a_tracking_page_is_shown_after_its_connections_were_ended(
 
     case = new_complaint()
     path = urlsplit(correspondence.new_tracking_url(case)).path
+    reference = case.reference  # (the case's object is let go with the session, below)
     db.session.commit()
     assert client.get(path).status_code == 200
     db.session.remove()
@@ -110,7 +111,7 @@ def test_a_tracking_page_is_shown_after_its_connections_were_ended(
     for _ in range(4):
         page = client.get(path)
         assert page.status_code == 200
-        assert case.reference in page.text
+        assert reference in page.text
 
 
 @pytest.mark.usefixtures("postgresql")
