@@ -14,6 +14,10 @@ three letters": another parent's complaint (recorded by intake.record_submission
 three letters of about 1 KB each in the markup staff write (paragraphs, lists, bold, a
 link), kept by correspondence.send as a member of staff's message and a response letter
 are (the tracking page of public_speed's case has none).
+
+`--round-trips` (PostgreSQL): instead of timing, counts each view's round trips to the
+database (every answer psycopg waits for ends with the server's ReadyForQuery: libpq's
+trace of the connection, `PQtrace`) and prints the messages of the last view.
 """
 
 import argparse
@@ -26,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from common import create_database, make_app
 from public_speed import KEY, Page, pages_of, prepare
 from yardstick import bare_app
@@ -105,6 +110,77 @@ def with_three_letters(app: Any) -> Page:
     return Page("Tracking page, three letters", "/track/" + link.split("/track/", 1)[1])
 
 
+def count_round_trips(app: Any, pages: list[Page], views: int) -> None:
+    """Each page viewed `views` times after 20 to warm up, every connection taken from
+    the pool traced by libpq (the tracing is begun before the portal's own checkout
+    listener sends anything, and ended after the pool's reset)."""
+    from psycopg import pq
+
+    from portal.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.driver != "psycopg":
+        sys.exit("--round-trips counts PostgreSQL's messages (psycopg): set DATABASE_URL")
+    trace = Path(tempfile.mkdtemp(prefix="portal-trace-")) / "trace.txt"
+    tracing = False
+
+    with trace.open("w") as out:
+
+        def taken(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+            if tracing:
+                dbapi_connection.pgconn.trace(out.fileno())
+                dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+
+        def given_back(dbapi_connection: Any, record: Any) -> None:
+            if tracing and dbapi_connection is not None:
+                dbapi_connection.pgconn.untrace()
+
+        sa.event.listen(engine, "checkout", taken, insert=True)
+        sa.event.listen(engine, "checkin", given_back)
+        print("| Page | round trips a view | the last view's |\n|---|---|---|")
+        for page in pages:
+            client = app.test_client()
+            if page.cookie:
+                client.set_cookie("session", page.cookie.removeprefix("session="))
+            for _ in range(20):
+                client.get(page.path)
+            out.seek(0)
+            out.truncate()
+            tracing = True
+            for _ in range(views):
+                reply = client.get(page.path)
+                assert reply.status_code == page.status, (page.path, reply.status_code)
+            tracing = False
+            out.flush()
+            lines = trace.read_text().splitlines()
+            trips = [_round_trip(sent) for sent in _split_at_answers(lines)]
+            each = len(trips) / views
+            print(f"| {page.name} | {each:g} | {', '.join(trips[-round(each) :])} |")
+
+
+def _split_at_answers(lines: list[str]) -> list[list[str]]:
+    """The messages sent before each ReadyForQuery: one list a round trip."""
+    trips, sent = [], []
+    for line in lines:
+        kind, _, message, *rest = line.split("\t") + ["", "", ""]
+        if kind == "F" and message:  # (a statement's text runs on over lines)
+            sent.append(f"{message}\t{rest[0]}")
+        elif message == "ReadyForQuery":
+            trips.append(sent)
+            sent = []
+    return trips
+
+
+def _round_trip(sent: list[str]) -> str:
+    """BEGIN, ROLLBACK or another statement sent as text; a statement parsed (planned)
+    now, or one prepared before (only bound and run)."""
+    first, _, text = sent[0].partition("\t") if sent else ("?", "", "")
+    if first == "Query":
+        return text.strip().strip('"').split(None, 1)[0]
+    return "a statement, parsed" if first == "Parse" else "a statement, prepared before"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--page", action="append", default=[], help="a part of a page's name")
@@ -113,6 +189,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--callers", default="", help="with --profile: who calls these")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--round-trips", action="store_true", help="PostgreSQL: count them")
     args = parser.parse_args()
 
     target = create_database(Path(tempfile.mkdtemp(prefix="portal-page-")), filename="page.db")
@@ -130,6 +207,9 @@ def main() -> None:
             print("\n".join(p.name for p in pages))
             return
         chosen = [p for p in pages if not args.page or any(w in p.name for w in args.page)]
+        if args.round_trips:
+            count_round_trips(app, chosen, args.requests)
+            return
         bare = bare_app(app).test_client()
         print("| Page | ms | bare ms | × |\n|---|---|---|---|")
         for page in chosen:
