@@ -132,7 +132,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     with app.app_context():
-        watch_connections(db.engine, ping_by_beginning=ping_by_beginning)
+        watch_connections(
+            db.engine,
+            ping_by_beginning=ping_by_beginning,
+            refuse_writes=app.config["REFUSE_WRITES_WHILE_READING"],
+        )
 
     @app.teardown_request
     def stop_reading_at_the_end(error: BaseException | None) -> None:

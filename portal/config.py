@@ -45,6 +45,10 @@ class Config:
     # false: every page made in full, as a way out if one were ever in doubt.
     KEPT_PAGES = _env("KEPT_PAGES", "true") == "true"
     KEPT_PAGES_CHECK = False
+    # A statement that writes, on a connection a page took only to read, refused
+    # (portal/database.py, `watch_connections`): a check for the portal's bugs, on in the
+    # tests and development, off in production (it costs every statement a little).
+    REFUSE_WRITES_WHILE_READING = _env("PORTAL_ENV", "production") == "development"
 
     PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(24 * 3600)))
     # A session that has not changed is signed again (its cookie sent again) once its
@@ -294,3 +298,4 @@ class TestConfig(Config):
     # Every page shown from a kept page is made again in full and compared
     # (portal/public/kept_pages.py): the whole suite checks the kept pages.
     KEPT_PAGES_CHECK = True
+    REFUSE_WRITES_WHILE_READING = True

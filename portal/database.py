@@ -58,7 +58,8 @@ _READS = ("SELECT", "WITH")
 
 class WriteWhileReading(RuntimeError):
     """A statement that writes, sent on a connection taken only to read (no transaction
-    would hold it): a view marked as reading only that writes is a bug."""
+    would hold it): a view marked as reading only that writes is a bug, which the tests
+    find (`REFUSE_WRITES_WHILE_READING`)."""
 
 
 def read_now(
@@ -87,8 +88,9 @@ def read_only_from_now(session: Session) -> None:
     """The rest of `session`'s work in this request reads outside any transaction: for
     a view that only shows what it reads (on PostgreSQL each statement is then one round
     trip, with no BEGIN or ROLLBACK around them). A statement that writes on that
-    connection is refused (`WriteWhileReading`). A session in a transaction already is
-    left as it is. `stop_reading` ends it, when the request does."""
+    connection is refused (`WriteWhileReading`, in the tests and development). A session
+    in a transaction already is left as it is. `stop_reading` ends it, when the request
+    does."""
     if session.in_transaction():
         return
     reading = _READING_NOW.set(True)
@@ -106,18 +108,22 @@ def stop_reading(session: Session) -> None:
         session.rollback()
 
 
-def watch_connections(engine: sa.Engine, *, ping_by_beginning: bool) -> None:
+def watch_connections(engine: sa.Engine, *, ping_by_beginning: bool, refuse_writes: bool) -> None:
     """How the portal takes a connection from the pool and gives it back.
 
-    - Reading only (`_READING_NOW`): marked, so that a statement that writes is refused.
-      On PostgreSQL (psycopg) it is put in autocommit, which psycopg sets without a word
-      to the server; it is checked without a round trip (a connection the server ended,
-      at a restart, has the server's goodbye waiting to be read, or is closed); and it
-      is put back out of autocommit when it returns.
+    - Reading only (`_READING_NOW`), with `ping_by_beginning`: put in autocommit, which
+      psycopg sets without a word to the server; checked without a round trip (a
+      connection the server ended, at a restart, has the server's goodbye waiting to be
+      read, or is closed); put back out of autocommit when it returns.
     - Otherwise, with `ping_by_beginning` (PostgreSQL through psycopg, `pool_pre_ping`
       asked for): checked by the BEGIN of its transaction, sent at once, instead of
       `pool_pre_ping`'s SELECT 1 before it (one round trip a request instead of two;
       psycopg sends no BEGIN of its own while one is open).
+    - With `refuse_writes` (the tests and development: `REFUSE_WRITES_WHILE_READING`), a
+      statement that writes on a connection taken for reading is refused. It is a check
+      for the portal's own bugs, not a defence: a listener on every statement makes
+      SQLAlchemy run its statement events for each one (about 0.1 ms a page), so
+      production goes without it.
 
     A connection that fails its check is dropped and another taken, as with
     `pool_pre_ping`: a restarted database costs no request."""
@@ -128,30 +134,36 @@ def watch_connections(engine: sa.Engine, *, ping_by_beginning: bool) -> None:
         def described_plainly(dbapi_connection: Any, record: Any) -> None:
             dbapi_connection.cursor_factory = _plain_description_cursor()
 
-    @sa.event.listens_for(engine, "checkout")
-    def taken(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        reading = _READING_NOW.get()
-        record.info["reading_now"] = reading
-        if ping_by_beginning and reading:
-            _read_outside_transaction(dbapi_connection, record)
-        elif ping_by_beginning:
-            _begin(dbapi_connection)
+    if ping_by_beginning:
 
-    @sa.event.listens_for(engine, "checkin")
-    def given_back(dbapi_connection: Any, record: Any) -> None:
-        if record.info.pop("autocommit_to_undo", False) and dbapi_connection is not None:
-            try:
-                dbapi_connection.autocommit = False
-            except Exception:  # the connection broke while reading: not used again
-                record.invalidate()
-        record.info["reading_now"] = False
+        @sa.event.listens_for(engine, "checkout")
+        def checked(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+            if _READING_NOW.get():
+                _read_outside_transaction(dbapi_connection, record)
+            else:
+                _begin(dbapi_connection)
 
-    @sa.event.listens_for(engine, "before_cursor_execute")
-    def refuse_writes_while_reading(
-        connection: sa.Connection, cursor: Any, statement: str, *args: Any
-    ) -> None:
-        if connection.info.get("reading_now") and not statement.lstrip().upper().startswith(_READS):
-            raise WriteWhileReading(statement.split(None, 1)[0])
+        @sa.event.listens_for(engine, "checkin")
+        def given_back(dbapi_connection: Any, record: Any) -> None:
+            if record.info.pop("autocommit_to_undo", False) and dbapi_connection is not None:
+                try:
+                    dbapi_connection.autocommit = False
+                except Exception:  # the connection broke while reading: not used again
+                    record.invalidate()
+
+    if refuse_writes:
+
+        @sa.event.listens_for(engine, "checkout")
+        def taken(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+            record.info["reading_now"] = _READING_NOW.get()
+
+        @sa.event.listens_for(engine, "before_cursor_execute")
+        def refuse_writes_while_reading(
+            connection: sa.Connection, cursor: Any, statement: str, *args: Any
+        ) -> None:
+            reading = connection.info.get("reading_now")
+            if reading and not statement.lstrip().upper().startswith(_READS):
+                raise WriteWhileReading(statement.split(None, 1)[0])
 
 
 def _begin(dbapi_connection: Any) -> None:
