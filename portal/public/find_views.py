@@ -6,14 +6,14 @@ they match, so nobody can find out who has complained; it is rate-limited."""
 from flask import current_app, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from portal.extensions import db, limiter
+from portal.extensions import db, limit_posts
 from portal.public import bp
 from portal.public.forms import FindYourComplaintForm
 from portal.services import tracking
 
 
 @bp.route("/find-your-complaint", methods=["GET", "POST"])
-@limiter.limit(lambda: str(current_app.config["FIND_LINK_RATE_LIMIT"]), methods=["POST"])
+@limit_posts(lambda: str(current_app.config["FIND_LINK_RATE_LIMIT"]))
 def find_your_complaint() -> Response | str:
     form = FindYourComplaintForm()
     if form.validate_on_submit():

@@ -18,7 +18,7 @@ from portal.domain.access import Role
 from portal.domain.clock import london_date
 from portal.domain.journeys import CHECK_ANSWERS, STEP_SLUGS, previous_step, steps_for
 from portal.domain.types import Kind, SubmitterRole
-from portal.extensions import db, limiter
+from portal.extensions import db, limit_posts, limiter
 from portal.fields import PortalForm
 from portal.i18n import lazy_gettext as _l
 from portal.models import Draft, Staff
@@ -416,7 +416,7 @@ def check_you_are_safe(journey: str) -> Response | str:
 
 
 @bp.route("/<journey>/check-answers", methods=["GET", "POST"])
-@limiter.limit(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]), methods=["POST"])
+@limit_posts(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]))
 def check_answers(journey: str) -> Response | str:
     kind = _kind(journey)
     draft_id = session.get("drafts", {}).get(kind.value)
@@ -575,7 +575,7 @@ def track(reference: str, token: str) -> Response | str:
 
 
 @bp.route("/<journey>/save-for-later", methods=["GET", "POST"])
-@limiter.limit(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]), methods=["POST"])
+@limit_posts(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]))
 def save_for_later(journey: str) -> Response | str:
     kind = _kind(journey)
     draft = _draft_for(kind)
@@ -622,7 +622,7 @@ def _in_full(template: str, form: PortalForm, **context: Any) -> str:
 
 
 @bp.route("/continue/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@limit_posts("30 per hour")
 def carry_on(token: str) -> Response | str | tuple[str, int]:
     draft = save_return.find(token)
     if draft is None:

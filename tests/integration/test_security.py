@@ -349,6 +349,27 @@ def test_a_session_signed_with_an_old_secret_key_opens_only_while_it_is_a_fallba
     assert not opens(signed_with_old_key)
 
 
+def test_looking_at_check_your_answers_is_not_counted_against_sending(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The limit is on Send (a POST): a person who reads their answers over and over, or
+    opens save and come back later, can still send, and the limit still holds after."""
+    app.config["SUBMISSION_RATE_LIMIT"] = "2 per minute"
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    for _ in range(5):
+        journey.check_answers()
+        assert client.get(journey.url("save-for-later")).status_code == 200
+    journey.send_and_confirm()
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    journey.send_and_confirm()
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent"))
+    assert journey.send().status_code == 429
+    assert len(submissions()) == 2
+
+
 def test_sending_is_limited_per_address_and_what_was_typed_is_kept(
     app: Flask, client: FlaskClient
 ) -> None:
