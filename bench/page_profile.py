@@ -15,6 +15,10 @@ three letters of about 1 KB each in the markup staff write (paragraphs, lists, b
 link), kept by correspondence.send as a member of staff's message and a response letter
 are (the tracking page of public_speed's case has none).
 
+`--gc`: besides the times, the garbage collector's work during the page's views: how
+many collections of each generation a view, and the milliseconds they took (the median
+leaves out the views a collection fell on; the mean does not).
+
 `--round-trips` (PostgreSQL): instead of timing, counts each view's round trips to the
 database (every answer psycopg waits for ends with the server's ReadyForQuery: libpq's
 trace of the connection, `PQtrace`) and prints the messages of the last view.
@@ -22,6 +26,7 @@ trace of the connection, `PQtrace`) and prints the messages of the last view.
 
 import argparse
 import cProfile
+import gc
 import pstats
 import statistics
 import sys
@@ -110,6 +115,28 @@ def with_three_letters(app: Any) -> Page:
     return Page("Tracking page, three letters", "/track/" + link.split("/track/", 1)[1])
 
 
+class Collections:
+    """The collector's work while `counting`: collections by generation, and their time."""
+
+    def __init__(self) -> None:
+        self.counting = False
+        self.reset()
+
+    def reset(self) -> None:
+        self.collections = [0, 0, 0]
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def noted(self, phase: str, info: dict[str, int]) -> None:
+        if not self.counting:
+            return
+        if phase == "start":
+            self._started = time.thread_time()
+        else:
+            self.collections[info["generation"]] += 1
+            self.seconds += time.thread_time() - self._started
+
+
 def count_round_trips(app: Any, pages: list[Page], views: int) -> None:
     """Each page viewed `views` times after 20 to warm up, every connection taken from
     the pool traced by libpq (the tracing is begun before the portal's own checkout
@@ -190,6 +217,7 @@ def main() -> None:
     parser.add_argument("--callers", default="", help="with --profile: who calls these")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--round-trips", action="store_true", help="PostgreSQL: count them")
+    parser.add_argument("--gc", action="store_true", help="the collector's work a view")
     args = parser.parse_args()
 
     target = create_database(Path(tempfile.mkdtemp(prefix="portal-page-")), filename="page.db")
@@ -211,7 +239,13 @@ def main() -> None:
             count_round_trips(app, chosen, args.requests)
             return
         bare = bare_app(app).test_client()
-        print("| Page | ms | bare ms | × |\n|---|---|---|---|")
+        collector = Collections()
+        if args.gc:
+            gc.callbacks.append(collector.noted)
+            print("| Page | ms | bare ms | × | mean ms | collections a view (0/1/2) | ms in them |")
+            print("|---|---|---|---|---|---|---|")
+        else:
+            print("| Page | ms | bare ms | × |\n|---|---|---|---|")
         for page in chosen:
             client = app.test_client()  # keeps the session cookie it is given
             if page.cookie:
@@ -230,7 +264,9 @@ def main() -> None:
                 started = time.thread_time()
                 if profile:
                     profile.enable()
+                collector.counting = True
                 once()
+                collector.counting = False
                 if profile:
                     profile.disable()
                 ours.append(time.thread_time() - started)
@@ -238,7 +274,13 @@ def main() -> None:
                 bare.get("/")
                 theirs.append(time.thread_time() - started)
             a, b = statistics.median(ours) * 1000, statistics.median(theirs) * 1000
-            print(f"| {page.name} | {a:.2f} | {b:.2f} | {a / b:.2f}× |")
+            row = f"| {page.name} | {a:.2f} | {b:.2f} | {a / b:.2f}× |"
+            if args.gc:
+                each = "/".join(f"{n / args.requests:.2f}" for n in collector.collections)
+                row += f" {statistics.mean(ours) * 1000:.2f} | {each} |"
+                row += f" {collector.seconds * 1000 / args.requests:.3f} |"
+                collector.reset()
+            print(row)
             if profile:
                 stats = pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort)
                 if args.callers:
