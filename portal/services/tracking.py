@@ -64,13 +64,19 @@ _SENT = _WITH_ITS_STAGES.add_columns(_has_any(OmbudsmanEnquiry.submission_id))
 # The same with the case's invitation to the feedback questionnaire (None before one is
 # sent), and whether the case has any steps from the person, enquiries from the
 # ombudsman or messages from us: the page reads only those it has (a new case: one
-# statement, not four).
+# statement, not four). And whether the token given is one of the later links (each
+# message we send carries one): asked in the same statement, so a case's tracking page
+# is read in the same number of statements whichever link is used, or a wrong one.
 _FOR_THE_TRACKING_PAGE = (
     _WITH_ITS_STAGES.add_columns(
         FeedbackInvitation,
         _has_any(ComplainantStep.submission_id),
         _has_any(OmbudsmanEnquiry.submission_id),
         _has_any(Correspondence.submission_id),
+        sa.exists().where(
+            TrackingLink.submission_id == Submission.id,
+            TrackingLink.token_hash == sa.bindparam("token_hash"),
+        ),
     )
 ).outerjoin(FeedbackInvitation, FeedbackInvitation.submission_id == Submission.id)
 _LATER_LINKS = sa.select(TrackingLink.token_hash).where(
@@ -130,23 +136,35 @@ class Tracked:
 def tracking_page(reference: str, token: str) -> Tracked | None:
     """`find_for_tracking`, with the rest the page reads in the same statement."""
     found = (
-        db.session.execute(_FOR_THE_TRACKING_PAGE, {"reference": normalise_reference(reference)})
+        db.session.execute(
+            _FOR_THE_TRACKING_PAGE,
+            {"reference": normalise_reference(reference), "token_hash": hash_token(token)},
+        )
         .unique()
         .one_or_none()
     )
-    if found is None or not _token_matches(found[0], token):
+    if found is None:
         return None
-    return Tracked(*found)
+    *read, by_a_later_link = found
+    if not _token_matches(read[0], token, by_a_later_link=by_a_later_link):
+        return None
+    return Tracked(*read)
 
 
-def _token_matches(submission: Submission | None, token: str) -> bool:
+def _token_matches(
+    submission: Submission | None, token: str, *, by_a_later_link: bool | None = None
+) -> bool:
+    """Whether `token` opens the case's tracking page: the first link's, or a later
+    message's own (services/correspondence.py), which `by_a_later_link` says when the
+    statement that read the case asked already."""
     expected = submission.tracking_token_hash if submission else _NO_SUCH_HASH
     given = hash_token(token)
     matches = hmac.compare_digest(given, expected or _NO_SUCH_HASH)
     if submission is not None and not matches:
-        # A later message carries a link of its own (services/correspondence.py).
-        later = db.session.scalars(_LATER_LINKS, {"case_id": submission.id})
-        matches = any(hmac.compare_digest(given, known) for known in later)
+        if by_a_later_link is None:
+            later = db.session.scalars(_LATER_LINKS, {"case_id": submission.id})
+            by_a_later_link = any(hmac.compare_digest(given, known) for known in later)
+        matches = by_a_later_link
     return submission is not None and matches and bool(expected)
 
 

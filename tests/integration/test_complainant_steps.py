@@ -7,6 +7,7 @@ import io
 import subprocess
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -41,6 +42,7 @@ from portal.services import (
     cases,
     clock,
     complainant_steps,
+    correspondence,
     ombudsman,
     outbox,
     safeguarding,
@@ -612,6 +614,28 @@ def test_the_tracking_page_reads_steps_enquiries_and_messages_only_when_the_case
     assert found is not None and found.has_enquiries
     assert found.progress() == clock.progress_of(found.submission)
     assert found.progress().ombudsman
+
+
+def test_a_later_messages_link_is_checked_in_the_statement_that_reads_the_case(
+    app: Flask,
+) -> None:
+    """Each message we send carries a link of its own (correspondence.new_tracking_url):
+    the page it opens is read in one statement, as the first link's is (issue 19: each
+    statement a round trip), and neither another case's link nor a made-up token opens
+    it."""
+    reference, other = a_case(), a_case()
+    later = urlsplit(correspondence.new_tracking_url(the_case(reference))).path
+    elsewhere = urlsplit(correspondence.new_tracking_url(the_case(other))).path
+    db.session.commit()
+    client = browser(app)
+    response, sent = statements_of(client, later)
+    assert response.status_code == 200
+    assert reference in read(response).text
+    assert len(sent) == 1
+    token_of_the_other_case = elsewhere.rstrip("/").rsplit("/", 1)[-1]
+    assert client.get(f"/track/{reference}/{token_of_the_other_case}").status_code == 404
+    assert client.get(f"/track/{reference}/{'x' * 32}").status_code == 404
+    assert client.get(elsewhere).status_code == 200
 
 
 # --- a copy of what they sent --------------------------------------------------------------------
