@@ -61,27 +61,27 @@ def _has_any(foreign_key: InstrumentedAttribute[int]) -> sa.Exists:
 # The same with whether the case has any of the ombudsman's enquiries, which the rules'
 # reading of its progress (clock.progress_of) reads: a new case has none.
 _SENT = _WITH_ITS_STAGES.add_columns(_has_any(OmbudsmanEnquiry.submission_id))
+# Whether the token given is one of the case's later links (each message we send
+# carries one): asked in the statement that reads the case, so a page reached by a link
+# is read in the same statements whichever link it was, or a wrong one.
+_A_LATER_LINK = sa.exists().where(
+    TrackingLink.submission_id == Submission.id,
+    TrackingLink.token_hash == sa.bindparam("token_hash"),
+)
+_FOR_A_LINK = _WITH_ITS_STAGES.add_columns(_A_LATER_LINK)
 # The same with the case's invitation to the feedback questionnaire (None before one is
 # sent), and whether the case has any steps from the person, enquiries from the
 # ombudsman or messages from us: the page reads only those it has (a new case: one
-# statement, not four). And whether the token given is one of the later links (each
-# message we send carries one): asked in the same statement, so a case's tracking page
-# is read in the same number of statements whichever link is used, or a wrong one.
+# statement, not four).
 _FOR_THE_TRACKING_PAGE = (
     _WITH_ITS_STAGES.add_columns(
         FeedbackInvitation,
         _has_any(ComplainantStep.submission_id),
         _has_any(OmbudsmanEnquiry.submission_id),
         _has_any(Correspondence.submission_id),
-        sa.exists().where(
-            TrackingLink.submission_id == Submission.id,
-            TrackingLink.token_hash == sa.bindparam("token_hash"),
-        ),
+        _A_LATER_LINK,
     )
 ).outerjoin(FeedbackInvitation, FeedbackInvitation.submission_id == Submission.id)
-_LATER_LINKS = sa.select(TrackingLink.token_hash).where(
-    TrackingLink.submission_id == sa.bindparam("case_id")
-)
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,19 @@ def find_sent(reference: str) -> SentCase | None:
 
 
 def find_for_tracking(reference: str, token: str) -> Submission | None:
-    found = db.session.scalars(_WITH_ITS_STAGES, {"reference": normalise_reference(reference)})
-    submission = found.unique().one_or_none()
-    return submission if _token_matches(submission, token) else None
+    found = (
+        db.session.execute(
+            _FOR_A_LINK,
+            {"reference": normalise_reference(reference), "token_hash": hash_token(token)},
+        )
+        .unique()
+        .one_or_none()
+    )
+    if found is None:
+        return None
+    submission, by_a_later_link = found
+    opens = _token_matches(submission, token, by_a_later_link=by_a_later_link)
+    return submission if opens else None
 
 
 @dataclass(frozen=True)
@@ -151,21 +161,13 @@ def tracking_page(reference: str, token: str) -> Tracked | None:
     return Tracked(*read)
 
 
-def _token_matches(
-    submission: Submission | None, token: str, *, by_a_later_link: bool | None = None
-) -> bool:
+def _token_matches(submission: Submission, token: str, *, by_a_later_link: bool) -> bool:
     """Whether `token` opens the case's tracking page: the first link's, or a later
-    message's own (services/correspondence.py), which `by_a_later_link` says when the
-    statement that read the case asked already."""
-    expected = submission.tracking_token_hash if submission else _NO_SUCH_HASH
-    given = hash_token(token)
-    matches = hmac.compare_digest(given, expected or _NO_SUCH_HASH)
-    if submission is not None and not matches:
-        if by_a_later_link is None:
-            later = db.session.scalars(_LATER_LINKS, {"case_id": submission.id})
-            by_a_later_link = any(hmac.compare_digest(given, known) for known in later)
-        matches = by_a_later_link
-    return submission is not None and matches and bool(expected)
+    message's own (services/correspondence.py), which the statement that read the case
+    asked (`by_a_later_link`)."""
+    expected = submission.tracking_token_hash
+    matches = hmac.compare_digest(hash_token(token), expected or _NO_SUCH_HASH)
+    return bool(expected) and (matches or by_a_later_link)
 
 
 # --- "Find your complaint": a fresh link for someone who lost theirs (issue 17) ------------

@@ -636,6 +636,11 @@ def test_a_later_messages_link_is_checked_in_the_statement_that_reads_the_case(
     assert client.get(f"/track/{reference}/{token_of_the_other_case}").status_code == 404
     assert client.get(f"/track/{reference}/{'x' * 32}").status_code == 404
     assert client.get(elsewhere).status_code == 200
+    # The pages for replying and the rest, reached from the same link, the same way.
+    response, sent = statements_of(client, f"{later}/reply")
+    assert response.status_code == 200
+    assert not any(statement.startswith("SELECT tracking_links") for statement in sent)
+    assert client.get(f"/track/{reference}/{token_of_the_other_case}/reply").status_code == 404
 
 
 # --- a copy of what they sent --------------------------------------------------------------------
