@@ -2,7 +2,8 @@
 
 import select
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
@@ -66,6 +67,16 @@ class WriteWhileReading(RuntimeError):
     find (`REFUSE_WRITES_WHILE_READING`)."""
 
 
+@contextmanager
+def _reading() -> Iterator[None]:
+    """A connection taken from the pool meanwhile is taken for reading only."""
+    reading = _READING_NOW.set(True)
+    try:
+        yield
+    finally:
+        _READING_NOW.reset(reading)
+
+
 def read_now(
     engine: sa.Engine, statement: sa.Executable, parameters: Mapping[str, Any]
 ) -> Sequence[sa.Row[Any]]:
@@ -76,15 +87,12 @@ def read_now(
     the statement is replaced and the statement read once more, so a restarted database
     still costs no request."""
     for attempt in (1, 2):
-        reading = _READING_NOW.set(True)
         try:
-            with engine.connect() as connection:
+            with _reading(), engine.connect() as connection:
                 return connection.execute(statement, parameters).all()
         except sa.exc.DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise
-        finally:
-            _READING_NOW.reset(reading)
     raise AssertionError("unreachable")
 
 
@@ -98,11 +106,8 @@ def read_only_from_now(session: Session) -> None:
     costs about 0.08 ms). `stop_reading` ends it, when the request does."""
     if session.in_transaction() or session.get_bind() not in _READING_APART:
         return
-    reading = _READING_NOW.set(True)
-    try:
+    with _reading():
         session.connection()
-    finally:
-        _READING_NOW.reset(reading)
     session.info["reading_now"] = True
 
 

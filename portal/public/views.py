@@ -71,18 +71,22 @@ def _kind(journey: str) -> Kind:
     return kind
 
 
+def _draft_id(kind: Kind) -> str | None:
+    """The id of the person's draft of `kind`, kept in their session."""
+    drafts: dict[str, str] = session.get("drafts", {})
+    return drafts.get(kind.value)
+
+
 def _current_draft(kind: Kind, *, lock: bool = False) -> Draft | None:
-    draft_id = session.get("drafts", {}).get(kind.value)
-    return intake.find_draft(draft_id, lock=lock)
+    return intake.find_draft(_draft_id(kind), lock=lock)
 
 
 def _draft_for(kind: Kind) -> Draft | ShownDraft | None:
     """The person's draft of `kind`: for a POST, to change (`Draft`); for a GET, to show,
     read outside any transaction (`ShownDraft`)."""
-    draft_id = session.get("drafts", {}).get(kind.value)
     if request.method == "POST":
-        return intake.find_draft(draft_id)
-    return intake.find_draft_to_show(draft_id)
+        return _current_draft(kind)
+    return intake.find_draft_to_show(_draft_id(kind))
 
 
 def _remember(draft: Draft) -> None:
@@ -136,7 +140,7 @@ def question(journey: str, step: str) -> Response | str:
     kind = _kind(journey)
     if step not in STEP_SLUGS:
         abort(404)
-    draft_id = session.get("drafts", {}).get(kind.value)
+    draft_id = _draft_id(kind)
     if request.method == "POST":
         return _answer(kind, journey, step, intake.find_draft(draft_id))
     # Shown, not changed: the draft read outside any transaction.
@@ -419,7 +423,7 @@ def check_you_are_safe(journey: str) -> Response | str:
 @limit_posts(lambda: str(current_app.config["SUBMISSION_RATE_LIMIT"]))
 def check_answers(journey: str) -> Response | str:
     kind = _kind(journey)
-    draft_id = session.get("drafts", {}).get(kind.value)
+    draft_id = _draft_id(kind)
     if request.method == "POST":
         return _send(kind, journey, draft_id)
     # Shown: the draft read outside any transaction, one begun only to keep new rows.

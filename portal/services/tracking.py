@@ -5,6 +5,7 @@ link for someone who lost theirs ("Find your complaint")."""
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -104,19 +105,8 @@ def find_sent(reference: str) -> SentCase | None:
 
 
 def find_for_tracking(reference: str, token: str) -> Submission | None:
-    found = (
-        db.session.execute(
-            _FOR_A_LINK,
-            {"reference": normalise_reference(reference), "token_hash": hash_token(token)},
-        )
-        .unique()
-        .one_or_none()
-    )
-    if found is None:
-        return None
-    submission, by_a_later_link = found
-    opens = _token_matches(submission, token, by_a_later_link=by_a_later_link)
-    return submission if opens else None
+    read = _read_by_link(_FOR_A_LINK, reference, token)
+    return read[0] if read is not None else None
 
 
 @dataclass(frozen=True)
@@ -145,29 +135,23 @@ class Tracked:
 
 def tracking_page(reference: str, token: str) -> Tracked | None:
     """`find_for_tracking`, with the rest the page reads in the same statement."""
-    found = (
-        db.session.execute(
-            _FOR_THE_TRACKING_PAGE,
-            {"reference": normalise_reference(reference), "token_hash": hash_token(token)},
-        )
-        .unique()
-        .one_or_none()
-    )
+    read = _read_by_link(_FOR_THE_TRACKING_PAGE, reference, token)
+    return Tracked(*read) if read is not None else None
+
+
+def _read_by_link(statement: sa.Select[Any], reference: str, token: str) -> tuple[Any, ...] | None:
+    """What `statement` reads of the case with `reference` (its last column, whether
+    the token is one of the later links, taken off), if `token` opens the case's pages:
+    the first link's, or a later message's own (services/correspondence.py)."""
+    given = hash_token(token)
+    parameters = {"reference": normalise_reference(reference), "token_hash": given}
+    found = db.session.execute(statement, parameters).unique().one_or_none()
     if found is None:
         return None
     *read, by_a_later_link = found
-    if not _token_matches(read[0], token, by_a_later_link=by_a_later_link):
-        return None
-    return Tracked(*read)
-
-
-def _token_matches(submission: Submission, token: str, *, by_a_later_link: bool) -> bool:
-    """Whether `token` opens the case's tracking page: the first link's, or a later
-    message's own (services/correspondence.py), which the statement that read the case
-    asked (`by_a_later_link`)."""
-    expected = submission.tracking_token_hash
-    matches = hmac.compare_digest(hash_token(token), expected or _NO_SUCH_HASH)
-    return bool(expected) and (matches or by_a_later_link)
+    expected = read[0].tracking_token_hash
+    matches = hmac.compare_digest(given, expected or _NO_SUCH_HASH)
+    return tuple(read) if expected and (matches or by_a_later_link) else None
 
 
 # --- "Find your complaint": a fresh link for someone who lost theirs (issue 17) ------------
