@@ -760,3 +760,23 @@ def test_the_kind_filter_updates_the_queue_in_place(live_server: LiveServer, pag
     assert "1 open case" in page.locator("#queue-results [role=status]").inner_text()
     assert page.evaluate("() => window.stillTheSamePage === true"), "the whole page reloaded"
     assert page.get_by_label("Kind", exact=True).input_value() == "compliment"
+
+
+def test_enter_in_the_reference_box_searches_once(live_server: LiveServer, page: Page) -> None:
+    """Enter in a text box fires "change" and then "submit". Answered twice, the second
+    answer replaced the queue under whatever the person had opened in the first."""
+    refs = some_cases(live_server)
+    complaint = refs[Kind.COMPLAINT]
+    sign_in(page, live_server)
+    searches: list[str] = []
+    page.on("request", lambda r: searches.append(r.url) if "reference=" in r.url else None)
+    page.get_by_label("Reference", exact=True).fill(complaint)
+    page.get_by_label("Reference", exact=True).press("Enter")
+    row = page.locator(f"#row-{complaint}:only-child")
+    row.wait_for()
+    row.get_by_text(f"Actions for {complaint}").click()
+    page.wait_for_load_state("networkidle")
+    assert len(searches) == 1, searches
+    assert page.locator(f"#row-{complaint} details").get_attribute("open") is not None, (
+        "the row's actions closed: the queue was replaced"
+    )
