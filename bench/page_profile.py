@@ -19,6 +19,9 @@ are (the tracking page of public_speed's case has none).
 many collections of each generation a view, and the milliseconds they took (the median
 leaves out the views a collection fell on; the mean does not).
 
+`--gzip`: the page and the bare page both asked for gzip, as a browser asks (a page with
+no form is then compressed on every view; the bare page, as the start page, once).
+
 `--round-trips` (PostgreSQL): instead of timing, counts each view's round trips to the
 database (every answer psycopg waits for ends with the server's ReadyForQuery: libpq's
 trace of the connection, `PQtrace`) and prints the messages of the last view.
@@ -218,6 +221,7 @@ def main() -> None:
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--round-trips", action="store_true", help="PostgreSQL: count them")
     parser.add_argument("--gc", action="store_true", help="the collector's work a view")
+    parser.add_argument("--gzip", action="store_true", help="ask for gzip, as a browser does")
     args = parser.parse_args()
 
     target = create_database(Path(tempfile.mkdtemp(prefix="portal-page-")), filename="page.db")
@@ -239,6 +243,7 @@ def main() -> None:
             count_round_trips(app, chosen, args.requests)
             return
         bare = bare_app(app).test_client()
+        asked = {"Accept-Encoding": "gzip, deflate, br"} if args.gzip else {}
         collector = Collections()
         if args.gc:
             gc.callbacks.append(collector.noted)
@@ -252,12 +257,12 @@ def main() -> None:
                 client.set_cookie("session", page.cookie.removeprefix("session="))
 
             def once(client: Any = client, page: Any = page) -> None:
-                reply = client.get(page.path)
+                reply = client.get(page.path, headers=asked)
                 assert reply.status_code == page.status, (page.path, reply.status_code)
 
             for _ in range(20):
                 once()
-                bare.get("/")
+                bare.get("/", headers=asked)
             ours, theirs = [], []
             profile = cProfile.Profile() if args.profile else None
             for _ in range(args.requests):
@@ -271,7 +276,7 @@ def main() -> None:
                     profile.disable()
                 ours.append(time.thread_time() - started)
                 started = time.thread_time()
-                bare.get("/")
+                bare.get("/", headers=asked)
                 theirs.append(time.thread_time() - started)
             a, b = statistics.median(ours) * 1000, statistics.median(theirs) * 1000
             row = f"| {page.name} | {a:.2f} | {b:.2f} | {a / b:.2f}× |"
