@@ -140,25 +140,23 @@ def question(journey: str, step: str) -> Response | str:
     kind = _kind(journey)
     if step not in STEP_SLUGS:
         abort(404)
-    draft_id = _draft_id(kind)
-    if request.method == "POST":
-        return _answer(kind, journey, step, intake.find_draft(draft_id))
-    # Shown, not changed: the draft read outside any transaction.
-    draft = intake.find_draft_to_show(draft_id)
+    draft = _draft_for(kind)  # for a GET, read outside any transaction: only shown
     role = role_of(draft)
-    if step != FIRST_STEP and step not in steps_for(kind, role):
-        return _first_step_for(kind, role)
-    return _question_page(kind, journey, step, draft, role)
-
-
-def _answer(kind: Kind, journey: str, step: str, draft: Draft | None) -> Response | str:
-    """A question's answers posted: kept, valid or not; then the next page, or the same
-    page with what is wrong."""
-    role = role_of(draft)
-    if draft is None and step != FIRST_STEP:
+    if request.method == "POST" and draft is None and step != FIRST_STEP:
         return _keep_after_expiry(kind, step)
     if step != FIRST_STEP and step not in steps_for(kind, role):
         return _first_step_for(kind, role)
+    # Shown (a GET's draft is a `ShownDraft`, or none), or answered.
+    if request.method != "POST" or isinstance(draft, ShownDraft):
+        return _question_page(kind, journey, step, draft, role)
+    return _answer(kind, journey, step, draft, role)
+
+
+def _answer(
+    kind: Kind, journey: str, step: str, draft: Draft | None, role: SubmitterRole | None
+) -> Response | str:
+    """A question's answers posted: kept, valid or not; then the next page, or the same
+    page with what is wrong."""
     form = build_form(step, kind, role, request.form, draft)
     valid = form.validate()
     if draft is None:
