@@ -22,6 +22,16 @@ leaves out the views a collection fell on; the mean does not).
 `--gzip`: the page and the bare page both asked for gzip, as a browser asks (a page with
 no form is then compressed on every view; the bare page, as the start page, once).
 
+`--read-once`: each page's read of the database (the draft a question, check your answers,
+get help now and save and come back later read; the sent case the confirmation reads; the
+tracked case the tracking page reads) made at its first view and its result given again
+to every later one: what the page costs besides that read. The draft's rows are kept
+(`read_now`'s, in `intake`: the draft is made of them and its routing mark noted each
+time); the cases' objects are taken out of the session after the first view and given
+as they are. On PostgreSQL the
+connection each view takes for reading (`read_only_from_now`) is still taken. The
+yardstick is the same.
+
 `--round-trips` (PostgreSQL): instead of timing, counts each view's round trips to the
 database (every answer psycopg waits for ends with the server's ReadyForQuery: libpq's
 trace of the connection, `PQtrace`) and prints the messages of the last view.
@@ -29,6 +39,7 @@ trace of the connection, `PQtrace`) and prints the messages of the last view.
 
 import argparse
 import cProfile
+import functools
 import gc
 import pstats
 import statistics
@@ -211,6 +222,44 @@ def _round_trip(sent: list[str]) -> str:
     return "a statement, parsed" if first == "Parse" else "a statement, prepared before"
 
 
+class ReadOnce:
+    """The public pages' reads (module attributes the views call) made once: after a
+    page's warm-up (whose views have written what a view writes, such as the rows check
+    your answers keeps, or when get help now was first shown) the next read is kept and
+    given again to every later view (`--read-once`)."""
+
+    def __init__(self) -> None:
+        from portal.extensions import db
+        from portal.services import intake, tracking
+
+        self.keeping = False
+        self.kept: dict[object, Any] = {}
+
+        def once(read: Any, *, objects: bool) -> Any:
+            @functools.wraps(read)
+            def reading(*args: Any, **kwargs: Any) -> Any:
+                key = (read.__name__, repr(args), repr(sorted(kwargs.items())))
+                if not self.keeping:
+                    return read(*args, **kwargs)
+                if key not in self.kept:
+                    self.kept[key] = read(*args, **kwargs)
+                    if objects:  # kept as read: the request's rollback would expire them
+                        db.session.expunge_all()
+                return self.kept[key]
+
+            return reading
+
+        # The draft's statement (`find_draft_to_show`'s `read_now`): its rows kept, the
+        # rest done each time (the draft made of them, the routing mark noted).
+        intake.read_now = once(intake.read_now, objects=False)
+        tracking.find_sent = once(tracking.find_sent, objects=True)
+        tracking.tracking_page = once(tracking.tracking_page, objects=True)
+
+    def keep(self, keeping: bool) -> None:
+        self.keeping = keeping
+        self.kept.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--page", action="append", default=[], help="a part of a page's name")
@@ -222,6 +271,7 @@ def main() -> None:
     parser.add_argument("--round-trips", action="store_true", help="PostgreSQL: count them")
     parser.add_argument("--gc", action="store_true", help="the collector's work a view")
     parser.add_argument("--gzip", action="store_true", help="ask for gzip, as a browser does")
+    parser.add_argument("--read-once", action="store_true", help="each page's read made once")
     args = parser.parse_args()
 
     target = create_database(Path(tempfile.mkdtemp(prefix="portal-page-")), filename="page.db")
@@ -243,6 +293,7 @@ def main() -> None:
             count_round_trips(app, chosen, args.requests)
             return
         bare = bare_app(app).test_client()
+        reads = ReadOnce() if args.read_once else None
         asked = {"Accept-Encoding": "gzip, deflate, br"} if args.gzip else {}
         collector = Collections()
         if args.gc:
@@ -260,9 +311,13 @@ def main() -> None:
                 reply = client.get(page.path, headers=asked)
                 assert reply.status_code == page.status, (page.path, reply.status_code)
 
+            if reads:
+                reads.keep(False)
             for _ in range(20):
                 once()
                 bare.get("/", headers=asked)
+            if reads:
+                reads.keep(True)
             ours, theirs = [], []
             profile = cProfile.Profile() if args.profile else None
             for _ in range(args.requests):
