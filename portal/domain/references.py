@@ -6,6 +6,7 @@ services/intake.py) so two people sending at the same instant never share one.
 """
 
 import re
+import unicodedata
 
 REFERENCE_PATTERN = re.compile(r"^(?P<prefix>[A-Z]{2,6})-(?P<year>\d{4})-(?P<number>\d{4,})$")
 
@@ -16,11 +17,20 @@ def format_reference(prefix: str, year: int, number: int) -> str:
     return f"{prefix}-{year}-{number:04d}"
 
 
+def _cleaned(typed: str) -> str:
+    """What was typed, in capitals, each run of spaces, underscores and dashes one "-".
+    Any dash counts ("–", "—", the minus sign): phones and word processors change "-"
+    into them as it is typed. Full-width letters and digits, which some keyboards type,
+    are read as the plain ones (NFKC)."""
+    plain = unicodedata.normalize("NFKC", typed).strip().upper()
+    dashed = "".join("-" if c == "\u2212" or unicodedata.category(c) == "Pd" else c for c in plain)
+    return re.sub(r"[\s_-]+", "-", dashed)
+
+
 def _parts(typed: str) -> tuple[str, str, str] | None:
     """Prefix, year and number of a whole reference typed in any case, with spaces,
-    underscores or no dashes; None when what was typed is not one."""
-    cleaned = re.sub(r"[\s_]+", "-", typed.strip().upper())
-    match = re.match(r"^([A-Z]{2,6})-?(\d{4})-?(\d+)$", cleaned)
+    underscores, any kind of dash or none; None when what was typed is not one."""
+    match = re.match(r"^([A-Z]{2,6})-?(\d{4})-?(\d+)$", _cleaned(typed))
     return (match[1], match[2], match[3]) if match else None
 
 
@@ -39,7 +49,7 @@ def normalise_reference(typed: str) -> str:
     """What a person types ("csc 2026 42") as the stored form, when it can be read."""
     parts = _parts(typed)
     if parts is None:
-        return re.sub(r"[\s_]+", "-", typed.strip().upper())
+        return _cleaned(typed)
     prefix, year, number = parts
     return format_reference(prefix, int(year), int(number))
 

@@ -77,6 +77,20 @@ def test_the_reference_and_email_given_bring_a_new_link_that_opens_the_tracking_
     assert "tracking_link_sent" in actions
 
 
+def test_a_reference_typed_on_a_phone_with_its_own_dashes_brings_a_new_link(
+    client: FlaskClient, smtp: SmtpServer
+) -> None:
+    """A phone's keyboard turns "-" into "–" or "—" as it is typed."""
+    reference = a_case()
+    typed = reference.replace("-", " \u2014 ", 1).replace("-", "\u2013")
+
+    said = ask(client, typed, "pat.parent@example.com")
+    deliver()
+
+    assert "we have emailed a new link" in said
+    assert len(fresh_links(smtp, "pat.parent@example.com")) == 1
+
+
 def test_the_page_says_the_same_whatever_was_typed_and_sends_nothing_that_does_not_match(
     app: Flask, smtp: SmtpServer
 ) -> None:

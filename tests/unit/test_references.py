@@ -42,6 +42,14 @@ def test_numbers_start_at_one(number: int) -> None:
         "CSC_2026_42",
         "csc2026-0042",
         "CSC20260042",
+        # Dashes a phone or a word processor puts in for "-", and the minus sign.
+        "CSC\u20132026\u20130042",
+        "CSC \u2014 2026 \u2014 0042",
+        "CSC\u20112026\u20110042",
+        "CSC\u22122026\u22120042",
+        "CSC - 2026 - 0042",
+        # Full-width letters, digits and hyphen, which some keyboards type.
+        "\uff23\uff33\uff23\uff0d\uff12\uff10\uff12\uff16\uff0d\uff10\uff10\uff14\uff12",
     ],
 )
 def test_a_reference_typed_loosely_is_read_as_the_stored_one(typed: str) -> None:
@@ -66,6 +74,8 @@ def test_the_pattern_accepts_only_the_stored_form(text: str) -> None:
         ("CSC-2026-0042", ("CSC-2026-0042",)),
         ("csc 2026 42", ("CSC-2026-0042", "CSC-2026-42")),
         ("csc2026-00042", ("CSC-2026-0042", "CSC-2026-00042")),
+        ("csc\u20132026\u201342", ("CSC-2026-0042", "CSC-2026-42")),
+        ("2026\u20130042", ()),
         ("2026-0042", ()),
         ("0042", ()),
         ("CSC-2026-0000", ()),
