@@ -28,6 +28,7 @@ from wtforms import Field, Form, HiddenField
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
+from portal.domain.characters import plain
 from portal.domain.mobiles import uk_mobile
 from portal.domain.postcodes import is_uk_postcode, normalise_postcode
 from portal.i18n import lazy_gettext as _l
@@ -129,6 +130,13 @@ def postcode_text(value: Any) -> Any:
 def clean_text(value: Any) -> Any:
     """Filter for every free-text field: the one sanitising function."""
     return sanitise(value) if isinstance(value, str) else value
+
+
+def plain_characters(value: Any) -> Any:
+    """Filter for a phone number, after `clean_text`: kept in plain characters (a phone's
+    "–" as "-", a no-break space as a space: domain/characters.py), so that the case
+    search and "Find your complaint" find it as they read what is typed."""
+    return plain(value) if isinstance(value, str) else value
 
 
 # govuk-frontend-wtf's template for a widget is one line: import a GOV.UK macro, call it.

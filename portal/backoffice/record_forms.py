@@ -32,6 +32,7 @@ from portal.fields import (
     clean_text,
     email_address,
     max_length,
+    plain_characters,
     postcode_text,
     required,
     uk_phone,
@@ -132,7 +133,7 @@ class RecordForm(FlaskForm):
     )
     phone = StringField(
         "Phone number",
-        filters=[clean_text],
+        filters=[clean_text, plain_characters],
         validators=[max_length(40, "Phone number"), uk_phone()],
         widget=GovTextInput(),
     )

@@ -6,7 +6,8 @@ services/intake.py) so two people sending at the same instant never share one.
 """
 
 import re
-import unicodedata
+
+from portal.domain.characters import plain
 
 REFERENCE_PATTERN = re.compile(r"^(?P<prefix>[A-Z]{2,6})-(?P<year>\d{4})-(?P<number>\d{4,})$")
 
@@ -18,13 +19,9 @@ def format_reference(prefix: str, year: int, number: int) -> str:
 
 
 def _cleaned(typed: str) -> str:
-    """What was typed, in capitals, each run of spaces, underscores and dashes one "-".
-    Any dash counts ("–", "—", the minus sign): phones and word processors change "-"
-    into them as it is typed. Full-width letters and digits, which some keyboards type,
-    are read as the plain ones (NFKC)."""
-    plain = unicodedata.normalize("NFKC", typed).strip().upper()
-    dashed = "".join("-" if c == "\u2212" or unicodedata.category(c) == "Pd" else c for c in plain)
-    return re.sub(r"[\s_-]+", "-", dashed)
+    """What was typed in plain characters (any dash a "-": domain/characters.py) and
+    capitals, each run of spaces, underscores and dashes one "-"."""
+    return re.sub(r"[\s_-]+", "-", plain(typed).strip().upper())
 
 
 def _parts(typed: str) -> tuple[str, str, str] | None:

@@ -4,6 +4,7 @@ written with +44, 0044 or 0 (docs/casework.md, "Finding a case")."""
 
 import re
 
+from portal.domain.characters import plain
 from portal.domain.postcodes import UK_POSTCODE
 
 # What may separate the digits of a phone number as people write it. The database strips
@@ -21,7 +22,9 @@ def squeeze(typed: str) -> str:
 def phone_keys(typed: str) -> list[str]:
     """The ways a UK number may be kept, separators removed: 07700 900123 is also kept as
     +44 7700 900123, 0044 7700 900123 and +44 (0)7700 900123. Empty when what was typed
-    has too few digits to be a number (fewer than 7)."""
+    has too few digits to be a number (fewer than 7). Read in plain characters (any dash
+    a "-", a no-break space a space: domain/characters.py)."""
+    typed = plain(typed)
     digits = "".join(c for c in typed if c.isdigit())
     if len(digits) < 7 or len(digits) != len(
         typed.translate(str.maketrans("", "", PHONE_SEPARATORS))

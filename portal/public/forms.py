@@ -44,6 +44,7 @@ from portal.fields import (
     email_address,
     max_length,
     not_in_future,
+    plain_characters,
     postcode_text,
     required,
     translated_choices,
@@ -657,7 +658,7 @@ class ContactForm(QuestionForm):
     )
     phone = StringField(
         _l("Phone number"),
-        filters=[clean_text],
+        filters=[clean_text, plain_characters],
         validators=[max_length(40, _l("Phone number")), uk_phone()],
         widget=GovTextInput(),
     )
@@ -667,7 +668,7 @@ class ContactForm(QuestionForm):
             "Our texts only say that there is news, with a link to read it. They never say "
             "what you told us, but anyone who reads your phone will see they come from us."
         ),
-        filters=[clean_text],
+        filters=[clean_text, plain_characters],
         validators=[max_length(40, _l("Mobile phone number")), uk_mobile_number()],
         widget=GovTextInput(),
     )

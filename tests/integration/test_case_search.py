@@ -20,6 +20,7 @@ from backoffice_helpers import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+from journey_helpers import SAFE_EVERY_WAY, Journey, answers_for
 
 from portal.domain.access import Role
 from portal.domain.types import ContactPreference, Kind, SubmitterRole
@@ -120,11 +121,42 @@ def test_a_manager_finds_a_closed_case_by_the_childs_name_and_another_teams_memb
     assert references(find(own_team, name="Ashworth")) == {cases["closed_child"].reference}
 
 
+def test_a_number_typed_on_the_form_with_a_phones_dash_is_found_by_its_digits(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A phone's keyboard puts "–" for "-"; copied text brings no-break spaces. The number
+    is kept in plain characters, so the search (which strips the separators people
+    write) finds it by the digits staff type."""
+    contact = {
+        "name": "Alex Morgan",
+        "contact_preference": "phone",
+        "phone": "07700\u2013900\u00a0124",
+        "safe_to_contact": SAFE_EVERY_WAY,
+    }
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent", contact=contact))
+    journey.send_and_confirm()
+    kept = db.session.scalars(sa.select(Submission)).one()
+    assert kept.phone == "07700-900 124"
+
+    manager = browser(app)
+    sign_in_as_manager(manager)
+    assert references(find(manager, phone="07700 900124")) == {kept.reference}
+
+
 def test_what_people_type_is_normalised(app: Flask, cases: dict[str, Submission]) -> None:
     client = browser(app)
     sign_in_as_manager(client)
     phone = cases["phone"].reference
-    for typed in ("07700900123", "07700 900 123", "+447700900123", "0044 7700 900123"):
+    for typed in (
+        "07700900123",
+        "07700 900 123",
+        "+447700900123",
+        "0044 7700 900123",
+        "07700\u2013900\u2013123",  # a phone's own dashes
+        "07700\u00a0900\u00a0123",  # copied with no-break spaces
+        "\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10 \uff11\uff12\uff13",  # full-width
+    ):
         assert references(find(client, phone=typed)) == {phone}, typed
     postcode = cases["postcode"].reference
     for typed in ("nm23ab", " NM2  3AB"):

@@ -1,0 +1,38 @@
+"""Characters people type that mean the same as plain ones (domain/characters.py): the
+dashes phones and word processors put in for "-", the minus sign, no-break spaces and
+full-width letters and digits. References and phone numbers are read in the plain ones."""
+
+import pytest
+
+from portal.domain.characters import plain
+from portal.domain.search import phone_keys
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("CSC\u20132026\u20140042", "CSC-2026-0042"),  # en dash, em dash
+        ("07700\u2212900", "07700-900"),  # the minus sign
+        ("07700\u2011900", "07700-900"),  # the no-break hyphen
+        ("07700\u00a0900", "07700 900"),  # a no-break space
+        ("\uff23\uff33\uff23\uff0d\uff12\uff10", "CSC-20"),  # full width
+        ("Pat O\u2019Neil, 3\u20134 High St", "Pat O\u2019Neil, 3-4 High St"),
+    ],
+)
+def test_what_was_typed_is_read_in_plain_characters(typed: str, read: str) -> None:
+    assert plain(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "07700 900982",
+        "07700\u2013900\u2013982",
+        "07700 \u2014 900982",
+        "07700\u00a0900\u00a0982",
+        "+44\u20117700\u2011900982",
+        "\uff10\uff17\uff17\uff10\uff10\u3000\uff19\uff10\uff10\uff19\uff18\uff12",
+    ],
+)
+def test_a_phone_number_is_keyed_by_its_digits_whatever_separates_them(typed: str) -> None:
+    assert phone_keys(typed)[0] == "07700900982"
