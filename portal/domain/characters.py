@@ -1,16 +1,34 @@
 """Characters people type that mean the same as plain ones. Phones and word processors
-turn "-" into "–" or "—" as it is typed, and some people type the minus sign; some
-keyboards type full-width letters and digits, and text copied from a web page or a
-contact card carries no-break spaces. A reference or a phone number is read in the
-plain ones, so that it is found however it was typed."""
+turn "-" into "–" or "—" and "'" into "’" as it is typed, and some people type the minus
+sign; some keyboards type full-width letters and digits, and text copied from a web page
+or a contact card carries no-break spaces. A reference, a phone number, the answer to a
+save-and-return question and its emailed code are read in the plain ones, so that they
+are found, and match, however and on whatever device they were typed."""
 
 import unicodedata
 
 MINUS_SIGN = "\u2212"
+# Curly and other apostrophes and quotation marks, as the straight ones.
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",  # ‘
+        "\u2019": "'",  # ’ (a phone's apostrophe)
+        "\u201a": "'",  # ‚
+        "\u201b": "'",  # ‛
+        "\u02bc": "'",  # ʼ
+        "\u2032": "'",  # ′
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u201e": '"',  # „
+        "\u201f": '"',  # ‟
+        "\u2033": '"',  # ″
+    }
+)
 
 
 def plain(typed: str) -> str:
     """`typed` in Unicode's compatibility form (NFKC: full-width letters and digits and
-    the no-break space become the plain ones), with every dash a "-"."""
-    text = unicodedata.normalize("NFKC", typed)
+    the no-break space become the plain ones), with every dash a "-" and every apostrophe
+    or quotation mark a straight one."""
+    text = unicodedata.normalize("NFKC", typed).translate(_QUOTES)
     return "".join("-" if c == MINUS_SIGN or unicodedata.category(c) == "Pd" else c for c in text)

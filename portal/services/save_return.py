@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 from portal.database import utcnow
+from portal.domain.characters import plain
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.i18n import lazy_gettext as _l
@@ -35,7 +36,23 @@ def _hash_token(token: str) -> str:
 
 
 def _normalise(answer: str) -> str:
+    """The answer as it is kept and compared: in plain characters (a phone's "’" as "'",
+    its "–" as "-": domain/characters.py), in lower case, each run of spaces one. Saved
+    on a phone and given on a computer, the same answer is the same."""
+    return " ".join(plain(answer).lower().split())
+
+
+def _normalised_before(answer: str) -> str:
+    """How an answer saved before the plain characters was kept (lower case and spaces
+    only): such a draft is still answered by what was typed then. Drafts are kept for
+    SAVE_RETURN_DAYS, so this can go that long after 7 December 2026."""
     return " ".join(answer.lower().split())
+
+
+def _code(typed: str) -> str:
+    """The code as typed, in plain characters, without the spaces or dashes people put
+    between its numbers ("123 456")."""
+    return "".join(c for c in plain(typed) if not c.isspace() and c != "-")
 
 
 def save(
@@ -164,7 +181,10 @@ def check_answer(draft: Draft, answer: str) -> Check:
     attempt = _take_a_try(draft)
     if attempt is None:
         return Check(False, 0, locked=True)
-    if attempt.answer_hash and check_password_hash(attempt.answer_hash, _normalise(answer)):
+    if attempt.answer_hash and any(
+        check_password_hash(attempt.answer_hash, form)
+        for form in dict.fromkeys([_normalise(answer), _normalised_before(answer)])
+    ):
         return _right(draft_id, attempt)
     return _wrong(draft_id, attempt)
 
@@ -196,7 +216,7 @@ def check_code(draft: Draft, code: str, *, now: datetime | None = None) -> Check
     if attempt is None:
         return Check(False, 0, locked=True)
     fresh = attempt.code_expires_at is not None and attempt.code_expires_at >= now
-    if fresh and attempt.code_hash and check_password_hash(attempt.code_hash, code.strip()):
+    if fresh and attempt.code_hash and check_password_hash(attempt.code_hash, _code(code)):
         return _right(draft_id, attempt)
     return _wrong(draft_id, attempt)
 

@@ -20,6 +20,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.models import Attachment, Draft, OutboxMessage
 from portal.services import outbox
+from portal.services.common import hash_secret
 
 WHAT_HAPPENED = "Nobody came to the review meeting."
 QUESTION = "What was the name of your first pet?"
@@ -222,6 +223,48 @@ def test_the_right_answer_in_any_case_and_spacing_carries_on_at_the_first_unansw
     assert back.get("about-the-child").value_of("child_name") == "Sam Taylor"
 
 
+def test_an_answer_saved_on_a_phone_is_right_typed_on_a_computer(
+    client: FlaskClient, app: Flask
+) -> None:
+    """A phone's keyboard puts "’" for "'" and "–" for "-" as the answer is typed; back on
+    a computer the person types the plain ones."""
+    journey = Journey(client, "complaint")
+    answers = answer_up_to(journey, "what-happened")
+    press_save_and_come_back_later(journey, "what-happened", answers["what-happened"])
+    assert (
+        "Your answers are saved" in save_with(journey, answer="Biscuit\u2019s ball \u2013 red").text
+    )
+
+    status, location, _ = answer_the_question(
+        another_browser(app), link_in_email(), "biscuit's ball - red"
+    )
+
+    assert status == 302
+    assert step_of(location) == "put-it-right"
+
+
+def test_an_answer_saved_before_answers_were_read_in_plain_characters_is_still_right(
+    client: FlaskClient, app: Flask
+) -> None:
+    """A draft saved before kept its answer in lower case and spaces only: what was typed
+    then, a phone's "’" and all, is still the answer."""
+    journey = Journey(client, "complaint")
+    answers = answer_up_to(journey, "what-happened")
+    press_save_and_come_back_later(journey, "what-happened", answers["what-happened"])
+    save_with(journey, answer="Biscuit\u2019s ball")
+    draft = the_saved_draft()
+    assert draft is not None
+    draft.return_answer_hash = hash_secret("biscuit\u2019s ball")  # as it was kept before
+    db.session.commit()
+
+    status, location, _ = answer_the_question(
+        another_browser(app), link_in_email(), "Biscuit\u2019s ball"
+    )
+
+    assert status == 302
+    assert step_of(location) == "put-it-right"
+
+
 def test_the_link_works_only_once(client: FlaskClient, app: Flask) -> None:
     saved_part_way(Journey(client, "complaint"))
     link = link_in_email()
@@ -280,7 +323,9 @@ def test_a_code_sent_by_email_lets_the_person_carry_on(client: FlaskClient, app:
     assert back.get("what-happened").value_of("what_happened") == WHAT_HAPPENED
 
 
-def test_a_wrong_code_says_how_many_tries_are_left(client: FlaskClient, app: Flask) -> None:
+def code_asked_for(client: FlaskClient, app: Flask) -> tuple[FlaskClient, str, Page, str]:
+    """Saved part way, then in another browser a code asked for: that browser, the code
+    page's address, the page, and the code emailed."""
     saved_part_way(Journey(client, "complaint"))
     link = link_in_email()
     browser = another_browser(app)
@@ -288,7 +333,24 @@ def test_a_wrong_code_says_how_many_tries_are_left(client: FlaskClient, app: Fla
     location = browser.post(link, data={"csrf_token": token, "send-code": "yes"}).location
     code_page = page_of(browser.get(location))
     (message,) = emails("save_return_code")
-    right = re.search(r"\b(\d{6})\b", message.text_body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b(\d{6})\b", message.text_body).group(1)  # type: ignore[union-attr]
+    return browser, location, code_page, code
+
+
+def test_a_code_typed_with_a_space_or_a_dash_between_its_numbers_is_right(
+    client: FlaskClient, app: Flask
+) -> None:
+    browser, location, code_page, code = code_asked_for(client, app)
+
+    typed = f" {code[:3]} \u2013 {code[3:]} "
+    response = browser.post(location, data={"csrf_token": code_page.csrf_token, "code": typed})
+
+    assert response.status_code == 302
+    assert step_of(response.location) == "put-it-right"
+
+
+def test_a_wrong_code_says_how_many_tries_are_left(client: FlaskClient, app: Flask) -> None:
+    browser, location, code_page, right = code_asked_for(client, app)
     wrong = "000000" if right != "000000" else "111111"
 
     page = page_of(browser.post(location, data={"csrf_token": code_page.csrf_token, "code": wrong}))

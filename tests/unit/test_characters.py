@@ -1,6 +1,7 @@
 """Characters people type that mean the same as plain ones (domain/characters.py): the
-dashes phones and word processors put in for "-", the minus sign, no-break spaces and
-full-width letters and digits. References and phone numbers are read in the plain ones."""
+dashes and curly quotes phones and word processors put in, the minus sign, no-break
+spaces and full-width letters and digits. References, phone numbers, save-and-return
+answers and codes are read in the plain ones."""
 
 import pytest
 
@@ -16,7 +17,8 @@ from portal.domain.search import phone_keys
         ("07700\u2011900", "07700-900"),  # the no-break hyphen
         ("07700\u00a0900", "07700 900"),  # a no-break space
         ("\uff23\uff33\uff23\uff0d\uff12\uff10", "CSC-20"),  # full width
-        ("Pat O\u2019Neil, 3\u20134 High St", "Pat O\u2019Neil, 3-4 High St"),
+        ("Pat O\u2019Neil, 3\u20134 High St", "Pat O'Neil, 3-4 High St"),
+        ("\u201cBiscuit\u201d the dog\u2019s", '"Biscuit" the dog\'s'),
     ],
 )
 def test_what_was_typed_is_read_in_plain_characters(typed: str, read: str) -> None:
