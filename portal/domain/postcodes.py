@@ -2,18 +2,22 @@
 
 import re
 
+from portal.domain.characters import plain
+
 # The outward code (area and district) and the inward code (sector and unit).
 UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
 def is_uk_postcode(typed: str) -> bool:
-    return bool(UK_POSTCODE.match(" ".join(typed.upper().split())))
+    return bool(UK_POSTCODE.match(" ".join(plain(typed).upper().split())))
 
 
 def normalise_postcode(typed: str) -> str:
     """A postcode in capitals with one space before the inward code ("nm23ab" and
-    " nm2  3ab" are "NM2 3AB"). Anything that is not a postcode is left as it is."""
-    squeezed = "".join(typed.split()).upper()
+    " nm2  3ab" are "NM2 3AB"), read in plain characters (full-width letters and digits,
+    which some keyboards type, as the plain ones: domain/characters.py). Anything that is
+    not a postcode is left as it is."""
+    squeezed = "".join(plain(typed).split()).upper()
     if not UK_POSTCODE.match(squeezed):
         return typed
     return f"{squeezed[:-3]} {squeezed[-3:]}"

@@ -42,8 +42,9 @@ def phone_keys(typed: str) -> list[str]:
 
 def postcode_key(typed: str) -> str:
     """A postcode in capitals without spaces ("nm2 3ab" is "NM23AB"), as the database
-    keys what is kept (models/submission.py `postcode_key`); "" if it is not one."""
-    squeezed = "".join(typed.split()).upper()
+    keys what is kept (models/submission.py `postcode_key`); "" if it is not one. Read
+    in plain characters (domain/characters.py)."""
+    squeezed = "".join(plain(typed).split()).upper()
     return squeezed if UK_POSTCODE.match(squeezed) else ""
 
 

@@ -212,6 +212,8 @@ BY_POST = {
         ("compliment", "nm2 3ab"),
         ("advocacy", "NM23AB"),
         ("representation", " Nm2   3aB "),
+        # Full-width, as some keyboards type it, with a no-break space.
+        ("complaint", "\uff2e\uff2d\uff12\u00a0\uff13\uff21\uff22"),
     ],
 )
 def test_a_postcode_is_written_the_same_way_on_every_route(

@@ -83,6 +83,7 @@ def test_a_date_fits_the_rough_time_chosen_or_not(
         (" nm2  3ab ", "NM2 3AB"),
         ("ec1a1bb", "EC1A 1BB"),
         ("m11ae", "M1 1AE"),
+        ("\uff4e\uff4d\uff12 \uff13\uff41\uff42", "NM2 3AB"),  # full width
         ("not a postcode", "not a postcode"),
     ],
 )
