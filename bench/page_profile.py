@@ -32,6 +32,13 @@ as they are. On PostgreSQL the
 connection each view takes for reading (`read_only_from_now`) is still taken. The
 yardstick is the same.
 
+`--bare-reads`: the bare page also makes the page's read, as a question page reads its
+draft (`database.read_now`, Core, outside a transaction) and before it renders: the same
+draft statement for the question pages, get help now and save and come back later; the
+draft with its checked rows for check your answers; the sent case's statement for the
+confirmation and the tracked case's for the tracking pages (read as rows, not objects).
+The ratio is then the page over a bare page that reads what it reads.
+
 `--round-trips` (PostgreSQL): instead of timing, counts each view's round trips to the
 database (every answer psycopg waits for ends with the server's ReadyForQuery: libpq's
 trace of the connection, `PQtrace`) and prints the messages of the last view.
@@ -46,6 +53,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +230,56 @@ def _round_trip(sent: list[str]) -> str:
     return "a statement, parsed" if first == "Parse" else "a statement, prepared before"
 
 
+def bare_reads(bare: Any, app: Any, prepared: Any) -> Callable[[Any], str]:
+    """`--bare-reads`: a route on the bare app that reads one of the pages' statements
+    through `read_now`, then renders the bare page; which address each page's yardstick is."""
+    from flask import render_template
+
+    from portal.database import read_now
+    from portal.domain.references import normalise_reference
+    from portal.extensions import db
+    from portal.services import intake, tracking
+    from portal.services.common import hash_token
+
+    with app.app_context():
+        engine = db.engine
+    draft = {"draft_id": prepared.drafts[0]}
+
+    def by_link(path: str) -> dict[str, str]:
+        reference, token = path.split("/")[2:4]
+        return {"reference": normalise_reference(reference), "token_hash": hash_token(token)}
+
+    sent = {"reference": by_link(prepared.tracking_path)["reference"]}
+    statements: dict[str, tuple[Any, dict[str, str]]] = {
+        "draft": (intake._shown_draft_query(False), draft),
+        "checked": (intake._shown_draft_query(True), draft),
+        "sent": (tracking._SENT, sent),
+    }
+
+    def read_then_render(what: str) -> str:
+        if what.startswith("track/"):
+            statement, values = tracking._FOR_THE_TRACKING_PAGE, by_link("/" + what)
+        else:
+            statement, values = statements[what]
+        assert read_now(engine, statement, values), what
+        return render_template("bench/bare.html")
+
+    bare.add_url_rule("/read/<path:what>", "read", read_then_render)
+
+    def yardstick(page: Any) -> str:
+        if page.name.startswith(("Answered:", "Get help", "Save and come back")):
+            return "/read/draft"
+        if page.name.startswith("Check your answers"):
+            return "/read/checked"
+        if page.name == "Confirmation":
+            return "/read/sent"
+        if page.name.startswith("Tracking page"):
+            return "/read" + page.path
+        return "/"
+
+    return yardstick
+
+
 class ReadOnce:
     """The public pages' reads (module attributes the views call) made once: after a
     page's warm-up (whose views have written what a view writes, such as the rows check
@@ -272,6 +330,9 @@ def main() -> None:
     parser.add_argument("--gc", action="store_true", help="the collector's work a view")
     parser.add_argument("--gzip", action="store_true", help="ask for gzip, as a browser does")
     parser.add_argument("--read-once", action="store_true", help="each page's read made once")
+    parser.add_argument(
+        "--bare-reads", action="store_true", help="the bare page makes the page's read too"
+    )
     args = parser.parse_args()
 
     target = create_database(Path(tempfile.mkdtemp(prefix="portal-page-")), filename="page.db")
@@ -292,7 +353,9 @@ def main() -> None:
         if args.round_trips:
             count_round_trips(app, chosen, args.requests)
             return
-        bare = bare_app(app).test_client()
+        bare_flask = bare_app(app)
+        yardstick = bare_reads(bare_flask, app, prepared) if args.bare_reads else None
+        bare = bare_flask.test_client()
         reads = ReadOnce() if args.read_once else None
         asked = {"Accept-Encoding": "gzip, deflate, br"} if args.gzip else {}
         collector = Collections()
@@ -303,6 +366,8 @@ def main() -> None:
         else:
             print("| Page | ms | bare ms | × |\n|---|---|---|---|")
         for page in chosen:
+            bare_path = yardstick(page) if yardstick else "/"
+            assert bare.get(bare_path).status_code == 200, bare_path
             client = app.test_client()  # keeps the session cookie it is given
             if page.cookie:
                 client.set_cookie("session", page.cookie.removeprefix("session="))
@@ -315,7 +380,7 @@ def main() -> None:
                 reads.keep(False)
             for _ in range(20):
                 once()
-                bare.get("/", headers=asked)
+                bare.get(bare_path, headers=asked)
             if reads:
                 reads.keep(True)
             ours, theirs = [], []
@@ -331,7 +396,7 @@ def main() -> None:
                     profile.disable()
                 ours.append(time.thread_time() - started)
                 started = time.thread_time()
-                bare.get("/", headers=asked)
+                bare.get(bare_path, headers=asked)
                 theirs.append(time.thread_time() - started)
             a, b = statistics.median(ours) * 1000, statistics.median(theirs) * 1000
             row = f"| {page.name} | {a:.2f} | {b:.2f} | {a / b:.2f}× |"
