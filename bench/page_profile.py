@@ -60,7 +60,7 @@ from typing import Any
 import sqlalchemy as sa
 from common import create_database, make_app
 from public_speed import KEY, Page, pages_of, prepare
-from yardstick import bare_app
+from yardstick import add_reads, bare_app, read_path
 
 # Three letters of about 1 KB each, written as staff write them (portal/security.py).
 LETTERS = [
@@ -231,53 +231,11 @@ def _round_trip(sent: list[str]) -> str:
 
 
 def bare_reads(bare: Any, app: Any, prepared: Any) -> Callable[[Any], str]:
-    """`--bare-reads`: a route on the bare app that reads one of the pages' statements
-    through `read_now`, then renders the bare page; which address each page's yardstick is."""
-    from flask import render_template
-
-    from portal.database import read_now
-    from portal.domain.references import normalise_reference
-    from portal.extensions import db
-    from portal.services import intake, tracking
-    from portal.services.common import hash_token
-
-    with app.app_context():
-        engine = db.engine
-    draft = {"draft_id": prepared.drafts[0]}
-
-    def by_link(path: str) -> dict[str, str]:
-        reference, token = path.split("/")[2:4]
-        return {"reference": normalise_reference(reference), "token_hash": hash_token(token)}
-
-    sent = {"reference": by_link(prepared.tracking_path)["reference"]}
-    statements: dict[str, tuple[Any, dict[str, str]]] = {
-        "draft": (intake._shown_draft_query(False), draft),
-        "checked": (intake._shown_draft_query(True), draft),
-        "sent": (tracking._SENT, sent),
-    }
-
-    def read_then_render(what: str) -> str:
-        if what.startswith("track/"):
-            statement, values = tracking._FOR_THE_TRACKING_PAGE, by_link("/" + what)
-        else:
-            statement, values = statements[what]
-        assert read_now(engine, statement, values), what
-        return render_template("bench/bare.html")
-
-    bare.add_url_rule("/read/<path:what>", "read", read_then_render)
-
-    def yardstick(page: Any) -> str:
-        if page.name.startswith(("Answered:", "Get help", "Save and come back")):
-            return "/read/draft"
-        if page.name.startswith("Check your answers"):
-            return "/read/checked"
-        if page.name == "Confirmation":
-            return "/read/sent"
-        if page.name.startswith("Tracking page"):
-            return "/read" + page.path
-        return "/"
-
-    return yardstick
+    """`--bare-reads`: the bare app's pages that read (yardstick.add_reads); which of its
+    addresses each page is measured against."""
+    add_reads(bare, app)
+    sent = prepared.tracking_path.split("/")[2]
+    return lambda page: read_path(page.name, page.path, prepared.drafts[0], sent)
 
 
 class ReadOnce:

@@ -6,6 +6,10 @@ server-time table of bench/pages.py): what Flask itself costs for the same work.
   and Babel with the person's language (`i18n`), and nothing else (no database, forms,
   CSRF, rate limits, sign-in or security headers), rendering `base.html` (the header,
   service navigation, "Exit this page", footer) around one paragraph.
+- **The bare page that reads** (`GET /read/...`, `add_reads`): the same page after one
+  public page's read of the database, made as a question page makes it (`read_now`, rows):
+  what a page is measured against with `--bare-reads` (bench/public_speed.py,
+  bench/page_profile.py).
 - **The bare Send** (`POST /send`, the form field `draft` naming a draft): in one
   transaction, the rows a real Send writes, and nothing else: the draft removed, the
   year's reference counter moved on, the submission's row, and a copy of every row the
@@ -71,6 +75,61 @@ def bare_app(portal: Any) -> Any:
     return bare
 
 
+def add_reads(bare: Any, portal: Any) -> None:
+    """The bare page after one of the public pages' reads (`--bare-reads`): the statement
+    read through `read_now` as rows, as a question page reads its draft, then base.html
+    rendered. `/read/draft/<id>` and `/read/checked/<id>` (a draft, and with the rows check
+    your answers keeps), `/read/sent/<reference>` (the confirmation's case) and
+    `/read/track/<reference>/<token>` (the tracking page's)."""
+    from flask import abort, render_template
+
+    from portal.database import read_now
+    from portal.domain.references import normalise_reference
+    from portal.extensions import db
+    from portal.services import intake, tracking
+    from portal.services.common import hash_token
+
+    with portal.app_context():
+        engine = db.engine
+
+    def read(statement: Any, values: dict[str, str]) -> str:
+        if not read_now(engine, statement, values):
+            abort(404)  # the bench's own mistake: nothing read, nothing measured
+        return render_template("bench/bare.html")
+
+    def draft(draft_id: str) -> str:
+        return read(intake._shown_draft_query(False), {"draft_id": draft_id})
+
+    def checked(draft_id: str) -> str:
+        return read(intake._shown_draft_query(True), {"draft_id": draft_id})
+
+    def sent(reference: str) -> str:
+        return read(tracking._SENT, {"reference": normalise_reference(reference)})
+
+    def track(reference: str, token: str) -> str:
+        values = {"reference": normalise_reference(reference), "token_hash": hash_token(token)}
+        return read(tracking._FOR_THE_TRACKING_PAGE, values)
+
+    bare.add_url_rule("/read/draft/<draft_id>", "read_draft", draft)
+    bare.add_url_rule("/read/checked/<draft_id>", "read_checked", checked)
+    bare.add_url_rule("/read/sent/<reference>", "read_sent", sent)
+    bare.add_url_rule("/read/track/<reference>/<token>", "read_track", track)
+
+
+def read_path(page_name: str, page_path: str, draft_id: str, sent_reference: str) -> str:
+    """The bare page that makes the read the public page named `page_name` makes
+    (`add_reads`); the plain bare page for a page that reads nothing."""
+    if page_name.startswith(("Answered:", "Get help", "Save and come back")):
+        return f"/read/draft/{draft_id}"
+    if page_name.startswith("Check your answers"):
+        return f"/read/checked/{draft_id}"
+    if page_name == "Confirmation":
+        return f"/read/sent/{sent_reference}"
+    if page_name.startswith("Tracking page"):
+        return "/read" + page_path
+    return "/"
+
+
 class SameRows:
     """The rows a real Send wrote for one submission, to be written again as they are."""
 
@@ -132,6 +191,7 @@ def create() -> Any:
 
     portal = create_app()
     bare = bare_app(portal)
+    add_reads(bare, portal)
     sample = os.environ.get("YARDSTICK_SAMPLE_SUBMISSION")
     if sample:
         engine = sa.create_engine(portal.config["SQLALCHEMY_DATABASE_URI"])
