@@ -234,8 +234,7 @@ def bare_reads(bare: Any, app: Any, prepared: Any) -> Callable[[Any], str]:
     """`--bare-reads`: the bare app's pages that read (yardstick.add_reads); which of its
     addresses each page is measured against."""
     add_reads(bare, app)
-    sent = prepared.tracking_path.split("/")[2]
-    return lambda page: read_path(page.name, page.path, prepared.drafts[0], sent)
+    return lambda page: read_path(page.name, page.path, prepared.drafts[0], prepared.tracking_path)
 
 
 class ReadOnce:

@@ -319,14 +319,15 @@ def measure(kind: str, url: str, version: str, args: argparse.Namespace) -> Resu
         portal.start("/")
         yardstick.start("/")
         pages = [] if args.send_only else pages_of(prepared)
-        sent = prepared.tracking_path.split("/")[2]
         # Each page's bare page: the plain one, or with `--bare-reads` one that reads
         # what the page reads (yardstick.add_reads), on the first copy of the draft
         # (Send takes the copies from the other end and leaves two).
         bare_of = {
             page.name: Page(
                 "Bare page",
-                read_path(page.name, page.path, drafts[0], sent) if args.bare_reads else "/",
+                read_path(page.name, page.path, drafts[0], prepared.tracking_path)
+                if args.bare_reads
+                else "/",
             )
             for page in pages
         }

@@ -41,6 +41,7 @@ from typing import Any
 import sqlalchemy as sa
 from common import create_database, load_average, make_app
 from public_speed import KEY, prepare
+from yardstick import link_values
 
 WAYS = ("The driver alone", "Core, a connection held", "`read_now`", "The request's session")
 
@@ -83,10 +84,8 @@ def main() -> None:
         app = make_app(target.url, SECRET_KEY=KEY)
 
         from portal.database import _reading, read_now, read_only_from_now, stop_reading
-        from portal.domain.references import normalise_reference
         from portal.extensions import db
         from portal.services import intake, tracking
-        from portal.services.common import hash_token
 
         reference, token = prepared.tracking_path.split("/")[2:4]
         statements: dict[str, tuple[Any, dict[str, Any], bool]] = {
@@ -98,7 +97,7 @@ def main() -> None:
             ),
             "The tracked case (the tracking page)": (
                 tracking._FOR_THE_TRACKING_PAGE,
-                {"reference": normalise_reference(reference), "token_hash": hash_token(token)},
+                link_values(reference, token),
                 True,
             ),
         }

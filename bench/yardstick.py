@@ -75,6 +75,15 @@ def bare_app(portal: Any) -> Any:
     return bare
 
 
+def link_values(reference: str, token: str) -> dict[str, str]:
+    """A tracking link's reference and token as the tracking page's statement is given
+    them (`tracking._read_by_link`)."""
+    from portal.domain.references import normalise_reference
+    from portal.services.common import hash_token
+
+    return {"reference": normalise_reference(reference), "token_hash": hash_token(token)}
+
+
 def add_reads(bare: Any, portal: Any) -> None:
     """The bare page after one of the public pages' reads (`--bare-reads`): the statement
     read through `read_now` as rows, as a question page reads its draft, then base.html
@@ -87,7 +96,6 @@ def add_reads(bare: Any, portal: Any) -> None:
     from portal.domain.references import normalise_reference
     from portal.extensions import db
     from portal.services import intake, tracking
-    from portal.services.common import hash_token
 
     with portal.app_context():
         engine = db.engine
@@ -107,8 +115,7 @@ def add_reads(bare: Any, portal: Any) -> None:
         return read(tracking._SENT, {"reference": normalise_reference(reference)})
 
     def track(reference: str, token: str) -> str:
-        values = {"reference": normalise_reference(reference), "token_hash": hash_token(token)}
-        return read(tracking._FOR_THE_TRACKING_PAGE, values)
+        return read(tracking._FOR_THE_TRACKING_PAGE, link_values(reference, token))
 
     bare.add_url_rule("/read/draft/<draft_id>", "read_draft", draft)
     bare.add_url_rule("/read/checked/<draft_id>", "read_checked", checked)
@@ -116,15 +123,16 @@ def add_reads(bare: Any, portal: Any) -> None:
     bare.add_url_rule("/read/track/<reference>/<token>", "read_track", track)
 
 
-def read_path(page_name: str, page_path: str, draft_id: str, sent_reference: str) -> str:
+def read_path(page_name: str, page_path: str, draft_id: str, tracking_path: str) -> str:
     """The bare page that makes the read the public page named `page_name` makes
-    (`add_reads`); the plain bare page for a page that reads nothing."""
+    (`add_reads`); the plain bare page for a page that reads nothing. The confirmation
+    is of the case `tracking_path` (its tracking link) follows."""
     if page_name.startswith(("Answered:", "Get help", "Save and come back")):
         return f"/read/draft/{draft_id}"
     if page_name.startswith("Check your answers"):
         return f"/read/checked/{draft_id}"
     if page_name == "Confirmation":
-        return f"/read/sent/{sent_reference}"
+        return f"/read/sent/{tracking_path.split('/')[2]}"
     if page_name.startswith("Tracking page"):
         return "/read" + page_path
     return "/"
