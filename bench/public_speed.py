@@ -4,7 +4,7 @@ SQLite.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/public_speed.py [--rounds 3] [--requests 30] [--sends 15]
-            [--send-only] [--bare-reads] [--redis redis://127.0.0.1:6379/0]
+            [--send-only] [--bare-reads | --driver-reads] [--redis redis://127.0.0.1:6379/0]
     .venv/bin/python bench/public_speed.py            # SQLite only
 
 For each database (a new PostgreSQL database on the server DATABASE_URL names, dropped
@@ -30,7 +30,9 @@ transaction). In each round:
 `--bare-reads`: each page that reads the database is measured against a bare page that
 makes the same read first (bench/yardstick.py `add_reads`: its statement through
 `read_now`, as rows), timed beside it, instead of the plain bare page: the portal's own
-work over Flask doing the same read.
+work over Flask doing the same read. `--driver-reads`: the same, the bare page's read
+made by the driver alone on a connection kept open (yardstick.DriverReads): the least
+any page making that read could cost, over HTTP.
 
 The portal's rate limits are counted in each worker's memory, or with `--redis URL` in
 Redis as deployed (REDIS_URL; a database of its own, e.g. redis://127.0.0.1:6379/15, so
@@ -313,7 +315,8 @@ def measure(kind: str, url: str, version: str, args: argparse.Namespace) -> Resu
         url,
         {"YARDSTICK_SAMPLE_SUBMISSION": str(prepared.sample_submission)},
     )
-    results = Results(kind, version, bare_reads=args.bare_reads)
+    reads = "read" if args.bare_reads else "driver" if args.driver_reads else None
+    results = Results(kind, version, bare_reads=reads is not None)
     drafts = list(prepared.drafts)
     try:
         portal.start("/")
@@ -325,8 +328,8 @@ def measure(kind: str, url: str, version: str, args: argparse.Namespace) -> Resu
         bare_of = {
             page.name: Page(
                 "Bare page",
-                read_path(page.name, page.path, drafts[0], prepared.tracking_path)
-                if args.bare_reads
+                read_path(page.name, page.path, drafts[0], prepared.tracking_path, reads)
+                if reads
                 else "/",
             )
             for page in pages
@@ -377,7 +380,8 @@ def report(results: Results) -> bool:
         print(f"**{results.version}**: median milliseconds each round, and the ratio each round")
         if results.bare_reads:
             print()
-            print("Each page over a bare page that makes the same read (`--bare-reads`).")
+            print("Each page over a bare page that makes the same read (`--bare-reads`,")
+            print("`--driver-reads`: read by the driver alone).")
         print()
         print("| Page | ms, each round | ÷ bare page, each round | ≤ 1.5× |")
         print("|---|---:|---|---|")
@@ -429,10 +433,16 @@ def main() -> None:
     parser.add_argument(
         "--send-only", action="store_true", help="time Send and the bare Send, no pages"
     )
-    parser.add_argument(
+    same_read = parser.add_mutually_exclusive_group()
+    same_read.add_argument(
         "--bare-reads",
         action="store_true",
         help="each page over a bare page that makes the same read (yardstick.add_reads)",
+    )
+    same_read.add_argument(
+        "--driver-reads",
+        action="store_true",
+        help="each page over a bare page making the same read by the driver alone",
     )
     args = parser.parse_args()
 

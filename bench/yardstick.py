@@ -10,6 +10,10 @@ server-time table of bench/pages.py): what Flask itself costs for the same work.
   public page's read of the database, made as a question page makes it (`read_now`, rows):
   what a page is measured against with `--bare-reads` (bench/public_speed.py,
   bench/page_profile.py).
+- **The bare page that reads with the driver alone** (`GET /driver/...`, `add_reads`):
+  the same read sent by the database's driver itself (psycopg, sqlite3) on a connection
+  the worker keeps open, prepared, its rows taken as the driver gives them: no SQLAlchemy,
+  no pool. The least a page that makes that read can cost (`--driver-reads`).
 - **The bare Send** (`POST /send`, the form field `draft` naming a draft): in one
   transaction, the rows a real Send writes, and nothing else: the draft removed, the
   year's reference counter moved on, the submission's row, and a copy of every row the
@@ -84,12 +88,67 @@ def link_values(reference: str, token: str) -> dict[str, str]:
     return {"reference": normalise_reference(reference), "token_hash": hash_token(token)}
 
 
+class DriverReads:
+    """Statements read by the database's driver alone, on one connection each worker
+    process keeps open (made after gunicorn forks it), in autocommit: no SQLAlchemy
+    connection, result or pool on the way. Each statement is sent as SQLAlchemy sent it
+    the first time (its SQL and parameters, caught as they went to the driver), with the
+    page's values put in; psycopg prepares it on the server."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.pid = 0
+        self.connection: Any = None
+        self.sent: dict[int, tuple[str, Any, tuple[str, ...] | None]] = {}
+
+    def _connection(self) -> Any:
+        if self.pid != os.getpid():
+            raw = self.engine.raw_connection()
+            self.connection = raw.driver_connection
+            raw.detach()  # the worker's own from now on, not the pool's
+            if self.engine.dialect.driver == "psycopg":
+                self.connection.rollback()  # the pool's check began a transaction
+                self.connection.autocommit = True
+            self.pid = os.getpid()
+        return self.connection
+
+    def _as_sent(
+        self, statement: Any, values: dict[str, str]
+    ) -> tuple[str, Any, tuple[str, ...] | None]:
+        """The statement's SQL and parameters as SQLAlchemy gave them to the driver, and
+        for a driver that takes them by position, the name of each."""
+        caught: list[tuple[str, Any, tuple[str, ...] | None]] = []
+
+        def catch(_c: Any, _cur: Any, sql: str, parameters: Any, context: Any, *_: Any) -> None:
+            caught.append((sql, parameters, getattr(context.compiled, "positiontup", None)))
+
+        sa.event.listen(self.engine, "before_cursor_execute", catch)
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(statement, values).all()
+        finally:
+            sa.event.remove(self.engine, "before_cursor_execute", catch)
+        return caught[0]
+
+    def rows(self, statement: Any, values: dict[str, str]) -> list[Any]:
+        if id(statement) not in self.sent:
+            self.sent[id(statement)] = self._as_sent(statement, values)
+        sql, parameters, names = self.sent[id(statement)]
+        cursor = self._connection().cursor()
+        if names is None:  # psycopg: by name
+            cursor.execute(sql, parameters | values, prepare=True)
+        else:  # sqlite3: by position
+            cursor.execute(sql, [values.get(name, parameters[i]) for i, name in enumerate(names)])
+        return list(cursor.fetchall())
+
+
 def add_reads(bare: Any, portal: Any) -> None:
     """The bare page after one of the public pages' reads (`--bare-reads`): the statement
     read through `read_now` as rows, as a question page reads its draft, then base.html
     rendered. `/read/draft/<id>` and `/read/checked/<id>` (a draft, and with the rows check
     your answers keeps), `/read/sent/<reference>` (the confirmation's case) and
-    `/read/track/<reference>/<token>` (the tracking page's)."""
+    `/read/track/<reference>/<token>` (the tracking page's). The same under `/driver/`
+    read by the driver alone (`DriverReads`, `--driver-reads`)."""
     from flask import abort, render_template
 
     from portal.database import read_now
@@ -99,42 +158,58 @@ def add_reads(bare: Any, portal: Any) -> None:
 
     with portal.app_context():
         engine = db.engine
+    by_driver = DriverReads(engine)
+    readers = {
+        "read": lambda statement, values: read_now(engine, statement, values),
+        "driver": by_driver.rows,
+    }
+    reads = {
+        "draft": lambda draft_id: (intake._shown_draft_query(False), {"draft_id": draft_id}),
+        "checked": lambda draft_id: (intake._shown_draft_query(True), {"draft_id": draft_id}),
+        "sent": lambda reference: (
+            tracking._SENT,
+            {"reference": normalise_reference(reference)},
+        ),
+        "track": lambda reference, token: (
+            tracking._FOR_THE_TRACKING_PAGE,
+            link_values(reference, token),
+        ),
+    }
+    arguments = {
+        "draft": "<draft_id>",
+        "checked": "<draft_id>",
+        "sent": "<reference>",
+        "track": "<reference>/<token>",
+    }
 
-    def read(statement: Any, values: dict[str, str]) -> str:
-        if not read_now(engine, statement, values):
-            abort(404)  # the bench's own mistake: nothing read, nothing measured
-        return render_template("bench/bare.html")
+    def page(how: str, what: str) -> Any:
+        def view(**path: str) -> str:
+            if not readers[how](*reads[what](*path.values())):
+                abort(404)  # the bench's own mistake: nothing read, nothing measured
+            return render_template("bench/bare.html")
 
-    def draft(draft_id: str) -> str:
-        return read(intake._shown_draft_query(False), {"draft_id": draft_id})
+        return view
 
-    def checked(draft_id: str) -> str:
-        return read(intake._shown_draft_query(True), {"draft_id": draft_id})
-
-    def sent(reference: str) -> str:
-        return read(tracking._SENT, {"reference": normalise_reference(reference)})
-
-    def track(reference: str, token: str) -> str:
-        return read(tracking._FOR_THE_TRACKING_PAGE, link_values(reference, token))
-
-    bare.add_url_rule("/read/draft/<draft_id>", "read_draft", draft)
-    bare.add_url_rule("/read/checked/<draft_id>", "read_checked", checked)
-    bare.add_url_rule("/read/sent/<reference>", "read_sent", sent)
-    bare.add_url_rule("/read/track/<reference>/<token>", "read_track", track)
+    for how in readers:
+        for what in reads:
+            bare.add_url_rule(f"/{how}/{what}/{arguments[what]}", f"{how}_{what}", page(how, what))
 
 
-def read_path(page_name: str, page_path: str, draft_id: str, tracking_path: str) -> str:
+def read_path(
+    page_name: str, page_path: str, draft_id: str, tracking_path: str, how: str = "read"
+) -> str:
     """The bare page that makes the read the public page named `page_name` makes
-    (`add_reads`); the plain bare page for a page that reads nothing. The confirmation
-    is of the case `tracking_path` (its tracking link) follows."""
+    (`add_reads`): through `read_now` (`how="read"`) or the driver alone (`"driver"`);
+    the plain bare page for a page that reads nothing. The confirmation is of the case
+    `tracking_path` (its tracking link) follows."""
     if page_name.startswith(("Answered:", "Get help", "Save and come back")):
-        return f"/read/draft/{draft_id}"
+        return f"/{how}/draft/{draft_id}"
     if page_name.startswith("Check your answers"):
-        return f"/read/checked/{draft_id}"
+        return f"/{how}/checked/{draft_id}"
     if page_name == "Confirmation":
-        return f"/read/sent/{tracking_path.split('/')[2]}"
+        return f"/{how}/sent/{tracking_path.split('/')[2]}"
     if page_name.startswith("Tracking page"):
-        return "/read" + page_path
+        return f"/{how}{page_path}"
     return "/"
 
 
