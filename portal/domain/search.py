@@ -51,6 +51,6 @@ def postcode_key(typed: str) -> str:
 def words(typed: str) -> list[str]:
     """The words to find in what was written, each at least SHORTEST_WORD letters long
     (shorter ones are left out: "a", "of" would find nearly everything); lower case,
-    without repeats."""
-    found = re.findall(r"[\w'’-]+", typed.lower())
+    without repeats, in plain characters (a phone's "don’t" is "don't")."""
+    found = re.findall(r"[\w'-]+", plain(typed).lower())
     return list(dict.fromkeys(w for w in found if len(w) >= SHORTEST_WORD))

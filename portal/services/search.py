@@ -8,6 +8,7 @@ purge would have to find (docs/casework.md, "Finding a case")."""
 
 import hashlib
 import hmac
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from flask import current_app
 
 from portal.domain import search as normal
 from portal.domain.access import Permission
+from portal.domain.characters import plain
 from portal.extensions import db
 from portal.models import AuditEvent, Case, Staff, Submission, Team
 from portal.models.submission import email_key, phone_key, postcode_key
@@ -61,16 +63,33 @@ class SearchTerms:
 
     def normalised(self) -> dict[str, str]:
         """Each field used, as it is compared: what the audit trail's hashes are of."""
+        return self._normalised(
+            plain(self.reference).strip().upper(),
+            plain(normal.squeeze(self.name)).lower(),
+            " ".join(normal.words(self.words)),
+        )
+
+    def normalised_before(self) -> dict[str, str]:
+        """As `normalised`, but a reference, a name and words in the characters typed, as
+        searches were kept before 7 December 2026 (a phone's "’" and "–" were not yet read
+        as "'" and "-")."""
+        typed = re.findall(r"[\w'’-]+", self.words.lower())
+        words = [w for w in dict.fromkeys(typed) if len(w) >= normal.SHORTEST_WORD]
+        return self._normalised(
+            self.reference.strip().upper(), normal.squeeze(self.name).lower(), " ".join(words)
+        )
+
+    def _normalised(self, reference: str, name_key: str, words: str) -> dict[str, str]:
         made = {
-            "reference": self.reference.strip().upper(),
-            "name": normal.squeeze(self.name).lower(),
+            "reference": reference,
+            "name": name_key,
             "email": self.email.strip().lower(),
             "phone": (normal.phone_keys(self.phone) or [""])[0],
             "postcode": normal.postcode_key(self.postcode),
             "child_date_of_birth": self.child_date_of_birth.isoformat()
             if self.child_date_of_birth
             else "",
-            "words": " ".join(normal.words(self.words)),
+            "words": words,
         }
         return {name: made[name] for name in self.used()}
 
@@ -100,10 +119,20 @@ class NothingToSearch(ValueError):
     pass
 
 
+# What matches any one character of what is kept (`_contains`).
+_ANY_ONE_HERE = str.maketrans({"'": "_", "-": "_", " ": "_"})
+
+
 def _contains(column: Any, typed: str) -> sa.ColumnElement[bool]:
     """Contains what was typed, in any case: ILIKE, which the trigram indexes serve on
-    PostgreSQL. What is typed is text to find, not a pattern: % and _ match themselves."""
-    text = typed.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    PostgreSQL. What is typed is text to find, not a pattern: % and _ match themselves.
+    An apostrophe, a dash or a space typed matches any one character there: what is kept
+    may have been typed on a phone, which puts "’" for "'" and "–" for "-", and a name
+    is written with a space or a dash alike (O'Brien finds O’Brien and O Brien; Smith
+    Jones finds Smith-Jones and Smith–Jones). Typed, those are read in plain characters
+    (domain/characters.py)."""
+    text = plain(typed).replace("/", "//").replace("%", "/%").replace("_", "/_")
+    text = text.translate(_ANY_ONE_HERE)
     found: sa.ColumnElement[bool] = column.ilike(f"%{text}%", escape="/")
     return found
 
@@ -250,7 +279,8 @@ def searches_for(terms: SearchTerms) -> list[AuditEvent]:
     the answer to "who looked up this child?" with the child's name or date of birth.
     The searches that showed a case are also in that case's own trail
     (`found_in_search`)."""
-    wanted = {name: term_hash(name, value) for name, value in terms.normalised().items()}
+    now, before = terms.normalised(), terms.normalised_before()
+    wanted = {name: {term_hash(name, now[name]), term_hash(name, before[name])} for name in now}
     events = db.session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.action == "searched", AuditEvent.submission_id.is_(None))
@@ -259,5 +289,5 @@ def searches_for(terms: SearchTerms) -> list[AuditEvent]:
     return [
         e
         for e in events
-        if all((e.detail.get("terms") or {}).get(n) == h for n, h in wanted.items())
+        if all((e.detail.get("terms") or {}).get(n) in h for n, h in wanted.items())
     ]

@@ -26,7 +26,7 @@ from portal.domain.access import Role
 from portal.domain.types import ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import AuditEvent, Case, Submission
-from portal.services import intake, search, teams
+from portal.services import audit, intake, search, teams
 
 SEARCH = "/staff/search"
 
@@ -174,6 +174,72 @@ def test_what_people_type_is_normalised(app: Flask, cases: dict[str, Submission]
     assert find(client, reference=number, name="Jo Field") == []
     # What is typed is text, not a pattern.
     assert find(client, name="%_") == []
+
+
+def test_names_and_words_typed_on_a_phone_are_found_by_what_staff_type_on_a_keyboard(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A phone puts "’" for "'" and "–" for "-" as they are typed; a name is written with
+    a space or a dash alike. The search finds the case whichever was typed on either side."""
+    answers = answers_for("complaint", "parent")
+    answers["about-the-child"] |= {"child_name": "Kai Smith\u2013Jones"}
+    answers["contact"] |= {"name": "Aoife O\u2019Brien"}
+    answers["what-happened"] |= {"what_happened": "They didn\u2019t ring back after the review."}
+    journey = Journey(client, "complaint")
+    journey.fill(answers)
+    journey.send_and_confirm()
+    kept = db.session.scalars(sa.select(Submission)).one()
+    assert (kept.submitter_name, kept.child_name) == ("Aoife O\u2019Brien", "Kai Smith\u2013Jones")
+    straight = recorded(name="Sean O'Brien", child="Ellis Smith Jones")
+
+    manager = browser(app)
+    sign_in_as_manager(manager)
+    both = {kept.reference, straight.reference}
+    for typed in (
+        "o'brien",
+        "O\u2019Brien",
+        "o brien",
+        "smith-jones",
+        "Smith Jones",
+        "smith\u2013jones",
+    ):
+        assert references(find(manager, name=typed)) == both, typed
+    assert references(find(manager, words="didn't ring")) == {kept.reference}
+    # Only those: a name that merely contains the letters is not found.
+    assert find(manager, name="obrien") == []
+    assert find(manager, name="smithjones") == []
+
+
+def test_a_search_is_answered_in_the_trail_however_its_apostrophes_were_typed(
+    app: Flask, cases: dict[str, Submission]
+) -> None:
+    """ "Who looked up Aoife O'Brien?" finds the searches typed with a phone's apostrophe
+    too, and those kept before names were read in plain characters, asked as typed."""
+    manager = browser(app)
+    sign_in_as_manager(manager)
+    find(manager, name="Aoife O\u2019Brien")
+    find(manager, name="aoife o'brien")
+    typed_then = search.SearchTerms(name="Aoife O\u2019Brien")
+    kept_before = audit.record(
+        "searched",
+        staff=None,
+        detail={
+            "by": ["name"],
+            "found": 0,
+            "terms": {"name": search.term_hash("name", typed_then.normalised_before()["name"])},
+        },
+    )
+    db.session.commit()
+    searched = db.session.scalars(
+        sa.select(AuditEvent.id).where(
+            AuditEvent.action == "searched", AuditEvent.staff_id.is_not(None)
+        )
+    ).all()
+    assert len(searched) == 2
+    assert {e.id for e in search.searches_for(search.SearchTerms(name="AOIFE O'BRIEN"))} == set(
+        searched
+    )
+    assert {e.id for e in search.searches_for(typed_then)} == {*searched, kept_before.id}
 
 
 @pytest.mark.parametrize(
