@@ -12,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 
+from portal.domain.characters import folded
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -137,6 +139,13 @@ def watch_connections(engine: sa.Engine, *, ping_by_beginning: bool, refuse_writ
 
     A connection that fails its check is dropped and another taken, as with
     `pool_pre_ping`: a restarted database costs no request."""
+
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def with_portal_functions(dbapi_connection: Any, record: Any) -> None:
+            # PostgreSQL's is made by migration 4b8d2f6a9c13, over `unaccent`.
+            dbapi_connection.create_function("portal_fold", 1, folded, deterministic=True)
 
     if engine.dialect.driver == "psycopg":
 

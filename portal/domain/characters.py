@@ -32,3 +32,21 @@ def plain(typed: str) -> str:
     or quotation mark a straight one."""
     text = unicodedata.normalize("NFKC", typed).translate(_QUOTES)
     return "".join("-" if c == MINUS_SIGN or unicodedata.category(c) == "Pd" else c for c in text)
+
+
+# Letters that Unicode does not take apart into a letter and its accent, folded as
+# PostgreSQL's `unaccent` folds them (its unaccent.rules), so that a name is compared the
+# same way on either database.
+_LETTERS = str.maketrans(
+    {"ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def folded(text: str) -> str:
+    """`text` in lower case without its accents ("Zoë Ó Súilleabháin" is "zoe o
+    suilleabhain"), as the case search compares names: SQLite's `portal_fold`
+    (database.py); PostgreSQL's is `unaccent` (migration 4b8d2f6a9c13)."""
+    if text.isascii():
+        return text.lower()
+    parts = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    return "".join(c for c in parts if not unicodedata.combining(c))

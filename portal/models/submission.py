@@ -228,13 +228,30 @@ def email_key(column: Any) -> Any:
     return sa.func.lower(column)
 
 
-# PostgreSQL finds part of a name, or words in what was written, by trigrams (pg_trgm);
-# SQLite cannot use an index for LIKE '%...%' and reads the table, so its copies of these
-# are empty (WHERE 0) rather than a B-tree nothing would read. Words are looked for in
-# what was written, what would put it right and the advocate's name and email.
+def folded(column: Any) -> Any:
+    """The text in lower case without its accents, as a name is searched for: the
+    database's `portal_fold` (PostgreSQL's `unaccent`, migration 4b8d2f6a9c13; on SQLite
+    `domain/characters.folded`, given to each connection by portal/database.py)."""
+    return sa.func.portal_fold(column)
+
+
+# PostgreSQL finds part of a name, or words in what was written, by trigrams (pg_trgm):
+# a name folded (`folded`), the words as written. SQLite cannot use an index for
+# LIKE '%...%' and reads the table, so it has no index of the folded names, and its copies
+# of the others are empty (WHERE 0) rather than a B-tree nothing would read. Words are
+# looked for in what was written, what would put it right and the advocate's name and
+# email.
 for _name, _column in (
-    ("ix_submissions_submitter_name_trgm", "submitter_name"),
-    ("ix_submissions_child_name_trgm", "child_name"),
+    ("ix_submissions_submitter_name_folded", "submitter_name"),
+    ("ix_submissions_child_name_folded", "child_name"),
+):
+    sa.Index(
+        _name,
+        folded(Submission.__table__.c[_column]).label(_column),
+        postgresql_using="gin",
+        postgresql_ops={_column: "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
+for _name, _column in (
     ("ix_submissions_what_happened_trgm", "what_happened"),
     ("ix_submissions_put_right_trgm", "put_right"),
     ("ix_submissions_advocate_name_trgm", "advocate_name"),

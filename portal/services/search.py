@@ -21,7 +21,7 @@ from portal.domain.access import Permission
 from portal.domain.characters import plain
 from portal.extensions import db
 from portal.models import AuditEvent, Case, Staff, Submission, Team
-from portal.models.submission import email_key, phone_key, postcode_key
+from portal.models.submission import email_key, folded, phone_key, postcode_key
 from portal.services import audit
 from portal.services.cases import visible_to
 from portal.services.common import require
@@ -123,9 +123,11 @@ class NothingToSearch(ValueError):
 _ANY_ONE_HERE = str.maketrans({"'": "_", "-": "_", " ": "_"})
 
 
-def _contains(column: Any, typed: str) -> sa.ColumnElement[bool]:
+def _contains(column: Any, typed: str, *, fold: bool = False) -> sa.ColumnElement[bool]:
     """Contains what was typed, in any case: ILIKE, which the trigram indexes serve on
-    PostgreSQL. What is typed is text to find, not a pattern: % and _ match themselves.
+    PostgreSQL; with `fold`, also whatever its accents, each side folded by the database
+    (models/submission.py `folded`: "Zoe" finds Zoë, "Sián" finds Sian). What is typed is
+    text to find, not a pattern: % and _ match themselves.
     An apostrophe, a dash or a space typed matches any one character there: what is kept
     may have been typed on a phone, which puts "’" for "'" and "–" for "-", and a name
     is written with a space or a dash alike (O'Brien finds O’Brien and O Brien; Smith
@@ -133,7 +135,11 @@ def _contains(column: Any, typed: str) -> sa.ColumnElement[bool]:
     (domain/characters.py)."""
     text = plain(typed).replace("/", "//").replace("%", "/%").replace("_", "/_")
     text = text.translate(_ANY_ONE_HERE)
-    found: sa.ColumnElement[bool] = column.ilike(f"%{text}%", escape="/")
+    found: sa.ColumnElement[bool] = (
+        folded(column).like(folded(sa.literal(f"%{text}%")), escape="/")
+        if fold
+        else column.ilike(f"%{text}%", escape="/")
+    )
     return found
 
 
@@ -146,7 +152,8 @@ def conditions(terms: SearchTerms) -> list[sa.ColumnElement[bool]]:
     if name:
         found.append(
             sa.or_(
-                _contains(Submission.submitter_name, name), _contains(Submission.child_name, name)
+                _contains(Submission.submitter_name, name, fold=True),
+                _contains(Submission.child_name, name, fold=True),
             )
         )
     if terms.email.strip():

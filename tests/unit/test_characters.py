@@ -5,7 +5,7 @@ answers and codes are read in the plain ones."""
 
 import pytest
 
-from portal.domain.characters import plain
+from portal.domain.characters import folded, plain
 from portal.domain.search import phone_keys
 
 
@@ -38,3 +38,19 @@ def test_what_was_typed_is_read_in_plain_characters(typed: str, read: str) -> No
 )
 def test_a_phone_number_is_keyed_by_its_digits_whatever_separates_them(typed: str) -> None:
     assert phone_keys(typed)[0] == "07700900982"
+
+
+@pytest.mark.parametrize(
+    ("name", "as_compared"),
+    [
+        ("Zoë Prys", "zoe prys"),
+        ("Siobhán Ó Súilleabháin", "siobhan o suilleabhain"),
+        ("Gwenllïan Ŵyn", "gwenllian wyn"),  # Welsh: the diaeresis and the to bach
+        ("Søren Łukasz Straße", "soren lukasz strasse"),  # letters Unicode does not take apart
+        ("Æsa Œuvre", "aesa oeuvre"),
+        ("SAM O'NEIL", "sam o'neil"),
+    ],
+)
+def test_a_name_is_compared_in_lower_case_without_its_accents(name: str, as_compared: str) -> None:
+    """As PostgreSQL's `unaccent` folds them (migration 4b8d2f6a9c13), on SQLite."""
+    assert folded(name) == as_compared
