@@ -109,9 +109,10 @@ class Progress:
     acknowledge_by: date | None = None
     acknowledge_by_statutory: date | None = None
     acknowledged_on: date | None = None
-    # An acknowledgement already on its way (the email queued on receipt): the day it is
-    # being made, counted from until it is sent.
-    acknowledgement_expected_on: date | None = None
+    # The acknowledgement is the email or text queued on receipt (on its way, or sent):
+    # the day it was queued. The confirmation page and that message give the person dates
+    # counted from it, and they stand whenever it goes (after midnight, after a retry).
+    acknowledgement_queued_on: date | None = None
     accepted_on: date | None = None
     resolved_informally_on: date | None = None
     withdrawn_on: date | None = None
@@ -505,16 +506,21 @@ def counted_from(p: Progress, step: Step, local_targets: dict[Step, int] | None 
     So in Wales the discussion runs from the day the acknowledgement was made (WSI
     2014/1795), and from the day it is due only until then: acknowledged by email on
     Friday 19 December 2025, the discussion is due by Wednesday 7 January 2026, not by
-    Friday 9 January (ten working days after the acknowledgement's own due date)."""
+    Friday 9 January (ten working days after the acknowledgement's own due date).
+
+    An acknowledgement by the message queued on receipt counts from the day it was
+    queued, even when it goes on a later day (a minute after midnight, or after the worker
+    was down): the person was given its dates that day, and a date counted from an
+    earlier day is never later than the law's."""
     source = TABLES[p.procedure][step].counted_from
     if source == "receipt":
         return p.received_on
     event = Step(source)
     happened: date | None = getattr(p, _HAPPENED_ON[event])
+    if event is Step.ACKNOWLEDGE and p.acknowledgement_queued_on is not None:
+        return p.acknowledgement_queued_on
     if happened is not None:
         return happened
-    if event is Step.ACKNOWLEDGE and p.acknowledgement_expected_on is not None:
-        return p.acknowledgement_expected_on  # the email queued on receipt, going now
     if event is Step.ACKNOWLEDGE and p.acknowledge_by is not None:
         return p.acknowledge_by  # the case's own date, fixed on receipt
     return deadline(p.procedure, event, counted_from(p, event, local_targets), local_targets).due

@@ -75,13 +75,7 @@ def progress_of(
         procedure=Procedure(case.case.procedure),
         kind=Kind(case.case.kind),
         acknowledged_on=london_date(acknowledged_at) if acknowledged_at else None,
-        # Queued when it was recorded: for one staff record days after it came (a
-        # letter), the day they record it.
-        acknowledgement_expected_on=(
-            max(case.received_on, london_date(case.received_at))
-            if acknowledged_at is None and acknowledged_by_email_on_receipt(case)
-            else None
-        ),
+        acknowledgement_queued_on=acknowledgement_queued_on(case),
         # Owed only while the request waits for the provider.
         advocacy_due_on=case.case.advocacy_due_on
         if case.case.advocacy_status == "requested"
@@ -104,7 +98,7 @@ def _progress_fields() -> tuple[str, ...]:
         "flags",
         "kind",
         "acknowledged_on",
-        "acknowledgement_expected_on",
+        "acknowledgement_queued_on",
         "advocacy_due_on",
         "pauses",
         "ombudsman",
@@ -143,6 +137,21 @@ def acknowledged_by_email_on_receipt(case: Submission) -> bool:
     of receipt."""
     by_email = case.contact_preference == ContactPreference.EMAIL.value
     return bool((by_email and case.email) or case.advocate_email or mobile_for_texts(case))
+
+
+# How the outbox records an acknowledgement it sent by email or text (outbox.ACKNOWLEDGED_HOW).
+BY_MESSAGE = frozenset({"email", "text"})
+
+
+def acknowledgement_queued_on(case: Submission) -> date | None:
+    """The day the acknowledgement queued on receipt was queued, while it is the case's
+    acknowledgement (on its way, or sent: not once staff record one made another way).
+    For a submission staff record days after it came (a letter), the day they record it."""
+    if not acknowledged_by_email_on_receipt(case):
+        return None
+    if case.case.acknowledged_at is not None and case.case.acknowledged_how not in BY_MESSAGE:
+        return None
+    return max(case.received_on, london_date(case.received_at))
 
 
 def acknowledgement_due(received_on: date, procedure: Procedure | None = None) -> Deadline:
@@ -215,11 +224,10 @@ def first_response_due(
     case: Submission, *, acknowledged_on: date | None = None, progress: Progress | None = None
 ) -> Due | None:
     """The first response and its date, as it would be with the acknowledgement made on
-    `acknowledged_on` (an acknowledgement being written now: the email queued on receipt,
-    a letter printed today). `progress`: the case's, when the caller has it already."""
-    progress = progress or progress_of(case)
-    if acknowledged_on is not None and progress.acknowledged_on is None:
-        progress = dataclasses.replace(progress, acknowledged_on=acknowledged_on)
+    `acknowledged_on` (an acknowledgement being written now another way than the message
+    queued on receipt: a letter printed today). `progress`: the case's, when the caller
+    has it already."""
+    progress = _made_on(progress or progress_of(case), acknowledged_on)
     try:
         return stages.first_response(progress, local_targets())
     except ClockPaused:
@@ -229,10 +237,18 @@ def first_response_due(
 def longest_first_response(
     case: Submission, *, acknowledged_on: date | None = None, progress: Progress | None = None
 ) -> date | None:
-    progress = progress or progress_of(case)
-    if acknowledged_on is not None and progress.acknowledged_on is None:
-        progress = dataclasses.replace(progress, acknowledged_on=acknowledged_on)
+    progress = _made_on(progress or progress_of(case), acknowledged_on)
     return stages.longest_first_response(progress, local_targets())
+
+
+def _made_on(progress: Progress, acknowledged_on: date | None) -> Progress:
+    """The progress with a case not yet acknowledged acknowledged on `acknowledged_on`,
+    by staff (a letter): counted from that day, not from the day a message was queued."""
+    if acknowledged_on is None or progress.acknowledged_on is not None:
+        return progress
+    return dataclasses.replace(
+        progress, acknowledged_on=acknowledged_on, acknowledgement_queued_on=None
+    )
 
 
 def after_acknowledgement(case: Submission, staff: Staff | None) -> None:

@@ -20,6 +20,7 @@ from backoffice_helpers import (
     audit_trail,
     browser,
     case_page,
+    date_parts,
     errors_shown_twice,
     look,
     move,
@@ -38,7 +39,7 @@ from flask.testing import FlaskClient
 from journey_helpers import Journey, in_words, london_today, only_submission, squash
 from smtp_server import Received, SmtpServer
 
-from portal.domain.clock import add_working_days
+from portal.domain.clock import LONDON, add_working_days
 from portal.domain.reports import Period
 from portal.domain.types import Kind
 from portal.extensions import db
@@ -312,6 +313,82 @@ def test_in_wales_the_tracking_page_follows_the_discussion_then_the_written_reso
     )
 
 
+# An acknowledgement queued on receipt that goes on a later London day than it was queued:
+# sent a minute after midnight (in summer that is still the same UTC day), on the night the
+# clocks went forward, or days later after the worker was down. What it told the person, and
+# what the confirmation page told them, counts from the day it was queued; staff and the
+# tracking page must say the same date.
+SENT_ON_A_LATER_DAY = {
+    "a minute after midnight in summer": (
+        datetime(2026, 6, 10, 23, 59, tzinfo=LONDON),
+        datetime(2026, 6, 11, 0, 0, 30, tzinfo=LONDON),
+    ),
+    "sunday night after the clocks went forward": (
+        datetime(2026, 3, 29, 23, 30, tzinfo=LONDON),
+        datetime(2026, 3, 30, 0, 15, tzinfo=LONDON),
+    ),
+    "sunday night after the clocks went back": (
+        datetime(2026, 10, 25, 23, 30, tzinfo=LONDON),
+        datetime(2026, 10, 26, 0, 15, tzinfo=LONDON),
+    ),
+    "31 march, the last day of the financial year": (
+        datetime(2026, 3, 31, 23, 45, tzinfo=LONDON),
+        datetime(2026, 4, 1, 0, 5, tzinfo=LONDON),
+    ),
+    "four days later, the worker having been down": (
+        datetime(2026, 10, 16, 12, 0, tzinfo=LONDON),
+        datetime(2026, 10, 20, 9, 0, tzinfo=LONDON),
+    ),
+}
+# Counted from the acknowledgement (Wales: the discussion; the corporate code: stage 1).
+FIRST_RESPONSE_WORDS = {
+    "wales": ("on a day no later than", "We will offer to talk with you by", "Discussion held"),
+    "corporate": ("We will reply by", "We will reply by", "Stage 1 response"),
+}
+
+
+@pytest.mark.parametrize("procedure", FIRST_RESPONSE_WORDS)
+@pytest.mark.parametrize(
+    ("received", "sent"), SENT_ON_A_LATER_DAY.values(), ids=SENT_ON_A_LATER_DAY
+)
+def test_an_acknowledgement_sent_on_a_later_day_keeps_the_date_it_gave_the_person(
+    app: Flask, client: FlaskClient, staff: FlaskClient, smtp: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch, procedure: str, received: datetime, sent: datetime,
+) -> None:  # fmt: skip
+    if procedure == "wales":
+        app.config.update(JURISDICTION="wales", ACKNOWLEDGEMENT_TARGET_WORKING_DAYS=2)
+        text = "Nobody came to the review meeting."
+    else:
+        from portal.services import routing_rules
+
+        routing_rules.load_demo_rules()
+        text = "The child protection conference got the facts wrong."
+    # The outbox's clock: what is queued is due, and goes, at `sent`.
+    monkeypatch.setattr(outbox, "utcnow", lambda: sent.astimezone(UTC))
+    reference = new_complaint(email="pat@example.com", when=received, text=text).reference
+    assert case_named(reference).case.procedure == (
+        "wales_children_2014" if procedure == "wales" else "corporate"
+    )
+    queued_on = received.date()
+    expected = in_words(add_working_days(queued_on, 10))
+    told_on_the_day = case_named(reference).case.stage1_due  # the confirmation page's date
+    assert told_on_the_day is not None and in_words(told_on_the_day) == expected
+
+    deliver()
+    email_words, tracking_words, staff_words = FIRST_RESPONSE_WORDS[procedure]
+    told = the_acknowledgement(smtp, "pat@example.com")
+    assert f"{email_words} {expected}" in told
+    path = next(w for w in smtp.inbox.to("pat@example.com")[0].text.split() if "/track/" in w)
+    tracking = squash(read(client.get(path.split("127.0.0.1:5000", 1)[-1])).text)
+    # Truthful about when it went, and the same date as the email.
+    assert f"We told you we got it {in_words(sent.date())}" in tracking
+    assert f"{tracking_words} {expected}" in tracking
+    assert summary(case_page(staff, reference))["Next due"] == f"{staff_words} by {expected}"
+    assert f"{staff_words} by {short(add_working_days(queued_on, 10))}" in queue_row(
+        staff, reference
+    )
+
+
 # --- the Welsh procedure's words everywhere ------------------------------------------------------
 
 
@@ -366,6 +443,27 @@ def test_in_wales_the_printed_letter_offers_the_discussion_instead_of_a_response
         f"{in_words(talk_by)}. Within 5 working days of talking with you, we will write to "
         "you with what we agreed." in squash(letter)
     )
+
+
+def test_in_wales_a_letter_printed_while_the_email_waits_gives_the_date_staff_then_see(
+    wales: Flask, staff: FlaskClient
+) -> None:
+    # The email queued on receipt has not gone (the worker is down); staff print the
+    # acknowledgement letter and post it today. The letter is the acknowledgement.
+    reference = new_complaint(
+        email="pat@example.com",
+        address="1 High Street, Northmoor",
+        when=received_at(FRI_19_DEC_2025),
+    ).reference
+    letter = squash(look(staff, f"/staff/cases/{reference}/acknowledgement-letter").text)
+    talk_by = in_words(add_working_days(london_today(), 10))
+    assert f"on a day no later than {talk_by}." in letter
+    save(
+        staff,
+        f"/staff/cases/{reference}/acknowledge",
+        {"how": "letter", "on": date_parts(london_today())},
+    )
+    assert summary(case_page(staff, reference))["Next due"] == f"Discussion held by {talk_by}"
 
 
 def test_in_wales_a_child_writing_in_welsh_is_told_the_welsh_procedure_in_welsh(

@@ -149,10 +149,31 @@ def test_in_wales_an_acknowledgement_made_early_brings_the_discussion_forward() 
     assert shown(running(phoned)) == [("Discussion held", date(2026, 1, 8))]
 
 
-def test_in_wales_an_acknowledgement_email_held_up_counts_from_the_day_it_went() -> None:
-    # Queued on Fri 19 Dec; the mail server was down until Mon 22 Dec.
-    held_up = case(WALES, acknowledged_on=date(2025, 12, 22))
-    assert counted_from(held_up, Step.DISCUSSION) == date(2025, 12, 22)
+def test_in_wales_an_acknowledgement_email_held_up_keeps_the_date_it_gave_the_person() -> None:
+    # Queued on Fri 19 Dec (the confirmation page and the email say Wed 7 Jan 2026); the
+    # mail server was down until Mon 22 Dec. Counted from the day it went, the date would
+    # move to Thu 8 Jan, a day later than the person was told.
+    held_up = case(
+        WALES, acknowledgement_queued_on=FRI_19_DEC_2025, acknowledged_on=date(2025, 12, 22)
+    )
+    assert counted_from(held_up, Step.DISCUSSION) == FRI_19_DEC_2025
+    assert shown(running(held_up)) == [("Discussion held", date(2026, 1, 7))]
+
+
+@pytest.mark.parametrize("procedure", [WALES, CORPORATE])
+def test_an_acknowledgement_email_sent_after_midnight_keeps_the_date_it_gave(
+    procedure: Procedure,
+) -> None:
+    # Queued at 23:59 on Wed 10 Jun 2026, sent at 00:00 on Thu 11 Jun (both are Wednesday
+    # in UTC): 10 working days from Wed 10 Jun are Wed 24 Jun, from Thu 11 Jun Thu 25 Jun.
+    wed, thu = date(2026, 6, 10), date(2026, 6, 11)
+    sent = case(
+        procedure, wed, acknowledge_by=date(2026, 6, 12),
+        acknowledgement_queued_on=wed, acknowledged_on=thu,
+    )  # fmt: skip
+    first = first_response(sent)
+    assert first is not None and first.deadline is not None
+    assert first.deadline.due == date(2026, 6, 24)
 
 
 def test_in_wales_over_christmas_2026_the_discussion_is_due_on_monday_11_january() -> None:
