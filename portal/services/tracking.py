@@ -16,7 +16,7 @@ from portal.database import utcnow
 from portal.domain import contact_safety
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.references import normalise_reference
-from portal.domain.search import phone_keys
+from portal.domain.search import email_in, phone_keys
 from portal.domain.stages import Progress
 from portal.extensions import db
 from portal.models import (
@@ -225,8 +225,9 @@ def send_fresh_link(reference: str, contact: str, *, now: datetime | None = None
 
 
 def _matching_email(submission: Submission, typed: str) -> str | None:
-    """The email address kept (the person's, or the advocate's who filed) that was typed."""
-    given = typed.strip().lower()
+    """The email address kept (the person's, or the advocate's who filed) that was typed,
+    alone or as it is copied from an email ("Pat <pat@example.com>": `email_in`)."""
+    given = email_in(typed) or typed.strip().lower()
     for kept in (submission.email, submission.advocate_email):
         if kept and hmac.compare_digest(kept.strip().lower().encode(), given.encode()):
             return kept
