@@ -37,7 +37,7 @@ from portal.services import (
     outbox,
     sending_limits,
 )
-from portal.services.common import council_name, hash_token
+from portal.services.common import council_name, hash_token, lock_case
 
 # Compared against when the reference does not exist, so both failures take as long.
 _NO_SUCH_HASH = "0" * 64
@@ -240,7 +240,10 @@ def _phone_matches(submission: Submission, typed: str) -> bool:
 
 
 def _asked_already(submission: Submission) -> bool:
-    """A call-back already waiting: one is enough."""
+    """A call-back already waiting: one is enough. Counted once the case is locked
+    (common.lock_case, held until the caller commits), so that the same asked twice at
+    the same instant (the button pressed twice) waits for the first and finds its task."""
+    lock_case(submission)
     return (
         db.session.scalar(
             sa.select(sa.func.count(Task.id)).where(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 import sqlalchemy as sa
-from backoffice_helpers import browser
+from backoffice_helpers import browser, new_complaint
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page, answers_for, page_of
@@ -20,8 +20,8 @@ from test_races import at_once, complaint_up_to, slow_down
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.extensions import db
-from portal.models import Draft, OutboxMessage
-from portal.services import outbox, save_return
+from portal.models import Draft, OutboxMessage, Task
+from portal.services import outbox, save_return, tracking
 
 
 class _Quiet(WSGIRequestHandler):
@@ -48,6 +48,12 @@ def tab_of(client: FlaskClient) -> requests.Session:
     tab = requests.Session()
     tab.cookies.set("session", cookie.value, domain="127.0.0.1")
     return tab
+
+
+def csrf_token_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found
+    return found[1]
 
 
 def test_save_and_come_back_later_pressed_twice_at_once_emails_one_link_that_works(
@@ -88,3 +94,27 @@ def test_save_and_come_back_later_pressed_twice_at_once_emails_one_link_that_wor
     carried_on = someone.post(link[1], data={"csrf_token": token, "answer": "Biscuit"})
     assert carried_on.status_code == 302
     assert len(db.session.scalars(sa.select(Draft)).all()) == 1
+
+
+def test_a_new_link_asked_for_by_phone_four_times_at_once_is_one_call_for_staff(
+    app: Flask, served: str
+) -> None:
+    """Before, each press made a task to phone them: four calls about one request."""
+    reference = new_complaint(email=None).reference  # a phone number only: 07700 900982
+    db.session.remove()
+    people = [requests.Session() for _ in range(4)]
+    tokens = [csrf_token_of(person.get(served + "/find-your-complaint").text) for person in people]
+
+    pages = at_once(
+        [
+            lambda person=person, token=token: person.post(
+                served + "/find-your-complaint",
+                data={"csrf_token": token, "reference": reference, "contact": "07700 900982"},
+            )
+            for person, token in zip(people, tokens, strict=True)
+        ]
+    )
+
+    assert [page.url.removeprefix(served) for page in pages] == ["/find-your-complaint/asked"] * 4
+    tasks = db.session.scalars(sa.select(Task).where(Task.kind == tracking.FRESH_LINK_TASK)).all()
+    assert len(tasks) == 1
