@@ -24,11 +24,25 @@ def _cleaned(typed: str) -> str:
     return re.sub(r"[\s_-]+", "-", plain(typed).strip().upper())
 
 
+# A whole reference inside other text: not part of a longer word or number on either
+# side ("REF:-CSC-2026-0001." has one; "XCSC-2026-0001" and "CSC-2026-0001.5" none),
+# and its year a year, so that a phone number in the same sentence ("CALL-0300-123-4567")
+# is not taken for one.
+_WITHIN = re.compile(r"(?<![A-Z0-9])([A-Z]{2,6})-?((?:19|20)\d\d)-?(\d+)(?![A-Z0-9]|[.,/]\d)")
+
+
 def _parts(typed: str) -> tuple[str, str, str] | None:
     """Prefix, year and number of a whole reference typed in any case, with spaces,
-    underscores, any kind of dash or none; None when what was typed is not one."""
-    match = re.match(r"^([A-Z]{2,6})-?(\d{4})-?(\d+)$", _cleaned(typed))
-    return (match[1], match[2], match[3]) if match else None
+    underscores, any kind of dash or none, alone or with other characters around it as
+    it is copied from our email or letter ("Ref: CSC-2026-0001", "CSC-2026-0001." at the
+    end of a sentence, in quotation marks or angle brackets); None when what was typed
+    holds no whole reference, or more than one."""
+    cleaned = _cleaned(typed)
+    match = re.match(r"^([A-Z]{2,6})-?(\d{4})-?(\d+)$", cleaned)
+    if match:
+        return (match[1], match[2], match[3])
+    found = {(m[1], m[2], int(m[3])): (m[1], m[2], m[3]) for m in _WITHIN.finditer(cleaned)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def whole_references(typed: str) -> tuple[str, ...]:

@@ -40,6 +40,21 @@ def phone_keys(typed: str) -> list[str]:
     return ["0" + national, "44" + national, "0044" + national, "440" + national]
 
 
+# An email address inside what was typed: what stands around it when it is copied from
+# an email ("Pat <pat@example.com>", "mailto:pat@example.com", quotation marks, the full
+# stop ending a sentence) is not part of it. An apostrophe inside is ("o'neill@...").
+_EMAIL_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]+(?:'[^\s<>()\[\]\"',;:]+)*@[^\s<>()\[\]\"',;:]+")
+
+
+def email_in(typed: str) -> str | None:
+    """The one email address in what was typed, in lower case (read in plain characters:
+    domain/characters.py); None when there is none, or more than one."""
+    found = {
+        address.group().rstrip(".").lower() for address in _EMAIL_ADDRESS.finditer(plain(typed))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def postcode_key(typed: str) -> str:
     """A postcode in capitals without spaces ("nm2 3ab" is "NM23AB"), as the database
     keys what is kept (models/submission.py `postcode_key`); "" if it is not one. Read

@@ -23,7 +23,7 @@ from portal.domain.clock import LONDON
 from portal.domain.contact_safety import NONE_SAFE, SAFE_LETTERS, SAFE_PHONE, SAFE_VOICEMAIL
 from portal.domain.references import whole_references
 from portal.domain.routing import age_on
-from portal.domain.search import phone_keys
+from portal.domain.search import email_in, phone_keys
 from portal.domain.types import (
     AdvocacyAnswer,
     ContactPreference,
@@ -937,7 +937,8 @@ class FindYourComplaintForm(PortalForm):
         filters=[clean_text],
         validators=[
             required(_l("Enter your reference number")),
-            max_length(30, _l("Reference number")),
+            # Room for the sentence it may be copied with ("Your reference number is ...").
+            max_length(200, _l("Reference number")),
         ],
         widget=GovTextInput(),
     )
@@ -960,7 +961,7 @@ class FindYourComplaintForm(PortalForm):
 
     def validate_contact(self, field: Field) -> None:
         typed = field.data or ""
-        if "@" not in typed and not phone_keys(typed):
+        if not (email_in(typed) if "@" in typed else phone_keys(typed)):
             raise ValidationError(
                 _(
                     "Enter an email address, like name@example.com, or a phone number, "

@@ -55,7 +55,8 @@ def values(
         "kind": Kind(case.kind),
         "received_on": submission.received_on,
         "acknowledged_on": london_date(case.acknowledged_at) if case.acknowledged_at else None,
-        "acknowledge_by": submission.acknowledge_by,
+        # A finished case is not acknowledged any more: no date is promised for it.
+        "acknowledge_by": None if case.stage == "closed" else submission.acknowledge_by,
         "reply_by": reply_by,
         "reply_wording": reply_wording,
         "closed": case.stage == "closed",

@@ -597,7 +597,7 @@ def save_for_later(journey: str) -> Response | str:
         if not sending_limits.allow_email_to(form.email.data, purpose="save-return"):
             form.email.errors = [TOO_MANY_EMAILS]
         else:
-            save_return.save(
+            saved_to = save_return.save(
                 draft,
                 email=form.email.data,
                 question=form.question.data,
@@ -607,9 +607,11 @@ def save_for_later(journey: str) -> Response | str:
             # This browser forgets the answers: on a shared computer nobody else can see
             # them.
             _forget(kind)
+            if saved_to is None:
+                return redirect(_step_url(kind, FIRST_STEP))
             return render_template(
                 "public/saved.html",
-                email=form.email.data,
+                email=saved_to,
                 days=days,
                 help_box=_help_box(role_of(draft)),
             )

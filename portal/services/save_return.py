@@ -63,19 +63,36 @@ def save(
     answer: str,
     return_url: str,
     now: datetime | None = None,
-) -> None:
-    """Keep the draft for SAVE_RETURN_DAYS and email the link (through the outbox)."""
+) -> str | None:
+    """Keep the draft for SAVE_RETURN_DAYS and email the link (through the outbox); the
+    address the link went to. Kept in one UPDATE that the database decides, of a draft
+    not saved yet: saved twice at the same instant (the button pressed twice, two tabs),
+    it is saved once and one link is emailed, and the second is given the address the
+    first emailed (a second link would have replaced the first, which then did not
+    work). None when the draft is gone (sent from another tab)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     until = now + timedelta(days=current_app.config["SAVE_RETURN_DAYS"])
-    draft.saved_until = until
-    draft.return_email = email
-    draft.return_token_hash = _hash_token(token)
-    draft.return_question = question
-    draft.return_answer_hash = hash_secret(_normalise(answer))
-    draft.return_code_hash = None
-    draft.return_tries = 0
-    draft.updated_at = now
+    draft_id = draft.id
+    saved = db.session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft_id, Draft.saved_until.is_(None))
+        .values(
+            saved_until=until,
+            return_email=email,
+            return_token_hash=_hash_token(token),
+            return_question=question,
+            return_answer_hash=hash_secret(_normalise(answer)),
+            return_code_hash=None,
+            return_tries=0,
+            updated_at=now,
+        )
+        .returning(Draft.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if saved is None:
+        db.session.rollback()
+        return db.session.scalar(sa.select(Draft.return_email).where(Draft.id == draft_id))
     link = f"{str(current_app.config['PUBLIC_BASE_URL']).rstrip('/')}{return_url}{token}"
     if current_language() == "cy":
         link += "?lang=cy"
@@ -91,6 +108,7 @@ def save(
         now=now,
     )
     db.session.commit()
+    return email
 
 
 def find(token: str, *, now: datetime | None = None) -> Draft | None:

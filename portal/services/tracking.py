@@ -16,7 +16,7 @@ from portal.database import utcnow
 from portal.domain import contact_safety
 from portal.domain.clock import add_working_days, london_date
 from portal.domain.references import normalise_reference
-from portal.domain.search import phone_keys
+from portal.domain.search import email_in, phone_keys
 from portal.domain.stages import Progress
 from portal.extensions import db
 from portal.models import (
@@ -37,7 +37,7 @@ from portal.services import (
     outbox,
     sending_limits,
 )
-from portal.services.common import council_name, hash_token
+from portal.services.common import council_name, hash_token, lock_case
 
 # Compared against when the reference does not exist, so both failures take as long.
 _NO_SUCH_HASH = "0" * 64
@@ -225,8 +225,9 @@ def send_fresh_link(reference: str, contact: str, *, now: datetime | None = None
 
 
 def _matching_email(submission: Submission, typed: str) -> str | None:
-    """The email address kept (the person's, or the advocate's who filed) that was typed."""
-    given = typed.strip().lower()
+    """The email address kept (the person's, or the advocate's who filed) that was typed,
+    alone or as it is copied from an email ("Pat <pat@example.com>": `email_in`)."""
+    given = email_in(typed) or typed.strip().lower()
     for kept in (submission.email, submission.advocate_email):
         if kept and hmac.compare_digest(kept.strip().lower().encode(), given.encode()):
             return kept
@@ -239,7 +240,10 @@ def _phone_matches(submission: Submission, typed: str) -> bool:
 
 
 def _asked_already(submission: Submission) -> bool:
-    """A call-back already waiting: one is enough."""
+    """A call-back already waiting: one is enough. Counted once the case is locked
+    (common.lock_case, held until the caller commits), so that the same asked twice at
+    the same instant (the button pressed twice) waits for the first and finds its task."""
+    lock_case(submission)
     return (
         db.session.scalar(
             sa.select(sa.func.count(Task.id)).where(

@@ -366,6 +366,36 @@ def test_a_withdrawal_is_confirmed_then_staff_record_it_dated_the_day_asked(app:
     assert look(client, track(reference)).text.count("Reply to us") == 0
 
 
+def test_a_case_stopped_before_we_said_we_got_it_promises_no_date_for_that(
+    app: Flask,
+) -> None:
+    """A complaint by phone is acknowledged by staff; stopped first and recorded as
+    withdrawn, it is finished, and nobody will tell them we got it. Before, its page
+    still said "We will tell you we got it by" a date, which then passed."""
+    case = new_complaint(email=None)  # a phone number only: staff acknowledge it
+    case.tracking_token_hash = hash_token(TOKEN)
+    db.session.commit()
+    reference = case.reference
+    db.session.remove()
+    client = browser(app)
+    assert "We will tell you we got it by" in look(client, track(reference)).text
+    url = f"{track(reference)}/withdraw"
+    check = read(send(client, url, {"reason": "It is sorted now."}))
+    client.post(
+        url, data={"csrf_token": check.csrf_token, "reason": "It is sorted now.", "confirm": "yes"}
+    )
+    step = db.session.scalar(sa.select(ComplainantStep))
+    assert step is not None
+    staff = browser(app)
+    sign_in_as_manager(staff)
+    save(staff, f"/staff/cases/{reference}/from-them/{step.id}", {"decision": "granted"})
+
+    page = look(client, track(reference)).text
+
+    assert "Finished" in page
+    assert "We will tell you we got it" not in page
+
+
 # --- stage 2 --------------------------------------------------------------------------------------
 
 

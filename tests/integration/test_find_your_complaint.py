@@ -91,6 +91,61 @@ def test_a_reference_typed_on_a_phone_with_its_own_dashes_brings_a_new_link(
     assert len(fresh_links(smtp, "pat.parent@example.com")) == 1
 
 
+def test_the_reference_and_address_copied_from_our_email_as_they_stand_bring_a_new_link(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    """Copied from the acknowledgement with what stands around them: its "Reference:"
+    line, the sentence the reference ends ("... with the reference CSC-2026-0001."), a
+    mail program's "Name <address>" or quotation marks. Each is the person's own
+    reference and address, so each brings them a link; none is refused, nor answered
+    "Check your email" with nothing sent."""
+    reference = a_case()
+    acknowledgement = smtp.inbox.to("pat.parent@example.com")[0].text
+    copied = [
+        line.strip()
+        for line in acknowledgement.splitlines()
+        if reference in line and "/track/" not in line
+    ]
+    assert f"Reference: {reference}" in copied
+    assert any(line.endswith(f"the reference {reference}.") for line in copied)
+    typed = [
+        *copied,
+        f"Ref: {reference}.",
+        f'"{reference}"',
+        f"<{reference.lower()}>",
+    ]
+    addresses = [
+        "Pat Parent <pat.parent@example.com>",
+        "mailto:pat.parent@example.com",
+        "pat.parent@example.com.",
+        "\u201cpat.parent@example.com\u201d",
+    ]
+    app.config["PUBLIC_EMAILS_PER_RECIPIENT"] = "100 per hour"
+
+    for n, reference_typed in enumerate(typed):
+        said = ask(browser(app), reference_typed, addresses[n % len(addresses)])
+        assert "we have emailed a new link" in said
+    deliver()
+
+    links = fresh_links(smtp, "pat.parent@example.com")
+    assert len(links) == len(typed)
+    assert browser(app).get(urlsplit(links[-1]).path).status_code == 200
+
+
+def test_a_copied_address_that_is_not_theirs_still_brings_nothing(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    reference = a_case()
+    before = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
+
+    said = ask(browser(app), f"Ref: {reference}.", "Someone <someone.else@example.com>")
+
+    assert said == ask(browser(app), f"Ref: {reference}.", "pat.parent@example.com")
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == before + 1
+    deliver()
+    assert smtp.inbox.to("someone.else@example.com") == []
+
+
 def test_the_page_says_the_same_whatever_was_typed_and_sends_nothing_that_does_not_match(
     app: Flask, smtp: SmtpServer
 ) -> None:

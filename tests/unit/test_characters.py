@@ -6,7 +6,7 @@ answers and codes are read in the plain ones."""
 import pytest
 
 from portal.domain.characters import folded, plain
-from portal.domain.search import phone_keys
+from portal.domain.search import email_in, phone_keys
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,31 @@ def test_a_phone_number_is_keyed_by_its_digits_whatever_separates_them(typed: st
 def test_a_name_is_compared_in_lower_case_without_its_accents(name: str, as_compared: str) -> None:
     """As PostgreSQL's `unaccent` folds them (migration 4b8d2f6a9c13), on SQLite."""
     assert folded(name) == as_compared
+
+
+@pytest.mark.parametrize(
+    "copied",
+    [
+        "pat.parent@example.com",
+        " Pat.Parent@Example.COM ",
+        "Pat Parent <pat.parent@example.com>",
+        "<pat.parent@example.com>",
+        "mailto:pat.parent@example.com",
+        "pat.parent@example.com.",
+        '"pat.parent@example.com"',
+        "\u201cpat.parent@example.com\u201d",
+        "(pat.parent@example.com)",
+        "\uff50\uff41\uff54.parent@example.com",  # full-width letters
+    ],
+)
+def test_an_email_address_copied_with_what_stands_around_it_is_read_alone(copied: str) -> None:
+    assert email_in(copied) == "pat.parent@example.com"
+
+
+def test_an_apostrophe_inside_an_email_address_is_part_of_it() -> None:
+    assert email_in("Sean O'Neill <o'neill@example.com>.") == "o'neill@example.com"
+
+
+@pytest.mark.parametrize("typed", ["pat", "pat@", "pat@example.com, jo@example.com", ""])
+def test_no_single_email_address_is_none(typed: str) -> None:
+    assert email_in(typed) is None

@@ -85,3 +85,51 @@ def test_a_whole_reference_is_recognised_however_it_is_typed(
     typed: str, stored: tuple[str, ...]
 ) -> None:
     assert whole_references(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "copied",
+    [
+        "Ref: CSC-2026-0042",
+        "Reference: CSC-2026-0042.",
+        "CSC-2026-0042.",
+        "CSC-2026-0042,",
+        '"CSC-2026-0042"',
+        "\u201cCSC-2026-0042\u201d",
+        "'csc-2026-0042'",
+        "<CSC-2026-0042>",
+        "(CSC-2026-0042)",
+        "Your reference number is CSC-2026-0042. Keep it safe.",
+        "Cyfeirnod: CSC-2026-0042",
+        "ref csc 2026 0042",
+        "CSC-2026-0042 CSC 2026 42",  # the same one twice
+    ],
+)
+def test_a_reference_copied_with_the_words_and_marks_around_it_is_read_as_the_stored_one(
+    copied: str,
+) -> None:
+    """As it is copied from our email ("Your reference number is CSC-2026-0042. Keep it
+    safe.") or from a letter's "Ref:" line, or pasted with the quotation marks or angle
+    brackets a mail program puts round it."""
+    assert normalise_reference(copied) == "CSC-2026-0042"
+    assert whole_references(copied)[0] == "CSC-2026-0042"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "CSC-2026-0042 and CSC-2026-0043",  # which one?
+        "CSC-2026-0042A",
+        "CSC-2026-0042.5",
+        "ABCDEFG-2026-0042",
+        "Ref: 2026-0042",
+    ],
+)
+def test_text_with_no_single_whole_reference_in_it_is_not_read_as_one(typed: str) -> None:
+    assert whole_references(typed) == ()
+    assert not REFERENCE_PATTERN.match(normalise_reference(typed))
+
+
+def test_a_phone_number_in_the_same_sentence_is_not_taken_for_a_reference() -> None:
+    sentence = "Call 0300 123 4567 or email us with the reference CSC-2026-0042."
+    assert whole_references(sentence)[0] == "CSC-2026-0042"
