@@ -695,6 +695,12 @@ def _english_rules() -> list[_Rule]:
             "hit punch starve bite hurt harm bash",
         ),
         r(
+            U,
+            SUICIDE,
+            r"\b(?:going to|gonna|about to|will|want to|wants to|plan to|planning to|planning on|decided to|ready to) (?:{g1})?(?P<t>hurt|harm|cut|burn|starve) {reflexive}\b",
+            "hurt harm cut burn starve",
+        ),
+        r(
             C,
             SUICIDE,
             r"\b(?P<t>hurt|harm|hit|punch|bite) {reflexive}\b",
@@ -963,8 +969,8 @@ def _english_rules() -> list[_Rule]:
         r(
             U,
             NO_FOOD,
-            r"\b(?:havent|hasnt|hadnt|not|didnt|never) (?:{g1})?(?P<t>eat) (?:{g1})?(?:properly|since|for|in|all day|anything|today|yesterday)\b|\b(?:dont|doesnt|didnt|never|nobody|noone|not|wont) (?:{g1})?(?P<u>feed) (?:me|us|her|him|them|the kids|the children|the baby|my)\b|\bnot (?:being )?(?P<v>feed)\b|\bnot allowed (?:to )?(?P<w>eat|food|any food|dinner)\b|\b(?:go|goes|going|gone|go to bed) (?P<x>hungry)\b|\b(?:forget|forgets|forgot|forgetting) (?:to )?(?P<y>feed)\b|\b(?:havent|hasnt|hadnt|not|didnt|never) (?:had|got|been given) (?:anything|any food|food|nothing|a meal|any dinner|a proper meal) (?:to (?P<z>eat)|since|for|in)\b",
-            "eat feed hungry",
+            r"\b(?:havent|hasnt|hadnt|not|didnt|never) (?:{g1})?(?P<t>eat) (?:{g1})?(?:properly|since|for|in|all day|anything|today|yesterday)\b|\b(?:dont|doesnt|didnt|never|nobody|noone|not|wont) (?:{g1})?(?P<u>feed) (?:me|us|her|him|them|the kids|the children|the baby|my)\b|\bnot (?:being )?(?P<v>feed)\b|\bnot allowed (?:to )?(?P<w>eat|food|any food|dinner)\b|\b(?:dont|doesnt|didnt|never|wont|wouldnt) (?:{g1})?let (?:me|us|her|him|them|the kids|the children|my \w+) (?P<q>eat|have food|have any food|have dinner|have tea|have breakfast)\b(?! (?:sweets|chocolate|crisps|junk|snacks|lunch|my lunch|my packed lunch|in|upstairs|until|till|before|after|with|at|on|what|that|those|there))|\b(?:go|goes|going|gone|go to bed) (?P<x>hungry)\b|\b(?:forget|forgets|forgot|forgetting) (?:to )?(?P<y>feed)\b|\b(?:havent|hasnt|hadnt|not|didnt|never) (?:had|got|been given) (?:anything|any food|food|nothing|a meal|any dinner|a proper meal) (?:to (?P<z>eat)|since|for|in)\b",
+            "eat feed hungry food dinner tea breakfast",
             negatable=False,
         ),
         r(
@@ -1013,6 +1019,13 @@ def _english_rules() -> list[_Rule]:
             THROWN_OUT,
             r"\b(?:get|is|was|were|are|am|been|being|be) (?P<t>lock) out (?:of (?:the|our|my|their) (?:house|home|flat))\b",
             "lock",
+        ),
+        r(
+            U,
+            THROWN_OUT,
+            r"\b(?P<t>{lock}) (?:{target}) out (?:of )?(?:the|our|my|their) (?:house|home|flat)\b(?: (?:at night|all night|overnight|in the cold|every night|when))?",
+            "@lock",
+            not_by=_NOT_A_PERSON,
         ),
         r(
             U,
