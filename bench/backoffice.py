@@ -16,7 +16,6 @@ p95 under 150 ms. The database is dropped at the end unless `--keep` is given;
 """
 
 import argparse
-import contextlib
 import random
 import secrets
 import statistics
@@ -42,6 +41,7 @@ from common import (
     postgres_database,
     server_url,
     sign_in,
+    vacuum_analyze,
     weighted,
 )
 
@@ -247,13 +247,7 @@ def build(app: Any, cases: int, seed: int) -> None:
             if stages:
                 connection.execute(sa.insert(StageResponse.__table__), stages)
             print(f"  {first + len(rows):>7,} cases", end="\r", flush=True)
-    # What autovacuum does on a live server: statistics, and the visibility map that lets
-    # PostgreSQL answer from an index alone.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(sa.text("VACUUM ANALYZE"))
-        # Write out the bulk load now, not in the middle of the timings (superuser only).
-        with contextlib.suppress(sa.exc.DBAPIError):
-            connection.execute(sa.text("CHECKPOINT"))
+    vacuum_analyze(engine, checkpoint=True)
     print(f"  {cases:,} cases built in {time.perf_counter() - started:.0f} s")
 
 

@@ -57,6 +57,7 @@ from common import (
     server_url,
     start_gunicorn,
     stop_gunicorn,
+    vacuum_analyze,
 )
 
 GOAL = 3.0
@@ -182,8 +183,7 @@ def reopen(app: Any, seed: int) -> None:
         )
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.execute(sa.text("VACUUM ANALYZE"))
+            vacuum_analyze(db.engine)
         db.session.remove()
         db.engine.dispose()
 

@@ -7,6 +7,7 @@ that `portal` imports without installing anything.
 """
 
 import asyncio
+import contextlib
 import json
 import math
 import multiprocessing
@@ -111,6 +112,24 @@ def postgres_database(
         f"PostgreSQL {version}, database {name}",
         lambda: drop_postgres_database(server, name),
     )
+
+
+def vacuum_analyze(engine: sa.Engine, *, checkpoint: bool = False) -> None:
+    """What autovacuum does on a live server (statistics, and the visibility map that
+    lets PostgreSQL answer from an index alone), and with `checkpoint` the bulk load
+    written out now rather than in the middle of the timings (superuser only). On an
+    engine of its own in autocommit: the portal's engine begins a transaction as each
+    connection is taken (portal/database.py `watch_connections`), and VACUUM runs in
+    none."""
+    own = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT")
+    try:
+        with own.connect() as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+            if checkpoint:
+                with contextlib.suppress(sa.exc.DBAPIError):
+                    connection.execute(sa.text("CHECKPOINT"))
+    finally:
+        own.dispose()
 
 
 def drop_postgres_database(server: str, name: str) -> None:

@@ -66,6 +66,7 @@ from common import (
     make_app,
     percentile,
     sign_in,
+    vacuum_analyze,
     weighted,
 )
 
@@ -601,11 +602,7 @@ def build(app: Any, per_year: int, period: Any, seed: int, this_year: int = 0) -
             print(f"  {min(first + BATCH, len(cases)):>8,} contacts", end="\r", flush=True)
         engine = db.engine
         if engine.dialect.name == "postgresql":
-            # What autovacuum does on a live server: statistics and the visibility map.
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(sa.text("VACUUM ANALYZE"))
-                with contextlib.suppress(sa.exc.DBAPIError):
-                    connection.execute(sa.text("CHECKPOINT"))
+            vacuum_analyze(engine, checkpoint=True)
         # SQLite: no ANALYZE, as nothing runs one on a live SQLite portal.
     built.seconds = time.perf_counter() - started
     return built

@@ -143,6 +143,26 @@ def _contains(column: Any, typed: str, *, fold: bool = False) -> sa.ColumnElemen
     return found
 
 
+def _named(name: str) -> sa.CTE:
+    """The submissions by or about someone of this name (folded: `_contains`), found
+    first and kept (MATERIALIZED) before the rest of the search reads them, through the
+    trigram indexes of the folded names. PostgreSQL guesses how many cases part of a name
+    matches from a sample; guessing a thousand where there were 150, it read every case
+    newest first, folding both names of each, until 50 matched (0.3 to 0.5 s at 100,000
+    cases: docs/performance.md, "Finding cases")."""
+    return (
+        sa.select(Submission.id)
+        .where(
+            sa.or_(
+                _contains(Submission.submitter_name, name, fold=True),
+                _contains(Submission.child_name, name, fold=True),
+            )
+        )
+        .cte("named")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+
+
 def conditions(terms: SearchTerms) -> list[sa.ColumnElement[bool]]:
     """What each field asks, on submissions (or, for the reference, on cases)."""
     found: list[sa.ColumnElement[bool]] = []
@@ -150,12 +170,7 @@ def conditions(terms: SearchTerms) -> list[sa.ColumnElement[bool]]:
         found.append(reference_matches(terms.reference))
     name = normal.squeeze(terms.name)
     if name:
-        found.append(
-            sa.or_(
-                _contains(Submission.submitter_name, name, fold=True),
-                _contains(Submission.child_name, name, fold=True),
-            )
-        )
+        found.append(Submission.id.in_(sa.select(_named(name).c.id)))
     if terms.email.strip():
         found.append(email_key(Submission.email) == terms.email.strip().lower())
     if terms.phone.strip():
