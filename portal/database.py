@@ -145,7 +145,7 @@ def watch_connections(engine: sa.Engine, *, ping_by_beginning: bool, refuse_writ
         @sa.event.listens_for(engine, "connect")
         def with_portal_functions(dbapi_connection: Any, record: Any) -> None:
             # PostgreSQL's is made by migration 4b8d2f6a9c13, over `unaccent`.
-            dbapi_connection.create_function("portal_fold", 1, folded, deterministic=True)
+            dbapi_connection.create_function("portal_fold", 1, _fold, deterministic=True)
 
     if engine.dialect.driver == "psycopg":
 
@@ -186,6 +186,12 @@ def watch_connections(engine: sa.Engine, *, ping_by_beginning: bool, refuse_writ
             reading = connection.info.get("reading_now")
             if reading and not statement.lstrip().upper().startswith(_READS):
                 raise WriteWhileReading(statement.split(None, 1)[0])
+
+
+def _fold(text: str | None) -> str | None:
+    """SQLite's `portal_fold`: NULL (a child's own complaint has no child's name) stays
+    NULL, as PostgreSQL's (STRICT) does."""
+    return None if text is None else folded(text)
 
 
 def _begin(dbapi_connection: Any) -> None:
