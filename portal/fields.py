@@ -449,7 +449,7 @@ def month_number(typed: str) -> int | None:
     """The month in a date's month box: a number ("6", "06"), a name or a short form
     of one ("June", "jun", "Sept.", "Mehefin"), as the GOV.UK date pattern advises.
     A short form not in the list is read when it begins one month's name only."""
-    if typed.isdigit():
+    if typed.isdecimal():  # not isdigit: "²" is a digit that int() refuses
         return int(typed)
     word = typed.lower().rstrip(".").replace(" ", "")
     if word in MONTH_NAMES:
@@ -474,13 +474,16 @@ class GovDateField(Field):
     def process_formdata(self, valuelist: list[str]) -> None:
         values = [v.strip() for v in valuelist[:3]] + [""] * (3 - len(valuelist[:3]))
         self.parts = (values[0], values[1], values[2])
+        # Read in plain characters (domain/characters.py): full-width digits, a phone's
+        # superscript "⁴", a no-break space copied with it.
+        values = [plain(v).strip() for v in values]
         # The GOV.UK widget unpacks exactly three values: never more or fewer.
         self.raw_data = list(self.parts)
         self.data = None
         if not any(values):
             return
         month = month_number(values[1])
-        if not (values[0].isdigit() and values[2].isdigit()) or month is None:
+        if not (values[0].isdecimal() and values[2].isdecimal()) or month is None:
             raise ValueError(_("%(what)s must be a real date", what=self.what))
         day, year = int(values[0]), int(values[2])
         if year < 1900:

@@ -48,6 +48,7 @@ from portal.fields import (
     max_length,
     required,
 )
+from portal.numbers import whole_number
 
 
 def required_date(message: str) -> Validator:
@@ -1481,7 +1482,7 @@ class BulkAssignForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
-        if not self.cases.data:
+        if not self.chosen():  # none, or none as the queue's boxes send them
             self.cases.errors = ["Select the cases to assign"]
             valid = False
         if valid and not self.team.data and not self.person.data:
@@ -1494,8 +1495,9 @@ class BulkAssignForm(FlaskForm):
         found = {}
         for value in self.cases.data or []:
             reference, _, version = str(value).rpartition("@")
-            if reference and version.isdigit():
-                found[reference] = int(version)
+            number = whole_number(version)
+            if reference and number is not None:
+                found[reference] = number
         return found
 
 

@@ -25,6 +25,7 @@ from portal.backoffice.referral_forms import (
 )
 from portal.database import utcnow
 from portal.domain.access import Permission
+from portal.numbers import whole_number
 from portal.services import referrals
 from portal.services.common import CaseChanged
 
@@ -189,7 +190,8 @@ def refer_to_provider(reference: str) -> Response | str:
     found = case_or_404(reference)
     form = ReferForm(data={"version": found.case.version})
     if form.validate_on_submit():
-        version = int(form.version.data) if str(form.version.data or "").isdigit() else -1
+        version = whole_number(form.version.data)
+        version = -1 if version is None else version
         try:
             referrals.refer_by_staff(me(), found, version=version, now=_now())
         except (referrals.ReferralRefused, CaseChanged) as refused:

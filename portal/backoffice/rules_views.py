@@ -15,6 +15,7 @@ from portal.domain.labels import PROCEDURES, ROLE_ANSWERS
 from portal.domain.timescales import Procedure
 from portal.extensions import htmx
 from portal.fields import translated_choices
+from portal.numbers import whole_number
 from portal.services import routing_rules, teams
 
 
@@ -56,9 +57,7 @@ def routing_rules_list() -> str:
             routing_rules.facts_for(
                 kind=preview.kind.data,
                 role=preview.role.data,
-                chosen_team_id=int(preview.chosen_team.data)
-                if preview.chosen_team.data.isdigit()
-                else None,
+                chosen_team_id=whole_number(preview.chosen_team.data),
                 child_age=preview.age.data,
                 child_date_of_birth=None,
                 text=preview.text.data or "",

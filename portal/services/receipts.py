@@ -33,6 +33,7 @@ from portal.domain.clock import add_working_days, london_date
 from portal.domain.delivery import Audience, DeliveryStatus
 from portal.extensions import db
 from portal.models import Case, OutboxMessage, OutboxStatus, Staff, Task
+from portal.numbers import whole_number
 from portal.services import audit, cases, outbox
 
 log = logging.getLogger(__name__)
@@ -156,13 +157,15 @@ def _message_for(receipt: Receipt) -> OutboxMessage | None:
     )
     if message is not None:
         return message
-    if receipt.reference is None or not receipt.reference.isdigit():
+    # Our message's id, as we gave it: not "²" (a digit int() refuses) nor past the ids.
+    message_id = whole_number(receipt.reference)
+    if message_id is None:
         return None
     # Notify took it and its receipt came before the worker recorded Notify's id: only a
     # message being sent can be that one (a message waiting, failed or sent with another
     # id is not: the receipt is an older notification's, or another database's).
     candidate = db.session.scalar(
-        sa.select(OutboxMessage).where(OutboxMessage.id == int(receipt.reference)).with_for_update()
+        sa.select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
     )
     if candidate is None:
         return None

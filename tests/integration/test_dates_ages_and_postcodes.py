@@ -73,6 +73,35 @@ def test_a_month_typed_as_a_name_or_a_short_name_is_read_as_that_month(
     assert shown["Child's date of birth"] == f"14 {date(2015, number, 1):%B} 2015"
 
 
+@pytest.mark.parametrize(
+    "born",
+    [
+        ["\uff11\uff14", "\uff13", "\uff12\uff10\uff11\uff15"],  # a full-width keyboard's digits
+        ["1\u2074", "3", "2015"],  # a superscript 4, as a phone's long press types it
+        [" 14\u00a0", "03", "2015"],  # a no-break space copied with it
+    ],
+)
+def test_a_date_typed_in_other_digits_is_read_as_the_date(
+    client: FlaskClient, born: list[str]
+) -> None:
+    """Before, "1⁴" was shown as Python's "invalid literal for int() with base 10" in the
+    error summary, and full-width digits were read only by chance."""
+    journey = Journey(client, "complaint")
+    response = about_the_child(journey, born)
+
+    assert response.status_code == 302, page_of(response).error_summary
+    journey.fill(answers_for("complaint", "parent"), start="the-childs-views")
+    assert journey.check_answers().summary_answers["Child's date of birth"] == "14 March 2015"
+
+
+def test_a_day_written_as_a_word_gets_the_date_pattern_s_message(client: FlaskClient) -> None:
+    response = about_the_child(Journey(client, "complaint"), ["14th", "3", "2015"])
+
+    assert page_of(response).error_summary == [
+        ("#child_date_of_birth-day", "Their date of birth must be a real date")
+    ]
+
+
 def test_the_month_is_shown_again_as_it_was_typed(client: FlaskClient) -> None:
     journey = Journey(client, "complaint")
     about_the_child(journey, ["14", "jun", "2015"])

@@ -348,6 +348,8 @@ def test_a_receipt_for_a_notification_the_portal_does_not_know_is_accepted_and_i
         a_receipt("999999"),  # no such message
         a_receipt(str(message.id)),  # our message, but another notification (an older one)
         a_receipt("not-ours"),
+        a_receipt("\u00b2"),  # a "digit" int() refuses
+        a_receipt("9" * 30),  # past what the database's ids hold
         {**a_receipt("1"), "reference": None},
     ):
         answer = requests.post(f"{portal_url}/notify/receipts", json=body, headers=headers)

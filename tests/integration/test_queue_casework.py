@@ -231,3 +231,24 @@ def test_a_case_is_never_assigned_to_an_auditor_nor_outside_its_team(app: Flask)
         url,
         {"team": str(team_id("Fostering")), "person": str(staff_id(fosterer)), "reason": "Carers"},
     )
+
+
+def test_a_case_sent_with_a_version_in_other_digits_is_no_server_error(app: Flask) -> None:
+    """What a checkbox sends is "<reference>@<version>"; a version that is a "digit" int()
+    refuses ("²", as a hand-made request may send) is no version, not an error page."""
+    teams.load_default_categories()
+    case = new_complaint()
+    client = browser(app)
+    sign_in(client, make_staff(Role.MANAGER))
+    token = look(client, "/staff/").csrf_token
+    response = client.post(
+        "/staff/bulk-assign",
+        data={
+            "csrf_token": token,
+            "cases": [f"{case.reference}@\u00b2"],
+            "team": str(team_id("Fostering")),
+            "reason": "About carers",
+        },
+    )
+    assert response.status_code == 200, response.status_code
+    assert errors_shown_twice(read(response)) == {"cases": "Select the cases to assign"}

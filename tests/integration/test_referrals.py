@@ -157,6 +157,20 @@ def test_staff_refer_a_case_from_its_page_once_while_it_is_open(app: Flask) -> N
     assert len(referrals_of(case)) == 1
 
 
+def test_a_referral_sent_with_a_version_in_other_digits_is_refused_not_an_error(
+    app: Flask,
+) -> None:
+    """A version that is a "digit" int() refuses ("²", from a hand-made request) is no
+    version: the case is taken as changed since, as with any out-of-date page."""
+    case = new_complaint()
+    staff = manager_client(app)
+    url = f"/staff/cases/{case.reference}/refer-to-advocacy-provider"
+    response = post_form(staff, url, {"version": "\u00b2"})
+    assert response.status_code == 200, response.status_code
+    assert read(response).error_summary
+    assert referrals_of(case) == []
+
+
 def test_a_not_sure_child_who_later_accepts_is_referred_when_staff_record_it(app: Flask) -> None:
     case = new_complaint(role=SubmitterRole.CHILD, advocacy=AdvocacyAnswer.NOT_SURE)
     assert referrals_of(case) == []
