@@ -77,7 +77,7 @@ def test_a_month_typed_as_a_name_or_a_short_name_is_read_as_that_month(
     "born",
     [
         ["\uff11\uff14", "\uff13", "\uff12\uff10\uff11\uff15"],  # a full-width keyboard's digits
-        ["1\u2074", "3", "2015"],  # a superscript 4, as a phone's long press types it
+        ["1\u2074", "3", "2015"],  # a superscript 4, as copied from a document
         [" 14\u00a0", "03", "2015"],  # a no-break space copied with it
     ],
 )
