@@ -474,8 +474,8 @@ class GovDateField(Field):
     def process_formdata(self, valuelist: list[str]) -> None:
         values = [v.strip() for v in valuelist[:3]] + [""] * (3 - len(valuelist[:3]))
         self.parts = (values[0], values[1], values[2])
-        # Read in plain characters (domain/characters.py): full-width digits, a phone's
-        # superscript "⁴", a no-break space copied with it.
+        # Read in plain characters (domain/characters.py): full-width digits, a
+        # superscript "⁴" copied from a document, a no-break space copied with it.
         values = [plain(v).strip() for v in values]
         # The GOV.UK widget unpacks exactly three values: never more or fewer.
         self.raw_data = list(self.parts)
