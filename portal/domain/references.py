@@ -31,16 +31,29 @@ def _cleaned(typed: str) -> str:
 _WITHIN = re.compile(r"(?<![A-Z0-9])([A-Z]{2,6})-?((?:19|20)\d\d)-?(\d+)(?![A-Z0-9]|[.,/]\d)")
 
 
+# The letters read for the figures they look like, in a reference's year and number
+# (which hold only figures): "CSC-2026-OO42" as copied by eye is CSC-2026-0042. Only in
+# a reference with its three parts apart, where the prefix's letters cannot run on.
+_LETTERS_FOR_FIGURES = re.compile(r"^([A-Z]{2,6})-([0-9OIL]{4})-([0-9OIL]+)$")
+_AS_FIGURES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
 def _parts(typed: str) -> tuple[str, str, str] | None:
     """Prefix, year and number of a whole reference typed in any case, with spaces,
     underscores, any kind of dash or none, alone or with other characters around it as
     it is copied from our email or letter ("Ref: CSC-2026-0001", "CSC-2026-0001." at the
-    end of a sentence, in quotation marks or angle brackets); None when what was typed
-    holds no whole reference, or more than one."""
+    end of a sentence, in quotation marks or angle brackets), with the letter O for a
+    nought or I or l for a one in its figures; None when what was typed holds no whole
+    reference, or more than one."""
     cleaned = _cleaned(typed)
     match = re.match(r"^([A-Z]{2,6})-?(\d{4})-?(\d+)$", cleaned)
     if match:
         return (match[1], match[2], match[3])
+    match = _LETTERS_FOR_FIGURES.match(cleaned)
+    if match:
+        year, number = (part.translate(_AS_FIGURES) for part in (match[2], match[3]))
+        if re.fullmatch(r"(?:19|20)\d\d", year):
+            return (match[1], year, number)
     found = {(m[1], m[2], int(m[3])): (m[1], m[2], m[3]) for m in _WITHIN.finditer(cleaned)}
     return next(iter(found.values())) if len(found) == 1 else None
 

@@ -91,6 +91,21 @@ def test_a_reference_typed_on_a_phone_with_its_own_dashes_brings_a_new_link(
     assert len(fresh_links(smtp, "pat.parent@example.com")) == 1
 
 
+def test_a_reference_read_off_a_letter_with_the_letter_o_for_noughts_brings_a_new_link(
+    client: FlaskClient, smtp: SmtpServer
+) -> None:
+    """ "CSC-2026-OOO1", as someone copies 0001 by eye: the figures hold only figures."""
+    reference = a_case()
+    prefix, year, number = reference.split("-")
+    typed = f"{prefix}-{year}-{number.replace('0', 'O')}"
+
+    said = ask(client, typed, "pat.parent@example.com")
+    deliver()
+
+    assert "we have emailed a new link" in said
+    assert len(fresh_links(smtp, "pat.parent@example.com")) == 1
+
+
 def test_the_reference_and_address_copied_from_our_email_as_they_stand_bring_a_new_link(
     app: Flask, smtp: SmtpServer
 ) -> None:

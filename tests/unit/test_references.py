@@ -133,3 +133,24 @@ def test_text_with_no_single_whole_reference_in_it_is_not_read_as_one(typed: str
 def test_a_phone_number_in_the_same_sentence_is_not_taken_for_a_reference() -> None:
     sentence = "Call 0300 123 4567 or email us with the reference CSC-2026-0042."
     assert whole_references(sentence)[0] == "CSC-2026-0042"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("CSC-2026-OO42", "CSC-2026-0042"),  # the letter O, read off a letter by eye
+        ("csc-2o26-0042", "CSC-2026-0042"),
+        ("CSC 2026 OOI2", "CSC-2026-0012"),  # I for a one
+        ("csc-2026-l042", "CSC-2026-1042"),  # l for a one
+    ],
+)
+def test_letters_that_look_like_figures_are_read_as_them_in_the_figures(
+    typed: str, stored: str
+) -> None:
+    assert normalise_reference(typed) == stored
+    assert whole_references(typed)[0] == stored
+
+
+@pytest.mark.parametrize("typed", ["CSC-2026-ABCD", "CSC-LOIO-0042", "CSC-2O26", "COOL-OIL-IOL"])
+def test_other_letters_in_the_figures_are_not_a_reference(typed: str) -> None:
+    assert whole_references(typed) == ()
