@@ -1,9 +1,7 @@
 """Where the browser tests run: the portal on 127.0.0.1 in a background thread, a second
 small site for "Exit this page" to lead to, and Debian's Chromium."""
 
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +9,6 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -44,11 +41,6 @@ def somewhere_else(environ: WSGIEnvironment, start_response: StartResponse) -> l
     return [EXIT_PAGE.encode()]
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 def with_axe(app: WSGIApplication) -> WSGIApplication:
     """`app`, and axe-core's file at AXE_PATH, cacheable: a page loads it as a script of
     its own origin (which the portal's CSP allows), so the browser fetches and compiles
@@ -68,20 +60,6 @@ def with_axe(app: WSGIApplication) -> WSGIApplication:
         return app(environ, start_response)
 
     return serve
-
-
-@contextmanager
-def serving(app: WSGIApplication) -> Iterator[str]:
-    """A WSGI app on 127.0.0.1 at a free port, in a background thread; yields its URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
-    thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
 
 
 @dataclass

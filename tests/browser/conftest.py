@@ -19,10 +19,10 @@ from browser_env import (
     TIMEOUT_MS,
     Contexts,
     LiveServer,
-    serving,
     somewhere_else,
     with_axe,
 )
+from integration.live_server import serving
 from integration.smtp_server import SmtpServer
 from page_checks import AXE_JS, Crawl, NuReport, check_html, walk_everything
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright

@@ -10,7 +10,6 @@ all refused. Only the break-glass account and people outside the council (advoca
 advocacy provider's manager) keep the portal's own password."""
 
 import re
-import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -20,8 +19,8 @@ import sqlalchemy as sa
 from backoffice_helpers import PASSWORD, authenticator_code, make_staff
 from conftest import twice_at_once
 from flask import Flask
+from live_server import serving
 from oidc_provider import CLIENT_ID, Account, OpenIDProvider
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.domain.access import Role
 from portal.extensions import db
@@ -41,22 +40,12 @@ GROUP_TEAMS = {
 }
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def live(portal: Flask) -> Iterator[str]:
     """The portal served on 127.0.0.1 at a free port (the `app` fixture resets it for
     each test)."""
-    httpd = make_server("127.0.0.1", 0, portal, threaded=True, request_handler=_Quiet)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
+    with serving(portal) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ with a message that did not arrive: the case page, the task to reach the person 
 way, "Messages not sent" and "Try again" (docs/notify.md, "Delivery receipts")."""
 
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,10 +15,10 @@ from backoffice_helpers import case_page, look, make_staff, sign_in
 from conftest import sending_through_notify, sending_to
 from flask import Flask
 from flask.testing import FlaskClient
+from live_server import serving
 from notify_server import NotifyServer
 from outbox_helpers import a_complaint, messages, work
 from smtp_server import SmtpServer
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.database import utcnow
 from portal.domain.access import Role
@@ -32,11 +31,6 @@ TOKEN = "a-long-callback-token-from-configuration"
 ADDRESS = "Dana Whitfield\n12 Mill Lane\nNorthmoor\nNM1 2AB"
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @pytest.fixture
 def app(app: Flask, smtp: SmtpServer, notify_server: NotifyServer) -> Flask:
     sending_to(app, smtp, OUTBOX_RETRY_BASE_SECONDS=0.2, OUTBOX_MAX_ATTEMPTS=4)
@@ -46,17 +40,11 @@ def app(app: Flask, smtp: SmtpServer, notify_server: NotifyServer) -> Flask:
 @pytest.fixture
 def portal_url(app: Flask, notify_server: NotifyServer) -> Iterator[str]:
     """The portal served on 127.0.0.1, where the local Notify posts its callbacks."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    notify_server.callback_url = f"{url}/notify/receipts"
-    notify_server.returned_letter_url = f"{url}/notify/returned-letters"
-    notify_server.callback_token = TOKEN
-    yield url
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(app) as url:
+        notify_server.callback_url = f"{url}/notify/receipts"
+        notify_server.returned_letter_url = f"{url}/notify/returned-letters"
+        notify_server.callback_token = TOKEN
+        yield url
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ PostgreSQL with DATABASE_URL); the rules hold only if the database decides them
 (docs/security.md, "Races")."""
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -16,29 +15,19 @@ from backoffice_helpers import browser, new_complaint
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page, answers_for, page_of
+from live_server import serving
 from test_races import at_once, complaint_up_to, slow_down
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.extensions import db
 from portal.models import Draft, OutboxMessage, Task
 from portal.services import outbox, save_return, tracking
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @pytest.fixture
 def served(app: Flask) -> Iterator[str]:
     """The portal on 127.0.0.1 at a free port; its address."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(app) as url:
+        yield url
 
 
 def tab_of(client: FlaskClient) -> requests.Session:
