@@ -30,6 +30,14 @@ class MessageChannel(StrEnum):
     LETTER = "letter"
 
 
+# How a case was acknowledged (domain/labels.py ACKNOWLEDGED_HOW), by the message's channel.
+ACKNOWLEDGED_HOW = {
+    MessageChannel.EMAIL.value: "email",
+    MessageChannel.SMS.value: "text",
+    MessageChannel.LETTER.value: "letter",
+}
+
+
 class OutboxMessage(Model):
     """An email saved in the same transaction as what caused it, sent later by a
     worker (`flask outbox work`). Either rendered when saved (`text_body` and

@@ -46,6 +46,7 @@ from portal.domain.timescales import ClockPaused, Deadline, Procedure, Step, sta
 from portal.domain.types import ContactPreference, Kind
 from portal.extensions import db
 from portal.models import Case, ClockEvent, OmbudsmanEnquiry, Staff, Submission
+from portal.models.outbox import ACKNOWLEDGED_HOW, MessageChannel
 from portal.models.submission import is_field, read_field, read_fields, with_case
 from portal.services import audit
 from portal.services import events as case_events
@@ -139,8 +140,10 @@ def acknowledged_by_email_on_receipt(case: Submission) -> bool:
     return bool((by_email and case.email) or case.advocate_email or mobile_for_texts(case))
 
 
-# How the outbox records an acknowledgement it sent by email or text (outbox.ACKNOWLEDGED_HOW).
-BY_MESSAGE = frozenset({"email", "text"})
+# How the outbox records an acknowledgement it sent by email or text.
+BY_MESSAGE = frozenset(
+    ACKNOWLEDGED_HOW[c.value] for c in (MessageChannel.EMAIL, MessageChannel.SMS)
+)
 
 
 def acknowledgement_queued_on(case: Submission) -> date | None:

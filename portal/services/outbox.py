@@ -46,17 +46,12 @@ from portal.database import utcnow
 from portal.domain import delivery
 from portal.extensions import db, mail
 from portal.models import MessageChannel, OutboxMessage, OutboxStatus, Submission
+from portal.models.outbox import ACKNOWLEDGED_HOW
 from portal.services import audit, clock, notify
 
 log = logging.getLogger(__name__)
 
 ACKNOWLEDGEMENT_PURPOSES = frozenset({"acknowledgement"})
-# How a case was acknowledged (domain/labels.py ACKNOWLEDGED_HOW), by the message's channel.
-ACKNOWLEDGED_HOW = {
-    MessageChannel.EMAIL.value: "email",
-    MessageChannel.SMS.value: "text",
-    MessageChannel.LETTER.value: "letter",
-}
 
 # Who waits longest matters most: a safeguarding alert first (100, set by the
 # safeguarding service), then a code someone is waiting for on the page, then the
