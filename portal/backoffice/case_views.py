@@ -40,7 +40,14 @@ from portal.domain import delivery, labels
 from portal.domain.access import Permission
 from portal.domain.complainant_steps import Decision, StepKind
 from portal.domain.letters import ombudsman_for
-from portal.domain.stages import Move, MoveRefused, allowed_moves, clock_running, move_label
+from portal.domain.stages import (
+    Move,
+    MoveRefused,
+    NewDateRefused,
+    allowed_moves,
+    clock_running,
+    move_label,
+)
 from portal.domain.stages import open_pause as stages_open_pause
 from portal.domain.timescales import (
     AcknowledgementRefused,
@@ -240,6 +247,7 @@ def move(reference: str, move: str) -> Response | str:
         title=label,
         beside="on",
         refused=(MoveRefused,),
+        elsewhere={NewDateRefused: "stage2_extended_to"},
         template="backoffice/move.html",
         move=chosen,
     )

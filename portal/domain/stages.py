@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from portal.domain import ombudsman as rules_of_the_ombudsman
-from portal.domain.clock import add_working_days
+from portal.domain.clock import add_working_days, is_working_day
 from portal.domain.ledger import Pause
 from portal.domain.timescales import (
     TABLES,
@@ -88,6 +88,10 @@ def move_label(move: Move, procedure: Procedure) -> str:
 
 class MoveRefused(ValueError):
     """A move the procedure does not allow now; the message says why, for staff."""
+
+
+class NewDateRefused(MoveRefused):
+    """The new date given for a response cannot be used; the message says why, beside it."""
 
 
 class Stage2ClockStart(StrEnum):
@@ -297,11 +301,18 @@ def apply_move(
         case Move.EXTEND_STAGE2:
             longest = stage2_longest(p, stage2_start or Stage2ClockStart.REQUEST)
             if extended_to is None or extended_to <= on:
-                raise _refuse("Give the new date for the stage 2 response, after today.")
+                raise NewDateRefused("Give the new date for the stage 2 response, after today.")
             if longest is not None and extended_to > longest:
-                raise _refuse(
+                raise NewDateRefused(
                     f"Stage 2 may take at most until {longest:%-d %B %Y} "
                     "(65 working days): choose an earlier date."
+                )
+            # The date the person is told we will reply by, and the case is due: a day
+            # the council works, as every date the clock gives is.
+            if not is_working_day(extended_to):
+                raise NewDateRefused(
+                    f"{extended_to:%A %-d %B %Y} is not a working day (a weekend or a bank "
+                    "holiday): choose a working day."
                 )
             return replace(p, stage2_extended_to=extended_to)
         case Move.ADJUDICATE_STAGE2:

@@ -351,9 +351,29 @@ def test_stage_2_is_capped_at_65_working_days_and_the_refusal_names_the_last_dat
         },
     )
     assert errors_shown_twice(read(response)) == {
-        "on": "Stage 2 may take at most until 21 May 2026 (65 working days): "
+        "stage2_extended_to": "Stage 2 may take at most until 21 May 2026 (65 working days): "
         "choose an earlier date."
     }
+    # A Saturday, or a bank holiday, is refused beside the date too: the person would be
+    # told we reply by a day the council does not work.
+    for not_worked, said in [
+        (date(2026, 5, 16), "Saturday 16 May 2026"),
+        (date(2026, 5, 4), "Monday 4 May 2026"),
+    ]:
+        response = post_form(
+            manager,
+            f"/staff/cases/{ref}/move/extend_stage2",
+            {
+                "on": date_parts(date(2026, 3, 16)),
+                "stage2_extended_to": date_parts(not_worked),
+                "stage2_extension_reason": "Waiting for the school's records.",
+            },
+        )
+        assert errors_shown_twice(read(response)) == {
+            "stage2_extended_to": f"{said} is not a working day (a weekend or a bank "
+            "holiday): choose a working day."
+        }
+    assert "Stage 2 response (extended)" not in summary(case_page(manager, ref))["Next due"]
     page = move(
         manager,
         ref,

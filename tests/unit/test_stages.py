@@ -17,6 +17,7 @@ from portal.domain.ombudsman import Enquiry
 from portal.domain.stages import (
     Move,
     MoveRefused,
+    NewDateRefused,
     Progress,
     Stage,
     Stage2ClockStart,
@@ -610,6 +611,30 @@ def test_stage_2_may_take_at_most_65_working_days() -> None:
     assert str(refused.value) == (
         "Stage 2 may take at most until 21 May 2026 (65 working days): choose an earlier date."
     )
+
+
+@pytest.mark.parametrize(
+    ("new_date", "said", "the_working_day_before"),
+    [
+        (date(2026, 4, 25), "Saturday 25 April 2026", date(2026, 4, 24)),
+        (date(2026, 4, 26), "Sunday 26 April 2026", date(2026, 4, 24)),
+        (date(2026, 4, 3), "Friday 3 April 2026", date(2026, 4, 2)),  # Good Friday
+        (date(2026, 5, 4), "Monday 4 May 2026", date(2026, 5, 1)),  # early May bank holiday
+    ],
+)
+def test_stage_2_is_not_extended_to_a_day_the_council_does_not_work(
+    new_date: date, said: str, the_working_day_before: date
+) -> None:
+    asked = walk(ENGLAND, ACCEPTED, RESPONDED1, ASKED2)
+    with pytest.raises(NewDateRefused) as refused:
+        apply_move(asked, Move.EXTEND_STAGE2, date(2026, 3, 16), extended_to=new_date)
+    assert str(refused.value) == (
+        f"{said} is not a working day (a weekend or a bank holiday): choose a working day."
+    )
+    moved = apply_move(
+        asked, Move.EXTEND_STAGE2, date(2026, 3, 16), extended_to=the_working_day_before
+    )
+    assert moved.stage2_extended_to == the_working_day_before
 
 
 def test_an_extended_stage_2_is_due_on_the_new_date_with_the_longest_as_the_law_s_limit() -> None:
