@@ -236,7 +236,7 @@ def move(reference: str, move: str) -> Response | str:
         return move_label(chosen, Procedure(found.case.procedure))
 
     def save(found: Submission, form: MoveForm, version: int) -> str:
-        moved = cases.MoveInput(chosen, required_date(form.on), form.details())
+        moved = cases.MoveInput(chosen, required_date(form.on), form.details(), today())
         cases.apply(me(), found, moved, version=version)
         return f"{label(found)}: saved."
 

@@ -3,7 +3,7 @@ run on every request, the names every page may use, and the one shape of a case 
 (form -> use case -> the case page, or the form again with why nothing was saved)."""
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar, cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 from portal.backoffice import bp
 from portal.backoffice.auth import enforce_idle_timeout, enforce_second_factor_set_up, home
 from portal.backoffice.forms import CaseForm
+from portal.backoffice.forms import today as today  # the views' today, as the forms'
 from portal.domain import labels
 from portal.domain.access import ROLE_NAMES, Permission, Role, can
-from portal.domain.clock import LONDON
 from portal.extensions import htmx
 from portal.models import Staff, Submission
 from portal.numbers import whole_number
@@ -24,10 +24,6 @@ from portal.services import cases, teams, triage, two_factor
 from portal.services.common import CaseChanged, NotAllowed, refused_if_stale
 
 F = TypeVar("F", bound=CaseForm)
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def me() -> Staff:

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -46,9 +46,19 @@ from portal.fields import (
     clean_text,
     email_address,
     max_length,
+    not_in_future,
     required,
 )
 from portal.numbers import whole_number
+
+
+def today() -> date:
+    """Today in London: the day staff record things on."""
+    return datetime.now(LONDON).date()
+
+
+# A date something happened on (a decision, a thank-you, a pause): not after today.
+HAPPENED = not_in_future(today, "The date")
 
 
 def required_date(message: str) -> Validator:
@@ -358,7 +368,9 @@ class SufficientInterestForm(CaseForm):
         validators=[required("Enter the reasons"), max_length(500, "The reasons")],
         widget=GovTextArea(),
     )
-    on = GovDateField("Date decided", what="The date", validators=[required_date("Enter the date")])
+    on = GovDateField(
+        "Date decided", what="The date", validators=[required_date("Enter the date"), HAPPENED]
+    )
 
 
 class AdvocacyForm(CaseForm):
@@ -384,7 +396,9 @@ class AdvocacyForm(CaseForm):
 
 class ThankForm(CaseForm):
     on = GovDateField(
-        "Date the team was thanked", what="The date", validators=[required_date("Enter the date")]
+        "Date the team was thanked",
+        what="The date",
+        validators=[required_date("Enter the date"), HAPPENED],
     )
 
 
@@ -1270,7 +1284,9 @@ class ConsentForm(CaseForm):
         widget=GovRadioInput(),
     )
     on = GovDateField(
-        "Date the child said it", what="The date", validators=[required_date("Enter the date")]
+        "Date the child said it",
+        what="The date",
+        validators=[required_date("Enter the date"), HAPPENED],
     )
 
 
@@ -1328,7 +1344,9 @@ class ChangePasswordForm(FlaskForm):
 
 
 class PauseForm(CaseForm):
-    on = GovDateField("Paused from", what="The date", validators=[required_date("Enter the date")])
+    on = GovDateField(
+        "Paused from", what="The date", validators=[required_date("Enter the date"), HAPPENED]
+    )
     reason = RadioField(
         "Why the clock is paused",
         choices=list(PAUSE_REASONS.items()),
@@ -1351,7 +1369,9 @@ class PauseForm(CaseForm):
 
 
 class RestartForm(CaseForm):
-    on = GovDateField("Restarted on", what="The date", validators=[required_date("Enter the date")])
+    on = GovDateField(
+        "Restarted on", what="The date", validators=[required_date("Enter the date"), HAPPENED]
+    )
 
 
 class MessageForm(CaseForm):
@@ -1457,7 +1477,7 @@ class CaseSearchForm(FlaskForm):
                 found.errors = [message]
                 valid = False
         dob = self.child_date_of_birth
-        if dob.data and dob.data > datetime.now(LONDON).date():
+        if dob.data and dob.data > today():
             dob.errors = ["The child's date of birth must be today or in the past"]
             valid = False
         filled = [f for f in self if f.name not in ("csrf_token", "page") and f.data]

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from portal.domain import ombudsman as rules_of_the_ombudsman
 from portal.domain.clock import add_working_days, is_working_day
+from portal.domain.holidays import bank_holidays
 from portal.domain.ledger import Pause
 from portal.domain.timescales import (
     TABLES,
@@ -175,11 +176,20 @@ def _refuse(reason: str) -> MoveRefused:
     return MoveRefused(reason)
 
 
-def check_move(p: Progress, move: Move, on: date) -> None:
-    """Raise MoveRefused, saying why, unless the procedure allows `move` on `on`."""
+# A move records what happened, on the day it happened; the review panel is the one
+# recorded ahead, on the day it is to meet (within 30 working days of the request).
+RECORDED_AHEAD = frozenset({Move.SET_PANEL})
+
+
+def check_move(p: Progress, move: Move, on: date, *, today: date | None = None) -> None:
+    """Raise MoveRefused, saying why, unless the procedure allows `move` on `on`, and
+    (given `today`) `on` is not after today, unless the move is recorded ahead."""
     stage = current_stage(p)
     if on < p.received_on:
         raise _refuse("The date is before the complaint was received.")
+    if today is not None and on > today and move not in RECORDED_AHEAD:
+        raise _refuse("The date must be today or in the past.")
+    _within_the_calendar(on)
     # A closed case may still take the ombudsman's enquiry (services/ombudsman.py), which
     # is no move of the procedure.
     if ended(p):
@@ -263,6 +273,17 @@ def check_move(p: Progress, move: Move, on: date) -> None:
                 raise _refuse("The council responds after the panel's report.")
 
 
+def _within_the_calendar(day: date, refused: type[MoveRefused] = MoveRefused) -> None:
+    """The clock counts working days to and from a move's dates: a date past the years
+    whose bank holidays are known cannot be counted, so it is refused, saying so."""
+    table = bank_holidays()
+    if not table.covers(day):
+        raise refused(
+            f"The portal knows the bank holidays of {table.first_year} to {table.last_year} "
+            f"only: {day:%-d %B %Y} cannot be counted in working days."
+        )
+
+
 def apply_move(
     p: Progress,
     move: Move,
@@ -270,11 +291,13 @@ def apply_move(
     *,
     extended_to: date | None = None,
     stage2_start: Stage2ClockStart | None = None,
+    today: date | None = None,
 ) -> Progress:
-    """The progress after `move` on `on` (checked first). `stage2_start` is where stage 2's
-    clock starts (the request unless the council counts from the agreed statement): its
-    65 working days at most count from there too."""
-    check_move(p, move, on)
+    """The progress after `move` on `on` (checked first, with `today` as check_move
+    takes it). `stage2_start` is where stage 2's clock starts (the request unless the
+    council counts from the agreed statement): its 65 working days at most count from
+    there too."""
+    check_move(p, move, on, today=today)
     match move:
         case Move.ACCEPT:
             return replace(p, accepted_on=on)
@@ -307,6 +330,7 @@ def apply_move(
                     f"Stage 2 may take at most until {longest:%-d %B %Y} "
                     "(65 working days): choose an earlier date."
                 )
+            _within_the_calendar(extended_to, NewDateRefused)
             # The date the person is told we will reply by, and the case is due: a day
             # the council works, as every date the clock gives is.
             if not is_working_day(extended_to):

@@ -159,6 +159,8 @@ class MoveInput:
     move: Move
     on: date
     details: dict[str, Any]
+    # The day it is recorded on: a move dated after it is refused (stages.check_move).
+    today: date | None = None
 
 
 def window_days(procedure: Procedure) -> int:
@@ -265,6 +267,7 @@ def _apply(
         data.on,
         extended_to=data.details.get("stage2_extended_to"),
         stage2_start=clock.stage2_start(),
+        today=data.today,
     )
     names = [MOVE_DATE_FIELD[data.move]] if data.move in MOVE_DATE_FIELD else []
     names += list(MOVE_DETAILS.get(data.move, ()))

@@ -4,7 +4,7 @@ refusals with their reasons, the audit trail, two people saving the same case, a
 other things recorded on a case."""
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -35,6 +35,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain.access import Role
+from portal.domain.clock import LONDON
+from portal.domain.holidays import bank_holidays
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import AuditEvent, Submission
@@ -327,6 +329,87 @@ def test_the_corporate_procedure_refuses_a_review_panel_saying_the_ombudsman_com
     assert errors_shown_twice(read(response)) == {
         "on": "This procedure has no review panel: the ombudsman comes next."
     }
+
+
+def test_a_step_dated_after_today_is_refused_beside_its_date_but_a_panel_is_set_ahead(
+    manager: FlaskClient,
+) -> None:
+    """A step records what happened: one dated tomorrow, or in a year whose bank holidays
+    are not known (a 500 before, when the clock counted to it), is refused beside the date
+    and nothing is saved. The review panel alone is recorded ahead, for the day it meets."""
+    tomorrow = datetime.now(LONDON).date() + timedelta(days=1)
+    future = "The date must be today or in the past."
+    ref = an_acknowledged_complaint(manager)
+    for when in (tomorrow, date(bank_holidays().last_year + 3, 5, 1)):
+        response = post_form(manager, f"/staff/cases/{ref}/move/accept", {"on": date_parts(when)})
+        assert errors_shown_twice(read(response)) == {"on": future}
+    assert "Accepted at stage 1" not in summary(case_page(manager, ref))
+    move(manager, ref, "accept", date(2025, 12, 22))
+    response = post_form(
+        manager,
+        f"/staff/cases/{ref}/move/respond_stage1",
+        {"on": date_parts(date(bank_holidays().last_year + 3, 5, 2)), "outcome": "upheld"},
+    )
+    assert errors_shown_twice(read(response)) == {"on": future}
+
+    for name, on, details in [
+        ("respond_stage1", date(2026, 1, 20), {"outcome": "upheld"}),
+        ("request_stage2", date(2026, 2, 16), {}),
+        ("adjudicate_stage2", date(2026, 3, 20), {"outcome": "upheld"}),
+        ("request_stage3", date(2026, 3, 23), {}),
+    ]:
+        move(manager, ref, name, on, **details)
+    members = {"panel_members": "A. Chair\nB. Member\nC. Member"}
+    known = bank_holidays()
+    response = post_form(
+        manager,
+        f"/staff/cases/{ref}/move/set_panel",
+        {"on": date_parts(date(known.last_year + 1, 5, 1)), **members},
+    )
+    assert errors_shown_twice(read(response)) == {
+        "on": f"The portal knows the bank holidays of {known.first_year} to {known.last_year} "
+        f"only: 1 May {known.last_year + 1} cannot be counted in working days."
+    }
+    page = move(manager, ref, "set_panel", tomorrow, **members)
+    assert summary(page)["Next due"].startswith("Panel's report by ")
+    response = post_form(
+        manager,
+        f"/staff/cases/{ref}/move/panel_report",
+        {"on": date_parts(tomorrow), "panel_recommendations": "Apologise."},
+    )
+    assert errors_shown_twice(read(response)) == {"on": future}
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("clock/pause", {"reason": "advocate"}),
+        ("sufficient-interest", {"decision": "yes", "reason": "The child agreed."}),
+        ("copies", {"action": "give"}),
+    ],
+)
+def test_a_date_recorded_on_a_case_is_not_after_today(
+    manager: FlaskClient, path: str, fields: dict[str, str]
+) -> None:
+    """Each changes the case's summary when saved (the clock paused, the decision on
+    sufficient interest, the consent to copies): dated tomorrow, nothing changes."""
+    tomorrow = datetime.now(LONDON).date() + timedelta(days=1)
+    ref = an_acknowledged_complaint(manager)
+    move(manager, ref, "accept", date(2025, 12, 22))
+    before = summary(case_page(manager, ref))
+    response = post_form(
+        manager, f"/staff/cases/{ref}/{path}", {"on": date_parts(tomorrow), **fields}
+    )
+    assert errors_shown_twice(read(response)) == {"on": "The date must be today or in the past"}
+    assert summary(case_page(manager, ref)) == before
+
+
+def test_a_team_is_not_thanked_tomorrow(manager: FlaskClient) -> None:
+    tomorrow = datetime.now(LONDON).date() + timedelta(days=1)
+    ref = a_complaint_received(kind=Kind.COMPLIMENT, text="Our social worker listened.")
+    response = post_form(manager, f"/staff/cases/{ref}/thank", {"on": date_parts(tomorrow)})
+    assert errors_shown_twice(read(response)) == {"on": "The date must be today or in the past"}
+    assert "Team thanked" not in summary(case_page(manager, ref))
 
 
 def test_an_unknown_move_is_not_found(manager: FlaskClient) -> None:

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from portal.domain.clock import add_working_days
+from portal.domain.holidays import bank_holidays
 from portal.domain.ombudsman import Enquiry
 from portal.domain.stages import (
     Move,
@@ -635,6 +636,32 @@ def test_stage_2_is_not_extended_to_a_day_the_council_does_not_work(
         asked, Move.EXTEND_STAGE2, date(2026, 3, 16), extended_to=the_working_day_before
     )
     assert moved.stage2_extended_to == the_working_day_before
+
+
+def test_a_move_is_not_dated_after_today_but_the_panel_is_set_ahead() -> None:
+    asked = walk(ENGLAND, ACCEPTED, RESPONDED1, ASKED2)
+    today = date(2026, 3, 16)
+    with pytest.raises(MoveRefused, match="The date must be today or in the past."):
+        apply_move(asked, Move.AGREE_STATEMENT, date(2026, 3, 17), today=today)
+    assert apply_move(asked, Move.AGREE_STATEMENT, today, today=today).stage2_statement_on == today
+    adjudicated = apply_move(asked, Move.ADJUDICATE_STAGE2, date(2026, 3, 10), today=today)
+    requested = apply_move(adjudicated, Move.REQUEST_STAGE3, date(2026, 3, 12), today=today)
+    set_ahead = apply_move(requested, Move.SET_PANEL, date(2026, 4, 20), today=today)
+    assert set_ahead.panel_on == date(2026, 4, 20)
+
+
+def test_a_date_the_bank_holidays_are_not_known_for_is_refused_not_counted() -> None:
+    asked = walk(ENGLAND, ACCEPTED, RESPONDED1, ASKED2)
+    adjudicated = apply_move(asked, Move.ADJUDICATE_STAGE2, date(2026, 3, 10))
+    requested = apply_move(adjudicated, Move.REQUEST_STAGE3, date(2026, 3, 12))
+    known = bank_holidays()
+    after = date(known.last_year + 1, 1, 8)
+    with pytest.raises(MoveRefused) as refused:
+        apply_move(requested, Move.SET_PANEL, after)
+    assert str(refused.value) == (
+        f"The portal knows the bank holidays of {known.first_year} to {known.last_year} only: "
+        f"8 January {after.year} cannot be counted in working days."
+    )
 
 
 def test_an_extended_stage_2_is_due_on_the_new_date_with_the_longest_as_the_law_s_limit() -> None:
