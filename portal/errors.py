@@ -5,10 +5,16 @@ import time
 from functools import lru_cache
 
 from flask import Flask, abort, render_template, request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from portal.delivery import inline_style_hash
 from portal.extensions import db, limiter
+
+
+def _texts(fields: MultiDict[str, str]) -> list[str]:
+    """Every name and value sent in a query or a form."""
+    return [text for key, values in fields.lists() for text in (key, *values)]
 
 
 def init_app(app: Flask) -> None:
@@ -16,14 +22,20 @@ def init_app(app: Flask) -> None:
     def refuse_nul_characters() -> None:
         """No one types a NUL character, and PostgreSQL can neither store nor compare a
         string holding one: a request with one in its address, its query or its form
-        is refused here, before any of it reaches a query ("/staff/cases/%00")."""
-        fields = [
-            *request.args.lists(),
-            *(request.form.lists() if request.method == "POST" else []),
-        ]
-        sent = [request.path, *(text for key, values in fields for text in (key, *values))]
-        if any("\x00" in text for text in sent):
+        is refused here, before any of it reaches a query ("/staff/cases/%00"). Text a
+        member of the public pasted from a document can carry one: there it is dropped,
+        as `security.sanitise` drops every control character, and the rest is kept."""
+        address = [request.path, *_texts(request.args)]
+        if any("\x00" in text for text in address):
             abort(400)
+        if request.method != "POST" or not any("\x00" in text for text in _texts(request.form)):
+            return
+        if request.blueprint != "public":
+            abort(400)
+        request.form = ImmutableMultiDict(
+            (key.replace("\x00", ""), value.replace("\x00", ""))
+            for key, value in request.form.items(multi=True)
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:

@@ -121,6 +121,15 @@ def stage2_window_end(facts: CaseFacts, window_days: int) -> date | None:
     return max(usual, granted) if granted else usual
 
 
+def stage2_time_granted(facts: CaseFacts, window_days: int) -> bool:
+    """Whether staff granted more time to ask for stage 2 than the usual window: its
+    last day is then not `window_days` after the reply."""
+    if facts.stage1_responded_on is None:
+        return False
+    usual = add_working_days(facts.stage1_responded_on, window_days)
+    return stage2_window_end(facts, window_days) != usual
+
+
 def can_ask_stage2(facts: CaseFacts) -> bool:
     return (
         facts.kind is Kind.COMPLAINT

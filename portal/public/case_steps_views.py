@@ -267,7 +267,13 @@ def _next_stage_step(
         )
     return _no_store(
         render_template(
-            template, form=form, window_end=window_end(case), **_context(case, reference, token)
+            template,
+            form=form,
+            window_end=window_end(case),
+            window_days=complainant_steps.window_days(case),
+            # Only stage 2's window can be given more time.
+            time_granted=stage is StepKind.STAGE2 and complainant_steps.time_granted(case),
+            **_context(case, reference, token),
         )
     )
 

@@ -102,6 +102,13 @@ def _forget(kind: Kind) -> None:
     session["drafts"] = drafts
 
 
+def _sent_draft_id(kind: Kind) -> str | None:
+    """The draft of `kind` this browser last sent: Back from the confirmation shows
+    check your answers again, and Send pressed there is the same Send."""
+    sent: dict[str, str] = session.get("sent_drafts", {})
+    return sent.get(kind.value)
+
+
 def _step_url(kind: Kind, step: str, **args: Any) -> str:
     if step == CHECK_ANSWERS:
         return url_for("public.check_answers", journey=KIND_SLUGS[kind])
@@ -423,7 +430,7 @@ def check_answers(journey: str) -> Response | str:
     kind = _kind(journey)
     draft_id = _draft_id(kind)
     if request.method == "POST":
-        return _send(kind, journey, draft_id)
+        return _send(kind, journey, draft_id or _sent_draft_id(kind))
     # Shown: the draft read outside any transaction, one begun only to keep new rows.
     draft = intake.find_draft_to_show(draft_id, checked=True)
     if draft is None:
@@ -454,7 +461,7 @@ def _send(kind: Kind, journey: str, draft_id: str | None) -> Response | str:
         # Send pressed again after the first press made the case: the same confirmation.
         sent = intake.sent_from(draft_id)
         if sent is not None and sent.case.kind == kind.value:
-            return _confirm(kind, journey, sent.reference)
+            return _confirm(kind, journey, sent.reference, draft_id)
         return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
     checked = check_draft(draft, kind, again=True)
     if checked.first_incomplete:
@@ -474,11 +481,13 @@ def _send(kind: Kind, journey: str, draft_id: str | None) -> Response | str:
         return render_template("errors/session-ended.html"), 400  # type: ignore[return-value]
     if kind is Kind.ADVOCACY and answers["what-happened"].get("also_complain") == "yes":
         _remember(intake.copy_draft(carried, Kind.COMPLAINT, CARRIED_TO_COMPLAINT))
-    return _confirm(kind, journey, submission.reference)
+    return _confirm(kind, journey, submission.reference, draft_id)
 
 
-def _confirm(kind: Kind, journey: str, reference: str) -> Response:
+def _confirm(kind: Kind, journey: str, reference: str, draft_id: str | None) -> Response:
     _forget(kind)
+    if draft_id is not None:
+        session["sent_drafts"] = {**session.get("sent_drafts", {}), kind.value: draft_id}
     session["submitted"] = reference
     return redirect(url_for("public.confirmation", journey=journey))
 

@@ -39,6 +39,7 @@ from portal.domain.complainant_steps import (
     StepKind,
     due_for,
     form_key,
+    stage2_time_granted,
     stage2_window_end,
     why_not,
 )
@@ -224,6 +225,16 @@ def not_offered(case: Submission, kind: StepKind) -> NotNow | None:
 
 def more_time_reasons(case: Submission) -> list[MoreTimeFor]:
     return reasons_for_more_time(facts_of(case))
+
+
+def window_days(case: Submission) -> int:
+    """The working days after a reply in which the next stage is usually asked for."""
+    return cases.window_days(Procedure(case.case.procedure))
+
+
+def time_granted(case: Submission) -> bool:
+    """Whether staff granted more time to ask for stage 2 than `window_days`."""
+    return stage2_time_granted(facts_of(case), window_days(case))
 
 
 def window_end(case: Submission) -> date | None:

@@ -493,6 +493,33 @@ def test_time_granted_to_decide_makes_a_later_request_in_time_across_christmas(
     assert case.case.next_due_on == date(2027, 2, 11) == add_working_days(date(2027, 1, 7), 25)
 
 
+def test_the_page_to_ask_for_stage_2_says_the_councils_window_and_time_granted_truly(
+    app: Flask,
+) -> None:
+    """ "Ask by ... That is 20 working days after our reply" was written into the page:
+    untrue for a council whose window is another length (NEXT_STAGE_WINDOW_WORKING_DAYS),
+    and for someone given more time, whose date is later than that."""
+    app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"] = 28
+    today = london_date(datetime.now(UTC))
+    reference = a_case(on=today)
+    staff = responded(reference, today)
+    client = browser(app)
+    url = f"{track(reference)}/ask-for-stage-2"
+
+    usual = add_working_days(today, 28)
+    shown = squash(read(client.get(url)).text)
+    assert f"Ask by {in_words(usual)}. That is 28 working days after our reply." in shown
+
+    asked = complainant_steps.ask_for_more_time(
+        the_case(reference), MoreTimeFor.STAGE2_DECISION, "My exams.", now=datetime.now(UTC)
+    )
+    later = usual + timedelta(days=14)
+    granted(staff, reference, asked.step, to=later, on=today)
+    shown = squash(read(client.get(url)).text)
+    assert f"Ask by {in_words(later)}." in shown
+    assert "working days after our reply" not in shown
+
+
 def test_the_tracking_page_offers_what_each_reading_of_the_case_says(app: Flask) -> None:
     """The tracking page reads the case's facts once, taking the steps asked and the time
     granted from the steps it lists (`offer`): the same as reading each on its own, as a

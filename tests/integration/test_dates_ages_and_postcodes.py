@@ -256,3 +256,16 @@ def test_a_postcode_is_written_the_same_way_on_every_route(
     stored = only_submission()
     assert stored.postcode == "NM2 3AB"
     assert stored.answers["contact"]["postcode"] == "NM2 3AB"
+
+
+@pytest.mark.parametrize("typed", ["BFPO 105", "bfpo105", " Bfpo  105 "])
+def test_a_forces_familys_bfpo_number_is_a_postcode(client: FlaskClient, typed: str) -> None:
+    """A parent posted abroad with the forces is written to at "BFPO 105", the last line
+    of their address in the Royal Mail's own format: it was refused as "Enter a real
+    postcode", and they could not ask for letters."""
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "parent", contact={**BY_POST, "postcode": typed}))
+
+    assert journey.check_answers().summary_answers["Postcode"] == "BFPO 105"
+    journey.send_and_confirm()
+    assert only_submission().postcode == "BFPO 105"

@@ -143,6 +143,25 @@ def test_send_pressed_again_after_the_case_is_made_shows_the_same_confirmation(
     assert len(submissions()) == 1
 
 
+def test_send_pressed_again_after_back_from_the_confirmation_shows_it_again_not_nothing_sent(
+    app: Flask,
+) -> None:
+    """The browser's Back shows check your answers as it was, Send still on it; this
+    browser's session has forgotten the draft it sent. Pressing Send again must not say
+    "Nothing has been sent yet": the person would send it all again, or give up."""
+    journey = complaint_up_to(browser(app), "check-answers")
+    sent = journey.send_and_confirm()
+
+    response = journey.send()  # the same browser, its cookie as the first press left it
+
+    assert response.location == journey.url("confirmation")
+    again = page_of(journey.client.get(response.location))
+    assert again.headings == sent.headings
+    assert reference_shown(journey.client, response.location) == submissions()[0].reference
+    assert "Nothing has been sent" not in again.text
+    assert len(submissions()) == 1
+
+
 # --- the lockout ---------------------------------------------------------------------------
 
 

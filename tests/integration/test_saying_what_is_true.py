@@ -8,6 +8,7 @@ voicemail or send letters, asked of everyone and honoured wherever a message is 
 All over the test client, as a person (or a member of staff) would meet it.
 """
 
+import html
 import json
 from datetime import date
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ from backoffice_helpers import (
     summary,
     team_id,
 )
+from conftest import deliver, sending_to
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import (
@@ -40,8 +42,10 @@ from journey_helpers import (
     in_words,
     only_submission,
     page_of,
+    squash,
     step_of,
 )
+from smtp_server import SmtpServer
 
 from portal.domain import contact_safety
 from portal.domain.access import Role
@@ -382,6 +386,41 @@ def test_a_representation_promises_no_stage_it_does_not_have(client: FlaskClient
     text, _html = outbox.render(message)  # as the worker will send it
     assert "next stage" not in text
     assert "This is not a formal complaint, but you can make one at any time." in text
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "ombudsman"),
+    [
+        ("england", "Local Government and Social Care Ombudsman"),
+        ("wales", "Public Services Ombudsman for Wales"),
+    ],
+)
+def test_a_complaint_under_the_corporate_procedure_is_not_promised_someone_independent(
+    app: Flask, client: FlaskClient, smtp: SmtpServer, jurisdiction: str, ombudsman: str
+) -> None:
+    """A child protection decision goes to the council's corporate procedure, whose
+    stage 2 is a senior manager looking again, as its stage 1 response letter says; its
+    acknowledgement promised "someone independent looks into it"."""
+    sending_to(app, smtp, JURISDICTION=jurisdiction)
+    routing_rules.load_demo_rules()
+    journey = Journey(client, "complaint")
+    what = "The Child Protection Conference got the facts about us wrong."
+    journey.fill(
+        answers_for(
+            "complaint",
+            "parent",
+            what_happened={"what_happened": what, "when_it_happened": "not_sure"},
+        )
+    )
+    journey.send_and_confirm()
+    assert only_submission().case.procedure == "corporate"
+    deliver()
+
+    (acknowledgement,) = smtp.inbox.to("alex@example.com")
+    for text in (acknowledgement.text, squash(html.unescape(acknowledgement.html))):
+        assert "independent" not in text
+        assert "a senior manager looks at it again" in text
+        assert ombudsman in text
 
 
 def test_a_welsh_confirmation_gives_its_dates_in_welsh(client: FlaskClient, app: Flask) -> None:

@@ -10,6 +10,7 @@ from journey_helpers import (
     JOURNEYS,
     Journey,
     answers_for,
+    only_submission,
     page_of,
     step_of,
     submissions,
@@ -248,6 +249,26 @@ def test_hostile_text_shown_again_after_an_error_stays_text(client: FlaskClient)
     assert page.value_of("what_happened") == text
     assert text not in page.html
     assert page.inline_scripts == []
+
+
+def test_text_pasted_with_a_nul_character_is_kept_without_it_not_refused(
+    client: FlaskClient,
+) -> None:
+    """Text copied out of a document can carry a NUL (U+0000). The person saw "Sorry,
+    there is a problem with what was sent" and nothing they typed was kept; pressing
+    Continue again did the same. The character means nothing and is dropped, as the
+    other control characters are."""
+    journey = Journey(client, "complaint")
+    answers = answers_for("complaint", "parent")
+    pasted = "Nobody came to the review meeting.\x00 It was the third time."
+    answers["what-happened"] = {**answers["what-happened"], "what_happened": pasted}
+
+    journey.fill(answers)
+
+    kept = "Nobody came to the review meeting. It was the third time."
+    assert journey.check_answers().summary_answers["What happened"] == kept
+    journey.send_and_confirm()
+    assert only_submission().what_happened == kept
 
 
 # --- bots ------------------------------------------------------------------------------

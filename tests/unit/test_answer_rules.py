@@ -13,6 +13,7 @@ from portal.domain.answers import (
     still_applying,
 )
 from portal.domain.postcodes import is_uk_postcode, normalise_postcode
+from portal.domain.search import postcode_key
 from portal.domain.types import WhenItHappened
 
 TODAY = date(2026, 6, 15)
@@ -84,6 +85,8 @@ def test_a_date_fits_the_rough_time_chosen_or_not(
         ("ec1a1bb", "EC1A 1BB"),
         ("m11ae", "M1 1AE"),
         ("\uff4e\uff4d\uff12 \uff13\uff41\uff42", "NM2 3AB"),  # full width
+        ("bfpo105", "BFPO 105"),  # the forces' post (British Forces Post Office)
+        (" BFPO  1234 ", "BFPO 1234"),
         ("not a postcode", "not a postcode"),
     ],
 )
@@ -94,3 +97,10 @@ def test_a_postcode_is_written_in_capitals_with_one_space(typed: str, written: s
 def test_a_postcode_typed_with_extra_spaces_is_still_a_postcode() -> None:
     assert is_uk_postcode(" nm2   3ab ")
     assert not is_uk_postcode("NM2 3A")
+
+
+def test_a_bfpo_number_is_a_postcode_and_is_found_as_one() -> None:
+    assert is_uk_postcode("BFPO 105")
+    assert not is_uk_postcode("BFPO 12345")
+    assert not is_uk_postcode("BFPO")
+    assert postcode_key("bfpo 105") == "BFPO105"
