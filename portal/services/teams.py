@@ -3,10 +3,11 @@
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 
 from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
-from portal.models import Category, Staff, Team
+from portal.models import Category, RoutingRule, Staff, Team
 from portal.services import audit
 
 # (name, what the public sees, a plain description, inbox, advocacy provider)
@@ -154,7 +155,45 @@ def all_teams(*, include_inactive: bool = True) -> list[Team]:
 
 
 class TeamError(ValueError):
-    """A team or category that cannot be saved; the message says why."""
+    """A team or category that cannot be saved; the message says why, and `field` which
+    of the form's answers it is about."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _still_routed_to(team: Team, fields: dict[str, object]) -> None:
+    """Refuse a change that would leave new submissions routed to a team that is no longer
+    there: the default team renamed or made inactive (the settings name it), or a team an
+    active routing rule sends to made inactive (the rule would still send to it)."""
+    leaving = team.is_active and not fields.get("is_active", True)
+    renamed = fields.get("name", team.name) != team.name
+    if team.name == current_app.config["DEFAULT_TEAM_NAME"] and (leaving or renamed):
+        raise TeamError(
+            "New submissions that no rule matches go to this team by its name in the "
+            "portal\u2019s settings (DEFAULT_TEAM_NAME): ask for the setting to be changed first",
+            "name" if renamed else "is_active",
+        )
+    if not leaving:
+        return
+    rules = list(
+        db.session.scalars(
+            sa.select(RoutingRule.name)
+            .where(RoutingRule.team_id == team.id, RoutingRule.is_active)
+            .order_by(RoutingRule.position, RoutingRule.id)
+        )
+    )
+    if rules:
+        named = ", ".join(f"\u201c{name}\u201d" for name in rules)
+        raise TeamError(
+            f"The routing rule {named} sends new submissions to this team: send it to "
+            "another team or turn it off first"
+            if len(rules) == 1
+            else f"The routing rules {named} send new submissions to this team: send them "
+            "to another team or turn them off first",
+            "is_active",
+        )
 
 
 def _team_fields(team: Team) -> dict[str, object]:
@@ -191,6 +230,7 @@ def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = 
             raise LookupError("no such team")
         team = found
         before = _team_fields(team)
+        _still_routed_to(team, fields)
     for key, value in fields.items():
         setattr(team, key, value)
     db.session.flush()
