@@ -20,6 +20,7 @@ from backoffice_helpers import (
     browser,
     case_page,
     errors_shown_twice,
+    hidden_fields,
     look,
     make_staff,
     move,
@@ -761,26 +762,18 @@ def test_a_letter_waiting_for_approval_or_sent_cannot_be_changed(
     page = the_draft(caseworker, reference)
     typed = {"action": "save", "subject": page.value_of("subject"), "body": "Changed."}
     send_for_approval(caseworker, reference)
-    response = caseworker.post(letter_url(reference), data={**hidden_of(page), **typed})
+    response = caseworker.post(letter_url(reference), data={**hidden_fields(page), **typed})
     refused = read(response)
     assert errors_shown_twice(refused)["body"].startswith(
         "This letter has been sent for approval, so it cannot be changed now."
     )
     assert refused.value_of("body") == "Changed."  # what was typed is not lost
     decide(manager, reference, "email")
-    response = caseworker.post(letter_url(reference), data={**hidden_of(page), **typed})
+    response = caseworker.post(letter_url(reference), data={**hidden_fields(page), **typed})
     assert errors_shown_twice(read(response)) == {
         "body": "This letter has been sent, so it cannot be changed."
     }
     assert stored_letter(reference).body != "Changed."
-
-
-def hidden_of(page: Page) -> dict[str, str]:
-    return {
-        e.attrs["name"]: e.attrs.get("value", "")
-        for e in page.find_all("input")
-        if e.attrs.get("type") == "hidden" and e.attrs.get("name")
-    }
 
 
 def test_a_letter_with_a_long_paragraph_arrives_whole(
