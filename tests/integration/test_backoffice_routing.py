@@ -3,6 +3,7 @@ is routed by the first rule that matches (team and procedure), the case says whi
 routed it, and the manager adds, edits, reorders, deletes and tries out the rules."""
 
 from datetime import date, datetime
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -239,6 +240,29 @@ def test_a_rule_that_has_routed_cases_can_be_deleted_and_the_cases_still_say_whi
     assert rule_names(manager) == DEMO_ORDER[:3]
     assert summary(case_page(manager, ref))["Routed by"] == DEMO_ORDER[3]
     assert manager.get(f"/staff/routing-rules/{rule_id(DEMO_ORDER[0]) + 100}").status_code == 404
+
+
+def test_a_rules_words_match_what_a_phone_typed_and_across_a_line_break(
+    manager: FlaskClient,
+) -> None:
+    save(
+        manager,
+        "/staff/routing-rules/new",
+        {
+            "name": "Allowances go to fostering",
+            "team": str(team_id("Fostering")),
+            "words": "foster carer's allowance",
+            "is_active": "y",
+        },
+    )
+    # A phone's apostrophe, and the words wrapped onto the next line.
+    typed = "The foster carer\u2019s\nallowance  was stopped in May."
+    shown = summary(case_page(manager, new_complaint(text=typed).reference))
+    assert (shown["Team"], shown["Routed by"]) == ("Fostering", "Allowances go to fostering")
+    page = look(manager, f"{RULES}?{preview_query(text=quote(typed))}")
+    assert page.by_id("rule-preview").text.startswith(  # type: ignore[union-attr]
+        "Matches Allowances go to fostering. It would go to Fostering."
+    )
 
 
 def test_a_second_manager_saving_a_rule_they_opened_before_the_first_saved_is_refused(
