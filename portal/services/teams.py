@@ -5,6 +5,7 @@ import re
 import sqlalchemy as sa
 from flask import current_app
 
+from portal.domain.characters import compared
 from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
 from portal.models import Category, RoutingRule, Staff, Team
@@ -247,15 +248,36 @@ def all_categories() -> list[Category]:
     return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)))
 
 
+def _free_slug(name: str) -> str:
+    """The category's key (in the report's figures, the import and the audit trail): its
+    name in plain letters, at most 40, with a number after it when another category's
+    name began the same way."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "category"
+    used = set(
+        db.session.scalars(sa.select(Category.slug).where(Category.slug.like(f"{base[:36]}%")))
+    )
+    slug, number = base, 1
+    while slug in used:
+        number += 1
+        slug = f"{base[: 40 - len(str(number)) - 1]}_{number}"
+    return slug
+
+
 def save_category(
     *, name: str, is_active: bool, staff: Staff, category_id: int | None = None
 ) -> None:
+    taken = [
+        other
+        for other_id, other in db.session.execute(sa.select(Category.id, Category.name))
+        if other_id != category_id
+    ]
+    if compared(name) in {compared(other) for other in taken}:
+        raise TeamError("There is already a category with that name")
     if category_id is None:
-        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "category"
-        if db.session.scalar(sa.select(Category.id).where(Category.slug == slug)) is not None:
-            raise TeamError("There is already a category with that name")
         last = db.session.scalar(sa.select(sa.func.max(Category.position))) or 0
-        category = Category(slug=slug, name=name, is_active=is_active, position=last + 1)
+        category = Category(
+            slug=_free_slug(name), name=name, is_active=is_active, position=last + 1
+        )
         db.session.add(category)
         before: dict[str, object] = {}
     else:

@@ -197,6 +197,32 @@ def test_the_manager_adds_a_category_and_retires_one(manager: FlaskClient) -> No
     assert errors_shown_twice(page) == {"name": "There is already a category with that name"}
 
 
+def test_categories_alike_in_their_first_forty_letters_are_both_added_and_a_name_is_not_taken_twice(
+    manager: FlaskClient,
+) -> None:
+    contact = "Communication with parents and carers about contact"
+    placements = "Communication with parents and carers about placements"
+    save(manager, "/staff/categories/new", {"name": contact, "is_active": "y"})
+    page = save(manager, "/staff/categories/new", {"name": placements, "is_active": "y"})
+    assert page.notification_banner == "Success Category saved."
+    rows = table_after(page, "Categories of complaint")
+    assert [contact, "In use"] in rows and [placements, "In use"] in rows
+    # A Welsh name, and another all in letters a slug cannot hold, are both kept too.
+    for name in ("Ôl-ofal", "Œuvre ✨"):
+        save(manager, "/staff/categories/new", {"name": name, "is_active": "y"})
+    rows = table_after(look(manager, "/staff/teams"), "Categories of complaint")
+    assert ["Ôl-ofal", "In use"] in rows and ["Œuvre ✨", "In use"] in rows
+    # Renamed to another category's name, in other capitals, it is refused.
+    other = db.session.scalar(sa.select(Category).where(Category.slug == "other"))
+    assert other is not None
+    page = read(
+        post_form(
+            manager, f"/staff/categories/{other.id}", {"name": contact.upper(), "is_active": "y"}
+        )
+    )
+    assert errors_shown_twice(page) == {"name": "There is already a category with that name"}
+
+
 @pytest.mark.parametrize("role", [Role.TEAM_MEMBER, Role.AUDITOR])
 def test_only_the_complaints_manager_edits_teams_and_categories(app: Flask, role: Role) -> None:
     client = browser(app)
