@@ -8,6 +8,11 @@ manager's spreadsheet (OWASP, "CSV Injection"). So text, which a person may have
 is written with a single quote in front, and both programs show it as text. Numbers and
 dates the portal worked out itself (a change of -100.0 per cent, a date) are not text:
 they are written as they are, so a spreadsheet can still add them up.
+
+Every CSV starts with the byte order mark: without it Excel reads the file in the
+computer's own code page (Windows-1252), and a Welsh team's "Tîm" or an Irish "Ó" comes
+out as "TÃ®m" and "Ã“". The importer reads the mark (`utf-8-sig`), so an export goes
+back in as it came out.
 """
 
 import csv
@@ -16,6 +21,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
+
+BYTE_ORDER_MARK = "\ufeff"
 
 # What a spreadsheet reads as the start of a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,8 +45,10 @@ def spreadsheet_safe(value: Cell) -> str | int | float | Decimal:
 
 
 def csv_text(rows: Iterable[Iterable[Cell]]) -> str:
-    """The rows as CSV (the csv module's dialect: commas, quotes where needed, CRLF)."""
+    """The rows as CSV (the csv module's dialect: commas, quotes where needed, CRLF), after
+    the byte order mark."""
     out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
     for row in rows:
         writer.writerow([spreadsheet_safe(value) for value in row])

@@ -3,7 +3,7 @@ one a form, a use case and the case page again, through common.case_action)."""
 
 from functools import partial
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from werkzeug.wrappers import Response
 
@@ -594,6 +594,8 @@ def from_them(reference: str, step_id: int) -> Response | str:
     step = complainant_steps.find(found, step_id)
     if step is None:
         abort(404)
+    if request.method == "GET":
+        cases.record_view(me(), found)  # the page shows what they wrote
     choices = FROM_THEM_CHOICES.get(step.kind) if not step.recorded else None
 
     def set_choices(form: FromThemForm, _: Submission) -> None:

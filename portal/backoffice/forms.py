@@ -753,6 +753,7 @@ class LetterDecisionForm(FlaskForm):
 
 
 class RuleForm(FlaskForm):
+    version = HiddenField()  # the rule's, as the manager opened it (none for a new rule)
     name = StringField(
         "Rule name",
         filters=[clean_text],

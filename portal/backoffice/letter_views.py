@@ -93,10 +93,14 @@ def response_letter(reference: str, stage: int) -> Response | str:
     found = case_or_404(reference)
     _stage_or_404(found, stage)
     letter = response_letters.find(found, stage)
+    action = request.form.get("action", "save")
+    # The letter shows what the case holds: reading it, or filling it in again from the
+    # case, is a view of the case.
+    if request.method == "GET" or action == "refill":
+        cases.record_view(me(), found)
     if request.method == "GET":
         return _letter_page(found, stage, letter)
     form = ResponseLetterForm()
-    action = request.form.get("action", "save")
     if action == "refill" and (letter is None or letter.status in EDITABLE):
         fresh = response_letters.template(found, stage, today())
         form.subject.data, form.body.data = fresh.subject, fresh.body

@@ -105,6 +105,7 @@ def routing_rule_edit(rule_id: int) -> Response | str:
         form = _rule_form(request.form)
     else:
         form = _rule_form(
+            version=str(row.version),
             name=row.name,
             team=str(row.team_id),
             procedure=row.procedure or "",
@@ -117,9 +118,22 @@ def routing_rule_edit(rule_id: int) -> Response | str:
             is_active=row.is_active,
         )
     if form.validate_on_submit():
-        routing_rules.save_rule(_rule_input(form), staff=me(), rule_id=rule_id)
-        flash("Rule saved.", "success")
-        return redirect(url_for("backoffice.routing_rules_list"))
+        try:
+            routing_rules.save_rule(
+                _rule_input(form),
+                staff=me(),
+                rule_id=rule_id,
+                version=whole_number(form.version.data),
+            )
+        except routing_rules.RuleChanged as changed:
+            # What they typed stays; saved again, it replaces the rule as it is now.
+            form.name.errors = [str(changed)]
+            form.version.data = str(routing_rules.version_of(rule_id))
+        except LookupError:
+            abort(404)  # deleted meanwhile
+        else:
+            flash("Rule saved.", "success")
+            return redirect(url_for("backoffice.routing_rules_list"))
     return render_template(
         "backoffice/routing-rule.html", form=form, title=f"Edit rule: {row.name}", rule=row
     )

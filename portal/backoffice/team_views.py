@@ -31,7 +31,7 @@ def team_edit(team_id: int | None = None) -> Response | str:
         try:
             teams.save_team(form.fields(), staff=me(), team_id=team_id)
         except teams.TeamError as problem:
-            form.name.errors = [str(problem)]
+            form[problem.field].errors = [str(problem)]
         else:
             flash("Team saved.", "success")
             return redirect(url_for("backoffice.teams_list"))

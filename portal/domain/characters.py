@@ -34,6 +34,13 @@ def plain(typed: str) -> str:
     return "".join("-" if c == MINUS_SIGN or unicodedata.category(c) == "Pd" else c for c in text)
 
 
+def compared(typed: str) -> str:
+    """`typed` as two answers or phrases are compared: in plain characters, lower case,
+    each run of spaces or line breaks one space. Typed on a phone and on a computer, or
+    wrapped onto a new line, the same words are the same."""
+    return " ".join(plain(typed).lower().split())
+
+
 # Letters that Unicode does not take apart into a letter and its accent, folded as
 # PostgreSQL's `unaccent` folds them (its unaccent.rules), so that a name is compared the
 # same way on either database.

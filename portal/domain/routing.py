@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.domain.characters import compared
 from portal.domain.timescales import Procedure
 
 
@@ -54,9 +55,12 @@ def age_on(date_of_birth: date, on: date) -> int:
 
 
 def _mentions(text: str, words: Sequence[str]) -> bool:
-    lowered = text.lower()
+    """Whether `text` has any of `words`, each a whole word or phrase, compared as typed
+    anywhere (characters.compared: the manager's "foster carer's" is the person's "foster
+    carer’s" wrapped onto a new line)."""
+    read = compared(text)
     return any(
-        re.search(rf"(?<!\w){re.escape(word.strip().lower())}(?!\w)", lowered)
+        re.search(rf"(?<!\w){re.escape(compared(word))}(?!\w)", read)
         for word in words
         if word.strip()
     )

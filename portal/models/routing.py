@@ -26,6 +26,12 @@ class RoutingRule(Model):
     words: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"))
     procedure: Mapped[str | None] = mapped_column(sa.String(30))
+    # Moved on by each save of the rule (services/routing_rules.save_rule), not by a move
+    # up or down: the database refuses a save of a stale copy. Its order is not what the
+    # edit page shows, so reordering does not refuse a manager editing the rule.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class Category(Model):

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain.routing import Facts, Routing, age_on, route
 from portal.domain.timescales import Procedure, statutory_procedure
@@ -87,7 +88,22 @@ def _fields(row: RoutingRule) -> dict[str, object]:
     }
 
 
-def save_rule(data: RuleInput, *, staff: Staff, rule_id: int | None = None) -> RoutingRule:
+class RuleChanged(RuntimeError):
+    """Another manager saved the rule since this one opened it."""
+
+
+RULE_CHANGED = (
+    "Someone else changed this rule while you were working on it. Nothing has been saved: "
+    "check the rule as it is now and save again."
+)
+
+
+def save_rule(
+    data: RuleInput, *, staff: Staff, rule_id: int | None = None, version: int | None = None
+) -> RoutingRule:
+    """Add a rule, or save the rule `rule_id` as its editor saw it at `version`: a copy
+    another manager saved meanwhile is refused (RuleChanged), here or, at the same
+    instant, by the database."""
     if rule_id is None:
         last = db.session.scalar(sa.select(sa.func.max(RoutingRule.position))) or 0
         row = RoutingRule(position=last + 10, name=data.name, team_id=data.team_id)
@@ -97,8 +113,11 @@ def save_rule(data: RuleInput, *, staff: Staff, rule_id: int | None = None) -> R
         found = db.session.get(RoutingRule, rule_id)
         if found is None:
             raise LookupError("no such rule")
+        if found.version != version:
+            raise RuleChanged(RULE_CHANGED)
         row = found
         before = _fields(row)
+        row.version = found.version + 1
     row.name = data.name
     row.team_id = data.team_id
     row.procedure = data.procedure or None
@@ -109,7 +128,11 @@ def save_rule(data: RuleInput, *, staff: Staff, rule_id: int | None = None) -> R
     row.age_max = data.age_max
     row.words = [w.strip() for w in data.words if w.strip()]
     row.is_active = data.is_active
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as stale:
+        db.session.rollback()
+        raise RuleChanged(RULE_CHANGED) from stale
     audit.record(
         "routing_rule_saved",
         staff=staff,
@@ -117,6 +140,11 @@ def save_rule(data: RuleInput, *, staff: Staff, rule_id: int | None = None) -> R
     )
     db.session.commit()
     return row
+
+
+def version_of(rule_id: int) -> int | None:
+    """The rule's version as saved now (None: deleted)."""
+    return db.session.scalar(sa.select(RoutingRule.version).where(RoutingRule.id == rule_id))
 
 
 def move_rule(rule_id: int, direction: int, *, staff: Staff) -> None:

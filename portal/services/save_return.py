@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 from portal.database import utcnow
-from portal.domain.characters import plain
+from portal.domain.characters import compared, plain
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.i18n import lazy_gettext as _l
@@ -39,7 +39,7 @@ def _normalise(answer: str) -> str:
     """The answer as it is kept and compared: in plain characters (a phone's "’" as "'",
     its "–" as "-": domain/characters.py), in lower case, each run of spaces one. Saved
     on a phone and given on a computer, the same answer is the same."""
-    return " ".join(plain(answer).lower().split())
+    return compared(answer)
 
 
 def _normalised_before(answer: str) -> str:

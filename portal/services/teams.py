@@ -3,10 +3,12 @@
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 
+from portal.domain.characters import compared
 from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
-from portal.models import Category, Staff, Team
+from portal.models import Category, RoutingRule, Staff, Team
 from portal.services import audit
 
 # (name, what the public sees, a plain description, inbox, advocacy provider)
@@ -154,7 +156,45 @@ def all_teams(*, include_inactive: bool = True) -> list[Team]:
 
 
 class TeamError(ValueError):
-    """A team or category that cannot be saved; the message says why."""
+    """A team or category that cannot be saved; the message says why, and `field` which
+    of the form's answers it is about."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _still_routed_to(team: Team, fields: dict[str, object]) -> None:
+    """Refuse a change that would leave new submissions routed to a team that is no longer
+    there: the default team renamed or made inactive (the settings name it), or a team an
+    active routing rule sends to made inactive (the rule would still send to it)."""
+    leaving = team.is_active and not fields.get("is_active", True)
+    renamed = fields.get("name", team.name) != team.name
+    if team.name == current_app.config["DEFAULT_TEAM_NAME"] and (leaving or renamed):
+        raise TeamError(
+            "New submissions that no rule matches go to this team by its name in the "
+            "portal\u2019s settings (DEFAULT_TEAM_NAME): ask for the setting to be changed first",
+            "name" if renamed else "is_active",
+        )
+    if not leaving:
+        return
+    rules = list(
+        db.session.scalars(
+            sa.select(RoutingRule.name)
+            .where(RoutingRule.team_id == team.id, RoutingRule.is_active)
+            .order_by(RoutingRule.position, RoutingRule.id)
+        )
+    )
+    if rules:
+        named = ", ".join(f"\u201c{name}\u201d" for name in rules)
+        raise TeamError(
+            f"The routing rule {named} sends new submissions to this team: send it to "
+            "another team or turn it off first"
+            if len(rules) == 1
+            else f"The routing rules {named} send new submissions to this team: send them "
+            "to another team or turn them off first",
+            "is_active",
+        )
 
 
 def _team_fields(team: Team) -> dict[str, object]:
@@ -191,6 +231,7 @@ def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = 
             raise LookupError("no such team")
         team = found
         before = _team_fields(team)
+        _still_routed_to(team, fields)
     for key, value in fields.items():
         setattr(team, key, value)
     db.session.flush()
@@ -207,15 +248,36 @@ def all_categories() -> list[Category]:
     return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)))
 
 
+def _free_slug(name: str) -> str:
+    """The category's key (in the report's figures, the import and the audit trail): its
+    name in plain letters, at most 40, with a number after it when another category's
+    name began the same way."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "category"
+    used = set(
+        db.session.scalars(sa.select(Category.slug).where(Category.slug.like(f"{base[:36]}%")))
+    )
+    slug, number = base, 1
+    while slug in used:
+        number += 1
+        slug = f"{base[: 40 - len(str(number)) - 1]}_{number}"
+    return slug
+
+
 def save_category(
     *, name: str, is_active: bool, staff: Staff, category_id: int | None = None
 ) -> None:
+    taken = [
+        other
+        for other_id, other in db.session.execute(sa.select(Category.id, Category.name))
+        if other_id != category_id
+    ]
+    if compared(name) in {compared(other) for other in taken}:
+        raise TeamError("There is already a category with that name")
     if category_id is None:
-        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "category"
-        if db.session.scalar(sa.select(Category.id).where(Category.slug == slug)) is not None:
-            raise TeamError("There is already a category with that name")
         last = db.session.scalar(sa.select(sa.func.max(Category.position))) or 0
-        category = Category(slug=slug, name=name, is_active=is_active, position=last + 1)
+        category = Category(
+            slug=_free_slug(name), name=name, is_active=is_active, position=last + 1
+        )
         db.session.add(category)
         before: dict[str, object] = {}
     else:

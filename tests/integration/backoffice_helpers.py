@@ -188,14 +188,19 @@ def post_form(
     """Open the form at `url` as a person would, then send it with `data` filled in. The
     page's own hidden fields (the CSRF token, the case's version) go with it unless
     `data` says otherwise."""
-    form_page = look(client, url.split("?")[0])
-    hidden = {
-        e.attrs["name"]: e.attrs.get("value", "")
-        for e in form_page.find_all("input")
-        if e.attrs.get("type") == "hidden" and e.attrs.get("name")
-    }
+    hidden = hidden_fields(look(client, url.split("?")[0]))
     headers = {"HX-Request": "true"} if htmx else {}
     return client.post(url, data={**hidden, **data}, headers=headers)
+
+
+def hidden_fields(page: Page) -> dict[str, str]:
+    """The page's hidden fields (the CSRF token, the version it was opened at), as its
+    forms send them."""
+    return {
+        e.attrs["name"]: e.attrs.get("value", "")
+        for e in page.find_all("input")
+        if e.attrs.get("type") == "hidden" and e.attrs.get("name")
+    }
 
 
 def save(client: FlaskClient, url: str, data: dict[str, Any]) -> Page:

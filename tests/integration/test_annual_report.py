@@ -952,7 +952,9 @@ def test_a_report_of_the_year_before_sees_the_same_figures(app: Flask) -> None:
 
 
 def csv_rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+    """The rows as a spreadsheet reads them, told by the byte order mark it is UTF-8."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_the_csv_has_a_row_per_figure_with_the_change_in_per_cent(

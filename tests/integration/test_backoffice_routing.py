@@ -3,19 +3,24 @@ is routed by the first rule that matches (team and procedure), the case says whi
 routed it, and the manager adds, edits, reorders, deletes and tries out the rules."""
 
 from datetime import date, datetime
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 from backoffice_helpers import (
     browser,
     case_page,
+    errors_shown_twice,
+    hidden_fields,
     look,
+    make_staff,
     new_complaint,
     post_form,
     press,
     queue_row,
     read,
     save,
+    sign_in,
     sign_in_as_manager,
     summary,
     table_after,
@@ -25,6 +30,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Journey, date_parts, in_words, only_submission
 
+from portal.domain.access import Role
 from portal.domain.clock import LONDON, add_working_days
 from portal.domain.types import SubmitterRole
 from portal.extensions import db
@@ -234,6 +240,74 @@ def test_a_rule_that_has_routed_cases_can_be_deleted_and_the_cases_still_say_whi
     assert rule_names(manager) == DEMO_ORDER[:3]
     assert summary(case_page(manager, ref))["Routed by"] == DEMO_ORDER[3]
     assert manager.get(f"/staff/routing-rules/{rule_id(DEMO_ORDER[0]) + 100}").status_code == 404
+
+
+def test_a_rules_words_match_what_a_phone_typed_and_across_a_line_break(
+    manager: FlaskClient,
+) -> None:
+    save(
+        manager,
+        "/staff/routing-rules/new",
+        {
+            "name": "Allowances go to fostering",
+            "team": str(team_id("Fostering")),
+            "words": "foster carer's allowance",
+            "is_active": "y",
+        },
+    )
+    # A phone's apostrophe, and the words wrapped onto the next line.
+    typed = "The foster carer\u2019s\nallowance  was stopped in May."
+    shown = summary(case_page(manager, new_complaint(text=typed).reference))
+    assert (shown["Team"], shown["Routed by"]) == ("Fostering", "Allowances go to fostering")
+    page = look(manager, f"{RULES}?{preview_query(text=quote(typed))}")
+    assert page.by_id("rule-preview").text.startswith(  # type: ignore[union-attr]
+        "Matches Allowances go to fostering. It would go to Fostering."
+    )
+
+
+def test_a_second_manager_saving_a_rule_they_opened_before_the_first_saved_is_refused(
+    app: Flask, manager: FlaskClient
+) -> None:
+    other = browser(app)
+    sign_in(other, make_staff(Role.MANAGER, email="second.manager@council.example"))
+    url = f"/staff/routing-rules/{rule_id(DEMO_ORDER[3])}"
+    theirs = look(other, url)
+    # The first manager sends care leavers to Looked After Children.
+    save(
+        manager,
+        url,
+        {
+            "name": DEMO_ORDER[3],
+            "team": str(team_id("Looked After Children")),
+            "age_min": "16",
+            "age_max": "25",
+            "is_active": "y",
+        },
+    )
+    # The second saves the rule as they saw it, with a word added.
+    seen = hidden_fields(theirs)
+    typed = {
+        "name": DEMO_ORDER[3],
+        "team": str(team_id("Leaving Care")),
+        "age_min": "16",
+        "age_max": "25",
+        "words": "pathway plan",
+        "is_active": "y",
+    }
+    refused = read(other.post(url, data={**seen, **typed}))
+    assert errors_shown_twice(refused) == {
+        "name": "Someone else changed this rule while you were working on it. Nothing has "
+        "been saved: check the rule as it is now and save again."
+    }
+    assert refused.value_of("words") == "pathway plan"  # what they typed stays
+    # The first manager's change stands, and the next complaint goes where the page says.
+    assert table_after(look(manager, RULES), "Routing rules")[3][2] == "Looked After Children"
+    shown = summary(case_page(manager, new_complaint(child_age=17, team="Fostering").reference))
+    assert shown["Team"] == "Looked After Children"
+    # Having seen the rule as it is now, pressing Save again saves.
+    response = other.post(url, data={**hidden_fields(refused), **typed})
+    assert response.status_code == 302
+    assert look(other, url).value_of("words") == "pathway plan"
 
 
 def test_rule_changes_are_in_the_audit_trail(manager: FlaskClient) -> None:

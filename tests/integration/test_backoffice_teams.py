@@ -5,13 +5,17 @@ import pytest
 import sqlalchemy as sa
 from backoffice_helpers import (
     browser,
+    case_page,
     errors_shown_twice,
+    look,
     make_staff,
+    new_complaint,
     post_form,
     read,
     save,
     sign_in,
     sign_in_as_manager,
+    summary,
     table_after,
 )
 from flask import Flask
@@ -19,8 +23,8 @@ from flask.testing import FlaskClient
 
 from portal.domain.access import Role
 from portal.extensions import db
-from portal.models import AuditEvent, Category, Team
-from portal.services import teams
+from portal.models import AuditEvent, Category, RoutingRule, Team
+from portal.services import routing_rules, teams
 
 
 @pytest.fixture
@@ -92,6 +96,72 @@ def test_an_inactive_team_is_no_longer_offered_to_the_public(
     assert ">\n    Fostering\n" not in offered and f'value="{fostering.id}"' not in offered
 
 
+def _team_form(team: Team, **changes: str) -> dict[str, str]:
+    """The team's form as saved, with `changes`; an active team unless is_active="" ."""
+    fields = {
+        "name": team.name,
+        "public_name": team.public_name,
+        "public_description": team.public_description,
+        "inbox_email": team.inbox_email,
+        "shown_to_public": "y",
+        "is_active": "y",
+        "response_working_days": "1",
+    } | changes
+    return {key: value for key, value in fields.items() if value}
+
+
+def test_a_team_a_routing_rule_sends_to_cannot_be_made_inactive_until_the_rule_changes(
+    manager: FlaskClient,
+) -> None:
+    routing_rules.load_demo_rules()
+    leaving_care = team_named("Leaving Care")
+    url = f"/staff/teams/{leaving_care.id}"
+    page = read(post_form(manager, url, _team_form(leaving_care, is_active="")))
+    assert errors_shown_twice(page) == {
+        "is_active": "The routing rule \u201cYoung people aged 16 to 25 go to leaving care\u201d "
+        "sends new submissions to this team: send it to another team or turn it off first"
+    }
+    db.session.refresh(leaving_care)
+    assert leaving_care.is_active
+    # A 17-year-old's complaint still goes where the rules page says.
+    shown = summary(case_page(manager, new_complaint(child_age=17).reference))
+    assert shown["Team"] == "Leaving Care"
+    # With the rule turned off, the team can be made inactive.
+    rule = db.session.scalars(sa.select(RoutingRule).where(RoutingRule.team_id == leaving_care.id))
+    save(
+        manager,
+        f"/staff/routing-rules/{rule.one().id}",
+        {"name": "Care leavers", "team": str(leaving_care.id), "age_min": "16"},  # now off
+    )
+    page = save(manager, url, _team_form(leaving_care, is_active=""))
+    assert page.notification_banner == "Success Team saved."
+    assert ["Leaving Care", "Leaving care", "leaving.care@northmoor.example", "Inactive"] in [
+        row[:4] for row in table_after(page, "Teams")
+    ]
+
+
+def test_the_default_team_cannot_be_renamed_or_made_inactive_from_its_page(
+    app: Flask, manager: FlaskClient
+) -> None:
+    default = team_named(app.config["DEFAULT_TEAM_NAME"])
+    url = f"/staff/teams/{default.id}"
+    why = (
+        "New submissions that no rule matches go to this team by its name in the "
+        "portal\u2019s settings (DEFAULT_TEAM_NAME): ask for the setting to be changed first"
+    )
+    page = read(post_form(manager, url, _team_form(default, name="Front Door (MASH)")))
+    assert errors_shown_twice(page) == {"name": why}
+    page = read(post_form(manager, url, _team_form(default, is_active="")))
+    assert errors_shown_twice(page) == {"is_active": why}
+    # Still the default team: a complaint about a service the person was not sure of
+    # goes to it.
+    page = look(manager, "/staff/routing-rules?kind=complaint&role=parent&chosen_team=&age=9")
+    assert "It would go to First Response / Referral and Assessment." in page.text
+    # Its other details are the manager's to change.
+    page = save(manager, url, _team_form(default, inbox_email="front.door@northmoor.example"))
+    assert page.notification_banner == "Success Team saved."
+
+
 def test_a_team_needs_a_name_an_inbox_and_a_unique_name(manager: FlaskClient) -> None:
     page = read(
         post_form(
@@ -123,6 +193,32 @@ def test_the_manager_adds_a_category_and_retires_one(manager: FlaskClient) -> No
     assert ["Other", "Not in use"] in rows
     page = read(
         post_form(manager, "/staff/categories/new", {"name": "Communication", "is_active": "y"})
+    )
+    assert errors_shown_twice(page) == {"name": "There is already a category with that name"}
+
+
+def test_categories_alike_in_their_first_forty_letters_are_both_added_and_a_name_is_not_taken_twice(
+    manager: FlaskClient,
+) -> None:
+    contact = "Communication with parents and carers about contact"
+    placements = "Communication with parents and carers about placements"
+    save(manager, "/staff/categories/new", {"name": contact, "is_active": "y"})
+    page = save(manager, "/staff/categories/new", {"name": placements, "is_active": "y"})
+    assert page.notification_banner == "Success Category saved."
+    rows = table_after(page, "Categories of complaint")
+    assert [contact, "In use"] in rows and [placements, "In use"] in rows
+    # A Welsh name, and another all in letters a slug cannot hold, are both kept too.
+    for name in ("Ôl-ofal", "Œuvre ✨"):
+        save(manager, "/staff/categories/new", {"name": name, "is_active": "y"})
+    rows = table_after(look(manager, "/staff/teams"), "Categories of complaint")
+    assert ["Ôl-ofal", "In use"] in rows and ["Œuvre ✨", "In use"] in rows
+    # Renamed to another category's name, in other capitals, it is refused.
+    other = db.session.scalar(sa.select(Category).where(Category.slug == "other"))
+    assert other is not None
+    page = read(
+        post_form(
+            manager, f"/staff/categories/{other.id}", {"name": contact.upper(), "is_active": "y"}
+        )
     )
     assert errors_shown_twice(page) == {"name": "There is already a category with that name"}
 

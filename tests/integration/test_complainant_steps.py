@@ -21,7 +21,9 @@ from backoffice_helpers import (
     read,
     received_at,
     save,
+    sign_in,
     sign_in_as_manager,
+    table_after,
 )
 from conftest import sending_to
 from flask import Flask
@@ -338,6 +340,24 @@ def test_more_time_is_a_task_for_staff_who_decide(app: Flask) -> None:
     url = f"/staff/cases/{reference}/from-them/{step.id}"
     refused = read(send(staff, url, {"decision": "refused", "note": ""}))
     assert ("#note", "Enter why") in refused.error_summary
+
+
+def test_reading_what_they_sent_on_its_own_page_is_a_view_of_the_case_in_its_trail(
+    app: Flask,
+) -> None:
+    reference = a_case()
+    words = "The meeting was moved again without telling me."
+    step = complainant_steps.reply(the_case(reference), words).step
+    member = browser(app)
+    sign_in(member, make_staff(Role.TEAM_MEMBER, team="Looked After Children"))
+    # From the link in the task, not from the case page.
+    assert words in look(member, f"/staff/cases/{reference}/from-them/{step.id}").text
+    auditor = browser(app)
+    sign_in(auditor, make_staff(Role.AUDITOR))
+    page = look(auditor, f"/staff/cases/{reference}/who-looked")
+    assert [row[1:] for row in table_after(page, "Who has looked for this case?")] == [
+        ["team_member person", "Opened the case"]
+    ]
 
 
 def test_a_withdrawal_is_confirmed_then_staff_record_it_dated_the_day_asked(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """The queue for a complaints team's week (issue 16): "My cases", the CSV export of the
 queue as it is filtered, and assigning several cases at once."""
 
+import codecs
 import csv
 import io
 
@@ -96,7 +97,7 @@ def test_the_csv_export_is_the_queue_as_filtered_and_audited_and_no_cell_is_a_fo
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = spreadsheet_rows(response.data)
     assert rows[0][:3] == ["Reference", "Kind", "Received"]
     assert [row[0] for row in rows[1:]] == [fostering[0].reference]
     assert rows[1][6] == '\'=HYPERLINK("http://evil.example","Fostering")'
@@ -108,6 +109,26 @@ def test_the_csv_export_is_the_queue_as_filtered_and_audited_and_no_cell_is_a_fo
         "filters": {"team_id": team_id(fostering[0].team.name)},
         "rows": 1,
     }
+
+
+def spreadsheet_rows(data: bytes) -> list[list[str]]:
+    """The CSV as a spreadsheet opens it: UTF-8 only when it starts with the byte order
+    mark (Excel reads a file without one in the computer's code page, Windows-1252)."""
+    text = data.decode("utf-8-sig") if data.startswith(codecs.BOM_UTF8) else data.decode("cp1252")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_a_downloaded_queue_keeps_welsh_and_irish_letters_as_typed(app: Flask) -> None:
+    teams.load_default_categories()
+    welsh = "Tîm Gadael Gofal (Siân Ó Súilleabháin), ŵ ŷ"
+    db.session.execute(sa.update(Team).where(Team.name == "Leaving Care").values(name=welsh))
+    db.session.commit()
+    case = new_complaint(team=welsh)
+    client = browser(app)
+    sign_in(client, make_staff(Role.MANAGER))
+    rows = spreadsheet_rows(client.get("/staff/queue.csv").data)
+    assert rows[0][0] == "Reference"
+    assert [row[6] for row in rows if row[0] == case.reference] == [welsh]
 
 
 def test_a_team_member_exports_only_their_own_teams_cases(app: Flask) -> None:

@@ -3,6 +3,7 @@ tables, a section as CSV, the whole report as a PDF, the context figures and oth
 councils' figures, and the audit trail of each. (What each figure counts is tested in
 test_annual_report.py.)"""
 
+import codecs
 import csv
 import io
 from datetime import date
@@ -75,7 +76,8 @@ def test_each_section_downloads_as_csv_with_the_same_figures(
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert response.data.startswith(codecs.BOM_UTF8)  # a spreadsheet reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["Contacts received", "This period", "Previous period", "Change (%)"]
     assert ["Complaints", "3", "1", "200.0"] in rows
     assert client.get(f"/staff/reports/annual/no-such-table.csv{YEAR}").status_code == 404

@@ -20,6 +20,7 @@ from backoffice_helpers import (
     browser,
     case_page,
     errors_shown_twice,
+    hidden_fields,
     look,
     make_staff,
     move,
@@ -652,6 +653,30 @@ def test_the_letter_can_be_filled_in_again_from_the_case(caseworker: FlaskClient
     assert stored_letter(reference).body == "Just a start."
 
 
+def looked(client: FlaskClient, reference: str) -> list[list[str]]:
+    """ "Who has looked for this case?": who, and how, for each row."""
+    page = look(client, f"/staff/cases/{reference}/who-looked")
+    return [row[1:] for row in table_after(page, "Who has looked for this case?")]
+
+
+def test_opening_a_letter_or_filling_it_in_again_is_a_view_of_the_case_in_its_trail(
+    app: Flask, caseworker: FlaskClient, manager: FlaskClient
+) -> None:
+    reference = a_responded_case(caseworker)
+    save_draft(caseworker, reference, f"Dear Pat, {OUR_EDIT}")
+    auditor = browser(app)
+    sign_in(auditor, make_staff(Role.AUDITOR))
+    by_manager = ["manager person", "Opened the case"]
+    assert by_manager not in looked(auditor, reference)
+    # The manager reads the draft without opening the case page.
+    assert OUR_EDIT in str(look(manager, letter_url(reference)).value_of("body"))
+    assert looked(auditor, reference).count(by_manager) == 1
+    # Filled in again from the case, the letter shows what the case holds.
+    refilled = read(post_form(manager, letter_url(reference), {"action": "refill"}))
+    assert UPHELD_POINT in str(refilled.value_of("body"))
+    assert looked(auditor, reference).count(by_manager) == 3  # the page, then the refill
+
+
 def test_a_second_person_saving_a_stale_copy_is_refused(
     app: Flask, caseworker: FlaskClient
 ) -> None:
@@ -737,26 +762,18 @@ def test_a_letter_waiting_for_approval_or_sent_cannot_be_changed(
     page = the_draft(caseworker, reference)
     typed = {"action": "save", "subject": page.value_of("subject"), "body": "Changed."}
     send_for_approval(caseworker, reference)
-    response = caseworker.post(letter_url(reference), data={**hidden_of(page), **typed})
+    response = caseworker.post(letter_url(reference), data={**hidden_fields(page), **typed})
     refused = read(response)
     assert errors_shown_twice(refused)["body"].startswith(
         "This letter has been sent for approval, so it cannot be changed now."
     )
     assert refused.value_of("body") == "Changed."  # what was typed is not lost
     decide(manager, reference, "email")
-    response = caseworker.post(letter_url(reference), data={**hidden_of(page), **typed})
+    response = caseworker.post(letter_url(reference), data={**hidden_fields(page), **typed})
     assert errors_shown_twice(read(response)) == {
         "body": "This letter has been sent, so it cannot be changed."
     }
     assert stored_letter(reference).body != "Changed."
-
-
-def hidden_of(page: Page) -> dict[str, str]:
-    return {
-        e.attrs["name"]: e.attrs.get("value", "")
-        for e in page.find_all("input")
-        if e.attrs.get("type") == "hidden" and e.attrs.get("name")
-    }
 
 
 def test_a_letter_with_a_long_paragraph_arrives_whole(

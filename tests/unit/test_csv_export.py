@@ -2,6 +2,7 @@
 as a formula is shown as text; the numbers and dates the portal worked out are not
 touched."""
 
+import codecs
 import csv
 import io
 import re
@@ -15,7 +16,18 @@ from portal.csv_export import csv_text
 
 
 def read_back(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
+    """The rows as a spreadsheet reads the file: UTF-8, told so by its byte order mark."""
+    return list(csv.reader(io.StringIO(text.encode("utf-8").decode("utf-8-sig"), newline="")))
+
+
+def test_a_spreadsheet_is_told_the_file_is_utf_8_so_welsh_and_irish_letters_stay_as_typed() -> None:
+    """Excel opens a CSV with no byte order mark in the computer's own code page: "Tîm
+    Maethu" would read "TÃ®m Maethu". The mark comes first, once."""
+    typed = ["Tîm Gadael Gofal", "Siân Ó Súilleabháin, ŵ ŷ", 'A "quoted"\nline']
+    written = csv_text([typed, typed]).encode("utf-8")
+    assert written.startswith(codecs.BOM_UTF8)
+    assert written.count(codecs.BOM_UTF8) == 1
+    assert read_back(written.decode("utf-8")) == [typed, typed]
 
 
 @pytest.mark.parametrize(
