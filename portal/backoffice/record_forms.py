@@ -24,6 +24,7 @@ from portal.domain import labels
 from portal.domain.channels import RECORDED_BY_STAFF, Channel
 from portal.domain.clock import LONDON
 from portal.domain.contact_safety import NONE_SAFE, SAFE_LETTERS, SAFE_PHONE, SAFE_VOICEMAIL
+from portal.domain.holidays import bank_holidays
 from portal.domain.journeys import steps_for
 from portal.domain.mobiles import uk_mobile
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
@@ -50,9 +51,16 @@ def today() -> date:
     return datetime.now(LONDON).date()
 
 
-def received_not_in_future(form: Form, field: Field) -> None:
-    if field.data and field.data > today():
+def received_on_a_day_the_clock_counts(form: Form, field: Field) -> None:
+    """Not after today (nothing arrives tomorrow), nor before the first year whose bank
+    holidays are known: the deadlines are counted in working days from it."""
+    if not field.data:
+        return
+    if field.data > today():
         raise ValidationError("The date it was received must be today or in the past")
+    first = bank_holidays().first_year
+    if field.data.year < first:
+        raise ValidationError(f"The date it was received must be in {first} or later")
 
 
 # What each way of hearing back needs (the public form's rule).
@@ -78,7 +86,10 @@ class RecordForm(FlaskForm):
             "The day it arrived, not the day you are recording it: the deadlines run from "
             "it. For example, 27 11 2026."
         ),
-        validators=[required_date("Enter the date it was received"), received_not_in_future],
+        validators=[
+            required_date("Enter the date it was received"),
+            received_on_a_day_the_clock_counts,
+        ],
     )
     kind = RadioField(
         "What is it?",

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from portal.domain.clock import working_days_between
+from portal.domain.holidays import bank_holidays
 
 
 class Channel(StrEnum):
@@ -36,9 +37,15 @@ class ReceivedInFuture(ValueError):
     """A date of receipt after today: nothing can have arrived tomorrow."""
 
 
+class ReceivedBeforeTheCalendar(ValueError):
+    """A date of receipt before the bank-holiday table: its deadlines cannot be counted."""
+
+
 def check_received_on(received_on: date, today: date) -> date:
     if received_on > today:
         raise ReceivedInFuture(f"received on {received_on.isoformat()}, after today")
+    if not bank_holidays().covers(received_on):
+        raise ReceivedBeforeTheCalendar(f"received in {received_on.year}: no bank holidays known")
     return received_on
 
 

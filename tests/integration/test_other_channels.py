@@ -31,6 +31,7 @@ from smtp_server import SmtpServer
 from portal.domain.access import Role
 from portal.domain.channels import RECORDED_BY_STAFF
 from portal.domain.clock import LONDON
+from portal.domain.holidays import bank_holidays
 from portal.extensions import db
 from portal.models import OutboxMessage, Submission, Task
 from portal.services import routing_rules
@@ -166,6 +167,23 @@ def test_a_date_in_the_future_is_refused_beside_the_date_and_nothing_is_recorded
     assert response.status_code == 200
     assert errors_shown_twice(read(response)) == {
         "received_on": "The date it was received must be today or in the past"
+    }
+    assert recorded() == []
+
+
+@pytest.mark.parametrize("year", [1950, 1999])
+def test_a_date_before_the_years_the_clock_counts_is_refused_not_a_server_error(
+    app: Flask, year: int
+) -> None:
+    """A year typed wrong (1950 for 2025): its deadlines cannot be counted in working days,
+    the bank holidays of that year not being known. It was a server error."""
+    client = caseworker(app)
+    first = bank_holidays().first_year
+    received = date(min(year, first - 1), 12, 31)
+    response = post_form(client, URL, a_parents_complaint(received_on=date_parts(received)))
+    assert response.status_code == 200
+    assert errors_shown_twice(read(response)) == {
+        "received_on": f"The date it was received must be in {first} or later"
     }
     assert recorded() == []
 

@@ -5,7 +5,13 @@ from datetime import date
 
 import pytest
 
-from portal.domain.channels import ReceivedInFuture, check_received_on, time_used
+from portal.domain.channels import (
+    ReceivedBeforeTheCalendar,
+    ReceivedInFuture,
+    check_received_on,
+    time_used,
+)
+from portal.domain.holidays import bank_holidays
 
 # Friday 19 December 2025 (domain.md): acknowledged within 3 working days means by
 # Wednesday 24 December.
@@ -38,3 +44,10 @@ def test_a_day_after_today_is_refused() -> None:
     assert check_received_on(CAME, CAME) == CAME
     with pytest.raises(ReceivedInFuture):
         check_received_on(date(2025, 12, 20), CAME)
+
+
+def test_a_day_before_the_bank_holidays_known_is_refused() -> None:
+    first = date(bank_holidays().first_year, 1, 1)
+    assert check_received_on(first, CAME) == first
+    with pytest.raises(ReceivedBeforeTheCalendar):
+        check_received_on(date(first.year - 1, 12, 31), CAME)
