@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.domain import labels
+from portal.domain.holidays import bank_holidays
 from portal.domain.types import NATIONAL_CATEGORIES, Kind, SubmitterRole
 
 COLUMNS = (
@@ -112,10 +113,20 @@ def _date(column: str, value: str, reasons: list[str], *, required: bool = False
         reasons.append(f"{column} {quoted(value)} is not a date written YYYY-MM-DD")
         return None
     try:
-        return date.fromisoformat(value)
+        found = date.fromisoformat(value)
     except ValueError:
         reasons.append(f"{column} {quoted(value)} is not a real date")
         return None
+    # The report counts a case's days in working days: only in the years whose bank
+    # holidays are known (a year mistyped, 1924 for 2024, would stop it).
+    known = bank_holidays()
+    if not known.covers(found):
+        reasons.append(
+            f"{column} {value} is not in {known.first_year} to {known.last_year}, the years "
+            "whose bank holidays the portal knows"
+        )
+        return None
+    return found
 
 
 def _pence(value: str, reasons: list[str]) -> int | None:

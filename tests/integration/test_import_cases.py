@@ -13,6 +13,7 @@ from backoffice_helpers import new_complaint
 from click.testing import Result
 from flask import Flask
 
+from portal.domain.holidays import bank_holidays
 from portal.domain.imports import COLUMNS
 from portal.extensions import db
 from portal.models import Category, PastCase, Team
@@ -202,6 +203,11 @@ NOT_COMPLAINT = {"category": "", "stage_reached": "", "stage1_response_on": "", 
 
 NOT_A_DATE = "is not a date written YYYY-MM-DD"
 NOT_AN_AMOUNT = "is not an amount in pounds like 3081.96"
+KNOWN = bank_holidays()
+UNKNOWN_YEARS = (
+    f"is not in {KNOWN.first_year} to {KNOWN.last_year}, the years whose bank holidays the "
+    "portal knows"
+)
 UNKNOWN_TEAM = "is not a team in the portal (use --create-teams to create it)"
 ONLY_COMPLAINTS = "is only for complaints (this row's kind is"
 BAD_ROWS: list[tuple[dict[str, str], str]] = [
@@ -213,6 +219,8 @@ BAD_ROWS: list[tuple[dict[str, str], str]] = [
     ({"received_on": "01/05/2024"}, f'received_on "01/05/2024" {NOT_A_DATE}'),
     ({"received_on": "2024-5-1"}, f'received_on "2024-5-1" {NOT_A_DATE}'),
     ({"received_on": "2023-02-29"}, 'received_on "2023-02-29" is not a real date'),
+    ({"received_on": "1924-05-01"}, f"received_on 1924-05-01 {UNKNOWN_YEARS}"),
+    ({"acknowledged_on": "2924-05-03"}, f"acknowledged_on 2924-05-03 {UNKNOWN_YEARS}"),
     ({"submitter_role": "grandparent"}, f'submitter_role "grandparent" is not one of {ROLES}'),
     ({"submitter_role": ""}, "submitter_role is empty"),
     ({"team": "T" * 121}, "team is longer than 120 characters"),
