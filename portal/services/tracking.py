@@ -4,7 +4,7 @@ link for someone who lost theirs ("Find your complaint")."""
 
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,8 @@ from portal.models import (
     Correspondence,
     FeedbackInvitation,
     OmbudsmanEnquiry,
+    OutboxMessage,
+    OutboxStatus,
     Submission,
     Task,
     TrackingLink,
@@ -175,6 +177,8 @@ def send_fresh_link(reference: str, contact: str, *, now: datetime | None = None
         return
     email = _matching_email(submission, contact)
     if email is not None:
+        if _emailed_just_now(submission, email, now):
+            return
         if not sending_limits.allow_email_to(email, purpose="tracking-link"):
             return
         language = submission.language
@@ -237,6 +241,31 @@ def _matching_email(submission: Submission, typed: str) -> str | None:
 def _phone_matches(submission: Submission, typed: str) -> bool:
     kept = set(phone_keys(submission.phone or ""))
     return bool(kept) and any(key in kept for key in phone_keys(typed))
+
+
+# A second press of the button within this time is the first press again: one email.
+# Longer apart, it is someone asking again because nothing came ("try again", the page
+# says), and they are sent another link (up to the limit an hour).
+SAME_PRESS = timedelta(seconds=30)
+
+
+def _emailed_just_now(submission: Submission, email: str, now: datetime) -> bool:
+    """A new link emailed to `email` for this case in the last moment (the button pressed
+    twice), not failed. Counted once the case is locked, as `_asked_already` counts, so
+    two presses at the same instant are one email, and one of the emails allowed an hour."""
+    lock_case(submission)
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(OutboxMessage.id)).where(
+                OutboxMessage.submission_id == submission.id,
+                OutboxMessage.purpose == "tracking_link",
+                OutboxMessage.recipient == email,
+                OutboxMessage.created_at > now - SAME_PRESS,
+                OutboxMessage.status != OutboxStatus.FAILED.value,
+            )
+        )
+        or 0
+    ) > 0
 
 
 def _asked_already(submission: Submission) -> bool:

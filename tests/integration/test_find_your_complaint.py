@@ -5,6 +5,7 @@ can find out who has complained; each address is limited."""
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -55,6 +56,14 @@ def fresh_links(smtp: SmtpServer, address: str) -> list[str]:
         if "a new link" in received.subject or "dolen newydd" in received.subject:
             found += re.findall(r"https?://\S+/track/[^\s<\"]+", received.text)
     return found
+
+
+def a_minute_goes_by() -> None:
+    """The links asked for so far were queued a minute earlier: the next ask is someone
+    asking again, not the button pressed twice (tracking.SAME_PRESS)."""
+    for message in db.session.scalars(sa.select(OutboxMessage)):
+        message.created_at -= timedelta(minutes=1)
+    db.session.commit()
 
 
 def test_the_reference_and_email_given_bring_a_new_link_that_opens_the_tracking_page(
@@ -134,6 +143,7 @@ def test_the_reference_and_address_copied_from_our_email_as_they_stand_bring_a_n
     for n, reference_typed in enumerate(typed):
         said = ask(browser(app), reference_typed, addresses[n % len(addresses)])
         assert "we have emailed a new link" in said
+        a_minute_goes_by()
     deliver()
 
     links = fresh_links(smtp, "pat.parent@example.com")
@@ -268,6 +278,7 @@ def test_asking_is_limited_per_address_and_per_email_address(
     app.config["PUBLIC_EMAILS_PER_RECIPIENT"] = "2 per hour"
     for _ in range(3):
         ask(browser(app), reference, "pat.parent@example.com")
+        a_minute_goes_by()
     deliver()
     assert len(fresh_links(smtp, "pat.parent@example.com")) == 2
 
@@ -281,6 +292,25 @@ def test_asking_is_limited_per_address_and_per_email_address(
         for _ in range(3)
     ]
     assert answers == [302, 302, 429]
+
+
+def test_the_button_pressed_twice_sends_one_link_and_asking_again_later_another(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    """Before, each press emailed a link: a third press used up the emails allowed an
+    hour, and the "try again" the page offers then sent nothing."""
+    reference = a_case()
+    person = browser(app)
+    for _ in range(3):
+        said = ask(person, reference, "pat.parent@example.com")
+    deliver()
+    assert "we have emailed a new link" in said
+    assert len(fresh_links(smtp, "pat.parent@example.com")) == 1
+
+    a_minute_goes_by()  # nothing came, they say; they try again a minute later
+    ask(person, reference, "pat.parent@example.com")
+    deliver()
+    assert len(fresh_links(smtp, "pat.parent@example.com")) == 2
 
 
 def test_the_start_page_and_page_not_found_lead_to_it(client: FlaskClient) -> None:

@@ -107,3 +107,34 @@ def test_a_new_link_asked_for_by_phone_four_times_at_once_is_one_call_for_staff(
     assert [page.url.removeprefix(served) for page in pages] == ["/find-your-complaint/asked"] * 4
     tasks = db.session.scalars(sa.select(Task).where(Task.kind == tracking.FRESH_LINK_TASK)).all()
     assert len(tasks) == 1
+
+
+def test_a_new_link_asked_for_by_email_three_times_at_once_is_one_email(
+    app: Flask, served: str
+) -> None:
+    """Before, each press emailed a link: three emails, and the emails allowed an hour to
+    that address used up by one request."""
+    reference = new_complaint(email="pat.parent@example.com").reference
+    db.session.remove()
+    people = [requests.Session() for _ in range(3)]
+    tokens = [csrf_token_of(person.get(served + "/find-your-complaint").text) for person in people]
+
+    pages = at_once(
+        [
+            lambda person=person, token=token: person.post(
+                served + "/find-your-complaint",
+                data={
+                    "csrf_token": token,
+                    "reference": reference,
+                    "contact": "pat.parent@example.com",
+                },
+            )
+            for person, token in zip(people, tokens, strict=True)
+        ]
+    )
+
+    assert [page.url.removeprefix(served) for page in pages] == ["/find-your-complaint/asked"] * 3
+    links = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.purpose == "tracking_link")
+    ).all()
+    assert len(links) == 1
