@@ -85,26 +85,36 @@ def test_save_and_come_back_later_pressed_twice_at_once_emails_one_link_that_wor
     assert len(db.session.scalars(sa.select(Draft)).all()) == 1
 
 
-def test_a_new_link_asked_for_by_phone_four_times_at_once_is_one_call_for_staff(
-    app: Flask, served: str
-) -> None:
-    """Before, each press made a task to phone them: four calls about one request."""
-    reference = new_complaint(email=None).reference  # a phone number only: 07700 900982
-    db.session.remove()
-    people = [requests.Session() for _ in range(4)]
+def asked_at_once(served: str, reference: str, contact: str, times: int) -> None:
+    """ "Find your complaint" sent `times` at the same instant, from separate browsers:
+    each is told to check their email (or wait for a call), as one asking would be."""
+    people = [requests.Session() for _ in range(times)]
     tokens = [csrf_token_of(person.get(served + "/find-your-complaint").text) for person in people]
 
     pages = at_once(
         [
             lambda person=person, token=token: person.post(
                 served + "/find-your-complaint",
-                data={"csrf_token": token, "reference": reference, "contact": "07700 900982"},
+                data={"csrf_token": token, "reference": reference, "contact": contact},
             )
             for person, token in zip(people, tokens, strict=True)
         ]
     )
 
-    assert [page.url.removeprefix(served) for page in pages] == ["/find-your-complaint/asked"] * 4
+    assert [page.url.removeprefix(served) for page in pages] == [
+        "/find-your-complaint/asked"
+    ] * times
+
+
+def test_a_new_link_asked_for_by_phone_four_times_at_once_is_one_call_for_staff(
+    app: Flask, served: str
+) -> None:
+    """Before, each press made a task to phone them: four calls about one request."""
+    reference = new_complaint(email=None).reference  # a phone number only: 07700 900982
+    db.session.remove()
+
+    asked_at_once(served, reference, "07700 900982", 4)
+
     tasks = db.session.scalars(sa.select(Task).where(Task.kind == tracking.FRESH_LINK_TASK)).all()
     assert len(tasks) == 1
 
@@ -116,24 +126,9 @@ def test_a_new_link_asked_for_by_email_three_times_at_once_is_one_email(
     that address used up by one request."""
     reference = new_complaint(email="pat.parent@example.com").reference
     db.session.remove()
-    people = [requests.Session() for _ in range(3)]
-    tokens = [csrf_token_of(person.get(served + "/find-your-complaint").text) for person in people]
 
-    pages = at_once(
-        [
-            lambda person=person, token=token: person.post(
-                served + "/find-your-complaint",
-                data={
-                    "csrf_token": token,
-                    "reference": reference,
-                    "contact": "pat.parent@example.com",
-                },
-            )
-            for person, token in zip(people, tokens, strict=True)
-        ]
-    )
+    asked_at_once(served, reference, "pat.parent@example.com", 3)
 
-    assert [page.url.removeprefix(served) for page in pages] == ["/find-your-complaint/asked"] * 3
     links = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.purpose == "tracking_link")
     ).all()
