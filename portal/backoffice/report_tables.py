@@ -139,10 +139,15 @@ def tables(report: dict[str, Any], category_names: dict[str, str]) -> list[Table
         "stage2": "Reached stage 2",
         "stage3": "Reached stage 3",
         "resolved_at_stage1_percent": "Resolved at stage 1 (%)",
+        "corporate_procedure": "Complaints under the corporate procedure",
     }
     stages = _section("stages", "Complaints by stage", complaints, earlier, stage_names)
     stages.chart = [(stage_names[k], complaints[k]) for k in ("stage1", "stage2", "stage3")]
-    stages.note = "A complaint that went on to stage 2 counts at stage 1 and at stage 2."
+    stages.note = (
+        "A complaint that went on to stage 2 counts at stage 1 and at stage 2. A complaint"
+        " under the council's corporate procedure (a child protection decision, a court"
+        " report) is not a statutory complaint: it is in no other figure of this report."
+    )
 
     by_category = _section(
         "categories",

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from portal.domain.channels import Channel
 from portal.domain.referrals import Outcome as ReferralOutcome
 from portal.domain.referrals import Source as ReferralSource
-from portal.domain.timescales import acknowledged_late
+from portal.domain.timescales import Procedure, acknowledged_late
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,14 @@ class ReportCase:
     advocacy_answer: str | None = None
     worker_named: bool = False
     channel: str | None = None  # None: not recorded (an imported case)
+    procedure: str | None = None  # None: an imported case (the statutory procedure)
+
+
+def statutory(case: ReportCase) -> bool:
+    """A contact the statutory report counts: all but a complaint that follows the
+    council's corporate procedure (domain.md, "What goes through which procedure": child
+    protection decisions, court reports), which is counted apart."""
+    return not (case.kind == "complaint" and case.procedure == Procedure.CORPORATE)
 
 
 @dataclass(frozen=True)
@@ -256,6 +264,9 @@ def tally(
     after start up to end. `category` narrows the outcomes by team to that category."""
     t: Tallies = Counter()
     for case in cases:
+        if not statutory(case):
+            t["corporate_complaints",] += 1
+            continue
         t["total",] += 1
         t["kind", case.kind] += 1
         if case.kind == "complaint":
@@ -458,6 +469,8 @@ def figures_of(
             "stage2": reached["2"],
             "stage3": reached["3"],
             "resolved_at_stage1_percent": _percent(reached["1"] - reached["2"], reached["1"]),
+            # Not statutory, so in none of the figures: how many, so none goes unseen.
+            "corporate_procedure": t["corporate_complaints",],
         },
         "by_category": {slug: t["category", slug] for slug in categories},
         "by_team_outcome": _team_outcome(t, teams),

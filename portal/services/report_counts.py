@@ -38,6 +38,7 @@ from portal.domain.reports import (
     Tallies,
 )
 from portal.domain.responses import RESPONSE_STAGES
+from portal.domain.timescales import Procedure
 from portal.extensions import db
 from portal.models import (
     Case,
@@ -61,11 +62,15 @@ from portal.models.report import (
 
 # Bump when the report's arithmetic or what it reads changes: every kept figure is then
 # counted again.
-VERSION = 6  # 2: tallies kept by the month; 3: how complaints arrived; 4: a duplicate
+VERSION = 7  # 2: tallies kept by the month; 3: how complaints arrived; 4: a duplicate
 # merged into a case not counted; 5: the ombudsman's enquiries by the month each arrived;
-# 6: the referrals to the advocacy provider by the month each was made
+# 6: the referrals to the advocacy provider by the month each was made; 7: complaints
+# under the corporate procedure counted apart
 
 NO_TEAM = "No team"
+# A complaint under the council's corporate procedure, as the queries group it: counted
+# apart from the statutory figures (domain/reports.py `statutory`).
+CORPORATE_COMPLAINT = "corporate_complaint"
 
 
 # --- the calendar ------------------------------------------------------------------------
@@ -295,10 +300,11 @@ def _live(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
     }
     team = sa.func.coalesce(Team.name, NO_TEAM)
     month = _month(s.received_on)
+    kind = sa.case((_corporate(), CORPORATE_COMPLAINT), else_=c.kind)
     query = (
         with_stages(
             sa.select(
-                month, c.kind, team, s.submitter_role, sa.func.count(), *sums.values()
+                month, kind, team, s.submitter_role, sa.func.count(), *sums.values()
             ).select_from(s)
         )
         .outerjoin(Team, Team.id == c.team_id)
@@ -308,7 +314,7 @@ def _live(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
         for alias, on in joins:
             query = query.outerjoin(alias, on)
     query = query.where(_in(runs, s.received_on), counted()).group_by(
-        month, c.kind, team, s.submitter_role
+        month, kind, team, s.submitter_role
     )
     by_month: ByMonth = defaultdict(Counter)
     for first_day, kind, team_name, role, contacts, figures in _groups(query, sums):
@@ -419,6 +425,9 @@ def _groups(query: Any, sums: dict[tuple[str, ...], Any]) -> Any:
 def _add_contacts(
     tallies: Tallies, kind: str, team: str, role: str, contacts: int, named: int
 ) -> None:
+    if kind == CORPORATE_COMPLAINT:
+        tallies["corporate_complaints",] += contacts
+        return
     tallies["total",] += contacts
     tallies["kind", kind] += contacts
     if kind == "complaint":
@@ -431,8 +440,20 @@ def _add_contacts(
 
 
 def _complaints_in(runs: list[Period]) -> Any:
-    """The complaints received in the runs: a condition on a submission joined to its case."""
-    return sa.and_(Case.kind == "complaint", _in(runs, Submission.received_on), counted())
+    """The statutory complaints received in the runs: a condition on a submission joined
+    to its case."""
+    return sa.and_(
+        Case.kind == "complaint",
+        Case.procedure != Procedure.CORPORATE,
+        _in(runs, Submission.received_on),
+        counted(),
+    )
+
+
+def _corporate() -> Any:
+    """A complaint under the council's corporate procedure: not a statutory one
+    (domain/reports.py `statutory`)."""
+    return sa.and_(Case.kind == "complaint", Case.procedure == Procedure.CORPORATE)
 
 
 def counted() -> Any:

@@ -78,6 +78,7 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 Submission.advocacy_answer,
                 Submission.worker_name.is_not(None).label("worker_named"),
                 Submission.channel,
+                Case.procedure,
             ).select_from(Submission)
         )
         .outerjoin(Team, Team.id == Case.team_id)
@@ -143,6 +144,7 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 advocacy_answer=row.advocacy_answer,
                 worker_named=bool(row.worker_named),
                 channel=row.channel,
+                procedure=row.procedure,
             )
         )
     return cases

@@ -28,6 +28,7 @@ from portal.domain.access import Role
 from portal.domain.clock import LONDON
 from portal.domain.reports import REFERRAL_OUTCOMES, Period
 from portal.domain.stages import Move
+from portal.domain.timescales import Procedure
 from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, SubmitterRole
 from portal.extensions import db
 from portal.models import Category, Referral, Staff, Submission
@@ -573,6 +574,7 @@ def test_complaints_at_each_stage(report: dict[str, Any]) -> None:
         "stage3": 1,  # D
         # 9 reached stage 1, 3 went on: 6 of 9 = 66.666... -> 66.7
         "resolved_at_stage1_percent": 66.7,
+        "corporate_procedure": 0,  # every complaint here follows the children's procedure
     }
 
 
@@ -839,6 +841,7 @@ def test_the_previous_period_is_the_financial_year_before(report: dict[str, Any]
         "stage2": 1,  # PC1
         "stage3": 0,
         "resolved_at_stage1_percent": 66.7,  # 2 of 3
+        "corporate_procedure": 0,
     }
     assert before["by_category"] == dict.fromkeys(before["by_category"], 0) | {
         "delay_failed_service": 1,  # X1
@@ -1171,3 +1174,74 @@ def test_a_complaint_reassigned_to_the_advocacy_provider_still_counts(app: Flask
     # Not a team the report lists, but its one upheld complaint has a row of its own.
     assert rows[provider] == no_row() | {"upheld": 1}
     assert set(rows) == {*TEAMS, provider}
+
+
+def test_a_complaint_under_the_corporate_procedure_is_counted_apart_from_the_statutory_ones(
+    app: Flask,
+) -> None:
+    """domain.md, "What goes through which procedure": child protection decisions and
+    court reports are not statutory children's complaints; they follow the council's
+    corporate procedure, whose clock runs from the acknowledgement. The statutory report
+    counts its own complaints, and says how many went the corporate way."""
+    desk = a_desk()
+    # S: a parent, Family Support, the statutory procedure (England). Received Mon 2 Jun
+    # 2025, acknowledged Wed 4 Jun: 2 wd (in time). Stage 1 answered Mon 16 Jun: 10 wd ->
+    # within 10. Not upheld.
+    s = desk.receive(Kind.COMPLAINT, PARENT, at(date(2025, 6, 2)), FAMILY_SUPPORT)
+    desk.acknowledge(s, date(2025, 6, 4))
+    desk.move(s, Move.ACCEPT, date(2025, 6, 4))
+    desk.move(s, Move.RESPOND_STAGE1, date(2025, 6, 16), outcome="not_upheld")
+    # C: a parent, Family Support, about a child protection conference: staff move it to
+    # the corporate procedure. Received Mon 2 Jun 2025, acknowledged Mon 9 Jun (5 wd: the
+    # Code's limit), stage 1 answered Mon 23 Jun (10 wd after the acknowledgement, as the
+    # Code allows; 15 after receipt). Upheld. A child protection decision, so none of it
+    # belongs in the statutory figures.
+    c = desk.receive(Kind.COMPLAINT, PARENT, at(date(2025, 6, 2)), FAMILY_SUPPORT)
+    cases.change_procedure(
+        desk.staff,
+        c,
+        procedure=Procedure.CORPORATE,
+        reason="About a child protection conference",
+        version=c.case.version,
+    )
+    desk.acknowledge(c, date(2025, 6, 9))
+    desk.move(c, Move.ACCEPT, date(2025, 6, 9))
+    desk.move(c, Move.RESPOND_STAGE1, date(2025, 6, 23), outcome="upheld")
+    db.session.expire_all()
+
+    report = reports.annual_report(YEAR)
+    # By hand: S alone is a statutory complaint, answered in time, not upheld.
+    assert report["contacts"]["complaint"] == 1
+    assert report["contacts"]["total"] == 1
+    assert report["complaints"]["received"] == 1
+    assert report["complaints"]["stage1"] == 1
+    assert report["complaints"]["corporate_procedure"] == 1
+    timeliness = report["timeliness"]
+    assert (timeliness["acknowledged"], timeliness["acknowledged_late"]) == (1, 0)
+    assert timeliness["stage1_responses"] == timeliness["stage1_in_10"] == 1
+    assert timeliness["stage1_in_11_to_20"] == 0
+    assert timeliness["stage1_in_10_percent"] == 100.0
+    assert report["by_source"]["parent"] == 1
+    assert report["by_channel"]["online"] == 1
+    assert report["by_team_outcome"][FAMILY_SUPPORT] == no_row() | {"not_upheld": 1}
+    assert report == reports.annual_report(YEAR)  # the months kept read back the same
+
+    # Moved back to the children's procedure (staff found it was about the child's
+    # plan after all): the year counts it again, though its months were kept.
+    cases.change_procedure(
+        desk.staff,
+        c,
+        procedure=Procedure.ENGLAND_CHILDREN,
+        reason="About the child in need plan, not the conference",
+        version=c.case.version,
+    )
+    db.session.expire_all()
+    again = reports.annual_report(YEAR)
+    assert again["complaints"]["received"] == 2
+    assert again["complaints"]["corporate_procedure"] == 0
+    # 15 wd from receipt under the children's procedure: 11 to 20.
+    assert again["timeliness"]["stage1_in_11_to_20"] == 1
+    assert again["by_team_outcome"][FAMILY_SUPPORT] == no_row() | {"not_upheld": 1, "upheld": 1}
+    assert {k: again[k] for k in reports.figures_case_by_case(YEAR)} == (
+        reports.figures_case_by_case(YEAR) | {"lessons": []}
+    )

@@ -14,6 +14,7 @@ from backoffice_helpers import (
     look,
     make_staff,
     new_complaint,
+    post_form,
     read,
     received_at,
     sign_in,
@@ -65,6 +66,28 @@ def test_the_page_shows_each_figure_beside_the_previous_year(
     assert rows["Compliments"] == ["1", "0", "–"]
     assert rows["All contacts"] == ["4", "1", "300.0"]
     assert "report_viewed" in actions()
+
+
+def test_a_complaint_moved_to_the_corporate_procedure_is_shown_apart_from_the_statutory_ones(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Of the three complaints of 2025 to 26, one is about a child protection conference,
+    which staff move to the council's corporate procedure: not a statutory complaint
+    (domain.md), so the committee reads two complaints, and the one apart."""
+    some_contacts()
+    moved = new_complaint(when=received_at(date(2025, 10, 7)))
+    sign_in_as_manager(client)
+    url = f"/staff/cases/{moved.reference}/procedure"
+    sent = post_form(client, url, {"procedure": "corporate", "reason": "A conference decision"})
+    assert sent.status_code == 302
+    page = look(client, f"/staff/reports/annual{YEAR}")
+    contacts = {row[0]: row[1:] for row in table_after(page, "Contacts received")}
+    assert contacts["Complaints"] == ["3", "1", "200.0"]
+    assert contacts["All contacts"] == ["4", "1", "300.0"]
+    stages = {row[0]: row[1:] for row in table_after(page, "Complaints by stage")}
+    assert stages["Complaints received"] == ["3", "1", "200.0"]
+    assert stages["Complaints under the corporate procedure"] == ["1", "0", "–"]
+    assert "it is in no other figure of this report" in page.text
 
 
 def test_each_section_downloads_as_csv_with_the_same_figures(

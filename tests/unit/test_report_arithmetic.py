@@ -343,7 +343,36 @@ def test_a_complaint_counts_in_every_stage_it_reached() -> None:
         "stage2": 2,  # at 2, at 3
         "stage3": 1,
         "resolved_at_stage1_percent": 50.0,  # 4 reached stage 1, 2 went on
+        "corporate_procedure": 0,
     }
+
+
+def test_a_complaint_under_the_corporate_procedure_is_only_counted_apart() -> None:
+    """domain.md: a child protection decision or a court report is not a statutory
+    complaint; the report counts it apart, and in nothing else."""
+    cases = [
+        complaint(procedure="england_children_2006", stage_reached="1", outcome="upheld"),
+        complaint(procedure=None, stage_reached="1"),  # imported: the statutory procedure
+        complaint(
+            procedure="corporate",
+            stage_reached="2",
+            outcome="upheld",
+            categories=("delay",),
+            acknowledged_on=RECEIVED,
+            acknowledge_by=RECEIVED,
+            stage1_responded_on=RECEIVED + timedelta(days=30),
+            ex_gratia_payments=(5000,),
+        ),
+    ]
+    found = count(cases)
+    assert found["contacts"]["complaint"] == found["contacts"]["total"] == 2
+    assert found["complaints"]["received"] == found["complaints"]["stage1"] == 2
+    assert found["complaints"]["stage2"] == 0
+    assert found["complaints"]["corporate_procedure"] == 1
+    assert found["by_category"]["delay"] == 0
+    assert found["by_team_outcome"]["Fostering"]["upheld"] == 1
+    assert found["timeliness"]["acknowledged"] == found["timeliness"]["stage1_responses"] == 0
+    assert found["costs"]["ex_gratia_payments"] == 0
 
 
 def test_resolved_at_stage1_is_none_when_nothing_reached_stage1() -> None:
