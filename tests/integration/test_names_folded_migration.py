@@ -51,9 +51,8 @@ def test_a_name_kept_before_is_found_without_its_accents_and_the_indexes_come_an
 ) -> None:
     postgresql = db.engine.dialect.name == "postgresql"
     teams.load_demo_teams()
-    db.session.remove()
-    downgrade(revision=BEFORE)
-    assert indexes() >= NAME_INDEXES
+    # The case is made by today's code, then the database taken back: the services read
+    # columns that later migrations add, so they cannot write at the revision before.
     case = new_complaint(email=None)
     reference = case.reference
     db.session.execute(
@@ -62,6 +61,8 @@ def test_a_name_kept_before_is_found_without_its_accents_and_the_indexes_come_an
     )
     db.session.commit()
     db.session.remove()
+    downgrade(revision=BEFORE)
+    assert indexes() >= NAME_INDEXES
 
     upgrade()
 
