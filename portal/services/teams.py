@@ -4,6 +4,7 @@ import re
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain.characters import compared
 from portal.domain.types import NATIONAL_CATEGORIES
@@ -213,7 +214,26 @@ def _team_fields(team: Team) -> dict[str, object]:
     }
 
 
-def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = None) -> Team:
+class TeamChanged(TeamError):
+    """Another manager saved the team since this one opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this team while you were working on it. Nothing has been "
+            "saved: check the team as it is now and save again."
+        )
+
+
+def save_team(
+    fields: dict[str, object],
+    *,
+    staff: Staff,
+    team_id: int | None = None,
+    version: int | None = None,
+) -> Team:
+    """Add a team, or save the team `team_id` as its editor saw it at `version`: a copy
+    another manager saved meanwhile is refused (TeamChanged, beside the name), here or, at
+    the same instant, by the database."""
     name = str(fields["name"])
     clash = db.session.scalar(
         sa.select(Team.id).where(Team.name == name, Team.id != (team_id or 0))
@@ -229,12 +249,19 @@ def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = 
         found = db.session.get(Team, team_id)
         if found is None:
             raise LookupError("no such team")
+        if found.version != version:
+            raise TeamChanged()
         team = found
         before = _team_fields(team)
         _still_routed_to(team, fields)
+        team.version = found.version + 1
     for key, value in fields.items():
         setattr(team, key, value)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as stale:
+        db.session.rollback()
+        raise TeamChanged() from stale
     audit.record(
         "team_saved",
         staff=staff,
@@ -242,6 +269,11 @@ def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = 
     )
     db.session.commit()
     return team
+
+
+def version_of(team_id: int) -> int | None:
+    """The team's version as saved now (None: deleted)."""
+    return db.session.scalar(sa.select(Team.version).where(Team.id == team_id))
 
 
 def all_categories() -> list[Category]:

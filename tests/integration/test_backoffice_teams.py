@@ -7,6 +7,7 @@ from backoffice_helpers import (
     browser,
     case_page,
     errors_shown_twice,
+    hidden_fields,
     look,
     make_staff,
     new_complaint,
@@ -160,6 +161,38 @@ def test_the_default_team_cannot_be_renamed_or_made_inactive_from_its_page(
     # Its other details are the manager's to change.
     page = save(manager, url, _team_form(default, inbox_email="front.door@northmoor.example"))
     assert page.notification_banner == "Success Team saved."
+
+
+def test_a_second_manager_saving_a_team_they_opened_before_the_first_saved_is_refused(
+    app: Flask, manager: FlaskClient
+) -> None:
+    other = browser(app)
+    sign_in(other, make_staff(Role.MANAGER, email="second.manager@council.example"))
+    fostering = team_named("Fostering")
+    url = f"/staff/teams/{fostering.id}"
+    theirs = look(other, url)
+    # The first manager moves the team's inbox.
+    save(manager, url, _team_form(fostering, inbox_email="fostering.team@northmoor.example"))
+    # The second saves the team as they saw it, with a description added.
+    typed = _team_form(fostering, public_description="Help for foster carers")
+    refused = read(other.post(url, data={**hidden_fields(theirs), **typed}))
+    assert errors_shown_twice(refused) == {
+        "name": "Someone else changed this team while you were working on it. Nothing has "
+        "been saved: check the team as it is now and save again."
+    }
+    assert refused.value_of("public_description") == "Help for foster carers"  # it stays
+    # The first manager's change stands: the team's emails go to the new inbox.
+    rows = table_after(look(manager, "/staff/teams"), "Teams")
+    assert ["Fostering", "Fostering", "fostering.team@northmoor.example", "Active"] in [
+        row[:4] for row in rows
+    ]
+    # Having seen the team as it is now, pressing Save again saves.
+    typed["inbox_email"] = "fostering.team@northmoor.example"
+    response = other.post(url, data={**hidden_fields(refused), **typed})
+    assert response.status_code == 302
+    page = look(other, url)
+    assert page.value_of("public_description") == "Help for foster carers"
+    assert page.value_of("inbox_email") == "fostering.team@northmoor.example"
 
 
 def test_a_team_needs_a_name_an_inbox_and_a_unique_name(manager: FlaskClient) -> None:
