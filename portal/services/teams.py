@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.domain import labels
 from portal.domain.characters import compared
 from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
@@ -167,8 +168,9 @@ class TeamError(ValueError):
 
 def _still_routed_to(team: Team, fields: dict[str, object]) -> None:
     """Refuse a change that would leave new submissions routed to a team that is no longer
-    there: the default team renamed or made inactive (the settings name it), or a team an
-    active routing rule sends to made inactive (the rule would still send to it)."""
+    there: the default team renamed or made inactive (the settings name it), a team a
+    child's answer points to renamed (CHILD_TOPIC_TEAMS names it), or a team an active
+    routing rule sends to made inactive (the rule would still send to it)."""
     leaving = team.is_active and not fields.get("is_active", True)
     renamed = fields.get("name", team.name) != team.name
     if team.name == current_app.config["DEFAULT_TEAM_NAME"] and (leaving or renamed):
@@ -176,6 +178,23 @@ def _still_routed_to(team: Team, fields: dict[str, object]) -> None:
             "New submissions that no rule matches go to this team by its name in the "
             "portal\u2019s settings (DEFAULT_TEAM_NAME): ask for the setting to be changed first",
             "name" if renamed else "is_active",
+        )
+    # A child's answer to "who is it about" names its team in the settings, too. A team
+    # made inactive is one the council has closed: the answer goes where "not sure" goes.
+    topics = [
+        f"\u201c{labels.label('child_topic', topic)}\u201d"
+        for topic, name in current_app.config["CHILD_TOPIC_TEAMS"].items()
+        if name == team.name
+    ]
+    if topics and renamed:
+        raise TeamError(
+            (
+                f"A child\u2019s answer {topics[0]} sends"
+                if len(topics) == 1
+                else f"A child\u2019s answers {', '.join(topics)} send"
+            )
+            + " new submissions to this team by its name in the portal\u2019s settings "
+            "(CHILD_TOPIC_TEAMS): ask for the setting to be changed first",
         )
     if not leaving:
         return

@@ -21,6 +21,7 @@ from backoffice_helpers import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+from journey_helpers import Journey, answers_for, only_submission
 
 from portal.domain.access import Role
 from portal.extensions import db
@@ -193,6 +194,29 @@ def test_a_second_manager_saving_a_team_they_opened_before_the_first_saved_is_re
     page = look(other, url)
     assert page.value_of("public_description") == "Help for foster carers"
     assert page.value_of("inbox_email") == "fostering.team@northmoor.example"
+
+
+def test_a_team_a_childs_answer_points_to_cannot_be_renamed_from_its_page(
+    app: Flask, manager: FlaskClient, client: FlaskClient
+) -> None:
+    fostering = team_named("Fostering")
+    url = f"/staff/teams/{fostering.id}"
+    why = (
+        "A child\u2019s answer \u201cMy foster carer\u201d sends new submissions to this team "
+        "by its name in the portal\u2019s settings (CHILD_TOPIC_TEAMS): ask for the setting "
+        "to be changed first"
+    )
+    page = read(post_form(manager, url, _team_form(fostering, name="Fostering Service")))
+    assert errors_shown_twice(page) == {"name": why}
+    # A child who says it is about their foster carer still reaches the team.
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "child", what_it_is_about={"about": "foster_carer"}))
+    journey.send_and_confirm()
+    shown = summary(case_page(manager, only_submission().reference))
+    assert shown["Team"] == "Fostering"
+    # Its other details are the manager's to change.
+    page = save(manager, url, _team_form(fostering, public_description="Help for carers"))
+    assert page.notification_banner == "Success Team saved."
 
 
 def test_a_team_needs_a_name_an_inbox_and_a_unique_name(manager: FlaskClient) -> None:
