@@ -521,6 +521,8 @@ def enquiry_reply(reference: str, enquiry_id: int) -> Response | str:
     asked = enquiries.find(found, enquiry_id)
     if asked is None:
         abort(404)
+    if request.method == "GET":
+        cases.record_view(me(), found)  # the form shows who asked and the reply
 
     def save(found: Submission, form: EnquiryReplyForm, version: int) -> str:
         enquiries.record_reply(
