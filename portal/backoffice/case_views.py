@@ -446,7 +446,10 @@ def thank(reference: str) -> Response | str:
 
 
 def _category_choices(form: CategoriesForm, found: Submission) -> None:
-    form.categories.choices = [(str(c.id), c.name) for c in cases.categories()]
+    form.categories.choices = [
+        (str(c.id), c.name if c.is_active else f"{c.name} (no longer in use)")
+        for c in cases.categories(found)
+    ]
 
 
 @bp.route("/cases/<reference>/categories", methods=["GET", "POST"])
