@@ -446,7 +446,10 @@ def thank(reference: str) -> Response | str:
 
 
 def _category_choices(form: CategoriesForm, found: Submission) -> None:
-    form.categories.choices = [(str(c.id), c.name) for c in cases.categories()]
+    form.categories.choices = [
+        (str(c.id), c.name if c.is_active else f"{c.name} (no longer in use)")
+        for c in cases.categories(found)
+    ]
 
 
 @bp.route("/cases/<reference>/categories", methods=["GET", "POST"])
@@ -521,6 +524,8 @@ def enquiry_reply(reference: str, enquiry_id: int) -> Response | str:
     asked = enquiries.find(found, enquiry_id)
     if asked is None:
         abort(404)
+    if request.method == "GET":
+        cases.record_view(me(), found)  # the form shows who asked and the reply
 
     def save(found: Submission, form: EnquiryReplyForm, version: int) -> str:
         enquiries.record_reply(

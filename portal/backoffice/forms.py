@@ -911,6 +911,7 @@ class SubjectAccessForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
+    version = HiddenField()  # the team's, as the manager opened it (none for a new team)
     name = StringField(
         "Team name (staff see this)",
         filters=[clean_text],

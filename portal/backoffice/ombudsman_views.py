@@ -5,7 +5,7 @@ remedy and its compliance. Open to a closed case: the ombudsman comes after clos
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, request
 from werkzeug.wrappers import Response
 
 from portal.backoffice import bp
@@ -24,7 +24,7 @@ from portal.backoffice.forms import (
 from portal.domain.access import Permission
 from portal.i18n import long_date
 from portal.models import OmbudsmanEnquiry, Submission
-from portal.services import ombudsman
+from portal.services import cases, ombudsman
 
 F = TypeVar("F", bound=CaseForm)
 REFUSED = (ombudsman.OmbudsmanRefused,)
@@ -227,6 +227,8 @@ def ombudsman_compliance(reference: str, remedy_id: int) -> Response | str:
     remedy = ombudsman.find_remedy(found, remedy_id)
     if remedy is None:
         abort(404)
+    if request.method == "GET":
+        cases.record_view(me(), found)  # the page shows the remedy and its evidence
 
     def documents(form: OmbudsmanComplianceForm, found: Submission) -> None:
         form.document.choices = [("", "None")] + [

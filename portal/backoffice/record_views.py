@@ -29,6 +29,7 @@ def recorded(reference: str) -> str:
     found = recording.recorded_by(me(), reference)
     if found is None:
         abort(404)
+    cases.record_view(me(), found)  # the page shows what was typed: who, how to reach them
     return render_template(
         "backoffice/recorded.html",
         case=found,

@@ -8,6 +8,7 @@ from portal.backoffice.auth import requires
 from portal.backoffice.common import me
 from portal.backoffice.forms import CategoryForm, TeamForm
 from portal.domain.access import Permission
+from portal.numbers import whole_number
 from portal.services import teams
 
 
@@ -29,7 +30,16 @@ def team_edit(team_id: int | None = None) -> Response | str:
     form = TeamForm(obj=team, data=None if team else {"is_active": True, "shown_to_public": True})
     if form.validate_on_submit():
         try:
-            teams.save_team(form.fields(), staff=me(), team_id=team_id)
+            teams.save_team(
+                form.fields(),
+                staff=me(),
+                team_id=team_id,
+                version=whole_number(form.version.data),
+            )
+        except teams.TeamChanged as changed:
+            # What they typed stays; saved again, it replaces the team as it is now.
+            form.name.errors = [str(changed)]
+            form.version.data = str(teams.version_of(team_id or 0))
         except teams.TeamError as problem:
             form[problem.field].errors = [str(problem)]
         else:

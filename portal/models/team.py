@@ -29,3 +29,8 @@ class Team(Model):
     response_working_days: Mapped[int] = mapped_column(default=1, server_default="1")
     shown_to_public: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
+    # Moved on by each save of the team's page (services/teams.save_team): the database
+    # refuses a save of a stale copy, as a routing rule's.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

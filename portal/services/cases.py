@@ -614,9 +614,14 @@ def open_tasks(case: Submission) -> list[Task]:
     )
 
 
-def categories() -> list[Category]:
+def categories(case: Submission) -> list[Category]:
+    """The categories staff can choose for `case`: those in use, and any the case carries
+    that has been retired since, so that saving the case's categories keeps it."""
+    carried = [c.id for c in case.categories]
     return list(
         db.session.scalars(
-            sa.select(Category).where(Category.is_active).order_by(Category.position)
+            sa.select(Category)
+            .where(sa.or_(Category.is_active, Category.id.in_(carried)))
+            .order_by(Category.position)
         )
     )

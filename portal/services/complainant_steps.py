@@ -638,6 +638,12 @@ def _tell_staff(case: Submission, step: ComplainantStep) -> None:
             "what": what,
             "who": who,
             "late": step.late,
+            # A late request came after the council's window, or after the later day
+            # staff granted to ask for stage 2.
+            "days": window_days(case),
+            "granted_to": window_end(case)
+            if step.kind == StepKind.STAGE2 and time_granted(case)
+            else None,
             "urgent": bool(step.danger_signs),
             "case_url": f"{str(current_app.config['PUBLIC_BASE_URL']).rstrip('/')}"
             f"/staff/cases/{case.reference}",

@@ -123,6 +123,9 @@ def make(
                 "reference": case.reference,
                 "kind": case.case.kind,
                 "received_on": case.received_on,
+                # Who sent it, so the provider is told what the child (or someone for
+                # them) sent: no name, no personal data.
+                "by_child": case.submitter_role == SubmitterRole.CHILD,
             },
             "source": source.value,
             "due_on": referral.due_on,

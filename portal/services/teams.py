@@ -4,7 +4,9 @@ import re
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
 
+from portal.domain import labels
 from portal.domain.characters import compared
 from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
@@ -166,8 +168,9 @@ class TeamError(ValueError):
 
 def _still_routed_to(team: Team, fields: dict[str, object]) -> None:
     """Refuse a change that would leave new submissions routed to a team that is no longer
-    there: the default team renamed or made inactive (the settings name it), or a team an
-    active routing rule sends to made inactive (the rule would still send to it)."""
+    there: the default team renamed or made inactive (the settings name it), a team a
+    child's answer points to renamed (CHILD_TOPIC_TEAMS names it), or a team an active
+    routing rule sends to made inactive (the rule would still send to it)."""
     leaving = team.is_active and not fields.get("is_active", True)
     renamed = fields.get("name", team.name) != team.name
     if team.name == current_app.config["DEFAULT_TEAM_NAME"] and (leaving or renamed):
@@ -175,6 +178,23 @@ def _still_routed_to(team: Team, fields: dict[str, object]) -> None:
             "New submissions that no rule matches go to this team by its name in the "
             "portal\u2019s settings (DEFAULT_TEAM_NAME): ask for the setting to be changed first",
             "name" if renamed else "is_active",
+        )
+    # A child's answer to "who is it about" names its team in the settings, too. A team
+    # made inactive is one the council has closed: the answer goes where "not sure" goes.
+    topics = [
+        f"\u201c{labels.label('child_topic', topic)}\u201d"
+        for topic, name in current_app.config["CHILD_TOPIC_TEAMS"].items()
+        if name == team.name
+    ]
+    if topics and renamed:
+        raise TeamError(
+            (
+                f"A child\u2019s answer {topics[0]} sends"
+                if len(topics) == 1
+                else f"A child\u2019s answers {', '.join(topics)} send"
+            )
+            + " new submissions to this team by its name in the portal\u2019s settings "
+            "(CHILD_TOPIC_TEAMS): ask for the setting to be changed first",
         )
     if not leaving:
         return
@@ -213,7 +233,26 @@ def _team_fields(team: Team) -> dict[str, object]:
     }
 
 
-def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = None) -> Team:
+class TeamChanged(TeamError):
+    """Another manager saved the team since this one opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this team while you were working on it. Nothing has been "
+            "saved: check the team as it is now and save again."
+        )
+
+
+def save_team(
+    fields: dict[str, object],
+    *,
+    staff: Staff,
+    team_id: int | None = None,
+    version: int | None = None,
+) -> Team:
+    """Add a team, or save the team `team_id` as its editor saw it at `version`: a copy
+    another manager saved meanwhile is refused (TeamChanged, beside the name), here or, at
+    the same instant, by the database."""
     name = str(fields["name"])
     clash = db.session.scalar(
         sa.select(Team.id).where(Team.name == name, Team.id != (team_id or 0))
@@ -229,12 +268,19 @@ def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = 
         found = db.session.get(Team, team_id)
         if found is None:
             raise LookupError("no such team")
+        if found.version != version:
+            raise TeamChanged()
         team = found
         before = _team_fields(team)
         _still_routed_to(team, fields)
+        team.version = found.version + 1
     for key, value in fields.items():
         setattr(team, key, value)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as stale:
+        db.session.rollback()
+        raise TeamChanged() from stale
     audit.record(
         "team_saved",
         staff=staff,
@@ -242,6 +288,11 @@ def save_team(fields: dict[str, object], *, staff: Staff, team_id: int | None = 
     )
     db.session.commit()
     return team
+
+
+def version_of(team_id: int) -> int | None:
+    """The team's version as saved now (None: deleted)."""
+    return db.session.scalar(sa.select(Team.version).where(Team.id == team_id))
 
 
 def all_categories() -> list[Category]:

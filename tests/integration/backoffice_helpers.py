@@ -273,6 +273,12 @@ def errors_shown_twice(page: Page) -> dict[str, str]:
     return shown
 
 
+def who_looked(client: FlaskClient, reference: str) -> list[list[str]]:
+    """ "Who has looked for this case?" (an auditor's page): who, and how, for each row."""
+    page = look(client, f"/staff/cases/{reference}/who-looked")
+    return [row[1:] for row in table_after(page, "Who has looked for this case?")]
+
+
 def table_after(page: Page, heading: str) -> list[list[str]]:
     """The body rows of the first table after the heading, as the text of each cell."""
     found = next(e for e in page.elements if e.tag in ("h1", "h2") and e.text == heading)

@@ -39,7 +39,7 @@ from portal.domain.clock import LONDON
 from portal.domain.holidays import bank_holidays
 from portal.domain.types import AdvocacyAnswer, Kind, SubmitterRole
 from portal.extensions import db
-from portal.models import AuditEvent, Submission
+from portal.models import AuditEvent, Category, Submission
 from portal.services import routing_rules
 from portal.services.audit import AuditTrailIsReadOnly
 from portal.services.teams import load_default_categories
@@ -731,6 +731,27 @@ def test_after_checking_the_case_the_second_person_can_save_what_they_typed(app:
     again = second.post(url, data=page.shown_values() | {"csrf_token": page.csrf_token})
     assert again.status_code == 302
     assert summary(case_page(second, ref))["Categories"] == "Staff attitude or conduct"
+
+
+def test_a_category_retired_while_a_case_carries_it_stays_on_the_case_when_another_is_added(
+    manager: FlaskClient,
+) -> None:
+    load_default_categories()
+    ref = a_complaint_received()
+    url = f"/staff/cases/{ref}/categories"
+    save(manager, url, {"categories": [_category_value(manager, ref, "Other")]})
+    other = db.session.scalars(sa.select(Category).where(Category.slug == "other")).one()
+    save(manager, f"/staff/categories/{other.id}", {"name": "Other"})  # no longer in use
+    # The case's own category is still shown, ticked, and saying it is retired.
+    page = look(manager, url)
+    retired = _category_value(manager, ref, "Other (no longer in use)")
+    assert page.value_of("categories") == retired
+    page = save(
+        manager,
+        url,
+        {"categories": [retired, _category_value(manager, ref, "Delay or failed service")]},
+    )
+    assert summary(page)["Categories"] == "Delay or failed service, Other"
 
 
 def _category_value(client: FlaskClient, ref: str, name: str) -> str:

@@ -7,6 +7,7 @@ from backoffice_helpers import (
     browser,
     case_page,
     errors_shown_twice,
+    hidden_fields,
     look,
     make_staff,
     new_complaint,
@@ -20,6 +21,7 @@ from backoffice_helpers import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+from journey_helpers import Journey, answers_for, only_submission
 
 from portal.domain.access import Role
 from portal.extensions import db
@@ -159,6 +161,61 @@ def test_the_default_team_cannot_be_renamed_or_made_inactive_from_its_page(
     assert "It would go to First Response / Referral and Assessment." in page.text
     # Its other details are the manager's to change.
     page = save(manager, url, _team_form(default, inbox_email="front.door@northmoor.example"))
+    assert page.notification_banner == "Success Team saved."
+
+
+def test_a_second_manager_saving_a_team_they_opened_before_the_first_saved_is_refused(
+    app: Flask, manager: FlaskClient
+) -> None:
+    other = browser(app)
+    sign_in(other, make_staff(Role.MANAGER, email="second.manager@council.example"))
+    fostering = team_named("Fostering")
+    url = f"/staff/teams/{fostering.id}"
+    theirs = look(other, url)
+    # The first manager moves the team's inbox.
+    save(manager, url, _team_form(fostering, inbox_email="fostering.team@northmoor.example"))
+    # The second saves the team as they saw it, with a description added.
+    typed = _team_form(fostering, public_description="Help for foster carers")
+    refused = read(other.post(url, data={**hidden_fields(theirs), **typed}))
+    assert errors_shown_twice(refused) == {
+        "name": "Someone else changed this team while you were working on it. Nothing has "
+        "been saved: check the team as it is now and save again."
+    }
+    assert refused.value_of("public_description") == "Help for foster carers"  # it stays
+    # The first manager's change stands: the team's emails go to the new inbox.
+    rows = table_after(look(manager, "/staff/teams"), "Teams")
+    assert ["Fostering", "Fostering", "fostering.team@northmoor.example", "Active"] in [
+        row[:4] for row in rows
+    ]
+    # Having seen the team as it is now, pressing Save again saves.
+    typed["inbox_email"] = "fostering.team@northmoor.example"
+    response = other.post(url, data={**hidden_fields(refused), **typed})
+    assert response.status_code == 302
+    page = look(other, url)
+    assert page.value_of("public_description") == "Help for foster carers"
+    assert page.value_of("inbox_email") == "fostering.team@northmoor.example"
+
+
+def test_a_team_a_childs_answer_points_to_cannot_be_renamed_from_its_page(
+    app: Flask, manager: FlaskClient, client: FlaskClient
+) -> None:
+    fostering = team_named("Fostering")
+    url = f"/staff/teams/{fostering.id}"
+    why = (
+        "A child\u2019s answer \u201cMy foster carer\u201d sends new submissions to this team "
+        "by its name in the portal\u2019s settings (CHILD_TOPIC_TEAMS): ask for the setting "
+        "to be changed first"
+    )
+    page = read(post_form(manager, url, _team_form(fostering, name="Fostering Service")))
+    assert errors_shown_twice(page) == {"name": why}
+    # A child who says it is about their foster carer still reaches the team.
+    journey = Journey(client, "complaint")
+    journey.fill(answers_for("complaint", "child", what_it_is_about={"about": "foster_carer"}))
+    journey.send_and_confirm()
+    shown = summary(case_page(manager, only_submission().reference))
+    assert shown["Team"] == "Fostering"
+    # Its other details are the manager's to change.
+    page = save(manager, url, _team_form(fostering, public_description="Help for carers"))
     assert page.notification_banner == "Success Team saved."
 
 

@@ -28,7 +28,7 @@ from backoffice_helpers import (
 from conftest import sending_to
 from flask import Flask
 from flask.testing import FlaskClient
-from journey_helpers import Journey, answers_for, in_words, only_submission, squash
+from journey_helpers import Journey, Page, answers_for, in_words, only_submission, squash
 from PIL import Image
 from smtp_server import SmtpServer
 from werkzeug.test import TestResponse
@@ -88,7 +88,12 @@ def the_case(reference: str) -> Submission:
 
 
 def a_manager() -> Staff:
-    email = make_staff(Role.MANAGER, email="decider@northmoor.example")
+    """The manager who decides (one account, however many cases they answer)."""
+    email = "decider@northmoor.example"
+    staff = db.session.scalar(sa.select(Staff).where(Staff.email == email))
+    if staff is not None:
+        return staff
+    make_staff(Role.MANAGER, email=email)
     staff = db.session.scalar(sa.select(Staff).where(Staff.email == email))
     assert staff is not None
     return staff
@@ -538,6 +543,50 @@ def test_the_page_to_ask_for_stage_2_says_the_councils_window_and_time_granted_t
     shown = squash(read(client.get(url)).text)
     assert f"Ask by {in_words(later)}." in shown
     assert "working days after our reply" not in shown
+
+
+def test_the_team_told_of_a_late_request_is_told_the_councils_window_or_the_time_granted(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    """The email to staff said "a request for stage 2 after the usual 20 working days"
+    whatever the council's window (NEXT_STAGE_WINDOW_WORKING_DAYS), and after staff had
+    granted more time to a later date."""
+    app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"] = 28
+    today = london_date(datetime.now(UTC))
+    long_ago = today.replace(year=today.year - 1)
+
+    def told(reference: str) -> list[str]:
+        (email,) = [
+            m
+            for m in staff_emails(smtp, TEAM_INBOX)
+            if m.subject.startswith(f"{reference}: a request for stage 2")
+        ]
+        return [squash(email.text), squash(Page(email.html).find_all("body")[0].text)]
+
+    reference = a_case(on=long_ago)
+    responded(reference, long_ago)
+    complainant_steps.ask_for_next_stage(the_case(reference), "I was ill.")
+    for shown in told(reference):
+        assert (
+            "It is a request for stage 2 after the usual 28 working days: "
+            "decide whether to accept it." in shown
+        )
+        assert "20 working days" not in shown
+
+    reference = a_case(on=long_ago)
+    staff = responded(reference, long_ago)
+    asked = complainant_steps.ask_for_more_time(
+        the_case(reference), MoreTimeFor.STAGE2_DECISION, "My exams.", now=received_at(long_ago)
+    )
+    later = add_working_days(long_ago, 40)
+    granted(staff, reference, asked.step, to=later, on=long_ago)
+    complainant_steps.ask_for_next_stage(the_case(reference), "I was ill.")
+    for shown in told(reference):
+        assert (
+            f"It is a request for stage 2 after the time granted to ask, to {in_words(later)}: "
+            "decide whether to accept it." in shown
+        )
+        assert "working days" not in shown
 
 
 def test_the_tracking_page_offers_what_each_reading_of_the_case_says(app: Flask) -> None:

@@ -11,6 +11,7 @@ from backoffice_helpers import (
     case_page,
     date_parts,
     errors_shown_twice,
+    look,
     make_staff,
     new_complaint,
     post_form,
@@ -18,6 +19,7 @@ from backoffice_helpers import (
     received_at,
     sign_in,
     table_after,
+    who_looked,
 )
 from flask import Flask
 from flask.testing import FlaskClient
@@ -86,6 +88,19 @@ def test_an_mp_enquiry_is_recorded_with_its_reply_date_shown_overdue_and_then_an
     assert row[2].startswith("Replied 6 January 2026")
     assert "We wrote back." in row[2] and "Overdue" not in row[2]
     assert any(e.startswith("team_member person: enquiry replied") for e in audit_trail(page))
+
+
+def test_opening_the_reply_form_is_a_view_of_the_case_in_its_trail(app: Flask) -> None:
+    reference = record(caseworker(app), a_case())
+    (enquiry_id,) = db.session.scalars(sa.select(Enquiry.id)).all()
+    manager = browser(app)
+    sign_in(manager, make_staff(Role.MANAGER))
+    # From a link to the form, not from the case page: it shows who asked.
+    page = look(manager, f"/staff/cases/{reference}/enquiries/{enquiry_id}/reply")
+    assert page.headings == ["Record the reply to Jane Smith MP"]
+    auditor = browser(app)
+    sign_in(auditor, make_staff(Role.AUDITOR))
+    assert who_looked(auditor, reference) == [["manager person", "Opened the case"]]
 
 
 def test_the_reply_date_follows_the_council_s_setting(app: Flask) -> None:

@@ -14,6 +14,7 @@ from backoffice_helpers import (
     case_page,
     date_parts,
     errors_shown_twice,
+    look,
     make_staff,
     move,
     new_complaint,
@@ -25,6 +26,7 @@ from backoffice_helpers import (
     sign_in,
     summary,
     table_after,
+    who_looked,
 )
 from flask import Flask
 from flask.testing import FlaskClient
@@ -160,11 +162,9 @@ def test_a_closed_case_takes_the_ombudsman_s_enquiry_step_by_step(app: Flask) ->
     assert "Overdue Not yet" in remedy_row[2]
 
 
-def test_compliance_is_kept_with_its_evidence_and_a_document_staff_added(
-    app: Flask, uploads: Path
-) -> None:
-    client = caseworker(app)
-    reference = closed_case(client)
+def a_remedy(client: FlaskClient, reference: str, what: str) -> int:
+    """An enquiry on the case, decided with fault found, and the one remedy it
+    recommends, due on 1 July 2026; the remedy's id."""
     record(client, reference)
     save(
         client,
@@ -175,11 +175,20 @@ def test_compliance_is_kept_with_its_evidence_and_a_document_staff_added(
     save(
         client,
         enquiry_url(reference, "remedies"),
-        {"what": "Review the visit plan.", "due_on": date_parts(date(2026, 7, 1))},
+        {"what": what, "due_on": date_parts(date(2026, 7, 1))},
     )
+    (remedy,) = db.session.scalars(sa.select(OmbudsmanRemedy.id)).all()
+    return remedy
+
+
+def test_compliance_is_kept_with_its_evidence_and_a_document_staff_added(
+    app: Flask, uploads: Path
+) -> None:
+    client = caseworker(app)
+    reference = closed_case(client)
+    remedy = a_remedy(client, reference, "Review the visit plan.")
     assert add(client, reference, "apology.pdf", PDF, "Letter of apology").status_code == 302
     (document,) = db.session.scalars(sa.select(Attachment.id)).all()
-    (remedy,) = db.session.scalars(sa.select(OmbudsmanRemedy.id)).all()
     url = f"/staff/cases/{reference}/ombudsman/remedies/{remedy}/compliance"
     assert "Letter of apology (apology.pdf)" in read(client.get(url)).text
     page = save(
@@ -197,6 +206,21 @@ def test_compliance_is_kept_with_its_evidence_and_a_document_staff_added(
     assert "Letter of apology" in remedy_row[2]
     assert stage(page) == "Closed"
     assert recorded(page, "ombudsman remedy complied").startswith("Complied on: – → 2026-07-03")
+
+
+def test_opening_a_remedy_s_compliance_page_is_a_view_of_the_case_in_its_trail(
+    app: Flask,
+) -> None:
+    client = caseworker(app)
+    reference = closed_case(client)
+    remedy = a_remedy(client, reference, "Pay Pat Parent 150 pounds.")
+    manager = browser(app)
+    sign_in(manager, make_staff(Role.MANAGER))
+    url = f"/staff/cases/{reference}/ombudsman/remedies/{remedy}/compliance"
+    assert "Pay Pat Parent 150 pounds." in look(manager, url).text
+    auditor = browser(app)
+    sign_in(auditor, make_staff(Role.AUDITOR))
+    assert who_looked(auditor, reference).count(["manager person", "Opened the case"]) == 1
 
 
 def test_what_cannot_have_happened_is_refused_beside_its_field_and_nothing_saved(

@@ -21,6 +21,7 @@ from backoffice_helpers import (
     sign_in,
     summary,
     team_id,
+    who_looked,
 )
 from conftest import deliver, sending_to
 from flask import Flask
@@ -96,6 +97,17 @@ def queued(purpose: str) -> list[OutboxMessage]:
     return list(
         db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == purpose))
     )
+
+
+def test_the_confirmation_of_what_was_recorded_is_a_view_of_the_case_in_its_trail(
+    app: Flask,
+) -> None:
+    confirmation = record(caseworker(app), a_parents_complaint())
+    assert "pat@example.com" in confirmation.text  # the email address typed
+    (submission,) = recorded()
+    auditor = browser(app)
+    sign_in(auditor, make_staff(Role.AUDITOR))
+    assert who_looked(auditor, submission.reference) == [["team_member person", "Opened the case"]]
 
 
 def test_a_phone_complaint_from_last_year_runs_its_clock_from_the_day_it_came(

@@ -28,6 +28,7 @@ from backoffice_helpers import (
 from conftest import deliver, sending_to
 from flask import Flask
 from flask.testing import FlaskClient
+from journey_helpers import Page, in_words, squash
 from smtp_server import SmtpServer
 
 from portal.domain.access import Role
@@ -130,6 +131,48 @@ def test_an_accepted_offer_on_a_complaint_is_a_referral_and_a_declined_one_is_no
     declined = new_complaint(role=SubmitterRole.CHILD, advocacy=AdvocacyAnswer.DECLINED)
     assert [r.source for r in referrals_of(accepted)] == ["offer"]
     assert referrals_of(declined) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "sent"),
+    [
+        (
+            Kind.COMPLAINT,
+            SubmitterRole.CHILD,
+            "The child is making a complaint and accepted the offer of an advocate.",
+        ),
+        (
+            Kind.REPRESENTATION,
+            SubmitterRole.CHILD,
+            "The child has told us something is wrong, without making a formal complaint, "
+            "and accepted the offer of an advocate.",
+        ),
+        (
+            Kind.COMPLAINT,
+            SubmitterRole.PARENT,
+            "Someone is making a complaint for the child and accepted the offer of an "
+            "advocate for the child.",
+        ),
+        (
+            Kind.REPRESENTATION,
+            SubmitterRole.FOSTER_CARER,
+            "Someone has told us something is wrong for the child, without making a formal "
+            "complaint, and accepted the offer of an advocate for the child.",
+        ),
+    ],
+)
+def test_the_providers_email_says_what_was_sent_and_by_when_to_answer_each_on_its_line(
+    app: Flask, smtp: SmtpServer, kind: Kind, role: SubmitterRole, sent: str
+) -> None:
+    case = new_complaint(kind=kind, role=role, advocacy=AdvocacyAnswer.ACCEPTED)
+    [referral] = referrals_of(case)
+    deliver()
+    [email] = smtp.inbox.to(PROVIDER_INBOX)
+    by = f"Please accept or decline it by {in_words(referral.due_on)}."
+    lines = [line.strip() for line in email.text.splitlines()]
+    assert sent in lines and by in lines
+    shown = squash(Page(email.html).find_all("body")[0].text)
+    assert sent in shown and by in shown
 
 
 def test_staff_refer_a_case_from_its_page_once_while_it_is_open(app: Flask) -> None:

@@ -31,6 +31,7 @@ from backoffice_helpers import (
     save,
     sign_in,
     table_after,
+    who_looked,
 )
 from conftest import deliver, sending_to
 from flask import Flask
@@ -653,12 +654,6 @@ def test_the_letter_can_be_filled_in_again_from_the_case(caseworker: FlaskClient
     assert stored_letter(reference).body == "Just a start."
 
 
-def looked(client: FlaskClient, reference: str) -> list[list[str]]:
-    """ "Who has looked for this case?": who, and how, for each row."""
-    page = look(client, f"/staff/cases/{reference}/who-looked")
-    return [row[1:] for row in table_after(page, "Who has looked for this case?")]
-
-
 def test_opening_a_letter_or_filling_it_in_again_is_a_view_of_the_case_in_its_trail(
     app: Flask, caseworker: FlaskClient, manager: FlaskClient
 ) -> None:
@@ -667,14 +662,14 @@ def test_opening_a_letter_or_filling_it_in_again_is_a_view_of_the_case_in_its_tr
     auditor = browser(app)
     sign_in(auditor, make_staff(Role.AUDITOR))
     by_manager = ["manager person", "Opened the case"]
-    assert by_manager not in looked(auditor, reference)
+    assert by_manager not in who_looked(auditor, reference)
     # The manager reads the draft without opening the case page.
     assert OUR_EDIT in str(look(manager, letter_url(reference)).value_of("body"))
-    assert looked(auditor, reference).count(by_manager) == 1
+    assert who_looked(auditor, reference).count(by_manager) == 1
     # Filled in again from the case, the letter shows what the case holds.
     refilled = read(post_form(manager, letter_url(reference), {"action": "refill"}))
     assert UPHELD_POINT in str(refilled.value_of("body"))
-    assert looked(auditor, reference).count(by_manager) == 3  # the page, then the refill
+    assert who_looked(auditor, reference).count(by_manager) == 3  # the page, then the refill
 
 
 def test_a_second_person_saving_a_stale_copy_is_refused(
