@@ -92,6 +92,14 @@ def limit_days(procedure: str, step: str) -> int:
     return days(procedure, step)
 
 
+def next_stage_window_days(case: Any) -> int:
+    """The working days after a response in which the case's next stage is asked for in
+    time (the council's setting, services/cases.window_days)."""
+    from portal.services.complainant_steps import window_days
+
+    return window_days(case)
+
+
 def label(value: object, kind: str) -> str:
     """`{{ case.when_it_happened | label("when_it_happened") }}`: a value in words, in the
     page's language (the back office is in English), never its code."""
@@ -188,5 +196,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(label)
     app.add_template_global(error_list)
     app.add_template_global(limit_days)  # the procedures' working days, for what pages say
+    app.add_template_global(next_stage_window_days)
     app.add_template_global(the_same_for_everyone)
     app.context_processor(lambda: {"council": council()})

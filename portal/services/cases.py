@@ -217,7 +217,7 @@ def latest_stage2_grant(steps: Iterable[ComplainantStep]) -> date | None:
 
 
 def stage2_request_late(case: Submission, on: date) -> bool:
-    """After 20 working days from the stage 1 response, or any later date granted."""
+    """After the window (window_days) from the stage 1 response, or any later date granted."""
     return stages.is_late_request(
         on,
         case.stage_row("stage1").responded_on,
@@ -227,7 +227,7 @@ def stage2_request_late(case: Submission, on: date) -> bool:
 
 
 def stage3_request_late(case: Submission, on: date) -> bool:
-    """After 20 working days from the stage 2 adjudication."""
+    """After the window (window_days) from the stage 2 adjudication."""
     return stages.is_late_request(
         on, case.stage_row("stage2").responded_on, window_days(Procedure(case.case.procedure))
     )

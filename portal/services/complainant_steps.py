@@ -101,16 +101,16 @@ PUBLIC_TITLES = {
     StepKind.STAGE3: _l("You asked for a review panel"),
 }
 LATE_STAGE2_TASK = (
-    "They asked for stage 2 after the 20 working days: decide whether to accept it (From "
-    "them, on this page)"
+    "They asked for stage 2 after the time to ask had ended: decide whether to accept it "
+    "(From them, on this page)"
 )
 NOT_RECORDED_STAGE2_TASK = (
     "They asked for stage 2 but it could not be recorded as it stands: record the request "
     "(From them, on this page)"
 )
 LATE_STAGE3_TASK = (
-    "They asked for a review panel after the 20 working days: decide whether to accept it "
-    "(From them, on this page)"
+    "They asked for a review panel after the time to ask had ended: decide whether to accept "
+    "it (From them, on this page)"
 )
 NOT_RECORDED_TASK = {
     StepKind.STAGE2: NOT_RECORDED_STAGE2_TASK,

@@ -455,7 +455,13 @@ def test_stage_2_in_time_is_recorded_and_starts_its_clock(app: Flask, smtp: Smtp
     assert "Ask for stage 2" not in look(client, track(reference)).text
 
 
-def test_a_late_stage_2_request_is_accepted_flagged_and_staff_decide(app: Flask) -> None:
+@pytest.mark.parametrize("window", [20, 28])
+def test_a_late_stage_2_request_is_accepted_flagged_and_staff_decide(
+    app: Flask, window: int
+) -> None:
+    """The person and staff are told the council's window (NEXT_STAGE_WINDOW_WORKING_DAYS),
+    not 20 days whatever it is."""
+    app.config["NEXT_STAGE_WINDOW_WORKING_DAYS"] = window
     today = london_date(datetime.now(UTC))
     long_ago = today.replace(year=today.year - 1)
     reference = a_case(on=long_ago)
@@ -465,7 +471,7 @@ def test_a_late_stage_2_request_is_accepted_flagged_and_staff_decide(app: Flask)
     assert "The usual time to ask ended on" in page.text
     response = send(client, f"{track(reference)}/ask-for-stage-2", {"reasons": "I was ill."})
     sent = look(client, response.location)
-    assert "You asked after the usual 20 working days" in sent.text
+    assert f"You asked after the usual {window} working days" in sent.text
     case = the_case(reference)
     assert case.case.stage == "stage1"  # waiting for staff
     step = db.session.scalar(sa.select(ComplainantStep))
@@ -474,7 +480,7 @@ def test_a_late_stage_2_request_is_accepted_flagged_and_staff_decide(app: Flask)
     staff = browser(app)
     sign_in_as_manager(staff)
     shown = case_page(staff, reference)
-    assert "Asked for after the usual 20 working days" in shown.text
+    assert f"Asked for after the usual {window} working days" in shown.text
     save(staff, f"/staff/cases/{reference}/from-them/{step.id}", {"decision": "granted"})
     case = the_case(reference)
     assert case.case.stage == "stage2"
