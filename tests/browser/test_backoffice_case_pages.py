@@ -283,7 +283,7 @@ def _fill_in_the_closed_case(reference: str) -> None:
         action="Tell families of every change the same day",
         action_due_on=date(2026, 9, 30),
     )
-    first = cases.categories()[0].id
+    first = cases.categories(case)[0].id
     cases.set_categories(manager, case, category_ids=[first], version=case.case.version)
     retention.set_legal_hold(manager, case, hold=True, reason="The inquiry asked us to keep it.")
     case_notes.add(manager, case, "Phoned the family.\nThey have the letter.")
