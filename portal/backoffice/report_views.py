@@ -4,7 +4,7 @@ whole report as a PDF for committee papers, and the figures the manager adds to 
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -70,7 +70,8 @@ def _choices(today: date) -> list[tuple[str, Period]]:
 
 def _report_tables(period: Period, category: str | None) -> tuple[dict[str, Any], list[Table]]:
     report = reports.annual_report(period, category=category)
-    return report, tables(report, reports.category_names())
+    jurisdiction = current_app.config["JURISDICTION"]
+    return report, tables(report, reports.category_names(), jurisdiction=jurisdiction)
 
 
 def _category() -> str | None:

@@ -3,7 +3,7 @@ periods, comparisons with the previous period, rates, and timeliness bands. Pure
 services/reports.py reads a period's cases and these functions count them."""
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -97,11 +97,15 @@ def change(now: int, before: int) -> Decimal | None:
     return (Decimal(now - before) * 100 / Decimal(before)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+STAGE1_LIMIT = 10  # England: working days from receipt, 20 with an agreed extension
+STAGE1_EXTENDED_LIMIT = 20
+
+
 def stage1_band(working_days: int) -> str:
     """Stage 1 timeliness as reports show it: within 10, within 11 to 20, over 20."""
-    if working_days <= 10:
+    if working_days <= STAGE1_LIMIT:
         return "in_10"
-    if working_days <= 20:
+    if working_days <= STAGE1_EXTENDED_LIMIT:
         return "in_11_to_20"
     return "over_20"
 
@@ -159,6 +163,11 @@ class ReportCase:
     acknowledge_by: date | None = None
     stage1_responded_on: date | None = None
     stage1_extended: bool = False
+    # What the case's clock record (services/clock.py, `clock_events`) fixed when its
+    # stage 1 response, and in Wales the discussion before it, happened: True in time,
+    # False late by the limits of the case's own procedure, None when the record holds
+    # no such verdict (an imported past case: `stage1_in_time`).
+    stage1_on_time: bool | None = None
     stage2_started_on: date | None = None
     stage2_adjudicated_on: date | None = None
     stage2_extended: bool = False
@@ -173,6 +182,28 @@ class ReportCase:
     worker_named: bool = False
     channel: str | None = None  # None: not recorded (an imported case)
     procedure: str | None = None  # None: an imported case (the statutory procedure)
+
+
+def clock_verdict(on_times: Iterable[bool]) -> bool | None:
+    """Stage 1 in time, as a case's clock record says: every step the record fixed as in
+    time or late (England: the response; Wales: the discussion, then the written
+    resolution) was in time. One late step makes it late; no step recorded, None."""
+    found = list(on_times)
+    if not found:
+        return None
+    return all(found)
+
+
+def stage1_in_time(case: ReportCase, working_days: int) -> bool:
+    """A stage 1 response within its procedure's time limit (domain.md, "Timescales,
+    England" and "Timescales, Wales"), as the case's clock record fixed it, pauses and
+    an agreed extension counted. A case with no verdict on record (an imported past
+    case: the old system kept no clock) is measured as it always was, by England's rule
+    from receipt: within 10 working days, or 20 with an agreed extension."""
+    if case.stage1_on_time is not None:
+        return case.stage1_on_time
+    limit = STAGE1_EXTENDED_LIMIT if case.stage1_extended else STAGE1_LIMIT
+    return working_days <= limit
 
 
 def statutory(case: ReportCase) -> bool:
@@ -379,7 +410,9 @@ def _tally_complaint(
         t["stage1_responses",] += 1
         t["stage1_days",] += days
         t["stage1_band", stage1_band(days)] += 1
-        t["stage1_within_agreed_extension",] += case.stage1_extended and days <= 20
+        in_time = stage1_in_time(case, days)
+        t["stage1_in_time",] += in_time
+        t["stage1_within_agreed_extension",] += case.stage1_extended and in_time
     t["stage2_extended",] += case.stage2_extended
     if case.stage2_started_on and case.stage2_adjudicated_on is not None:
         days = working_days(case.stage2_started_on, case.stage2_adjudicated_on)
@@ -455,6 +488,7 @@ def figures_of(
     acknowledged = t["acknowledged",]
     in_time = acknowledged - t["acknowledged_late",]
     responded = t["stage1_responses",]
+    answered_in_time = t["stage1_in_time",]
     bands = {band: t["stage1_band", band] for band in ("in_10", "in_11_to_20", "over_20")}
     adjudicated = t["stage2_adjudications",]
     offered = t["advocacy_offered",]
@@ -482,13 +516,16 @@ def figures_of(
             "acknowledged_late": t["acknowledged_late",],
             "acknowledged_in_time_percent": _percent(in_time, acknowledged),
             "stage1_responses": responded,
+            "stage1_in_time": answered_in_time,
+            "stage1_in_time_percent": _percent(answered_in_time, responded),
+            "stage1_within_agreed_extension": t["stage1_within_agreed_extension",],
+            "stage1_late": responded - answered_in_time,
             "stage1_in_10": bands["in_10"],
             "stage1_in_11_to_20": bands["in_11_to_20"],
             "stage1_over_20": bands["over_20"],
             "stage1_in_10_percent": _percent(bands["in_10"], responded),
             "stage1_average_working_days": _mean(t["stage1_days",], responded),
             "stage1_extended": t["stage1_extended",],
-            "stage1_within_agreed_extension": t["stage1_within_agreed_extension",],
             "stage2_adjudications": adjudicated,
             "stage2_in_25": t["stage2_band", "in_25"],
             "stage2_in_26_to_65": t["stage2_band", "in_26_to_65"],

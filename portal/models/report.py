@@ -137,12 +137,13 @@ def note_changes(session: Session, days: set[date]) -> None:
 
 @sa.event.listens_for(Session, "before_flush")
 def _cases_changed(session: Session, context: Any, instances: Any) -> None:
-    """A case (its submission or its case row), its stage responses or categories, or an
-    imported case, added, changed or removed, or a case merged into another (no longer
-    counted): the days they were received on have changed."""
+    """A case (its submission or its case row), its stage responses, categories or clock
+    record, or an imported case, added, changed or removed, or a case merged into another
+    (no longer counted): the days they were received on have changed."""
     from portal.models import (
         Case,
         CaseLink,
+        ClockEvent,
         OmbudsmanEnquiry,
         OmbudsmanRemedy,
         Referral,
@@ -168,7 +169,10 @@ def _cases_changed(session: Session, context: Any, instances: Any) -> None:
                 with session.no_autoflush:
                     known = {getattr(changed, name)}
             days.update(known)
-        elif isinstance(changed, StageResponse | Case | CaseLink) and changed.submission_id:
+        elif (
+            isinstance(changed, StageResponse | Case | CaseLink | ClockEvent)
+            and changed.submission_id
+        ):
             case_ids.add(changed.submission_id)
         elif isinstance(changed, OmbudsmanRemedy) and changed.enquiry_id is not None:
             enquiry_ids.add(changed.enquiry_id)
@@ -202,8 +206,10 @@ def _cases_changed_in_bulk(state: ORMExecuteState) -> None:
             note_changes(state.session, {IN_BULK})
 
 
-# Not "referrals": the one bulk UPDATE of it (services/referrals.py `escalate`) sets only
-# when a referral was escalated, which the report does not count.
+# Not "clock_events": written once, never changed but for retention clearing the words of
+# its reasons, which the report does not read. Not "referrals": the one bulk UPDATE of it
+# (services/referrals.py `escalate`) sets only when a referral was escalated, which the
+# report does not count.
 COUNTED_TABLES = {
     "submissions",
     "cases",

@@ -43,6 +43,7 @@ from portal.extensions import db
 from portal.models import (
     Case,
     Category,
+    ClockEvent,
     OmbudsmanEnquiry,
     OmbudsmanRemedy,
     Referral,
@@ -59,13 +60,15 @@ from portal.models.report import (
     ReportChange,
     ReportCount,
 )
+from portal.services.clock import DONE, STOPPED
 
 # Bump when the report's arithmetic or what it reads changes: every kept figure is then
 # counted again.
-VERSION = 7  # 2: tallies kept by the month; 3: how complaints arrived; 4: a duplicate
+VERSION = 8  # 2: tallies kept by the month; 3: how complaints arrived; 4: a duplicate
 # merged into a case not counted; 5: the ombudsman's enquiries by the month each arrived;
 # 6: the referrals to the advocacy provider by the month each was made; 7: complaints
-# under the corporate procedure counted apart
+# under the corporate procedure counted apart; 8: stage 1 in time by the procedure's own
+# limits, as the case's clock record says
 
 NO_TEAM = "No team"
 # A complaint under the council's corporate procedure, as the queries group it: counted
@@ -291,7 +294,12 @@ def _live(runs: list[Period], stage2_from_statement: bool) -> ByMonth:
                 sa.or_(s.acknowledge_by.is_(None), c.acknowledged_at >= due.next_day_starts_at),
             )
         ),
-        **_stage1(_S1.responded_on.is_not(None), stage1_days, _S1.extended_on.is_not(None)),
+        **_stage1(
+            _S1.responded_on.is_not(None),
+            stage1_days,
+            _S1.extended_on.is_not(None),
+            case_id=s.id,
+        ),
         ("stage2_extended",): _sum(_S2.extended_to.is_not(None)),
         ("advocacy_offered",): _sum(_truthy(s.advocacy_answer)),
         ("advocacy_took_up",): _sum(s.advocacy_answer.in_(TOOK_UP)),
@@ -399,17 +407,45 @@ def _uncovered(pairs: list[tuple[Any, Any, Any]]) -> Any:
     )
 
 
-def _stage1(responded: Any, days: Any, extended: Any) -> dict[tuple[str, ...], Any]:
-    """Stage 1's timeliness: responses, their working days and bands, extensions."""
+def _stage1(
+    responded: Any, days: Any, extended: Any, case_id: Any = None
+) -> dict[tuple[str, ...], Any]:
+    """Stage 1's timeliness: responses, their working days and bands, extensions, and in
+    time by the procedure's own limits (domain/reports.py `stage1_in_time`): as the clock
+    record of the case `case_id` (a live case's submission id) says, else, with no verdict on
+    record (an imported case has no record), England's 10 working days from receipt, or
+    20 with an agreed extension."""
+    limit, extended_limit = reports.STAGE1_LIMIT, reports.STAGE1_EXTENDED_LIMIT
+    in_time = sa.or_(days <= limit, sa.and_(extended, days <= extended_limit))
+    if case_id is not None:
+        in_time = sa.and_(
+            ~_on_record(case_id, on_time=False), sa.or_(_on_record(case_id, on_time=True), in_time)
+        )
     return {
         ("stage1_extended",): _sum(extended),
         ("stage1_responses",): _sum(responded),
         ("stage1_days",): _sum(responded, days),
-        ("stage1_band", "in_10"): _sum(sa.and_(responded, days <= 10)),
-        ("stage1_band", "in_11_to_20"): _sum(sa.and_(responded, days > 10, days <= 20)),
-        ("stage1_band", "over_20"): _sum(sa.and_(responded, days > 20)),
-        ("stage1_within_agreed_extension",): _sum(sa.and_(responded, extended, days <= 20)),
+        ("stage1_band", "in_10"): _sum(sa.and_(responded, days <= limit)),
+        ("stage1_band", "in_11_to_20"): _sum(
+            sa.and_(responded, days > limit, days <= extended_limit)
+        ),
+        ("stage1_band", "over_20"): _sum(sa.and_(responded, days > extended_limit)),
+        ("stage1_in_time",): _sum(sa.and_(responded, in_time)),
+        ("stage1_within_agreed_extension",): _sum(sa.and_(responded, extended, in_time)),
     }
+
+
+def stage1_verdict() -> Any:
+    """A clock event that fixed whether a stage 1 step was in time: the response stopping
+    the clock, or in Wales the discussion held on the way (services/clock.py `_stop`).
+    A case ended while stage 1 ran stops its clock with no verdict (on_time NULL)."""
+    return sa.and_(ClockEvent.stage == "stage1", ClockEvent.kind.in_((STOPPED, DONE)))
+
+
+def _on_record(case_id: Any, *, on_time: bool) -> Any:
+    """The case's clock record holds a stage 1 step fixed as in time (or late)."""
+    e = ClockEvent
+    return sa.exists().where(e.submission_id == case_id, stage1_verdict(), e.on_time.is_(on_time))
 
 
 def _groups(query: Any, sums: dict[tuple[str, ...], Any]) -> Any:

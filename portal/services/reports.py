@@ -21,6 +21,7 @@ from portal.extensions import db
 from portal.models import (
     Case,
     Category,
+    ClockEvent,
     Lesson,
     OmbudsmanEnquiry,
     Referral,
@@ -106,6 +107,7 @@ def _live_cases(period: Period) -> list[ReportCase]:
         .where(Submission.received_on.between(period.start, period.end))
     ):
         responses[response.submission_id].append(response)
+    verdicts = _stage1_verdicts(period)
     cases = []
     for row in rows:
         started = row.stage2_requested_on
@@ -128,6 +130,7 @@ def _live_cases(period: Period) -> list[ReportCase]:
                 acknowledge_by=row.acknowledge_by,
                 stage1_responded_on=row.stage1_responded_on,
                 stage1_extended=row.stage1_extended_on is not None,
+                stage1_on_time=reports.clock_verdict(verdicts[row.id]),
                 stage2_started_on=started,
                 stage2_adjudicated_on=row.stage2_adjudicated_on,
                 stage2_extended=row.stage2_extended_to is not None,
@@ -148,6 +151,23 @@ def _live_cases(period: Period) -> list[ReportCase]:
             )
         )
     return cases
+
+
+def _stage1_verdicts(period: Period) -> dict[int, list[bool]]:
+    """What each case's clock record fixed as in time or late at stage 1 (the response;
+    in Wales the discussion too), for the cases received in the period: as the case's
+    "Due dates" page shows it."""
+    e = ClockEvent
+    found: dict[int, list[bool]] = defaultdict(list)
+    for submission_id, on_time in db.session.execute(
+        sa.select(e.submission_id, e.on_time)
+        .join(Submission, Submission.id == e.submission_id)
+        .where(report_counts.stage1_verdict(), e.on_time.is_not(None))
+        .where(Submission.received_on.between(period.start, period.end))
+        .order_by(e.id)
+    ):
+        found[submission_id].append(bool(on_time))
+    return found
 
 
 def _past_cases(period: Period) -> list[ReportCase]:

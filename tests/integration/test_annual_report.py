@@ -33,7 +33,7 @@ from portal.domain.types import AdvocacyAnswer, ContactPreference, Kind, Submitt
 from portal.extensions import db
 from portal.models import Category, Referral, Staff, Submission
 from portal.models.report import PastCase
-from portal.services import cases, intake, ombudsman, referrals, reports
+from portal.services import cases, clock, intake, ombudsman, referrals, reports
 from portal.services.teams import load_default_categories
 
 YEAR = Period(date(2025, 4, 1), date(2026, 3, 31))
@@ -658,6 +658,12 @@ def test_timeliness_at_every_stage(report: dict[str, Any]) -> None:
         "acknowledged_in_time_percent": 70.0,
         # Answered at stage 1: A 10, B 20, C 22, D 7, E 21, F 13, I 9, K 8 (H withdrew).
         "stage1_responses": 8,
+        # In time by England's limits (10 wd, 20 extended), as each case's clock fixed
+        # it: A, D, I, K within 10; B extended, at 20. Late: C 22, E 21 (extended), F 13.
+        "stage1_in_time": 5,
+        "stage1_in_time_percent": 62.5,
+        "stage1_within_agreed_extension": 1,  # B at 20; E took 21
+        "stage1_late": 3,
         "stage1_in_10": 4,  # A (exactly 10), D, I, K
         "stage1_in_11_to_20": 2,  # B (exactly 20), F
         "stage1_over_20": 2,  # C, E (21)
@@ -665,7 +671,6 @@ def test_timeliness_at_every_stage(report: dict[str, Any]) -> None:
         # (10 + 20 + 22 + 7 + 21 + 13 + 9 + 8) / 8 = 110 / 8 = 13.75 -> 13.8 (half up)
         "stage1_average_working_days": 13.8,
         "stage1_extended": 2,  # B, E
-        "stage1_within_agreed_extension": 1,  # B at 20; E took 21
         # From the request (the default clock): C 25, D 30, K 66.
         "stage2_adjudications": 3,
         "stage2_in_25": 1,  # C
@@ -867,13 +872,18 @@ def test_the_previous_period_is_the_financial_year_before(report: dict[str, Any]
         "acknowledged_late": 0,
         "acknowledged_in_time_percent": 100.0,
         "stage1_responses": 3,  # X1 10, X2 20, PC1 8
+        # X1 in time at 10; X2 late at 20 with no extension; PC1, imported with no clock
+        # record, in time by England's 10 wd from receipt.
+        "stage1_in_time": 2,
+        "stage1_in_time_percent": 66.7,
+        "stage1_within_agreed_extension": 0,
+        "stage1_late": 1,
         "stage1_in_10": 2,
         "stage1_in_11_to_20": 1,
         "stage1_over_20": 0,
         "stage1_in_10_percent": 66.7,
         "stage1_average_working_days": 12.7,  # 38 / 3 = 12.666...
         "stage1_extended": 0,
-        "stage1_within_agreed_extension": 0,
         # The import carries no stage 2 or 3 dates.
         "stage2_adjudications": 0,
         "stage2_in_25": 0,
@@ -985,6 +995,8 @@ def test_the_csv_has_a_row_per_figure_with_the_change_in_per_cent(
             f"{FAMILY_SUPPORT}.not_upheld",
         ): ["0", "1", "-100.0"],  # X2 last year, none this year
         ("by_team_outcome", f"{LOOKED_AFTER}.upheld"): ["1", "1", "0.0"],
+        ("timeliness", "stage1_in_time"): ["5", "2", "150.0"],
+        ("timeliness", "stage1_late"): ["3", "1", "200.0"],
         ("timeliness", "stage1_in_10"): ["4", "2", "100.0"],
         ("timeliness", "stage1_in_11_to_20"): ["2", "1", "100.0"],
         ("timeliness", "stage1_over_20"): ["2", "0", ""],
@@ -1004,7 +1016,7 @@ def test_the_csv_has_a_row_per_figure_with_the_change_in_per_cent(
     }
     assert {key: by_figure.get(key) for key in expected} == expected
     timeliness = [figure for section, figure in by_figure if section == "timeliness"]
-    assert timeliness == list(report["timeliness"]) and len(timeliness) == 22
+    assert timeliness == list(report["timeliness"]) and len(timeliness) == 25
     assert {section for section, _ in by_figure} == {
         "contacts",
         "complaints",
@@ -1245,3 +1257,131 @@ def test_a_complaint_under_the_corporate_procedure_is_counted_apart_from_the_sta
     assert {k: again[k] for k in reports.figures_case_by_case(YEAR)} == (
         reports.figures_case_by_case(YEAR) | {"lessons": []}
     )
+
+
+# --- stage 1 in time by the limits of each case's own procedure -----------------------------
+
+STAGE1_FIGURES = (
+    "stage1_responses",
+    "stage1_in_time",
+    "stage1_in_time_percent",
+    "stage1_within_agreed_extension",
+    "stage1_late",
+    "stage1_in_10",
+    "stage1_in_11_to_20",
+    "stage1_over_20",
+    "stage1_in_10_percent",
+)
+
+
+def stage1_timeliness(period: Period) -> dict[str, Any]:
+    """Stage 1's timeliness as the report says it, counted by the database; and the
+    same counted case by case (the two ways must agree)."""
+    db.session.expire_all()
+    timeliness = reports.annual_report(period)["timeliness"]
+    one_by_one = reports.figures_case_by_case(period)["timeliness"]
+    assert isinstance(one_by_one, dict)
+    assert {k: one_by_one[k] for k in STAGE1_FIGURES} == {k: timeliness[k] for k in STAGE1_FIGURES}
+    return {k: timeliness[k] for k in STAGE1_FIGURES}
+
+
+def a_welsh_childs_complaint(desk: Desk, *, discussion: date, resolution: date) -> Submission:
+    """A child's complaint received Fri 19 Dec 2025 (JURISDICTION=wales), acknowledged and
+    accepted Mon 22 Dec, the discussion held and the written resolution sent on the days
+    given."""
+    case = desk.receive(Kind.COMPLAINT, CHILD, at(date(2025, 12, 19)), LEAVING_CARE)
+    desk.acknowledge(case, date(2025, 12, 22))
+    desk.move(case, Move.ACCEPT, date(2025, 12, 22))
+    desk.move(case, Move.HOLD_DISCUSSION, discussion)
+    desk.move(case, Move.RESPOND_STAGE1, resolution, outcome="upheld")
+    return case
+
+
+def test_a_welsh_stage1_is_in_time_by_its_discussion_and_written_resolution(app: Flask) -> None:
+    """WSI 2014/1795 (domain.md, "Timescales, Wales"): the discussion within 10 working
+    days of the acknowledgement, the written resolution within 5 of the discussion.
+
+    W1 (the probe's case): a child, received Fri 19 Dec 2025, acknowledged Mon 22 Dec.
+    Discussion Thu 8 Jan 2026: the 10th working day after the acknowledgement (23, 24,
+    29, 30, 31 Dec, 2, 5, 6, 7, 8 Jan; 25, 26 Dec and 1 Jan are bank holidays) -> in time.
+    Written resolution Wed 14 Jan: 4 working days after (9, 12, 13, 14) -> in time.
+    From receipt that is 15 working days: England's "11 to 20" band.
+
+    W2: the same dates but the discussion on Fri 9 Jan, the 11th working day -> late,
+    although the written resolution on Mon 12 Jan is 1 working day after it. 13 working
+    days from receipt: "11 to 20".
+
+    Before: "in 10" 0 of 2 (0%), both "11 to 20", and nothing said of Wales's limits.
+    Now: 1 of 2 in time (50%), 1 late; the bands as before."""
+    app.config.update(JURISDICTION="wales", ACKNOWLEDGEMENT_TARGET_WORKING_DAYS=2)
+    desk = a_desk()
+    a_welsh_childs_complaint(desk, discussion=date(2026, 1, 8), resolution=date(2026, 1, 14))
+    a_welsh_childs_complaint(desk, discussion=date(2026, 1, 9), resolution=date(2026, 1, 12))
+
+    assert stage1_timeliness(YEAR) == {
+        "stage1_responses": 2,
+        "stage1_in_time": 1,  # W1
+        "stage1_in_time_percent": 50.0,
+        "stage1_within_agreed_extension": 0,
+        "stage1_late": 1,  # W2: the discussion on the 11th working day
+        "stage1_in_10": 0,
+        "stage1_in_11_to_20": 2,  # W1 at 15, W2 at 13 working days from receipt
+        "stage1_over_20": 0,
+        "stage1_in_10_percent": 0.0,
+    }
+
+
+def test_an_english_stage1_is_in_time_by_10_working_days_an_agreed_extension_or_a_pause(
+    app: Flask,
+) -> None:
+    """England (domain.md, "Timescales, England"): 10 working days from receipt, 20 with
+    an agreed extension; a paused clock does not count the days it was paused. Each is
+    received Mon 2 Feb 2026 and acknowledged and accepted Tue 3 Feb.
+
+    E10: answered Mon 16 Feb, the 10th working day (3-6, 9-13, 16 Feb) -> in time, "in 10".
+    E11: answered Tue 17 Feb, the 11th -> late, "11 to 20".
+    EX: stage 1 extended by agreement on Thu 12 Feb, answered Thu 26 Feb, the 18th -> in
+        time within the agreed extension, "11 to 20".
+    EP: paused Mon 9 Feb waiting for an advocate, restarted Mon 16 Feb (9-13 Feb not
+        counted), answered Fri 20 Feb: the 14th working day from receipt, "11 to 20",
+        but the 9th of the clock -> in time (it was due Mon 23 Feb).
+
+    Before: 1 of 4 "in 10" (25%), and the paused case as late as E11.
+    Now: 3 of 4 in time (75%), 1 of them within an agreed extension, 1 late."""
+    desk = a_desk()
+    received, accepted = date(2026, 2, 2), date(2026, 2, 3)
+
+    def accepted_case() -> Submission:
+        case = desk.receive(Kind.COMPLAINT, PARENT, at(received), FAMILY_SUPPORT)
+        desk.acknowledge(case, accepted)
+        desk.move(case, Move.ACCEPT, accepted)
+        return case
+
+    e10, e11, ex, ep = (accepted_case() for _ in range(4))
+    desk.move(e10, Move.RESPOND_STAGE1, date(2026, 2, 16), outcome="upheld")
+    desk.move(e11, Move.RESPOND_STAGE1, date(2026, 2, 17), outcome="upheld")
+    desk.move(
+        ex,
+        Move.EXTEND_STAGE1,
+        date(2026, 2, 12),
+        stage1_extension_reason="Records from another team.",
+        extension_agreement="Pat agreed by phone",
+    )
+    desk.move(ex, Move.RESPOND_STAGE1, date(2026, 2, 26), outcome="upheld")
+    clock.pause(
+        desk.staff, ep, on=date(2026, 2, 9), reason="advocate", detail="", version=ep.case.version
+    )
+    clock.restart(desk.staff, ep, on=date(2026, 2, 16), version=ep.case.version)
+    desk.move(ep, Move.RESPOND_STAGE1, date(2026, 2, 20), outcome="upheld")
+
+    assert stage1_timeliness(YEAR) == {
+        "stage1_responses": 4,
+        "stage1_in_time": 3,  # E10, EX, EP
+        "stage1_in_time_percent": 75.0,
+        "stage1_within_agreed_extension": 1,  # EX
+        "stage1_late": 1,  # E11
+        "stage1_in_10": 1,  # E10
+        "stage1_in_11_to_20": 3,  # E11, EX, EP
+        "stage1_over_20": 0,
+        "stage1_in_10_percent": 25.0,
+    }

@@ -24,8 +24,10 @@ from backoffice_helpers import (
 from flask import Flask
 from flask.testing import FlaskClient
 from journey_helpers import Page
+from test_annual_report import FAMILY_SUPPORT, PARENT, a_desk, a_welsh_childs_complaint, at
 
 from portal.domain.access import Role
+from portal.domain.stages import Move
 from portal.domain.types import Kind
 from portal.extensions import db
 from portal.models import AuditEvent
@@ -183,3 +185,63 @@ def test_an_auditor_reads_the_report_but_cannot_change_its_figures(
     assert "Save the figures" not in page.text
     assert "Add the figures" not in page.text
     assert client.post(f"/staff/reports/context{YEAR}", data={}).status_code in (400, 403)
+
+
+def test_a_welsh_councils_timeliness_leads_with_stage1_in_time_as_the_case_page_says(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A child's complaint in Wales, received Fri 19 Dec 2025 and acknowledged Mon 22 Dec;
+    the discussion Thu 8 Jan 2026, the 10th working day after the acknowledgement (25, 26
+    Dec and 1 Jan are bank holidays); the written resolution Wed 14 Jan, 4 working days
+    after it. Both within WSI 2014/1795's limits (10, then 5): in time, as the case's Due
+    dates page says, although 15 working days from receipt. The page used to lead with
+    "within 10 working days: 0" and say nothing else; now, for a Welsh council, the first
+    stage 1 figure after the responses is "in time": 1, 100%, and none late."""
+    app.config.update(JURISDICTION="wales", ACKNOWLEDGEMENT_TARGET_WORKING_DAYS=2)
+    desk = a_desk()
+    case = a_welsh_childs_complaint(desk, discussion=date(2026, 1, 8), resolution=date(2026, 1, 14))
+    sign_in(client, desk.staff.email)
+
+    history = look(client, f"/staff/cases/{case.reference}/due-dates").text
+    assert "In time (10 working days)" in history  # the discussion
+    assert "In time (4 working days)" in history  # the written resolution
+
+    page = look(client, f"/staff/reports/annual{YEAR}")
+    rows = table_after(page, "Timeliness")
+    labels = [row[0] for row in rows]
+    after_responses = labels[labels.index("Stage 1 responses") + 1 :]
+    assert after_responses[:4] == [
+        "Stage 1 responses in time (by the procedure's own limits)",
+        "Stage 1 responses in time (%)",
+        "Of those, in time within an agreed extension",
+        "Stage 1 responses late",
+    ]
+    figures = {row[0]: row[1] for row in rows}
+    assert figures["Stage 1 responses in time (by the procedure's own limits)"] == "1"
+    assert figures["Stage 1 responses in time (%)"] == "100.0"
+    assert figures["Stage 1 responses late"] == "0"
+    # England's bands are still there, after it, counted from receipt.
+    assert figures["Stage 1 responses in 11 to 20 working days"] == "1"
+    assert "Wales: the discussion within 10 working days of the acknowledgement" in page.text
+
+
+def test_an_english_councils_timeliness_keeps_the_bands_first_and_adds_in_time(
+    app: Flask, client: FlaskClient
+) -> None:
+    """England: a parent's complaint received Mon 2 Feb 2026 and answered Tue 17 Feb, the
+    11th working day: "in 11 to 20", and late (10 working days, no extension agreed)."""
+    desk = a_desk()
+    case = desk.receive(Kind.COMPLAINT, PARENT, at(date(2026, 2, 2)), FAMILY_SUPPORT)
+    desk.acknowledge(case, date(2026, 2, 3))
+    desk.move(case, Move.ACCEPT, date(2026, 2, 3))
+    desk.move(case, Move.RESPOND_STAGE1, date(2026, 2, 17), outcome="upheld")
+    sign_in(client, desk.staff.email)
+    rows = table_after(look(client, f"/staff/reports/annual{YEAR}"), "Timeliness")
+    labels = [row[0] for row in rows]
+    assert labels[labels.index("Stage 1 responses") + 1] == (
+        "Stage 1 responses within 10 working days"
+    )
+    figures = {row[0]: row[1] for row in rows}
+    assert figures["Stage 1 responses in 11 to 20 working days"] == "1"
+    assert figures["Stage 1 responses in time (by the procedure's own limits)"] == "0"
+    assert figures["Stage 1 responses late"] == "1"

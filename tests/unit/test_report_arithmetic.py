@@ -21,6 +21,7 @@ from portal.domain.reports import (
     ReportEnquiry,
     ReportReferral,
     change,
+    clock_verdict,
     figures,
     financial_year,
     month,
@@ -493,13 +494,17 @@ def test_timeliness_bands_averages_and_extensions() -> None:
         "acknowledged_late": 1,
         "acknowledged_in_time_percent": 66.7,
         "stage1_responses": 4,  # 10, 11, 21, 20
+        # No clock record (as an imported case): in time within 10, or 20 when extended.
+        "stage1_in_time": 2,  # 10; 11 extended
+        "stage1_in_time_percent": 50.0,
+        "stage1_within_agreed_extension": 1,  # the one at 11
+        "stage1_late": 2,  # 21 extended; 20 not extended
         "stage1_in_10": 1,
         "stage1_in_11_to_20": 2,
         "stage1_over_20": 1,
         "stage1_in_10_percent": 25.0,
         "stage1_average_working_days": 15.5,  # 62 / 4
         "stage1_extended": 3,
-        "stage1_within_agreed_extension": 1,  # the one at 11
         "stage2_adjudications": 3,  # 25, 26, 66
         "stage2_in_25": 1,
         "stage2_in_26_to_65": 1,
@@ -511,6 +516,53 @@ def test_timeliness_bands_averages_and_extensions() -> None:
         "stage3_responses": 1,
         "stage3_average_working_days": 50.0,
     }
+
+
+def test_stage1_in_time_is_what_the_cases_clock_record_says_whatever_the_working_days() -> None:
+    """A Welsh response at 15 working days from receipt that its clock record fixed as in
+    time (the discussion and the written resolution each within its limit) is in time; an
+    English one at 9 that the record fixed as late (due earlier by the council's own
+    target, say) is late. The bands still count working days from receipt."""
+    day = RECEIVED
+    cases = [
+        complaint(stage1_responded_on=day + timedelta(days=15), stage1_on_time=True),
+        complaint(stage1_responded_on=day + timedelta(days=9), stage1_on_time=False),
+        complaint(
+            stage1_responded_on=day + timedelta(days=25),
+            stage1_extended=True,
+            stage1_on_time=True,
+        ),
+    ]
+    found = count(cases)["timeliness"]
+    assert {key: found[key] for key in found if key.startswith("stage1_")} == {
+        "stage1_responses": 3,
+        "stage1_in_time": 2,  # the one at 15, the one at 25 within its extension
+        "stage1_in_time_percent": 66.7,
+        "stage1_within_agreed_extension": 1,
+        "stage1_late": 1,
+        "stage1_in_10": 1,
+        "stage1_in_11_to_20": 1,
+        "stage1_over_20": 1,
+        "stage1_in_10_percent": 33.3,
+        "stage1_average_working_days": 16.3,  # 49 / 3
+        "stage1_extended": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("on_times", "verdict"),
+    [
+        ([], None),  # nothing fixed: no verdict on record
+        ([True], True),  # England: the response in time
+        ([True, True], True),  # Wales: the discussion and the written resolution
+        ([False, True], False),  # Wales: a late discussion makes stage 1 late
+        ([True, False], False),
+    ],
+)
+def test_a_cases_clock_record_makes_stage1_late_if_any_step_was_late(
+    on_times: list[bool], verdict: bool | None
+) -> None:
+    assert clock_verdict(on_times) is verdict
 
 
 def test_an_acknowledgement_is_counted_late_against_the_cases_own_date() -> None:
