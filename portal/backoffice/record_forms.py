@@ -6,7 +6,6 @@ that the same intake reads them: the same routing, danger check, messages and ta
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -19,10 +18,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, Form, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from portal.backoffice.forms import AgeField, required_date
+from portal.backoffice.forms import AgeField, required_date, today
 from portal.domain import labels
 from portal.domain.channels import RECORDED_BY_STAFF, Channel
-from portal.domain.clock import LONDON
 from portal.domain.contact_safety import NONE_SAFE, SAFE_LETTERS, SAFE_PHONE, SAFE_VOICEMAIL
 from portal.domain.holidays import bank_holidays
 from portal.domain.journeys import steps_for
@@ -45,10 +43,6 @@ from portal.services.intake import NewSubmission
 
 NOT_SURE = "not_sure"
 STORY_LIMIT = 5000
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def received_on_a_day_the_clock_counts(form: Form, field: Field) -> None:
