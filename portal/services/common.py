@@ -7,7 +7,7 @@ service may use it.
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -98,6 +98,18 @@ def is_deadlock(error: BaseException) -> bool:
         isinstance(error, sa.exc.OperationalError)
         and getattr(error.orig, "sqlstate", None) == "40P01"
     )
+
+
+@contextmanager
+def saved_unless_stale(refusal: Callable[[], Exception]) -> Iterator[None]:
+    """A flush the database refused because the row's version moved on after it was
+    read (another manager saved it at the same instant: the UPDATE of a stale version
+    matched no row) is `refusal()`, with nothing saved: a routing rule's, a team's."""
+    try:
+        yield
+    except StaleDataError as stale:
+        db.session.rollback()
+        raise refusal() from stale
 
 
 @contextmanager

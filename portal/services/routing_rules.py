@@ -6,13 +6,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain.routing import Facts, Routing, age_on, route
 from portal.domain.timescales import Procedure, statutory_procedure
 from portal.extensions import db
 from portal.models import Case, RoutingRule, Staff, Team
 from portal.services import audit, routing_data
+from portal.services.common import saved_unless_stale
 
 
 def all_rules() -> list[RoutingRule]:
@@ -128,11 +128,8 @@ def save_rule(
     row.age_max = data.age_max
     row.words = [w.strip() for w in data.words if w.strip()]
     row.is_active = data.is_active
-    try:
+    with saved_unless_stale(lambda: RuleChanged(RULE_CHANGED)):
         db.session.flush()
-    except StaleDataError as stale:
-        db.session.rollback()
-        raise RuleChanged(RULE_CHANGED) from stale
     audit.record(
         "routing_rule_saved",
         staff=staff,

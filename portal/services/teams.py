@@ -4,7 +4,6 @@ import re
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain import labels
 from portal.domain.characters import compared
@@ -12,6 +11,7 @@ from portal.domain.types import NATIONAL_CATEGORIES
 from portal.extensions import db
 from portal.models import Category, RoutingRule, Staff, Team
 from portal.services import audit
+from portal.services.common import saved_unless_stale
 
 # (name, what the public sees, a plain description, inbox, advocacy provider)
 DEMO_TEAMS: list[tuple[str, str, str, str, bool]] = [
@@ -276,11 +276,8 @@ def save_team(
         team.version = found.version + 1
     for key, value in fields.items():
         setattr(team, key, value)
-    try:
+    with saved_unless_stale(TeamChanged):
         db.session.flush()
-    except StaleDataError as stale:
-        db.session.rollback()
-        raise TeamChanged() from stale
     audit.record(
         "team_saved",
         staff=staff,
